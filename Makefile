@@ -1,0 +1,41 @@
+# Taizhang: the two set-up commands are `make run` and `make test` (see README.md).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+# The data directory (SQLite file, uploads, generated secret key) of a checkout.
+export TAIZHANG_DATA_DIR ?= $(CURDIR)/data
+HOST ?= 127.0.0.1:8000
+
+.PHONY: run test lint install install-dev demo
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Taizhang needs Python 3.11 or newer (set PYTHON=python3.11)")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+## make run: install, migrate, load the sample ledger and demo accounts, serve on $(HOST)
+run: install
+	$(BIN)/taizhang migrate --noinput
+	$(BIN)/taizhang demo
+	TAIZHANG_DEBUG=1 $(BIN)/taizhang serve $(HOST)
+
+## make test: install with the development tools, lint, type-check, run the whole suite
+test: install-dev lint
+	$(BIN)/taizhang makemigrations --check --dry-run
+	$(BIN)/pytest
+
+lint: install-dev
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/mypy

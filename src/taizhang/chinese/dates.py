@@ -1,0 +1,242 @@
+"""Deadlines: read the dates written in a 完成时限 cell.
+
+A cell holds clauses ("5月底前完成选址，年底前建成。"); each clause that names a date becomes
+a milestone. Every date phrase is reduced to (year reference, month, day or "last day of
+the month"), so quarters, halves and 年底 share one validation path.
+"""
+
+import calendar
+import datetime
+import re
+import unicodedata
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import TypeAlias
+
+from taizhang.chinese.numbers import chinese_numeral_to_int
+
+
+@dataclass(frozen=True)
+class Milestone:
+    """One dated clause: its text (stripped) and the latest date it names."""
+
+    text: str
+    date: datetime.date
+
+
+@dataclass(frozen=True)
+class DeadlineParse:
+    """Result of parse_deadline: milestones in order, the latest date, and warnings."""
+
+    milestones: tuple[Milestone, ...]
+    deadline: datetime.date | None
+    warnings: tuple[str, ...]
+
+
+# A year reference: an explicit year, a relative word (明年, 次年...) or None for "the year in
+# force" (the ledger's year until an explicit year appears in the text).
+_YearRef: TypeAlias = int | str | None
+# (month, day); day None means the last day of the month.
+_MonthDay: TypeAlias = tuple[int, int | None]
+
+
+@dataclass(frozen=True)
+class _Hit:
+    """A date phrase found in a clause, before its year is resolved."""
+
+    start: int
+    end: int
+    text: str
+    year: _YearRef
+    month: int
+    day: int | None  # None: last day of the month
+
+
+# Words relative to the ledger's year, and words relative to the year in force (次年 in
+# "2021年11月至次年3月" means the year after 2021, whatever the ledger's year).
+_LEDGER_RELATIVE = {"今年": 0, "本年": 0, "明年": 1, "来年": 1, "去年": -1, "上年": -1}
+_CONTEXT_RELATIVE = {"当年": 0, "同年": 0, "次年": 1, "翌年": 1}
+
+_CN_DIGIT = "〇零一二三四五六七八九"
+_CN_NUMERAL = "一二三四五六七八九十"
+# A date phrase must start where a number starts: "14季度" is not 4季度 and "12021年底" is
+# not 2021年底.
+_NOT_AFTER_NUMBER = rf"(?<![0-9{_CN_DIGIT}十两百千万])"
+_YEAR = (
+    rf"(?:(?P<year>[0-9]{{4}}|[{_CN_DIGIT}]{{4}})年"
+    rf"|(?P<word>{'|'.join([*_LEDGER_RELATIVE, *_CONTEXT_RELATIVE])}))"
+)
+_MONTH = rf"(?P<month>[0-9]{{1,2}}|[{_CN_NUMERAL}]{{1,3}})月"
+_DAY = rf"(?P<day>[0-9]{{1,2}}|[{_CN_NUMERAL}]{{1,3}})[日号]"
+_MONTH_TAIL = rf"(?:{_DAY}|(?P<part>上旬|中旬|下旬|初|底|末|份))"
+
+_NUMERIC_DATE = re.compile(
+    r"(?<![0-9])(?P<year>[0-9]{4})(?P<sep>[-./])(?P<month>[0-9]{1,2})(?P=sep)"
+    r"(?P<day>[0-9]{1,2})(?![0-9])[日号]?"
+)
+_MONTH_DATE = re.compile(rf"{_NOT_AFTER_NUMBER}{_YEAR}?{_MONTH}{_MONTH_TAIL}?")
+_HALF_YEAR = re.compile(rf"{_NOT_AFTER_NUMBER}{_YEAR}?(?P<half>上|下)半年")
+_QUARTER = re.compile(rf"{_NOT_AFTER_NUMBER}{_YEAR}?第?(?P<quarter>[一二三四1-4])季度(?:末|底)?")
+_YEAR_END = re.compile(rf"{_NOT_AFTER_NUMBER}{_YEAR}(?:年?[底末内]|全年)")
+# A year on its own counts only at the very end of a clause ("完成时限:2022年"); followed by
+# more text it is usually a label ("2020年23个项目", "2021年度计划") rather than a date.
+_YEAR_ALONE = re.compile(rf"{_NOT_AFTER_NUMBER}{_YEAR}$")
+# 年底/年末/年内 without a year: not after a count or a word making it a span or a recurrence
+# ("两年内", "半年内", "近年内", "每年底").
+_NOT_A_SPAN = rf"(?<![0-9{_CN_DIGIT}十两百千万几数多半每近往历])"
+_BARE_YEAR_END = re.compile(rf"{_NOT_A_SPAN}年[底末内]|全年")
+
+# 每月10日前报送, 每季度首月: a recurring duty, not a deadline.
+_RECURRING = re.compile(r"每(?:个|一|两|半)?(?:年|季|月|周|星期|天|日|旬)")
+# Split on sentence and clause punctuation (both widths: the raw text is split so that
+# milestone texts keep their original characters). 、 is not a separator: it joins list
+# items inside one clause ("邵原镇、南部岭区供水工程年底完成前期").
+_CLAUSE_SEPARATOR = re.compile(r"[。｡；;，,！!？?﹐﹔\n\r\v\f\u2028\u2029]")
+_CLAUSE_EDGES = re.compile(r"^[\s。｡．.，,；;、：:！!？?]+|[\s。｡．.，,；;、：:！!？?]+$")
+
+_PART_DAY: dict[str, int | None] = {"上旬": 10, "初": 10, "中旬": 20}
+_QUARTER_MONTH = {"一": 3, "二": 6, "三": 9, "四": 12, "1": 3, "2": 6, "3": 9, "4": 12}
+
+
+def parse_deadline(text: str, year: int) -> DeadlineParse:
+    """Find the dates in a 完成时限 cell, relative to the ledger's year.
+
+    Assumes text is one cell (several clauses/paragraphs allowed) and year is the ledger's
+    year (1..9999). Each clause naming a date gives one milestone dated with the latest date
+    it names; recurring clauses (每月...) and undated ones give none. An explicit year carries
+    forward to later phrases without one. Invalid dates (2月30日, 13月) give a warning instead
+    of a milestone. Never raises.
+    """
+    resolver = _YearResolver(ledger_year=year, current=year)
+    milestones: list[Milestone] = []
+    warnings: list[str] = []
+    for raw_clause in _CLAUSE_SEPARATOR.split(text):
+        clause = _CLAUSE_EDGES.sub("", raw_clause)
+        dates = _clause_dates(clause, resolver, warnings)
+        if dates:
+            milestones.append(Milestone(text=clause, date=max(dates)))
+    deadline = max((m.date for m in milestones), default=None)
+    return DeadlineParse(tuple(milestones), deadline, tuple(warnings))
+
+
+@dataclass
+class _YearResolver:
+    """Turns year references into years, remembering the year in force."""
+
+    ledger_year: int
+    current: int
+
+    def resolve(self, ref: _YearRef) -> int:
+        """Year for a reference; relative words count from the ledger or the year in force."""
+        if isinstance(ref, int):
+            return ref
+        if ref is None:
+            return self.current
+        if ref in _LEDGER_RELATIVE:
+            return self.ledger_year + _LEDGER_RELATIVE[ref]
+        return self.current + _CONTEXT_RELATIVE[ref]
+
+
+def _clause_dates(clause: str, resolver: _YearResolver, warnings: list[str]) -> list[datetime.date]:
+    """Valid dates of one clause in order; invalid ones are reported in warnings."""
+    normalized = unicodedata.normalize("NFKC", clause)
+    if _RECURRING.search(normalized):
+        return []
+    dates: list[datetime.date] = []
+    for hit in _non_overlapping(_hits(normalized)):
+        date = _hit_date(hit, resolver)
+        if date is None:
+            warnings.append(f"无效日期：{hit.text}")
+        else:
+            dates.append(date)
+    return dates
+
+
+def _hit_date(hit: _Hit, resolver: _YearResolver) -> datetime.date | None:
+    """Date of a hit, or None when invalid.
+
+    A valid date carrying its own year (explicit or a word like 明年) sets the year in force.
+    """
+    year = resolver.resolve(hit.year)
+    date = _make_date(year, hit.month, hit.day)
+    if date is not None and hit.year is not None:
+        resolver.current = year
+    return date
+
+
+def _make_date(year: int, month: int, day: int | None) -> datetime.date | None:
+    """datetime.date(year, month, day or last day), or None when that is no date."""
+    if not (datetime.MINYEAR <= year <= datetime.MAXYEAR and 1 <= month <= 12):
+        return None
+    last_day = calendar.monthrange(year, month)[1]
+    try:
+        return datetime.date(year, month, last_day if day is None else day)
+    except ValueError:
+        return None
+
+
+def _non_overlapping(hits: list[_Hit]) -> Iterator[_Hit]:
+    """Earliest hits first, the longest at a position; hits overlapping a kept one dropped."""
+    end = 0
+    for hit in sorted(hits, key=lambda h: (h.start, h.start - h.end)):
+        if hit.start >= end:
+            end = hit.end
+            yield hit
+
+
+def _hits(clause: str) -> list[_Hit]:
+    """Every date phrase any pattern finds in the (normalised) clause."""
+    return [
+        _Hit(m.start(), m.end(), m.group(), _year_ref(m), *month_day(m))
+        for pattern, month_day in _PATTERNS
+        for m in pattern.finditer(clause)
+    ]
+
+
+def _year_ref(match: re.Match[str]) -> _YearRef:
+    """The match's year reference: explicit year, relative word, or None."""
+    groups = match.groupdict()
+    if groups.get("year"):
+        return chinese_numeral_to_int(groups["year"])
+    return groups.get("word")
+
+
+def _number(text: str | None) -> int:
+    """Arabic or Chinese number; 0 (an invalid month/day) when unreadable."""
+    value = None if text is None else chinese_numeral_to_int(text)
+    return 0 if value is None else value
+
+
+def _month_day_of_numeric(m: re.Match[str]) -> _MonthDay:
+    return _number(m.group("month")), _number(m.group("day"))
+
+
+def _month_day_of_month(m: re.Match[str]) -> _MonthDay:
+    if m.group("day") is not None:
+        return _number(m.group("month")), _number(m.group("day"))
+    return _number(m.group("month")), _PART_DAY.get(m.group("part") or "")
+
+
+def _month_day_of_half(m: re.Match[str]) -> _MonthDay:
+    return (6 if m.group("half") == "上" else 12), None
+
+
+def _month_day_of_quarter(m: re.Match[str]) -> _MonthDay:
+    return _QUARTER_MONTH[m.group("quarter")], None
+
+
+def _month_day_of_year_end(_m: re.Match[str]) -> _MonthDay:
+    return 12, None
+
+
+# Every pattern with the function reading (month, day) from its match. The year is read the
+# same way for all of them, by _year_ref.
+_PATTERNS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], _MonthDay]], ...] = (
+    (_NUMERIC_DATE, _month_day_of_numeric),
+    (_MONTH_DATE, _month_day_of_month),
+    (_HALF_YEAR, _month_day_of_half),
+    (_QUARTER, _month_day_of_quarter),
+    (_YEAR_END, _month_day_of_year_end),
+    (_YEAR_ALONE, _month_day_of_year_end),
+    (_BARE_YEAR_END, _month_day_of_year_end),
+)

@@ -1,0 +1,224 @@
+"""The ledger as stored: ledgers, categories, tasks, the people who lead them and the units
+that serve them, milestones, and the history of every change. Business flow lives in
+services.py; reads in selectors.py."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Status(models.TextChoices):
+    COMPLETED = "completed", _("已完成")
+    IN_PROGRESS = "in_progress", _("正在推进")
+    LAGGING = "lagging", _("推进缓慢")
+    NOT_STARTED = "not_started", _("未启动")
+
+
+class UnitRole(models.TextChoices):
+    RESPONSIBLE = "responsible", _("责任单位")
+    LEAD = "lead", _("牵头单位")
+    CO = "co", _("配合单位")
+
+
+class Ledger(models.Model):
+    title = models.CharField(_("标题"), max_length=300)
+    year = models.PositiveIntegerField(_("年度"))
+    source_name = models.CharField(_("来源文件"), max_length=300, blank=True)
+    imported_at = models.DateTimeField(_("导入时间"))
+    as_of = models.DateField(_("截至日期"), null=True, blank=True)
+    columns = models.JSONField(_("列"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("台账")
+        verbose_name_plural = _("台账")
+        ordering = ["-year", "title"]
+        constraints = [
+            models.UniqueConstraint(fields=["title", "year"], name="ledger_unique_title_year")
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Category(models.Model):
+    ledger = models.ForeignKey(Ledger, on_delete=models.CASCADE, related_name="categories")
+    number = models.PositiveIntegerField(_("序号"))
+    name = models.CharField(_("名称"), max_length=300, blank=True)
+    order = models.PositiveIntegerField(_("顺序"))
+
+    class Meta:
+        verbose_name = _("分类")
+        verbose_name_plural = _("分类")
+        ordering = ["ledger", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["ledger", "order"], name="category_unique_order")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.name}"
+
+
+class Person(models.Model):
+    """A leader (牵头领导). Names are stored normalised: "谭  江" and "谭江" are one person."""
+
+    name = models.CharField(_("姓名"), max_length=100, unique=True)
+
+    class Meta:
+        verbose_name = _("领导")
+        verbose_name_plural = _("领导")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Unit(models.Model):
+    """An organisation (卫健委, 水利局, ...): one row however often it appears."""
+
+    name = models.CharField(_("名称"), max_length=200, unique=True)
+
+    class Meta:
+        verbose_name = _("单位")
+        verbose_name_plural = _("单位")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Task(models.Model):
+    ledger = models.ForeignKey(Ledger, on_delete=models.CASCADE, related_name="tasks")
+    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="tasks")
+    number = models.PositiveIntegerField(_("序号"))
+    # The task's identity across editions of a ledger: its number, or "category.number"
+    # where a ledger numbers tasks afresh in each category.
+    key = models.CharField(max_length=40)
+    order = models.PositiveIntegerField(_("顺序"))
+    goal = models.TextField(_("工作目标任务"))
+    deadline_text = models.TextField(_("完成时限"), blank=True)
+    deadline = models.DateField(_("截止日期"), null=True, blank=True)
+    progress = models.TextField(_("进展情况"), blank=True)
+    status = models.CharField(
+        _("状态"), max_length=20, choices=Status.choices, blank=True, default=""
+    )
+    status_label = models.CharField(_("状态原文"), max_length=200, blank=True)
+    remarks = models.TextField(_("备注"), blank=True)
+    extra = models.JSONField(_("其他列"), default=dict, blank=True)
+    # Set when a later edition of the ledger no longer has the task; kept, never deleted.
+    removed_at = models.DateTimeField(_("移除时间"), null=True, blank=True)
+    # Optimistic locking: every write bumps it; a write that names an older one is refused.
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    leaders: models.ManyToManyField[Person, TaskLeader] = models.ManyToManyField(
+        Person, through="TaskLeader", related_name="tasks"
+    )
+    units: models.ManyToManyField[Unit, TaskUnit] = models.ManyToManyField(
+        Unit, through="TaskUnit", related_name="tasks"
+    )
+
+    class Meta:
+        verbose_name = _("任务")
+        verbose_name_plural = _("任务")
+        ordering = ["ledger", "order"]
+        constraints = [models.UniqueConstraint(fields=["ledger", "key"], name="task_unique_key")]
+        indexes = [
+            models.Index(fields=["ledger", "status"], name="task_ledger_status"),
+            models.Index(fields=["ledger", "deadline"], name="task_ledger_deadline"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.goal[:30]}"
+
+
+class TaskLeader(models.Model):
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="leader_links")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="task_links")
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["task", "order"]
+        constraints = [models.UniqueConstraint(fields=["task", "person"], name="taskleader_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.task_id}: {self.person_id}"
+
+
+class TaskUnit(models.Model):
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="unit_links")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="task_links")
+    role = models.CharField(_("角色"), max_length=20, choices=UnitRole.choices)
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["task", "order"]
+        constraints = [models.UniqueConstraint(fields=["task", "unit"], name="taskunit_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.task_id}: {self.unit_id} ({self.role})"
+
+
+class Milestone(models.Model):
+    """A dated clause of the deadline text."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="milestones")
+    text = models.TextField(_("内容"))
+    date = models.DateField(_("日期"), db_index=True)
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["task", "order"]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.text}"
+
+
+class TaskRevision(models.Model):
+    """One change to a task: which fields, from what, to what, why, by whom. Written by every
+    service that changes a task; never updated or deleted."""
+
+    class Source(models.TextChoices):
+        IMPORT = "import", _("导入")
+        REPORT = "report", _("报送")
+        EDIT = "edit", _("编辑")
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="revisions")
+    at = models.DateTimeField(_("时间"), db_index=True)
+    source = models.CharField(_("来源"), max_length=20, choices=Source.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    note = models.CharField(_("说明"), max_length=300, blank=True)
+    # {"field": {"old": ..., "new": ...}}; on creation every field has "old": null.
+    changes = models.JSONField(_("变更"))
+
+    class Meta:
+        verbose_name = _("任务变更记录")
+        verbose_name_plural = _("任务变更记录")
+        ordering = ["task", "at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.task_id} @ {self.at:%Y-%m-%d %H:%M}"
+
+
+class AuditEvent(models.Model):
+    """The audit trail: who did what, when, to which object."""
+
+    at = models.DateTimeField(_("时间"), db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    action = models.CharField(_("操作"), max_length=50)
+    ledger = models.ForeignKey(
+        Ledger, null=True, blank=True, on_delete=models.SET_NULL, related_name="audit_events"
+    )
+    data = models.JSONField(_("内容"), default=dict)
+
+    class Meta:
+        verbose_name = _("审计记录")
+        verbose_name_plural = _("审计记录")
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action}"

@@ -1,0 +1,176 @@
+"""Tests for taizhang.chinese.names: people and units."""
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from taizhang.chinese.names import normalize_person, normalize_unit, split_people, split_units
+
+# Common CJK ideographs: NFKC leaves them unchanged, so generated names are already canonical.
+cjk = st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF)
+long_names = st.text(alphabet=cjk, min_size=2, max_size=6)
+any_names = st.text(alphabet=cjk, min_size=1, max_size=6)
+
+
+# --- people -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("谭江", "谭江"),
+        ("谭  江", "谭江"),
+        ("谭 江", "谭江"),
+        ("谭\u3000江", "谭江"),
+        (" 谭江 ", "谭江"),
+        ("\t谭\n江\r", "谭江"),
+        ("\xa0谭\xa0江", "谭江"),
+        ("李 拴 根", "李拴根"),
+        ("", ""),
+        ("   ", ""),
+    ],
+)
+def test_person_names_lose_all_whitespace(name: str, expected: str) -> None:
+    assert normalize_person(name) == expected
+
+
+def test_person_names_are_nfkc_normalised() -> None:
+    assert normalize_person("Ｌｉ　Ｍｉｎｇ") == "LiMing"
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ("李拴根\n\n侯  波", ["李拴根", "侯波"]),
+        ("张宏义 李拴根", ["张宏义", "李拴根"]),
+        ("张宏义\u3000李拴根", ["张宏义", "李拴根"]),
+        ("谭  江", ["谭江"]),
+        ("谭\u3000江", ["谭江"]),
+        ("张三、李四", ["张三", "李四"]),
+        ("张三，李四", ["张三", "李四"]),
+        ("张三,李四", ["张三", "李四"]),
+        ("张三；李四", ["张三", "李四"]),
+        ("张三;李四", ["张三", "李四"]),
+        ("张三/李四", ["张三", "李四"]),
+        ("张三／李四", ["张三", "李四"]),
+        ("张三\r\n李四", ["张三", "李四"]),
+        ("张三、张三", ["张三"]),
+        ("张三\n李四\n张三", ["张三", "李四"]),
+        ("谭  江\n谭江", ["谭江"]),
+        ("李四 张三、王五", ["李四", "张三", "王五"]),
+        ("张宏义 谭 江", ["张宏义谭江"]),
+        ("", []),
+        ("  \n\n ", []),
+        ("、、，", []),
+    ],
+)
+def test_people_cells_split_into_names(cell: str, expected: list[str]) -> None:
+    assert split_people(cell) == expected
+
+
+@given(st.text())
+def test_normalize_person_is_idempotent_and_removes_all_whitespace(name: str) -> None:
+    normalized = normalize_person(name)
+    assert normalize_person(normalized) == normalized
+    assert not any(char.isspace() for char in normalized)
+
+
+@given(st.text())
+def test_split_people_never_returns_empty_or_duplicate_names(cell: str) -> None:
+    people = split_people(cell)
+    assert all(people)
+    assert len(people) == len(set(people))
+    assert all(normalize_person(person) == person for person in people)
+
+
+@given(st.lists(any_names, min_size=1, max_size=5), st.sampled_from(["、", "，", "\n", ";", "/"]))
+def test_people_joined_by_a_separator_split_back(names: list[str], separator: str) -> None:
+    assert split_people(separator.join(names)) == list(dict.fromkeys(names))
+
+
+@given(st.lists(long_names, min_size=1, max_size=5))
+def test_people_joined_by_spaces_split_back_when_all_are_long(names: list[str]) -> None:
+    assert split_people(" ".join(names)) == list(dict.fromkeys(names))
+
+
+@given(long_names, st.text(alphabet=cjk, min_size=1, max_size=1))
+def test_a_single_character_piece_keeps_the_cell_one_person(first: str, single: str) -> None:
+    assert split_people(f"{first} {single}") == [first + single]
+
+
+# --- units --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("交投集团", "交投集团"),
+        (" 交投集团 ", "交投集团"),
+        ("交投 集团", "交投集团"),
+        ("市委宣传部（网信办）", "市委宣传部（网信办）"),
+        ("市委宣传部(网信办)", "市委宣传部（网信办）"),
+        ("市委宣传部 （网信办）", "市委宣传部（网信办）"),
+        ("ＡＢＣ公司", "ABC公司"),
+        ("\u3000教体局\u3000", "教体局"),
+    ],
+)
+def test_unit_names_are_normalised(name: str, expected: str) -> None:
+    assert normalize_unit(name) == expected
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ("交投集团\n\n教体局", ["交投集团", "教体局"]),
+        ("住建局、水利局", ["住建局", "水利局"]),
+        ("住建局，水利局", ["住建局", "水利局"]),
+        ("住建局,水利局", ["住建局", "水利局"]),
+        ("住建局；水利局", ["住建局", "水利局"]),
+        ("住建局 水利局", ["住建局", "水利局"]),
+        ("住建局  水利局\u3000教体局", ["住建局", "水利局", "教体局"]),
+        ("市委宣传部（网信办、文明办）", ["市委宣传部（网信办、文明办）"]),
+        ("市委宣传部(网信办、文明办)", ["市委宣传部（网信办、文明办）"]),
+        # NFKC makes the full-width comma ASCII; only the brackets are turned back.
+        ("市委宣传部（网信办，文明办）、教体局", ["市委宣传部（网信办,文明办）", "教体局"]),
+        ("市委宣传部（网信办 文明办）", ["市委宣传部（网信办文明办）"]),
+        ("市委宣传部 （网信办） 教体局", ["市委宣传部（网信办）", "教体局"]),
+        ("住建局、住建局\n水利局", ["住建局", "水利局"]),
+        ("住 建 局", ["住建局"]),
+        ("住建局/水利局", ["住建局/水利局"]),
+        ("市委宣传部（网信办、文明办", ["市委宣传部（网信办", "文明办"]),
+        ("", []),
+        (" 、\n ", []),
+    ],
+)
+def test_unit_cells_split_into_units(cell: str, expected: list[str]) -> None:
+    assert split_units(cell) == expected
+
+
+@given(st.text())
+def test_normalize_unit_is_idempotent(name: str) -> None:
+    normalized = normalize_unit(name)
+    assert normalize_unit(normalized) == normalized
+    assert not any(char.isspace() for char in normalized)
+    assert "(" not in normalized
+    assert ")" not in normalized
+
+
+@given(st.text())
+def test_split_units_never_returns_empty_or_duplicate_units(cell: str) -> None:
+    units = split_units(cell)
+    assert all(units)
+    assert len(units) == len(set(units))
+    assert all(normalize_unit(unit) == unit for unit in units)
+
+
+@given(st.lists(long_names, min_size=1, max_size=5), st.sampled_from(["、", "，", "\n", " "]))
+def test_units_joined_by_a_separator_split_back(names: list[str], separator: str) -> None:
+    assert split_units(separator.join(names)) == list(dict.fromkeys(names))
+
+
+@given(long_names, st.lists(long_names, min_size=2, max_size=4), st.sampled_from(["、", "，", " "]))
+def test_separators_inside_brackets_do_not_split_a_unit(
+    unit: str, inner: list[str], separator: str
+) -> None:
+    cell = f"{unit}（{separator.join(inner)}）"
+    assert split_units(cell) == [normalize_unit(cell)]
