@@ -4,6 +4,8 @@ plain clone tests alone."""
 from __future__ import annotations
 
 import json
+import os
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -46,3 +48,18 @@ def subset(actual: Any, expected: Any, path: str = "$") -> list[str]:
             for p in subset(a, e, f"{path}[{i}]")
         ]
     return [] if actual == expected else [f"{path}: expected {expected!r}, got {actual!r}"]
+
+
+def require_tool(command: str, package: str) -> str:
+    """The path of an outside tool (soffice, pdftoppm, chromium). Locally a test without it is
+    skipped with the reason; with TAIZHANG_REQUIRE_TOOLS=1 (set by .ci/run) it fails."""
+    path = shutil.which(command)
+    if path:
+        return path
+    message = f"{command} is not installed (Debian package {package})"
+    if os.environ.get("TAIZHANG_REQUIRE_TOOLS") == "1":
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+ARTIFACTS = Path(os.environ.get("TAIZHANG_ARTIFACTS", Path(__file__).parents[1] / "artifacts"))
