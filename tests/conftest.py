@@ -63,3 +63,17 @@ def require_tool(command: str, package: str) -> str:
 
 
 ARTIFACTS = Path(os.environ.get("TAIZHANG_ARTIFACTS", Path(__file__).parents[1] / "artifacts"))
+
+
+@pytest.fixture
+def world(db: None) -> Any:
+    """The seed ledger and one user per role (tests/factories.py)."""
+    from tests.factories import build_world
+
+    return build_world()
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: Any) -> None:
+    """Tests sign in many users; the production hasher is slow on purpose."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "taizhang.ledger",
+    "taizhang.accounts",
+    "taizhang.reporting",
     "taizhang.web",
 ]
 
@@ -78,7 +80,15 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "taizhang.web.middleware.ContentSecurityPolicyMiddleware",
 ]
+
+LOGIN_URL = "web:login"
+LOGIN_REDIRECT_URL = "web:home"
+LOGOUT_REDIRECT_URL = "web:login"
+# Sign-in throttling: this many failures for one name or address within the window block it.
+TAIZHANG_LOGIN_MAX_FAILURES = int(os.environ.get("TAIZHANG_LOGIN_MAX_FAILURES", "5"))
+TAIZHANG_LOGIN_WINDOW_SECONDS = int(os.environ.get("TAIZHANG_LOGIN_WINDOW_SECONDS", "900"))
 
 ROOT_URLCONF = "taizhang.urls"
 WSGI_APPLICATION = "taizhang.wsgi.application"
@@ -93,6 +103,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "taizhang.web.context.roles",
             ],
         },
     },
@@ -124,6 +135,10 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("TAIZHANG_STATIC_ROOT") or DATA_DIR / "static")
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+# Serve the apps' static files straight from the package as well, so a fresh install works
+# before (or without) `collectstatic`; `collectstatic` adds compressed copies.
+WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = DATA_DIR / "media"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -136,6 +151,9 @@ STORAGES = {
 
 # Uploads: ledgers are small documents; anything larger is refused before it is read.
 TAIZHANG_MAX_UPLOAD_BYTES = int(os.environ.get("TAIZHANG_MAX_UPLOAD_BYTES", str(20 * 1024 * 1024)))
+TAIZHANG_MAX_ATTACHMENT_BYTES = int(
+    os.environ.get("TAIZHANG_MAX_ATTACHMENT_BYTES", str(10 * 1024 * 1024))
+)
 DATA_UPLOAD_MAX_MEMORY_SIZE = TAIZHANG_MAX_UPLOAD_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

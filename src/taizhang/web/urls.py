@@ -1,9 +1,38 @@
+from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from taizhang.web import views
+from taizhang.web import cycle, views
+from taizhang.web.auth import LoginView
 
 app_name = "web"
 urlpatterns = [
-    path("", views.ledger_index, name="ledger_index"),
+    path("login/", LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", views.home, name="home"),
     path("ledgers/<int:ledger_id>/", views.ledger_detail, name="ledger_detail"),
+    path("ledgers/<int:ledger_id>/mine/", cycle.my_task_list, name="my_tasks"),
+    path("ledgers/<int:ledger_id>/rounds/", cycle.rounds, name="rounds"),
+    path("ledgers/<int:ledger_id>/export/<str:fmt>/", cycle.ledger_export, name="ledger_export"),
+    path("ledgers/upload/", cycle.ledger_upload, name="ledger_upload"),
+    path("ledgers/upload/confirm/", cycle.ledger_upload_confirm, name="ledger_upload_confirm"),
+    path("rounds/<int:round_id>/", views.round_snapshot, name="round_snapshot"),
+    path("rounds/<int:round_id>/close/", cycle.round_close, name="round_close"),
+    path("tasks/<int:task_id>/", views.task_detail, name="task_detail"),
+    path("tasks/<int:task_id>/report/", cycle.report_submit, name="report_submit"),
+    path("tasks/<int:task_id>/comment/", cycle.comment_add, name="comment_add"),
+    path("tasks/<int:task_id>/edit/", cycle.task_edit, name="task_edit"),
+    path("review/", cycle.review, name="review"),
+    path(
+        "reports/<int:report_id>/accept/",
+        cycle.report_decide,
+        {"decision": "accept"},
+        name="report_accept",
+    ),
+    path(
+        "reports/<int:report_id>/return/",
+        cycle.report_decide,
+        {"decision": "return"},
+        name="report_return",
+    ),
+    path("attachments/<int:attachment_id>/", cycle.attachment, name="attachment"),
 ]

@@ -1,0 +1,70 @@
+"""Who people are in Taizhang: a role, the units a reporter belongs to, the person a leader
+is; API tokens; failed sign-ins (for throttling)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from taizhang.ledger.models import Person, Unit
+
+
+class Role(models.TextChoices):
+    OFFICE = "office", _("督查室")
+    REPORTER = "reporter", _("责任单位填报人")
+    LEADER = "leader", _("牵头领导")
+    VIEWER = "viewer", _("查看")
+
+
+class Profile(models.Model):
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
+    )
+    role = models.CharField(_("角色"), max_length=20, choices=Role.choices)
+    display_name = models.CharField(_("显示名称"), max_length=100, blank=True)
+    units = models.ManyToManyField(Unit, blank=True, related_name="members")
+    person = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="accounts"
+    )
+
+    class Meta:
+        verbose_name = _("账号资料")
+        verbose_name_plural = _("账号资料")
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.role})"
+
+
+class ApiToken(models.Model):
+    """A token for the REST API. Only its SHA-256 is stored; the token is shown once."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(_("名称"), max_length=100, blank=True)
+    prefix = models.CharField(max_length=8)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("接口令牌")
+        verbose_name_plural = _("接口令牌")
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.prefix}…"
+
+
+class LoginFailure(models.Model):
+    """A failed sign-in; too many in a window blocks further tries for that name and address."""
+
+    username = models.CharField(max_length=150)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["username", "at"], name="loginfailure_user_at")]
+
+    def __str__(self) -> str:
+        return f"{self.username} {self.at:%Y-%m-%d %H:%M}"

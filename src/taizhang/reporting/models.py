@@ -1,0 +1,121 @@
+"""Monthly reporting: rounds, the reports units submit in them, attachments, and leaders'
+comments (批示). No report is ever deleted: a returned report stays, a new one follows it."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from taizhang.ledger.models import Ledger, Status, Task, Unit
+
+
+class Round(models.Model):
+    ledger = models.ForeignKey(Ledger, on_delete=models.CASCADE, related_name="rounds")
+    name = models.CharField(_("名称"), max_length=100)
+    due_date = models.DateField(_("报送截止日期"))
+    opened_at = models.DateTimeField(_("开启时间"))
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    closed_at = models.DateTimeField(_("关闭时间"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # The ledger as it stood when the round closed (taizhang/ledger@1 data).
+    snapshot = models.JSONField(_("快照"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("报送轮次")
+        verbose_name_plural = _("报送轮次")
+        ordering = ["-opened_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ledger"], condition=Q(closed_at__isnull=True), name="round_one_open"
+            ),
+            models.UniqueConstraint(fields=["ledger", "name"], name="round_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+
+class ReportState(models.TextChoices):
+    SUBMITTED = "submitted", _("待审核")
+    ACCEPTED = "accepted", _("已采纳")
+    RETURNED = "returned", _("已退回")
+
+
+class Report(models.Model):
+    round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="reports")
+    task = models.ForeignKey(Task, on_delete=models.PROTECT, related_name="reports")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="reports")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="reports"
+    )
+    progress = models.TextField(_("进展情况"))
+    status = models.CharField(_("状态"), max_length=20, choices=Status.choices)
+    figures = models.JSONField(_("数据"), default=list, blank=True)
+    # What the task said when the report was written, to show what changed.
+    previous_progress = models.TextField(blank=True)
+    previous_status = models.CharField(max_length=20, blank=True)
+    state = models.CharField(
+        _("审核状态"), max_length=20, choices=ReportState.choices, default=ReportState.SUBMITTED
+    )
+    submitted_at = models.DateTimeField(_("报送时间"))
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    review_comment = models.TextField(_("审核意见"), blank=True)
+
+    class Meta:
+        verbose_name = _("进展报送")
+        verbose_name_plural = _("进展报送")
+        ordering = ["-submitted_at", "-id"]
+        indexes = [
+            models.Index(fields=["round", "state"], name="report_round_state"),
+            models.Index(fields=["task", "submitted_at"], name="report_task_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.round} · {self.task_id} · {self.unit}"
+
+
+class Attachment(models.Model):
+    report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="attachments")
+    file = models.FileField(upload_to="reports/%Y/%m/")
+    name = models.CharField(_("文件名"), max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = _("附件")
+        verbose_name_plural = _("附件")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Comment(models.Model):
+    """A leader's instruction (批示) on a task."""
+
+    task = models.ForeignKey(Task, on_delete=models.PROTECT, related_name="comments")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="comments"
+    )
+    text = models.TextField(_("批示"))
+    created_at = models.DateTimeField(_("时间"))
+
+    class Meta:
+        verbose_name = _("领导批示")
+        verbose_name_plural = _("领导批示")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.task_id}: {self.text[:20]}"

@@ -1,0 +1,234 @@
+"""Every write of the reporting cycle: rounds, reports, review, leaders' comments, direct edits
+of a task. Each is atomic and leaves an audit row; a change to a task leaves a revision."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from taizhang.documents.json_format import ledger_to_dict
+from taizhang.ledger.models import Ledger, Status, Task, TaskRevision, Unit
+from taizhang.ledger.selectors import ledger_document
+from taizhang.ledger.services import audit_record
+from taizhang.reporting.models import Attachment, Comment, Report, ReportState, Round
+from taizhang.reporting.uploads import checked_upload
+
+EDITABLE_FIELDS = ("goal", "deadline_text", "progress", "status", "status_label", "remarks")
+
+
+class ReportingError(Exception):
+    """A request the rules refuse, with a message for the person who made it."""
+
+
+class ConflictError(ReportingError):
+    """Someone else changed the task since it was read (optimistic locking)."""
+
+
+@transaction.atomic
+def round_open(*, ledger: Ledger, name: str, due_date: datetime.date, actor: User) -> Round:
+    """Open a reporting round on a ledger; a ledger has at most one open round."""
+    name = name.strip()
+    if not name:
+        raise ReportingError(_("请填写轮次名称，例如 2021年11月"))
+    if Round.objects.filter(ledger=ledger, closed_at__isnull=True).exists():
+        raise ReportingError(_("该台账已有未关闭的报送轮次，请先关闭"))
+    if Round.objects.filter(ledger=ledger, name=name).exists():
+        raise ReportingError(_("已有同名的报送轮次：%(name)s") % {"name": name})
+    try:
+        with transaction.atomic():
+            round_ = Round.objects.create(
+                ledger=ledger,
+                name=name,
+                due_date=due_date,
+                opened_at=timezone.now(),
+                opened_by=actor,
+            )
+    except IntegrityError:
+        raise ReportingError(_("该台账已有未关闭的报送轮次，请先关闭")) from None
+    audit_record(
+        actor=actor, action="round.open", ledger=ledger, data={"round": round_.pk, "name": name}
+    )
+    return round_
+
+
+@transaction.atomic
+def round_close(*, round_: Round, actor: User) -> Round:
+    """Close a round and keep a snapshot of the ledger as it stands, so the ledger as of that
+    round can be viewed and exported later."""
+    round_ = Round.objects.select_for_update().get(pk=round_.pk)
+    if not round_.is_open:
+        raise ReportingError(_("该轮次已关闭"))
+    round_.snapshot = ledger_to_dict(ledger_document(round_.ledger))
+    round_.closed_at = timezone.now()
+    round_.closed_by = actor
+    round_.save(update_fields=["snapshot", "closed_at", "closed_by"])
+    audit_record(actor=actor, action="round.close", ledger=round_.ledger, data={"round": round_.pk})
+    return round_
+
+
+def open_round(ledger_id: int) -> Round | None:
+    """The ledger's open round, if any."""
+    return Round.objects.filter(ledger_id=ledger_id, closed_at__isnull=True).first()
+
+
+@transaction.atomic
+def report_submit(
+    *,
+    task: Task,
+    unit: Unit,
+    actor: User,
+    progress: str,
+    status: str,
+    figures: list[dict[str, Any]] | None = None,
+    files: list[UploadedFile] | None = None,
+) -> Report:
+    """A unit's report on a task in the ledger's open round. The caller has checked that the
+    actor may report for `unit` (accounts.access)."""
+    progress = progress.strip()
+    if not progress:
+        raise ReportingError(_("请填写进展情况"))
+    if status not in Status.values:
+        raise ReportingError(_("请选择状态"))
+    round_ = open_round(task.ledger_id)
+    if round_ is None:
+        raise ReportingError(_("当前没有开放的报送轮次"))
+    checked = [checked_upload(f) for f in files or []]
+    report = Report.objects.create(
+        round=round_,
+        task=task,
+        unit=unit,
+        author=actor,
+        progress=progress,
+        status=status,
+        figures=figures or [],
+        previous_progress=task.progress,
+        previous_status=task.status,
+        submitted_at=timezone.now(),
+    )
+    for upload, content_type in checked:
+        Attachment.objects.create(
+            report=report,
+            file=upload,
+            name=(upload.name or "attachment")[:200],
+            content_type=content_type,
+            size=upload.size or 0,
+        )
+    audit_record(
+        actor=actor,
+        action="report.submit",
+        ledger=task.ledger,
+        data={"report": report.pk, "task": task.number, "unit": unit.name},
+    )
+    return report
+
+
+@transaction.atomic
+def report_accept(*, report: Report, actor: User, comment: str = "") -> Report:
+    """Accept a submitted report: it becomes the task's current progress and status, with a
+    revision of what changed."""
+    report = Report.objects.select_for_update().get(pk=report.pk)
+    if report.state != ReportState.SUBMITTED:
+        raise ReportingError(_("该报送已审核过"))
+    task = Task.objects.select_for_update().get(pk=report.task_id)
+    label = Status(report.status).label
+    _task_change(
+        task,
+        {"progress": report.progress, "status": report.status, "status_label": str(label)},
+        actor=actor,
+        source=TaskRevision.Source.REPORT,
+        note=_("采纳 %(unit)s 的报送（%(round)s）") % {"unit": report.unit, "round": report.round},
+    )
+    _review(report, actor, ReportState.ACCEPTED, comment)
+    return report
+
+
+@transaction.atomic
+def report_return(*, report: Report, actor: User, comment: str) -> Report:
+    """Return a submitted report to its unit with a comment; the report is kept."""
+    if not comment.strip():
+        raise ReportingError(_("退回时请填写意见"))
+    report = Report.objects.select_for_update().get(pk=report.pk)
+    if report.state != ReportState.SUBMITTED:
+        raise ReportingError(_("该报送已审核过"))
+    _review(report, actor, ReportState.RETURNED, comment)
+    return report
+
+
+def _review(report: Report, actor: User, state: str, comment: str) -> None:
+    report.state = state
+    report.reviewed_by = actor
+    report.reviewed_at = timezone.now()
+    report.review_comment = comment.strip()
+    report.save(update_fields=["state", "reviewed_by", "reviewed_at", "review_comment"])
+    audit_record(
+        actor=actor,
+        action=f"report.{state}",
+        ledger=report.task.ledger,
+        data={"report": report.pk, "comment": report.review_comment},
+    )
+
+
+def _task_change(
+    task: Task, values: dict[str, Any], *, actor: User, source: str, note: str = ""
+) -> dict[str, Any]:
+    """Apply `values` to a locked task, bump its version, keep a revision."""
+    changes = {
+        name: {"old": getattr(task, name) or None, "new": value or None}
+        for name, value in values.items()
+        if getattr(task, name) != value
+    }
+    if not changes:
+        return changes
+    for name, value in values.items():
+        setattr(task, name, value)
+    task.version += 1
+    task.save(update_fields=[*values, "version", "updated_at"])
+    TaskRevision.objects.create(
+        task=task, at=timezone.now(), source=source, actor=actor, note=note[:300], changes=changes
+    )
+    return changes
+
+
+@transaction.atomic
+def task_update(*, task: Task, version: int, actor: User, values: dict[str, Any]) -> Task:
+    """The office edits a task. `version` is the version the editor read: if someone changed
+    the task since, nothing is written and `ConflictError` says so (their work is kept)."""
+    unknown = set(values) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ReportingError(_("不能修改这些字段：%(f)s") % {"f": "、".join(sorted(unknown))})
+    if "status" in values and values["status"] not in ("", *Status.values):
+        raise ReportingError(_("未知状态"))
+    locked = Task.objects.select_for_update().get(pk=task.pk)
+    if locked.version != version:
+        raise ConflictError(
+            _(
+                "这项任务已被他人修改（当前版本 %(now)s，您编辑的是版本 %(yours)s）。"
+                "您的修改没有保存，请刷新后重新编辑。"
+            )
+            % {"now": locked.version, "yours": version}
+        )
+    changes = _task_change(locked, values, actor=actor, source=TaskRevision.Source.EDIT)
+    audit_record(
+        actor=actor,
+        action="task.edit",
+        ledger=locked.ledger,
+        data={"task": locked.number, "fields": sorted(changes)},
+    )
+    return locked
+
+
+@transaction.atomic
+def comment_add(*, task: Task, actor: User, text: str) -> Comment:
+    """A leader's comment (批示) on a task."""
+    text = text.strip()
+    if not text:
+        raise ReportingError(_("请填写批示内容"))
+    comment = Comment.objects.create(task=task, author=actor, text=text, created_at=timezone.now())
+    audit_record(actor=actor, action="comment.add", ledger=task.ledger, data={"task": task.number})
+    return comment

@@ -1,0 +1,290 @@
+"""The monthly cycle: rounds, a reporter's tasks and reports, the office's review queue, leaders'
+comments, the office's direct edits, and ledger management (upload, preview, confirm, export).
+Thin views: parse, ask accounts.access, call one service, redirect."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from taizhang.accounts import access
+from taizhang.documents.errors import LedgerReadError
+from taizhang.documents.json_format import ledger_from_dict
+from taizhang.documents.readers import read_ledger
+from taizhang.ledger.models import Ledger, Unit
+from taizhang.ledger.selectors import ledger_document
+from taizhang.ledger.services import ledger_import
+from taizhang.reporting import services
+from taizhang.reporting.models import Attachment, Report, Round
+from taizhang.reporting.selectors import missing_units, my_tasks, review_queue
+from taizhang.web.exports import EXPORTS, export_response
+from taizhang.web.forms import CommentForm, ReviewForm, RoundForm, TaskEditForm, UploadForm
+from taizhang.web.views import report_form_for, visible_ledger, visible_task
+
+
+def office_only(request: HttpRequest) -> None:
+    """Pages of the office: others get a 404, like for something that does not exist."""
+    if not access.is_office(request.user):
+        raise Http404
+
+
+@login_required
+def my_task_list(request: HttpRequest, ledger_id: int) -> HttpResponse:
+    """A reporter's tasks in a ledger, each with its report form for the open round."""
+    ledger = visible_ledger(request, ledger_id)
+    if not access.unit_ids(request.user):
+        raise Http404
+    round_ = services.open_round(ledger.pk)
+    tasks = my_tasks(
+        access.visible_tasks(request.user).filter(ledger=ledger),
+        round_,
+        access.unit_ids(request.user),
+    )
+    rows = [(task, report_form_for(request.user, task)) for task in tasks]
+    return render(request, "web/my_tasks.html", {"ledger": ledger, "round": round_, "rows": rows})
+
+
+@login_required
+@require_POST
+def report_submit(request: HttpRequest, task_id: int) -> HttpResponse:
+    task = visible_task(request, task_id)
+    if not access.can_report(request.user, task):
+        raise Http404
+    form = report_form_for(request.user, task, request.POST, request.FILES)
+    if form.is_valid():
+        unit_id = form.cleaned_data["unit"] or access.reportable_unit_ids(request.user, task)[0]
+        if unit_id not in access.reportable_unit_ids(request.user, task):
+            raise Http404
+        try:
+            services.report_submit(
+                task=task,
+                unit=Unit.objects.get(pk=unit_id),
+                actor=request.user,  # type: ignore[arg-type]
+                progress=form.cleaned_data["progress"],
+                status=form.cleaned_data["status"],
+                files=request.FILES.getlist("attachments"),
+            )
+        except services.ReportingError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("已报送，等待督查室审核"))
+    else:
+        messages.error(request, _("报送未成功：%(errors)s") % {"errors": form.errors.as_text()})
+    if request.POST.get("next"):
+        return redirect(safe_next(request))
+    return redirect("web:task_detail", task_id=task.pk)
+
+
+def safe_next(request: HttpRequest) -> str:
+    """A local redirect target from the form, never another site."""
+    target = request.POST.get("next", "")
+    return target if target.startswith("/") and not target.startswith("//") else "/"
+
+
+@login_required
+def review(request: HttpRequest) -> HttpResponse:
+    """The office's queue of submitted reports, with what each changed."""
+    office_only(request)
+    from taizhang.reporting.selectors import text_diff
+
+    reports = [(r, text_diff(r.previous_progress, r.progress)) for r in review_queue()]
+    return render(request, "web/review.html", {"reports": reports, "form": ReviewForm()})
+
+
+@login_required
+@require_POST
+def report_decide(request: HttpRequest, report_id: int, decision: str) -> HttpResponse:
+    office_only(request)
+    report = get_object_or_404(Report, pk=report_id)
+    form = ReviewForm(request.POST)
+    comment = form.cleaned_data["comment"] if form.is_valid() else ""
+    try:
+        if decision == "accept":
+            services.report_accept(report=report, actor=request.user, comment=comment)  # type: ignore[arg-type]
+            messages.success(
+                request, _("已采纳：任务 %(n)s 的进展已更新") % {"n": report.task.number}
+            )
+        else:
+            services.report_return(report=report, actor=request.user, comment=comment)  # type: ignore[arg-type]
+            messages.success(request, _("已退回任务 %(n)s 的报送") % {"n": report.task.number})
+    except services.ReportingError as error:
+        messages.error(request, str(error))
+    return redirect("web:review")
+
+
+@login_required
+@require_POST
+def comment_add(request: HttpRequest, task_id: int) -> HttpResponse:
+    task = visible_task(request, task_id)
+    if not access.can_comment(request.user, task):
+        raise Http404
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        services.comment_add(task=task, actor=request.user, text=form.cleaned_data["text"])  # type: ignore[arg-type]
+        messages.success(request, _("批示已保存"))
+    return redirect("web:task_detail", task_id=task.pk)
+
+
+@login_required
+@require_POST
+def task_edit(request: HttpRequest, task_id: int) -> HttpResponse:
+    task = visible_task(request, task_id)
+    if not access.can_edit_task(request.user, task):
+        raise Http404
+    form = TaskEditForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form.errors.as_text())
+        return redirect("web:task_detail", task_id=task.pk)
+    data = dict(form.cleaned_data)
+    version = data.pop("version")
+    if data["status"]:
+        from taizhang.ledger.models import Status
+
+        data["status_label"] = (
+            str(Status(data["status"]).label)
+            if data["status"] != task.status
+            else task.status_label
+        )
+    else:
+        data["status_label"] = ""
+    try:
+        services.task_update(task=task, version=version, actor=request.user, values=data)  # type: ignore[arg-type]
+    except services.ConflictError as error:
+        messages.error(request, str(error))
+    except services.ReportingError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("任务已保存"))
+    return redirect("web:task_detail", task_id=task.pk)
+
+
+@login_required
+def rounds(request: HttpRequest, ledger_id: int) -> HttpResponse:
+    """The office's rounds of a ledger: open one, see who has not reported, close it."""
+    office_only(request)
+    ledger = get_object_or_404(Ledger, pk=ledger_id)
+    form = RoundForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.round_open(ledger=ledger, actor=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+        except services.ReportingError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("已开启报送轮次"))
+            return redirect("web:rounds", ledger_id=ledger.pk)
+    current = services.open_round(ledger.pk)
+    context = {
+        "ledger": ledger,
+        "form": form,
+        "open_round": current,
+        "missing": missing_units(current) if current else [],
+        "rounds": Round.objects.filter(ledger=ledger),
+    }
+    return render(request, "web/rounds.html", context)
+
+
+@login_required
+@require_POST
+def round_close(request: HttpRequest, round_id: int) -> HttpResponse:
+    office_only(request)
+    round_ = get_object_or_404(Round, pk=round_id)
+    try:
+        services.round_close(round_=round_, actor=request.user)  # type: ignore[arg-type]
+    except services.ReportingError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("轮次已关闭，台账快照已保存"))
+    return redirect("web:rounds", ledger_id=round_.ledger_id)
+
+
+def _pending_dir() -> Path:
+    path = Path(settings.DATA_DIR) / "pending"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@login_required
+def ledger_upload(request: HttpRequest) -> HttpResponse:
+    """Upload a ledger file and see what Taizhang read (with warnings) before confirming."""
+    office_only(request)
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        data = upload.read()
+        try:
+            doc = read_ledger(data, name=upload.name, year=form.cleaned_data["year"])
+        except LedgerReadError as error:
+            form.add_error("file", str(error))
+        else:
+            token = uuid.uuid4().hex
+            (_pending_dir() / token).write_bytes(data)
+            request.session["pending_upload"] = {
+                "token": token,
+                "name": upload.name,
+                "year": form.cleaned_data["year"],
+            }
+            existing = Ledger.objects.filter(title=doc.title, year=doc.year).first()
+            return render(
+                request,
+                "web/upload_preview.html",
+                {"doc": doc, "existing": existing, "name": upload.name},
+            )
+    return render(request, "web/upload.html", {"form": form})
+
+
+@login_required
+@require_POST
+def ledger_upload_confirm(request: HttpRequest) -> HttpResponse:
+    office_only(request)
+    pending = request.session.pop("pending_upload", None)
+    path = _pending_dir() / pending["token"] if pending else None
+    if pending is None or path is None or not path.exists():
+        messages.error(request, _("没有待确认的上传，请重新上传"))
+        return redirect("web:ledger_upload")
+    try:
+        doc = read_ledger(path.read_bytes(), name=pending["name"], year=pending["year"])
+        result = ledger_import(doc=doc, actor=request.user)  # type: ignore[arg-type]
+    except LedgerReadError as error:
+        messages.error(request, str(error))
+        return redirect("web:ledger_upload")
+    finally:
+        path.unlink(missing_ok=True)
+    messages.success(
+        request,
+        _("已导入：新增 %(c)s 项，更新 %(u)s 项，未变 %(n)s 项")
+        % {"c": result.tasks_created, "u": result.tasks_updated, "n": result.tasks_unchanged},
+    )
+    return redirect("web:ledger_detail", ledger_id=result.ledger.pk)
+
+
+@login_required
+def ledger_export(request: HttpRequest, ledger_id: int, fmt: str) -> HttpResponse:
+    """Download the ledger (or, with ?round=ID, the ledger as of a closed round)."""
+    office_only(request)
+    ledger = get_object_or_404(Ledger, pk=ledger_id)
+    if fmt not in EXPORTS:
+        raise Http404
+    round_id = request.GET.get("round")
+    if round_id:
+        round_ = get_object_or_404(Round, pk=round_id, ledger=ledger, snapshot__isnull=False)
+        doc = ledger_from_dict(round_.snapshot, name=round_.name)
+    else:
+        doc = ledger_document(ledger)
+    return export_response(doc, fmt)
+
+
+@login_required
+def attachment(request: HttpRequest, attachment_id: int) -> HttpResponseBase:
+    """An attachment, to those who may see its task."""
+    item = get_object_or_404(Attachment.objects.select_related("report"), pk=attachment_id)
+    visible_task(request, item.report.task_id)
+    return FileResponse(item.file.open("rb"), content_type=item.content_type, filename=item.name)

@@ -1,0 +1,90 @@
+"""Forms of the web pages: parse and validate, nothing else."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from taizhang.ledger.models import Status
+
+STATUS_CHOICES = [("", _("全部状态")), *Status.choices, ("none", _("未标状态"))]
+
+
+class TaskFilterForm(forms.Form):
+    status = forms.ChoiceField(label=_("状态"), choices=STATUS_CHOICES, required=False)
+    unit = forms.TypedChoiceField(label=_("责任单位"), coerce=int, required=False, empty_value=None)
+    leader = forms.TypedChoiceField(
+        label=_("牵头领导"), coerce=int, required=False, empty_value=None
+    )
+    due_from = forms.DateField(
+        label=_("完成时限自"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    due_to = forms.DateField(
+        label=_("至"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    q = forms.CharField(label=_("搜索"), required=False, max_length=100)
+
+    def __init__(self, *args: Any, people: Any = (), units: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].choices = [("", _("全部单位")), *((u.pk, u.name) for u in units)]  # type: ignore[attr-defined]
+        self.fields["leader"].choices = [("", _("全部领导")), *((p.pk, p.name) for p in people)]  # type: ignore[attr-defined]
+
+
+class ReportForm(forms.Form):
+    progress = forms.CharField(
+        label=_("进展情况"), widget=forms.Textarea(attrs={"rows": 5}), max_length=10000
+    )
+    status = forms.ChoiceField(label=_("状态"), choices=Status.choices)
+    unit = forms.TypedChoiceField(label=_("报送单位"), coerce=int, required=False, empty_value=None)
+
+
+class ReviewForm(forms.Form):
+    comment = forms.CharField(
+        label=_("意见"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    )
+
+
+class CommentForm(forms.Form):
+    text = forms.CharField(
+        label=_("批示"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
+    )
+
+
+class TaskEditForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    goal = forms.CharField(label=_("工作目标任务"), widget=forms.Textarea(attrs={"rows": 3}))
+    deadline_text = forms.CharField(
+        label=_("完成时限"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    progress = forms.CharField(
+        label=_("进展情况"), required=False, widget=forms.Textarea(attrs={"rows": 6})
+    )
+    status = forms.ChoiceField(
+        label=_("状态"), choices=[("", "—"), *Status.choices], required=False
+    )
+    remarks = forms.CharField(label=_("备注"), required=False)
+
+
+class RoundForm(forms.Form):
+    name = forms.CharField(label=_("轮次名称"), max_length=100, help_text=_("例如 2021年11月"))
+    due_date = forms.DateField(
+        label=_("报送截止日期"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("台账文件"), help_text=_("Word（.docx）、Excel（.xlsx）、文本（.txt）或 JSON")
+    )
+    year = forms.IntegerField(
+        label=_("年度（标题中没有年份时）"), required=False, min_value=1990, max_value=2100
+    )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > settings.TAIZHANG_MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(_("文件过大"))
+        return upload
