@@ -398,3 +398,33 @@ def test_the_review_diff_marks_whole_clauses() -> None:
     ]
     assert text_diff("", "新进展。") == [("ins", "新进展。")]
     assert text_diff("同样。", "同样。") == [("", "同样。")]
+
+
+def test_a_report_may_carry_figures_shown_on_the_timeline(world: World) -> None:
+    open_round(world)
+    water = client_for(world, "water")
+    url = reverse("web:report_submit", args=[world.task(3).pk])
+    water.post(
+        url,
+        {
+            "progress": "已完成投资7000万元。",
+            "status": "in_progress",
+            "figures": "完成投资 7000 万元\n\n管线：9000 米",
+        },
+    )
+    assert Report.objects.get().figures == [
+        {"name": "完成投资", "value": 7000.0, "unit": "万元"},
+        {"name": "管线", "value": 9000.0, "unit": "米"},
+    ]
+    page = client_for(world, "office").get(reverse("web:task_detail", args=[world.task(3).pk]))
+    assert "完成投资：7000万元" in page.content.decode()
+
+
+def test_figures_that_cannot_be_read_refuse_the_report_with_the_line(world: World) -> None:
+    open_round(world)
+    response = client_for(world, "water").post(
+        reverse("web:report_submit", args=[world.task(3).pk]),
+        {"progress": "x", "status": "in_progress", "figures": "完成投资 很多"},
+        follow=True,
+    )
+    assert "第 1 行看不懂" in response.content.decode() and Report.objects.count() == 0

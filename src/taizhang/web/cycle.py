@@ -71,6 +71,7 @@ def report_submit(request: HttpRequest, task_id: int) -> HttpResponse:
                 actor=request.user,  # type: ignore[arg-type]
                 progress=form.cleaned_data["progress"],
                 status=form.cleaned_data["status"],
+                figures=form.cleaned_data["figures"],
                 files=request.FILES.getlist("attachments"),
             )
         except services.ReportingError as error:

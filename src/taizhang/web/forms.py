@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import forms
@@ -33,12 +34,43 @@ class TaskFilterForm(forms.Form):
         self.fields["leader"].choices = [("", _("全部领导")), *((p.pk, p.name) for p in people)]  # type: ignore[attr-defined]
 
 
+_FIGURE = re.compile(r"^(?P<name>.+?)[\s:：]+(?P<value>-?\d+(?:\.\d+)?)\s*(?P<unit>[^\s\d]*)$")
+
+
+def parse_figures(text: str) -> list[dict[str, Any]]:
+    """Figures a reporter types, one a line: "完成投资 7000 万元" -> name, value, unit."""
+    figures = []
+    for number, line in enumerate(text.splitlines(), 1):
+        line = line.strip()
+        if not line:
+            continue
+        found = _FIGURE.match(line)
+        if found is None:
+            raise forms.ValidationError(
+                _("第 %(n)s 行看不懂：请写成“名称 数值 单位”，如“完成投资 7000 万元”")
+                % {"n": number}
+            )
+        figures.append(
+            {"name": found["name"], "value": float(found["value"]), "unit": found["unit"]}
+        )
+    return figures
+
+
 class ReportForm(forms.Form):
     progress = forms.CharField(
         label=_("进展情况"), widget=forms.Textarea(attrs={"rows": 5}), max_length=10000
     )
     status = forms.ChoiceField(label=_("状态"), choices=Status.choices)
     unit = forms.TypedChoiceField(label=_("报送单位"), coerce=int, required=False, empty_value=None)
+    figures = forms.CharField(
+        label=_("数据（可选，每行一项，如：完成投资 7000 万元）"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+    )
+
+    def clean_figures(self) -> list[dict[str, Any]]:
+        return parse_figures(self.cleaned_data.get("figures") or "")
 
 
 class ReviewForm(forms.Form):
