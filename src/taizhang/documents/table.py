@@ -72,6 +72,17 @@ def ledger_from_table(table: RawTable, *, year: int | None = None) -> LedgerDoc:
     return doc
 
 
+def category_marker(cells: list[str]) -> tuple[int, str] | None:
+    """A category row's number and name, or None for any other row: a Chinese numeral in the
+    first cell ("一", "一、name") and at most the name in the others."""
+    marker = parse_category_marker(cells[0]) if cells else None
+    rest = [cell.strip() for cell in cells[1:] if cell.strip()]
+    if marker is None or (not marker[1] and len(rest) > 1):
+        return None
+    number, name = marker
+    return number, name or (rest[0] if rest else "")
+
+
 def _find_header(table: RawTable) -> int:
     for index, row in enumerate(table.rows):
         if looks_like_header(row.cells):
@@ -151,12 +162,10 @@ class _Builder:
             return
         if looks_like_header(cells):
             return  # the header repeated (a table split across pages)
-        first = cells[0]
-        marker = parse_category_marker(first)
-        rest = [cell for cell in cells[1:] if cell]
-        if marker is not None and (marker[1] or len(rest) <= 1):
+        marker = category_marker(cells)
+        if marker is not None:
             number, name = marker
-            self.category = CategoryDoc(number=number, name=name or (rest[0] if rest else ""))
+            self.category = CategoryDoc(number=number, name=name)
             self.doc.categories.append(self.category)
             return
         self.read_task(cells, raw, row)

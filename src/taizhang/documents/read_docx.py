@@ -1,0 +1,338 @@
+"""Reader for a ledger in a Word .docx file: the paragraphs above the ledger table are the title
+block, the table's rows are the ledger's rows. Works on the document's XML (in document order,
+through content controls and tracked insertions), not on python-docx's paragraph and table
+lists, which lose the order and repeat merged cells."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any, Final
+
+import docx
+from docx.opc.exceptions import PackageNotFoundError
+from docx.oxml.ns import qn
+from lxml import etree
+
+from taizhang.documents.columns import column_key, looks_like_header, normalize_title
+from taizhang.documents.errors import LedgerReadError
+from taizhang.documents.model import LedgerDoc
+from taizhang.documents.safety import check_office_zip
+from taizhang.documents.table import RawRow, RawTable, category_marker, ledger_from_table
+
+# lxml elements are untyped here (no stubs); `Element` names what the code expects.
+Element = Any
+
+_P: Final = qn("w:p")
+_TBL: Final = qn("w:tbl")
+_TR: Final = qn("w:tr")
+_TC: Final = qn("w:tc")
+_T: Final = qn("w:t")
+_TAB: Final = qn("w:tab")
+_NO_BREAK_HYPHEN: Final = qn("w:noBreakHyphen")
+# Wrappers around block-level content, rows or cells: content controls and custom XML.
+_WRAPPERS: Final = frozenset({qn("w:sdt"), qn("w:sdtContent"), qn("w:customXml")})
+_LINE_BREAKS: Final = frozenset({qn("w:br"), qn("w:cr")})
+# Subtrees of a paragraph that hold no visible text of the paragraph itself: properties (their
+# w:tab elements are tab stops), deleted and moved-away text, text boxes (and the VML fallback
+# that repeats them), field codes.
+_NO_TEXT: Final = frozenset(
+    {
+        qn("w:pPr"),
+        qn("w:rPr"),
+        qn("w:del"),
+        qn("w:moveFrom"),
+        qn("w:txbxContent"),
+        qn("w:instrText"),
+        qn("w:delInstrText"),
+        "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback",
+    }
+)
+# Word allows 63 columns; a gridSpan of a billion must not allocate a billion cells.
+_MAX_COLUMNS: Final = 200
+# The ledger's header is among the first rows of its table (a title row may come first).
+_HEADER_WITHIN: Final = 5
+
+
+def read_docx(data: bytes, *, name: str, year: int | None = None) -> LedgerDoc:
+    """Read a ledger from the bytes of a Word .docx file. The ledger table is the first table
+    with a ledger header; following tables with as many columns (a table split across pages)
+    are appended. `name` is used in messages; `year` overrides the year of the title. Raises
+    `LedgerReadError` for anything that is not a readable ledger."""
+    check_office_zip(data, name=name, kind="Word")
+    body = _open_body(data, name=name)
+    table, warnings = docx_table(body, source=name)
+    doc = ledger_from_table(table, year=year)
+    doc.warnings.extend(warnings)
+    return doc
+
+
+def _open_body(data: bytes, *, name: str) -> Element:
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except (
+        KeyError,
+        ValueError,
+        etree.LxmlError,
+        PackageNotFoundError,
+        zipfile.BadZipFile,
+    ) as error:
+        raise LedgerReadError(f"不是有效的 Word 文件（{_why(error)}）", source=name) from None
+    return document.element.body
+
+
+def _why(error: Exception) -> str:
+    """python-docx's reason in the user's words (its messages name memory addresses)."""
+    text = str(error)
+    if "spreadsheetml" in text:
+        return "这是 Excel 文件，请存为 .xlsx 后导入"
+    if "presentationml" in text:
+        return "这是 PowerPoint 文件"
+    if isinstance(error, etree.LxmlError):
+        return "文档内容的 XML 已损坏"
+    return "缺少 Word 文档的正文部件"
+
+
+def docx_table(body: Element, *, source: str) -> tuple[RawTable, list[str]]:
+    """The title block and rows of the ledger table of a document body (`w:body`), and
+    warnings about tables after it that were not read. Merged cells are resolved: a
+    horizontally merged cell's text stands in its first column, a vertically merged one's in
+    every row it spans (see `_resolve`)."""
+    table = RawTable(source=source)
+    warnings: list[str] = []
+    ledger: _Ledger | None = None
+    count = 0
+    for block in _blocks(body):
+        if block.tag == _P:
+            if ledger is None:
+                table.preamble.extend(_lines(paragraph_text(block)))
+            continue
+        count += 1
+        grid = _grid(block)
+        if ledger is None:
+            ledger = _Ledger.find(grid)
+            if ledger is not None:
+                table.preamble.extend(ledger.above_header(grid))
+                table.rows.extend(ledger.rows(grid))
+        elif ledger.stopped:
+            continue
+        elif message := ledger.append(grid, table.rows):
+            warnings.append(f"文件中第{count}个表格{message}")
+    return table, warnings
+
+
+def _blocks(container: Element) -> Iterator[Element]:
+    """The paragraphs and tables directly in `container` (the body or a cell), in order,
+    including those inside content controls."""
+    for child in container:
+        if child.tag in (_P, _TBL):
+            yield child
+        elif child.tag in _WRAPPERS:
+            yield from _blocks(child)
+
+
+def _children(container: Element, tag: str) -> Iterator[Element]:
+    """The `tag` children of a table or row, including those inside content controls."""
+    for child in container:
+        if child.tag == tag:
+            yield child
+        elif child.tag in _WRAPPERS:
+            yield from _children(child, tag)
+
+
+def paragraph_text(paragraph: Element) -> str:
+    """The visible text of a `w:p`: runs (also inside hyperlinks, tracked insertions, fields
+    and content controls), tabs, and line breaks as newlines; not deleted text, field codes or
+    text boxes."""
+    parts: list[str] = []
+    _collect_text(paragraph, parts)
+    return "".join(parts)
+
+
+def _collect_text(element: Element, parts: list[str]) -> None:
+    for child in element:
+        tag = child.tag
+        if tag == _T:
+            parts.append(child.text or "")
+        elif tag == _TAB:
+            parts.append("\t")
+        elif tag in _LINE_BREAKS:
+            parts.append("\n")
+        elif tag == _NO_BREAK_HYPHEN:
+            parts.append("-")
+        elif isinstance(tag, str) and tag not in _NO_TEXT:
+            _collect_text(child, parts)
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.split("\n") if line.strip()]
+
+
+def cell_text(cell: Element) -> str:
+    """A `w:tc`'s text: its non-empty paragraph lines, stripped, joined by newlines. Tables
+    nested in the cell are ignored."""
+    lines: list[str] = []
+    for block in _blocks(cell):
+        if block.tag == _P:
+            lines.extend(_lines(paragraph_text(block)))
+    return "\n".join(lines)
+
+
+@dataclass
+class _Slot:
+    """One grid column of one row: the text of the cell covering it (in the cell's first
+    column only), whether the cell starts here, and its vertical merge."""
+
+    text: str
+    first: bool
+    merge: str | None  # None, "restart" or "continue"
+
+
+def _grid(table: Element) -> list[list[str | None]]:
+    """The table as rows of grid columns: a cell's own text in its first column, "" in the
+    other columns it spans, the text of the merge's first cell where it continues a vertical
+    merge, and None where no cell starts (a spanned column or room before/after a row).
+    Columns where no row starts a cell (an artefact of uneven cell borders) are dropped."""
+    rows = [_slots(row) for row in _children(table, _TR)]
+    width = max((len(row) for row in rows), default=0)
+    keep = [c for c in range(width) if any(_starts(row, c) for row in rows)]
+    return [[_slot_value(row, c) for c in keep] for row in rows]
+
+
+def _starts(row: list[_Slot | None], column: int) -> bool:
+    slot = row[column] if column < len(row) else None
+    return slot is not None and slot.first
+
+
+def _slot_value(row: list[_Slot | None], column: int) -> str | None:
+    slot = row[column] if column < len(row) else None
+    if slot is None or not slot.first:
+        return None
+    return _CONTINUE if slot.merge == "continue" else slot.text
+
+
+# Stands for "continues the vertical merge above" until `_resolve` fills it in.
+_CONTINUE: Final = "\x00continue"
+
+
+def _slots(row: Element) -> list[_Slot | None]:
+    slots: list[_Slot | None] = [None] * _int_property(row, "w:trPr", "w:gridBefore", 0)
+    for cell in _children(row, _TC):
+        span = max(_int_property(cell, "w:tcPr", "w:gridSpan", 1), 1)
+        merge = _vertical_merge(cell)
+        slots.append(_Slot(cell_text(cell), True, merge))
+        slots.extend(_Slot("", False, merge) for _ in range(span - 1))
+        if len(slots) >= _MAX_COLUMNS:
+            break
+    return slots[:_MAX_COLUMNS]
+
+
+def _int_property(element: Element, properties: str, name: str, default: int) -> int:
+    value = element.find(f"{qn(properties)}/{qn(name)}")
+    if value is None:
+        return default
+    try:
+        return min(max(int(value.get(qn("w:val"), default)), 0), _MAX_COLUMNS)
+    except ValueError:
+        return default
+
+
+def _vertical_merge(cell: Element) -> str | None:
+    merge = cell.find(f"{qn('w:tcPr')}/{qn('w:vMerge')}")
+    if merge is None:
+        return None
+    return "restart" if merge.get(qn("w:val")) == "restart" else "continue"
+
+
+class _Ledger:
+    """The ledger table once found: its header and width, and how to read its rows and the
+    rows of the tables that continue it."""
+
+    def __init__(self, header: list[str], header_at: int) -> None:
+        self.header = header
+        self.header_at = header_at
+        self.width = len(header)
+        keys = [column_key(title) for title in header]
+        self.number_at = keys.index("number") if "number" in keys else 0
+        self.stopped = False
+
+    @classmethod
+    def find(cls, grid: list[list[str | None]]) -> _Ledger | None:
+        """The ledger of a table whose first rows hold a ledger header, else None."""
+        for index, row in enumerate(grid[:_HEADER_WITHIN]):
+            own = _own_texts(row)
+            if looks_like_header(own):
+                return cls(own, index)
+        return None
+
+    def above_header(self, grid: list[list[str | None]]) -> list[str]:
+        """Texts of the rows above the header (a title written inside the table)."""
+        return [
+            line
+            for row in grid[: self.header_at]
+            for cell in _own_texts(row)
+            for line in _lines(cell)
+        ]
+
+    def rows(self, grid: list[list[str | None]]) -> list[RawRow]:
+        """The table's rows with merged cells resolved."""
+        return [RawRow(cells=cells, line=None) for cells in _resolve(grid, self.number_at)]
+
+    def append(self, grid: list[list[str | None]], rows: list[RawRow]) -> str:
+        """Append a following table's rows when it continues the ledger (as many columns, and
+        the same header if it repeats one); else return why it was not read ("" for a table
+        without text). Once a table with another header is met, nothing more is appended."""
+        header = _Ledger.find(grid)
+        if header is not None and _titles(header.header) != _titles(self.header):
+            self.stopped = True
+            return "是另一张表格（表头不同），未读入"
+        if grid and len(grid[0]) == self.width:
+            rows.extend(self.rows(grid[header.header_at if header else 0 :]))
+            return ""
+        if not any(cell for row in grid for cell in _own_texts(row)):
+            return ""
+        width = len(grid[0]) if grid else 0
+        return f"有{width}列，与台账表格的{self.width}列不同，未读入"
+
+
+def _titles(header: list[str]) -> list[str]:
+    return [normalize_title(title) for title in header]
+
+
+def _own_texts(row: list[str | None]) -> list[str]:
+    """A row's cell texts without what vertical merges bring down from above."""
+    return ["" if cell is None or cell == _CONTINUE else cell for cell in row]
+
+
+def _resolve(grid: list[list[str | None]], number_at: int) -> list[list[str]]:
+    """Fill vertically continued cells with the text of the cell where the merge starts,
+    unless it starts in a header or category row (a header's or category's text is no task's
+    leader or unit). A row that continues a task's 序号 is more of that task, not a task of its
+    own: its cells are added to the task's row as further paragraphs and it is left empty
+    (so row numbers in messages stay those of the table)."""
+    above: dict[int, str] = {}
+    resolved: list[list[str]] = []
+    task_at: int | None = None
+    for row in grid:
+        own = _own_texts(row)
+        fills = not (looks_like_header(own) or category_marker(own) is not None)
+        cells = [above.get(c, "") if cell == _CONTINUE else own[c] for c, cell in enumerate(row)]
+        for c, cell in enumerate(row):
+            if cell != _CONTINUE:
+                above[c] = cell if (fills and cell) else ""
+        continues_task = number_at < len(row) and row[number_at] == _CONTINUE
+        if continues_task and above.get(number_at) and task_at is not None:
+            _extend(resolved[task_at], row, own)
+            resolved.append([""] * len(row))
+            continue
+        task_at = len(resolved) if fills else None
+        resolved.append(cells)
+    return resolved
+
+
+def _extend(task: list[str], row: list[str | None], own: list[str]) -> None:
+    for c, cell in enumerate(row):
+        if cell != _CONTINUE and own[c] and own[c] != task[c]:
+            task[c] = f"{task[c]}\n{own[c]}" if task[c] else own[c]
