@@ -30,3 +30,17 @@ def test_any_ledger_written_as_json_reads_back_the_same(doc: LedgerDoc) -> None:
 def test_the_seed_written_as_text_reads_back_the_same(seed_bytes: bytes) -> None:
     doc = read_text(seed_bytes, name="seed.txt")
     assert read_text(write_text(doc), name="again.txt") == doc
+
+
+def test_other_offices_ledgers_round_trip_through_every_table_writer() -> None:
+    from taizhang.documents.read_docx import read_docx
+    from taizhang.documents.read_xlsx import read_xlsx
+    from taizhang.documents.write_docx import write_docx
+    from taizhang.documents.write_xlsx import write_xlsx
+    from tests.conftest import FIXTURES
+
+    for path in sorted((FIXTURES / "text").glob("*.txt")):
+        doc = read_text(path.read_bytes(), name=path.name)
+        assert read_text(write_text(doc), name="a.txt") == doc, path.name
+        assert read_docx(write_docx(doc), name="a.docx") == doc, path.name
+        assert read_xlsx(write_xlsx(doc), name="a.xlsx") == doc, path.name

@@ -30,8 +30,10 @@ BAD_FILES: dict[str, bytes] = {
 }
 
 
-def run_cli(*args: str, data_dir: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "TAIZHANG_DATA_DIR": str(data_dir)}
+def run_cli(
+    *args: str, data_dir: Path, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "TAIZHANG_DATA_DIR": str(data_dir), **(env or {})}
     env.pop("DATABASE_URL", None)
     return subprocess.run(
         [sys.executable, "-m", "taizhang.cli", *args],

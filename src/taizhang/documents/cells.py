@@ -33,9 +33,11 @@ def category_numeral(number: int) -> str:
 def task_cells(task: TaskDoc, columns: list[Column]) -> list[str]:
     """A task's cell texts in column order; paragraphs (and the names in a leader or unit cell)
     are separated by newlines. The status label goes to the status column, or to 备注 when
-    the ledger has no status column; remarks go to 备注."""
+    the ledger has no status column; remarks go to 备注, or after the status when the ledger
+    has no 备注 column."""
     keys = {column.key for column in columns}
     status_key = "status" if "status" in keys else "remarks"
+    remarks_key = "remarks" if "remarks" in keys else "status"
     fixed = {
         "number": str(task.number),
         "goal": task.goal,
@@ -53,7 +55,7 @@ def task_cells(task: TaskDoc, columns: list[Column]) -> list[str]:
             cells.append(task.extra.get(column.title, ""))
         else:
             parts = [task.status_label] if column.key == status_key and task.status_label else []
-            if column.key == "remarks" and task.remarks:
+            if column.key == remarks_key and task.remarks:
                 parts.append(task.remarks)
             cells.append("\n".join(parts))
     return cells

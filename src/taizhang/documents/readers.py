@@ -2,23 +2,52 @@
 
 from __future__ import annotations
 
+import io
+import zipfile
 from pathlib import Path
 
-from taizhang.documents.errors import LedgerReadError
+from taizhang.documents.convert import convert_with_libreoffice, is_legacy_office
 from taizhang.documents.json_format import read_json
 from taizhang.documents.model import LedgerDoc
+from taizhang.documents.read_docx import read_docx
 from taizhang.documents.read_text import read_text
+from taizhang.documents.read_xlsx import read_xlsx
+from taizhang.documents.safety import OLE_SIGNATURE, ZIP_SIGNATURE
 
-TEXT_SUFFIXES = frozenset({".txt", ".text", ".tsv", ""})
+EXCEL_SUFFIXES = frozenset({".xlsx", ".xlsm"})
 
 
-def read_ledger(data: bytes, *, name: str, year: int | None = None) -> LedgerDoc:
-    """Read ledger bytes into a `LedgerDoc`, picking the reader by content (JSON starts with
-    `{`, zip containers are Office files) and then by suffix."""
-    head = data.lstrip()[:1]
+def read_ledger(
+    data: bytes, *, name: str, year: int | None = None, sheet: str | None = None
+) -> LedgerDoc:
+    """Read ledger bytes into a `LedgerDoc`, picking the reader by content first: legacy
+    Office files (.doc/.wps/.xls/.et) are converted with LibreOffice; zip containers are Word
+    or Excel (by their parts, then by suffix); JSON starts with `{`; anything else is the text
+    layout. Raises `LedgerReadError` with one line naming the file."""
     suffix = Path(name).suffix.lower()
-    if head == b"{" or suffix == ".json":
+    legacy = is_legacy_office(data, name)
+    if legacy is not None:
+        data = convert_with_libreoffice(data, name=name, target=legacy)
+        if legacy == "xlsx":
+            return read_xlsx(data, name=name, year=year, sheet=sheet)
+        return read_docx(data, name=name, year=year)
+    if data.startswith((ZIP_SIGNATURE, OLE_SIGNATURE)) or suffix in {".docx", *EXCEL_SUFFIXES}:
+        if _is_workbook(data, suffix):
+            return read_xlsx(data, name=name, year=year, sheet=sheet)
+        return read_docx(data, name=name, year=year)
+    if data.lstrip()[:1] == b"{" or suffix == ".json":
         return read_json(data, name=name)
-    if data.startswith(b"PK\x03\x04") or suffix in {".docx", ".xlsx"}:
-        raise LedgerReadError("暂不支持 Word/Excel 文件，请先另存为文本", source=name)
     return read_text(data, name=name, year=year)
+
+
+def _is_workbook(data: bytes, suffix: str) -> bool:
+    """Whether an Office container is a workbook: by its parts (the zip's directory); an
+    encrypted file (OLE) or a broken zip only by its name."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = set(archive.namelist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return suffix in EXCEL_SUFFIXES
+    if "word/document.xml" in names:
+        return False
+    return "xl/workbook.xml" in names or suffix in EXCEL_SUFFIXES

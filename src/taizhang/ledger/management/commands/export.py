@@ -1,7 +1,9 @@
-"""`taizhang export LEDGER --format json [-o FILE]`."""
+"""`taizhang export LEDGER --format docx|xlsx|csv|json|txt [-o FILE] [--as-of DATE]
+[--template FILE] [--round ID]`."""
 
 from __future__ import annotations
 
+import datetime
 import sys
 from pathlib import Path
 from typing import Any
@@ -9,11 +11,10 @@ from typing import Any
 from django.core.management.base import CommandParser
 from django.utils.translation import gettext as _
 
-from taizhang.documents.json_format import write_json
+from taizhang.documents.json_format import ledger_from_dict
+from taizhang.documents.writers import FORMATS, export_ledger
 from taizhang.ledger.management.commands._base import LedgerCommand
 from taizhang.ledger.selectors import ledger_document, ledger_get
-
-WRITERS = {"json": write_json}
 
 
 class Command(LedgerCommand):
@@ -21,8 +22,15 @@ class Command(LedgerCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("ledger", type=int, help=_("台账编号"))
-        parser.add_argument("--format", choices=sorted(WRITERS), default="json")
+        parser.add_argument("--format", choices=sorted(FORMATS), default="json")
         parser.add_argument("-o", "--output", help=_("输出文件（默认输出到标准输出）"))
+        parser.add_argument(
+            "--as-of",
+            type=datetime.date.fromisoformat,
+            help=_("“截至”日期 YYYY-MM-DD（Word、Excel）"),
+        )
+        parser.add_argument("--template", help=_("本单位的 Word 模板（.docx）"))
+        parser.add_argument("--round", type=int, help=_("导出某一已关闭轮次时的台账"))
 
     def handle(self, *args: Any, **options: Any) -> None:
         self.require_database()
@@ -32,10 +40,33 @@ class Command(LedgerCommand):
                 _("没有编号为 %(id)s 的台账（用 taizhang ledgers 查看）")
                 % {"id": options["ledger"]}
             )
-        data = WRITERS[options["format"]](ledger_document(ledger))
+        doc = self.document(ledger, options["round"])
+        template = self.template(options["template"])
+        try:
+            data = export_ledger(doc, options["format"], as_of=options["as_of"], template=template)
+        except ValueError as error:
+            self.fail(f"{options['template']}：{error}")
         if options["output"]:
             Path(options["output"]).write_bytes(data)
             self.stderr.write(_("已导出到 %(path)s") % {"path": options["output"]})
         else:
             sys.stdout.buffer.write(data)
             sys.stdout.flush()
+
+    def document(self, ledger: Any, round_id: int | None) -> Any:
+        if round_id is None:
+            return ledger_document(ledger)
+        from taizhang.reporting.models import Round
+
+        round_ = Round.objects.filter(pk=round_id, ledger=ledger, snapshot__isnull=False).first()
+        if round_ is None:
+            self.fail(_("该台账没有编号为 %(id)s 的已关闭轮次") % {"id": round_id})
+        return ledger_from_dict(round_.snapshot, name=round_.name)
+
+    def template(self, path: str | None) -> bytes | None:
+        if path is None:
+            return None
+        try:
+            return Path(path).read_bytes()
+        except OSError as error:
+            self.fail(f"{path}：无法读取模板（{error.strerror}）")

@@ -18,7 +18,10 @@ from taizhang.ledger.services import ledger_import
 
 
 class Command(LedgerCommand):
-    help = _("读取台账文件（文本、JSON）并存入数据库；--dry-run 只输出解析结果（JSON）")
+    help = _(
+        "读取台账文件（Word、Excel、文本、JSON；.doc/.xls 需 LibreOffice）并存入数据库；"
+        "--dry-run 只输出解析结果（JSON）"
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", help=_("台账文件"))
@@ -26,10 +29,11 @@ class Command(LedgerCommand):
             "--dry-run", action="store_true", help=_("只解析并以 JSON 输出，不写数据库")
         )
         parser.add_argument("--year", type=int, help=_("台账年度（标题中没有年份时）"))
+        parser.add_argument("--sheet", help=_("Excel 工作表名称（默认取含台账表头的第一张）"))
 
     def handle(self, *args: Any, **options: Any) -> None:
         path = Path(options["file"])
-        doc = self.read(path, options["year"])
+        doc = self.read(path, options["year"], options["sheet"])
         if options["dry_run"]:
             sys.stdout.buffer.write(write_json(doc))
             sys.stdout.flush()
@@ -60,7 +64,7 @@ class Command(LedgerCommand):
         for warning in result.warnings:
             self.stdout.write(_("警告：") + warning)
 
-    def read(self, path: Path, year: int | None) -> Any:
+    def read(self, path: Path, year: int | None, sheet: str | None) -> Any:
         try:
             size = path.stat().st_size
         except OSError as error:
@@ -69,6 +73,6 @@ class Command(LedgerCommand):
         if size > limit:
             self.fail(f"{path}：文件过大（{size} 字节，上限 {limit} 字节）")
         try:
-            return read_ledger(path.read_bytes(), name=str(path), year=year)
+            return read_ledger(path.read_bytes(), name=str(path), year=year, sheet=sheet)
         except LedgerReadError as error:
             self.fail(str(error))

@@ -1,0 +1,60 @@
+"""The export formats, one place: what each writes and how it is named and served."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from taizhang.documents.json_format import write_json
+from taizhang.documents.model import LedgerDoc
+from taizhang.documents.write_csv import write_csv
+from taizhang.documents.write_docx import write_docx
+from taizhang.documents.write_text import write_text
+from taizhang.documents.write_xlsx import write_xlsx
+
+
+@dataclass(frozen=True)
+class ExportFormat:
+    """An export format: its writer, file suffix, content type and name for people."""
+
+    write: Callable[[LedgerDoc, datetime.date | None, bytes | None], bytes]
+    suffix: str
+    content_type: str
+    label: str
+
+
+FORMATS: dict[str, ExportFormat] = {
+    "docx": ExportFormat(
+        lambda doc, as_of, template: write_docx(doc, as_of=as_of, template=template),
+        "docx",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "Word",
+    ),
+    "xlsx": ExportFormat(
+        lambda doc, as_of, template: write_xlsx(doc, as_of=as_of),
+        "xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "Excel",
+    ),
+    "csv": ExportFormat(lambda doc, as_of, template: write_csv(doc), "csv", "text/csv", "CSV"),
+    "json": ExportFormat(
+        lambda doc, as_of, template: write_json(doc), "json", "application/json", "JSON"
+    ),
+    "txt": ExportFormat(
+        lambda doc, as_of, template: write_text(doc), "txt", "text/plain; charset=utf-8", "文本"
+    ),
+}
+
+
+def export_ledger(
+    doc: LedgerDoc,
+    fmt: str,
+    *,
+    as_of: datetime.date | None = None,
+    template: bytes | None = None,
+) -> bytes:
+    """The ledger in format `fmt` (a key of FORMATS). `as_of` adds the 截至 line (Word,
+    Excel); `template` is an office's own Word template. Raises KeyError for an unknown
+    format and ValueError for a template that cannot be used."""
+    return FORMATS[fmt].write(doc, as_of, template)
