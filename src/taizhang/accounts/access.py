@@ -14,6 +14,7 @@ from django.db.models import Q, QuerySet
 
 from taizhang.accounts.models import Role
 from taizhang.ledger.models import Task
+from taizhang.reporting.models import Report
 
 AnyUser = User | AnonymousUser
 
@@ -72,6 +73,12 @@ def visible_tasks(user: AnyUser, tasks: QuerySet[Task] | None = None) -> QuerySe
         # A join through the link tables may repeat a task; keep each once.
         tasks = tasks.filter(pk__in=Task.objects.filter(scope).values("pk"))
     return tasks
+
+
+def visible_reports(user: AnyUser, reports: QuerySet[Report] | None = None) -> QuerySet[Report]:
+    """Reports the user may see: those on tasks the user may see (as the task page shows)."""
+    reports = Report.objects.all() if reports is None else reports
+    return reports.filter(task__in=visible_tasks(user))
 
 
 def can_see_task(user: AnyUser, task: Task) -> bool:

@@ -55,7 +55,9 @@ def token_create(*, user: User, name: str = "") -> str:
 
 def token_user(token: str) -> User | None:
     """The active user a token belongs to, or None."""
-    found = ApiToken.objects.select_related("user").filter(key_hash=token_hash(token)).first()
+    found = (
+        ApiToken.objects.select_related("user__profile").filter(key_hash=token_hash(token)).first()
+    )
     if found is None or not found.user.is_active:
         return None
     ApiToken.objects.filter(pk=found.pk).update(last_used_at=timezone.now())

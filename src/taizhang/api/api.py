@@ -1,5 +1,63 @@
-"""The REST API (django-ninja); OpenAPI document at /api/openapi.json."""
+"""The REST API (django-ninja); its OpenAPI document is at /api/openapi.json. Thin: endpoints
+parse, ask accounts.access, call one selector or service, and answer JSON (Chinese as is,
+not \\u-escaped). Errors are `{"detail": "…"}`: 400 for what the rules refuse, 401 for no
+(valid) credentials, 403 only where the object is visible anyway, 404 for missing and
+forbidden alike, 409 for an edit of a task someone else changed."""
 
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
+from ninja.errors import AuthenticationError
+from ninja.renderers import JSONRenderer
 
-api = NinjaAPI(title="Taizhang API", version="1", urls_namespace="api")
+from taizhang.api import ledgers, reporting
+from taizhang.api.auth import SessionAuth, TokenAuth
+from taizhang.reporting.services import ConflictError, ReportingError
+
+
+class ChineseJSONRenderer(JSONRenderer):
+    json_dumps_params: Mapping[str, Any] = MappingProxyType({"ensure_ascii": False})
+
+
+api = NinjaAPI(
+    title="Taizhang API",
+    version="1",
+    description=(
+        "重点工作台账接口。认证：`Authorization: Bearer <令牌>`（taizhang token create 用户名），"
+        "或浏览器登录会话（写操作须带 CSRF 令牌）。"
+    ),
+    urls_namespace="api",
+    auth=[TokenAuth(), SessionAuth(csrf=True)],
+    renderer=ChineseJSONRenderer(),
+    # The interactive docs load Swagger UI; only serve them from ninja's own static files
+    # (when "ninja" is an installed app), never from a CDN.
+    docs_url="/docs" if "ninja" in settings.INSTALLED_APPS else None,
+)
+api.add_router("/", ledgers.router)
+api.add_router("/", reporting.router)
+
+
+@api.exception_handler(ConflictError)
+def conflict(request: HttpRequest, exc: ConflictError) -> HttpResponse:
+    return api.create_response(request, {"detail": str(exc)}, status=409)
+
+
+@api.exception_handler(ReportingError)
+def refused(request: HttpRequest, exc: ReportingError) -> HttpResponse:
+    return api.create_response(request, {"detail": str(exc)}, status=400)
+
+
+@api.exception_handler(AuthenticationError)
+def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return api.create_response(
+        request,
+        {"detail": _("请先登录，或提供有效的接口令牌（Authorization: Bearer …）")},
+        status=401,
+    )

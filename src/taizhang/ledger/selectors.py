@@ -19,11 +19,15 @@ from taizhang.documents.model import (
 from taizhang.ledger.models import Category, Ledger, Person, Task, TaskLeader, TaskUnit, Unit
 
 
-def ledger_list() -> QuerySet[Ledger]:
-    """All ledgers with their number of (current) tasks, newest year first."""
-    return Ledger.objects.annotate(
-        task_count=Count("tasks", filter=Q(tasks__removed_at__isnull=True))
-    ).order_by("-year", "title", "id")
+def ledger_list(tasks: QuerySet[Task] | None = None) -> QuerySet[Ledger]:
+    """All ledgers with their number of current tasks (only those in `tasks`, e.g. the ones a
+    user may see, when given), newest year first."""
+    current = Q(tasks__removed_at__isnull=True)
+    if tasks is not None:
+        current &= Q(tasks__in=tasks)
+    return Ledger.objects.annotate(task_count=Count("tasks", filter=current)).order_by(
+        "-year", "title", "id"
+    )
 
 
 def ledger_get(ledger_id: int) -> Ledger | None:

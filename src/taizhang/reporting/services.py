@@ -205,6 +205,11 @@ def task_update(*, task: Task, version: int, actor: User, values: dict[str, Any]
     if "status" in values and values["status"] not in ("", *Status.values):
         raise ReportingError(_("未知状态"))
     locked = Task.objects.select_for_update().get(pk=task.pk)
+    if "status" in values and "status_label" not in values:
+        # The label follows a changed status, as when a report is accepted.
+        status = values["status"]
+        same = status == locked.status
+        values = {**values, "status_label": locked.status_label if same else _status_label(status)}
     if locked.version != version:
         raise ConflictError(
             _(
@@ -221,6 +226,10 @@ def task_update(*, task: Task, version: int, actor: User, values: dict[str, Any]
         data={"task": locked.number, "fields": sorted(changes)},
     )
     return locked
+
+
+def _status_label(status: str) -> str:
+    return str(Status(status).label) if status else ""
 
 
 @transaction.atomic

@@ -147,16 +147,6 @@ def task_edit(request: HttpRequest, task_id: int) -> HttpResponse:
         return redirect("web:task_detail", task_id=task.pk)
     data = dict(form.cleaned_data)
     version = data.pop("version")
-    if data["status"]:
-        from taizhang.ledger.models import Status
-
-        data["status_label"] = (
-            str(Status(data["status"]).label)
-            if data["status"] != task.status
-            else task.status_label
-        )
-    else:
-        data["status_label"] = ""
     try:
         services.task_update(task=task, version=version, actor=request.user, values=data)  # type: ignore[arg-type]
     except services.ConflictError as error:

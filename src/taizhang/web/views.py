@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, render
 
 from taizhang.accounts import access
 from taizhang.documents.json_format import ledger_from_dict
+from taizhang.documents.writers import FORMATS
 from taizhang.ledger.models import Ledger, Task
 from taizhang.ledger.selectors import (
     TaskFilters,
@@ -44,7 +45,10 @@ def visible_task(request: HttpRequest, task_id: int) -> Task:
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """The ledgers, with what each role does next."""
-    ledgers = ledger_list() if access.can_read_ledgers(request.user) else Ledger.objects.none()
+    if access.can_read_ledgers(request.user):
+        ledgers = ledger_list(access.visible_tasks(request.user))
+    else:
+        ledgers = Ledger.objects.none()
     return render(request, "web/home.html", {"ledgers": ledgers})
 
 
@@ -67,6 +71,7 @@ def ledger_detail(request: HttpRequest, ledger_id: int) -> HttpResponse:
         "query": query.urlencode(),
         "titles": {c["key"]: c["title"] for c in ledger.columns},
         "open_round": open_round(ledger.pk),
+        "export_formats": FORMATS,
     }
     return render(request, "web/ledger_detail.html", context)
 

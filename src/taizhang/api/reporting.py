@@ -1,0 +1,180 @@
+"""The reporting cycle: rounds (the office opens and closes them), reports (a unit's reporter
+submits, the office accepts or returns). Every decision is accounts.access's."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Query, Router
+from ninja.errors import HttpError
+from ninja.responses import Status as Reply
+
+from taizhang.accounts import access
+from taizhang.accounts.access import AnyUser
+from taizhang.api import schemas
+from taizhang.api.auth import user_of
+from taizhang.api.ledgers import (
+    WRITE_ERRORS,
+    forbidden,
+    not_found,
+    openable_ledger,
+    page,
+    visible_task,
+)
+from taizhang.api.schemas import ErrorOut
+from taizhang.api.scoping import my_reports, readable_rounds, visible_reports
+from taizhang.ledger.models import Unit
+from taizhang.reporting.models import Report, Round
+from taizhang.reporting.selectors import missing_units
+from taizhang.reporting.services import (
+    report_accept,
+    report_return,
+    report_submit,
+    round_close,
+    round_open,
+)
+
+router = Router(tags=["报送"])
+
+
+def readable_round(user: AnyUser, round_id: int) -> Round:
+    round_ = readable_rounds(user).select_related("ledger").filter(pk=round_id).first()
+    if round_ is None:
+        raise not_found()
+    return round_
+
+
+def visible_report(user: AnyUser, report_id: int) -> Report:
+    report = visible_reports(user).filter(pk=report_id).first()
+    if report is None:
+        raise not_found()
+    return report
+
+
+def reviewer(user: AnyUser) -> None:
+    """Reviewing is the office's: others who may see the object are refused with 403."""
+    if not access.can_review(user):
+        raise forbidden()
+
+
+# --- rounds ------------------------------------------------------------------------------
+
+
+@router.get("/rounds", response=list[schemas.RoundOut], summary="报送轮次")
+def rounds(request: HttpRequest, ledger: int | None = None) -> list[dict[str, Any]]:
+    found = readable_rounds(user_of(request))
+    if ledger is not None:
+        found = found.filter(ledger_id=ledger)
+    return [schemas.round_out(round_) for round_ in found]
+
+
+@router.post(
+    "/rounds", response={201: schemas.RoundOut, **WRITE_ERRORS}, summary="开启报送轮次（督查室）"
+)
+def round_create(request: HttpRequest, payload: schemas.RoundIn) -> Reply[dict[str, Any]]:
+    user = user_of(request)
+    ledger = openable_ledger(user, payload.ledger)
+    reviewer(user)
+    round_ = round_open(ledger=ledger, name=payload.name, due_date=payload.due_date, actor=user)
+    return Reply(201, schemas.round_out(round_))
+
+
+@router.post(
+    "/rounds/{round_id}/close",
+    response={200: schemas.RoundOut, **WRITE_ERRORS},
+    summary="关闭报送轮次（督查室）",
+)
+def round_finish(request: HttpRequest, round_id: int) -> dict[str, Any]:
+    user = user_of(request)
+    round_ = readable_round(user, round_id)
+    reviewer(user)
+    return schemas.round_out(round_close(round_=round_, actor=user))
+
+
+@router.get(
+    "/rounds/{round_id}/missing-units",
+    response={200: list[schemas.NamedOut], 403: ErrorOut, 404: ErrorOut},
+    summary="本轮尚未报送的单位（督查室）",
+)
+def round_missing_units(request: HttpRequest, round_id: int) -> list[dict[str, Any]]:
+    user = user_of(request)
+    round_ = readable_round(user, round_id)
+    reviewer(user)
+    return [{"id": unit.pk, "name": unit.name} for unit in missing_units(round_)]
+
+
+# --- reports -----------------------------------------------------------------------------
+
+
+@router.post(
+    "/tasks/{task_id}/reports",
+    response={201: schemas.ReportOut, **WRITE_ERRORS},
+    summary="报送进展（该任务责任单位的填报人）",
+)
+def report_create(
+    request: HttpRequest, task_id: int, payload: schemas.ReportIn
+) -> Reply[dict[str, Any]]:
+    user = user_of(request)
+    task = visible_task(user, task_id)
+    mine = access.reportable_unit_ids(user, task)
+    if not mine:
+        raise forbidden()
+    if payload.unit is None and len(mine) > 1:
+        raise HttpError(400, _("您属于多个责任单位，请选择报送单位"))
+    unit_id = mine[0] if payload.unit is None else payload.unit
+    if unit_id not in mine:
+        raise HttpError(400, _("您不能代表该单位报送这项任务"))
+    report = report_submit(
+        task=task,
+        unit=Unit.objects.get(pk=unit_id),
+        actor=user,
+        progress=payload.progress,
+        status=payload.status,
+        figures=payload.figures,
+    )
+    return Reply(201, schemas.report_out(visible_report(user, report.pk)))
+
+
+@router.get("/reports", response=schemas.ReportPage, summary="报送（督查室：待审核队列）")
+def reports(request: HttpRequest, query: Query[schemas.ReportQuery]) -> dict[str, Any]:
+    user = user_of(request)
+    found = my_reports(user, visible_reports(user))
+    if query.state:
+        found = found.filter(state=query.state)
+    if query.ledger is not None:
+        found = found.filter(task__ledger_id=query.ledger)
+    # The review queue is worked oldest first; other lists show the newest first.
+    found = found.order_by("submitted_at", "pk") if query.state == "submitted" else found
+    return page(found, query.limit, query.offset, schemas.report_out)
+
+
+@router.post(
+    "/reports/{report_id}/accept",
+    response={200: schemas.ReportOut, **WRITE_ERRORS},
+    summary="采纳报送（督查室）",
+)
+def report_accept_view(
+    request: HttpRequest, report_id: int, payload: schemas.AcceptIn | None = None
+) -> dict[str, Any]:
+    user = user_of(request)
+    report = visible_report(user, report_id)
+    reviewer(user)
+    report_accept(report=report, actor=user, comment=payload.comment if payload else "")
+    return schemas.report_out(visible_report(user, report_id))
+
+
+@router.post(
+    "/reports/{report_id}/return",
+    response={200: schemas.ReportOut, **WRITE_ERRORS},
+    summary="退回报送（督查室，须填写意见）",
+)
+def report_return_view(
+    request: HttpRequest, report_id: int, payload: schemas.ReturnIn
+) -> dict[str, Any]:
+    user = user_of(request)
+    report = visible_report(user, report_id)
+    reviewer(user)
+    report_return(report=report, actor=user, comment=payload.comment)
+    return schemas.report_out(visible_report(user, report_id))
