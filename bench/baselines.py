@@ -61,3 +61,56 @@ def baseline_write_docx(doc: LedgerDoc) -> bytes:
     output = io.BytesIO()
     document.save(output)
     return output.getvalue()
+
+
+def baseline_read_docx(data: bytes) -> list[list[str]]:
+    """Every cell's text of every table, the usual python-docx way (`row.cells`, `cell.text`)."""
+    document = docx.Document(io.BytesIO(data))
+    return [[cell.text for cell in row.cells] for table in document.tables for row in table.rows]
+
+
+def baseline_write_xlsx(doc: LedgerDoc) -> bytes:
+    """The ledger as .xlsx with openpyxl's normal workbook, cell by cell, a font, alignment and
+    border object per cell, merged category rows."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+
+    workbook = Workbook()
+    sheet = workbook.active
+    columns = table_columns(doc)
+    width = len(columns)
+
+    def put(row: int, column: int, value: object, bold: bool = False) -> None:
+        cell = sheet.cell(row, column, value)
+        cell.font = Font(name="仿宋_GB2312", size=11, bold=bold)
+        cell.alignment = Alignment(horizontal="left", vertical="top", wrap_text=True)
+        side = Side(style="thin")
+        cell.border = Border(left=side, right=side, top=side, bottom=side)
+
+    sheet.cell(1, 1, doc.title).font = Font(size=18, bold=True)
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
+    for index, column in enumerate(columns, 1):
+        put(2, index, column.title, True)
+        sheet.cell(2, index).fill = PatternFill("solid", start_color="D9D9D9")
+    row = 2
+    for category in doc.categories:
+        row += 1
+        put(row, 1, category_numeral(category.number), True)
+        put(row, 2, category.name, True)
+        sheet.merge_cells(start_row=row, start_column=2, end_row=row, end_column=width)
+        for task in category.tasks:
+            row += 1
+            for index, text in enumerate(task_cells(task, columns), 1):
+                put(row, index, text)
+    output = io.BytesIO()
+    workbook.save(output)
+    return output.getvalue()
+
+
+def baseline_read_xlsx(data: bytes) -> list[list[object]]:
+    """Every cell value of the active sheet, the usual openpyxl way (merged ranges need the
+    normal, not read-only, mode)."""
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(io.BytesIO(data)).active
+    return [[cell.value for cell in row] for row in sheet.iter_rows()]
