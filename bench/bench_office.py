@@ -93,9 +93,8 @@ def main() -> None:
         mine, base = median_seconds(ours, args.repeat), median_seconds(theirs, args.repeat)
         target = f"< {limit:.0f} s" + (f", >= {ratio:.0f}x" if ratio else "")
         ok = mine < limit and (not ratio or base / mine >= ratio)
-        print(
-            f"{name:<14}{mine:>9.3f}s{base:>9.3f}s{base / mine:>9.1f}x  {target} {'ok' if ok else 'MISSED'}"
-        )
+        verdict = "ok" if ok else "MISSED"
+        print(f"{name:<14}{mine:>9.3f}s{base:>9.3f}s{base / mine:>9.1f}x  {target} {verdict}")
 
 
 if __name__ == "__main__":
