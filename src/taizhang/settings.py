@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "taizhang.ledger",
     "taizhang.accounts",
     "taizhang.reporting",
+    "taizhang.supervision",
     "taizhang.web",
 ]
 
@@ -155,6 +156,8 @@ TAIZHANG_MAX_ATTACHMENT_BYTES = int(
     os.environ.get("TAIZHANG_MAX_ATTACHMENT_BYTES", str(10 * 1024 * 1024))
 )
 DATA_UPLOAD_MAX_MEMORY_SIZE = TAIZHANG_MAX_UPLOAD_BYTES
+# A report this similar (0 to 1) to the previous round's is flagged as possibly copied.
+TAIZHANG_COPY_SIMILARITY = float(os.environ.get("TAIZHANG_COPY_SIMILARITY", "0.9"))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 SESSION_COOKIE_HTTPONLY = True

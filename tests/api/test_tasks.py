@@ -3,9 +3,11 @@ the office's edits with optimistic locking."""
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -19,7 +21,8 @@ from tests.factories import World
 # What a task-list request costs, whatever the number of tasks: the session, its user, the
 # user's profile, (a reporter's units,) the ledger, the count of tasks, the page of tasks,
 # their leaders and their units.
-TASK_LIST_QUERIES = {"office": 8, "viewer": 8, "leader": 8, "water": 9}
+# 8 (9 for a reporter, who loads its units) to list the tasks, 5 for their lights and indicators.
+TASK_LIST_QUERIES = {"office": 13, "viewer": 13, "leader": 13, "water": 14}
 
 
 def tasks_url(ledger: Ledger) -> str:
@@ -239,3 +242,31 @@ def test_bad_edits_are_refused(world: World, body: dict[str, Any], status: int) 
     task.refresh_from_db()
     assert task.number == 3
     assert task.version == 1
+
+
+def test_tasks_carry_their_indicators_and_light_as_of_a_date(world: World) -> None:
+    client = client_for(world, "office")
+    items = client.get(tasks_url(world.ledger), {"as_of": "2021-11-05"}).json()["items"]
+    by_number = {item["number"]: item for item in items}
+    assert by_number[3]["indicators"][0] == {
+        "name": "年度完成投资",
+        "target": 9000.0,
+        "actual": 7000.0,
+        "unit": "万元",
+        "percent": 77.8,
+        "source": "text",
+    }
+    assert by_number[9]["light"] == {
+        "colour": "red",
+        "label": "红灯",
+        "reasons": ["已超过完成时限（2021-10-31）5天，尚未完成"],
+    }
+    assert by_number[8]["light"]["reasons"] == ["推进缓慢"]
+    assert by_number[4]["light"]["colour"] == "completed"
+    heating = {i["name"]: i for i in by_number[4]["indicators"]}["新增供热覆盖面积"]
+    assert (heating["target"], heating["actual"], heating["unit"]) == (285.0, 165.0, "万平方米")
+    with time_machine.travel(datetime.datetime(2021, 11, 5, 10, tzinfo=datetime.UTC), tick=False):
+        detail = client.get(f"/api/tasks/{by_number[3]['id']}").json()
+    assert detail["indicators"][0]["percent"] == 77.8 and detail["light"]["colour"] == "green"
+    later = client.get(f"/api/tasks/{by_number[3]['id']}").json()  # today: long past 2021
+    assert later["light"]["colour"] == "red"

@@ -22,6 +22,7 @@ from taizhang.ledger.models import Ledger, Task, TaskLeader, TaskUnit
 from taizhang.ledger.selectors import TaskFilters, ledger_get, task_list
 from taizhang.reporting.models import Comment
 from taizhang.reporting.services import comment_add, task_update
+from taizhang.supervision.selectors import supervise_tasks, today
 
 router = Router(tags=["台账与任务"])
 
@@ -102,7 +103,9 @@ def ledger_tasks(
         q=query.q,
     )
     tasks = task_list(access.visible_tasks(user), ledger.pk, filters)
-    return page(tasks, query.limit, query.offset, schemas.task_out)
+    rows = list(tasks[query.offset : query.offset + query.limit])
+    found = supervise_tasks(ledger, rows, query.as_of or today())
+    return {"count": tasks.count(), "items": [schemas.task_out(s.task, s) for s in found]}
 
 
 def page(rows: QuerySet[Any], limit: int, offset: int, convert: Any) -> dict[str, Any]:
@@ -116,7 +119,8 @@ def task(request: HttpRequest, task_id: int) -> dict[str, Any]:
     found = visible_task(user, task_id)
     reports = list(visible_reports(user).filter(task=found))
     comments = list(Comment.objects.filter(task=found).select_related("author__profile"))
-    return schemas.task_detail_out(found, reports, comments)
+    (supervision,) = supervise_tasks(found.ledger, [found], today())
+    return schemas.task_detail_out(found, supervision, reports, comments)
 
 
 @router.patch(
@@ -132,7 +136,9 @@ def task_edit(request: HttpRequest, task_id: int, payload: schemas.TaskPatchIn) 
     values = payload.dict(exclude_unset=True)
     version = values.pop("version")
     task_update(task=found, version=version, actor=user, values=values)
-    return schemas.task_out(visible_task(user, task_id))
+    changed = visible_task(user, task_id)
+    (supervision,) = supervise_tasks(changed.ledger, [changed], today())
+    return schemas.task_out(changed, supervision)
 
 
 @router.post(

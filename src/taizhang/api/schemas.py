@@ -12,6 +12,7 @@ from pydantic import field_validator
 
 from taizhang.ledger.models import Ledger, Status, Task
 from taizhang.reporting.models import Comment, Report, ReportState, Round
+from taizhang.supervision.selectors import TaskSupervision
 
 MAX_LIMIT = 500
 
@@ -55,6 +56,21 @@ class TaskUnitOut(Schema):
     role: str
 
 
+class IndicatorOut(Schema):
+    name: str
+    target: float | None
+    actual: float | None
+    unit: str
+    percent: float | None
+    source: str
+
+
+class LightOut(Schema):
+    colour: str
+    label: str
+    reasons: list[str]
+
+
 class TaskOut(Schema):
     id: int
     ledger: int
@@ -70,6 +86,8 @@ class TaskOut(Schema):
     status_label: str
     remarks: str
     version: int
+    indicators: list[IndicatorOut]
+    light: LightOut
 
 
 class TaskPage(Schema):
@@ -88,6 +106,7 @@ class TaskQuery(Schema):
     q: str = Field("", description="关键词（空格分隔，全部匹配）")
     limit: int = Field(100, ge=1, le=MAX_LIMIT)
     offset: int = Field(0, ge=0)
+    as_of: datetime.date | None = Field(None, description="红黄绿灯的“截至”日期（默认今天）")
 
     @field_validator("status")
     @classmethod
@@ -247,8 +266,10 @@ def ledger_out(ledger: Ledger) -> dict[str, Any]:
     }
 
 
-def task_out(task: Task) -> dict[str, Any]:
+def task_out(task: Task, supervision: TaskSupervision) -> dict[str, Any]:
     return {
+        "indicators": [view.as_dict() for view in supervision.indicators],
+        "light": supervision.light_dict(),
         "id": task.pk,
         "ledger": task.ledger_id,
         "number": task.number,
@@ -305,9 +326,11 @@ def comment_out(comment: Comment) -> dict[str, Any]:
     }
 
 
-def task_detail_out(task: Task, reports: list[Report], comments: list[Comment]) -> dict[str, Any]:
+def task_detail_out(
+    task: Task, supervision: TaskSupervision, reports: list[Report], comments: list[Comment]
+) -> dict[str, Any]:
     return {
-        **task_out(task),
+        **task_out(task, supervision),
         "milestones": [{"text": m.text, "date": m.date} for m in task.milestones.all()],
         "extra": dict(task.extra),
         "updated_at": task.updated_at,

@@ -64,6 +64,11 @@ class Report(models.Model):
     # What the task said when the report was written, to show what changed.
     previous_progress = models.TextField(blank=True)
     previous_status = models.CharField(max_length=20, blank=True)
+    # A report whose text is (nearly) the previous round's: flagged in the review queue.
+    similar_to = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    similarity = models.FloatField(_("与上轮相似度"), null=True, blank=True)
     state = models.CharField(
         _("审核状态"), max_length=20, choices=ReportState.choices, default=ReportState.SUBMITTED
     )
@@ -85,6 +90,10 @@ class Report(models.Model):
 
     def __str__(self) -> str:
         return f"{self.round} · {self.task_id} · {self.unit}"
+
+    @property
+    def looks_copied(self) -> bool:
+        return self.similarity is not None and self.similarity >= settings.TAIZHANG_COPY_SIMILARITY
 
 
 class Attachment(models.Model):

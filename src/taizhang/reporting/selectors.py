@@ -19,7 +19,9 @@ def review_queue(ledger_id: int | None = None) -> QuerySet[Report]:
     if ledger_id is not None:
         reports = reports.filter(task__ledger_id=ledger_id)
     return (
-        reports.select_related("task", "task__ledger", "unit", "author", "round")
+        reports.select_related(
+            "task", "task__ledger", "unit", "author", "round", "similar_to__round"
+        )
         .prefetch_related("attachments")
         .order_by("submitted_at", "pk")
     )

@@ -4,6 +4,7 @@ of a task. Each is atomic and leaves an audit row; a change to a task leaves a r
 from __future__ import annotations
 
 import datetime
+import difflib
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -99,7 +100,10 @@ def report_submit(
     if round_ is None:
         raise ReportingError(_("当前没有开放的报送轮次"))
     checked = [checked_upload(f) for f in files or []]
+    previous, similarity = _previous_round_text(task, unit, round_, progress)
     report = Report.objects.create(
+        similar_to=previous,
+        similarity=similarity,
         round=round_,
         task=task,
         unit=unit,
@@ -126,6 +130,23 @@ def report_submit(
         data={"report": report.pk, "task": task.number, "unit": unit.name},
     )
     return report
+
+
+def _previous_round_text(
+    task: Task, unit: Unit, round_: Round, progress: str
+) -> tuple[Report | None, float]:
+    """The unit's latest report on the task in an earlier round (or, without one, the task's
+    current progress) and how similar the new text is to it (0 to 1)."""
+    previous = (
+        Report.objects.filter(task=task, unit=unit)
+        .exclude(round=round_)
+        .exclude(state=ReportState.RETURNED)
+        .order_by("-submitted_at", "-pk")
+        .first()
+    )
+    before = previous.progress if previous is not None else task.progress
+    ratio = difflib.SequenceMatcher(a=before, b=progress, autojunk=False).ratio() if before else 0.0
+    return previous, round(ratio, 3)
 
 
 @transaction.atomic

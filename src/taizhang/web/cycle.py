@@ -26,8 +26,16 @@ from taizhang.ledger.services import ledger_import
 from taizhang.reporting import services
 from taizhang.reporting.models import Attachment, Report, Round
 from taizhang.reporting.selectors import missing_units, my_tasks, review_queue
+from taizhang.supervision import figures
 from taizhang.web.exports import EXPORTS, export_response
-from taizhang.web.forms import CommentForm, ReviewForm, RoundForm, TaskEditForm, UploadForm
+from taizhang.web.forms import (
+    CommentForm,
+    FigureForm,
+    ReviewForm,
+    RoundForm,
+    TaskEditForm,
+    UploadForm,
+)
 from taizhang.web.views import report_form_for, visible_ledger, visible_task
 
 
@@ -91,13 +99,19 @@ def safe_next(request: HttpRequest) -> str:
     return target if target.startswith("/") and not target.startswith("//") else "/"
 
 
+def compared_text(report: Report) -> str:
+    """What a report is compared with: the unit's report of the previous round, or the task's
+    progress when it reported."""
+    return report.similar_to.progress if report.similar_to else report.previous_progress
+
+
 @login_required
 def review(request: HttpRequest) -> HttpResponse:
     """The office's queue of submitted reports, with what each changed."""
     office_only(request)
     from taizhang.reporting.selectors import text_diff
 
-    reports = [(r, text_diff(r.previous_progress, r.progress)) for r in review_queue()]
+    reports = [(r, text_diff(compared_text(r), r.progress)) for r in review_queue()]
     return render(request, "web/review.html", {"reports": reports, "form": ReviewForm()})
 
 
@@ -155,6 +169,22 @@ def task_edit(request: HttpRequest, task_id: int) -> HttpResponse:
         messages.error(request, str(error))
     else:
         messages.success(request, _("任务已保存"))
+    return redirect("web:task_detail", task_id=task.pk)
+
+
+@login_required
+@require_POST
+def figure_set(request: HttpRequest, task_id: int) -> HttpResponse:
+    """The office corrects or adds a figure of a task."""
+    task = visible_task(request, task_id)
+    if not access.can_edit_task(request.user, task):
+        raise Http404
+    form = FigureForm(request.POST)
+    if form.is_valid():
+        figures.figure_set(task=task, actor=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+        messages.success(request, _("指标已保存"))
+    else:
+        messages.error(request, form.errors.as_text())
     return redirect("web:task_detail", task_id=task.pk)
 
 

@@ -100,6 +100,13 @@ class TaskEditForm(forms.Form):
     remarks = forms.CharField(label=_("备注"), required=False)
 
 
+class FigureForm(forms.Form):
+    name = forms.CharField(label=_("指标"), max_length=100)
+    target = forms.DecimalField(label=_("目标"), required=False, max_digits=16, decimal_places=4)
+    actual = forms.DecimalField(label=_("完成"), required=False, max_digits=16, decimal_places=4)
+    unit = forms.CharField(label=_("单位"), required=False, max_length=20)
+
+
 class RoundForm(forms.Form):
     name = forms.CharField(label=_("轮次名称"), max_length=100, help_text=_("例如 2021年11月"))
     due_date = forms.DateField(

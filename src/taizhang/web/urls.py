@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from taizhang.web import cycle, views
+from taizhang.web import cycle, public, views
 from taizhang.web.auth import LoginView
 
 app_name = "web"
@@ -21,6 +21,7 @@ urlpatterns = [
     path("tasks/<int:task_id>/report/", cycle.report_submit, name="report_submit"),
     path("tasks/<int:task_id>/comment/", cycle.comment_add, name="comment_add"),
     path("tasks/<int:task_id>/edit/", cycle.task_edit, name="task_edit"),
+    path("tasks/<int:task_id>/figure/", cycle.figure_set, name="figure_set"),
     path("review/", cycle.review, name="review"),
     path(
         "reports/<int:report_id>/accept/",
@@ -35,4 +36,7 @@ urlpatterns = [
         name="report_return",
     ),
     path("attachments/<int:attachment_id>/", cycle.attachment, name="attachment"),
+    path("public/", public.public_index, name="public_index"),
+    path("public/ledgers/<int:ledger_id>/", public.public_ledger, name="public_ledger"),
+    path("ledgers/<int:ledger_id>/publish/", public.publish, name="publish"),
 ]

@@ -23,7 +23,8 @@ from taizhang.ledger.selectors import (
 from taizhang.reporting.models import Round
 from taizhang.reporting.selectors import task_timeline
 from taizhang.reporting.services import open_round
-from taizhang.web.forms import CommentForm, ReportForm, TaskEditForm, TaskFilterForm
+from taizhang.supervision.selectors import supervise_tasks, today
+from taizhang.web.forms import CommentForm, FigureForm, ReportForm, TaskEditForm, TaskFilterForm
 
 PAGE_SIZE = 100
 
@@ -96,8 +97,10 @@ def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
     """A task with its whole timeline, and the forms the user's role allows."""
     task = visible_task(request, task_id)
     user = request.user
+    (supervision,) = supervise_tasks(task.ledger, [task], today())
     context: dict[str, Any] = {
         "task": task,
+        "supervision": supervision,
         "timeline": task_timeline(task),
         "open_round": open_round(task.ledger_id),
         "can_report": access.can_report(user, task),
@@ -109,6 +112,7 @@ def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
     if context["can_comment"]:
         context["comment_form"] = CommentForm()
     if context["can_edit"]:
+        context["figure_form"] = FigureForm()
         context["edit_form"] = TaskEditForm(
             initial={
                 "version": task.version,

@@ -1,0 +1,232 @@
+"""Reads of supervision: each task's light and indicators, the dashboard (驾驶舱) figures,
+in a fixed number of queries whatever the ledger's size."""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from taizhang.ledger.models import Ledger, Task, TaskLeader, TaskUnit
+from taizhang.reporting.models import Report, ReportState, Round
+from taizhang.supervision.indicators import IndicatorView, task_indicator_views
+from taizhang.supervision.lights import (
+    COMPLETED,
+    GREEN,
+    LABELS,
+    RED,
+    YELLOW,
+    Light,
+    LightInput,
+    light,
+)
+from taizhang.supervision.models import Figure, LightSettings
+
+STATUSES = ("completed", "in_progress", "lagging", "not_started")
+
+
+def today() -> datetime.date:
+    """Today in the office's time zone."""
+    return timezone.localdate()
+
+
+@dataclass
+class TaskSupervision:
+    task: Task
+    light: Light
+    indicators: list[IndicatorView] = field(default_factory=list)
+
+    def light_dict(self) -> dict[str, Any]:
+        return {
+            "colour": self.light.colour,
+            "label": self.light.label,
+            "reasons": list(self.light.reasons),
+        }
+
+
+def light_settings(ledger: Ledger) -> LightSettings:
+    """The ledger's thresholds (defaults when the office has set none)."""
+    found = LightSettings.objects.filter(ledger=ledger).first()
+    return found or LightSettings(ledger=ledger)
+
+
+def supervise(ledger: Ledger, tasks: QuerySet[Task], as_of: datetime.date) -> list[TaskSupervision]:
+    """Each task (already scoped to the user) with its light and indicators as of a date."""
+    rows = list(
+        tasks.filter(ledger=ledger)
+        .select_related("category")
+        .prefetch_related(
+            Prefetch("leader_links", TaskLeader.objects.select_related("person")),
+            Prefetch("unit_links", TaskUnit.objects.select_related("unit")),
+        )
+        .order_by("order", "pk")
+    )
+    return supervise_tasks(ledger, rows, as_of, whole_ledger=True)
+
+
+def supervise_tasks(
+    ledger: Ledger, rows: list[Task], as_of: datetime.date, *, whole_ledger: bool = False
+) -> list[TaskSupervision]:
+    """Lights and indicators of tasks already fetched (e.g. a page of a list), in five
+    queries. With `whole_ledger`, the reads cover the ledger instead of listing task ids."""
+    settings = light_settings(ledger)
+    mine: dict[str, Any] = (
+        {"task__ledger": ledger} if whole_ledger else {"task_id__in": [task.pk for task in rows]}
+    )
+    office = defaultdict(list)
+    for figure in Figure.objects.filter(**mine).order_by("pk"):
+        office[figure.task_id].append(figure)
+    report_figures: dict[int, list[dict[str, Any]]] = {}
+    accepted = Report.objects.filter(**mine, state=ReportState.ACCEPTED).exclude(figures=[])
+    for task_id, figures in accepted.order_by("reviewed_at", "pk").values_list(
+        "task_id", "figures"
+    ):
+        report_figures[task_id] = figures
+    reported = _reported_tasks(ledger)
+    result = []
+    for task in rows:
+        views = task_indicator_views(
+            goal=task.goal,
+            deadline_text=task.deadline_text,
+            progress=task.progress,
+            report_figures=report_figures.get(task.pk, ()),
+            office=office.get(task.pk, ()),
+        )
+        data = LightInput(
+            status=task.status or None,
+            deadline=task.deadline,
+            year=ledger.year,
+            percents=tuple(v.percent for v in views if v.percent is not None),
+            reported=None if reported is None else task.pk in reported,
+        )
+        colour = light(data, as_of, warn_days=settings.warn_days, pace_margin=settings.pace_margin)
+        result.append(TaskSupervision(task, colour, views))
+    return result
+
+
+def _reported_tasks(ledger: Ledger) -> set[int] | None:
+    """Tasks with a report (not returned) in the ledger's open round; None without one. Two
+    queries either way, so a page costs the same with or without an open round."""
+    is_open = Round.objects.filter(ledger=ledger, closed_at__isnull=True).exists()
+    reports = Report.objects.filter(round__ledger=ledger, round__closed_at__isnull=True)
+    reported = set(reports.exclude(state=ReportState.RETURNED).values_list("task_id", flat=True))
+    return reported if is_open else None
+
+
+def _task_brief(row: TaskSupervision) -> dict[str, Any]:
+    task = row.task
+    return {
+        "id": task.pk,
+        "number": task.number,
+        "goal": task.goal,
+        "leaders": [link.person.name for link in task.leader_links.all()],
+        "units": [link.unit.name for link in task.unit_links.all()],
+        "deadline": task.deadline.isoformat() if task.deadline else None,
+        "status": task.status or None,
+        "status_label": task.status_label,
+        "light": row.light_dict(),
+    }
+
+
+def dashboard_data(ledger: Ledger, tasks: QuerySet[Task], as_of: datetime.date) -> dict[str, Any]:
+    """The dashboard (驾驶舱) of a ledger as of a date, as plain JSON-ready data: totals by
+    status and light, a table per unit and per leader, the red and yellow lists, each
+    indicator's progress, and how the counts moved over the closed rounds."""
+    rows = supervise(ledger, tasks, as_of)
+    statuses = Counter(row.task.status or "none" for row in rows)
+    lights = Counter(row.light.colour for row in rows)
+    reported = _reported_tasks(ledger)
+    return {
+        "ledger": {"id": ledger.pk, "title": ledger.title, "year": ledger.year},
+        "as_of": as_of.isoformat(),
+        "round_open": reported is not None,
+        "totals": {"tasks": len(rows), **{s: statuses.get(s, 0) for s in (*STATUSES, "none")}},
+        "lights": {c: lights.get(c, 0) for c in (RED, YELLOW, GREEN, COMPLETED)},
+        "light_labels": LABELS,
+        "units": _groups(
+            rows,
+            as_of,
+            reported,
+            lambda t: [(link.unit_id, link.unit.name) for link in t.unit_links.all()],
+        ),
+        "leaders": _groups(
+            rows,
+            as_of,
+            reported,
+            lambda t: [(link.person_id, link.person.name) for link in t.leader_links.all()],
+        ),
+        "red": [_task_brief(r) for r in rows if r.light.colour == RED],
+        "yellow": [_task_brief(r) for r in rows if r.light.colour == YELLOW],
+        "indicators": [
+            {"task_id": r.task.pk, "task": r.task.number, **view.as_dict()}
+            for r in rows
+            for view in r.indicators
+            if view.target is not None
+        ],
+        "history": round_history(ledger),
+    }
+
+
+def _groups(
+    rows: list[TaskSupervision], as_of: datetime.date, reported: set[int] | None, keys: Any
+) -> list[dict[str, Any]]:
+    groups: dict[int, dict[str, Any]] = {}
+    for row in rows:
+        task = row.task
+        for key, name in keys(task):
+            group = groups.setdefault(
+                key,
+                {
+                    "id": key,
+                    "name": name,
+                    "tasks": 0,
+                    "completed": 0,
+                    "lagging": 0,
+                    "overdue": 0,
+                    "not_reported": 0,
+                    "red": 0,
+                    "yellow": 0,
+                },
+            )
+            group["tasks"] += 1
+            group["completed"] += task.status == "completed"
+            group["lagging"] += task.status == "lagging"
+            group["overdue"] += bool(
+                task.deadline and task.deadline < as_of and task.status != "completed"
+            )
+            group["not_reported"] += reported is not None and task.pk not in reported
+            group["red"] += row.light.colour == RED
+            group["yellow"] += row.light.colour == YELLOW
+    return sorted(groups.values(), key=lambda g: (-g["red"], -g["lagging"], g["name"]))
+
+
+def round_history(ledger: Ledger) -> list[dict[str, Any]]:
+    """Counts by status at the close of each past round, oldest first."""
+    history = []
+    closed = Round.objects.filter(ledger=ledger, snapshot__isnull=False).order_by("closed_at", "pk")
+    for round_ in closed.only("name", "closed_at", "snapshot"):
+        counts: Counter[str] = Counter(
+            task.get("status") or "none"
+            for category in (round_.snapshot or {}).get("categories", [])
+            for task in category.get("tasks", [])
+        )
+        history.append(
+            {
+                "round": round_.name,
+                "closed_at": round_.closed_at.isoformat() if round_.closed_at else None,
+                **{s: counts.get(s, 0) for s in (*STATUSES, "none")},
+            }
+        )
+    return history
+
+
+def parse_as_of(text: str | None) -> datetime.date:
+    """An as-of date from a query parameter, today when absent or malformed."""
+    try:
+        return datetime.date.fromisoformat(text) if text else today()
+    except ValueError:
+        return today()
