@@ -20,6 +20,7 @@ ENDPOINTS = [
     ("GET", "/api/ledgers"),
     ("GET", "/api/ledgers/1"),
     ("GET", "/api/ledgers/1/tasks"),
+    ("GET", "/api/ledgers/1/dashboard"),
     ("GET", "/api/tasks/1"),
     ("PATCH", "/api/tasks/1"),
     ("POST", "/api/tasks/1/comments"),

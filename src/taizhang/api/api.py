@@ -17,7 +17,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 from ninja.renderers import JSONRenderer
 
-from taizhang.api import ledgers, reporting
+from taizhang.api import ledgers, reporting, supervision
 from taizhang.api.auth import SessionAuth, TokenAuth
 from taizhang.reporting.services import ConflictError, ReportingError
 
@@ -42,6 +42,7 @@ api = NinjaAPI(
 )
 api.add_router("/", ledgers.router)
 api.add_router("/", reporting.router)
+api.add_router("/", supervision.router)
 
 
 @api.exception_handler(ConflictError)

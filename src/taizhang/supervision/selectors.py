@@ -54,7 +54,21 @@ def light_settings(ledger: Ledger) -> LightSettings:
     return found or LightSettings(ledger=ledger)
 
 
-def supervise(ledger: Ledger, tasks: QuerySet[Task], as_of: datetime.date) -> list[TaskSupervision]:
+@dataclass(frozen=True)
+class Reported:
+    """The tasks reported in the ledger's open round (`tasks` is None when no round is open),
+    read once and shared by the callers that need it."""
+
+    tasks: set[int] | None
+
+    @classmethod
+    def load(cls, ledger: Ledger) -> Reported:
+        return cls(_reported_tasks(ledger))
+
+
+def supervise(
+    ledger: Ledger, tasks: QuerySet[Task], as_of: datetime.date, *, reported: Reported | None = None
+) -> list[TaskSupervision]:
     """Each task (already scoped to the user) with its light and indicators as of a date."""
     rows = list(
         tasks.filter(ledger=ledger)
@@ -65,11 +79,16 @@ def supervise(ledger: Ledger, tasks: QuerySet[Task], as_of: datetime.date) -> li
         )
         .order_by("order", "pk")
     )
-    return supervise_tasks(ledger, rows, as_of, whole_ledger=True)
+    return supervise_tasks(ledger, rows, as_of, whole_ledger=True, reported=reported)
 
 
 def supervise_tasks(
-    ledger: Ledger, rows: list[Task], as_of: datetime.date, *, whole_ledger: bool = False
+    ledger: Ledger,
+    rows: list[Task],
+    as_of: datetime.date,
+    *,
+    whole_ledger: bool = False,
+    reported: Reported | None = None,
 ) -> list[TaskSupervision]:
     """Lights and indicators of tasks already fetched (e.g. a page of a list), in five
     queries. With `whole_ledger`, the reads cover the ledger instead of listing task ids."""
@@ -86,7 +105,7 @@ def supervise_tasks(
         "task_id", "figures"
     ):
         report_figures[task_id] = figures
-    reported = _reported_tasks(ledger)
+    done = (reported or Reported.load(ledger)).tasks
     result = []
     for task in rows:
         views = task_indicator_views(
@@ -101,7 +120,7 @@ def supervise_tasks(
             deadline=task.deadline,
             year=ledger.year,
             percents=tuple(v.percent for v in views if v.percent is not None),
-            reported=None if reported is None else task.pk in reported,
+            reported=None if done is None else task.pk in done,
         )
         colour = light(data, as_of, warn_days=settings.warn_days, pace_margin=settings.pace_margin)
         result.append(TaskSupervision(task, colour, views))
@@ -136,10 +155,11 @@ def dashboard_data(ledger: Ledger, tasks: QuerySet[Task], as_of: datetime.date) 
     """The dashboard (驾驶舱) of a ledger as of a date, as plain JSON-ready data: totals by
     status and light, a table per unit and per leader, the red and yellow lists, each
     indicator's progress, and how the counts moved over the closed rounds."""
-    rows = supervise(ledger, tasks, as_of)
+    loaded = Reported.load(ledger)
+    reported = loaded.tasks
+    rows = supervise(ledger, tasks, as_of, reported=loaded)
     statuses = Counter(row.task.status or "none" for row in rows)
     lights = Counter(row.light.colour for row in rows)
-    reported = _reported_tasks(ledger)
     return {
         "ledger": {"id": ledger.pk, "title": ledger.title, "year": ledger.year},
         "as_of": as_of.isoformat(),
@@ -167,7 +187,7 @@ def dashboard_data(ledger: Ledger, tasks: QuerySet[Task], as_of: datetime.date) 
             for view in r.indicators
             if view.target is not None
         ],
-        "history": round_history(ledger),
+        "history": round_history(ledger, {row.task.number for row in rows}),
     }
 
 
@@ -204,8 +224,9 @@ def _groups(
     return sorted(groups.values(), key=lambda g: (-g["red"], -g["lagging"], g["name"]))
 
 
-def round_history(ledger: Ledger) -> list[dict[str, Any]]:
-    """Counts by status at the close of each past round, oldest first."""
+def round_history(ledger: Ledger, numbers: set[int]) -> list[dict[str, Any]]:
+    """Counts by status at the close of each past round, oldest first, of the tasks with
+    these numbers (the ones the user may see)."""
     history = []
     closed = Round.objects.filter(ledger=ledger, snapshot__isnull=False).order_by("closed_at", "pk")
     for round_ in closed.only("name", "closed_at", "snapshot"):
@@ -213,6 +234,7 @@ def round_history(ledger: Ledger) -> list[dict[str, Any]]:
             task.get("status") or "none"
             for category in (round_.snapshot or {}).get("categories", [])
             for task in category.get("tasks", [])
+            if task.get("number") in numbers
         )
         history.append(
             {

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from taizhang.web import cycle, public, views
+from taizhang.web import cycle, dashboard, public, views
 from taizhang.web.auth import LoginView
 
 app_name = "web"
@@ -10,6 +10,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", views.home, name="home"),
     path("ledgers/<int:ledger_id>/", views.ledger_detail, name="ledger_detail"),
+    path("ledgers/<int:ledger_id>/dashboard/", dashboard.dashboard, name="dashboard"),
     path("ledgers/<int:ledger_id>/mine/", cycle.my_task_list, name="my_tasks"),
     path("ledgers/<int:ledger_id>/rounds/", cycle.rounds, name="rounds"),
     path("ledgers/<int:ledger_id>/export/<str:fmt>/", cycle.ledger_export, name="ledger_export"),

@@ -1,0 +1,118 @@
+"""Supervision: the dashboard (驾驶舱) figures as JSON, the same data the dashboard page draws,
+scoped to the tasks the user may see. Every decision is accounts.access's."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Field, Router, Schema
+
+from taizhang.accounts import access
+from taizhang.api.auth import user_of
+from taizhang.api.ledgers import READ_ERRORS, openable_ledger
+from taizhang.supervision.selectors import dashboard_data, today
+
+router = Router(tags=["督查"])
+
+
+class DashboardLedger(Schema):
+    id: int
+    title: str
+    year: int
+
+
+class Totals(Schema):
+    tasks: int
+    completed: int
+    in_progress: int
+    lagging: int
+    not_started: int
+    none: int = Field(description="未标注状态")
+
+
+class Lights(Schema):
+    red: int
+    yellow: int
+    green: int
+    completed: int
+
+
+class Group(Schema):
+    id: int
+    name: str
+    tasks: int
+    completed: int
+    lagging: int
+    overdue: int = Field(description="超过完成时限仍未完成")
+    not_reported: int = Field(description="本轮未报送（无进行中的轮次时为 0）")
+    red: int
+    yellow: int
+
+
+class TaskLight(Schema):
+    colour: str
+    label: str
+    reasons: list[str]
+
+
+class TaskBrief(Schema):
+    id: int
+    number: int
+    goal: str
+    leaders: list[str]
+    units: list[str]
+    deadline: datetime.date | None
+    status: str | None
+    status_label: str
+    light: TaskLight
+
+
+class Indicator(Schema):
+    task_id: int
+    task: int = Field(description="任务序号")
+    name: str
+    target: float | None
+    actual: float | None
+    unit: str
+    percent: float | None
+    source: str = Field(description="text（台账文字）、report（报送）或 office（督查室更正）")
+
+
+class HistoryRound(Schema):
+    round: str
+    closed_at: datetime.datetime | None
+    completed: int
+    in_progress: int
+    lagging: int
+    not_started: int
+    none: int
+
+
+class DashboardOut(Schema):
+    ledger: DashboardLedger
+    as_of: datetime.date
+    round_open: bool
+    totals: Totals
+    lights: Lights
+    light_labels: dict[str, str]
+    units: list[Group]
+    leaders: list[Group]
+    red: list[TaskBrief]
+    yellow: list[TaskBrief]
+    indicators: list[Indicator]
+    history: list[HistoryRound]
+
+
+@router.get(
+    "/ledgers/{ledger_id}/dashboard",
+    response={200: DashboardOut, **READ_ERRORS},
+    summary="驾驶舱数据（截至某日，默认今天；仅本人可见的任务）",
+)
+def dashboard(
+    request: HttpRequest, ledger_id: int, as_of: datetime.date | None = None
+) -> dict[str, Any]:
+    user = user_of(request)
+    ledger = openable_ledger(user, ledger_id)
+    return dashboard_data(ledger, access.visible_tasks(user), as_of or today())

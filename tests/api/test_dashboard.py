@@ -1,0 +1,135 @@
+"""GET /api/ledgers/{id}/dashboard: the dashboard's figures as JSON, the same data the page
+draws, scoped to the tasks each role may see; 404 for a missing ledger, 401 for no one."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import pytest
+import time_machine
+from django.contrib.auth.models import User
+from django.test import Client
+
+from taizhang.accounts.services import token_create
+from taizhang.ledger.models import Task
+from taizhang.reporting import services
+from taizhang.supervision.selectors import dashboard_data
+from tests.api import client_for
+from tests.factories import World
+
+pytestmark = pytest.mark.django_db
+AS_OF = "2021-11-05"
+
+
+def url(world: World, ledger_id: int | None = None) -> str:
+    return f"/api/ledgers/{ledger_id or world.ledger.pk}/dashboard"
+
+
+def get(world: World, role: str, as_of: str | None = AS_OF, **extra: Any) -> Any:
+    return client_for(world, role).get(url(world), {"as_of": as_of} if as_of else {}, **extra)
+
+
+def test_the_seed_ledger_as_of_2021_11_05(world: World) -> None:
+    response = get(world, "office")
+    assert response.status_code == 200
+    data = response.json()
+    assert data["as_of"] == AS_OF and data["round_open"] is False
+    assert data["ledger"] == {
+        "id": world.ledger.pk,
+        "title": "2021年济源十件重点民生实事工作台账",
+        "year": 2021,
+    }
+    assert data["totals"] == {
+        "tasks": 16,
+        "completed": 4,
+        "in_progress": 11,
+        "lagging": 1,
+        "not_started": 0,
+        "none": 0,
+    }
+    assert data["lights"] == {"red": 2, "yellow": 0, "green": 10, "completed": 4}
+    assert [task["number"] for task in data["red"]] == [8, 9]
+    assert data["red"][1]["light"]["reasons"] == ["已超过完成时限（2021-10-31）5天，尚未完成"]
+    assert data["red"][1]["deadline"] == "2021-10-31"
+    assert data["yellow"] == [] and data["history"] == []
+    investment = next(i for i in data["indicators"] if i["task"] == 3)
+    assert (investment["name"], investment["percent"]) == ("年度完成投资", 77.8)
+
+
+def test_the_json_is_what_the_page_draws(world: World) -> None:
+    data = get(world, "office").json()
+    expected = dashboard_data(world.ledger, Task.objects.all(), datetime.date(2021, 11, 5))
+    assert data["totals"] == expected["totals"] and data["units"] == expected["units"]
+    assert data["leaders"] == expected["leaders"] and data["lights"] == expected["lights"]
+
+
+@pytest.mark.parametrize(
+    ("role", "tasks", "red"),
+    [("water", 2, [9]), ("health", 3, []), ("leader", 6, [8, 9]), ("viewer", 16, [8, 9])],
+)
+def test_each_role_gets_only_the_tasks_it_may_see(
+    world: World, role: str, tasks: int, red: list[int]
+) -> None:
+    data = get(world, role).json()
+    assert data["totals"]["tasks"] == tasks
+    assert [task["number"] for task in data["red"]] == red
+
+
+def test_a_reporter_sees_no_other_units_tasks(world: World) -> None:
+    data = get(world, "water").json()
+    assert {unit["name"] for unit in data["units"]} == {"水利局", "住建局", "教体局"}
+    water = next(unit for unit in data["units"] if unit["name"] == "水利局")
+    assert (water["tasks"], water["overdue"], water["red"]) == (2, 1, 1)
+    assert {i["task"] for i in data["indicators"]} <= {3, 9}
+
+
+def test_a_token_authenticates_and_carries_its_role(world: World) -> None:
+    token = token_create(user=world.water)
+    response = Client().get(url(world), {"as_of": AS_OF}, HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert response.status_code == 200 and response.json()["totals"]["tasks"] == 2
+
+
+def test_not_reported_counts_while_a_round_is_open(world: World) -> None:
+    services.round_open(
+        ledger=world.ledger,
+        name="2021年11月",
+        due_date=datetime.date(2021, 11, 25),
+        actor=world.office,
+    )
+    data = get(world, "office").json()
+    assert data["round_open"] is True
+    assert next(u for u in data["units"] if u["name"] == "卫健委")["not_reported"] == 3
+
+
+def test_a_missing_ledger_is_404(world: World) -> None:
+    response = client_for(world, "office").get(url(world, 999_999))
+    assert response.status_code == 404
+    assert response.json()["detail"] == "未找到，或您无权查看"
+
+
+def test_a_user_without_a_role_gets_404_like_a_missing_ledger(world: World) -> None:
+    client = Client()
+    client.force_login(User.objects.create_user("nobody", password="x"))
+    assert client.get(url(world)).status_code == 404
+
+
+def test_anonymous_is_401(world: World) -> None:
+    response = Client().get(url(world))
+    assert response.status_code == 401
+    assert "令牌" in response.json()["detail"]
+
+
+def test_without_a_date_it_is_as_of_today(world: World) -> None:
+    with time_machine.travel(datetime.datetime(2021, 11, 5, 10, 0, tzinfo=datetime.UTC)):
+        data = get(world, "office", as_of=None).json()
+    assert data["as_of"] == AS_OF and [t["number"] for t in data["red"]] == [8, 9]
+
+
+def test_a_malformed_date_is_refused(world: World) -> None:
+    assert get(world, "office", as_of="2021-13-45").status_code == 422
+
+
+def test_the_endpoint_is_in_the_openapi_document(world: World) -> None:
+    document = client_for(world, "office").get("/api/openapi.json").json()
+    assert "/api/ledgers/{ledger_id}/dashboard" in document["paths"]
