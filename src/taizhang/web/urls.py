@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from taizhang.web import cycle, dashboard, public, views
+from taizhang.web import bulletin, cycle, dashboard, public, views
 from taizhang.web.auth import LoginView
 
 app_name = "web"
@@ -37,6 +37,14 @@ urlpatterns = [
         name="report_return",
     ),
     path("attachments/<int:attachment_id>/", cycle.attachment, name="attachment"),
+    path("ledgers/<int:ledger_id>/bulletins/", bulletin.bulletin_list, name="bulletins"),
+    path("bulletins/<int:bulletin_id>/", bulletin.bulletin_detail, name="bulletin_detail"),
+    path("bulletins/<int:bulletin_id>/issue/", bulletin.bulletin_issue, name="bulletin_issue"),
+    path(
+        "bulletins/<int:bulletin_id>/download/<str:fmt>/",
+        bulletin.bulletin_download,
+        name="bulletin_download",
+    ),
     path("public/", public.public_index, name="public_index"),
     path("public/ledgers/<int:ledger_id>/", public.public_ledger, name="public_ledger"),
     path("ledgers/<int:ledger_id>/publish/", public.publish, name="publish"),
