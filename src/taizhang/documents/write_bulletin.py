@@ -26,24 +26,24 @@ from typing import Final
 
 from lxml import etree
 
-from taizhang.documents.write_docx import (
-    _ATTRIBUTE_ESCAPES,
-    _SAFE_PARSER,
-    _clean,
-    _escape,
-    _fill,
-    _open_template,
-    _paragraph_style_ids,
-    _placeholders,
-    _remove_paragraph,
-    _section,
-    _set_title,
-    _text_area,
-    _zip,
+from taizhang.documents.docx_package import (
+    ATTRIBUTE_ESCAPES,
+    SAFE_PARSER,
+    W,
+    clean_text,
+    escape_text,
+    fill_placeholder,
+    open_template,
+    paragraph_style_ids,
+    placeholders,
+    remove_paragraph,
+    section_properties,
+    set_core_title,
+    text_area,
+    zip_parts,
 )
 
 TEMPLATE: Final = Path(__file__).parent / "templates" / "bulletin.docx"
-W: Final = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 TITLE_PLACEHOLDER, BODY_PLACEHOLDER = "{{标题}}", "{{正文}}"
 BODY_SIZE: Final = 16  # 三号, in points
 TITLE_SIZE: Final = 22  # 二号
@@ -109,7 +109,7 @@ class BulletinParagraph:
 def bulletin_paragraphs(body: str) -> list[BulletinParagraph]:
     """The body's paragraphs, each with its kind (see the module's docstring). Pure; the web
     preview shows the same kinds the document gets."""
-    lines = [line.strip() for line in _clean(body).split("\n")]
+    lines = [line.strip() for line in clean_text(body).split("\n")]
     lines = [line for line in lines if line]
     closing = _closing_kinds(lines)
     result = []
@@ -162,27 +162,27 @@ def write_bulletin(title: str, body: str, *, template: bytes | None = None) -> b
     .docx with the paragraphs {{标题}} and {{正文}}). A title too long for one line is broken
     before its "……情况的督查通报" tail, as offices break it. Raises `ValueError` with a Chinese
     message when the template is no .docx or lacks the {{正文}} paragraph."""
-    package = _open_template(template if template is not None else _shipped_template())
-    document = etree.fromstring(package["word/document.xml"], _SAFE_PARSER)
-    placeholders = _placeholders(document)
-    anchor = placeholders.get(BODY_PLACEHOLDER)
+    package = open_template(template if template is not None else _shipped_template())
+    document = etree.fromstring(package["word/document.xml"], SAFE_PARSER)
+    slots = placeholders(document)
+    anchor = slots.get(BODY_PLACEHOLDER)
     if anchor is None:
         raise ValueError(
             f"模板中没有 {BODY_PLACEHOLDER} 占位段落：请在模板正文中单独起一段，"
             f"只写 {BODY_PLACEHOLDER}，通报正文将放在那里"
         )
-    width, _ = _text_area(_section(anchor))
-    title_anchor = placeholders.get(TITLE_PLACEHOLDER)
-    _fill(title_anchor, broken_title(title.strip(), width // (TITLE_SIZE * 20)))
+    width, _ = text_area(section_properties(anchor))
+    title_anchor = slots.get(TITLE_PLACEHOLDER)
+    fill_placeholder(title_anchor, broken_title(title.strip(), width // (TITLE_SIZE * 20)))
     looks = _looks(package.get("word/styles.xml"))
     for xml in _body_xml(bulletin_paragraphs(body), looks):
-        anchor.addprevious(etree.fromstring(xml, _SAFE_PARSER))
-    _remove_paragraph(anchor)
+        anchor.addprevious(etree.fromstring(xml, SAFE_PARSER))
+    remove_paragraph(anchor)
     package["word/document.xml"] = etree.tostring(
         document, xml_declaration=True, encoding="UTF-8", standalone=True
     )
-    _set_title(package, title.strip())
-    return _zip(package)
+    set_core_title(package, title.strip())
+    return zip_parts(package)
 
 
 @functools.cache
@@ -220,7 +220,7 @@ class _Look:
 
 def _looks(styles_xml: bytes | None) -> dict[str, _Look]:
     """For each kind: the template's style, or direct formatting where it lacks the style."""
-    ids = _paragraph_style_ids(styles_xml)
+    ids = paragraph_style_ids(styles_xml)
     char_ids = _character_style_ids(styles_xml)
     body_font = _fonts(BODY_FONT)
     if BODY_CHARACTERS in char_ids:
@@ -242,7 +242,7 @@ def _looks(styles_xml: bytes | None) -> dict[str, _Look]:
 def _character_style_ids(styles_xml: bytes | None) -> dict[str, str]:
     if not styles_xml:
         return {}
-    styles = etree.fromstring(styles_xml, _SAFE_PARSER)
+    styles = etree.fromstring(styles_xml, SAFE_PARSER)
     ids: dict[str, str] = {}
     for style in styles.iterfind(f"{{{W}}}style[@{{{W}}}type='character']"):
         name, style_id = style.find(f"{{{W}}}name"), style.get(f"{{{W}}}styleId")
@@ -257,7 +257,7 @@ def _fonts(font: str) -> str:
 
 
 def _attribute(text: str) -> str:
-    return text.translate(_ATTRIBUTE_ESCAPES)
+    return text.translate(ATTRIBUTE_ESCAPES)
 
 
 def _body_xml(paragraphs: list[BulletinParagraph], looks: dict[str, _Look]) -> list[str]:
@@ -300,7 +300,7 @@ def _paragraph(paragraph: BulletinParagraph, look: _Look, right: int | None) -> 
         indent = f'<w:ind w:right="{right}" w:firstLineChars="0" w:firstLine="0"/>'
         properties = _with_indent(properties, indent)
     runs = "".join(
-        f'<w:r>{run}<w:t xml:space="preserve">{_escape(text)}</w:t></w:r>'
+        f'<w:r>{run}<w:t xml:space="preserve">{escape_text(text)}</w:t></w:r>'
         for text, run in ((paragraph.lead, look.lead_run), (paragraph.text, look.text_run))
         if text
     )
@@ -318,4 +318,4 @@ def _with_indent(properties: str, indent: str) -> str:
 
 def write_bulletin_text(title: str, body: str) -> bytes:
     """The bulletin as UTF-8 text: the title, an empty line, the body."""
-    return f"{_clean(title).strip()}\n\n{_clean(body).strip()}\n".encode()
+    return f"{clean_text(title).strip()}\n\n{clean_text(body).strip()}\n".encode()

@@ -4,15 +4,13 @@ The look (page, fonts, sizes, headings, the page number in the footer) comes fro
 the one shipped in `templates/ledger.docx` (built by `templates/make_ledger_template.py`) or an
 office's own. Its placeholder paragraphs `{{附件}}`, `{{标题}}`, `{{截至}}` and `{{台账表格}}`
 are replaced; the table is built here as XML text and parsed once, which is many times faster
-than python-docx's cell-by-cell API on a ledger of a thousand tasks."""
+than python-docx's cell-by-cell API on a ledger of a thousand tasks. Opening, filling and zipping
+the template is `docx_package`'s, shared with the bulletin's writer."""
 
 from __future__ import annotations
 
 import datetime
 import functools
-import io
-import re
-import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,13 +19,26 @@ from typing import Final
 from lxml import etree
 
 from taizhang.documents.cells import category_numeral, table_columns, task_cells
-from taizhang.documents.errors import LedgerReadError
+from taizhang.documents.docx_package import (
+    ATTRIBUTE_ESCAPES,
+    NS,
+    SAFE_PARSER,
+    W,
+    empty_paragraph,
+    escape_text,
+    fill_placeholder,
+    open_template,
+    paragraph_style_ids,
+    placeholders,
+    section_properties,
+    set_core_title,
+    tag,
+    text_area,
+    zip_parts,
+)
 from taizhang.documents.model import Column, LedgerDoc
-from taizhang.documents.safety import check_office_zip
 
 TEMPLATE: Final = Path(__file__).parent / "templates" / "ledger.docx"
-W: Final = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-NS: Final = {"w": W}
 TABLE_PLACEHOLDER: Final = "{{台账表格}}"
 
 # Column widths of the original ledger by key, in cm; scaled to the template's text width.
@@ -47,8 +58,6 @@ COLUMN_WIDTHS_CM: Final = {
 OTHER_WIDTH_CM: Final = 2.2
 # Columns of a few words: centred across and down the cell. Long texts read from the top left.
 SHORT_COLUMNS: Final = frozenset({"number", "leaders", "units", "co_units", "status", "remarks"})
-# A4 landscape with the template's margins, for a template whose section says nothing.
-DEFAULT_TEXT_AREA: Final = (16838 - 2 * 1134, 11906 - 2 * 1417)
 # For telling a row taller than a page (which Word would cut off at the bottom margin if it
 # may not split): a generous line of 小四 (12pt x 1.5) and a full-width character (12pt),
 # in twips; cell margins of 57 twips each side.
@@ -64,17 +73,6 @@ FALLBACK_RUN: Final = {
     CATEGORY: '<w:b/><w:sz w:val="24"/>',
 }
 
-# Characters XML 1.0 forbids (most C0 controls, lone surrogates, U+FFFE/U+FFFF) are dropped;
-# a carriage return ends a paragraph like a newline.
-_FORBIDDEN = [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), *range(0xD800, 0xE000)]
-_CLEAN: Final[dict[int, str | None]] = {
-    **dict.fromkeys([*_FORBIDDEN, 0xFFFE, 0xFFFF]),
-    ord("\r"): "\n",
-}
-_ESCAPES: Final = {**_CLEAN, ord("&"): "&amp;", ord("<"): "&lt;", ord(">"): "&gt;"}
-_ATTRIBUTE_ESCAPES: Final = {**_ESCAPES, ord('"'): "&quot;"}
-_SAFE_PARSER: Final = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
-
 
 def write_docx(
     doc: LedgerDoc, *, as_of: datetime.date | None = None, template: bytes | None = None
@@ -83,31 +81,31 @@ def write_docx(
     the ledger's own date; none without one) and the table, in the shipped template or in
     `template` (an office's .docx with the same placeholder paragraphs). Raises `ValueError`
     with a Chinese message when the template is no .docx or has no {{台账表格}} paragraph."""
-    package = _open_template(template if template is not None else _shipped_template())
-    document = etree.fromstring(package["word/document.xml"], _SAFE_PARSER)
-    placeholders = _placeholders(document)
-    anchor = placeholders.get(TABLE_PLACEHOLDER)
+    package = open_template(template if template is not None else _shipped_template())
+    document = etree.fromstring(package["word/document.xml"], SAFE_PARSER)
+    slots = placeholders(document)
+    anchor = slots.get(TABLE_PLACEHOLDER)
     if anchor is None:
         raise ValueError(
             f"模板中没有 {TABLE_PLACEHOLDER} 占位段落：请在模板正文中单独起一段，"
             f"只写 {TABLE_PLACEHOLDER}，台账表格将放在那里"
         )
-    _fill(placeholders.get("{{附件}}"), "附件")
-    _fill(placeholders.get("{{标题}}"), doc.title)
+    fill_placeholder(slots.get("{{附件}}"), "附件")
+    fill_placeholder(slots.get("{{标题}}"), doc.title)
     day = as_of or doc.as_of
-    _fill(
-        placeholders.get("{{截至}}"), f"截至{day.year}年{day.month}月{day.day}日" if day else None
+    fill_placeholder(
+        slots.get("{{截至}}"), f"截至{day.year}年{day.month}月{day.day}日" if day else None
     )
     looks = _cell_looks(package.get("word/styles.xml"))
     columns = table_columns(doc)
-    width, height = _text_area(_section(anchor))
+    width, height = text_area(section_properties(anchor))
     widths = column_widths(columns, width)
     _put_table(anchor, _table_xml(doc, columns, widths, looks, height // LINE_HEIGHT - 3))
     package["word/document.xml"] = etree.tostring(
         document, xml_declaration=True, encoding="UTF-8", standalone=True
     )
-    _set_title(package, doc.title)
-    return _zip(package)
+    set_core_title(package, doc.title)
+    return zip_parts(package)
 
 
 @functools.cache
@@ -115,143 +113,29 @@ def _shipped_template() -> bytes:
     return TEMPLATE.read_bytes()
 
 
-def _open_template(data: bytes) -> dict[str, bytes]:
-    """The template's parts by name, in package order. Refuses what is no Word document."""
-    try:
-        archive = check_office_zip(data, name="模板", kind="Word")
-    except LedgerReadError as error:
-        raise ValueError(f"模板不是有效的 Word（.docx）文件：{error.message}") from None
-    with archive:
-        names = archive.namelist()
-        if "word/document.xml" not in names:
-            raise ValueError("模板不是有效的 Word（.docx）文件：缺少 word/document.xml")
-        return {name: archive.read(name) for name in names}
-
-
-def _zip(package: dict[str, bytes]) -> bytes:
-    """The package as .docx bytes; fixed timestamps so the same ledger gives the same bytes."""
-    output = io.BytesIO()
-    with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
-        for name, content in package.items():
-            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
-            info.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(info, content)
-    return output.getvalue()
-
-
-def _tag(name: str) -> str:
-    return f"{{{W}}}{name}"
-
-
-def _placeholders(document: etree._Element) -> dict[str, etree._Element]:
-    """Paragraphs whose whole text is a placeholder (Word may split it across runs)."""
-    found: dict[str, etree._Element] = {}
-    for paragraph in document.iter(_tag("p")):
-        text = "".join(t.text or "" for t in paragraph.iter(_tag("t"))).strip()
-        if text.startswith("{{") and text.endswith("}}"):
-            found.setdefault(text, paragraph)
-    return found
-
-
-def _fill(paragraph: etree._Element | None, text: str | None) -> None:
-    """Replace a placeholder paragraph's runs with `text`, keeping the paragraph's style and
-    the first run's formatting; remove the paragraph when `text` is None."""
-    if paragraph is None:
-        return
-    if text is None:
-        _remove_paragraph(paragraph)
-        return
-    first_text = next(paragraph.iter(_tag("t")))
-    run_properties = first_text.getparent().find(_tag("rPr"))
-    _empty(paragraph)
-    run = etree.SubElement(paragraph, _tag("r"))
-    if run_properties is not None:
-        run.append(run_properties)
-    for index, line in enumerate(_clean(text).split("\n")):
-        if index:
-            etree.SubElement(run, _tag("br"))
-        etree.SubElement(run, _tag("t")).text = line
-
-
-def _remove_paragraph(paragraph: etree._Element) -> None:
-    """Remove a paragraph, unless it ends a section or is all a table cell holds: then empty
-    it (Word needs both)."""
-    parent = paragraph.getparent()
-    holds_section = paragraph.find("w:pPr/w:sectPr", NS) is not None
-    only_in_cell = parent is not None and len(parent.findall(_tag("p"))) == 1
-    if parent is None or holds_section or (parent.tag == _tag("tc") and only_in_cell):
-        _empty(paragraph)
-    else:
-        parent.remove(paragraph)
-
-
-def _empty(paragraph: etree._Element) -> None:
-    """Remove everything but the paragraph's properties (its style, a section break)."""
-    for child in list(paragraph):
-        if child.tag != _tag("pPr"):
-            paragraph.remove(child)
-
-
 def _put_table(anchor: etree._Element, xml: str) -> None:
     """Put the table where the {{台账表格}} paragraph stands. The paragraph goes, unless Word
     needs one after the table (end of body, section or cell): then it stays, empty and tiny."""
-    table = etree.fromstring(xml, _SAFE_PARSER)
+    table = etree.fromstring(xml, SAFE_PARSER)
     anchor.addprevious(table)
     following = anchor.getnext()
-    at_end = following is None or following.tag == _tag("sectPr")
+    at_end = following is None or following.tag == tag("sectPr")
     if not at_end and anchor.find("w:pPr/w:sectPr", NS) is None:
         anchor.getparent().remove(anchor)
         return
-    _empty(anchor)
-    properties = anchor.find(_tag("pPr"))
+    empty_paragraph(anchor)
+    properties = anchor.find(tag("pPr"))
     if properties is None:
-        properties = etree.Element(_tag("pPr"))
+        properties = etree.Element(tag("pPr"))
         anchor.insert(0, properties)
-    mark = properties.find(_tag("rPr"))
+    mark = properties.find(tag("rPr"))
     if mark is None:
-        mark = etree.Element(_tag("rPr"))
-        section = properties.find(_tag("sectPr"))
+        mark = etree.Element(tag("rPr"))
+        section = properties.find(tag("sectPr"))
         (properties.append if section is None else section.addprevious)(mark)
-    for size in mark.findall(_tag("sz")):
+    for size in mark.findall(tag("sz")):
         mark.remove(size)
-    etree.SubElement(mark, _tag("sz")).set(_tag("val"), "2")
-
-
-def _section(anchor: etree._Element) -> etree._Element | None:
-    """The section properties of the section holding the anchor: the next section break after
-    it, else the body's last section."""
-    top = anchor
-    while top.getparent() is not None and top.getparent().tag != _tag("body"):
-        top = top.getparent()
-    own = top.find("w:pPr/w:sectPr", NS)
-    found = top.xpath(
-        "(following-sibling::w:p/w:pPr/w:sectPr | following-sibling::w:sectPr)[1]", namespaces=NS
-    )
-    section = own if own is not None else (found[0] if found else None)
-    return section if isinstance(section, etree._Element) else None
-
-
-def _text_area(section: etree._Element | None) -> tuple[int, int]:
-    """The section's text width and height in twips (page less margins and gutter); A4
-    landscape's for what a template leaves out."""
-    if section is None:
-        return DEFAULT_TEXT_AREA
-    size, margins = section.find(_tag("pgSz")), section.find(_tag("pgMar"))
-    page_width, page_height = _twips(size, "w"), _twips(size, "h")
-    width = page_width - sum(_twips(margins, side) for side in ("left", "right", "gutter"))
-    height = page_height - _twips(margins, "top") - _twips(margins, "bottom")
-    return (
-        width if page_width and width > 0 else DEFAULT_TEXT_AREA[0],
-        height if page_height and height > 0 else DEFAULT_TEXT_AREA[1],
-    )
-
-
-def _twips(element: etree._Element | None, attribute: str) -> int:
-    value = element.get(_tag(attribute)) if element is not None else None
-    try:
-        return abs(round(float(value))) if value else 0
-    except ValueError:
-        return 0
+    etree.SubElement(mark, tag("sz")).set(tag("val"), "2")
 
 
 def column_widths(columns: list[Column], text_width: int) -> list[int]:
@@ -287,41 +171,17 @@ class _Look:
 def _cell_looks(styles_xml: bytes | None) -> dict[str, _Look]:
     """For each cell kind (台账正文, 台账表头, 台账分类): the template's paragraph style, or
     direct formatting where the template lacks it."""
-    ids = _paragraph_style_ids(styles_xml)
+    ids = paragraph_style_ids(styles_xml)
     looks = {}
     for name, fallback in FALLBACK_RUN.items():
         if name in ids:
-            style_id = ids[name].translate(_ATTRIBUTE_ESCAPES)
+            style_id = ids[name].translate(ATTRIBUTE_ESCAPES)
             looks[name] = _Look(f'<w:pPr><w:pStyle w:val="{style_id}"/></w:pPr>', "")
         else:
             looks[name] = _Look("<w:pPr></w:pPr>", f"<w:rPr>{fallback}</w:rPr>")
     if HEADER not in ids:
         looks[HEADER] = looks[HEADER].centred()
     return looks
-
-
-def _paragraph_style_ids(styles_xml: bytes | None) -> dict[str, str]:
-    """Style ids by name (Word writes its own ids, like `a3`, for styles with Chinese names)."""
-    if not styles_xml:
-        return {}
-    styles = etree.fromstring(styles_xml, _SAFE_PARSER)
-    ids: dict[str, str] = {}
-    for style in styles.iterfind("w:style[@w:type='paragraph']", NS):
-        name = style.find(_tag("name"))
-        style_id = style.get(_tag("styleId"))
-        if style_id:
-            ids.setdefault(name.get(_tag("val"), "") if name is not None else style_id, style_id)
-    return ids
-
-
-def _clean(text: str) -> str:
-    """Text without the characters XML 1.0 forbids, line ends as \\n."""
-    return text.replace("\r\n", "\n").translate(_CLEAN)
-
-
-def _escape(text: str) -> str:
-    """`_clean` text with & < > escaped, ready for an XML text node."""
-    return text.replace("\r\n", "\n").translate(_ESCAPES)
 
 
 def _table_xml(
@@ -419,19 +279,7 @@ def _row(texts: Iterable[str], cells: list[_Cell], properties: str = _BODY_ROW) 
 def _paragraphs(text: str, look: _Look) -> str:
     opening = f'<w:p>{look.paragraph}<w:r>{look.run}<w:t xml:space="preserve">'
     closing = "</w:t></w:r></w:p>"
-    lines = _escape(text).split("\n")
+    lines = escape_text(text).split("\n")
     return "".join(
         f"{opening}{line}{closing}" if line else f"<w:p>{look.paragraph}</w:p>" for line in lines
     )
-
-
-_CORE_TITLE: Final = re.compile(rb"<dc:title>.*?</dc:title>|<dc:title/>", re.DOTALL)
-
-
-def _set_title(package: dict[str, bytes], title: str) -> None:
-    """Name the ledger in the document's properties (Word's 属性, a PDF's title)."""
-    core = package.get("docProps/core.xml")
-    if core is None or not _CORE_TITLE.search(core):
-        return
-    value = f"<dc:title>{_escape(title)}</dc:title>".encode()
-    package["docProps/core.xml"] = _CORE_TITLE.sub(lambda _: value, core, count=1)
