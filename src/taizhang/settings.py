@@ -90,6 +90,12 @@ LOGOUT_REDIRECT_URL = "web:login"
 # Sign-in throttling: this many failures for one name or address within the window block it.
 TAIZHANG_LOGIN_MAX_FAILURES = int(os.environ.get("TAIZHANG_LOGIN_MAX_FAILURES", "5"))
 TAIZHANG_LOGIN_WINDOW_SECONDS = int(os.environ.get("TAIZHANG_LOGIN_WINDOW_SECONDS", "900"))
+# Proxies whose X-Real-IP header names the client (nginx on the same host by default).
+TAIZHANG_TRUSTED_PROXIES = frozenset(
+    ip.strip()
+    for ip in os.environ.get("TAIZHANG_TRUSTED_PROXIES", "127.0.0.1,::1").split(",")
+    if ip.strip()
+)
 
 ROOT_URLCONF = "taizhang.urls"
 WSGI_APPLICATION = "taizhang.wsgi.application"

@@ -44,7 +44,8 @@ def test_full_report_cycle(world: World) -> None:
     assert report["state"] == "submitted"
     assert report["unit"]["name"] == "水利局"
     assert report["previous_progress"] == before["progress"]
-    assert report["figures"] == [{"name": "管线", "value": 3}]
+    # Figures are stored in one shape: a name, a number and a unit (empty when none is given).
+    assert report["figures"] == [{"name": "管线", "value": 3.0, "unit": ""}]
 
     queue = office.get("/api/reports", {"state": "submitted"}).json()
     assert [item["id"] for item in queue["items"]] == [report["id"]]
@@ -227,3 +228,20 @@ def test_leader_comment_shows_on_the_task(world: World) -> None:
     blank = send(leader, "POST", f"/api/tasks/{task.pk}/comments", {"text": " "})
     assert blank.status_code == 400
     assert blank.json()["detail"] == "请填写批示内容"
+
+
+def test_report_figures_must_be_a_name_a_number_and_a_unit(world: World) -> None:
+    open_cycle(world)  # two reports already waiting
+    before = Report.objects.count()
+    client = client_for(world, "water")
+    url = f"/api/tasks/{world.task(3).pk}/reports"
+    for figures in (
+        [{"name": "投资", "value": "很多"}],
+        [{"name": "", "value": 1}],
+        [{"value": 1}],
+    ):
+        response = send(
+            client, "post", url, {"progress": "进展", "status": "in_progress", "figures": figures}
+        )
+        assert response.status_code in (400, 422), figures
+    assert Report.objects.count() == before

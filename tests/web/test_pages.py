@@ -273,7 +273,9 @@ def test_upload_preview_then_confirm_imports_the_ledger(db: None) -> None:
         preview = client.post(reverse("web:ledger_upload"), {"file": handle})
     assert preview.status_code == 200 and "16 项任务" in preview.content.decode()
     assert Ledger.objects.count() == 0  # nothing stored before confirming
-    response = client.post(reverse("web:ledger_upload_confirm"))
+    response = client.post(
+        reverse("web:ledger_upload_confirm"), {"token": preview.context["token"]}
+    )
     ledger = Ledger.objects.get()
     assert response.status_code == 302 and ledger.tasks.count() == 16
     assert AuditEvent.objects.filter(action="ledger.import", actor=office).exists()
@@ -428,3 +430,96 @@ def test_figures_that_cannot_be_read_refuse_the_report_with_the_line(world: Worl
         follow=True,
     )
     assert "第 1 行看不懂" in response.content.decode() and Report.objects.count() == 0
+
+
+def test_confirm_imports_the_file_of_its_own_preview(db: None, tmp_path: Any) -> None:
+    client = Client()
+    client.force_login(User.objects.create_superuser("boss", password=PASSWORD))
+    with SEED.open("rb") as handle:
+        first = client.post(reverse("web:ledger_upload"), {"file": handle})
+    other = SEED.read_text(encoding="utf-8").replace("2021年济源", "2021年另一个")
+    second_file = tmp_path / "other.txt"
+    second_file.write_text(other, encoding="utf-8")
+    with second_file.open("rb") as handle:
+        client.post(reverse("web:ledger_upload"), {"file": handle})
+    client.post(reverse("web:ledger_upload_confirm"), {"token": first.context["token"]})
+    assert list(Ledger.objects.values_list("title", flat=True)) == [
+        "2021年济源十件重点民生实事工作台账"
+    ]
+    forged = client.post(reverse("web:ledger_upload_confirm"), {"token": "../../etc/passwd"})
+    assert forged.status_code == 302 and Ledger.objects.count() == 1
+
+
+def test_a_newer_report_replaces_the_units_pending_one(world: World) -> None:
+    open_round(world)
+    older = submit(world)
+    newer = submit(world)
+    older.refresh_from_db()
+    assert older.state == "superseded" and newer.state == "submitted"
+    with pytest.raises(services.ReportingError):
+        services.report_accept(report=older, actor=world.office)
+    review = client_for(world, "office").get(reverse("web:review"))
+    assert [r.pk for r, _ in review.context["reports"]] == [newer.pk]
+
+
+def test_editing_the_deadline_text_moves_the_deadline_and_milestones(world: World) -> None:
+    task = world.task(3)
+    services.task_update(
+        task=task,
+        version=task.version,
+        actor=world.office,
+        values={"deadline_text": "2022年3月底前完成前期，2022年6月底前开工"},
+    )
+    task.refresh_from_db()
+    assert task.deadline == datetime.date(2022, 6, 30)
+    assert [m.date.isoformat() for m in task.milestones.all()] == ["2022-03-31", "2022-06-30"]
+    change = task.revisions.last().changes  # type: ignore[union-attr]
+    assert change["deadline"] == {"old": "2021-12-31", "new": "2022-06-30"}
+
+
+def test_a_blank_goal_is_refused(world: World) -> None:
+    task = world.task(3)
+    with pytest.raises(services.ReportingError, match="不能为空"):
+        services.task_update(
+            task=task, version=task.version, actor=world.office, values={"goal": " "}
+        )
+
+
+def test_an_export_of_a_malformed_round_is_404(world: World) -> None:
+    url = reverse("web:ledger_export", args=[world.ledger.pk, "json"]) + "?round=x"
+    assert client_for(world, "office").get(url).status_code == 404
+
+
+def test_sign_in_throttling_counts_the_client_behind_the_proxy_and_normalised_names(
+    world: World,
+) -> None:
+    for _ in range(5):
+        Client(REMOTE_ADDR="127.0.0.1", HTTP_X_REAL_IP="10.0.0.9").post(
+            reverse("web:login"), {"username": "someone", "password": "wrong"}
+        )
+    other_client = Client(REMOTE_ADDR="127.0.0.1", HTTP_X_REAL_IP="10.0.0.10")
+    response = other_client.post(reverse("web:login"), {"username": "slj", "password": PASSWORD})
+    assert response.status_code == 302  # another address behind the same proxy is not locked out
+    for _ in range(5):
+        Client().post(reverse("web:login"), {"username": " ｓｌｊ ", "password": "wrong"})
+    response = Client().post(reverse("web:login"), {"username": "slj", "password": PASSWORD})
+    assert "登录失败次数过多" in response.content.decode()
+
+
+def test_a_leader_account_without_a_person_sees_nothing(world: World) -> None:
+    from taizhang.accounts.models import Role
+    from taizhang.accounts.services import account_create
+
+    lost = account_create(username="nobody", password=PASSWORD, role=Role.LEADER)
+    client = Client()
+    client.force_login(lost)
+    page = client.get(reverse("web:ledger_detail", args=[world.ledger.pk]))
+    assert list(page.context["page"]) == []
+
+
+def test_the_public_page_shows_the_status_word_not_the_remarks_after_it(world: World) -> None:
+    Task.objects.filter(pk=world.task(8).pk).update(status_label="推进缓慢，区财政资金未拨付到位")
+    office = client_for(world, "office")
+    office.post(reverse("web:publish", args=[world.ledger.pk]))
+    html = Client().get(reverse("web:public_ledger", args=[world.ledger.pk])).content.decode()
+    assert "推进缓慢" in html and "财政资金未拨付" not in html

@@ -39,7 +39,12 @@ def unit_ids(user: AnyUser) -> list[int]:
     """The units a reporter belongs to (none for other roles)."""
     if role_of(user) != Role.REPORTER:
         return []
-    return list(user.profile.units.values_list("pk", flat=True))  # type: ignore[union-attr]
+    # Asked several times a request (scope, forms, checks): read once per user object.
+    cached: list[int] | None = getattr(user, "_taizhang_unit_ids", None)
+    if cached is None:
+        cached = list(user.profile.units.values_list("pk", flat=True))  # type: ignore[union-attr]
+        user._taizhang_unit_ids = cached  # type: ignore[union-attr]
+    return cached
 
 
 def person_id(user: AnyUser) -> int | None:
@@ -58,7 +63,8 @@ def task_scope(user: AnyUser) -> Q | None:
     if role == Role.REPORTER:
         return Q(unit_links__unit_id__in=unit_ids(user))
     if role == Role.LEADER:
-        return Q(leader_links__person_id=person_id(user))
+        pid = person_id(user)
+        return None if pid is None else Q(leader_links__person_id=pid)
     return None
 
 

@@ -132,7 +132,7 @@ def report_create(
         actor=user,
         progress=payload.progress,
         status=payload.status,
-        figures=payload.figures,
+        figures=[figure.dict() for figure in payload.figures],
     )
     return Reply(201, schemas.report_out(visible_report(user, report.pk)))
 

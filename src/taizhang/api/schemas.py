@@ -204,11 +204,17 @@ class TaskPatchIn(Schema):
     remarks: str = ""
 
 
+class FigureIn(Schema):
+    name: str = Field(min_length=1, max_length=100, description="指标名称，如 完成投资")
+    value: float = Field(allow_inf_nan=False)
+    unit: str = Field("", max_length=20, description="单位，如 万元")
+
+
 class ReportIn(Schema):
     progress: str
     status: str = Field(description="completed, in_progress, lagging 或 not_started")
     unit: int | None = Field(None, description="报送单位 id（所属单位多于一个时必填）")
-    figures: list[dict[str, Any]] = Field(default_factory=list)
+    figures: list[FigureIn] = Field(default_factory=list, max_length=50)
 
 
 class AcceptIn(Schema):

@@ -20,7 +20,17 @@ class TaskAdmin(admin.ModelAdmin[Task]):
     list_filter = ("status", "ledger")
     list_select_related = ("ledger",)
     search_fields = ("goal", "progress")
-    readonly_fields = ("version", "removed_at")
+
+    # Edits go through the web pages and services, which keep versions, revisions and the
+    # audit trail; the admin only shows.
+    def has_change_permission(self, request: object, obj: object = None) -> bool:
+        return False
+
+    def has_add_permission(self, request: object) -> bool:
+        return False
+
+    def has_delete_permission(self, request: object, obj: object = None) -> bool:
+        return False
 
 
 admin.site.register(Category)

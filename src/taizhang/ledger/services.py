@@ -88,7 +88,13 @@ def _stored_states(ledger: Ledger) -> dict[str, tuple[Task, dict[str, Any]]]:
     """Every stored task of the ledger with its state in the shape of `_doc_state`, in five
     queries (plain rows grouped here: prefetching model instances costs seconds at 5,000
     tasks)."""
-    tasks = list(Task.objects.filter(ledger=ledger).select_related("category"))
+    # Locked: an edit or an accepted report running at the same time waits, then meets the
+    # bumped version and gets a conflict instead of being overwritten.
+    tasks = list(
+        Task.objects.select_for_update(of=("self",))
+        .filter(ledger=ledger)
+        .select_related("category")
+    )
     leaders: dict[int, list[Any]] = defaultdict(list)
     for task_id, name in TaskLeader.objects.filter(task__ledger=ledger).values_list(
         "task_id", "person__name"
@@ -212,6 +218,7 @@ class _Importer:
         ledger, created = Ledger.objects.get_or_create(
             title=doc.title, year=doc.year, defaults={"imported_at": self.now}
         )
+        ledger = Ledger.objects.select_for_update().get(pk=ledger.pk)
         ledger.source_name = doc.source_name[:300]
         ledger.as_of = doc.as_of
         ledger.columns = [{"key": c.key, "title": c.title} for c in doc.columns]

@@ -49,6 +49,7 @@ class ReportState(models.TextChoices):
     SUBMITTED = "submitted", _("待审核")
     ACCEPTED = "accepted", _("已采纳")
     RETURNED = "returned", _("已退回")
+    SUPERSEDED = "superseded", _("已被新报送取代")
 
 
 class Report(models.Model):

@@ -41,7 +41,9 @@ def round_reports(round_: Round, unit_ids: list[int]) -> dict[int, Report]:
 def missing_units(round_: Round) -> list[Unit]:
     """Units with tasks in the round's ledger that have not reported in it (a returned report
     does not count)."""
-    reported = Report.objects.filter(round=round_).exclude(state=ReportState.RETURNED)
+    reported = Report.objects.filter(round=round_).exclude(
+        state__in=[ReportState.RETURNED, ReportState.SUPERSEDED]
+    )
     return list(
         Unit.objects.filter(
             task_links__task__ledger_id=round_.ledger_id, task_links__task__removed_at__isnull=True
@@ -85,11 +87,11 @@ def task_timeline(task: Task) -> list[TimelineEntry]:
     revisions (imports, accepted reports, edits) and leaders' comments."""
     reports = (
         Report.objects.filter(task=task)
-        .select_related("unit", "author", "reviewed_by", "round")
+        .select_related("unit", "author__profile", "reviewed_by", "round")
         .prefetch_related("attachments")
     )
     revisions = TaskRevision.objects.filter(task=task).select_related("actor")
-    comments = Comment.objects.filter(task=task).select_related("author")
+    comments = Comment.objects.filter(task=task).select_related("author__profile")
     entries = [
         TimelineEntry("report", r.submitted_at, r, text_diff(r.previous_progress, r.progress))
         for r in reports

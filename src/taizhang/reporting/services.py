@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import difflib
+import math
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -13,8 +14,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from taizhang.chinese.dates import parse_deadline
 from taizhang.documents.json_format import ledger_to_dict
-from taizhang.ledger.models import Ledger, Status, Task, TaskRevision, Unit
+from taizhang.ledger.models import Ledger, Milestone, Status, Task, TaskRevision, Unit
 from taizhang.ledger.selectors import ledger_document
 from taizhang.ledger.services import audit_record
 from taizhang.reporting.models import Attachment, Comment, Report, ReportState, Round
@@ -101,6 +103,11 @@ def report_submit(
         raise ReportingError(_("当前没有开放的报送轮次"))
     checked = [checked_upload(f) for f in files or []]
     previous, similarity = _previous_round_text(task, unit, round_, progress)
+    # A unit's newer report in the round replaces its pending one: accepting the older one
+    # afterwards would turn the progress back.
+    Report.objects.filter(round=round_, task=task, unit=unit, state=ReportState.SUBMITTED).update(
+        state=ReportState.SUPERSEDED
+    )
     report = Report.objects.create(
         similar_to=previous,
         similarity=similarity,
@@ -110,7 +117,7 @@ def report_submit(
         author=actor,
         progress=progress,
         status=status,
-        figures=figures or [],
+        figures=_checked_figures(figures or []),
         previous_progress=task.progress,
         previous_status=task.status,
         submitted_at=timezone.now(),
@@ -132,6 +139,22 @@ def report_submit(
     return report
 
 
+def _checked_figures(figures: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Figures as stored: a name, a finite number, a unit; anything else is refused."""
+    checked = []
+    for figure in figures:
+        name, unit, value = figure.get("name"), figure.get("unit", ""), figure.get("value")
+        number = (
+            float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+        )
+        if not (isinstance(name, str) and name.strip() and isinstance(unit, str)):
+            number = None
+        if number is None or not math.isfinite(number):
+            raise ReportingError(_("数据应为“名称 数值 单位”：%(figure)s") % {"figure": figure})
+        checked.append({"name": name.strip(), "value": number, "unit": unit.strip()})  # type: ignore[union-attr]
+    return checked
+
+
 def _previous_round_text(
     task: Task, unit: Unit, round_: Round, progress: str
 ) -> tuple[Report | None, float]:
@@ -140,7 +163,7 @@ def _previous_round_text(
     previous = (
         Report.objects.filter(task=task, unit=unit)
         .exclude(round=round_)
-        .exclude(state=ReportState.RETURNED)
+        .exclude(state__in=[ReportState.RETURNED, ReportState.SUPERSEDED])
         .order_by("-submitted_at", "-pk")
         .first()
     )
@@ -200,7 +223,7 @@ def _task_change(
 ) -> dict[str, Any]:
     """Apply `values` to a locked task, bump its version, keep a revision."""
     changes = {
-        name: {"old": getattr(task, name) or None, "new": value or None}
+        name: {"old": _plain(getattr(task, name)), "new": _plain(value)}
         for name, value in values.items()
         if getattr(task, name) != value
     }
@@ -225,7 +248,9 @@ def task_update(*, task: Task, version: int, actor: User, values: dict[str, Any]
         raise ReportingError(_("不能修改这些字段：%(f)s") % {"f": "、".join(sorted(unknown))})
     if "status" in values and values["status"] not in ("", *Status.values):
         raise ReportingError(_("未知状态"))
-    locked = Task.objects.select_for_update().get(pk=task.pk)
+    if "goal" in values and not str(values["goal"]).strip():
+        raise ReportingError(_("工作目标任务不能为空"))
+    locked = Task.objects.select_for_update().select_related("ledger").get(pk=task.pk)
     if "status" in values and "status_label" not in values:
         # The label follows a changed status, as when a report is accepted.
         status = values["status"]
@@ -239,7 +264,18 @@ def task_update(*, task: Task, version: int, actor: User, values: dict[str, Any]
             )
             % {"now": locked.version, "yours": version}
         )
+    parsed = None
+    if "deadline_text" in values and values["deadline_text"] != locked.deadline_text:
+        # The date and milestones follow the text, so the lights use the new deadline.
+        parsed = parse_deadline(values["deadline_text"], locked.ledger.year)
+        values = {**values, "deadline": parsed.deadline}
     changes = _task_change(locked, values, actor=actor, source=TaskRevision.Source.EDIT)
+    if parsed is not None:
+        locked.milestones.all().delete()
+        Milestone.objects.bulk_create(
+            Milestone(task=locked, text=m.text, date=m.date, order=i)
+            for i, m in enumerate(parsed.milestones)
+        )
     audit_record(
         actor=actor,
         action="task.edit",
@@ -247,6 +283,13 @@ def task_update(*, task: Task, version: int, actor: User, values: dict[str, Any]
         data={"task": locked.number, "fields": sorted(changes)},
     )
     return locked
+
+
+def _plain(value: Any) -> Any:
+    """A field value as the revision's JSON keeps it: dates as ISO text, empty as null."""
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return value or None
 
 
 def _status_label(status: str) -> str:

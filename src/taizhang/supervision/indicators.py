@@ -37,6 +37,14 @@ def _number(value: Decimal | None) -> float | None:
     return float(value) if value is not None else None
 
 
+def _decimal(value: Any) -> Decimal | None:
+    try:
+        number = Decimal(str(value))
+    except ArithmeticError:
+        return None
+    return number if number.is_finite() else None
+
+
 def percent(target: Decimal | None, actual: Decimal | None) -> Decimal | None:
     """actual / target in percent, to 0.1; None without both or with a zero target."""
     if target is None or actual is None or target == 0:
@@ -71,7 +79,9 @@ def task_indicator_views(
     views = list(_from_text(goal, deadline_text, progress))
     for figure in report_figures:
         name, unit = str(figure.get("name", "")), str(figure.get("unit", ""))
-        value = Decimal(str(figure.get("value")))
+        value = _decimal(figure.get("value"))
+        if value is None or not name:
+            continue  # stored before figures were validated: never let one break a page
         index = next((k for k, v in enumerate(views) if _matches(v, name, unit)), None)
         if index is None:
             views.append(IndicatorView(name, None, value, unit, None, "report"))

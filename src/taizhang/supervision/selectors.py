@@ -11,7 +11,9 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
+from taizhang.documents.json_format import ledger_from_dict
 from taizhang.ledger.models import Ledger, Task, TaskLeader, TaskUnit
+from taizhang.ledger.services import task_keys
 from taizhang.reporting.models import Report, ReportState, Round
 from taizhang.supervision.indicators import IndicatorView, task_indicator_views
 from taizhang.supervision.lights import (
@@ -132,7 +134,8 @@ def _reported_tasks(ledger: Ledger) -> set[int] | None:
     queries either way, so a page costs the same with or without an open round."""
     is_open = Round.objects.filter(ledger=ledger, closed_at__isnull=True).exists()
     reports = Report.objects.filter(round__ledger=ledger, round__closed_at__isnull=True)
-    reported = set(reports.exclude(state=ReportState.RETURNED).values_list("task_id", flat=True))
+    counted = reports.exclude(state__in=[ReportState.RETURNED, ReportState.SUPERSEDED])
+    reported = set(counted.values_list("task_id", flat=True))
     return reported if is_open else None
 
 
@@ -187,7 +190,7 @@ def dashboard_data(ledger: Ledger, tasks: QuerySet[Task], as_of: datetime.date) 
             for view in r.indicators
             if view.target is not None
         ],
-        "history": round_history(ledger, {row.task.number for row in rows}),
+        "history": round_history(ledger, {row.task.key for row in rows}),
     }
 
 
@@ -224,17 +227,18 @@ def _groups(
     return sorted(groups.values(), key=lambda g: (-g["red"], -g["lagging"], g["name"]))
 
 
-def round_history(ledger: Ledger, numbers: set[int]) -> list[dict[str, Any]]:
+def round_history(ledger: Ledger, keys: set[str]) -> list[dict[str, Any]]:
     """Counts by status at the close of each past round, oldest first, of the tasks with
-    these numbers (the ones the user may see)."""
+    these keys (the ones the user may see; keys, not numbers, as a ledger may number tasks
+    afresh in each category)."""
     history = []
     closed = Round.objects.filter(ledger=ledger, snapshot__isnull=False).order_by("closed_at", "pk")
     for round_ in closed.only("name", "closed_at", "snapshot"):
+        doc = ledger_from_dict(round_.snapshot, name=round_.name)
         counts: Counter[str] = Counter(
-            task.get("status") or "none"
-            for category in (round_.snapshot or {}).get("categories", [])
-            for task in category.get("tasks", [])
-            if task.get("number") in numbers
+            task.status or "none"
+            for task, key in zip(doc.tasks, task_keys(doc), strict=True)
+            if key in keys
         )
         history.append(
             {

@@ -4,6 +4,7 @@ window block further tries (counted in the database, so every worker process agr
 from __future__ import annotations
 
 import datetime
+import unicodedata
 from typing import Any
 
 from django.conf import settings
@@ -18,8 +19,20 @@ from taizhang.accounts.models import LoginFailure
 
 
 def client_ip(request: HttpRequest) -> str | None:
-    """The client's address as the server saw it (the proxy in front sets REMOTE_ADDR)."""
-    return request.META.get("REMOTE_ADDR") or None
+    """The client's address: REMOTE_ADDR, or, when that is a trusted proxy (nginx in front of
+    gunicorn), the X-Real-IP it sets. Otherwise every client would share the proxy's address
+    and five failures by anyone would lock everyone out."""
+    remote = request.META.get("REMOTE_ADDR") or None
+    forwarded = str(request.META.get("HTTP_X_REAL_IP", "")).strip()
+    if remote in settings.TAIZHANG_TRUSTED_PROXIES and forwarded:
+        return forwarded[:45]
+    return remote
+
+
+def login_name(raw: str) -> str:
+    """A user name as sign-in compares it: without surrounding spaces, NFKC-normalised (so
+    " office " or a full-width "ｏｆｆｉｃｅ" count against the same allowance)."""
+    return unicodedata.normalize("NFKC", raw.strip())[:150]
 
 
 def login_blocked(username: str, ip: str | None) -> bool:
@@ -32,7 +45,7 @@ def login_blocked(username: str, ip: str | None) -> bool:
 
 class ThrottledAuthenticationForm(AuthenticationForm):
     def clean(self) -> dict[str, Any]:
-        username = (self.data.get("username") or "")[:150]
+        username = login_name(self.data.get("username") or "")
         ip = client_ip(self.request) if self.request else None
         if login_blocked(username, ip):
             raise self.get_throttled_error()
@@ -58,5 +71,5 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
     def form_valid(self, form: AuthenticationForm) -> HttpResponse:
-        LoginFailure.objects.filter(username=form.get_user().get_username()).delete()
+        LoginFailure.objects.filter(username=login_name(form.get_user().get_username())).delete()
         return super().form_valid(form)

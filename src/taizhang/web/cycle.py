@@ -4,6 +4,8 @@ Thin views: parse, ask accounts.access, call one service, redirect."""
 
 from __future__ import annotations
 
+import re
+import time
 import uuid
 from pathlib import Path
 
@@ -208,7 +210,7 @@ def rounds(request: HttpRequest, ledger_id: int) -> HttpResponse:
         "form": form,
         "open_round": current,
         "missing": missing_units(current) if current else [],
-        "rounds": Round.objects.filter(ledger=ledger),
+        "rounds": Round.objects.filter(ledger=ledger).defer("snapshot"),
     }
     return render(request, "web/rounds.html", context)
 
@@ -227,15 +229,25 @@ def round_close(request: HttpRequest, round_id: int) -> HttpResponse:
     return redirect("web:rounds", ledger_id=round_.ledger_id)
 
 
+PENDING_MAX_AGE = 24 * 3600
+_TOKEN = re.compile(r"^[0-9a-f]{32}$")
+
+
 def _pending_dir() -> Path:
+    """Uploaded files waiting for confirmation; those older than a day are removed."""
     path = Path(settings.DATA_DIR) / "pending"
     path.mkdir(parents=True, exist_ok=True)
+    cutoff = time.time() - PENDING_MAX_AGE
+    for stale in path.iterdir():
+        if stale.stat().st_mtime < cutoff:
+            stale.unlink(missing_ok=True)
     return path
 
 
 @login_required
 def ledger_upload(request: HttpRequest) -> HttpResponse:
-    """Upload a ledger file and see what Taizhang read (with warnings) before confirming."""
+    """Upload a ledger file and see what Taizhang read (with warnings) before confirming. Each
+    preview has its own token, so confirming one tab imports that tab's file."""
     office_only(request)
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -248,26 +260,25 @@ def ledger_upload(request: HttpRequest) -> HttpResponse:
         else:
             token = uuid.uuid4().hex
             (_pending_dir() / token).write_bytes(data)
-            request.session["pending_upload"] = {
-                "token": token,
-                "name": upload.name,
-                "year": form.cleaned_data["year"],
-            }
+            pending = request.session.get("pending_uploads", {})
+            pending[token] = {"name": upload.name, "year": form.cleaned_data["year"]}
+            request.session["pending_uploads"] = pending
             existing = Ledger.objects.filter(title=doc.title, year=doc.year).first()
-            return render(
-                request,
-                "web/upload_preview.html",
-                {"doc": doc, "existing": existing, "name": upload.name},
-            )
+            context = {"doc": doc, "existing": existing, "name": upload.name, "token": token}
+            return render(request, "web/upload_preview.html", context)
     return render(request, "web/upload.html", {"form": form})
 
 
 @login_required
 @require_POST
 def ledger_upload_confirm(request: HttpRequest) -> HttpResponse:
+    """Import the previewed file this form's token names (the session holds whose it is)."""
     office_only(request)
-    pending = request.session.pop("pending_upload", None)
-    path = _pending_dir() / pending["token"] if pending else None
+    token = request.POST.get("token", "")
+    pending_uploads = request.session.get("pending_uploads", {})
+    pending = pending_uploads.pop(token, None) if _TOKEN.match(token) else None
+    request.session["pending_uploads"] = pending_uploads
+    path = _pending_dir() / token if pending else None
     if pending is None or path is None or not path.exists():
         messages.error(request, _("没有待确认的上传，请重新上传"))
         return redirect("web:ledger_upload")
@@ -295,6 +306,8 @@ def ledger_export(request: HttpRequest, ledger_id: int, fmt: str) -> HttpRespons
     if fmt not in EXPORTS:
         raise Http404
     round_id = request.GET.get("round")
+    if round_id and not round_id.isdigit():
+        raise Http404
     if round_id:
         round_ = get_object_or_404(Round, pk=round_id, ledger=ledger, snapshot__isnull=False)
         doc = ledger_from_dict(round_.snapshot, name=round_.name)

@@ -20,6 +20,7 @@ from taizhang.ledger.selectors import (
     ledger_people_and_units,
     task_list,
 )
+from taizhang.ledger.services import task_keys
 from taizhang.reporting.models import Round
 from taizhang.reporting.selectors import task_timeline
 from taizhang.reporting.services import open_round
@@ -38,9 +39,9 @@ def visible_ledger(request: HttpRequest, ledger_id: int) -> Ledger:
 
 def visible_task(request: HttpRequest, task_id: int) -> Task:
     """A task the user may see, or 404 (forbidden and missing look alike)."""
-    return get_object_or_404(
-        access.visible_tasks(request.user).select_related("ledger", "category"), pk=task_id
-    )
+    tasks = access.visible_tasks(request.user).select_related("ledger", "category")
+    tasks = tasks.prefetch_related("leader_links__person", "unit_links__unit")
+    return get_object_or_404(tasks, pk=task_id)
 
 
 @login_required
@@ -85,9 +86,11 @@ def round_snapshot(request: HttpRequest, round_id: int) -> HttpResponse:
         raise Http404
     doc = ledger_from_dict(round_.snapshot, name=round_.name)
     mine = access.visible_tasks(request.user).filter(ledger=round_.ledger)
-    visible = set(mine.values_list("number", flat=True))
+    visible = set(mine.values_list("key", flat=True))
+    # Keys, not numbers: a ledger may number tasks afresh in each category.
+    keys = iter(task_keys(doc))
     for category in doc.categories:
-        category.tasks = [t for t in category.tasks if t.number in visible]
+        category.tasks = [t for t in category.tasks if next(keys) in visible]
     doc.categories = [c for c in doc.categories if c.tasks]
     return render(request, "web/round_snapshot.html", {"round": round_, "doc": doc})
 
@@ -127,11 +130,12 @@ def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
 
 
 def report_form_for(user: Any, task: Task, data: Any = None, files: Any = None) -> ReportForm:
-    """The report form, with the units the user may report for."""
+    """The report form, with the units the user may report for (from the task's prefetched
+    unit links when the caller loaded them)."""
     form = ReportForm(
         data, files, initial={"progress": task.progress, "status": task.status or "in_progress"}
     )
-    units = {link.unit_id: link.unit.name for link in task.unit_links.select_related("unit")}
+    units = {link.unit_id: link.unit.name for link in task.unit_links.all()}
     choices = [(pk, units[pk]) for pk in access.reportable_unit_ids(user, task)]
     form.fields["unit"].choices = choices  # type: ignore[attr-defined]
     return form
