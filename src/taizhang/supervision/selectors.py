@@ -64,8 +64,9 @@ class Reported:
     tasks: set[int] | None
 
     @classmethod
-    def load(cls, ledger: Ledger) -> Reported:
-        return cls(_reported_tasks(ledger))
+    def load(cls, ledger: Ledger, task_ids: list[int] | None = None) -> Reported:
+        """Read for the whole ledger, or only for these tasks (a page of a list)."""
+        return cls(_reported_tasks(ledger, task_ids))
 
 
 def supervise(
@@ -107,7 +108,8 @@ def supervise_tasks(
         "task_id", "figures"
     ):
         report_figures[task_id] = figures
-    done = (reported or Reported.load(ledger)).tasks
+    page = None if whole_ledger else [task.pk for task in rows]
+    done = (reported or Reported.load(ledger, page)).tasks
     result = []
     for task in rows:
         views = task_indicator_views(
@@ -129,11 +131,14 @@ def supervise_tasks(
     return result
 
 
-def _reported_tasks(ledger: Ledger) -> set[int] | None:
-    """Tasks with a report (not returned) in the ledger's open round; None without one. Two
-    queries either way, so a page costs the same with or without an open round."""
+def _reported_tasks(ledger: Ledger, task_ids: list[int] | None = None) -> set[int] | None:
+    """Tasks (of `task_ids`, or all) with a report, not returned or superseded, in the
+    ledger's open round; None without one. Two queries either way, so a page costs the same
+    with or without an open round."""
     is_open = Round.objects.filter(ledger=ledger, closed_at__isnull=True).exists()
     reports = Report.objects.filter(round__ledger=ledger, round__closed_at__isnull=True)
+    if task_ids is not None:
+        reports = reports.filter(task_id__in=task_ids)
     counted = reports.exclude(state__in=[ReportState.RETURNED, ReportState.SUPERSEDED])
     reported = set(counted.values_list("task_id", flat=True))
     return reported if is_open else None
