@@ -286,6 +286,73 @@ def test_year_range_takes_the_later_year() -> None:
     assert milestone_dates("2021-2022年") == [d("2022-12-31")]
 
 
+def test_a_year_before_a_verb_of_completion_means_its_last_day() -> None:
+    result = parse_deadline("2021年底前开工建设，2023年建成投用", LEDGER_YEAR)
+    assert result.milestones == (
+        Milestone("2021年底前开工建设", d("2021-12-31")),
+        Milestone("2023年建成投用", d("2023-12-31")),
+    )
+    assert result.deadline == d("2023-12-31")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2023年建成投用", "2023-12-31"),
+        ("2022年完成", "2022-12-31"),
+        ("2022年竣工验收", "2022-12-31"),
+        ("2022年开工", "2022-12-31"),
+        ("2022年交付使用", "2022-12-31"),
+        ("2023年实现全覆盖", "2023-12-31"),
+        ("2023年投用", "2023-12-31"),
+        ("2023年全面完成", "2023-12-31"),
+        ("确保2023年基本建成", "2023-12-31"),
+        ("明年建成", "2022-12-31"),
+        ("2022年前完成", "2022-12-31"),
+        ("2022年以前完成", "2022-12-31"),
+        ("2022年之前建成", "2022-12-31"),
+        ("2022年前", "2022-12-31"),
+    ],
+)
+def test_a_year_before_completion_or_before_qian_means_its_last_day(
+    text: str, expected: str
+) -> None:
+    # "2022年前完成" is read as "by the end of 2022", as offices mean it.
+    assert single_date(text) == d(expected)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("2021年前三季度完成", "2021-09-30"), ("2021年前两个季度", None), ("2021年前10个月", None)],
+)
+def test_a_year_before_a_count_is_no_deadline_of_that_year(text: str, expected: str | None) -> None:
+    assert single_date(text) == (None if expected is None else d(expected))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2021年11月15", "2021-11-15"),
+        ("11月15", "2021-11-15"),
+        ("2021年11月15前完成", "2021-11-15"),
+        ("十一月十五", "2021-11-15"),
+        ("9月30前报送方案", "2021-09-30"),
+    ],
+)
+def test_a_day_without_ri_at_the_end_of_a_clause_or_before_qian_keeps_the_day(
+    text: str, expected: str
+) -> None:
+    assert single_date(text) == d(expected)
+
+
+def test_a_day_without_ri_ending_one_clause_of_several() -> None:
+    assert milestone_dates("2021年11月15，年底前完成验收") == [d("2021-11-15"), d("2021-12-31")]
+
+
+def test_a_number_after_a_month_that_is_no_day_leaves_the_month() -> None:
+    assert single_date("6月5个项目开工") == d("2021-06-30")
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [

@@ -4,7 +4,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from taizhang.chinese.names import normalize_person, normalize_unit, split_people, split_units
+from taizhang.chinese.names import (
+    normalize_person,
+    normalize_unit,
+    split_people,
+    split_units,
+    split_units_with_roles,
+)
 
 # Common CJK ideographs: NFKC leaves them unchanged, so generated names are already canonical.
 cjk = st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF)
@@ -174,3 +180,82 @@ def test_separators_inside_brackets_do_not_split_a_unit(
 ) -> None:
     cell = f"{unit}（{separator.join(inner)}）"
     assert split_units(cell) == [normalize_unit(cell)]
+
+
+# --- annotations in brackets after a name ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("张宏义（常务副市长）", "张宏义"),
+        ("张宏义(副市长)", "张宏义"),
+        ("张宏义 （市长）", "张宏义"),
+        ("王五（县委书记）", "王五"),
+        ("赵六（办公室主任）", "赵六"),
+        ("李四（秘书长）", "李四"),
+        ("李四（牵头）", "李四"),
+        ("（市长）", "(市长)"),
+        ("张三（小名）", "张三(小名)"),
+        ("张三（副市长、秘书长）", "张三(副市长、秘书长)"),
+    ],
+)
+def test_a_title_in_brackets_after_a_person_is_no_part_of_the_name(
+    name: str, expected: str
+) -> None:
+    assert normalize_person(name) == expected
+
+
+def test_people_with_titles_in_brackets_split_into_their_names() -> None:
+    cell = "张宏义（常务副市长）、李拴根(副市长)\n张宏义"
+    assert split_people(cell) == ["张宏义", "李拴根"]
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("卫健委（牵头）", "卫健委"),
+        ("教体局（配合）", "教体局"),
+        ("教体局(协办)", "教体局"),
+        ("发改委（主办）", "发改委"),
+        ("市委宣传部（网信办）", "市委宣传部（网信办）"),
+        ("市委宣传部（网信办）（牵头）", "市委宣传部（网信办）"),
+        ("（牵头）", "（牵头）"),
+        ("市委宣传部（网信办、文明办）", "市委宣传部（网信办、文明办）"),
+    ],
+)
+def test_a_role_in_brackets_after_a_unit_is_no_part_of_the_name(name: str, expected: str) -> None:
+    assert normalize_unit(name) == expected
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        (
+            "卫健委（牵头）、教体局（配合）、医保局",
+            [("卫健委", "lead"), ("教体局", "co"), ("医保局", None)],
+        ),
+        ("发改委(主办)\n财政局(协办)", [("发改委", "lead"), ("财政局", "co")]),
+        ("市委宣传部（网信办）", [("市委宣传部（网信办）", None)]),
+        ("卫健委、卫健委（牵头）", [("卫健委", "lead")]),
+        ("卫健委（牵头）、卫健委（配合）", [("卫健委", "lead")]),
+        ("", []),
+    ],
+)
+def test_unit_cells_split_into_units_with_the_role_their_brackets_hint(
+    cell: str, expected: list[tuple[str, str | None]]
+) -> None:
+    assert split_units_with_roles(cell) == expected
+    assert split_units(cell) == [name for name, _ in expected]
+
+
+@given(st.text())
+def test_split_units_with_roles_names_the_units_split_units_gives(cell: str) -> None:
+    with_roles = split_units_with_roles(cell)
+    assert [name for name, _ in with_roles] == split_units(cell)
+    assert {role for _, role in with_roles} <= {"lead", "co", None}
+
+
+@given(long_names, st.sampled_from(["市长", "副市长", "常务副市长", "县委书记", "主任"]))
+def test_any_person_with_a_title_in_brackets_is_that_person(name: str, title: str) -> None:
+    assert split_people(f"{name}（{title}）") == [name]

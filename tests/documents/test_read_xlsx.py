@@ -184,6 +184,72 @@ def test_a_block_merge_fills_down_its_first_column_only() -> None:
     assert [(t.leaders, t.units) for t in doc.tasks] == [(["张三"], []), (["张三"], [])]
 
 
+def test_a_task_over_three_rows_with_its_number_merged_down_is_one_task() -> None:
+    # One task whose progress runs over three rows, and a second unit typed in its third row:
+    # 序号, goal, leader, deadline and remarks merged down over the three.
+    data = simple_ledger(
+        ["一", "水利"],
+        [
+            1,
+            "实施三大供水工程",
+            "侯波",
+            "水利局",
+            "年底前完成",
+            "北部供水工程：已开工。",
+            "正在推进",
+        ],
+        [None, None, None, None, None, "玉阳湖工业供水工程：完成投资7000万元。", None],
+        [None, None, None, "财政局", None, "南部岭区供水工程：环评评审中。", None],
+        [2, "新建医院", "谭江", "卫健委", "6月底前", "已完成。", "已完成"],
+        merges=["B3:G3", *(f"{column}4:{column}6" for column in "ABCEG")],
+    )
+    doc = read_xlsx(data, name="water.xlsx")
+    assert [(t.number, t.goal) for t in doc.tasks] == [(1, "实施三大供水工程"), (2, "新建医院")]
+    first = doc.tasks[0]
+    assert first.progress == (
+        "北部供水工程：已开工。\n玉阳湖工业供水工程：完成投资7000万元。\n南部岭区供水工程：环评评审中。"
+    )
+    assert (first.leaders, [u.name for u in first.units]) == (["侯波"], ["水利局", "财政局"])
+    assert (first.deadline_text, first.status, first.remarks) == ("年底前完成", "in_progress", "")
+    assert doc.warnings == []
+
+
+def test_a_number_merged_down_over_rows_with_cells_of_their_own_stays_one_task() -> None:
+    # The rows continuing a task keep their spreadsheet rows out of the table, so an error
+    # below them still names its own spreadsheet row.
+    data = simple_ledger(
+        CATEGORY,
+        [1, "修路", "张三", "交通局", "6月底前", "完成路基", None],
+        [None, None, None, None, "年底前", "完成路面", None],
+        ["x", "建桥", "李四", "交通局", "年底前", None, None],
+        merges=["A4:A5", "B4:B5", "C4:C5"],
+    )
+    with pytest.raises(LedgerReadError, match="序号“x”") as caught:
+        read_xlsx(data, name="bad.xlsx")
+    assert caught.value.line == 6
+    data = simple_ledger(
+        CATEGORY,
+        [1, "修路", "张三", "交通局", "6月底前", "完成路基", None],
+        [None, None, None, None, "年底前", "完成路面", None],
+        merges=["A4:A5", "B4:B5", "C4:C5", "D4:D5"],
+    )
+    (task,) = read_xlsx(data, name="road.xlsx").tasks
+    assert (task.deadline_text, task.progress) == ("6月底前\n年底前", "完成路基\n完成路面")
+    assert task.deadline == datetime.date(2024, 12, 31)
+
+
+def test_a_number_typed_twice_in_a_category_names_the_second_spreadsheet_row() -> None:
+    data = simple_ledger(
+        CATEGORY,
+        [1, "修路", "张三", "交通局", "年底前", None, None],
+        [2, "建桥", "李四", "交通局", "年底前", None, None],
+        [2, "植树", "王五", "林业局", "年底前", None, None],
+    )
+    with pytest.raises(LedgerReadError, match="序号重复：本分类中序号2已在第5行用过") as caught:
+        read_xlsx(data, name="dup.xlsx")
+    assert (caught.value.line, caught.value.row) == (6, 5)
+
+
 def test_a_row_with_too_many_cells_names_its_spreadsheet_row() -> None:
     data = simple_ledger(CATEGORY, [1, "修路", "张三", "交通局", "年底前", None, None, "多出来的"])
     with pytest.raises(LedgerReadError, match="单元格过多") as caught:

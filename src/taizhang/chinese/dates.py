@@ -67,7 +67,8 @@ _YEAR = (
     rf"|(?P<word>{'|'.join([*_LEDGER_RELATIVE, *_CONTEXT_RELATIVE])}))"
 )
 _MONTH = rf"(?P<month>[0-9]{{1,2}}|[{_CN_NUMERAL}]{{1,3}})月"
-_DAY = rf"(?P<day>[0-9]{{1,2}}|[{_CN_NUMERAL}]{{1,3}})[日号]"
+# 日 may be left out where the day ends the clause or comes before 前 ("2021年11月15前").
+_DAY = rf"(?P<day>[0-9]{{1,2}}|[{_CN_NUMERAL}]{{1,3}})(?:[日号]|(?=前|$))"
 _MONTH_TAIL = rf"(?:{_DAY}|(?P<part>上旬|中旬|下旬|初|底|末|份))"
 
 _NUMERIC_DATE = re.compile(
@@ -81,6 +82,15 @@ _YEAR_END = re.compile(rf"{_NOT_AFTER_NUMBER}{_YEAR}(?:年?[底末内]|全年)")
 # A year on its own counts only at the very end of a clause ("完成时限:2022年"); followed by
 # more text it is usually a label ("2020年23个项目", "2021年度计划") rather than a date.
 _YEAR_ALONE = re.compile(rf"{_NOT_AFTER_NUMBER}{_YEAR}$")
+# ... or before 前 ("2022年前完成": by the end of 2022, see parse_deadline), unless 前 starts
+# a count ("2021年前三季度", "2021年前10个月") ...
+_YEAR_BEFORE = re.compile(
+    rf"{_NOT_AFTER_NUMBER}{_YEAR}(?:以前|之前|前)(?![0-9{_CN_DIGIT}十两半几])"
+)
+# ... or before a verb of completion ("2023年建成投用", "2023年全面完成").
+_YEAR_OF_COMPLETION = re.compile(
+    rf"{_NOT_AFTER_NUMBER}{_YEAR}(?=(?:全面|基本|全部|正式)?(?:完成|建成|投用|竣工|开工|交付|实现))"
+)
 # 年底/年末/年内 without a year: not after a count or a word making it a span or a recurrence
 # ("两年内", "半年内", "近年内", "每年底").
 _NOT_A_SPAN = rf"(?<![0-9{_CN_DIGIT}十两百千万几数多半每近往历])"
@@ -106,6 +116,12 @@ def parse_deadline(text: str, year: int) -> DeadlineParse:
     it names; recurring clauses (每月...) and undated ones give none. An explicit year carries
     forward to later phrases without one. Invalid dates (2月30日, 13月) give a warning instead
     of a milestone. Never raises.
+
+    A year without month counts as its last day where it ends a clause ("完成时限：2022年"),
+    comes before a verb of completion ("2023年建成投用") or before 前 (以前, 之前): offices
+    write "2022年前完成" for "by the end of 2022", so it is read as 2022-12-31, not as the
+    last day of 2021; elsewhere a year is a label ("2021年度计划", "2020年23个小区"). A day
+    may be written without 日 at the end of a clause or before 前 ("2021年11月15").
     """
     resolver = _YearResolver(ledger_year=year, current=year)
     milestones: list[Milestone] = []
@@ -238,5 +254,7 @@ _PATTERNS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], _MonthDay]], .
     (_QUARTER, _month_day_of_quarter),
     (_YEAR_END, _month_day_of_year_end),
     (_YEAR_ALONE, _month_day_of_year_end),
+    (_YEAR_BEFORE, _month_day_of_year_end),
+    (_YEAR_OF_COMPLETION, _month_day_of_year_end),
     (_BARE_YEAR_END, _month_day_of_year_end),
 )

@@ -2,7 +2,6 @@
 
 import re
 import unicodedata
-from collections.abc import Callable
 
 _WHITESPACE = re.compile(r"\s+")
 # Word cells break lines with any of these; NFKC leaves them alone.
@@ -15,15 +14,24 @@ _CLOSING_BRACKETS = ")）]】》〕"
 # Whitespace in front of a bracket belongs to the name before it: "宣传部 （网信办）".
 _SPACE_BEFORE_BRACKET = re.compile(rf"\s+(?=[{re.escape(_OPENING_BRACKETS)}])")
 _MIN_SPLIT_PIECE = 2
+# Brackets closing a name that annotate it rather than name it: a unit's part in the task
+# ("卫健委（牵头）") or a person's office ("张宏义（常务副市长）"). Brackets that are part of a
+# unit's name ("市委宣传部（网信办）") hold neither and stay.
+_ANNOTATION = re.compile(r"\(([^()]{1,12})\)$")  # after NFKC, （） are ()
+_ROLE_WORDS = {"牵头": "lead", "主办": "lead", "配合": "co", "协办": "co"}
+# 市长, 副市长, 县长, 区长, 局长, 秘书长... all end in 长.
+_TITLE_ENDINGS = ("长", "书记", "主任")
+_NOT_IN_A_TITLE = re.compile(r"[、,;/:]")
 
 
 def normalize_person(name: str) -> str:
-    """Canonical form of a person's name: NFKC with all whitespace removed.
+    """Canonical form of a person's name: NFKC with all whitespace removed, and without a
+    title in brackets after it ("张宏义（常务副市长）" -> "张宏义", see `_without_annotations`).
 
     Offices pad two-character names to the width of three ("谭  江", "谭\u3000江"), so any
     whitespace inside a single name is layout, not content.
     """
-    return _nfkc_without_whitespace(name)
+    return _without_annotations(_nfkc_without_whitespace(name))[0]
 
 
 def _nfkc_without_whitespace(text: str) -> str:
@@ -38,12 +46,47 @@ def _nfkc_without_whitespace(text: str) -> str:
 
 
 def normalize_unit(name: str) -> str:
-    """Canonical form of a unit's name: NFKC, no whitespace, full-width brackets （）.
+    """Canonical form of a unit's name: NFKC, no whitespace, full-width brackets （）, and
+    without a role or title in brackets after it ("卫健委（牵头）" -> "卫健委", see
+    `_without_annotations`).
 
     NFKC turns （） into ASCII (); they are turned back because Chinese unit names are
     written with full-width brackets ("市委宣传部（网信办）").
     """
-    return _nfkc_without_whitespace(name).replace("(", "（").replace(")", "）")
+    return _unit_and_role(name)[0]
+
+
+def _unit_and_role(name: str) -> tuple[str, str | None]:
+    """A unit's canonical name and the role its bracketed annotations give (None if none)."""
+    compact, notes = _without_annotations(_nfkc_without_whitespace(name))
+    role = next((_ROLE_WORDS[note] for note in notes if note in _ROLE_WORDS), None)
+    return compact.replace("(", "（").replace(")", "）"), role
+
+
+def _without_annotations(name: str) -> tuple[str, list[str]]:
+    """Strip the bracketed annotations closing an NFKC name, last first, returning the name and
+    the annotations stripped.
+
+    An annotation is exactly a role word (牵头, 主办, 配合, 协办) or one position title (ending
+    in 长, 书记 or 主任: 市长, 常务副市长, 局长, 秘书长...). Anything else in brackets is part
+    of the name ("市委宣传部（网信办）"). A name is never stripped to nothing, nor to
+    unbalanced brackets.
+    """
+    notes: list[str] = []
+    while (found := _ANNOTATION.search(name)) is not None:
+        rest, note = name[: found.start()], found.group(1)
+        if not (rest and _brackets_balance(rest) and _is_annotation(note)):
+            break
+        name = rest
+        notes.append(note)
+    return name, notes
+
+
+def _is_annotation(note: str) -> bool:
+    """True for a role word or a single position title."""
+    if note in _ROLE_WORDS:
+        return True
+    return note.endswith(_TITLE_ENDINGS) and not _NOT_IN_A_TITLE.search(note)
 
 
 def split_people(cell: str) -> list[str]:
@@ -52,7 +95,8 @@ def split_people(cell: str) -> list[str]:
     Splits on line breaks and 、，,；;/ and on whitespace only when every whitespace-separated
     piece has at least two characters ("张宏义 李拴根" is two people, "谭  江" is one).
     """
-    return _split_cell(cell, _PEOPLE_SEPARATORS, normalize_person)
+    names = (normalize_person(piece) for piece in _split_cell(cell, _PEOPLE_SEPARATORS))
+    return list(dict.fromkeys(name for name in names if name))
 
 
 def split_units(cell: str) -> list[str]:
@@ -61,16 +105,33 @@ def split_units(cell: str) -> list[str]:
     Same rules as split_people without "/", except that nothing inside brackets is a
     separator: "市委宣传部（网信办、文明办）" is one unit.
     """
-    return _split_cell(cell, _UNIT_SEPARATORS, normalize_unit)
+    return [name for name, _ in split_units_with_roles(cell)]
 
 
-def _split_cell(cell: str, separators: str, normalize: Callable[[str], str]) -> list[str]:
-    """Shared splitting: separators, then whitespace between long pieces, then dedupe."""
+def split_units_with_roles(cell: str) -> list[tuple[str, str | None]]:
+    """Split a 责任单位 cell like split_units, giving each unit the role its brackets hint:
+    "lead" for （牵头） or （主办）, "co" for （配合） or （协办）, None otherwise.
+
+    "卫健委（牵头）、教体局（配合）、医保局" -> [("卫健委", "lead"), ("教体局", "co"),
+    ("医保局", None)]. A unit named twice keeps its first place and the first hint given.
+    """
+    roles: dict[str, str | None] = {}
+    for piece in _split_cell(cell, _UNIT_SEPARATORS):
+        name, role = _unit_and_role(piece)
+        if name and roles.get(name) is None:
+            roles[name] = role
+    return list(roles.items())
+
+
+def _split_cell(cell: str, separators: str) -> list[str]:
+    """Shared splitting: separators, then whitespace between long pieces. The pieces are
+    NFKC but not yet normalised."""
     text = _SPACE_BEFORE_BRACKET.sub("", unicodedata.normalize("NFKC", cell))
-    names: list[str] = []
-    for segment in _split_outside_brackets(text, separators):
-        names.extend(normalize(piece) for piece in _split_on_whitespace(segment))
-    return list(dict.fromkeys(name for name in names if name))
+    return [
+        piece
+        for segment in _split_outside_brackets(text, separators)
+        for piece in _split_on_whitespace(segment)
+    ]
 
 
 def _split_on_whitespace(segment: str) -> list[str]:

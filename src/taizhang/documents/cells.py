@@ -18,6 +18,8 @@ DEFAULT_COLUMNS: Final = (
     Column("progress", "进展情况"),
     Column("remarks", "备注"),
 )
+# How an office marks a unit's part in one 责任单位 column; `table.py` reads them back.
+_ROLE_MARKS: Final = {"lead": "（牵头）", "co": "（配合）"}
 
 
 def table_columns(doc: LedgerDoc) -> list[Column]:
@@ -34,15 +36,20 @@ def task_cells(task: TaskDoc, columns: list[Column]) -> list[str]:
     """A task's cell texts in column order; paragraphs (and the names in a leader or unit cell)
     are separated by newlines. The status label goes to the status column, or to 备注 when
     the ledger has no status column; remarks go to 备注, or after the status when the ledger
-    has no 备注 column."""
+    has no 备注 column. Co units go to 配合单位; without that column every unit goes to the
+    units column, a lead or co unit marked （牵头） or （配合）."""
     keys = {column.key for column in columns}
+    if "co_units" in keys:
+        units = "\n".join(u.name for u in task.units if u.role != "co")
+    else:
+        units = "\n".join(u.name + _ROLE_MARKS.get(u.role, "") for u in task.units)
     status_key = "status" if "status" in keys else "remarks"
     remarks_key = "remarks" if "remarks" in keys else "status"
     fixed = {
         "number": str(task.number),
         "goal": task.goal,
         "leaders": "\n".join(task.leaders),
-        "units": "\n".join(u.name for u in task.units if u.role != "co"),
+        "units": units,
         "co_units": "\n".join(u.name for u in task.units if u.role == "co"),
         "deadline": task.deadline_text,
         "progress": task.progress,

@@ -5,6 +5,7 @@ side has exactly two doors (`ledger_import`, `ledger_document`)."""
 from __future__ import annotations
 
 import datetime
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Final
 
@@ -96,3 +97,12 @@ class LedgerDoc:
     def tasks(self) -> list[TaskDoc]:
         """All tasks in document order."""
         return [task for category in self.categories for task in category.tasks]
+
+
+def task_keys(doc: LedgerDoc) -> list[str]:
+    """Each task's identity: its number where numbers are unique in the ledger, else
+    `category.number` (ledgers that number tasks afresh in each category)."""
+    numbers = Counter(task.number for task in doc.tasks)
+    if all(count == 1 for count in numbers.values()):
+        return [str(task.number) for task in doc.tasks]
+    return [f"{c.number}.{t.number}" for c in doc.categories for t in c.tasks]

@@ -1,7 +1,8 @@
 """Reader for Excel ledgers (.xlsx) as offices keep them in Excel or WPS: title rows above the
 header, merged cells (a leader written once for several tasks, a category merged across the
 width), line breaks inside cells, numbers and dates as cell values, several sheets, and notes
-below the table. Turns the chosen sheet into a `RawTable`; `table.py` knows the ledger layout."""
+below the table, one task written over several rows with its 序号 merged down. Turns the chosen
+sheet into a `RawTable`; `table.py` knows the ledger layout."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import re
 import warnings
 import zipfile
 import zlib
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any, Final
 
@@ -20,11 +22,11 @@ from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.worksheet import Worksheet
 
 from taizhang.chinese.numbers import parse_category_marker
-from taizhang.documents.columns import looks_like_header
+from taizhang.documents.columns import column_key, looks_like_header
 from taizhang.documents.errors import LedgerReadError
 from taizhang.documents.model import LedgerDoc
 from taizhang.documents.safety import check_office_zip
-from taizhang.documents.table import RawRow, RawTable, ledger_from_table
+from taizhang.documents.table import RawRow, RawTable, category_marker, ledger_from_table
 
 # Offices put a title, an 附件 line, a 截至 line, a 填报单位 line above the header; more than
 # this many rows above it is not a ledger sheet.
@@ -139,10 +141,13 @@ class _Grid:
     cells: dict[int, dict[int, str]] = field(default_factory=dict)
     merges: list[tuple[int, int, int, int]] = field(default_factory=list)
 
-    def row(self, number: int, limit: int = _MAX_COLUMN) -> list[str]:
+    def row(
+        self, number: int, limit: int = _MAX_COLUMN, without: Collection[int] = ()
+    ) -> list[str]:
         """The texts of one row, from column 1 to its last non-empty cell; beyond column
-        `limit` only the non-empty cells, so a stray cell in column XFD costs one entry."""
-        found = self.cells.get(number, {})
+        `limit` only the non-empty cells, so a stray cell in column XFD costs one entry. The
+        columns `without` count as empty."""
+        found = {c: text for c, text in self.cells.get(number, {}).items() if c not in without}
         width = min(max(found, default=0), limit)
         texts = [found.get(column, "") for column in range(1, width + 1)]
         return texts + [found[column] for column in sorted(found) if column > width]
@@ -244,26 +249,53 @@ def _table(grid: _Grid, header_row: int, *, source: str) -> RawTable:
     merged_starts = {
         (min_row, min_col) for min_row, min_col, _, max_col in grid.merges if max_col > min_col
     }
-    limit = len(grid.row(header_row)) + _SPARE_COLUMNS
-    rows = []
+    header = grid.row(header_row)
+    limit = len(header) + _SPARE_COLUMNS
+    number_at = _number_column(header)
+    rows: list[RawRow] = []
+    tasks: dict[int, RawRow] = {}  # task rows by spreadsheet row
     for number in sorted(row for row in grid.cells if row >= header_row):
-        if grid.cells[number].keys() <= filled.get(number, set()):
+        from_above = filled.get(number, {})
+        if grid.cells[number].keys() <= from_above.keys():
             continue  # only what merges above gave it: a tall row made of two
+        task = tasks.get(from_above.get(number_at, 0))
+        if task is not None:
+            # 序号 merged down from a task: this row is more of that task.
+            _extend(task, grid.row(number, limit, without=from_above))
+            continue
         cells = grid.row(number, limit)
         if not _NOTE.match(cells[0]):
             rows.append(RawRow(cells=cells, line=number))
+            if not (looks_like_header(cells) or category_marker(cells)):
+                tasks[number] = rows[-1]
     while rows and _is_trailing_note(rows[-1], merged_starts):
         rows.pop()
     table.rows = rows
     return table
 
 
-def _fill_merges(grid: _Grid, header_row: int) -> dict[int, set[int]]:
+def _number_column(header: list[str]) -> int:
+    """The 1-based column of 序号 (the first column when the header has none)."""
+    keys = [column_key(title) for title in header]
+    return keys.index("number") + 1 if "number" in keys else 1
+
+
+def _extend(task: RawRow, more: list[str]) -> None:
+    """Add a row's own texts to a task's row as further paragraphs of the same cells, as
+    `read_docx` does for rows continuing a merged 序号."""
+    cells = task.cells + [""] * (len(more) - len(task.cells))
+    for c, text in enumerate(more):
+        if text and text != cells[c]:
+            cells[c] = f"{cells[c]}\n{text}" if cells[c] else text
+    task.cells = cells
+
+
+def _fill_merges(grid: _Grid, header_row: int) -> dict[int, dict[int, int]]:
     """A merge below the header that spans rows gives its value to every row it spans, in its
     first column: a leader or unit written once for several tasks. A merge across columns
     keeps its value once, in its first column (a category name merged across the width).
-    Returns the cells filled, by row."""
-    filled: dict[int, set[int]] = {}
+    Returns the cells filled, by row, as {column: the row the merge starts in}."""
+    filled: dict[int, dict[int, int]] = {}
     for min_row, min_col, max_row, _ in grid.merges:
         if min_row < header_row or max_row == min_row:
             continue
@@ -272,7 +304,7 @@ def _fill_merges(grid: _Grid, header_row: int) -> dict[int, set[int]]:
             continue
         for row in range(min_row + 1, max_row + 1):
             grid.cells.setdefault(row, {})[min_col] = value
-            filled.setdefault(row, set()).add(min_col)
+            filled.setdefault(row, {})[min_col] = min_row
     return filled
 
 

@@ -10,7 +10,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from taizhang.chinese.dates import parse_deadline
-from taizhang.chinese.names import split_people, split_units
+from taizhang.chinese.names import split_people, split_units_with_roles
 from taizhang.chinese.numbers import parse_category_marker
 from taizhang.chinese.statuses import status_code
 from taizhang.documents.columns import header_columns, looks_like_header
@@ -22,12 +22,22 @@ from taizhang.documents.model import (
     MilestoneDoc,
     TaskDoc,
     UnitRef,
+    task_keys,
 )
 
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 _AS_OF = re.compile(r"截[至止]\s*(?:((?:19|20)\d{2})\s*年)?\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 _ATTACHMENT = re.compile(r"^附\s*件\s*[0-9０-９一二三四五六七八九十]*\s*[:：]?$")
-_NOT_TITLE = re.compile(r"(截[至止]|填报单位|报送单位|制表|单位[:：]|^[（(])")
+# An as-of phrase inside a title line ("…工作台账（截至2021年6月30日）") is no part of the
+# title: the bracket holding it, or the bare phrase.
+_AS_OF_PHRASE = re.compile(
+    r"[（(][^（）()]*截[至止][^（）()]*[）)]"
+    r"|截[至止]\s*(?:(?:19|20)\d{2}\s*年)?\s*\d{1,2}\s*月\s*(?:\d{1,2}\s*[日号]|底|末)?"
+    r"|截[至止]目前"
+)
+# Lines of the title block that are no title: who filled it in, a line wholly in brackets
+# ("（此件公开发布）", "（2021年6月）").
+_NOT_TITLE = re.compile(r"填报单位|报送单位|制表|单位[:：]|^[（(][^（）()]*[）)]$")
 _TASK_NUMBER = re.compile(r"^\d{1,5}$")
 
 
@@ -57,7 +67,7 @@ def ledger_from_table(table: RawTable, *, year: int | None = None) -> LedgerDoc:
     columns = header_columns(
         header.cells, source=table.source, line=header.line, row=header_index + 1
     )
-    title = _title(table.preamble)
+    title = _title(table.preamble, source=table.source)
     doc = LedgerDoc(
         title=title,
         year=year or _year(table, title, columns, header_index),
@@ -66,9 +76,11 @@ def ledger_from_table(table: RawTable, *, year: int | None = None) -> LedgerDoc:
         source_name=table.source,
     )
     doc.as_of = _as_of(table.preamble, doc.year)
-    _Builder(doc, table).read_rows(header_index + 1)
+    builder = _Builder(doc, table)
+    builder.read_rows(header_index + 1)
     if not doc.tasks:
         raise LedgerReadError("台账表格中没有任务行", source=table.source)
+    builder.check_keys()
     return doc
 
 
@@ -93,10 +105,24 @@ def _find_header(table: RawTable) -> int:
     )
 
 
-def _title(preamble: list[str]) -> str:
-    lines = [line.strip() for line in preamble if line.strip()]
-    lines = [line for line in lines if not _ATTACHMENT.match(line) and not _NOT_TITLE.search(line)]
-    return "".join(lines)
+def _title(preamble: list[str], *, source: str) -> str:
+    """The title: the lines above the table without 附件, as-of phrases and 填报单位 lines.
+    Ledgers are told apart by title and year, so lines above the table that give no title
+    are refused; a table with nothing above it has the empty title."""
+    title = "".join(_title_part(line) for line in preamble)
+    if not title and any(line.strip() for line in preamble):
+        raise LedgerReadError(
+            "找不到台账标题：表格上方只有附件、截至日期、填报单位等行，没有标题",
+            source=source,
+        )
+    return title
+
+
+def _title_part(line: str) -> str:
+    text = _AS_OF_PHRASE.sub("", line).strip()
+    if _ATTACHMENT.match(text) or _NOT_TITLE.search(text):
+        return ""
+    return text
 
 
 def _year(table: RawTable, title: str, columns: list[Column], header_index: int) -> int:
@@ -139,6 +165,9 @@ class _Builder:
         self.table = table
         self.width = len(doc.columns)
         self.category: CategoryDoc | None = None
+        # Where each task was read, in document order: (its row, its 1-based table row,
+        # its category).
+        self.places: list[tuple[RawRow, int, CategoryDoc]] = []
 
     def read_rows(self, start: int) -> None:
         for index in range(start, len(self.table.rows)):
@@ -148,8 +177,7 @@ class _Builder:
         return LedgerReadError(message, source=self.table.source, line=raw.line, row=row)
 
     def warn(self, message: str, raw: RawRow, row: int) -> None:
-        where = f"第{raw.line}行" if raw.line is not None else f"表格第{row}行"
-        self.doc.warnings.append(f"{where}：{message}")
+        self.doc.warnings.append(f"{self.where(raw, row)}：{message}")
 
     def read_row(self, raw: RawRow, row: int) -> None:
         cells = [cell.strip() for cell in raw.cells]
@@ -191,6 +219,31 @@ class _Builder:
             self.category = CategoryDoc(number=1, name="")
             self.doc.categories.append(self.category)
         self.category.tasks.append(task)
+        self.places.append((raw, row, self.category))
+
+    def check_keys(self) -> None:
+        """Refuse a ledger where two tasks would have the same key (`task_keys`): the same
+        序号 twice in a category, or in a category numeral used twice."""
+        first: dict[str, int] = {}
+        for index, key in enumerate(task_keys(self.doc)):
+            if key not in first:
+                first[key] = index
+                continue
+            raw, row, category = self.places[index]
+            earlier_raw, earlier_row, earlier_category = self.places[first[key]]
+            where = self.where(earlier_raw, earlier_row)
+            number = self.doc.tasks[index].number
+            if category is earlier_category:
+                message = f"序号重复：本分类中序号{number}已在{where}用过"
+            else:
+                message = (
+                    f"序号重复：分类序号{category.number}出现两次，其下序号{number}已在{where}用过"
+                )
+            raise self.fail(message, raw, row)
+
+    @staticmethod
+    def where(raw: RawRow, row: int) -> str:
+        return f"第{raw.line}行" if raw.line is not None else f"表格第{row}行"
 
     def task_number(self, text: str, raw: RawRow, row: int) -> int:
         text = re.sub(r"[\s.．、]", "", text)
@@ -203,14 +256,16 @@ class _Builder:
         return previous + 1
 
     def units(self, values: dict[str, str]) -> list[UnitRef]:
+        """The task's units: 牵头单位 lead and 配合单位 co where the ledger has both columns;
+        in a single 责任单位 column, responsible unless marked （牵头） or （配合）."""
         has_co = "co_units" in values
         refs: list[UnitRef] = []
         seen: set[str] = set()
         for key, role in (("units", "lead" if has_co else "responsible"), ("co_units", "co")):
-            for name in split_units(values.get(key, "")):
+            for name, hint in split_units_with_roles(values.get(key, "")):
                 if name not in seen:
                     seen.add(name)
-                    refs.append(UnitRef(name=name, role=role))
+                    refs.append(UnitRef(name=name, role=role if has_co else hint or role))
         return refs
 
     def deadline(self, task: TaskDoc, text: str, raw: RawRow, row: int) -> None:

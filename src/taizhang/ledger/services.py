@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime
 import json
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -14,7 +14,7 @@ from django.db import connection, transaction
 from django.db.models import Model
 from django.utils import timezone
 
-from taizhang.documents.model import LedgerDoc, TaskDoc
+from taizhang.documents.model import LedgerDoc, TaskDoc, task_keys
 from taizhang.ledger.models import (
     AuditEvent,
     Category,
@@ -53,15 +53,6 @@ class ImportResult:
     tasks_unchanged: int = 0
     tasks_removed: int = 0
     warnings: list[str] = field(default_factory=list)
-
-
-def task_keys(doc: LedgerDoc) -> list[str]:
-    """Each task's identity: its number where numbers are unique in the ledger, else
-    `category.number` (ledgers that number tasks afresh in each category)."""
-    numbers = Counter(task.number for task in doc.tasks)
-    if all(count == 1 for count in numbers.values()):
-        return [str(task.number) for task in doc.tasks]
-    return [f"{c.number}.{t.number}" for c in doc.categories for t in c.tasks]
 
 
 def _doc_state(task: TaskDoc, category: int, order: int) -> dict[str, Any]:

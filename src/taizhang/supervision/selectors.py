@@ -12,8 +12,8 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from taizhang.documents.json_format import ledger_from_dict
+from taizhang.documents.model import task_keys
 from taizhang.ledger.models import Ledger, Task, TaskLeader, TaskUnit
-from taizhang.ledger.services import task_keys
 from taizhang.reporting.models import Report, ReportState, Round
 from taizhang.supervision.indicators import IndicatorView, task_indicator_views
 from taizhang.supervision.lights import (

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, render
 
 from taizhang.accounts import access
 from taizhang.documents.json_format import ledger_from_dict
+from taizhang.documents.model import task_keys
 from taizhang.documents.writers import FORMATS
 from taizhang.ledger.models import Ledger, Task
 from taizhang.ledger.selectors import (
@@ -20,7 +21,6 @@ from taizhang.ledger.selectors import (
     ledger_people_and_units,
     task_list,
 )
-from taizhang.ledger.services import task_keys
 from taizhang.reporting.models import Round
 from taizhang.reporting.selectors import task_timeline
 from taizhang.reporting.services import open_round
