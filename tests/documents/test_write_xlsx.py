@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -21,7 +22,7 @@ from taizhang.documents.model import CategoryDoc, Column, LedgerDoc, MilestoneDo
 from taizhang.documents.read_text import read_text
 from taizhang.documents.read_xlsx import read_xlsx
 from taizhang.documents.write_xlsx import write_xlsx
-from tests.conftest import FIXTURES, require_tool, subset
+from tests.conftest import ARTIFACTS, FIXTURES, require_tool, subset
 
 TEXT_FIXTURES = sorted((FIXTURES / "text").glob("*.txt"))
 AS_OF = datetime.date(2021, 12, 31)
@@ -205,6 +206,18 @@ def test_libreoffice_prints_landscape_a4_with_the_header_on_every_page(
     assert "济源十件重点民生实事工作台账" in pages[0]
     assert all("工作目标任务" in page and "进展情况" in page for page in pages)
     assert "第 2 页，共" in pages[1]
+    # Keep the printout and its first page as artifacts a person can look at.
+    pdftoppm = require_tool("pdftoppm", "poppler-utils")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    shutil.copy(pdf, ARTIFACTS / "ledger-xlsx.pdf")
+    prefix = ARTIFACTS / "ledger-xlsx-page1"
+    subprocess.run(
+        [pdftoppm, "-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile", str(pdf), str(prefix)],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
+    assert prefix.with_suffix(".png").stat().st_size > 10_000
 
 
 # --- property: any small ledger round trips -------------------------------------------------
