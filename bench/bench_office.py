@@ -10,10 +10,7 @@ from __future__ import annotations
 
 import argparse
 import copy
-import statistics
 import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -31,6 +28,7 @@ from taizhang.documents.read_text import read_text  # noqa: E402
 from taizhang.documents.read_xlsx import read_xlsx  # noqa: E402
 from taizhang.documents.write_docx import write_docx  # noqa: E402
 from taizhang.documents.write_xlsx import write_xlsx  # noqa: E402
+from timing import median_seconds  # noqa: E402
 
 SEED = ROOT / "src" / "taizhang" / "samples" / "jiyuan-2021-ledger.txt"
 
@@ -47,15 +45,6 @@ def generated_ledger(tasks: int) -> LedgerDoc:
         task.number = n + 1
         doc.categories[-1].tasks.append(task)
     return doc
-
-
-def median_seconds(action: Callable[[], object], repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def main() -> None:

@@ -1,13 +1,19 @@
-"""What the ledger commands share: one-line errors and a non-zero exit."""
+"""What the commands share: one-line errors and a non-zero exit, the ledger by id, an
+office's template, writing the output."""
 
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import Any, NoReturn
 
 from django.core.management.base import BaseCommand
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+from django.utils.translation import gettext as _
+
+from taizhang.ledger.models import Ledger
+from taizhang.ledger.selectors import ledger_get
 
 
 class LedgerCommand(BaseCommand):
@@ -21,6 +27,34 @@ class LedgerCommand(BaseCommand):
         executor = MigrationExecutor(connection)
         if executor.migration_plan(executor.loader.graph.leaf_nodes()):
             self.fail("数据库尚未初始化或不是最新：请先运行 taizhang migrate")
+
+    def ledger_or_fail(self, ledger_id: int) -> Ledger:
+        """The stored ledger with this id, or one line saying how to find the ids."""
+        ledger = ledger_get(ledger_id)
+        if ledger is None:
+            self.fail(_("没有编号为 %(id)s 的台账（用 taizhang ledgers 查看）") % {"id": ledger_id})
+        return ledger
+
+    def read_template(self, path: str | None) -> bytes | None:
+        """An office's own Word template given with --template, or None."""
+        if path is None:
+            return None
+        try:
+            return Path(path).read_bytes()
+        except OSError as error:
+            self.fail(f"{path}：无法读取模板（{error.strerror}）")
+
+    def write_output(self, data: bytes, path: str | None, done: str) -> None:
+        """Write to the -o file (then say `done` with its path) or to standard output."""
+        if path is None:
+            sys.stdout.buffer.write(data)
+            sys.stdout.flush()
+            return
+        try:
+            Path(path).write_bytes(data)
+        except OSError as error:
+            self.fail(f"{path}：无法写入（{error.strerror}）")
+        self.stderr.write(done % {"path": path})
 
     def handle(self, *args: Any, **options: Any) -> None:  # pragma: no cover - abstract
         raise NotImplementedError

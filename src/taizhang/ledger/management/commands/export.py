@@ -4,8 +4,6 @@
 from __future__ import annotations
 
 import datetime
-import sys
-from pathlib import Path
 from typing import Any
 
 from django.core.management.base import CommandParser
@@ -14,7 +12,7 @@ from django.utils.translation import gettext as _
 from taizhang.documents.json_format import ledger_from_dict
 from taizhang.documents.writers import FORMATS, export_ledger
 from taizhang.ledger.management.commands._base import LedgerCommand
-from taizhang.ledger.selectors import ledger_document, ledger_get
+from taizhang.ledger.selectors import ledger_document
 
 
 class Command(LedgerCommand):
@@ -34,24 +32,14 @@ class Command(LedgerCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         self.require_database()
-        ledger = ledger_get(options["ledger"])
-        if ledger is None:
-            self.fail(
-                _("没有编号为 %(id)s 的台账（用 taizhang ledgers 查看）")
-                % {"id": options["ledger"]}
-            )
+        ledger = self.ledger_or_fail(options["ledger"])
         doc = self.document(ledger, options["round"])
-        template = self.template(options["template"])
+        template = self.read_template(options["template"])
         try:
             data = export_ledger(doc, options["format"], as_of=options["as_of"], template=template)
         except ValueError as error:
             self.fail(f"{options['template']}：{error}")
-        if options["output"]:
-            Path(options["output"]).write_bytes(data)
-            self.stderr.write(_("已导出到 %(path)s") % {"path": options["output"]})
-        else:
-            sys.stdout.buffer.write(data)
-            sys.stdout.flush()
+        self.write_output(data, options["output"], _("已导出到 %(path)s"))
 
     def document(self, ledger: Any, round_id: int | None) -> Any:
         if round_id is None:
@@ -62,11 +50,3 @@ class Command(LedgerCommand):
         if round_ is None:
             self.fail(_("该台账没有编号为 %(id)s 的已关闭轮次") % {"id": round_id})
         return ledger_from_dict(round_.snapshot, name=round_.name)
-
-    def template(self, path: str | None) -> bytes | None:
-        if path is None:
-            return None
-        try:
-            return Path(path).read_bytes()
-        except OSError as error:
-            self.fail(f"{path}：无法读取模板（{error.strerror}）")

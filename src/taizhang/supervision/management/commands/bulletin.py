@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import sys
-from pathlib import Path
 from typing import Any
 
 from django.core.management.base import CommandParser
@@ -14,7 +12,6 @@ from django.utils.translation import gettext as _
 
 from taizhang.documents.write_bulletin import write_bulletin, write_bulletin_text
 from taizhang.ledger.management.commands._base import LedgerCommand
-from taizhang.ledger.selectors import ledger_get
 from taizhang.supervision.bulletin import DEFAULT_ISSUER, bulletin_data, compose_bulletin
 from taizhang.supervision.selectors import today
 
@@ -43,35 +40,17 @@ class Command(LedgerCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         self.require_database()
-        ledger = ledger_get(options["ledger"])
-        if ledger is None:
-            self.fail(
-                _("没有编号为 %(id)s 的台账（用 taizhang ledgers 查看）")
-                % {"id": options["ledger"]}
-            )
+        ledger = self.ledger_or_fail(options["ledger"])
         as_of = options["as_of"] or today()
         text = compose_bulletin(bulletin_data(ledger, as_of), issuer=options["issuer"].strip())
         if options["format"] == "txt":
             data = write_bulletin_text(text.title, text.body)
         else:
             data = self.docx(text.title, text.body, options["template"])
-        if options["output"]:
-            try:
-                Path(options["output"]).write_bytes(data)
-            except OSError as error:
-                self.fail(f"{options['output']}：无法写入（{error.strerror}）")
-            self.stderr.write(_("已生成 %(path)s") % {"path": options["output"]})
-        else:
-            sys.stdout.buffer.write(data)
-            sys.stdout.flush()
+        self.write_output(data, options["output"], _("已生成 %(path)s"))
 
     def docx(self, title: str, body: str, template_path: str | None) -> bytes:
-        template = None
-        if template_path is not None:
-            try:
-                template = Path(template_path).read_bytes()
-            except OSError as error:
-                self.fail(f"{template_path}：无法读取模板（{error.strerror}）")
+        template = self.read_template(template_path)
         try:
             return write_bulletin(title, body, template=template)
         except ValueError as error:
