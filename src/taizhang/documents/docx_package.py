@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from dataclasses import dataclass
 from typing import Final
 
 from lxml import etree
@@ -95,6 +96,41 @@ def placeholders(document: etree._Element) -> dict[str, etree._Element]:
         if text.startswith("{{") and text.endswith("}}"):
             found.setdefault(text, paragraph)
     return found
+
+
+@dataclass
+class TemplateDocument:
+    """A template opened for filling: its parts, its parsed body, its placeholder paragraphs,
+    and the paragraph where the generated content goes."""
+
+    package: dict[str, bytes]
+    document: etree._Element
+    slots: dict[str, etree._Element]
+    anchor: etree._Element
+
+    def finish(self, title: str) -> bytes:
+        """The filled document as .docx bytes, titled `title` in its properties."""
+        self.package["word/document.xml"] = etree.tostring(
+            self.document, xml_declaration=True, encoding="UTF-8", standalone=True
+        )
+        set_core_title(self.package, title)
+        return zip_parts(self.package)
+
+
+def open_document(template: bytes, *, required: str, content: str) -> TemplateDocument:
+    """Open a template's body and find its placeholders. Raises `ValueError` with a Chinese
+    message naming `required` (the paragraph where `content`, e.g. 台账表格, will go) when the
+    template lacks it."""
+    package = open_template(template)
+    document = etree.fromstring(package["word/document.xml"], SAFE_PARSER)
+    slots = placeholders(document)
+    anchor = slots.get(required)
+    if anchor is None:
+        raise ValueError(
+            f"模板中没有 {required} 占位段落：请在模板正文中单独起一段，"
+            f"只写 {required}，{content}将放在那里"
+        )
+    return TemplateDocument(package, document, slots, anchor)
 
 
 def fill_placeholder(paragraph: etree._Element | None, text: str | None) -> None:

@@ -33,14 +33,11 @@ from taizhang.documents.docx_package import (
     clean_text,
     escape_text,
     fill_placeholder,
-    open_template,
+    open_document,
     paragraph_style_ids,
-    placeholders,
     remove_paragraph,
     section_properties,
-    set_core_title,
     text_area,
-    zip_parts,
 )
 
 TEMPLATE: Final = Path(__file__).parent / "templates" / "bulletin.docx"
@@ -162,27 +159,20 @@ def write_bulletin(title: str, body: str, *, template: bytes | None = None) -> b
     .docx with the paragraphs {{标题}} and {{正文}}). A title too long for one line is broken
     before its "……情况的督查通报" tail, as offices break it. Raises `ValueError` with a Chinese
     message when the template is no .docx or lacks the {{正文}} paragraph."""
-    package = open_template(template if template is not None else _shipped_template())
-    document = etree.fromstring(package["word/document.xml"], SAFE_PARSER)
-    slots = placeholders(document)
-    anchor = slots.get(BODY_PLACEHOLDER)
-    if anchor is None:
-        raise ValueError(
-            f"模板中没有 {BODY_PLACEHOLDER} 占位段落：请在模板正文中单独起一段，"
-            f"只写 {BODY_PLACEHOLDER}，通报正文将放在那里"
-        )
+    opened = open_document(
+        template if template is not None else _shipped_template(),
+        required=BODY_PLACEHOLDER,
+        content="通报正文",
+    )
+    anchor = opened.anchor
     width, _ = text_area(section_properties(anchor))
-    title_anchor = slots.get(TITLE_PLACEHOLDER)
+    title_anchor = opened.slots.get(TITLE_PLACEHOLDER)
     fill_placeholder(title_anchor, broken_title(title.strip(), width // (TITLE_SIZE * 20)))
-    looks = _looks(package.get("word/styles.xml"))
+    looks = _looks(opened.package.get("word/styles.xml"))
     for xml in _body_xml(bulletin_paragraphs(body), looks):
         anchor.addprevious(etree.fromstring(xml, SAFE_PARSER))
     remove_paragraph(anchor)
-    package["word/document.xml"] = etree.tostring(
-        document, xml_declaration=True, encoding="UTF-8", standalone=True
-    )
-    set_core_title(package, title.strip())
-    return zip_parts(package)
+    return opened.finish(title.strip())
 
 
 @functools.cache

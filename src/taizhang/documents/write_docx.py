@@ -27,14 +27,11 @@ from taizhang.documents.docx_package import (
     empty_paragraph,
     escape_text,
     fill_placeholder,
-    open_template,
+    open_document,
     paragraph_style_ids,
-    placeholders,
     section_properties,
-    set_core_title,
     tag,
     text_area,
-    zip_parts,
 )
 from taizhang.documents.model import Column, LedgerDoc
 
@@ -81,31 +78,25 @@ def write_docx(
     the ledger's own date; none without one) and the table, in the shipped template or in
     `template` (an office's .docx with the same placeholder paragraphs). Raises `ValueError`
     with a Chinese message when the template is no .docx or has no {{台账表格}} paragraph."""
-    package = open_template(template if template is not None else _shipped_template())
-    document = etree.fromstring(package["word/document.xml"], SAFE_PARSER)
-    slots = placeholders(document)
-    anchor = slots.get(TABLE_PLACEHOLDER)
-    if anchor is None:
-        raise ValueError(
-            f"模板中没有 {TABLE_PLACEHOLDER} 占位段落：请在模板正文中单独起一段，"
-            f"只写 {TABLE_PLACEHOLDER}，台账表格将放在那里"
-        )
+    opened = open_document(
+        template if template is not None else _shipped_template(),
+        required=TABLE_PLACEHOLDER,
+        content="台账表格",
+    )
+    slots = opened.slots
     fill_placeholder(slots.get("{{附件}}"), "附件")
     fill_placeholder(slots.get("{{标题}}"), doc.title)
     day = as_of or doc.as_of
     fill_placeholder(
         slots.get("{{截至}}"), f"截至{day.year}年{day.month}月{day.day}日" if day else None
     )
-    looks = _cell_looks(package.get("word/styles.xml"))
+    looks = _cell_looks(opened.package.get("word/styles.xml"))
     columns = table_columns(doc)
-    width, height = text_area(section_properties(anchor))
+    width, height = text_area(section_properties(opened.anchor))
     widths = column_widths(columns, width)
-    _put_table(anchor, _table_xml(doc, columns, widths, looks, height // LINE_HEIGHT - 3))
-    package["word/document.xml"] = etree.tostring(
-        document, xml_declaration=True, encoding="UTF-8", standalone=True
-    )
-    set_core_title(package, doc.title)
-    return zip_parts(package)
+    rows_per_page = height // LINE_HEIGHT - 3
+    _put_table(opened.anchor, _table_xml(doc, columns, widths, looks, rows_per_page))
+    return opened.finish(doc.title)
 
 
 @functools.cache
