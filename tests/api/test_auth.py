@@ -32,6 +32,7 @@ ENDPOINTS = [
     ("GET", "/api/reports"),
     ("POST", "/api/reports/1/accept"),
     ("POST", "/api/reports/1/return"),
+    ("POST", "/api/reports/1/attachments"),
 ]
 ROUND = {"name": "2021年11月", "due_date": "2021-11-25"}
 

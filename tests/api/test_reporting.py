@@ -245,3 +245,24 @@ def test_report_figures_must_be_a_name_a_number_and_a_unit(world: World) -> None
         )
         assert response.status_code in (400, 422), figures
     assert Report.objects.count() == before
+
+
+def test_a_reporter_attaches_a_photo_to_its_pending_report(world: World) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    cycle = open_cycle(world)
+    url = f"/api/reports/{cycle.water_report.pk}/attachments"
+    photo = SimpleUploadedFile("现场.png", b"\x89PNG\r\n\x1a\n" + bytes(64), "image/png")
+    response = client_for(world, "water").post(url, {"file": photo})
+    assert response.status_code == 201, response.content
+    assert [a["name"] for a in response.json()["attachments"]] == ["现场.png"]
+    fake = SimpleUploadedFile("photo.jpg", b"MZ this is a program", "image/jpeg")
+    refused = client_for(world, "water").post(url, {"file": fake})
+    assert refused.status_code == 400 and "不是照片" in refused.json()["detail"]
+    other = SimpleUploadedFile("a.pdf", b"%PDF-1.4", "application/pdf")
+    assert client_for(world, "health").post(url, {"file": other}).status_code == 404
+    assert client_for(world, "office").post(url, {"file": other}).status_code == 403
+    send(client_for(world, "office"), "post", f"/api/reports/{cycle.water_report.pk}/accept", {})
+    late = SimpleUploadedFile("b.pdf", b"%PDF-1.4", "application/pdf")
+    assert client_for(world, "water").post(url, {"file": late}).status_code == 400
+    assert Report.objects.get(pk=cycle.water_report.pk).attachments.count() == 1

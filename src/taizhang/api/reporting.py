@@ -7,8 +7,9 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Query, Router
+from ninja import File, Query, Router
 from ninja.errors import HttpError
+from ninja.files import UploadedFile
 from ninja.responses import Status as Reply
 
 from taizhang.accounts import access
@@ -29,6 +30,7 @@ from taizhang.ledger.models import Unit
 from taizhang.reporting.models import Report, Round
 from taizhang.reporting.selectors import missing_units
 from taizhang.reporting.services import (
+    attachment_add,
     report_accept,
     report_return,
     report_submit,
@@ -135,6 +137,22 @@ def report_create(
         figures=[figure.dict() for figure in payload.figures],
     )
     return Reply(201, schemas.report_out(visible_report(user, report.pk)))
+
+
+@router.post(
+    "/reports/{report_id}/attachments",
+    response={201: schemas.ReportOut, **WRITE_ERRORS},
+    summary="为待审核的报送添加附件（照片或 PDF，multipart 字段 file）",
+)
+def report_attach(
+    request: HttpRequest, report_id: int, file: File[UploadedFile]
+) -> Reply[dict[str, Any]]:
+    user = user_of(request)
+    report = visible_report(user, report_id)
+    if report.unit_id not in access.reportable_unit_ids(user, report.task):
+        raise forbidden()
+    attachment_add(report=report, actor=user, upload=file)
+    return Reply(201, schemas.report_out(visible_report(user, report_id)))
 
 
 @router.get("/reports", response=schemas.ReportPage, summary="报送（督查室：待审核队列）")

@@ -173,6 +173,30 @@ def _previous_round_text(
 
 
 @transaction.atomic
+def attachment_add(*, report: Report, actor: User, upload: UploadedFile) -> Attachment:
+    """A photo or PDF added to a report still waiting for review. The caller has checked that
+    the actor may report for the report's unit (accounts.access)."""
+    report = Report.objects.select_for_update().get(pk=report.pk)
+    if report.state != ReportState.SUBMITTED:
+        raise ReportingError(_("该报送已审核，不能再添加附件"))
+    checked, content_type = checked_upload(upload)
+    attachment = Attachment.objects.create(
+        report=report,
+        file=checked,
+        name=(checked.name or "attachment")[:200],
+        content_type=content_type,
+        size=checked.size or 0,
+    )
+    audit_record(
+        actor=actor,
+        action="report.attach",
+        ledger=report.task.ledger,
+        data={"report": report.pk, "attachment": attachment.pk, "name": attachment.name},
+    )
+    return attachment
+
+
+@transaction.atomic
 def report_accept(*, report: Report, actor: User, comment: str = "") -> Report:
     """Accept a submitted report: it becomes the task's current progress and status, with a
     revision of what changed."""
