@@ -186,3 +186,27 @@ def test_the_task_page_shows_the_light_and_indicators_and_the_office_corrects_a_
         == 404
     )
     assert "修正或新增指标" not in reporter.get(url).content.decode()
+
+
+def test_the_office_sets_the_thresholds_and_the_lights_follow(world: World) -> None:
+    from django.test import Client
+    from django.urls import reverse
+
+    url = reverse("web:light_settings", args=[world.ledger.pk])
+    # Task 3 reached 77.8% of its target with 84.6% of the year gone: green at a 10-point
+    # margin, yellow at 5.
+    assert rows(world)[3].light.colour == "green"
+    office = Client()
+    office.force_login(world.office)
+    assert office.post(url, {"warn_days": "30", "pace_margin": "5"}).status_code == 302
+    assert rows(world)[3].light.colour == "yellow"
+    assert "落后序时进度" in rows(world)[3].light.reasons[0]
+    page = office.get(reverse("web:dashboard", args=[world.ledger.pk]) + "?as_of=2021-11-05")
+    assert 'name="pace_margin"' in page.content.decode()
+    assert office.post(url, {"warn_days": "-1", "pace_margin": "5"}).status_code == 302
+    assert rows(world)[3].light.colour == "yellow"  # the bad value changed nothing
+    reporter = Client()
+    reporter.force_login(world.water)
+    assert reporter.post(url, {"warn_days": "0", "pace_margin": "50"}).status_code == 404
+    dashboard = reporter.get(reverse("web:dashboard", args=[world.ledger.pk]))
+    assert 'name="pace_margin"' not in dashboard.content.decode()

@@ -7,14 +7,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from taizhang.accounts import access
-from taizhang.ledger.models import Status
-from taizhang.supervision.selectors import dashboard_data, parse_as_of
+from taizhang.ledger.models import Ledger, Status
+from taizhang.supervision.figures import light_settings_set
+from taizhang.supervision.selectors import dashboard_data, light_settings, parse_as_of
+from taizhang.web.forms import LightSettingsForm
 from taizhang.web.views import visible_ledger
 
 STATUSES = ("completed", "in_progress", "lagging", "not_started", "none")
@@ -69,7 +73,28 @@ def dashboard(request: HttpRequest, ledger_id: int) -> HttpResponse:
             _task_list("yellow-list", "yellow", _("黄灯任务"), data["yellow"]),
         ],
     }
+    if access.is_office(request.user):
+        current = light_settings(ledger)
+        context["settings_form"] = LightSettingsForm(
+            initial={"warn_days": current.warn_days, "pace_margin": current.pace_margin}
+        )
     return render(request, "web/dashboard.html", context)
+
+
+@login_required
+@require_POST
+def light_settings_update(request: HttpRequest, ledger_id: int) -> HttpResponse:
+    """The office sets the ledger's light thresholds."""
+    if not access.is_office(request.user):
+        raise Http404
+    ledger = get_object_or_404(Ledger, pk=ledger_id)
+    form = LightSettingsForm(request.POST)
+    if form.is_valid():
+        light_settings_set(ledger=ledger, actor=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+        messages.success(request, _("预警设置已保存"))
+    else:
+        messages.error(request, form.errors.as_text())
+    return redirect("web:dashboard", ledger_id=ledger.pk)
 
 
 def _group(table_id: str, title: str, name: str, rows: list[Any]) -> dict[str, Any]:

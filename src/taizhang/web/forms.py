@@ -107,6 +107,13 @@ class FigureForm(forms.Form):
     unit = forms.CharField(label=_("单位"), required=False, max_length=20)
 
 
+class LightSettingsForm(forms.Form):
+    warn_days = forms.IntegerField(label=_("临期预警天数"), min_value=0, max_value=365)
+    pace_margin = forms.DecimalField(
+        label=_("序时进度容差（百分点）"), min_value=0, max_value=100, decimal_places=1
+    )
+
+
 class RoundForm(forms.Form):
     name = forms.CharField(label=_("轮次名称"), max_length=100, help_text=_("例如 2021年11月"))
     due_date = forms.DateField(

@@ -11,6 +11,11 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("ledgers/<int:ledger_id>/", views.ledger_detail, name="ledger_detail"),
     path("ledgers/<int:ledger_id>/dashboard/", dashboard.dashboard, name="dashboard"),
+    path(
+        "ledgers/<int:ledger_id>/light-settings/",
+        dashboard.light_settings_update,
+        name="light_settings",
+    ),
     path("ledgers/<int:ledger_id>/mine/", cycle.my_task_list, name="my_tasks"),
     path("ledgers/<int:ledger_id>/rounds/", cycle.rounds, name="rounds"),
     path("ledgers/<int:ledger_id>/export/<str:fmt>/", cycle.ledger_export, name="ledger_export"),
