@@ -523,3 +523,20 @@ def test_the_public_page_shows_the_status_word_not_the_remarks_after_it(world: W
     office.post(reverse("web:publish", args=[world.ledger.pk]))
     html = Client().get(reverse("web:public_ledger", args=[world.ledger.pk])).content.decode()
     assert "推进缓慢" in html and "财政资金未拨付" not in html
+
+
+def test_revisions_are_summarised_in_words() -> None:
+    from taizhang.web.templatetags.taizhang import revision_summary
+
+    created = {"goal": {"old": None, "new": "x"}, "progress": {"old": None, "new": "y"}}
+    assert revision_summary(created) == "新增任务"
+    assert (
+        revision_summary({"removed": {"old": False, "new": True}})
+        == "新版台账中已无此任务，标记为移除"
+    )
+    changed = {
+        "progress": {"old": "a", "new": "b"},
+        "status": {"old": "in_progress", "new": "completed"},
+        "status_label": {"old": "正在推进", "new": "已完成"},
+    }
+    assert revision_summary(changed) == "进展情况、状态、状态原文"

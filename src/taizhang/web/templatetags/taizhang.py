@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import template
+from django.utils.translation import gettext as _
 
 from taizhang.documents.cells import category_numeral
 
@@ -16,3 +17,32 @@ def cn_numeral(number: int) -> str:
         return category_numeral(int(number))
     except (TypeError, ValueError):
         return str(number)
+
+
+FIELD_LABELS = {
+    "goal": "工作目标任务",
+    "leaders": "牵头领导",
+    "units": "责任单位",
+    "deadline_text": "完成时限",
+    "deadline": "截止日期",
+    "milestones": "节点",
+    "progress": "进展情况",
+    "status": "状态",
+    "status_label": "状态原文",
+    "remarks": "备注",
+    "extra": "其他列",
+    "category": "分类",
+    "order": "顺序",
+    "number": "序号",
+}
+
+
+@register.filter
+def revision_summary(changes: dict[str, dict[str, object]]) -> str:
+    """What a revision changed, in words: "新增任务", "移除", or the changed fields' names."""
+    if changes and all(change.get("old") is None for change in changes.values()):
+        return str(_("新增任务"))
+    if set(changes) == {"removed"}:
+        return str(_("新版台账中已无此任务，标记为移除"))
+    names = [str(_(FIELD_LABELS[name])) for name in changes if name in FIELD_LABELS]
+    return "、".join(dict.fromkeys(names))
