@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import secrets
 
@@ -60,5 +61,8 @@ def token_user(token: str) -> User | None:
     )
     if found is None or not found.user.is_active:
         return None
-    ApiToken.objects.filter(pk=found.pk).update(last_used_at=timezone.now())
+    now = timezone.now()
+    # At most once a minute: otherwise every API read would also be a write.
+    if found.last_used_at is None or now - found.last_used_at > datetime.timedelta(minutes=1):
+        ApiToken.objects.filter(pk=found.pk).update(last_used_at=now)
     return found.user

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 
@@ -126,6 +127,12 @@ class Task(models.Model):
         indexes = [
             models.Index(fields=["ledger", "status"], name="task_ledger_status"),
             models.Index(fields=["ledger", "deadline"], name="task_ledger_deadline"),
+            # The ledger page and task list in document order, without sorting every task.
+            models.Index(
+                fields=["ledger", "order", "id"],
+                name="task_ledger_order",
+                condition=Q(removed_at__isnull=True),
+            ),
         ]
 
     def __str__(self) -> str:

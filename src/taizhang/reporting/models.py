@@ -87,6 +87,7 @@ class Report(models.Model):
         indexes = [
             models.Index(fields=["round", "state"], name="report_round_state"),
             models.Index(fields=["task", "submitted_at"], name="report_task_time"),
+            models.Index(fields=["round", "task"], name="report_round_task"),
         ]
 
     def __str__(self) -> str:

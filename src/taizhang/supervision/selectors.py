@@ -136,7 +136,7 @@ def _reported_tasks(ledger: Ledger, task_ids: list[int] | None = None) -> set[in
     ledger's open round; None without one. Two queries either way, so a page costs the same
     with or without an open round."""
     is_open = Round.objects.filter(ledger=ledger, closed_at__isnull=True).exists()
-    reports = Report.objects.filter(round__ledger=ledger, round__closed_at__isnull=True)
+    reports = Report.objects.filter(round__ledger=ledger, round__closed_at__isnull=True).order_by()
     if task_ids is not None:
         reports = reports.filter(task_id__in=task_ids)
     counted = reports.exclude(state__in=[ReportState.RETURNED, ReportState.SUPERSEDED])
