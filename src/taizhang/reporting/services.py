@@ -141,18 +141,18 @@ def report_submit(
 
 def _checked_figures(figures: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Figures as stored: a name, a finite number, a unit; anything else is refused."""
-    checked = []
-    for figure in figures:
-        name, unit, value = figure.get("name"), figure.get("unit", ""), figure.get("value")
-        number = (
-            float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
-        )
-        if not (isinstance(name, str) and name.strip() and isinstance(unit, str)):
-            number = None
-        if number is None or not math.isfinite(number):
-            raise ReportingError(_("数据应为“名称 数值 单位”：%(figure)s") % {"figure": figure})
-        checked.append({"name": name.strip(), "value": number, "unit": unit.strip()})  # type: ignore[union-attr]
-    return checked
+    return [_checked_figure(figure) for figure in figures]
+
+
+def _checked_figure(figure: dict[str, Any]) -> dict[str, Any]:
+    name, unit, value = figure.get("name"), figure.get("unit", ""), figure.get("value")
+    named = isinstance(name, str) and bool(name.strip()) and isinstance(unit, str)
+    number = (
+        float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+    )
+    if not named or number is None or not math.isfinite(number):
+        raise ReportingError(_("数据应为“名称 数值 单位”：%(figure)s") % {"figure": figure})
+    return {"name": str(name).strip(), "value": number, "unit": str(unit).strip()}
 
 
 def _previous_round_text(

@@ -15,7 +15,6 @@ file with `--template FILE`. The output is byte-for-byte reproducible.
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,9 +31,10 @@ from docx.styles.style import CharacterStyle
 from docx.text.paragraph import Paragraph
 
 from taizhang.documents.templates.make_ledger_template import (
-    FIXED_TIME,
+    add_placeholders,
+    finish,
+    page_number,
     paragraph_style,
-    reproducible,
     set_defaults,
     set_fonts,
 )
@@ -169,22 +169,7 @@ def add_page_numbers(document: WordDocument) -> None:
 def _page_number(document: WordDocument, paragraph: Paragraph, align: WD_ALIGN_PARAGRAPH) -> None:
     paragraph.style = document.styles["通报页码"]
     paragraph.paragraph_format.alignment = align
-    paragraph.add_run("— ")
-    field = OxmlElement("w:fldSimple")
-    field.set(qn("w:instr"), "PAGE")
-    placeholder = OxmlElement("w:r")
-    text = OxmlElement("w:t")
-    text.text = "1"
-    placeholder.append(text)
-    field.append(placeholder)
-    paragraph._p.append(field)
-    paragraph.add_run(" —")
-
-
-def add_placeholders(document: WordDocument) -> None:
-    """The body: the title, the empty line under it, the text."""
-    for text, style in PLACEHOLDERS:
-        document.add_paragraph(text, style=paragraph_style(document, style))
+    page_number(paragraph)
 
 
 def build() -> bytes:
@@ -197,14 +182,9 @@ def build() -> bytes:
     add_body_characters(document)
     setup_page(document)
     add_page_numbers(document)
-    add_placeholders(document)
-    properties = document.core_properties
-    properties.title, properties.author = "督查通报模板", "Taizhang"
-    properties.last_modified_by, properties.revision = "Taizhang", 1
-    properties.created = properties.modified = FIXED_TIME.replace(tzinfo=None)
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return reproducible(buffer.getvalue())
+    # The body: the title, the empty line under it, the text.
+    add_placeholders(document, PLACEHOLDERS)
+    return finish(document, "督查通报模板")
 
 
 def main() -> None:

@@ -26,6 +26,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 from docx.styles.style import ParagraphStyle
+from docx.text.paragraph import Paragraph
 from lxml import etree
 
 OUTPUT = Path(__file__).with_name("ledger.docx")
@@ -165,10 +166,8 @@ def setup_page(document: WordDocument) -> None:
     section.footer_distance = Cm(1.2)
 
 
-def add_page_number(document: WordDocument) -> None:
-    """The footer: "— 1 —", the number a PAGE field, centred, 宋体 四号."""
-    paragraph = document.sections[0].footer.paragraphs[0]
-    paragraph.style = document.styles["台账页码"]
+def page_number(paragraph: Paragraph) -> None:
+    """Fill a footer paragraph with "— 1 —", the number a PAGE field."""
     paragraph.add_run("— ")
     field = OxmlElement("w:fldSimple")
     field.set(qn("w:instr"), "PAGE")
@@ -181,10 +180,30 @@ def add_page_number(document: WordDocument) -> None:
     paragraph.add_run(" —")
 
 
-def add_placeholders(document: WordDocument) -> None:
+def add_page_number(document: WordDocument) -> None:
+    """The footer: "— 1 —", centred, 宋体 四号."""
+    paragraph = document.sections[0].footer.paragraphs[0]
+    paragraph.style = document.styles["台账页码"]
+    page_number(paragraph)
+
+
+def add_placeholders(
+    document: WordDocument, placeholders: tuple[tuple[str, str], ...] = PLACEHOLDERS
+) -> None:
     """The body: one paragraph per placeholder, in its style."""
-    for text, style in PLACEHOLDERS:
+    for text, style in placeholders:
         document.add_paragraph(text, style=paragraph_style(document, style))
+
+
+def finish(document: WordDocument, title: str) -> bytes:
+    """The template as reproducible .docx bytes, titled `title` in its properties."""
+    properties = document.core_properties
+    properties.title, properties.author = title, "Taizhang"
+    properties.last_modified_by, properties.revision = "Taizhang", 1
+    properties.created = properties.modified = FIXED_TIME.replace(tzinfo=None)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return reproducible(buffer.getvalue())
 
 
 def build() -> bytes:
@@ -197,13 +216,7 @@ def build() -> bytes:
     setup_page(document)
     add_page_number(document)
     add_placeholders(document)
-    properties = document.core_properties
-    properties.title, properties.author = "重点工作台账模板", "Taizhang"
-    properties.last_modified_by, properties.revision = "Taizhang", 1
-    properties.created = properties.modified = FIXED_TIME.replace(tzinfo=None)
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return reproducible(buffer.getvalue())
+    return finish(document, "重点工作台账模板")
 
 
 def reproducible(data: bytes) -> bytes:
