@@ -24,5 +24,5 @@ def test_task_keys_name_the_category_where_each_category_numbers_afresh() -> Non
     assert task_keys(_doc((1, [1, 2]), (2, [1]))) == ["1.1", "1.2", "2.1"]
 
 
-def test_task_keys_collide_for_a_number_twice_in_a_category() -> None:
-    assert task_keys(_doc((1, [1, 2, 2]))) == ["1.1", "1.2", "1.2"]
+def test_task_keys_tell_apart_a_number_used_twice_in_a_category() -> None:
+    assert task_keys(_doc((1, [1, 2, 2]))) == ["1.1", "1.2", "1.2-2"]

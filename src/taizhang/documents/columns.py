@@ -4,6 +4,7 @@ Shared by every reader of a table (text, .docx, .xlsx)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Final
 
 from taizhang.documents.errors import LedgerReadError
@@ -63,15 +64,22 @@ def looks_like_header(cells: list[str]) -> bool:
 
 
 def header_columns(
-    cells: list[str], *, source: str, line: int | None, row: int | None
+    cells: list[str],
+    *,
+    source: str,
+    line: int | None,
+    row: int | None,
+    overrides: Mapping[str, str] | None = None,
 ) -> list[Column]:
     """Map the header row's cells to columns; raise when a required column is missing or a key
-    appears twice. Unknown titles are kept with key `extra`."""
+    appears twice. Unknown titles are kept with key `extra`. `overrides` ({title: key}, the
+    office's own reading) wins over the vocabulary."""
+    chosen = {normalize_title(title): key for title, key in (overrides or {}).items()}
     columns: list[Column] = []
     seen: set[str] = set()
     for cell in cells:
         title = normalize_title(cell)
-        key = column_key(title) or "extra"
+        key = chosen.get(title) or column_key(title) or "extra"
         if key in seen and key != "extra":
             # A second leader/unit column: 牵头单位 beside 责任单位 is lead + co.
             key = "co_units" if key == "units" and "co_units" not in seen else "extra"

@@ -1,5 +1,9 @@
-"""The JSON interchange format `taizhang/ledger@1`: the ledger document written out, and read
-back with validation. Documented in docs/ledger-format.md."""
+"""The JSON interchange format `taizhang/ledger@2` (and @1 before it): the ledger document
+written out, and read back with validation. Documented in docs/ledger-format.md.
+
+A ledger without sub-items, sub-item labels or month entries is written as @1, which is the
+same document without those keys, so files and consumers made for @1 keep working; @2 is
+written only where the ledger needs it. Both are read."""
 
 from __future__ import annotations
 
@@ -10,35 +14,47 @@ from typing import Any
 from taizhang.documents.errors import LedgerReadError
 from taizhang.documents.model import (
     FORMAT,
+    OLD_FORMATS,
     UNIT_ROLES,
     CategoryDoc,
     Column,
+    EntryDoc,
     LedgerDoc,
     MilestoneDoc,
     TaskDoc,
     UnitRef,
 )
 
+# Deeper than this is no ledger (a ledger is 6 levels deep); refused before decoding, so a
+# file of nested brackets cannot exhaust the recursion limit.
+_MAX_DEPTH = 64
+
 STATUS_CODES = ("completed", "in_progress", "lagging", "not_started")
 
 
+def needs_v2(doc: LedgerDoc) -> bool:
+    """Whether the ledger uses what only @2 holds: sub-items, labels or month entries."""
+    return any(task.subitems or task.label or task.entries for task in doc.tasks)
+
+
 def ledger_to_dict(doc: LedgerDoc) -> dict[str, Any]:
-    """The ledger as plain JSON-ready data, keys in the documented order."""
+    """The ledger as plain JSON-ready data, keys in the documented order; @1 where it can."""
+    v2 = needs_v2(doc)
     return {
-        "format": FORMAT,
+        "format": FORMAT if v2 else OLD_FORMATS[0],
         "title": doc.title,
         "year": doc.year,
         "as_of": _date(doc.as_of),
         "columns": [{"key": c.key, "title": c.title} for c in doc.columns],
         "categories": [
-            {"number": c.number, "name": c.name, "tasks": [_task(t) for t in c.tasks]}
+            {"number": c.number, "name": c.name, "tasks": [_task(t, v2) for t in c.tasks]}
             for c in doc.categories
         ],
     }
 
 
-def _task(task: TaskDoc) -> dict[str, Any]:
-    return {
+def _task(task: TaskDoc, v2: bool) -> dict[str, Any]:
+    data = {
         "number": task.number,
         "goal": task.goal,
         "leaders": list(task.leaders),
@@ -52,6 +68,13 @@ def _task(task: TaskDoc) -> dict[str, Any]:
         "remarks": task.remarks,
         "extra": dict(task.extra),
     }
+    if v2:
+        data["label"] = task.label
+        data["entries"] = [
+            {"title": e.title, "text": e.text, "month": e.month} for e in task.entries
+        ]
+        data["subitems"] = [_task(sub, v2) for sub in task.subitems]
+    return data
 
 
 def _date(value: datetime.date | None) -> str | None:
@@ -64,12 +87,41 @@ def write_json(doc: LedgerDoc) -> bytes:
 
 
 def read_json(data: bytes, *, name: str) -> LedgerDoc:
-    """Read a `taizhang/ledger@1` JSON file. Raises `LedgerReadError` for anything else."""
+    """Read a `taizhang/ledger@2` or @1 JSON file. Raises `LedgerReadError` for anything else
+    (also for JSON nested deeper than any ledger, before decoding it)."""
     try:
-        raw = json.loads(data.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise LedgerReadError(f"不是有效的 JSON：{error}", source=name) from None
+    if _depth(text) > _MAX_DEPTH:
+        raise LedgerReadError(f"不是台账 JSON：嵌套超过{_MAX_DEPTH}层", source=name)
+    try:
+        raw = json.loads(text)
+    except (json.JSONDecodeError, RecursionError) as error:
         raise LedgerReadError(f"不是有效的 JSON：{error}", source=name) from None
     return ledger_from_dict(raw, name=name)
+
+
+def _depth(text: str) -> int:
+    """The deepest nesting of brackets outside strings (a linear scan, no recursion)."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for char in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "]}":
+            depth -= 1
+    return deepest
 
 
 class _Fields:
@@ -104,9 +156,10 @@ class _Fields:
 
 
 def ledger_from_dict(data: Any, *, name: str) -> LedgerDoc:
-    """Build a `LedgerDoc` from decoded `taizhang/ledger@1` data, checking every field."""
+    """Build a `LedgerDoc` from decoded `taizhang/ledger@2` (or @1) data, checking every
+    field."""
     top = _Fields(data, "$", name)
-    if top.get("format", str, "") != FORMAT:
+    if top.get("format", str, "") not in (FORMAT, *OLD_FORMATS):
         raise LedgerReadError(f"不是 {FORMAT} 格式的台账 JSON", source=name)
     doc = LedgerDoc(
         title=top.get("title", str),
@@ -155,7 +208,23 @@ def _task_from(fields: _Fields) -> TaskDoc:
         status_label=fields.get("status_label", str, ""),
         remarks=fields.get("remarks", str, ""),
         extra={str(k): str(v) for k, v in fields.get("extra", dict, {}).items()},
+        label=fields.get("label", str, ""),
+        entries=[
+            _entry(fields.child(e, f"entries[{k}]"))
+            for k, e in enumerate(fields.get("entries", list, []))
+        ],
+        subitems=[
+            _task_from(fields.child(sub, f"subitems[{k}]"))
+            for k, sub in enumerate(fields.get("subitems", list, []))
+        ],
     )
+
+
+def _entry(fields: _Fields) -> EntryDoc:
+    month = fields.get("month", int, None)
+    if month is not None and not 1 <= month <= 12:
+        raise LedgerReadError(f"{fields.path}.month 不是1至12：{month}", source=fields.name)
+    return EntryDoc(title=fields.get("title", str, ""), text=fields.get("text", str), month=month)
 
 
 def _unit(fields: _Fields) -> UnitRef:

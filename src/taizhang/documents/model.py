@@ -9,7 +9,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Final
 
-FORMAT: Final = "taizhang/ledger@1"
+FORMAT: Final = "taizhang/ledger@2"
+# Earlier versions `read_json` still reads: @1 had no sub-items, labels or month entries.
+OLD_FORMATS: Final = ("taizhang/ledger@1",)
 
 # Unit roles: `responsible` where a ledger has one 责任单位 column; `lead` and `co` where it
 # separates 牵头单位 from 配合单位.
@@ -27,6 +29,13 @@ COLUMN_KEYS: Final = (
     "status",
     "remarks",
 )
+# Keys of columns that are read but are none of the above:
+# - `start`: 开工时间 under a two-row 时间节点 header, kept as a milestone;
+# - `progress_month`: 本月进展 beside 累计进展, kept as the month's entry;
+# - `month`: one column of a monthly ledger (1月 … 12月), kept as that month's entry;
+# - `contact`: 责任人 / 联系人 / 联系电话, kept in `extra` without a warning;
+# - `extra`: a column that could not be placed, kept in `extra` and named in a warning.
+MORE_COLUMN_KEYS: Final = ("start", "progress_month", "month", "contact", "extra")
 
 
 @dataclass(frozen=True)
@@ -53,9 +62,22 @@ class MilestoneDoc:
     date: datetime.date
 
 
+@dataclass(frozen=True)
+class EntryDoc:
+    """One dated entry of a task's progress beside the current one: a month's column of a
+    monthly ledger ("3月"), or 本月进展 beside 累计进展. `month` is 1-12 where known."""
+
+    title: str
+    text: str
+    month: int | None = None
+
+
 @dataclass
 class TaskDoc:
-    """One task row of the ledger."""
+    """One task row of the ledger, or one sub-item row under a task (`subitems`). A sub-item's
+    `number` is its place under its task (1, 2, ...) and `label` its number as written
+    ("3-1", "3.1", "（1）", "①"); a task's `label` is empty. A sub-item's leaders are its own,
+    or its task's when its row names none."""
 
     number: int
     goal: str
@@ -69,6 +91,16 @@ class TaskDoc:
     status_label: str = ""
     remarks: str = ""
     extra: dict[str, str] = field(default_factory=dict)
+    label: str = ""
+    entries: list[EntryDoc] = field(default_factory=list)
+    subitems: list[TaskDoc] = field(default_factory=list)
+
+    def display_number(self, parent: TaskDoc | None = None) -> str:
+        """The number shown in the 序号 column: the label as written, else `3-1` for a
+        sub-item of task 3, else the task's number."""
+        if self.label:
+            return self.label
+        return f"{parent.number}-{self.number}" if parent is not None else str(self.number)
 
 
 @dataclass
@@ -92,6 +124,9 @@ class LedgerDoc:
     as_of: datetime.date | None = None
     source_name: str = field(default="", compare=False)
     warnings: list[str] = field(default_factory=list, compare=False)
+    # Every ledger table the file holds, described in one line each ("表格1：…（16项）"), when
+    # there is more than one; the reader read the one chosen (`table=N`, else the first).
+    tables: list[str] = field(default_factory=list, compare=False)
 
     @property
     def tasks(self) -> list[TaskDoc]:
@@ -101,8 +136,32 @@ class LedgerDoc:
 
 def task_keys(doc: LedgerDoc) -> list[str]:
     """Each task's identity: its number where numbers are unique in the ledger, else
-    `category.number` (ledgers that number tasks afresh in each category)."""
+    `category.number` (ledgers that number tasks afresh in each category). A number that
+    still repeats (the same 序号 twice in a category) gets `-2`, `-3` ... on its later
+    occurrences, so every key is unique."""
     numbers = Counter(task.number for task in doc.tasks)
     if all(count == 1 for count in numbers.values()):
-        return [str(task.number) for task in doc.tasks]
-    return [f"{c.number}.{t.number}" for c in doc.categories for t in c.tasks]
+        keys = [str(task.number) for task in doc.tasks]
+    else:
+        keys = [f"{c.number}.{t.number}" for c in doc.categories for t in c.tasks]
+    seen: Counter[str] = Counter()
+    unique = []
+    for key in keys:
+        seen[key] += 1
+        unique.append(key if seen[key] == 1 else f"{key}-{seen[key]}")
+    return unique
+
+
+def subitem_key(task_key: str, subitem: TaskDoc) -> str:
+    """A sub-item's identity: its task's key and its place under it (`3/1`)."""
+    return f"{task_key}/{subitem.number}"
+
+
+def all_task_docs(doc: LedgerDoc) -> list[tuple[str, TaskDoc, TaskDoc | None]]:
+    """Every task and sub-item in document order with its key and its parent (None for a
+    task): what an importer or a per-row writer walks."""
+    rows: list[tuple[str, TaskDoc, TaskDoc | None]] = []
+    for key, task in zip(task_keys(doc), doc.tasks, strict=True):
+        rows.append((key, task, None))
+        rows.extend((subitem_key(key, sub), sub, task) for sub in task.subitems)
+    return rows

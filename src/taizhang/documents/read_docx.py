@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import io
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -56,15 +56,22 @@ _MAX_COLUMNS: Final = 200
 _HEADER_WITHIN: Final = 5
 
 
-def read_docx(data: bytes, *, name: str, year: int | None = None) -> LedgerDoc:
+def read_docx(
+    data: bytes,
+    *,
+    name: str,
+    year: int | None = None,
+    table: int | None = None,
+    columns: Mapping[str, str] | None = None,
+) -> LedgerDoc:
     """Read a ledger from the bytes of a Word .docx file. The ledger table is the first table
     with a ledger header; following tables with as many columns (a table split across pages)
     are appended. `name` is used in messages; `year` overrides the year of the title. Raises
     `LedgerReadError` for anything that is not a readable ledger."""
     check_office_zip(data, name=name, kind="Word")
     body = _open_body(data, name=name)
-    table, warnings = docx_table(body, source=name)
-    doc = ledger_from_table(table, year=year)
+    raw, warnings = docx_table(body, source=name)
+    doc = ledger_from_table(raw, year=year, columns=columns)
     doc.warnings.extend(warnings)
     return doc
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import codecs
 import re
+from collections.abc import Mapping
 
 from taizhang.documents.columns import looks_like_header
 from taizhang.documents.errors import LedgerReadError
@@ -20,11 +21,13 @@ _BOMS = (
 )
 
 
-def read_text(data: bytes, *, name: str, year: int | None = None) -> LedgerDoc:
+def read_text(
+    data: bytes, *, name: str, year: int | None = None, columns: Mapping[str, str] | None = None
+) -> LedgerDoc:
     """Read a ledger from the bytes of a text file (UTF-8, UTF-16 with BOM, or GB18030/GBK).
     `name` is used in messages. Raises `LedgerReadError` for anything that is not a ledger."""
     text = decode_text(data, name=name)
-    return ledger_from_table(split_table(text, source=name), year=year)
+    return ledger_from_table(split_table(text, source=name), year=year, columns=columns)
 
 
 def decode_text(data: bytes, *, name: str) -> str:

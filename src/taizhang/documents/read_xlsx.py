@@ -12,7 +12,7 @@ import re
 import warnings
 import zipfile
 import zlib
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
 
@@ -67,7 +67,13 @@ _LOAD_ERRORS: Final = (
 
 
 def read_xlsx(
-    data: bytes, *, name: str, year: int | None = None, sheet: str | None = None
+    data: bytes,
+    *,
+    name: str,
+    year: int | None = None,
+    sheet: str | None = None,
+    table: int | None = None,
+    columns: Mapping[str, str] | None = None,
 ) -> LedgerDoc:
     """Read a ledger from the bytes of an .xlsx workbook. Reads the sheet named `sheet`, else
     the first sheet with a ledger header in its first rows (visible sheets first). `name` is used
@@ -80,9 +86,9 @@ def read_xlsx(
         _check_merged_areas(archive, name=name)
     book = _load(data, name=name)
     worksheet, grid, header_row = _pick_sheet(book, name=name, sheet=sheet)
-    table = _table(grid, header_row, source=name)
+    raw = _table(grid, header_row, source=name)
     try:
-        return ledger_from_table(table, year=year)
+        return ledger_from_table(raw, year=year, columns=columns)
     except LedgerReadError as error:
         if len(book.sheetnames) == 1:
             raise

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Mapping
 from pathlib import Path
 
 from taizhang.documents.convert import convert_with_libreoffice, is_legacy_office
@@ -18,26 +19,34 @@ EXCEL_SUFFIXES = frozenset({".xlsx", ".xlsm"})
 
 
 def read_ledger(
-    data: bytes, *, name: str, year: int | None = None, sheet: str | None = None
+    data: bytes,
+    *,
+    name: str,
+    year: int | None = None,
+    sheet: str | None = None,
+    table: int | None = None,
+    columns: Mapping[str, str] | None = None,
 ) -> LedgerDoc:
     """Read ledger bytes into a `LedgerDoc`, picking the reader by content first: legacy
     Office files (.doc/.wps/.xls/.et) are converted with LibreOffice; zip containers are Word
     or Excel (by their parts, then by suffix); JSON starts with `{`; anything else is the text
-    layout. Raises `LedgerReadError` with one line naming the file."""
+    layout. `table` picks the N-th (1-based) ledger table of a file that holds several;
+    `columns` maps column titles to keys where the office overrides the reading
+    (`{"落实情况": "progress"}`). Raises `LedgerReadError` with one line naming the file."""
     suffix = Path(name).suffix.lower()
     legacy = is_legacy_office(data, name)
     if legacy is not None:
         data = convert_with_libreoffice(data, name=name, target=legacy)
         if legacy == "xlsx":
-            return read_xlsx(data, name=name, year=year, sheet=sheet)
-        return read_docx(data, name=name, year=year)
+            return read_xlsx(data, name=name, year=year, sheet=sheet, table=table, columns=columns)
+        return read_docx(data, name=name, year=year, table=table, columns=columns)
     if data.startswith((ZIP_SIGNATURE, OLE_SIGNATURE)) or suffix in {".docx", *EXCEL_SUFFIXES}:
         if _is_workbook(data, suffix):
-            return read_xlsx(data, name=name, year=year, sheet=sheet)
-        return read_docx(data, name=name, year=year)
+            return read_xlsx(data, name=name, year=year, sheet=sheet, table=table, columns=columns)
+        return read_docx(data, name=name, year=year, table=table, columns=columns)
     if data.lstrip()[:1] == b"{" or suffix == ".json":
         return read_json(data, name=name)
-    return read_text(data, name=name, year=year)
+    return read_text(data, name=name, year=year, columns=columns)
 
 
 def _is_workbook(data: bytes, suffix: str) -> bool:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime
 import re
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from taizhang.chinese.dates import parse_deadline
@@ -59,19 +60,27 @@ class RawTable:
     rows: list[RawRow] = field(default_factory=list)
 
 
-def ledger_from_table(table: RawTable, *, year: int | None = None) -> LedgerDoc:
+def ledger_from_table(
+    table: RawTable, *, year: int | None = None, columns: Mapping[str, str] | None = None
+) -> LedgerDoc:
     """Read a `RawTable` in the ledger layout into a `LedgerDoc`. `year` overrides the year
-    found in the title. Raises `LedgerReadError` naming the file and row of the first problem."""
+    found in the title; `columns` maps column titles to keys where the office overrides the
+    reading. Raises `LedgerReadError` naming the file and row of the first problem."""
+    overrides = dict(columns or {})
     header_index = _find_header(table)
     header = table.rows[header_index]
-    columns = header_columns(
-        header.cells, source=table.source, line=header.line, row=header_index + 1
+    found = header_columns(
+        header.cells,
+        source=table.source,
+        line=header.line,
+        row=header_index + 1,
+        overrides=overrides,
     )
     title = _title(table.preamble, source=table.source)
     doc = LedgerDoc(
         title=title,
-        year=year or _year(table, title, columns, header_index),
-        columns=columns,
+        year=year or _year(table, title, found, header_index),
+        columns=found,
         as_of=None,
         source_name=table.source,
     )

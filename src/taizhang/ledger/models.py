@@ -30,6 +30,9 @@ class Ledger(models.Model):
     imported_at = models.DateTimeField(_("导入时间"))
     as_of = models.DateField(_("截至日期"), null=True, blank=True)
     columns = models.JSONField(_("列"), default=list, blank=True)
+    # The office's own reading of column titles ({title: key}), given at import (`--column`
+    # or the web preview) and used again when the next edition is imported.
+    column_overrides = models.JSONField(_("列的对应"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("台账")
@@ -92,9 +95,20 @@ class Unit(models.Model):
 class Task(models.Model):
     ledger = models.ForeignKey(Ledger, on_delete=models.CASCADE, related_name="tasks")
     category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="tasks")
+    # A sub-item (3-1, （1）, ①) points to its task; a task has none.
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="subitems",
+        verbose_name=_("所属任务"),
+    )
     number = models.PositiveIntegerField(_("序号"))
+    # A sub-item's number as written ("3-1", "（1）"); empty for a task.
+    label = models.CharField(_("序号原文"), max_length=20, blank=True)
     # The task's identity across editions of a ledger: its number, or "category.number"
-    # where a ledger numbers tasks afresh in each category.
+    # where a ledger numbers tasks afresh in each category; a sub-item's is "task key/n".
     key = models.CharField(max_length=40)
     order = models.PositiveIntegerField(_("顺序"))
     goal = models.TextField(_("工作目标任务"))
@@ -107,6 +121,8 @@ class Task(models.Model):
     status_label = models.CharField(_("状态原文"), max_length=200, blank=True)
     remarks = models.TextField(_("备注"), blank=True)
     extra = models.JSONField(_("其他列"), default=dict, blank=True)
+    # Month entries of a monthly ledger or 本月进展: [{"title", "text", "month"}].
+    entries = models.JSONField(_("月度进展"), default=list, blank=True)
     # Set when a later edition of the ledger no longer has the task; kept, never deleted.
     removed_at = models.DateTimeField(_("移除时间"), null=True, blank=True)
     # Optimistic locking: every write bumps it; a write that names an older one is refused.
