@@ -30,6 +30,15 @@ def ledger_list(tasks: QuerySet[Task] | None = None) -> QuerySet[Ledger]:
     )
 
 
+def saved_column_overrides(doc: LedgerDoc) -> dict[str, str]:
+    """The office's reading of the columns saved with the stored edition of this ledger (same
+    title and year), to read the next edition the same way; {} when there is none."""
+    found = Ledger.objects.filter(title=doc.title, year=doc.year).values_list(
+        "column_overrides", flat=True
+    )
+    return dict(found.first() or {})
+
+
 def ledger_get(ledger_id: int) -> Ledger | None:
     """One ledger by id, or None."""
     return Ledger.objects.filter(pk=ledger_id).first()

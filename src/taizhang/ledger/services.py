@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 import json
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -162,8 +163,11 @@ def _ensure_named(model: type[_Named], names: set[str]) -> dict[str, _Named]:
 class _Importer:
     """One import: compares the document with what is stored and writes the difference."""
 
-    def __init__(self, doc: LedgerDoc, actor: User | None) -> None:
+    def __init__(
+        self, doc: LedgerDoc, actor: User | None, column_overrides: Mapping[str, str] | None
+    ) -> None:
         self.doc = doc
+        self.column_overrides = column_overrides
         self.actor = actor if actor is not None and actor.pk else None
         self.now = timezone.now()
         self.revisions: list[TaskRevision] = []
@@ -213,6 +217,8 @@ class _Importer:
         ledger.source_name = doc.source_name[:300]
         ledger.as_of = doc.as_of
         ledger.columns = [{"key": c.key, "title": c.title} for c in doc.columns]
+        if self.column_overrides is not None:
+            ledger.column_overrides = dict(self.column_overrides)
         ledger.imported_at = self.now
         ledger.save()
         return ledger, created
@@ -351,12 +357,19 @@ class _Importer:
 
 
 @transaction.atomic
-def ledger_import(*, doc: LedgerDoc, actor: User | None = None) -> ImportResult:
+def ledger_import(
+    *,
+    doc: LedgerDoc,
+    actor: User | None = None,
+    column_overrides: Mapping[str, str] | None = None,
+) -> ImportResult:
     """Store a ledger document, all or nothing. A ledger is known by its title and year: the
     first import creates it; a later edition updates the tasks that changed (matched by
     number), marks tasks it no longer has as removed, and writes a `TaskRevision` for every
-    changed task. Importing the same document again changes nothing."""
-    return _Importer(doc, actor).run()
+    changed task. Importing the same document again changes nothing. `column_overrides`
+    ({title: key}, the office's reading of the columns) is saved with the ledger when given,
+    for the next edition (`saved_column_overrides`); None keeps what was saved."""
+    return _Importer(doc, actor, column_overrides).run()
 
 
 def audit_record(
