@@ -2,6 +2,7 @@
 
 import calendar
 import datetime
+import re
 
 import pytest
 from hypothesis import given
@@ -604,6 +605,7 @@ FRAGMENTS = [
     "上半年", "下半年", "全年", "明年", "次年", "去年", "每", "个", "度", "。", "，", "；", "\n",
     "、", "-", ".", "/", "至", "0", "1", "2", "9", "12", "31", "2021", "9999", "0000", "十",
     "一", "二", "三", "四", "〇", "两", "百", "２", "（", "）",
+    "①", "②", "⑴", "是", "汛期前", "春节前", "年中", "开学前", "冬季", "供暖季前", "完成",
 ]  # fmt: skip
 tricky_text = st.lists(st.sampled_from(FRAGMENTS) | st.text(max_size=3), max_size=25).map("".join)
 
@@ -623,11 +625,16 @@ def test_milestone_texts_are_non_empty_parts_of_the_input(text: str, year: int) 
         assert milestone.text == milestone.text.strip()
 
 
+ASSUMED_DATE = re.compile(r"“.+”(?:按[0-9]{1,2}月[0-9]{1,2}日计|：[0-9]+年春节日期未知，未计日期)")
+
+
 @given(tricky_text, ledger_years)
-def test_warnings_are_chinese_invalid_date_sentences(text: str, year: int) -> None:
+def test_warnings_name_an_invalid_date_or_the_date_assumed_for_a_term(text: str, year: int) -> None:
+    # Issue 8 added the second kind: "“汛期前”按5月31日计".
     for warning in parse_deadline(text, year).warnings:
-        assert warning.startswith("无效日期：")
-        assert len(warning) > len("无效日期：")
+        assert ASSUMED_DATE.fullmatch(warning) or (
+            warning.startswith("无效日期：") and len(warning) > len("无效日期：")
+        )
 
 
 @given(tricky_text, ledger_years)

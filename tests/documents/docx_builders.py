@@ -38,7 +38,15 @@ class Category:
     one_cell: bool = False
 
 
-Row = Sequence[str] | Category
+@dataclass(frozen=True)
+class Legend:
+    """A legend or note row (注：√为已完成，○为正在推进) in one cell merged across the width,
+    as WPS keeps it inside the table."""
+
+    text: str
+
+
+Row = Sequence[str] | Category | Legend
 
 
 def ledger_docx(
@@ -53,11 +61,15 @@ def ledger_docx(
     blank_paragraphs: bool = False,
     before_table: Sequence[Sequence[Sequence[str]]] = (),
     after_table: Sequence[Sequence[Sequence[str]]] = (),
+    sub_header: Sequence[str] | None = None,
 ) -> bytes:
     """A .docx ledger: `rows` below the `header` (cells with "\\n" hold several paragraphs,
     with empty paragraphs between them when `blank_paragraphs`). `split_after` puts the rows
     after that many into a second table on a new page, with the header repeated unless told
-    not to. `before_table`/`after_table` are other small tables (rows of cell texts)."""
+    not to. `before_table`/`after_table` are other small tables (rows of cell texts).
+    `sub_header` makes a two-row header: an empty `header` cell is spanned by the cell to its
+    left (时间节点 over 开工时间 / 完工时间), an empty `sub_header` cell is merged with the
+    header cell above it."""
     document = docx.Document()
     _preamble(document, title=title, as_of=as_of, attachment=attachment)
     for cells in before_table:
@@ -68,7 +80,13 @@ def ledger_docx(
         if number:
             document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
         with_header = number == 0 or repeat_header_when_split
-        ledger_table(document, part, header=header if with_header else None, width=len(header))
+        ledger_table(
+            document,
+            part,
+            header=header if with_header else None,
+            width=len(header),
+            sub_header=sub_header if with_header else None,
+        )
     for cells in after_table:
         document.add_paragraph("")
         plain_table(document, cells)
@@ -130,27 +148,55 @@ def _styled(paragraph: Paragraph, text: str, *, font: str, size: int) -> None:
 
 
 def ledger_table(
-    document: Document, rows: Sequence[Row], *, header: Sequence[str] | None, width: int
+    document: Document,
+    rows: Sequence[Row],
+    *,
+    header: Sequence[str] | None,
+    width: int,
+    sub_header: Sequence[str] | None = None,
 ) -> Table:
-    """One ledger table: the header row (marked to repeat on every page), then `rows`;
-    categories merged across, MERGED_ABOVE cells merged down."""
+    """One ledger table: the header row (marked to repeat on every page), maybe a row of
+    sub-titles, then `rows`; categories and legends merged across, MERGED_ABOVE cells
+    merged down."""
     table = document.add_table(rows=0, cols=width)
     table.style = "Table Grid"
     if header is not None:
-        cells = table.add_row().cells
-        for cell, text in zip(cells, header, strict=True):
-            write_cell(cell, text, font="黑体")
-        mark_header_row(table)
+        _header_rows(table, header, sub_header)
     first_body_row = len(table.rows)
     for row in rows:
         cells = table.add_row().cells
         if isinstance(row, Category):
             _category_row(cells, row)
             continue
+        if isinstance(row, Legend):
+            write_cell(cells[0].merge(cells[-1]), row.text)
+            continue
         for cell, text in zip(cells, row, strict=True):
             write_cell(cell, "" if text == MERGED_ABOVE else text)
     _merge_down(table, rows, first_body_row, header)
     return table
+
+
+def _header_rows(table: Table, header: Sequence[str], sub_header: Sequence[str] | None) -> None:
+    cells = table.add_row().cells
+    for cell, text in zip(cells, header, strict=True):
+        if text:
+            write_cell(cell, text, font="黑体")
+    mark_header_row(table)
+    if sub_header is None:
+        return
+    below = table.add_row().cells
+    for cell, text in zip(below, sub_header, strict=True):
+        if text:
+            write_cell(cell, text, font="黑体")
+    for column, text in enumerate(header):
+        if not text:  # spanned by the title to its left
+            start = column
+            while not header[start]:
+                start -= 1
+            table.cell(0, start).merge(table.cell(0, column))
+        elif not sub_header[column]:
+            table.cell(0, column).merge(table.cell(1, column))
 
 
 def _category_row(cells: Sequence[_Cell], category: Category) -> None:
@@ -168,12 +214,14 @@ def _merge_down(
     """Merge each run of MERGED_ABOVE cells with the cell above the run (which may be a
     header cell, in the first body row)."""
     for row_index, row in enumerate(rows):
-        if isinstance(row, Category):
+        if isinstance(row, Category | Legend):
             continue
         for column, text in enumerate(row):
             above = rows[row_index - 1] if row_index else None
             starts_run = text == MERGED_ABOVE and (
-                above is None or isinstance(above, Category) or above[column] != MERGED_ABOVE
+                above is None
+                or isinstance(above, Category | Legend)
+                or above[column] != MERGED_ABOVE
             )
             if not starts_run:
                 continue
@@ -187,7 +235,7 @@ def _merge_down(
 
 
 def _cell_of(row: Row, column: int) -> str | None:
-    return None if isinstance(row, Category) else row[column]
+    return None if isinstance(row, Category | Legend) else row[column]
 
 
 def write_cell(cell: _Cell, text: str, *, font: str = "仿宋_GB2312") -> None:

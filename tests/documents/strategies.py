@@ -1,12 +1,23 @@
 """Hypothesis strategies for ledger documents that look like real ones: CJK text with the
-punctuation offices use, several paragraphs, known status labels and deadline phrases."""
+punctuation offices use, several paragraphs, known status labels and deadline phrases,
+sub-items numbered the four ways offices number them, and monthly ledgers."""
 
 from __future__ import annotations
+
+import copy
 
 from hypothesis import strategies as st
 
 from taizhang.chinese.dates import parse_deadline
-from taizhang.documents.model import CategoryDoc, LedgerDoc, MilestoneDoc, TaskDoc, UnitRef
+from taizhang.documents.model import (
+    CategoryDoc,
+    Column,
+    EntryDoc,
+    LedgerDoc,
+    MilestoneDoc,
+    TaskDoc,
+    UnitRef,
+)
 
 _HAN = "建设改造完成推进项目工程供水医院学校道路公园社区服务群众民生设施年度投资"
 _TEXT = st.text(alphabet=_HAN + "，、；：（）0123456789%", min_size=1, max_size=40).map(
@@ -31,10 +42,23 @@ DEADLINES = st.sampled_from(
 STATUSES = st.sampled_from(
     [(None, ""), ("in_progress", "正在推进"), ("completed", "已完成"), ("lagging", "推进缓慢")]
 )
+# How offices number the sub-items of task 3: 3-1, 3.1, （1）, ①; "" leaves it to the writer
+# (`display_number`: 3-1).
+LABEL_STYLES = ("dash", "dot", "paren", "circled", "")
 
 
-@st.composite
-def tasks(draw: st.DrawFn, number: int) -> TaskDoc:
+def subitem_label(style: str, task_number: int, place: int) -> str:
+    """The label of the `place`-th sub-item of task `task_number` in a numbering style."""
+    return {
+        "dash": f"{task_number}-{place}",
+        "dot": f"{task_number}.{place}",
+        "paren": f"（{place}）",
+        "circled": chr(0x2460 + place - 1),
+        "": "",
+    }[style]
+
+
+def _task(draw: st.DrawFn, number: int) -> TaskDoc:
     deadline_text = draw(DEADLINES)
     parsed = parse_deadline(deadline_text, 2021)
     status, label = draw(STATUSES)
@@ -53,13 +77,69 @@ def tasks(draw: st.DrawFn, number: int) -> TaskDoc:
 
 
 @st.composite
-def ledgers(draw: st.DrawFn) -> LedgerDoc:
+def tasks(draw: st.DrawFn, number: int, *, subitems: bool = True) -> TaskDoc:
+    """A task; with `subitems`, sometimes with up to three sub-items numbered in one style,
+    each naming its own leaders and units or its task's (as a reader gives them: a sub-item
+    row that names none takes its task's)."""
+    task = _task(draw, number)
+    count = draw(st.sampled_from([0, 0, 1, 2, 3])) if subitems else 0
+    style = draw(st.sampled_from(LABEL_STYLES))
+    for place in range(1, count + 1):
+        sub = _task(draw, place)
+        sub.label = subitem_label(style, number, place)
+        if draw(st.booleans()):
+            sub.leaders = list(task.leaders)
+        if draw(st.booleans()):
+            sub.units = list(task.units)
+        task.subitems.append(sub)
+    return task
+
+
+@st.composite
+def ledgers(draw: st.DrawFn, *, subitems: bool = True) -> LedgerDoc:
     doc = LedgerDoc(title="2021年随机生成的重点工作台账", year=2021)
     number = 0
     for category_number in range(1, draw(st.integers(1, 3)) + 1):
         category = CategoryDoc(number=category_number, name=draw(_TEXT))
         for _ in range(draw(st.integers(1, 4))):
             number += 1
-            category.tasks.append(draw(tasks(number)))
+            category.tasks.append(draw(tasks(number, subitems=subitems)))
         doc.categories.append(category)
+    return doc
+
+
+@st.composite
+def monthly_ledgers(draw: st.DrawFn) -> LedgerDoc:
+    """A monthly ledger: 1月 … N月 columns, each task's non-empty months as its entries; with
+    no 进展情况 column (then the progress is the latest non-empty month's text) or with one."""
+    doc = draw(ledgers())
+    months = draw(st.integers(1, 12))
+    has_progress = draw(st.booleans())
+    doc.columns = [
+        Column("number", "序号"),
+        Column("goal", "重点工作"),
+        Column("leaders", "牵头领导"),
+        Column("units", "责任单位"),
+        Column("deadline", "完成时限"),
+        *([Column("progress", "进展情况")] if has_progress else []),
+        *(Column("month", f"{m}月") for m in range(1, months + 1)),
+        Column("remarks", "备注"),
+    ]
+    for task in (row for t in doc.tasks for row in (t, *t.subitems)):
+        filled = draw(st.lists(st.booleans(), min_size=months, max_size=months))
+        task.entries = [
+            EntryDoc(f"{m}月", draw(PARAGRAPHS), m) for m, full in enumerate(filled, 1) if full
+        ]
+        if not has_progress:
+            task.progress = task.entries[-1].text if task.entries else ""
+    return doc
+
+
+def as_read(doc: LedgerDoc) -> LedgerDoc:
+    """The ledger as a table reader gives it back: a sub-item written without a label is read
+    with the number the writer put in its 序号 cell (3-1)."""
+    doc = copy.deepcopy(doc)
+    for task in doc.tasks:
+        for sub in task.subitems:
+            sub.label = sub.display_number(task)
     return doc

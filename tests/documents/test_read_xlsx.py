@@ -101,10 +101,12 @@ def test_office_ledger_statuses_remarks_and_split_units() -> None:
     assert _task(doc, 4).deadline == datetime.date(2021, 9, 30)
 
 
-def test_notes_and_empty_rows_under_the_table_and_empty_columns_beside_it_are_ignored() -> None:
+def test_notes_and_empty_rows_under_the_table_and_empty_columns_beside_it_are_no_tasks() -> None:
+    # The 注 row reaches table.py (which reads legends) and is named; the 填表人 line and the
+    # empty rows and columns are left out by the Excel layer without a word.
     doc = read_xlsx(office_ledger(), name="county.xlsx")
     assert len(doc.tasks) == 4
-    assert doc.warnings == []
+    assert len(doc.warnings) == 1 and doc.warnings[0].startswith("第12行")
 
 
 # --- other offices' layouts ----------------------------------------------------------------
@@ -224,9 +226,12 @@ def test_a_number_merged_down_over_rows_with_cells_of_their_own_stays_one_task()
         ["x", "建桥", "李四", "交通局", "年底前", None, None],
         merges=["A4:A5", "B4:B5", "C4:C5"],
     )
-    with pytest.raises(LedgerReadError, match="序号“x”") as caught:
-        read_xlsx(data, name="bad.xlsx")
-    assert caught.value.line == 6
+    doc = read_xlsx(data, name="bad.xlsx")
+    assert [(t.goal, t.progress) for t in doc.tasks] == [
+        ("修路", "完成路基\n完成路面"),
+        ("建桥", ""),
+    ]
+    assert len(doc.warnings) == 1 and doc.warnings[0].startswith("第6行：序号“x”")
     data = simple_ledger(
         CATEGORY,
         [1, "修路", "张三", "交通局", "6月底前", "完成路基", None],
@@ -245,16 +250,17 @@ def test_a_number_typed_twice_in_a_category_names_the_second_spreadsheet_row() -
         [2, "建桥", "李四", "交通局", "年底前", None, None],
         [2, "植树", "王五", "林业局", "年底前", None, None],
     )
-    with pytest.raises(LedgerReadError, match="序号重复：本分类中序号2已在第5行用过") as caught:
-        read_xlsx(data, name="dup.xlsx")
-    assert (caught.value.line, caught.value.row) == (6, 5)
+    doc = read_xlsx(data, name="dup.xlsx")
+    assert [(t.number, t.goal) for t in doc.tasks] == [(1, "修路"), (2, "建桥"), (2, "植树")]
+    (warning,) = [w for w in doc.warnings if "序号2重复" in w]
+    assert "第5行" in warning and warning.startswith("第6行")
 
 
 def test_a_row_with_too_many_cells_names_its_spreadsheet_row() -> None:
     data = simple_ledger(CATEGORY, [1, "修路", "张三", "交通局", "年底前", None, None, "多出来的"])
-    with pytest.raises(LedgerReadError, match="单元格过多") as caught:
-        read_xlsx(data, name="bad.xlsx")
-    assert (caught.value.line, caught.value.row) == (4, 3)
+    doc = read_xlsx(data, name="bad.xlsx")
+    assert [t.goal for t in doc.tasks] == ["修路"]
+    assert [w[:8] for w in doc.warnings] == ["第4行：单元格过"]
 
 
 def test_a_bad_task_number_names_its_spreadsheet_row() -> None:
@@ -264,20 +270,20 @@ def test_a_bad_task_number_names_its_spreadsheet_row() -> None:
         [None] * 7,
         ["1a", "建桥", "李四", "交通局", "年底前", None, None],
     )
-    with pytest.raises(LedgerReadError, match="序号“1a”") as caught:
-        read_xlsx(data, name="bad.xlsx")
-    assert caught.value.line == 6
-    assert str(caught.value).startswith("bad.xlsx 第6行")
+    doc = read_xlsx(data, name="bad.xlsx")
+    assert [t.goal for t in doc.tasks] == ["修路", "建桥"]
+    assert next(w for w in doc.warnings if "1a" in w).startswith("第6行：")
 
 
-def test_a_note_row_in_the_number_column_inside_the_table_is_ignored() -> None:
+def test_a_note_row_in_the_number_column_inside_the_table_is_no_task_and_is_named() -> None:
     data = simple_ledger(
         CATEGORY,
         ["说明：下列任务由市政府交办", None, None, None, None, None, None],
         [1, "修路", "张三", "交通局", "年底前", None, None],
     )
     doc = read_xlsx(data, name="a.xlsx")
-    assert [t.goal for t in doc.tasks] == ["修路"] and doc.warnings == []
+    assert [t.goal for t in doc.tasks] == ["修路"]
+    assert [w[:4] for w in doc.warnings] == ["第4行："]
 
 
 def test_a_trailing_category_typed_in_one_merged_cell_is_kept() -> None:
@@ -366,14 +372,11 @@ def test_a_named_sheet_without_a_ledger_is_refused() -> None:
 
 
 def test_errors_in_a_workbook_of_several_sheets_name_the_sheet() -> None:
-    rows = [["2024年台账"], HEADER, CATEGORY, ["x", "修路", "张三", "交通局", "年底前"]]
+    rows = [["2024年台账"], HEADER, CATEGORY]
     data = workbook(Sheet("说明", [["填报说明"]]), Sheet("台账", rows))
     with pytest.raises(LedgerReadError) as caught:
         read_xlsx(data, name="two.xlsx")
-    assert (
-        str(caught.value)
-        == "two.xlsx 第4行，表格第3行：工作表“台账”：序号“x”不是数字，也不是分类序号"
-    )
+    assert str(caught.value) == "two.xlsx：工作表“台账”：台账表格中没有任务行"
 
 
 def test_a_header_below_the_first_fifteen_rows_is_not_looked_for() -> None:
@@ -437,11 +440,6 @@ def _no_ledger() -> bytes:
     return workbook(Sheet("Sheet1", rows))
 
 
-def _missing_column() -> bytes:
-    header = ["序号", "工作目标任务", "牵头领导", "完成时限", "进展情况"]
-    return simple_ledger(CATEGORY[:5], header=header)
-
-
 # Built in the test, not at collection: the zip bomb takes a second to make.
 BAD_FILES = [
     pytest.param(lambda: b"", "文件为空", id="empty"),
@@ -454,7 +452,6 @@ BAD_FILES = [
     pytest.param(_merge_bomb, "合并单元格过大", id="merge-bomb"),
     pytest.param(_zip_bomb, "压缩炸弹", id="zip-bomb"),
     pytest.param(_no_ledger, "找不到台账表格", id="no-ledger"),
-    pytest.param(_missing_column, "缺少必需的列：责任单位", id="missing-column"),
     pytest.param(lambda: simple_ledger(CATEGORY), "没有任务行", id="no-tasks"),
 ]
 
@@ -493,8 +490,7 @@ def test_a_formatted_empty_cell_in_the_far_corner_changes_nothing() -> None:
     assert read_xlsx(far, name="far.xlsx") == read_xlsx(data, name="near.xlsx")
 
 
-def test_text_far_to_the_right_of_a_task_is_refused_naming_the_row() -> None:
+def test_text_far_to_the_right_of_a_task_is_named_with_its_row() -> None:
     data = simple_ledger(CATEGORY, [1, "修路", "张三", "交通局", "年底前", None, None])
-    with pytest.raises(LedgerReadError, match="单元格过多") as caught:
-        read_xlsx(_with_cell(data, "XFD4", "旁注"), name="far.xlsx")
-    assert caught.value.line == 4
+    doc = read_xlsx(_with_cell(data, "XFD4", "旁注"), name="far.xlsx")
+    assert [w[:8] for w in doc.warnings] == ["第4行：单元格过"]

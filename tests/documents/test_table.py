@@ -7,7 +7,7 @@ import datetime
 
 import pytest
 
-from taizhang.documents.errors import LedgerReadError
+from taizhang.documents.model import task_keys
 from taizhang.documents.read_docx import read_docx
 from taizhang.documents.read_text import read_text
 from taizhang.documents.read_xlsx import read_xlsx
@@ -84,13 +84,13 @@ def test_a_seed_title_with_an_as_of_in_brackets_is_the_same_ledger() -> None:
         ("截至2021年6月30日",),
     ],
 )
-def test_lines_above_the_table_without_a_title_are_refused_naming_the_file(
+def test_lines_above_the_table_without_a_title_give_the_file_name_as_title_with_a_warning(
     preamble: tuple[str, ...],
 ) -> None:
     table = _table(CATEGORY, _task("1", "2021年底前修路"), preamble=preamble)
-    with pytest.raises(LedgerReadError, match="找不到台账标题") as caught:
-        ledger_from_table(table)
-    assert str(caught.value).startswith("t.txt：")
+    doc = ledger_from_table(table)
+    assert doc.title == "t"
+    assert any("没有标题：以文件名“t”作标题" in w for w in doc.warnings)
 
 
 def test_a_table_with_nothing_above_it_has_the_empty_title() -> None:
@@ -101,31 +101,32 @@ def test_a_table_with_nothing_above_it_has_the_empty_title() -> None:
 # --- task keys -----------------------------------------------------------------------------
 
 
-def test_a_number_twice_in_a_category_is_refused_naming_the_second_row() -> None:
+def test_a_number_twice_in_a_category_keeps_both_tasks_and_names_both_rows() -> None:
     table = _table(CATEGORY, _task("1", "修路"), _task("2", "建桥"), _task("2", "植树"))
-    with pytest.raises(LedgerReadError) as caught:
-        ledger_from_table(table)
-    assert (caught.value.line, caught.value.row) == (14, 5)
-    assert caught.value.message == "序号重复：本分类中序号2已在第13行用过"
+    doc = ledger_from_table(table)
+    assert [(t.number, t.goal) for t in doc.tasks] == [(1, "修路"), (2, "建桥"), (2, "植树")]
+    assert doc.warnings == ["第14行：序号2重复（本分类中已在第13行用过），两项均保留"]
+    assert task_keys(doc) == ["1.1", "1.2", "1.2-2"]
 
 
-def test_a_number_twice_under_a_category_numeral_used_twice_is_refused() -> None:
+def test_a_number_used_again_under_a_category_numeral_used_twice_keeps_both() -> None:
     table = _table(
         CATEGORY, _task("1", "修路"), ["一", "城建", "", "", "", "", ""], _task("1", "建桥")
     )
-    with pytest.raises(LedgerReadError, match="序号重复：分类序号1出现两次") as caught:
-        ledger_from_table(table)
-    assert caught.value.line == 14
+    doc = ledger_from_table(table)
+    assert [(c.number, [t.goal for t in c.tasks]) for c in doc.categories] == [
+        (1, ["修路"]),
+        (1, ["建桥"]),
+    ]
+    assert len(set(task_keys(doc))) == 2
 
 
-def test_a_repeated_number_without_line_numbers_names_the_table_row() -> None:
+def test_a_repeated_number_without_line_numbers_names_the_table_rows() -> None:
     table = _table(CATEGORY, _task("1", "修路"), _task("1", "建桥"))
     for raw in table.rows:
         raw.line = None
-    with pytest.raises(LedgerReadError) as caught:
-        ledger_from_table(table)
-    assert (caught.value.line, caught.value.row) == (None, 4)
-    assert caught.value.message == "序号重复：本分类中序号1已在表格第3行用过"
+    doc = ledger_from_table(table)
+    assert doc.warnings == ["表格第4行：序号1重复（本分类中已在表格第3行用过），两项均保留"]
 
 
 def test_numbers_that_start_afresh_in_each_category_are_read() -> None:

@@ -4,6 +4,7 @@ from the shipped template or an office's own, and any text written safely."""
 
 from __future__ import annotations
 
+import copy
 import datetime
 import io
 from typing import Any
@@ -372,3 +373,19 @@ def test_a_ledger_without_categories_has_only_the_header() -> None:
     table = table_of(open_docx(write_docx(LedgerDoc(title="空台账", year=2021))))
     assert len(table.rows) == 1
     assert [cell.text for cell in table.rows[0].cells][:2] == ["序号", "工作目标任务"]
+
+
+def test_a_sub_item_row_follows_its_task_row_with_its_own_cells(seed: LedgerDoc) -> None:
+    doc = LedgerDoc(title=seed.title, year=seed.year, columns=seed.columns)
+    task = copy.deepcopy(seed.tasks[2])  # the fixture is the module's
+    task.subitems = [
+        TaskDoc(number=1, goal="北部供水工程", label="①", leaders=["侯波"], progress="已开工。"),
+        TaskDoc(number=2, goal="玉阳湖工业供水工程", units=[UnitRef("水利局")]),
+    ]
+    doc.categories = [CategoryDoc(2, "保障饮水安全", [task, seed.tasks[3]])]
+    table = table_of(open_docx(write_docx(doc)))
+    rows = [[cell.text for cell in row.cells] for row in table.rows]
+    assert [row[0] for row in rows[2:]] == ["3", "①", "3-2", "4"]
+    assert rows[3] == task_cells(task.subitems[0], doc.columns, task)
+    assert rows[4][1:4] == ["玉阳湖工业供水工程", "", "水利局"]
+    assert rows[3][0] == "①" and rows[3][5] == "已开工。"

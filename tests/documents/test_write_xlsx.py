@@ -18,10 +18,18 @@ from openpyxl import load_workbook
 from taizhang.chinese.dates import parse_deadline
 from taizhang.chinese.statuses import status_code
 from taizhang.documents.json_format import ledger_to_dict
-from taizhang.documents.model import CategoryDoc, Column, LedgerDoc, MilestoneDoc, TaskDoc, UnitRef
+from taizhang.documents.model import (
+    CategoryDoc,
+    Column,
+    EntryDoc,
+    LedgerDoc,
+    MilestoneDoc,
+    TaskDoc,
+    UnitRef,
+)
 from taizhang.documents.read_text import read_text
 from taizhang.documents.read_xlsx import read_xlsx
-from taizhang.documents.write_xlsx import write_xlsx
+from taizhang.documents.write_xlsx import COLUMN_WIDTHS, write_xlsx
 from tests.conftest import ARTIFACTS, FIXTURES, require_tool, subset
 
 TEXT_FIXTURES = sorted((FIXTURES / "text").glob("*.txt"))
@@ -298,4 +306,39 @@ def ledgers(draw: st.DrawFn) -> LedgerDoc:
 def test_any_small_ledger_round_trips_through_excel(doc: LedgerDoc) -> None:
     again = read_xlsx(write_xlsx(doc), name="p.xlsx")
     assert ledger_to_dict(again) == ledger_to_dict(doc)
-    assert again.warnings == []
+    # The one thing worth a warning is a column no office title names (资金来源).
+    assert [w for w in again.warnings if "资金来源" not in w] == []
+
+
+# --- sub-items and month columns ------------------------------------------------------------
+
+
+def test_a_sub_item_row_follows_its_task_with_its_label_as_text(seed: LedgerDoc) -> None:
+    seed.tasks[0].subitems = [
+        TaskDoc(number=1, goal="启用妇女儿童医院", label="1.1", leaders=["谭江"]),
+        TaskDoc(number=2, goal="完成中医院二期扩建", units=[UnitRef("卫健委")]),
+    ]
+    ws = _sheet(write_xlsx(seed, as_of=AS_OF))
+    assert [(ws[f"A{r}"].value, ws[f"B{r}"].value) for r in (6, 7)] == [
+        ("1.1", "启用妇女儿童医院"),
+        ("1-2", "完成中医院二期扩建"),
+    ]
+    assert ws["A6"].data_type == "s"  # "1.1" is no number 1.1
+    assert ws["A8"].value == 2
+    assert ws["D7"].value == "卫健委"
+    assert ws["A6"].style == ws["A5"].style
+
+
+def test_month_columns_hold_their_entries_and_get_a_width() -> None:
+    columns = [
+        Column("number", "序号"),
+        Column("goal", "重点工作"),
+        Column("units", "责任单位"),
+        Column("month", "1月"),
+        Column("month", "2月"),
+    ]
+    task = TaskDoc(number=1, goal="修路", entries=[EntryDoc("2月", "完成招标。", 2)])
+    doc = LedgerDoc("T", 2021, columns=columns, categories=[CategoryDoc(1, "甲", [task])])
+    ws = _sheet(write_xlsx(doc))
+    assert [c.value for c in ws[4]] == [1, "修路", None, None, "完成招标。"]
+    assert ws.column_dimensions["D"].width == COLUMN_WIDTHS["month"]

@@ -46,6 +46,11 @@ class Sheet:
     formats: dict[str, str] = field(default_factory=dict)
     hidden: bool = False
     boxed_columns: int = 0  # bordered, empty columns to the right, as offices leave them
+    hidden_rows: Sequence[int] = ()
+    # Columns hidden one by one ("F") or as one range ("H:XFD", a <col min max> group).
+    hidden_columns: Sequence[str] = ()
+    # Rows grouped (数据 > 组合) and the group collapsed: (first, last) rows of each group.
+    collapsed_groups: Sequence[tuple[int, int]] = ()
 
 
 def workbook(*sheets: Sheet) -> bytes:
@@ -82,6 +87,20 @@ def _fill(ws: Any, spec: Sheet) -> None:
         ws.cell(row=1, column=1).font = Font(bold=True, size=16)
     for c in range(1, width + 1):
         ws.column_dimensions[get_column_letter(c)].width = 30 if c in (2, 6) else 12
+    _hide(ws, spec)
+
+
+def _hide(ws: Any, spec: Sheet) -> None:
+    for row in spec.hidden_rows:
+        ws.row_dimensions[row].hidden = True
+    for columns in spec.hidden_columns:
+        first, _, last = columns.partition(":")
+        ws.column_dimensions.group(first, last or first, hidden=True)
+    for first, last in spec.collapsed_groups:
+        # The rows at level 1 and the summary row below them marked collapsed; not marked
+        # hidden themselves (Excel marks them too), so the outline alone must hide them.
+        ws.row_dimensions.group(first, last, outline_level=1, hidden=False)
+        ws.row_dimensions[last + 1].collapsed = True
 
 
 # --- the official layout, as a county office keeps it -------------------------------------

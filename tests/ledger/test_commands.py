@@ -16,16 +16,14 @@ from django.core.management import call_command
 
 from taizhang.ledger.models import Ledger, Task, TaskRevision
 from tests.conftest import SEED, subset
+from tests.mapping_ledgers import DONE, HEADER, ledger_xlsx
 
 BAD_FILES: dict[str, bytes] = {
     "empty.txt": b"",
     "garbage.txt": bytes(range(256)) * 16,
     "unknown-encoding.txt": "2021年台账".encode() + b"\xff\xfe\xfa\x81\x30",
     "no-table.txt": "2021年台账\n\n只有文字。\n".encode(),
-    "missing-column.txt": SEED.read_text(encoding="utf-8").replace("\t责任单位\n", "").encode(),
-    "too-many-cells.txt": SEED.read_text(encoding="utf-8")
-    .replace("\t正在推进\n\n\t2\n", "\t正在推进\n\t多余\n\n\t2\n", 1)
-    .encode(),
+    "missing-column.txt": SEED.read_text(encoding="utf-8").replace("\t进展情况\n", "").encode(),
     "bad.json": b'{"format": "taizhang/ledger@1", "title": 1}',
 }
 
@@ -75,15 +73,20 @@ def test_bad_input_exits_non_zero_with_one_line_naming_the_file(tmp_path: Path, 
     assert result.stdout == ""
 
 
-def test_a_missing_column_and_a_long_row_name_the_row(tmp_path: Path) -> None:
-    for name, where in (
-        ("missing-column.txt", "第6行"),
-        ("too-many-cells.txt", "第24行，表格第3行"),
-    ):
-        path = tmp_path / name
-        path.write_bytes(BAD_FILES[name])
-        result = run_cli("import", str(path), "--dry-run", data_dir=tmp_path)
-        assert where in result.stderr and "表格第" in result.stderr, result.stderr
+def test_a_missing_column_names_the_row_the_titles_found_and_the_option(tmp_path: Path) -> None:
+    path = tmp_path / "missing-column.txt"
+    path.write_bytes(BAD_FILES["missing-column.txt"])
+    result = run_cli("import", str(path), "--dry-run", data_dir=tmp_path)
+    assert "第6行，表格第1行" in result.stderr and "--column" in result.stderr, result.stderr
+
+
+def test_a_long_row_is_read_with_a_warning_naming_the_row(tmp_path: Path) -> None:
+    path = tmp_path / "too-many-cells.txt"
+    text = SEED.read_text(encoding="utf-8")
+    path.write_text(text.replace("\t正在推进\n\n\t2\n", "\t正在推进\n\t多余\n\n\t2\n", 1))
+    result = run_cli("import", str(path), "--dry-run", data_dir=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert any("第24行" in line for line in result.stderr.splitlines()), result.stderr
 
 
 def test_a_missing_file_is_one_clear_line(tmp_path: Path) -> None:
@@ -135,3 +138,136 @@ def test_export_of_an_unknown_ledger_fails_clearly() -> None:
 def test_django_management_commands_run_through_the_same_command(tmp_path: Path) -> None:
     result = run_cli("check", data_dir=tmp_path)
     assert result.returncode == 0 and "no issues" in result.stdout
+
+
+# --- the office's reading of the columns: --column, --table, the saved mapping ------------------
+
+
+def mapping_ledger(tmp_path: Path, name: str = "county.xlsx", **kwargs: Any) -> Path:
+    path = tmp_path / name
+    path.write_bytes(ledger_xlsx(**kwargs))
+    return path
+
+
+def progress_by_number() -> dict[int, str]:
+    return dict(Task.objects.values_list("number", "progress"))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("option", ["落实情况=progress", "落实情况=进展情况", "落实情况＝进展情况"])
+def test_column_reads_a_title_as_the_key_and_saves_the_mapping(tmp_path: Path, option: str) -> None:
+    code, out, err = call("import", str(mapping_ledger(tmp_path)), "--column", option)
+    assert code == 0, err
+    assert progress_by_number() == {1: DONE, 2: "已完工"}
+    assert Ledger.objects.get().column_overrides == {"落实情况": "progress"}
+    assert "列的对应已保存：落实情况→进展情况" in out
+
+
+@pytest.mark.django_db
+def test_column_is_repeatable(tmp_path: Path) -> None:
+    path = mapping_ledger(tmp_path)
+    code, _, err = call(
+        "import", str(path), "--column", "落实情况=progress", "--column", "工作进展=remarks"
+    )
+    assert code == 0, err
+    assert Ledger.objects.get().column_overrides == {"落实情况": "progress", "工作进展": "remarks"}
+    assert Task.objects.get(number=1).remarks == "上月：前期"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("option", ["落实情况", "=progress", "落实情况=", "落实情况=密码"])
+def test_a_bad_column_is_one_line_exit_1_and_nothing_written(tmp_path: Path, option: str) -> None:
+    code, out, err = call("import", str(mapping_ledger(tmp_path)), "--column", option)
+    assert code == 1 and out == ""
+    assert len(err.strip().splitlines()) == 1 and option in err
+    assert Ledger.objects.count() == 0
+
+
+def test_a_bad_column_in_a_dry_run_is_one_line_too(tmp_path: Path) -> None:
+    path = mapping_ledger(tmp_path)
+    result = run_cli("import", str(path), "--dry-run", "--column", "落实情况", data_dir=tmp_path)
+    assert result.returncode == 1 and result.stdout == ""
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("option", ["0", "x", "-1"])
+def test_a_bad_table_is_one_line(tmp_path: Path, option: str) -> None:
+    code, _, err = call("import", str(mapping_ledger(tmp_path)), f"--table={option}")
+    assert code == 1 and len(err.strip().splitlines()) == 1 and "--table" in err
+    assert Ledger.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_the_next_import_reads_with_the_saved_mapping_and_says_so(tmp_path: Path) -> None:
+    assert call("import", str(mapping_ledger(tmp_path)), "--column", "落实情况=progress")[0] == 0
+    later = mapping_ledger(tmp_path, "county-11.xlsx", done="已通水")
+    code, out, err = call("import", str(later))
+    assert code == 0, err
+    assert progress_by_number() == {1: "已通水", 2: "已完工"}
+    assert [line for line in out.splitlines() if "上次导入时的列对应" in line] == [
+        "已按上次导入时的列对应读取：落实情况→进展情况"
+    ]
+    assert Ledger.objects.get().column_overrides == {"落实情况": "progress"}
+
+
+@pytest.mark.django_db
+def test_a_new_column_option_replaces_the_saved_mapping(tmp_path: Path) -> None:
+    call("import", str(mapping_ledger(tmp_path)), "--column", "落实情况=progress")
+    code, out, _ = call("import", str(mapping_ledger(tmp_path)), "--column", "落实情况=remarks")
+    assert code == 0 and "上次导入时" not in out
+    assert Ledger.objects.get().column_overrides == {"落实情况": "remarks"}
+    assert progress_by_number() == {1: "上月：前期", 2: "上月：选址"}
+
+
+@pytest.mark.django_db
+def test_a_dry_run_reads_with_the_saved_mapping_and_says_so_on_stderr(
+    tmp_path: Path, capfdbinary: Any
+) -> None:
+    call("import", str(mapping_ledger(tmp_path)), "--column", "落实情况=progress")
+    code, _, err = call("import", str(mapping_ledger(tmp_path, done="已通水")), "--dry-run")
+    assert code == 0 and "已按上次导入时的列对应读取" in err
+    printed = json.loads(capfdbinary.readouterr().out)
+    assert printed["categories"][0]["tasks"][0]["progress"] == "已通水"
+
+
+@pytest.mark.django_db
+def test_another_ledger_is_not_read_with_a_saved_mapping(tmp_path: Path) -> None:
+    call("import", str(mapping_ledger(tmp_path)), "--column", "落实情况=progress")
+    other = mapping_ledger(tmp_path, "other.xlsx", title="2021年另一个县重点工作台账")
+    code, out, _ = call("import", str(other))
+    assert code == 0 and "上次导入时" not in out
+    assert Ledger.objects.get(title="2021年另一个县重点工作台账").column_overrides == {}
+
+
+@pytest.mark.django_db
+def test_a_file_unreadable_without_its_saved_mapping_is_read_with_it(tmp_path: Path) -> None:
+    header = [*HEADER[:5], "执行反馈"]
+    path = mapping_ledger(tmp_path, header=header)
+    code, _, err = call("import", str(path))
+    assert code == 1 and "执行反馈" in err  # the error lists the titles found
+    assert call("import", str(path), "--column", "执行反馈=进展情况")[0] == 0
+    code, out, _ = call("import", str(mapping_ledger(tmp_path, "next.xlsx", header=header)))
+    assert code == 0 and "已按上次导入时的列对应读取：执行反馈→进展情况" in out
+
+
+@pytest.mark.django_db
+def test_several_tables_are_listed_and_table_picks_one(tmp_path: Path) -> None:
+    path = mapping_ledger(tmp_path, sheets=2)
+    code, out, _ = call("import", str(path))
+    assert code == 0 and "文件中有 2 个台账表格（用 --table N 选择）：" in out
+    assert "  表格1：" in out and "  表格2：" in out
+    code, out, _ = call("import", str(path), "--table", "2")
+    assert code == 0
+    assert set(Ledger.objects.values_list("title", flat=True)) == {
+        "2021年某县重点工作台账",
+        "2021年第2批项目台账",
+    }
+
+
+def test_a_dry_run_lists_the_tables_on_stderr(tmp_path: Path) -> None:
+    path = mapping_ledger(tmp_path, sheets=2)
+    result = run_cli("import", str(path), "--dry-run", "--table", "2", data_dir=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["title"] == "2021年第2批项目台账"
+    assert "文件中有 2 个台账表格" in result.stderr and "表格2：" in result.stderr

@@ -5,13 +5,24 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import datetime
+import json
 from typing import Any
 
 import pytest
 from django.db import IntegrityError
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from taizhang.documents.json_format import ledger_to_dict, read_json, write_json
-from taizhang.documents.model import LedgerDoc, UnitRef
+from taizhang.documents.model import (
+    EntryDoc,
+    LedgerDoc,
+    MilestoneDoc,
+    TaskDoc,
+    UnitRef,
+    all_task_docs,
+)
 from taizhang.documents.read_text import read_text
 from taizhang.ledger.models import (
     AuditEvent,
@@ -24,6 +35,7 @@ from taizhang.ledger.models import (
 )
 from taizhang.ledger.selectors import ledger_document
 from taizhang.ledger.services import ledger_import
+from tests.documents.strategies import ledgers, monthly_ledgers
 
 pytestmark = pytest.mark.django_db
 
@@ -103,6 +115,16 @@ def test_a_task_dropped_by_a_later_edition_is_marked_removed_not_deleted(
     assert Task.objects.get(number=16).removed_at is None
 
 
+def test_a_category_whose_tasks_all_moved_away_is_dropped(seed_doc: LedgerDoc) -> None:
+    ledger = ledger_import(doc=seed_doc).ledger
+    later = copy.deepcopy(seed_doc)
+    last = later.categories.pop()
+    later.categories[-1].tasks += last.tasks  # the last category merged into the one before
+    ledger_import(doc=later)
+    assert ledger_document(ledger) == later
+    assert ledger.categories.count() == len(later.categories)
+
+
 def test_tasks_numbered_afresh_in_each_category_are_told_apart(seed_doc: LedgerDoc) -> None:
     doc = copy.deepcopy(seed_doc)
     for category in doc.categories:
@@ -160,3 +182,233 @@ def test_ledger_document_costs_the_same_queries_for_any_size(
     big = ledger_import(doc=bigger).ledger
     with django_assert_num_queries(7):  # type: ignore[operator]
         ledger_document(big)
+
+
+# Sub-items: stored as tasks under their task, compared, revised and removed like tasks.
+
+
+def _with_subitems(seed_doc: LedgerDoc) -> LedgerDoc:
+    """The seed with task 3's four water projects as its sub-items (one naming its own
+    leader, one with month entries), and month entries on task 1."""
+    doc = copy.deepcopy(seed_doc)
+    task3 = doc.tasks[2]
+    for place, (label, goal) in enumerate(
+        [("3-1", "北部供水工程"), ("3-2", "玉阳湖工业供水工程"), ("3-3", "邵原镇供水工程")], 1
+    ):
+        task3.subitems.append(
+            TaskDoc(
+                number=place,
+                goal=goal,
+                label=label,
+                leaders=list(task3.leaders),
+                units=list(task3.units),
+                deadline_text="10月份开工",
+                deadline=datetime.date(2021, 10, 31),
+                milestones=[MilestoneDoc("10月份开工", datetime.date(2021, 10, 31))],
+                progress=f"{goal}：正在推进。",
+                status="in_progress",
+                status_label="正在推进",
+            )
+        )
+    task3.subitems[1].leaders = ["谭江"]
+    task3.subitems[2].entries = [EntryDoc("10月", "召开PPP论证会。", 10)]
+    doc.tasks[0].entries = [EntryDoc("本月进展", "内部改造结束。")]
+    return doc
+
+
+def _task(ledger: Ledger, key: str) -> Task:
+    return Task.objects.get(ledger=ledger, key=key)
+
+
+def test_sub_items_are_stored_under_their_task_right_after_it(seed_doc: LedgerDoc) -> None:
+    doc = _with_subitems(seed_doc)
+    result = ledger_import(doc=doc)
+    ledger = result.ledger
+    assert result.tasks_created == 16 + 3
+    parent = _task(ledger, "3")
+    subitems = list(parent.subitems.order_by("order"))
+    assert [(s.key, s.label, s.number) for s in subitems] == [
+        ("3/1", "3-1", 1),
+        ("3/2", "3-2", 2),
+        ("3/3", "3-3", 3),
+    ]
+    assert [s.order for s in subitems] == [parent.order + 1, parent.order + 2, parent.order + 3]
+    assert _task(ledger, "4").order == parent.order + 4
+    assert {s.category_id for s in subitems} == {parent.category_id}
+    assert [p.name for p in subitems[1].leaders.all()] == ["谭江"]
+    assert [u.name for u in subitems[0].units.all()] == ["水利局"]
+    assert subitems[0].milestones.get().date == datetime.date(2021, 10, 31)
+    assert subitems[2].entries == [{"title": "10月", "text": "召开PPP论证会。", "month": 10}]
+    assert _task(ledger, "1").entries == [
+        {"title": "本月进展", "text": "内部改造结束。", "month": None}
+    ]
+
+
+def test_a_ledger_with_sub_items_and_entries_comes_back_the_same(seed_doc: LedgerDoc) -> None:
+    doc = _with_subitems(seed_doc)
+    ledger = ledger_import(doc=doc).ledger
+    assert ledger_to_dict(ledger_document(ledger)) == ledger_to_dict(doc)
+    assert ledger_document(ledger) == doc
+
+
+def test_importing_sub_items_again_changes_nothing(seed_doc: LedgerDoc) -> None:
+    doc = _with_subitems(seed_doc)
+    ledger_import(doc=doc)
+    revisions = TaskRevision.objects.count()
+    again = ledger_import(doc=copy.deepcopy(doc))
+    assert (again.tasks_created, again.tasks_updated, again.tasks_unchanged) == (0, 0, 19)
+    assert TaskRevision.objects.count() == revisions == 19
+    assert Task.objects.count() == 19
+
+
+def test_the_json_export_of_sub_items_is_version_2_and_importing_it_changes_nothing(
+    seed_doc: LedgerDoc,
+) -> None:
+    ledger = ledger_import(doc=_with_subitems(seed_doc)).ledger
+    exported = write_json(ledger_document(ledger))
+    assert json.loads(exported)["format"] == "taizhang/ledger@2"
+    again = ledger_import(doc=read_json(exported, name="export.json"))
+    assert (again.tasks_created, again.tasks_updated, again.tasks_unchanged) == (0, 0, 19)
+    assert write_json(ledger_document(ledger)) == exported
+
+
+def test_a_changed_sub_item_gets_a_revision_and_nothing_else_does(seed_doc: LedgerDoc) -> None:
+    doc = _with_subitems(seed_doc)
+    ledger = ledger_import(doc=doc).ledger
+    later = copy.deepcopy(doc)
+    sub = later.tasks[2].subitems[1]
+    sub.progress, sub.status, sub.status_label = "已完工。", "completed", "已完成"
+    sub.entries = [EntryDoc("11月", "完成验收。", 11)]
+    result = ledger_import(doc=later)
+    assert (result.tasks_updated, result.tasks_unchanged) == (1, 18)
+    stored = _task(ledger, "3/2")
+    assert (stored.status, stored.version) == ("completed", 2)
+    change = stored.revisions.order_by("id").last()
+    assert change is not None
+    assert set(change.changes) == {"progress", "status", "status_label", "entries"}
+    assert change.changes["entries"]["new"] == [
+        {"title": "11月", "text": "完成验收。", "month": 11}
+    ]
+    assert _task(ledger, "3").version == 1
+
+
+def test_a_sub_item_dropped_by_a_later_edition_is_marked_removed(seed_doc: LedgerDoc) -> None:
+    doc = _with_subitems(seed_doc)
+    ledger = ledger_import(doc=doc).ledger
+    later = copy.deepcopy(doc)
+    later.tasks[2].subitems.pop()
+    result = ledger_import(doc=later)
+    assert result.tasks_removed == 1
+    dropped = _task(ledger, "3/3")
+    assert dropped.removed_at is not None
+    assert dropped.revisions.order_by("id").last().changes == {  # type: ignore[union-attr]
+        "removed": {"old": False, "new": True}
+    }
+    assert ledger_document(ledger) == later
+    ledger_import(doc=doc)
+    assert _task(ledger, "3/3").removed_at is None
+    assert ledger_document(ledger) == doc
+
+
+def test_a_task_dropped_with_its_sub_items_removes_them_all(seed_doc: LedgerDoc) -> None:
+    doc = _with_subitems(seed_doc)
+    ledger = ledger_import(doc=doc).ledger
+    later = copy.deepcopy(doc)
+    later.categories[1].tasks.remove(later.tasks[2])
+    assert ledger_import(doc=later).tasks_removed == 4
+    assert ledger_document(ledger).tasks == later.tasks
+
+
+def test_sub_items_added_by_a_later_edition_point_to_the_stored_task(seed_doc: LedgerDoc) -> None:
+    ledger = ledger_import(doc=seed_doc).ledger
+    result = ledger_import(doc=_with_subitems(seed_doc))
+    assert result.tasks_created == 3
+    parent = _task(ledger, "3")
+    assert list(parent.subitems.values_list("key", flat=True).order_by("order")) == [
+        "3/1",
+        "3/2",
+        "3/3",
+    ]
+    assert ledger_document(ledger) == _with_subitems(seed_doc)
+
+
+def test_sub_items_numbered_alike_are_told_apart(seed_doc: LedgerDoc) -> None:
+    doc = _with_subitems(seed_doc)
+    for sub in doc.tasks[2].subitems:
+        sub.number = 1  # possible in a JSON file, never from a table
+    ledger = ledger_import(doc=doc).ledger
+    keys = _task(ledger, "3").subitems.order_by("order").values_list("key", flat=True)
+    assert list(keys) == ["3/1", "3/1-2", "3/1-3"]
+    assert ledger_document(ledger) == doc
+
+
+def test_a_label_longer_than_the_column_is_cut(seed_doc: LedgerDoc) -> None:
+    doc = _with_subitems(seed_doc)
+    doc.tasks[2].subitems[0].label = "（" + "一" * 30 + "）"
+    ledger = ledger_import(doc=doc).ledger
+    assert len(_task(ledger, "3/1").label) == 20
+    assert ledger_import(doc=doc).tasks_unchanged == 19
+
+
+def test_ledger_document_with_sub_items_costs_the_same_queries(
+    seed_doc: LedgerDoc, django_assert_num_queries: object
+) -> None:
+    small = ledger_import(doc=_with_subitems(seed_doc)).ledger
+    bigger = _with_subitems(seed_doc)
+    bigger.title = "大台账"
+    for task in bigger.tasks:
+        task.subitems = [
+            dataclasses.replace(task, number=n, label=f"（{n}）", subitems=[]) for n in range(1, 9)
+        ]
+    big = ledger_import(doc=bigger).ledger
+    assert Task.objects.filter(ledger=big).count() == 16 * 9
+    for ledger in (small, big):
+        with django_assert_num_queries(7):  # type: ignore[operator]
+            ledger_document(ledger)
+    assert ledger_document(big) == bigger
+
+
+def _import_queries(doc: LedgerDoc) -> tuple[int, int]:
+    """Queries of importing the ledger, then of importing it with every row changed."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as created:
+        ledger_import(doc=doc)
+    for _, task, _ in all_task_docs(doc):
+        task.progress += "又有进展。"
+    with CaptureQueriesContext(connection) as changed:
+        assert ledger_import(doc=doc).tasks_updated == len(all_task_docs(doc))
+    return len(created), len(changed)
+
+
+def test_importing_costs_the_same_queries_with_many_sub_items(seed_doc: LedgerDoc) -> None:
+    """16 tasks with 8 sub-items each cost what 16 tasks do, but for the sub-items' own
+    insert (after their tasks', whose keys they need) and the batches SQLite cuts a long
+    update into."""
+    plain = _import_queries(copy.deepcopy(seed_doc))
+    bigger = copy.deepcopy(seed_doc)
+    bigger.title = "大台账"
+    for task in bigger.tasks:
+        task.subitems = [
+            dataclasses.replace(task, number=n, label="", subitems=[]) for n in range(1, 9)
+        ]
+    created, changed = _import_queries(bigger)
+    assert created <= plain[0] + 1
+    assert changed <= plain[1] + 2
+
+
+@settings(
+    max_examples=15,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(editions=st.lists(st.one_of(ledgers(), monthly_ledgers()), min_size=1, max_size=3))
+def test_any_sequence_of_editions_comes_back_as_the_last(editions: list[LedgerDoc]) -> None:
+    """Each generated edition (same title and year: a later edition of one ledger, with
+    tasks and sub-items added, changed and dropped) is stored and read back exactly."""
+    Ledger.objects.all().delete()  # the examples share the test's transaction
+    for doc in editions:
+        ledger = ledger_import(doc=doc).ledger
+        assert ledger_document(ledger) == doc
+        assert ledger_import(doc=doc).tasks_unchanged == len(all_task_docs(doc))

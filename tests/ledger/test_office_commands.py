@@ -4,6 +4,7 @@ files and templates give one line and change nothing."""
 
 from __future__ import annotations
 
+import importlib.util
 import io
 import json
 import subprocess
@@ -173,3 +174,61 @@ def test_without_libreoffice_a_legacy_file_says_what_to_install(
         "import", str(path), "--dry-run", data_dir=tmp_path, env={"PATH": "/nonexistent"}
     )
     assert result.returncode != 0 and "libreoffice-writer-nogui" in result.stderr
+
+
+def _import_with_subitems(tmp_path: Path, *, entries: bool) -> int:
+    """The seed with task 3's water projects as sub-items (3-1 … 3-3), imported as JSON;
+    with `entries`, month entries too (the seed's columns have no month column to hold them
+    in a table)."""
+    from taizhang.documents.json_format import write_json
+    from taizhang.documents.read_text import read_text
+    from tests.ledger.test_import import _with_subitems
+
+    doc = _with_subitems(read_text(SEED.read_bytes(), name=SEED.name))
+    for task in doc.tasks if not entries else []:
+        task.entries = []
+        for sub in task.subitems:
+            sub.entries = []
+    path = tmp_path / "with-subitems.json"
+    path.write_bytes(write_json(doc))
+    assert call("import", str(path))[0] == 0
+    return Ledger.objects.get().pk
+
+
+@pytest.fixture
+def ledger_with_subitems_id(tmp_path: Path) -> int:
+    return _import_with_subitems(tmp_path, entries=True)
+
+
+@pytest.fixture
+def table_ledger_with_subitems_id(tmp_path: Path) -> int:
+    return _import_with_subitems(tmp_path, entries=False)
+
+
+def test_the_json_export_of_sub_items_is_version_2_and_importing_it_changes_nothing(
+    tmp_path: Path, ledger_with_subitems_id: int
+) -> None:
+    out = tmp_path / "台账.json"
+    assert call("export", str(ledger_with_subitems_id), "--format", "json", "-o", str(out))[0] == 0
+    data = json.loads(out.read_bytes())
+    assert data["format"] == "taizhang/ledger@2"
+    task3 = data["categories"][1]["tasks"][0]
+    assert [s["label"] for s in task3["subitems"]] == ["3-1", "3-2", "3-3"]
+    code, stdout, err = call("import", str(out))
+    assert code == 0, err
+    assert "新增 0，更新 0，未变 19" in stdout
+
+
+@pytest.mark.parametrize("fmt", ["docx", "xlsx", "csv", "txt"])
+def test_importing_an_export_with_sub_items_changes_nothing(
+    tmp_path: Path, table_ledger_with_subitems_id: int, fmt: str
+) -> None:
+    ledger_id = table_ledger_with_subitems_id
+    if fmt == "csv" and importlib.util.find_spec("taizhang.documents.read_csv") is None:
+        pytest.skip("the CSV reader (documents/read_csv.py) is not there yet")
+    out = tmp_path / f"台账.{fmt}"
+    assert call("export", str(ledger_id), "--format", fmt, "-o", str(out))[0] == 0
+    code, stdout, err = call("import", str(out))
+    assert code == 0, err
+    assert "新增 0，更新 0，未变 19" in stdout
+    assert Task.objects.filter(parent__isnull=False, removed_at=None).count() == 3

@@ -3,17 +3,22 @@ API endpoints ask here; a forbidden object answers like a missing one (404), so 
 leaks about what exists.
 
 Roles: the office (督查室) may do everything; a unit reporter sees and reports on the tasks of
-its units; a leader sees the tasks he or she leads and may comment on them; a viewer reads."""
+its units; a leader sees the tasks he or she leads and may comment on them; a viewer reads.
+
+Sub-items (3-1, （1）, ①) are tasks with a parent. A sub-item is served by its own units, or by
+its task's when it names none (likewise its leaders). Whoever may see a sub-item may also see
+its task, as the context it belongs to. A task split into sub-items is reported through them:
+the task itself takes no report."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from taizhang.accounts.models import Role
-from taizhang.ledger.models import Task
+from taizhang.ledger.models import Task, TaskLeader, TaskUnit
 from taizhang.reporting.models import Report
 
 AnyUser = User | AnonymousUser
@@ -55,21 +60,37 @@ def person_id(user: AnyUser) -> int | None:
     return int(profile.person_id) if profile.person_id is not None else None
 
 
+def _served_by(units: list[int]) -> Q:
+    """Tasks and sub-items these units serve (a sub-item naming no unit: its task's)."""
+    own = Exists(TaskUnit.objects.filter(task=OuterRef("pk")))
+    inherited = Q(~own, parent__unit_links__unit_id__in=units)
+    return Q(unit_links__unit_id__in=units) | inherited
+
+
+def _led_by(pid: int) -> Q:
+    """Tasks and sub-items this person leads (a sub-item naming no leader: its task's)."""
+    own = Exists(TaskLeader.objects.filter(task=OuterRef("pk")))
+    inherited = Q(~own, parent__leader_links__person_id=pid)
+    return Q(leader_links__person_id=pid) | inherited
+
+
 def task_scope(user: AnyUser) -> Q | None:
-    """The condition on tasks this user may see: an empty Q for all, None for nothing."""
+    """The condition on tasks this user serves or leads: an empty Q for all, None for
+    nothing (`visible_tasks` adds the tasks of those sub-items)."""
     role = role_of(user)
     if role in (Role.OFFICE, Role.VIEWER):
         return Q()
     if role == Role.REPORTER:
-        return Q(unit_links__unit_id__in=unit_ids(user))
+        return _served_by(unit_ids(user))
     if role == Role.LEADER:
         pid = person_id(user)
-        return None if pid is None else Q(leader_links__person_id=pid)
+        return None if pid is None else _led_by(pid)
     return None
 
 
 def visible_tasks(user: AnyUser, tasks: QuerySet[Task] | None = None) -> QuerySet[Task]:
-    """Tasks the user may see (current ones only), from `tasks` or all."""
+    """Tasks and sub-items the user may see (current ones only), from `tasks` or all: those
+    in `task_scope`, and the task of each such sub-item."""
     tasks = Task.objects.all() if tasks is None else tasks
     scope = task_scope(user)
     if scope is None:
@@ -77,7 +98,9 @@ def visible_tasks(user: AnyUser, tasks: QuerySet[Task] | None = None) -> QuerySe
     tasks = tasks.filter(removed_at__isnull=True)
     if scope:
         # A join through the link tables may repeat a task; keep each once.
-        tasks = tasks.filter(pk__in=Task.objects.filter(scope).values("pk"))
+        mine = Task.objects.filter(scope)
+        parents = mine.filter(parent__isnull=False, removed_at__isnull=True)
+        tasks = tasks.filter(Q(pk__in=mine.values("pk")) | Q(pk__in=parents.values("parent_id")))
     return tasks
 
 
@@ -92,21 +115,48 @@ def can_see_task(user: AnyUser, task: Task) -> bool:
     return visible_tasks(user, Task.objects.filter(pk=task.pk)).exists()
 
 
+def serving_unit_links(task: Task) -> list[TaskUnit]:
+    """The units that serve a task: its own, or, for a sub-item naming none, its task's
+    (from prefetched `unit_links` and `parent__unit_links` when the caller loaded them)."""
+    links = list(task.unit_links.all())
+    if not links and task.parent_id is not None:
+        links = list(task.parent.unit_links.all())  # type: ignore[union-attr]
+    return links
+
+
+def serving_leader_links(task: Task) -> list[TaskLeader]:
+    """The leaders of a task: its own, or, for a sub-item naming none, its task's."""
+    links = list(task.leader_links.all())
+    if not links and task.parent_id is not None:
+        links = list(task.parent.leader_links.all())  # type: ignore[union-attr]
+    return links
+
+
+def is_split(task: Task) -> bool:
+    """Whether a task is split into (current) sub-items, and so takes no report itself."""
+    if task.parent_id is not None:
+        return False
+    return task.subitems.filter(removed_at__isnull=True).exists()
+
+
 def reportable_unit_ids(user: AnyUser, task: Task) -> list[int]:
-    """The units on whose behalf this user may report on this task."""
+    """The units on whose behalf this user may report on this task or sub-item."""
     mine = set(unit_ids(user))
-    return [link.unit_id for link in task.unit_links.all() if link.unit_id in mine]
+    return [link.unit_id for link in serving_unit_links(task) if link.unit_id in mine]
 
 
 def can_report(user: AnyUser, task: Task) -> bool:
-    """A reporter may report on a task of one of its units."""
-    return bool(reportable_unit_ids(user, task))
+    """A reporter may report on a task or sub-item of one of its units; not on a task split
+    into sub-items (each sub-item is reported on instead)."""
+    if not reportable_unit_ids(user, task):
+        return False
+    return not is_split(task)
 
 
 def can_comment(user: AnyUser, task: Task) -> bool:
-    """A leader may comment (批示) on a task he or she leads."""
+    """A leader may comment (批示) on a task (or sub-item) he or she leads."""
     pid = person_id(user)
-    return pid is not None and any(link.person_id == pid for link in task.leader_links.all())
+    return pid is not None and any(link.person_id == pid for link in serving_leader_links(task))
 
 
 def can_review(user: AnyUser) -> bool:

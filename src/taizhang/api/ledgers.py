@@ -60,10 +60,11 @@ def visible_task(user: AnyUser, task_id: int) -> Task:
     """A task the user may see, with what a task shows loaded, or 404."""
     task = (
         access.visible_tasks(user)
-        .select_related("category")
+        .select_related("category", "parent")
         .prefetch_related(
             Prefetch("leader_links", TaskLeader.objects.select_related("person")),
             Prefetch("unit_links", TaskUnit.objects.select_related("unit")),
+            Prefetch("parent__unit_links", TaskUnit.objects.select_related("unit")),
             "milestones",
         )
         .filter(pk=task_id)
@@ -72,6 +73,13 @@ def visible_task(user: AnyUser, task_id: int) -> Task:
     if task is None:
         raise not_found()
     return task
+
+
+def shown_subitems(user: AnyUser, tasks: list[Task]) -> set[int]:
+    """The sub-items of these tasks that the user may see (one query)."""
+    parents = [task.pk for task in tasks]
+    visible = access.visible_tasks(user).filter(parent_id__in=parents)
+    return set(visible.values_list("pk", flat=True))
 
 
 @router.get("/ledgers", response=list[schemas.LedgerOut], summary="我可查看的台账")
@@ -102,10 +110,11 @@ def ledger_tasks(
         due_to=query.due_to,
         q=query.q,
     )
-    tasks = task_list(access.visible_tasks(user), ledger.pk, filters)
+    tasks = task_list(access.visible_tasks(user), ledger.pk, filters).select_related("parent")
     rows = list(tasks[query.offset : query.offset + query.limit])
     found = supervise_tasks(ledger, rows, query.as_of or today())
-    return {"count": tasks.count(), "items": [schemas.task_out(s.task, s) for s in found]}
+    shown = shown_subitems(user, rows)
+    return {"count": tasks.count(), "items": [schemas.task_out(s.task, s, shown) for s in found]}
 
 
 def page(rows: QuerySet[Any], limit: int, offset: int, convert: Any) -> dict[str, Any]:
@@ -120,7 +129,8 @@ def task(request: HttpRequest, task_id: int) -> dict[str, Any]:
     reports = list(visible_reports(user).filter(task=found))
     comments = list(Comment.objects.filter(task=found).select_related("author__profile"))
     (supervision,) = supervise_tasks(found.ledger, [found], today())
-    return schemas.task_detail_out(found, supervision, reports, comments)
+    shown = shown_subitems(user, [found])
+    return schemas.task_detail_out(found, supervision, reports, comments, shown)
 
 
 @router.patch(
@@ -138,7 +148,7 @@ def task_edit(request: HttpRequest, task_id: int, payload: schemas.TaskPatchIn) 
     task_update(task=found, version=version, actor=user, values=values)
     changed = visible_task(user, task_id)
     (supervision,) = supervise_tasks(changed.ledger, [changed], today())
-    return schemas.task_out(changed, supervision)
+    return schemas.task_out(changed, supervision, shown_subitems(user, [changed]))
 
 
 @router.post(

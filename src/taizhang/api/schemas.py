@@ -12,7 +12,7 @@ from pydantic import field_validator
 
 from taizhang.ledger.models import Ledger, Status, Task
 from taizhang.reporting.models import Comment, Report, ReportState, Round
-from taizhang.supervision.selectors import TaskSupervision
+from taizhang.supervision.selectors import TaskSupervision, display_number
 
 MAX_LIMIT = 500
 
@@ -71,10 +71,28 @@ class LightOut(Schema):
     reasons: list[str]
 
 
+class SubitemOut(Schema):
+    id: int
+    number: int = Field(description="在所属任务下的顺序（1、2……）")
+    label: str = Field(description="序号原文，如 3-1、（1）、①")
+    goal: str
+    status: str
+    status_label: str
+    light: LightOut
+
+
+class EntryOut(Schema):
+    title: str = Field(description="如 3月、本月进展")
+    text: str
+    month: int | None
+
+
 class TaskOut(Schema):
     id: int
     ledger: int
     number: int
+    parent: int | None = Field(description="子项所属任务的 id；任务为 null")
+    label: str = Field(description="台账所写的序号：子项如 3-1、（1）、①，任务为其序号")
     category: CategoryOut
     goal: str
     leaders: list[str]
@@ -87,7 +105,9 @@ class TaskOut(Schema):
     remarks: str
     version: int
     indicators: list[IndicatorOut]
-    light: LightOut
+    light: LightOut = Field(description="分为子项的任务：与其最红的未完成子项同色")
+    subitems: list[SubitemOut] = Field(description="本人可见的子项（按台账顺序）")
+    entries: list[EntryOut] = Field(description="月度进展（按月台账的各月、本月进展）")
 
 
 class TaskPage(Schema):
@@ -133,6 +153,7 @@ class ReportOut(Schema):
     round: NamedOut
     task: int
     task_number: int
+    task_label: str = Field(description="台账所写的序号：子项如 3-1")
     ledger: int
     unit: NamedOut
     author: str
@@ -272,13 +293,46 @@ def ledger_out(ledger: Ledger) -> dict[str, Any]:
     }
 
 
-def task_out(task: Task, supervision: TaskSupervision) -> dict[str, Any]:
+def subitem_out(row: TaskSupervision) -> dict[str, Any]:
+    task = row.task
+    return {
+        "id": task.pk,
+        "number": task.number,
+        "label": display_number(task),
+        "goal": task.goal,
+        "status": task.status,
+        "status_label": task.status_label,
+        "light": row.light_dict(),
+    }
+
+
+def entries_out(task: Task) -> list[dict[str, Any]]:
+    return [
+        {"title": str(e.get("title", "")), "text": str(e.get("text", "")), "month": e.get("month")}
+        for e in task.entries or []
+        if isinstance(e, dict)
+    ]
+
+
+def task_out(
+    task: Task, supervision: TaskSupervision, shown: set[int] | None = None
+) -> dict[str, Any]:
+    """A task as the API gives it; `shown` are the sub-items the user may see (all when
+    None). Its task (`parent`) is selected with a sub-item."""
     return {
         "indicators": [view.as_dict() for view in supervision.indicators],
         "light": supervision.light_dict(),
+        "subitems": [
+            subitem_out(row)
+            for row in supervision.subitems
+            if shown is None or row.task.pk in shown
+        ],
+        "entries": entries_out(task),
         "id": task.pk,
         "ledger": task.ledger_id,
         "number": task.number,
+        "parent": task.parent_id,
+        "label": display_number(task),
         "category": {"number": task.category.number, "name": task.category.name},
         "goal": task.goal,
         "leaders": [link.person.name for link in task.leader_links.all()],
@@ -302,6 +356,7 @@ def report_out(report: Report) -> dict[str, Any]:
         "round": {"id": report.round_id, "name": report.round.name},
         "task": report.task_id,
         "task_number": report.task.number,
+        "task_label": display_number(report.task),
         "ledger": report.task.ledger_id,
         "unit": {"id": report.unit_id, "name": report.unit.name},
         "author": person_name(report.author),
@@ -333,10 +388,14 @@ def comment_out(comment: Comment) -> dict[str, Any]:
 
 
 def task_detail_out(
-    task: Task, supervision: TaskSupervision, reports: list[Report], comments: list[Comment]
+    task: Task,
+    supervision: TaskSupervision,
+    reports: list[Report],
+    comments: list[Comment],
+    shown: set[int] | None = None,
 ) -> dict[str, Any]:
     return {
-        **task_out(task, supervision),
+        **task_out(task, supervision, shown),
         "milestones": [{"text": m.text, "date": m.date} for m in task.milestones.all()],
         "extra": dict(task.extra),
         "updated_at": task.updated_at,

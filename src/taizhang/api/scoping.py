@@ -40,7 +40,7 @@ def visible_reports(user: AnyUser) -> QuerySet[Report]:
     what a report shows loaded."""
     return (
         access.visible_reports(user)
-        .select_related("task", "round", "unit", "author__profile")
+        .select_related("task__parent", "round", "unit", "author__profile")
         .prefetch_related("attachments")
     )
 

@@ -71,7 +71,8 @@ class TaskBrief(Schema):
 
 class Indicator(Schema):
     task_id: int
-    task: int = Field(description="任务序号")
+    task: int = Field(description="任务序号（子项的指标：所属任务的序号）")
+    label: str = Field(description="台账所写的序号：任务为其序号，子项如 3-1")
     name: str
     target: float | None
     actual: float | None
@@ -97,9 +98,12 @@ class DashboardOut(Schema):
     totals: Totals
     lights: Lights
     light_labels: dict[str, str]
-    units: list[Group]
-    leaders: list[Group]
-    red: list[TaskBrief]
+    units: list[Group] = Field(
+        description="各单位负责的事项：未分子项的任务；分子项的任务按子项计（子项未写单位的，"
+        "计入所属任务的单位）；任务的单位不负责其任何子项时，按任务本身计"
+    )
+    leaders: list[Group] = Field(description="各牵头领导的任务（不含子项）")
+    red: list[TaskBrief] = Field(description="红灯任务（分子项的任务：原因中写明子项）")
     yellow: list[TaskBrief]
     indicators: list[Indicator]
     history: list[HistoryRound]

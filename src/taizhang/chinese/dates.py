@@ -1,8 +1,9 @@
 """Deadlines: read the dates written in a 完成时限 cell.
 
-A cell holds clauses ("5月底前完成选址，年底前建成。"); each clause that names a date becomes
-a milestone. Every date phrase is reduced to (year reference, month, day or "last day of
-the month"), so quarters, halves and 年底 share one validation path.
+A cell holds clauses ("5月底前完成选址，年底前建成。", "①6月底前；②年底前"); each clause that
+names a date becomes a milestone. Every date phrase is reduced to (year reference, month, day
+or "last day of the month"), so quarters, halves, 年底 and seasonal terms (汛期前, see
+seasons.py) share one validation path. The rules and their sources: docs/chinese-rules.md.
 """
 
 import calendar
@@ -14,6 +15,12 @@ from dataclasses import dataclass
 from typing import TypeAlias
 
 from taizhang.chinese.numbers import chinese_numeral_to_int
+from taizhang.chinese.seasons import (
+    SEASONAL_TERMS,
+    SPRING_FESTIVAL,
+    SeasonalTerm,
+    spring_festival_eve,
+)
 
 
 @dataclass(frozen=True)
@@ -50,6 +57,7 @@ class _Hit:
     year: _YearRef
     month: int
     day: int | None  # None: last day of the month
+    term: SeasonalTerm | None = None  # set when the date is a default assumed for a term
 
 
 # Words relative to the ledger's year, and words relative to the year in force (次年 in
@@ -101,7 +109,18 @@ _RECURRING = re.compile(r"每(?:个|一|两|半)?(?:年|季|月|周|星期|天|�
 # Split on sentence and clause punctuation (both widths: the raw text is split so that
 # milestone texts keep their original characters). 、 is not a separator: it joins list
 # items inside one clause ("邵原镇、南部岭区供水工程年底完成前期").
-_CLAUSE_SEPARATOR = re.compile(r"[。｡；;，,！!？?﹐﹔\n\r\v\f\u2028\u2029]")
+# Clause numbering is split on too, before NFKC could turn ① into a digit of the date that
+# follows ("①6月底前" is not "16月底前"): circled and parenthesised numbers anywhere
+# (①…⑳ ㉑… ❶ ➀ ⑴ ⒈ ㈠, （1） (1) （一）), ...
+_CIRCLED_NUMBER = "\u2460-\u249b\u24ea-\u24ff\u2776-\u2793\u3220-\u3229\u3251-\u325f\u32b1-\u32bf"
+_BRACKETED_NUMBER = r"[（(]\s*(?:[0-9０-９]{1,2}|[一二三四五六七八九十]{1,3})\s*[）)]"
+_CLAUSE_SEPARATOR = re.compile(
+    rf"[。｡；;，,！!？?﹐﹔\n\r\v\f\u2028\u2029{_CIRCLED_NUMBER}]|{_BRACKETED_NUMBER}"
+)
+# ... and at the start of a clause "1." "1、" "1）" "一、" and 一是/二是 are numbering too.
+_LEADING_NUMBERING = re.compile(
+    r"^(?:(?:[0-9０-９]{1,2}|[一二三四五六七八九十]{1,3})\s*[.．、)）]|[一二三四五六七八九十]{1,3}是)"
+)
 _CLAUSE_EDGES = re.compile(r"^[\s。｡．.，,；;、：:！!？?]+|[\s。｡．.，,；;、：:！!？?]+$")
 
 _PART_DAY: dict[str, int | None] = {"上旬": 10, "初": 10, "中旬": 20}
@@ -117,6 +136,12 @@ def parse_deadline(text: str, year: int) -> DeadlineParse:
     forward to later phrases without one. Invalid dates (2月30日, 13月) give a warning instead
     of a milestone. Never raises.
 
+    Clause numbering (①②, （1）, (一), 1. 1、 一是/二是) separates clauses and is never read as
+    digits of a date: "①6月底前；②年底前" gives 6-30 and 12-31. A seasonal or event term
+    (汛期前, 春节前, 开学前, 供暖季前, 年中, 春季 ..., see seasons.py) in a clause with no other
+    date gives its documented default with a warning naming it ("“汛期前”按5月31日计").
+    A date in a later year than the ledger's is kept as written.
+
     A year without month counts as its last day where it ends a clause ("完成时限：2022年"),
     comes before a verb of completion ("2023年建成投用") or before 前 (以前, 之前): offices
     write "2022年前完成" for "by the end of 2022", so it is read as 2022-12-31, not as the
@@ -127,12 +152,18 @@ def parse_deadline(text: str, year: int) -> DeadlineParse:
     milestones: list[Milestone] = []
     warnings: list[str] = []
     for raw_clause in _CLAUSE_SEPARATOR.split(text):
-        clause = _CLAUSE_EDGES.sub("", raw_clause)
+        clause = _clause_text(raw_clause)
         dates = _clause_dates(clause, resolver, warnings)
         if dates:
             milestones.append(Milestone(text=clause, date=max(dates)))
     deadline = max((m.date for m in milestones), default=None)
-    return DeadlineParse(tuple(milestones), deadline, tuple(warnings))
+    return DeadlineParse(tuple(milestones), deadline, tuple(dict.fromkeys(warnings)))
+
+
+def _clause_text(raw_clause: str) -> str:
+    """The clause without surrounding punctuation, whitespace and leading numbering."""
+    clause = _CLAUSE_EDGES.sub("", raw_clause)
+    return _CLAUSE_EDGES.sub("", _LEADING_NUMBERING.sub("", clause))
 
 
 @dataclass
@@ -158,14 +189,28 @@ def _clause_dates(clause: str, resolver: _YearResolver, warnings: list[str]) -> 
     normalized = unicodedata.normalize("NFKC", clause)
     if _RECURRING.search(normalized):
         return []
+    hits = list(_non_overlapping(_hits(normalized)))
+    if any(hit.term is None for hit in hits):
+        # An explicit date says what the office meant: "汛期前（5月20日前）".
+        hits = [hit for hit in hits if hit.term is None]
     dates: list[datetime.date] = []
-    for hit in _non_overlapping(_hits(normalized)):
+    for hit in hits:
         date = _hit_date(hit, resolver)
-        if date is None:
-            warnings.append(f"无效日期：{hit.text}")
-        else:
+        if date is not None:
             dates.append(date)
+        warning = _hit_warning(hit, date, resolver)
+        if warning is not None:
+            warnings.append(warning)
     return dates
+
+
+def _hit_warning(hit: _Hit, date: datetime.date | None, resolver: _YearResolver) -> str | None:
+    """The warning a hit gives: an invalid date, or the default assumed for a term."""
+    if date is not None:
+        return None if hit.term is None else f"“{hit.text}”按{date.month}月{date.day}日计"
+    if hit.term is not None and hit.term.name == SPRING_FESTIVAL:
+        return f"“{hit.text}”：{resolver.resolve(hit.year)}年春节日期未知，未计日期"
+    return f"无效日期：{hit.text}"
 
 
 def _hit_date(hit: _Hit, resolver: _YearResolver) -> datetime.date | None:
@@ -174,7 +219,10 @@ def _hit_date(hit: _Hit, resolver: _YearResolver) -> datetime.date | None:
     A valid date carrying its own year (explicit or a word like 明年) sets the year in force.
     """
     year = resolver.resolve(hit.year)
-    date = _make_date(year, hit.month, hit.day)
+    if hit.term is not None and hit.term.name == SPRING_FESTIVAL:
+        date = spring_festival_eve(year)
+    else:
+        date = _make_date(year, hit.month, hit.day)
     if date is not None and hit.year is not None:
         resolver.current = year
     return date
@@ -202,11 +250,19 @@ def _non_overlapping(hits: list[_Hit]) -> Iterator[_Hit]:
 
 def _hits(clause: str) -> list[_Hit]:
     """Every date phrase any pattern finds in the (normalised) clause."""
-    return [
+    dated = [
         _Hit(m.start(), m.end(), m.group(), _year_ref(m), *month_day(m))
         for pattern, month_day in _PATTERNS
         for m in pattern.finditer(clause)
     ]
+    if not _may_hold_a_term(clause):
+        return dated
+    seasonal = [
+        _Hit(m.start(), m.end(), m.group(), _year_ref(m), term.month, term.day, term)
+        for pattern, term in _SEASONAL_PATTERNS
+        for m in pattern.finditer(clause)
+    ]
+    return dated + seasonal
 
 
 def _year_ref(match: re.Match[str]) -> _YearRef:
@@ -258,3 +314,33 @@ _PATTERNS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], _MonthDay]], .
     (_YEAR_OF_COMPLETION, _month_day_of_year_end),
     (_BARE_YEAR_END, _month_day_of_year_end),
 )
+
+
+# A verb of completion may follow 年中 ("年中建成"); anything else makes it no date
+# ("一年中", "今年中央", "年中考核").
+_COMPLETION = r"(?:全面|基本|全部|正式)?(?:完成|建成|投用|竣工|开工|交付|实现|启动|出台|形成)"
+
+
+def _seasonal_pattern(term: SeasonalTerm) -> re.Pattern[str]:
+    """The pattern of a term, optionally after a year ("2022年汛期前", "明年春节前")."""
+    if term.name == "年中":
+        # The 年 of 年中 may be the year's own ("2021年中", "今年年中").
+        return re.compile(
+            rf"{_NOT_AFTER_NUMBER}(?:{_YEAR}年?|{_NOT_A_SPAN}年)(?:{term.pattern})"
+            rf"(?=$|{_COMPLETION})"
+        )
+    return re.compile(rf"{_NOT_AFTER_NUMBER}{_YEAR}?(?:{term.pattern})")
+
+
+_SEASONAL_PATTERNS: tuple[tuple[re.Pattern[str], SeasonalTerm], ...] = tuple(
+    (_seasonal_pattern(term), term) for term in SEASONAL_TERMS
+)
+# A character every term but 年中, 五一 and 七一 holds: most clauses hold none, and this is
+# much cheaper than the term patterns.
+_TERM_CHARACTERS = frozenset("汛节旦劳庆学暖热收夏秋冬春")
+
+
+def _may_hold_a_term(clause: str) -> bool:
+    return not _TERM_CHARACTERS.isdisjoint(clause) or any(
+        word in clause for word in ("年中", "五一", "七一")
+    )

@@ -124,7 +124,7 @@ class LedgerDoc:
     as_of: datetime.date | None = None
     source_name: str = field(default="", compare=False)
     warnings: list[str] = field(default_factory=list, compare=False)
-    # Every ledger table the file holds, described in one line each ("表格1：…（16项）"), when
+    # Every ledger table the file holds, described in one line each ("表格1：…（16行）"), when
     # there is more than one; the reader read the one chosen (`table=N`, else the first).
     tables: list[str] = field(default_factory=list, compare=False)
 

@@ -6,21 +6,31 @@ lists, which lose the order and repeat merged cells."""
 from __future__ import annotations
 
 import io
+import struct
 import zipfile
+import zlib
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Final
 
 import docx
+from docx.exceptions import PythonDocxError
 from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml.ns import qn
 from lxml import etree
 
-from taizhang.documents.columns import column_key, looks_like_header, normalize_title
+from taizhang.documents.columns import (
+    column_key,
+    combine_header,
+    looks_like_header,
+    normalize_title,
+)
 from taizhang.documents.errors import LedgerReadError
 from taizhang.documents.model import LedgerDoc
+from taizhang.documents.rows import is_total_row, note_text, title_block_kind
 from taizhang.documents.safety import check_office_zip
 from taizhang.documents.table import RawRow, RawTable, category_marker, ledger_from_table
+from taizhang.documents.table_choice import FoundTable, caption, choose_table
 
 # lxml elements are untyped here (no stubs); `Element` names what the code expects.
 Element = Any
@@ -54,6 +64,29 @@ _NO_TEXT: Final = frozenset(
 _MAX_COLUMNS: Final = 200
 # The ledger's header is among the first rows of its table (a title row may come first).
 _HEADER_WITHIN: Final = 5
+# What python-docx, zipfile, zlib and lxml raise while opening a damaged or foreign file:
+# a missing part (KeyError), bad XML (lxml errors, SyntaxError), a bad CRC or zip header
+# (BadZipFile, struct.error), bad compressed data (zlib.error, EOFError), an unknown
+# compression method (NotImplementedError), bad values (ValueError and its UnicodeError).
+_OPEN_ERRORS: Final = (
+    KeyError,
+    ValueError,
+    TypeError,
+    AttributeError,
+    IndexError,
+    LookupError,
+    SyntaxError,
+    etree.LxmlError,
+    PackageNotFoundError,
+    PythonDocxError,
+    zipfile.BadZipFile,
+    zlib.error,
+    struct.error,
+    EOFError,
+    OSError,
+    NotImplementedError,
+    RecursionError,
+)
 
 
 def read_docx(
@@ -64,30 +97,38 @@ def read_docx(
     table: int | None = None,
     columns: Mapping[str, str] | None = None,
 ) -> LedgerDoc:
-    """Read a ledger from the bytes of a Word .docx file. The ledger table is the first table
-    with a ledger header; following tables with as many columns (a table split across pages)
-    are appended. `name` is used in messages; `year` overrides the year of the title. Raises
+    """Read a ledger from the bytes of a Word .docx file. A ledger table is a table with a
+    ledger header; following tables with as many columns (a table split across pages) or the
+    same header are appended to it, a table with another header is the next ledger. `table`
+    picks the N-th ledger (1-based), else the first is read with a warning naming the others.
+    `name` is used in messages; `year` overrides the year of the title. Raises
     `LedgerReadError` for anything that is not a readable ledger."""
     check_office_zip(data, name=name, kind="Word")
     body = _open_body(data, name=name)
-    raw, warnings = docx_table(body, source=name)
+    found = docx_tables(body, source=name)
+    if not found:
+        raise LedgerReadError(
+            "找不到台账表格（没有含“序号、工作目标任务、牵头领导、责任单位”等列名的表头行）",
+            source=name,
+        )
+    choice = choose_table(found, table, name=name)
+    raw, notes = choice.table.read()
     doc = ledger_from_table(raw, year=year, columns=columns)
-    doc.warnings.extend(warnings)
+    doc.tables = choice.tables
+    doc.warnings[:0] = [choice.warning] if choice.warning else []
+    doc.warnings.extend(notes)
     return doc
 
 
 def _open_body(data: bytes, *, name: str) -> Element:
     try:
         document = docx.Document(io.BytesIO(data))
-    except (
-        KeyError,
-        ValueError,
-        etree.LxmlError,
-        PackageNotFoundError,
-        zipfile.BadZipFile,
-    ) as error:
+        body = document.element.body
+    except _OPEN_ERRORS as error:
         raise LedgerReadError(f"不是有效的 Word 文件（{_why(error)}）", source=name) from None
-    return document.element.body
+    if body is None:
+        raise LedgerReadError("不是有效的 Word 文件（文档没有正文）", source=name)
+    return body
 
 
 def _why(error: Exception) -> str:
@@ -97,37 +138,66 @@ def _why(error: Exception) -> str:
         return "这是 Excel 文件，请存为 .xlsx 后导入"
     if "presentationml" in text:
         return "这是 PowerPoint 文件"
-    if isinstance(error, etree.LxmlError):
+    if isinstance(error, etree.LxmlError | SyntaxError):
         return "文档内容的 XML 已损坏"
-    return "缺少 Word 文档的正文部件"
+    if isinstance(error, zipfile.BadZipFile | zlib.error | struct.error | EOFError | OSError):
+        return f"文件已损坏：{' '.join(text.split())[:120] or type(error).__name__}"
+    if isinstance(error, KeyError | PackageNotFoundError):
+        return "缺少 Word 文档的正文部件"
+    return f"文件已损坏（{type(error).__name__}）"
 
 
-def docx_table(body: Element, *, source: str) -> tuple[RawTable, list[str]]:
-    """The title block and rows of the ledger table of a document body (`w:body`), and
-    warnings about tables after it that were not read. Merged cells are resolved: a
-    horizontally merged cell's text stands in its first column, a vertically merged one's in
-    every row it spans (see `_resolve`)."""
-    table = RawTable(source=source)
-    warnings: list[str] = []
-    ledger: _Ledger | None = None
+@dataclass
+class _Found:
+    """One ledger of the document as it is gathered: the lines above it, its rows (of its
+    table and the tables continuing it) and what was said about tables not read."""
+
+    ledger: _Ledger
+    preamble: list[str]
+    rows: list[RawRow] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def docx_tables(body: Element, *, source: str) -> list[FoundTable]:
+    """The ledger tables of a document body (`w:body`), in order: each a table with a ledger
+    header and the tables that continue it (split across pages), with its title block (the
+    paragraphs above it, since the previous ledger) and warnings about tables after it that
+    were not read. Merged cells are resolved: a horizontally merged cell's text stands in its
+    first column, a vertically merged one's in every row it spans (see `_resolve`)."""
+    found: list[_Found] = []
+    lines: list[str] = []
     count = 0
     for block in _blocks(body):
         if block.tag == _P:
-            if ledger is None:
-                table.preamble.extend(_lines(paragraph_text(block)))
+            lines.extend(_lines(paragraph_text(block)))
             continue
         count += 1
         grid = _grid(block)
-        if ledger is None:
-            ledger = _Ledger.find(grid)
-            if ledger is not None:
-                table.preamble.extend(ledger.above_header(grid))
-                table.rows.extend(ledger.rows(grid))
-        elif ledger.stopped:
+        ledger = _Ledger.find(grid)
+        current = found[-1] if found else None
+        if current is not None and (ledger is None or current.ledger.continued_by(ledger)):
+            if message := current.ledger.append(grid, current.rows, ledger):
+                current.warnings.append(f"文件中第{count}个表格{message}")
             continue
-        elif message := ledger.append(grid, table.rows):
-            warnings.append(f"文件中第{count}个表格{message}")
-    return table, warnings
+        if ledger is None:
+            continue  # a small table before the ledger (填报单位, 联系人)
+        preamble = [*lines, *ledger.above_header(grid)] if not found else ledger.above_header(grid)
+        if found:
+            preamble[:0] = [line for line in lines if note_text([line]) is None]
+        found.append(_Found(ledger, preamble, ledger.rows(grid)))
+        lines = []
+    return [_listed(item, source) for item in found]
+
+
+def _listed(item: _Found, source: str) -> FoundTable:
+    title = caption(item.preamble)
+    rows = sum(1 for row in item.rows[item.ledger.body_at :] if any(row.cells))
+
+    def read() -> tuple[RawTable, list[str]]:
+        table = RawTable(source=source, preamble=item.preamble, rows=item.rows)
+        return table, item.warnings
+
+    return FoundTable(place=f"“{title}”" if title else "无标题的表格", rows=rows, read=read)
 
 
 def _blocks(container: Element) -> Iterator[Element]:
@@ -254,24 +324,36 @@ def _vertical_merge(cell: Element) -> str | None:
 
 
 class _Ledger:
-    """The ledger table once found: its header and width, and how to read its rows and the
-    rows of the tables that continue it."""
+    """A ledger table once found: its header (one row, or two where sub-titles stand under a
+    title spanning them) and width, and how to read its rows and the rows of the tables that
+    continue it."""
 
-    def __init__(self, header: list[str], header_at: int) -> None:
-        self.header = header
+    def __init__(self, titles: list[str], header_at: int, header_rows: int, width: int) -> None:
+        self.titles = titles
         self.header_at = header_at
-        self.width = len(header)
-        keys = [column_key(title) for title in header]
+        self.header_rows = header_rows
+        self.width = width
+        keys = [column_key(title) for title in titles]
         self.number_at = keys.index("number") if "number" in keys else 0
-        self.stopped = False
+
+    @property
+    def body_at(self) -> int:
+        """The index of the first row under the header."""
+        return self.header_at + self.header_rows
 
     @classmethod
     def find(cls, grid: list[list[str | None]]) -> _Ledger | None:
-        """The ledger of a table whose first rows hold a ledger header, else None."""
+        """The ledger of a table whose first rows hold a ledger header, else None. A header of
+        two rows is found even when its top row alone is not recognised."""
+        width = len(grid[0]) if grid else 0
         for index, row in enumerate(grid[:_HEADER_WITHIN]):
             own = _own_texts(row)
+            if index + 1 < len(grid):
+                combined = combine_header(own, _own_texts(grid[index + 1]))
+                if combined is not None and looks_like_header(combined):
+                    return cls(combined, index, 2, width)
             if looks_like_header(own):
-                return cls(own, index)
+                return cls([normalize_title(title) for title in own], index, 1, width)
         return None
 
     def above_header(self, grid: list[list[str | None]]) -> list[str]:
@@ -283,20 +365,34 @@ class _Ledger:
             for line in _lines(cell)
         ]
 
-    def rows(self, grid: list[list[str | None]]) -> list[RawRow]:
-        """The table's rows with merged cells resolved."""
-        return [RawRow(cells=cells, line=None) for cells in _resolve(grid, self.number_at)]
+    def rows(self, grid: list[list[str | None]], start: int = 0) -> list[RawRow]:
+        """The table's rows from `start` with merged cells resolved; header rows give their
+        texts to no row below them."""
+        header = range(self.header_at - start, self.body_at - start)
+        resolved = _resolve(grid[start:], self.number_at, header)
+        return [RawRow(cells=cells, line=None, placeholder=empty) for cells, empty in resolved]
 
-    def append(self, grid: list[list[str | None]], rows: list[RawRow]) -> str:
-        """Append a following table's rows when it continues the ledger (as many columns, and
-        the same header if it repeats one); else return why it was not read ("" for a table
-        without text). Once a table with another header is met, nothing more is appended."""
-        header = _Ledger.find(grid)
-        if header is not None and _titles(header.header) != _titles(self.header):
-            self.stopped = True
-            return "是另一张表格（表头不同），未读入"
+    def continued_by(self, other: _Ledger) -> bool:
+        """Whether a following table with a header continues this ledger (its header
+        repeated on the next page)."""
+        return other.titles == self.titles
+
+    def append(
+        self, grid: list[list[str | None]], rows: list[RawRow], header: _Ledger | None
+    ) -> str:
+        """Append a following table's rows when it continues the ledger (as many columns, or
+        the same header repeated); else return why it was not read ("" for a table without
+        text)."""
+        if header is not None:
+            # The header repeated on the next page: its rows are kept as placeholders (row
+            # numbers stay those of the tables) and said nothing about.
+            more = header.rows(grid, 0)
+            for row in more[header.header_at : header.body_at]:
+                row.cells, row.placeholder = [""] * len(row.cells), True
+            rows.extend(more)
+            return ""
         if grid and len(grid[0]) == self.width:
-            rows.extend(self.rows(grid[header.header_at if header else 0 :]))
+            rows.extend(self.rows(grid, 0))
             return ""
         if not any(cell for row in grid for cell in _own_texts(row)):
             return ""
@@ -313,30 +409,46 @@ def _own_texts(row: list[str | None]) -> list[str]:
     return ["" if cell is None or cell == _CONTINUE else cell for cell in row]
 
 
-def _resolve(grid: list[list[str | None]], number_at: int) -> list[list[str]]:
+def _resolve(
+    grid: list[list[str | None]], number_at: int, header: range = range(0)
+) -> list[tuple[list[str], bool]]:
     """Fill vertically continued cells with the text of the cell where the merge starts,
-    unless it starts in a header or category row (a header's or category's text is no task's
-    leader or unit). A row that continues a task's 序号 is more of that task, not a task of its
-    own: its cells are added to the task's row as further paragraphs and it is left empty
-    (so row numbers in messages stay those of the table)."""
+    unless it starts in a header, category, legend, total or title row (their text is no
+    task's leader or unit); the rows of `header` fill nothing, and a cell continuing a
+    merge over both header rows is "". A row that continues a task's 序号 is more of that
+    task, not a task of its own: its cells are added to the task's row as further paragraphs
+    and it is left empty, a placeholder (so row numbers in messages stay those of the
+    table). Returns each row's cells and whether it is such a placeholder."""
     above: dict[int, str] = {}
-    resolved: list[list[str]] = []
+    resolved: list[tuple[list[str], bool]] = []
     task_at: int | None = None
-    for row in grid:
+    for index, row in enumerate(grid):
         own = _own_texts(row)
-        fills = not (looks_like_header(own) or category_marker(own) is not None)
+        fills = index not in header and _may_be_task(own)
         cells = [above.get(c, "") if cell == _CONTINUE else own[c] for c, cell in enumerate(row)]
         for c, cell in enumerate(row):
             if cell != _CONTINUE:
                 above[c] = cell if (fills and cell) else ""
         continues_task = number_at < len(row) and row[number_at] == _CONTINUE
         if continues_task and above.get(number_at) and task_at is not None:
-            _extend(resolved[task_at], row, own)
-            resolved.append([""] * len(row))
+            _extend(resolved[task_at][0], row, own)
+            resolved.append(([""] * len(row), True))
             continue
         task_at = len(resolved) if fills else None
-        resolved.append(cells)
+        resolved.append((cells, False))
     return resolved
+
+
+def _may_be_task(cells: list[str]) -> bool:
+    """Whether a row may be a task: no header, category, legend (注：√为已完成…), total or
+    title row. Only such a row lends its merged cells to the rows below."""
+    return not (
+        looks_like_header(cells)
+        or category_marker(cells) is not None
+        or note_text(cells) is not None
+        or is_total_row(cells)
+        or title_block_kind(cells) is not None
+    )
 
 
 def _extend(task: list[str], row: list[str | None], own: list[str]) -> None:

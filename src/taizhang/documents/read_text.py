@@ -11,7 +11,10 @@ from collections.abc import Mapping
 from taizhang.documents.columns import looks_like_header
 from taizhang.documents.errors import LedgerReadError
 from taizhang.documents.model import LedgerDoc
-from taizhang.documents.table import RawRow, RawTable, ledger_from_table
+from taizhang.documents.rows import note_text, title_block_kind
+from taizhang.documents.stacked import header_titles
+from taizhang.documents.table import RawRow, RawTable
+from taizhang.documents.table_choice import ledger_from_rows
 
 _ROW_START = re.compile(r"^\s*(\d{1,5}|[一二三四五六七八九十]{1,3})\s*$")
 _BOMS = (
@@ -22,12 +25,20 @@ _BOMS = (
 
 
 def read_text(
-    data: bytes, *, name: str, year: int | None = None, columns: Mapping[str, str] | None = None
+    data: bytes,
+    *,
+    name: str,
+    year: int | None = None,
+    table: int | None = None,
+    columns: Mapping[str, str] | None = None,
 ) -> LedgerDoc:
     """Read a ledger from the bytes of a text file (UTF-8, UTF-16 with BOM, or GB18030/GBK).
-    `name` is used in messages. Raises `LedgerReadError` for anything that is not a ledger."""
+    Two ledgers one after the other (a second title and header) are listed; `table` picks one
+    (1-based), else the first is read with a warning. `name` is used in messages. Raises
+    `LedgerReadError` for anything that is not a ledger."""
     text = decode_text(data, name=name)
-    return ledger_from_table(split_table(text, source=name), year=year, columns=columns)
+    raw = split_table(text, source=name)
+    return ledger_from_rows(raw, table=table, year=year, columns=columns)
 
 
 def decode_text(data: bytes, *, name: str) -> str:
@@ -76,6 +87,10 @@ class _Splitter:
         self.row: list[list[str]] | None = None
         self.row_line = 0
         self.blank_before = True
+        # Lines without a tab at the end of the current row (after a blank line), and those
+        # of each finished row by its index: where a title of a next ledger may hide.
+        self.tail: list[tuple[int, str]] = []
+        self.tails: dict[int, list[tuple[int, str]]] = {}
 
     def feed(self, number: int, line: str) -> None:
         if line.startswith("\t"):
@@ -86,6 +101,8 @@ class _Splitter:
         elif self.row is None:
             self.table.preamble.append(line.strip())
         else:
+            if self.blank_before or self.tail:
+                self.tail.append((number, line.strip()))
             self.row[-1].append(line.strip())
         self.blank_before = False
 
@@ -95,10 +112,14 @@ class _Splitter:
             self.finish()
             row, self.row_line = [], number
             self.row = row
+        self.tail = []
         row.append([text.strip()] if text.strip() else [])
 
     def starts_row(self, row: list[list[str]], text: str) -> bool:
         if self.width is None or len(row) >= self.width:
+            return True
+        # A title, 附件, 截至 or 填报单位 line written as a row of one cell inside the table.
+        if len(row) == 1 and title_block_kind(["\n".join(row[0])]) is not None:
             return True
         return bool(_ROW_START.match(text))
 
@@ -106,6 +127,9 @@ class _Splitter:
         if self.row is None:
             return
         cells = ["\n".join(paragraphs) for paragraphs in self.row]
+        if self.tail:
+            self.tails[len(self.table.rows)] = self.tail
+            self.tail = []
         self.table.rows.append(RawRow(cells=cells, line=self.row_line))
         if self.width is None and looks_like_header(cells):
             self.width = len(cells)
@@ -118,4 +142,30 @@ def split_table(text: str, *, source: str) -> RawTable:
     for number, line in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), 1):
         splitter.feed(number, line.rstrip("\n"))
     splitter.finish()
+    _untangle_titles(splitter.table, splitter.tails)
     return splitter.table
+
+
+def _stands_alone(text: str, *, under_table: bool) -> bool:
+    if title_block_kind([text]) is not None:
+        return True
+    return under_table and note_text([text]) is not None
+
+
+def _untangle_titles(table: RawTable, tails: dict[int, list[tuple[int, str]]]) -> None:
+    """Title lines of a next ledger (its title, 截至 or 填报单位 line) stand between the last
+    row of one ledger and the header of the next without a tab, and notes (注：…, 填表人：…)
+    under the table after its last row, so they were read as more paragraphs of the row
+    above: give them back as rows of their own (`table.py` reads and reports them)."""
+    for index in sorted(tails, reverse=True):
+        tail = tails[index]
+        header_at = index + 1
+        last = index == len(table.rows) - 1
+        if not (last or header_titles(table.rows, index + 1)):
+            continue
+        if not all(_stands_alone(text, under_table=last) for _, text in tail):
+            continue
+        row = table.rows[index]
+        paragraphs = row.cells[-1].split("\n")
+        row.cells[-1] = "\n".join(paragraphs[: len(paragraphs) - len(tail)])
+        table.rows[header_at:header_at] = [RawRow(cells=[text], line=n) for n, text in tail]

@@ -1,68 +1,101 @@
 """Reader for Excel ledgers (.xlsx) as offices keep them in Excel or WPS: title rows above the
 header, merged cells (a leader written once for several tasks, a category merged across the
-width), line breaks inside cells, numbers and dates as cell values, several sheets, and notes
-below the table, one task written over several rows with its 序号 merged down. Turns the chosen
-sheet into a `RawTable`; `table.py` knows the ledger layout."""
+width, a two-row header), line breaks inside cells, numbers and dates as cell values, formulas
+by their saved values, hidden rows, columns and sheets, several sheets or several tables in one
+sheet, and notes below the table. Opens the file safely and picks the table; `xlsx_sheet`
+turns a sheet into `RawTable`s and `table.py` knows the ledger layout."""
 
 from __future__ import annotations
 
-import datetime
+import html
 import io
+import posixpath
 import re
+import struct
 import warnings
 import zipfile
 import zlib
-from collections.abc import Collection, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 from typing import Any, Final
 
 from openpyxl import load_workbook
-from openpyxl.utils.cell import range_boundaries
+from openpyxl.utils.cell import (
+    column_index_from_string,
+    coordinate_from_string,
+    range_boundaries,
+)
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.worksheet import Worksheet
 
-from taizhang.chinese.numbers import parse_category_marker
-from taizhang.documents.columns import column_key, looks_like_header
 from taizhang.documents.errors import LedgerReadError
 from taizhang.documents.model import LedgerDoc
 from taizhang.documents.safety import check_office_zip
-from taizhang.documents.table import RawRow, RawTable, category_marker, ledger_from_table
+from taizhang.documents.table import RawTable, ledger_from_table
+from taizhang.documents.table_choice import FoundTable, caption, choose_table
+from taizhang.documents.xlsx_sheet import (
+    HEADER_SEARCH_ROWS,
+    Grid,
+    Region,
+    cell_text,
+    hidden_warning,
+    region_rows,
+    region_table,
+    sheet_grid,
+    sheet_regions,
+)
 
-# Offices put a title, an 附件 line, a 截至 line, a 填报单位 line above the header; more than
-# this many rows above it is not a ledger sheet.
-HEADER_SEARCH_ROWS: Final = 15
+__all__ = ["HEADER_SEARCH_ROWS", "cell_text", "read_xlsx"]
 
 # openpyxl makes an object for every cell of every merged range while loading, so one range
 # "A1:XFD1048576" in a tiny file would exhaust memory. A 10,000-task ledger merges far less.
 MAX_MERGED_CELLS: Final = 2_000_000
 _MAX_ROW: Final = 1_048_576
 _MAX_COLUMN: Final = 16_384
-# Columns kept as they are to the right of the header, so "too many cells" counts true.
-_SPARE_COLUMNS: Final = 32
 _MERGE_REF = re.compile(rb"<(?:[\w.-]+:)?mergeCell\b[^>]*?\bref\s*=\s*[\"']([^\"']*)[\"']")
+# A cell of a sheet's XML, and in it a formula and a saved value.
+_CELL = re.compile(rb"<(?:[\w.-]+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:[\w.-]+:)?c>)", re.DOTALL)
+_FORMULA = re.compile(rb"<(?:[\w.-]+:)?f\b")
+_VALUE = re.compile(rb"<(?:[\w.-]+:)?v\s*>([^<]*)<")
+# A formula cell whose result is text: an empty value is the empty text Excel computed.
+_TEXT_RESULT = re.compile(rb"\bt\s*=\s*[\"']str[\"']")
+_REF = re.compile(rb"\br\s*=\s*[\"']([A-Za-z]{1,3}[0-9]{1,7})[\"']")
+_SHEET = re.compile(rb"<(?:[\w.-]+:)?sheet\b([^>]*)>")
+_RELATIONSHIP = re.compile(rb"<(?:[\w.-]+:)?Relationship\b([^>]*)>")
+_ATTRIBUTE = re.compile(rb"\b([\w.-]+(?::[\w.-]+)?)\s*=\s*[\"']([^\"']*)[\"']")
+# Formula cells named in a warning, at most.
+_NAMED_CELLS: Final = 10
 
-# Lines under a table that are no rows of it: notes, who filled it in, whom to call.
-_NOTE = re.compile(
-    r"^(注\s*\d*|说明\s*\d*|备注|附注|制表人?|填表人|填报人|填报单位|审核人?|联系人|联系电话|负责人)"
-    r"\s*[:：]"
-)
 _MISSING_PART = re.compile(r"no item named '([^']+)'")
-_LINE_BREAKS = re.compile(r"\r\n|\r|\n|\u2028|\u2029|\v")
 
-# What openpyxl raises for a zip that is no workbook or a workbook it cannot parse: missing
-# parts (KeyError), bad XML (SyntaxError and its lxml/expat subclasses), bad values.
-_LOAD_ERRORS: Final = (
-    InvalidFileException,
-    KeyError,
+# What reading a damaged zip can raise: a bad CRC or header (BadZipFile), bad compressed
+# data (zlib.error), a truncated member (EOFError), a header too short to unpack
+# (struct.error), an unknown compression method (NotImplementedError), bad sizes (OSError,
+# ValueError).
+ZIP_ERRORS: Final = (
     zipfile.BadZipFile,
     zlib.error,
+    EOFError,
+    struct.error,
+    NotImplementedError,
+    OSError,
     ValueError,
+)
+# What openpyxl raises for a zip that is no workbook or a workbook it cannot parse: missing
+# parts (KeyError), bad XML (SyntaxError and its lxml/expat subclasses), bad values, and
+# the damaged zip underneath.
+_LOAD_ERRORS: Final = (
+    *ZIP_ERRORS,
+    InvalidFileException,
+    KeyError,
     TypeError,
     AttributeError,
     IndexError,
-    OSError,
-    EOFError,
     SyntaxError,
+    LookupError,
+    UnicodeError,
+    RecursionError,
+    OverflowError,
+    ArithmeticError,
 )
 
 
@@ -75,25 +108,45 @@ def read_xlsx(
     table: int | None = None,
     columns: Mapping[str, str] | None = None,
 ) -> LedgerDoc:
-    """Read a ledger from the bytes of an .xlsx workbook. Reads the sheet named `sheet`, else
-    the first sheet with a ledger header in its first rows (visible sheets first). `name` is used
-    in messages; `year` overrides the year of the title. Raises `LedgerReadError` for anything
-    that is not a readable ledger (legacy, encrypted or damaged files, zip bombs, no header)."""
+    """Read a ledger from the bytes of an .xlsx workbook. The ledger tables are those of the
+    sheets with a ledger header in their first rows (visible sheets first, then hidden ones),
+    several where a sheet stacks a second title and header under the first; `sheet` keeps to
+    the sheet of that name and `table` picks the N-th table (1-based, within `sheet` when
+    given), else the first is read with a warning naming the others. Hidden rows and columns
+    are not read. `name` is used in messages; `year` overrides the year of the title. Raises
+    `LedgerReadError` for anything that is not a readable ledger (legacy, encrypted or damaged
+    files, zip bombs, no header)."""
+    formulas = _check_parts(data, name=name)
+    book = _load(data, name=name)
+    found = _ledger_tables(book, name=name, sheet=sheet, formulas=formulas)
+    choice = choose_table(found, table, name=name)
+    raw, notes = choice.table.read()
+    try:
+        doc = ledger_from_table(raw, year=year, columns=columns)
+    except LedgerReadError as error:
+        if len(book.sheetnames) == 1 and len(found) == 1:
+            raise
+        message = f"{choice.table.place}：{error.message}"
+        raise LedgerReadError(message, source=name, line=error.line, row=error.row) from None
+    doc.tables = choice.tables
+    doc.warnings[:0] = [*([choice.warning] if choice.warning else []), *notes]
+    return doc
+
+
+def _check_parts(data: bytes, *, name: str) -> dict[str, set[str]]:
+    """Open the container and check what openpyxl would choke on before it loads: a Word file
+    under an Excel name, merged ranges too large, damaged members. Returns the formula cells
+    without a saved value, by sheet title."""
     with check_office_zip(data, name=name, kind="Excel") as archive:
         parts = set(archive.namelist())
         if "xl/workbook.xml" not in parts and "word/document.xml" in parts:
             raise LedgerReadError("这是 Word 文件（.docx），不是 Excel 文件", source=name)
-        _check_merged_areas(archive, name=name)
-    book = _load(data, name=name)
-    worksheet, grid, header_row = _pick_sheet(book, name=name, sheet=sheet)
-    raw = _table(grid, header_row, source=name)
-    try:
-        return ledger_from_table(raw, year=year, columns=columns)
-    except LedgerReadError as error:
-        if len(book.sheetnames) == 1:
-            raise
-        message = f"工作表“{worksheet.title}”：{error.message}"
-        raise LedgerReadError(message, source=name, line=error.line, row=error.row) from None
+        try:
+            _check_merged_areas(archive, name=name)
+            return _formulas_without_values(archive)
+        except ZIP_ERRORS as error:
+            detail = " ".join(str(error).split())[:200] or type(error).__name__
+            raise LedgerReadError(f"Excel 文件已损坏（{detail}）", source=name) from None
 
 
 def _check_merged_areas(archive: zipfile.ZipFile, *, name: str) -> None:
@@ -139,50 +192,153 @@ def _load(data: bytes, *, name: str) -> Any:
         raise LedgerReadError(f"不是有效的 Excel 文件（{detail}）", source=name) from None
 
 
-@dataclass
-class _Grid:
-    """A sheet's cell texts by row and column (1-based, only non-empty cells), and its merged
-    ranges as (min_row, min_col, max_row, max_col)."""
+def _formulas_without_values(archive: zipfile.ZipFile) -> dict[str, set[str]]:
+    """The formula cells ("B5") that hold no saved value (a file written by a program that
+    does not compute, never opened in Excel), by sheet title. openpyxl's values (data_only)
+    cannot tell them from empty cells."""
+    paths = _sheet_paths(archive)
+    found: dict[str, set[str]] = {}
+    for title, path in paths.items():
+        try:
+            xml = archive.read(path)
+        except KeyError:
+            continue
+        if not _FORMULA.search(xml):
+            continue
+        for attributes, body in _CELL.findall(xml):
+            if body and _FORMULA.search(body) and not _has_value(attributes, body):
+                ref = _REF.search(attributes)
+                if ref:
+                    found.setdefault(title, set()).add(ref.group(1).decode("ascii").upper())
+    return found
 
-    cells: dict[int, dict[int, str]] = field(default_factory=dict)
-    merges: list[tuple[int, int, int, int]] = field(default_factory=list)
 
-    def row(
-        self, number: int, limit: int = _MAX_COLUMN, without: Collection[int] = ()
-    ) -> list[str]:
-        """The texts of one row, from column 1 to its last non-empty cell; beyond column
-        `limit` only the non-empty cells, so a stray cell in column XFD costs one entry. The
-        columns `without` count as empty."""
-        found = {c: text for c, text in self.cells.get(number, {}).items() if c not in without}
-        width = min(max(found, default=0), limit)
-        texts = [found.get(column, "") for column in range(1, width + 1)]
-        return texts + [found[column] for column in sorted(found) if column > width]
+def _has_value(attributes: bytes, body: bytes) -> bool:
+    value = _VALUE.search(body)
+    if value is None:
+        return False
+    return bool(value.group(1).strip()) or bool(_TEXT_RESULT.search(attributes))
 
 
-def _pick_sheet(book: Any, *, name: str, sheet: str | None) -> tuple[Any, _Grid, int]:
+def _sheet_paths(archive: zipfile.ZipFile) -> dict[str, str]:
+    """The zip path of each worksheet, by title (from the workbook and its relationships)."""
+    try:
+        workbook = archive.read("xl/workbook.xml")
+        relations = archive.read("xl/_rels/workbook.xml.rels")
+    except KeyError:
+        return {}
+    targets = {}
+    for attributes in _RELATIONSHIP.findall(relations):
+        values = _attributes(attributes)
+        if "Id" in values and "Target" in values:
+            target = values["Target"]
+            path = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+            targets[values["Id"]] = posixpath.normpath(path)
+    paths = {}
+    for attributes in _SHEET.findall(workbook):
+        values = _attributes(attributes)
+        relation = next((v for k, v in values.items() if k.endswith(":id")), None)
+        if "name" in values and relation in targets:
+            paths[values["name"]] = targets[relation]
+    return paths
+
+
+def _attributes(text: bytes) -> dict[str, str]:
+    return {
+        key.decode("ascii", "replace"): html.unescape(value.decode("utf-8", "replace"))
+        for key, value in _ATTRIBUTE.findall(text)
+    }
+
+
+def _ledger_tables(
+    book: Any, *, name: str, sheet: str | None, formulas: dict[str, set[str]]
+) -> list[FoundTable]:
+    """Every ledger table of the workbook (of the sheet named `sheet` when given): visible
+    sheets first, then hidden ones (offices hide old copies and templates). A workbook whose
+    only ledgers are on hidden sheets is read, with a warning."""
     sheets = [ws for ws in book.worksheets if isinstance(ws, Worksheet)]
     if sheet is not None:
-        chosen = _named_sheet(sheets, sheet, book.sheetnames, name=name)
-        grid = _grid(chosen)
-        header_row = _header_row(grid)
-        if header_row is None:
-            raise LedgerReadError(
-                f"工作表“{chosen.title}”的前{HEADER_SEARCH_ROWS}行中找不到台账表头"
-                "（含“序号、工作目标任务、牵头领导、责任单位”等列名的行）",
-                source=name,
-            )
-        return chosen, grid, header_row
-    # Hidden sheets last: offices hide old copies and templates.
-    for candidate in sorted(sheets, key=lambda ws: ws.sheet_state != "visible"):
-        grid = _grid(candidate)
-        header_row = _header_row(grid)
-        if header_row is not None:
-            return candidate, grid, header_row
-    names = "、".join(book.sheetnames)
-    raise LedgerReadError(
+        sheets = [_named_sheet(sheets, sheet, book.sheetnames, name=name)]
+    else:
+        sheets.sort(key=lambda ws: ws.sheet_state != "visible")
+    found: list[tuple[Any, Grid, Region, list[Region]]] = []
+    for ws in sheets:
+        grid = sheet_grid(ws)
+        regions = sheet_regions(grid)
+        found.extend((ws, grid, region, regions) for region in regions)
+    if not found:
+        raise _no_ledger(book, sheets, name=name, sheet=sheet)
+    hidden_only = sheet is None and all(ws.sheet_state != "visible" for ws, *_ in found)
+    return [
+        _found(
+            *item, name=name, formulas=formulas.get(item[0].title, set()), hidden_only=hidden_only
+        )
+        for item in found
+    ]
+
+
+def _no_ledger(book: Any, sheets: list[Any], *, name: str, sheet: str | None) -> LedgerReadError:
+    if sheet is not None:
+        return LedgerReadError(
+            f"工作表“{sheets[0].title}”的前{HEADER_SEARCH_ROWS}行中找不到台账表头"
+            "（含“序号、工作目标任务、牵头领导、责任单位”等列名的行）",
+            source=name,
+        )
+    names = "、".join(book.sheetnames) or "无"
+    return LedgerReadError(
         f"找不到台账表格：工作表（{names}）的前{HEADER_SEARCH_ROWS}行中都没有含"
         "“序号、工作目标任务、牵头领导、责任单位”等列名的表头行",
         source=name,
+    )
+
+
+def _found(
+    ws: Any,
+    grid: Grid,
+    region: Region,
+    regions: list[Region],
+    *,
+    name: str,
+    formulas: set[str],
+    hidden_only: bool,
+) -> FoundTable:
+    """One table as listed (`工作表“2021年”`, `工作表“Sheet1”第20行起的“…”`) and read."""
+    sheet_place = f"工作表“{ws.title}”"
+    place = sheet_place + ("（隐藏）" if ws.sheet_state != "visible" else "")
+    if len(regions) > 1:
+        title = caption([" ".join(grid.row(row)) for row in region.preamble])
+        place += f"第{region.header.row}行起" + (f"的“{title}”" if title else "的表格")
+    # The first table of a sheet owns the rows above it, the others their title rows.
+    first_row = 1 if region is regions[0] else region.start
+
+    def read() -> tuple[RawTable, list[str]]:
+        notes = [
+            f"{sheet_place}是隐藏的工作表；文件中没有其他台账，已读入它" if hidden_only else None,
+            hidden_warning(grid, region, first_row),
+            _formula_warning(grid, region, formulas, first_row),
+        ]
+        return region_table(grid, region, source=name), [note for note in notes if note]
+
+    return FoundTable(place=place, rows=region_rows(grid, region), read=read)
+
+
+def _formula_warning(grid: Grid, region: Region, formulas: set[str], first_row: int) -> str | None:
+    """One warning naming the visible formula cells of the table that had no saved value."""
+    empty = []
+    for ref in formulas:
+        letters, row = coordinate_from_string(ref)
+        column = column_index_from_string(letters)
+        visible = row not in grid.hidden_rows and column not in grid.hidden_column_numbers
+        if first_row <= row <= region.end and visible:
+            empty.append((row, column, ref))
+    if not empty:
+        return None
+    refs = [ref for *_, ref in sorted(empty)]
+    more = f"等{len(refs)}个单元格" if len(refs) > _NAMED_CELLS else ""
+    shown = "、".join(refs[:_NAMED_CELLS]) + more
+    return (
+        f"公式单元格{shown}在文件中没有保存计算结果，按空白读入"
+        "（请用 Excel 或 WPS 打开后保存，再导入）"
     )
 
 
@@ -193,134 +349,3 @@ def _named_sheet(sheets: list[Any], wanted: str, names: list[str], *, name: str)
         return (exact or loose)[0]
     listed = "、".join(f"“{title}”" for title in names)
     raise LedgerReadError(f"没有名为“{wanted}”的工作表；工作表有：{listed}", source=name)
-
-
-def _header_row(grid: _Grid) -> int | None:
-    for number in range(1, HEADER_SEARCH_ROWS + 1):
-        if looks_like_header(grid.row(number)):
-            return number
-    return None
-
-
-def _grid(ws: Any) -> _Grid:
-    grid = _Grid()
-    # ws._cells holds only the cells the file has; iter_rows() would create every cell up to
-    # the sheet's far corner, and one stray cell at XFD1048576 would make that billions.
-    for (row, column), cell in ws._cells.items():
-        text = cell_text(cell.value, cell.number_format)
-        if text:
-            grid.cells.setdefault(row, {})[column] = text
-    for merged in ws.merged_cells.ranges:
-        grid.merges.append((merged.min_row, merged.min_col, merged.max_row, merged.max_col))
-    return grid
-
-
-def cell_text(value: object, number_format: str = "General") -> str:
-    """The text of a cell value as the office sees it: line breaks (Alt+Enter, \\r\\n) as "\\n"
-    between stripped non-empty paragraphs; integral numbers without ".0" (序号 1.0 -> "1");
-    percentages as shown ("90%"); dates as "2021年12月31日" so deadline parsing reads them."""
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        paragraphs = (part.strip() for part in _LINE_BREAKS.split(value))
-        return "\n".join(part for part in paragraphs if part)
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, datetime.date):  # datetime too
-        return f"{value.year}年{value.month}月{value.day}日"
-    if isinstance(value, datetime.time):
-        return f"{value.hour}:{value.minute:02d}"
-    if isinstance(value, int | float):
-        if "%" in (number_format or ""):
-            return _number(value * 100) + "%"
-        return _number(value)
-    return str(value).strip()
-
-
-def _number(value: float) -> str:
-    if isinstance(value, int):
-        return str(value)
-    if value.is_integer():
-        return str(int(value))
-    # Excel shows at most 15 significant digits; 0.1 + 0.2 is "0.3" there.
-    return f"{value:.15g}"
-
-
-def _table(grid: _Grid, header_row: int, *, source: str) -> RawTable:
-    filled = _fill_merges(grid, header_row)
-    table = RawTable(source=source)
-    for number in sorted(row for row in grid.cells if row < header_row):
-        for text in grid.row(number):
-            table.preamble.extend(text.split("\n") if text else [])
-    merged_starts = {
-        (min_row, min_col) for min_row, min_col, _, max_col in grid.merges if max_col > min_col
-    }
-    header = grid.row(header_row)
-    limit = len(header) + _SPARE_COLUMNS
-    number_at = _number_column(header)
-    rows: list[RawRow] = []
-    tasks: dict[int, RawRow] = {}  # task rows by spreadsheet row
-    for number in sorted(row for row in grid.cells if row >= header_row):
-        from_above = filled.get(number, {})
-        if grid.cells[number].keys() <= from_above.keys():
-            continue  # only what merges above gave it: a tall row made of two
-        task = tasks.get(from_above.get(number_at, 0))
-        if task is not None:
-            # 序号 merged down from a task: this row is more of that task.
-            _extend(task, grid.row(number, limit, without=from_above))
-            continue
-        cells = grid.row(number, limit)
-        if not _NOTE.match(cells[0]):
-            rows.append(RawRow(cells=cells, line=number))
-            if not (looks_like_header(cells) or category_marker(cells)):
-                tasks[number] = rows[-1]
-    while rows and _is_trailing_note(rows[-1], merged_starts):
-        rows.pop()
-    table.rows = rows
-    return table
-
-
-def _number_column(header: list[str]) -> int:
-    """The 1-based column of 序号 (the first column when the header has none)."""
-    keys = [column_key(title) for title in header]
-    return keys.index("number") + 1 if "number" in keys else 1
-
-
-def _extend(task: RawRow, more: list[str]) -> None:
-    """Add a row's own texts to a task's row as further paragraphs of the same cells, as
-    `read_docx` does for rows continuing a merged 序号."""
-    cells = task.cells + [""] * (len(more) - len(task.cells))
-    for c, text in enumerate(more):
-        if text and text != cells[c]:
-            cells[c] = f"{cells[c]}\n{text}" if cells[c] else text
-    task.cells = cells
-
-
-def _fill_merges(grid: _Grid, header_row: int) -> dict[int, dict[int, int]]:
-    """A merge below the header that spans rows gives its value to every row it spans, in its
-    first column: a leader or unit written once for several tasks. A merge across columns
-    keeps its value once, in its first column (a category name merged across the width).
-    Returns the cells filled, by row, as {column: the row the merge starts in}."""
-    filled: dict[int, dict[int, int]] = {}
-    for min_row, min_col, max_row, _ in grid.merges:
-        if min_row < header_row or max_row == min_row:
-            continue
-        value = grid.cells.get(min_row, {}).get(min_col, "")
-        if not value:
-            continue
-        for row in range(min_row + 1, max_row + 1):
-            grid.cells.setdefault(row, {})[min_col] = value
-            filled.setdefault(row, {})[min_col] = min_row
-    return filled
-
-
-def _is_trailing_note(raw: RawRow, merged_starts: set[tuple[int, int]]) -> bool:
-    texts = [(column, text) for column, text in enumerate(raw.cells, 1) if text]
-    if not texts:
-        return True
-    column, first = texts[0]
-    if _NOTE.match(first):
-        return True
-    # One text merged across several columns below the table, that is no category row.
-    alone = len(texts) == 1 and (raw.line, column) in merged_starts
-    return alone and parse_category_marker(first) is None

@@ -18,7 +18,7 @@ from typing import Final
 
 from lxml import etree
 
-from taizhang.documents.cells import category_numeral, table_columns, task_cells
+from taizhang.documents.cells import category_numeral, table_columns, task_cells, task_rows
 from taizhang.documents.docx_package import (
     ATTRIBUTE_ESCAPES,
     NS,
@@ -51,10 +51,16 @@ COLUMN_WIDTHS_CM: Final = {
     "progress": 8.6,
     "status": 2.0,
     "remarks": 2.0,
+    "start": 2.2,
+    "progress_month": 6.0,
+    "month": 3.0,
+    "contact": 2.2,
 }
 OTHER_WIDTH_CM: Final = 2.2
 # Columns of a few words: centred across and down the cell. Long texts read from the top left.
-SHORT_COLUMNS: Final = frozenset({"number", "leaders", "units", "co_units", "status", "remarks"})
+SHORT_COLUMNS: Final = frozenset(
+    {"number", "leaders", "units", "co_units", "status", "remarks", "start", "contact"}
+)
 # For telling a row taller than a page (which Word would cut off at the bottom margin if it
 # may not split): a generous line of 小四 (12pt x 1.5) and a full-width character (12pt),
 # in twips; cell margins of 57 twips each side.
@@ -199,8 +205,8 @@ def _table_xml(
         numeral = category_numeral(category.number)
         texts = [numeral, category.name] if len(columns) > 1 else [f"{numeral}、{category.name}"]
         parts.append(_row(texts, category_row))
-        for task in category.tasks:
-            cells = task_cells(task, columns)
+        for task, parent in task_rows(category.tasks):
+            cells = task_cells(task, columns, parent)
             fits = _lines(cells, capacities) <= page_lines
             parts.append(_row(cells, task_row, _BODY_ROW if fits else _SPLITTABLE_ROW))
     parts.append("</w:tbl>")

@@ -3,7 +3,7 @@ tests, benchmarks and offices that pass ledgers around as plain text."""
 
 from __future__ import annotations
 
-from taizhang.documents.cells import category_numeral, table_columns, task_cells
+from taizhang.documents.cells import category_numeral, table_columns, task_cells, task_rows
 from taizhang.documents.model import LedgerDoc
 
 
@@ -14,7 +14,8 @@ def _row(cells: list[str]) -> str:
 
 def write_text(doc: LedgerDoc) -> bytes:
     """The ledger in the text layout, UTF-8. Writes the document's own column titles, or the
-    seed's seven columns when it has none."""
+    seed's seven columns when it has none; a sub-item's row right after its task's (or the
+    task's previous sub-item's) row."""
     columns = table_columns(doc)
     blocks = ["", "附件", "", doc.title, ""]
     if doc.as_of:
@@ -24,6 +25,6 @@ def write_text(doc: LedgerDoc) -> bytes:
     for category in doc.categories:
         padding = [""] * (len(columns) - 2)
         blocks += ["", _row([category_numeral(category.number), category.name, *padding])]
-        for task in category.tasks:
-            blocks += ["", _row(task_cells(task, columns))]
+        for task, parent in task_rows(category.tasks):
+            blocks += ["", _row(task_cells(task, columns, parent))]
     return ("\n".join(blocks) + "\n").encode()

@@ -17,7 +17,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
 
-from taizhang.documents.cells import category_numeral, table_columns, task_cells
+from taizhang.documents.cells import category_numeral, table_columns, task_cells, task_rows
 from taizhang.documents.model import Column, LedgerDoc
 
 # Column widths (in characters) close to the Word layout, by column key.
@@ -31,6 +31,10 @@ COLUMN_WIDTHS: Final = {
     "progress": 60,
     "status": 12,
     "remarks": 12,
+    "start": 14,
+    "progress_month": 40,
+    "month": 24,
+    "contact": 12,
 }
 EXTRA_WIDTH: Final = 14
 # Short cells read better centered; long text is left-aligned.
@@ -95,8 +99,9 @@ def write_xlsx(doc: LedgerDoc, *, as_of: datetime.date | None = None) -> bytes:
     writer.header()
     for category in doc.categories:
         writer.category(category_numeral(category.number), category.name)
-        for task in category.tasks:
-            writer.task(task_cells(task, writer.columns), task.number)
+        for task, parent in task_rows(category.tasks):
+            number = task.number if parent is None else None
+            writer.task(task_cells(task, writer.columns, parent), number)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -182,10 +187,11 @@ class _SheetWriter:
         if self.width > 2:
             self.sheet.merged_cells.add(f"B{self.row}:{self.last}{self.row}")
 
-    def task(self, texts: list[str], number: int) -> None:
-        """One task row; the 序号 is written as a number, so Excel sorts and filters by it."""
+    def task(self, texts: list[str], number: int | None) -> None:
+        """One task row; a task's 序号 (`number`) is written as a number, so Excel sorts and
+        filters by it; a sub-item's (None) as the text, "3-1"."""
         values: list[str | int] = [
-            number if column.key == "number" else text
+            number if column.key == "number" and number is not None else text
             for column, text in zip(self.columns, texts, strict=True)
         ]
         self.append(

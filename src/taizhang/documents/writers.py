@@ -37,7 +37,9 @@ FORMATS: dict[str, ExportFormat] = {
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         "Excel",
     ),
-    "csv": ExportFormat(lambda doc, as_of, template: write_csv(doc), "csv", "text/csv", "CSV"),
+    "csv": ExportFormat(
+        lambda doc, as_of, template: write_csv(doc, as_of=as_of), "csv", "text/csv", "CSV"
+    ),
     "json": ExportFormat(
         lambda doc, as_of, template: write_json(doc), "json", "application/json", "JSON"
     ),
@@ -55,6 +57,6 @@ def export_ledger(
     template: bytes | None = None,
 ) -> bytes:
     """The ledger in format `fmt` (a key of FORMATS). `as_of` adds the 截至 line (Word,
-    Excel); `template` is an office's own Word template. Raises KeyError for an unknown
+    Excel, CSV); `template` is an office's own Word template. Raises KeyError for an unknown
     format and ValueError for a template that cannot be used."""
     return FORMATS[fmt].write(doc, as_of, template)

@@ -11,6 +11,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from taizhang.documents.model import (
     CategoryDoc,
     Column,
+    EntryDoc,
     LedgerDoc,
     MilestoneDoc,
     TaskDoc,
@@ -58,12 +59,16 @@ def _task_doc(task: Task) -> TaskDoc:
         status_label=task.status_label,
         remarks=task.remarks,
         extra=dict(task.extra),
+        label=task.label,
+        entries=[
+            EntryDoc(title=e["title"], text=e["text"], month=e.get("month")) for e in task.entries
+        ],
     )
 
 
 def ledger_document(ledger: Ledger) -> LedgerDoc:
-    """The stored ledger as a `LedgerDoc` (current tasks only), in a fixed number of queries
-    whatever its size."""
+    """The stored ledger as a `LedgerDoc` (current tasks only), each task's current sub-items
+    under it in document order, in a fixed number of queries whatever its size."""
     tasks = Task.objects.prefetch_related("leader_links__person", "unit_links__unit", "milestones")
     categories = Category.objects.filter(ledger=ledger).prefetch_related(
         Prefetch("tasks", queryset=tasks)
@@ -77,13 +82,28 @@ def ledger_document(ledger: Ledger) -> LedgerDoc:
     )
     for category in categories:
         stored = list(category.tasks.all())
-        task_docs = [_task_doc(task) for task in stored if task.removed_at is None]
+        task_docs = _with_subitems([task for task in stored if task.removed_at is None])
         # A category whose tasks were all removed by a later edition is no longer shown.
         if task_docs or not stored:
             doc.categories.append(
                 CategoryDoc(number=category.number, name=category.name, tasks=task_docs)
             )
     return doc
+
+
+def _with_subitems(tasks: list[Task]) -> list[TaskDoc]:
+    """The tasks (in document order) as documents, each sub-item under its task; a sub-item
+    whose task is not among them (removed) is left out with it."""
+    docs: dict[int, TaskDoc] = {}
+    top: list[TaskDoc] = []
+    for task in tasks:
+        doc = _task_doc(task)
+        if task.parent_id is None:
+            docs[task.pk] = doc
+            top.append(doc)
+        elif task.parent_id in docs:
+            docs[task.parent_id].subitems.append(doc)
+    return top
 
 
 @dataclass(frozen=True)

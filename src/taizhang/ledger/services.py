@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 import json
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -15,7 +15,7 @@ from django.db import connection, transaction
 from django.db.models import Model
 from django.utils import timezone
 
-from taizhang.documents.model import LedgerDoc, TaskDoc, task_keys
+from taizhang.documents.model import LedgerDoc, TaskDoc, subitem_key, task_keys
 from taizhang.ledger.models import (
     AuditEvent,
     Category,
@@ -39,6 +39,8 @@ SCALAR_FIELDS = (
     "status_label",
     "remarks",
     "extra",
+    "label",
+    "entries",
 )
 LINK_FIELDS = ("leaders", "units", "milestones")
 
@@ -56,6 +58,40 @@ class ImportResult:
     warnings: list[str] = field(default_factory=list)
 
 
+_LABEL_LENGTH = Task._meta.get_field("label").max_length or 20
+
+
+@dataclass(frozen=True)
+class _Row:
+    """A task or sub-item of the document, where it stands: its key, its category's place,
+    and its task's key (None for a task)."""
+
+    key: str
+    task: TaskDoc
+    category: int
+    parent: str | None
+
+
+def _document_rows(doc: LedgerDoc) -> Iterator[_Row]:
+    """Every task and, right after it, its sub-items, in document order. A sub-item's key is
+    `subitem_key` ("3/1"); one that repeats (two sub-items numbered alike, possible in JSON)
+    gets `-2`, `-3` ..., like a task's."""
+    keys = iter(task_keys(doc))
+    for category_order, category in enumerate(doc.categories):
+        for task in category.tasks:
+            key = next(keys)
+            yield _Row(key, task, category_order, None)
+            seen: set[str] = set()
+            for subitem in task.subitems:
+                sub_key = base = subitem_key(key, subitem)
+                repeat = 1
+                while sub_key in seen:
+                    repeat += 1
+                    sub_key = f"{base}-{repeat}"
+                seen.add(sub_key)
+                yield _Row(sub_key, subitem, category_order, key)
+
+
 def _doc_state(task: TaskDoc, category: int, order: int) -> dict[str, Any]:
     return {
         "category": category,
@@ -69,6 +105,8 @@ def _doc_state(task: TaskDoc, category: int, order: int) -> dict[str, Any]:
         "status_label": task.status_label,
         "remarks": task.remarks,
         "extra": dict(task.extra),
+        "label": task.label[:_LABEL_LENGTH],
+        "entries": [{"title": e.title, "text": e.text, "month": e.month} for e in task.entries],
         "leaders": list(task.leaders),
         "units": [[u.name, u.role] for u in task.units],
         "milestones": [[m.text, m.date.isoformat()] for m in task.milestones],
@@ -77,9 +115,9 @@ def _doc_state(task: TaskDoc, category: int, order: int) -> dict[str, Any]:
 
 
 def _stored_states(ledger: Ledger) -> dict[str, tuple[Task, dict[str, Any]]]:
-    """Every stored task of the ledger with its state in the shape of `_doc_state`, in five
-    queries (plain rows grouped here: prefetching model instances costs seconds at 5,000
-    tasks)."""
+    """Every stored task and sub-item of the ledger with its state in the shape of
+    `_doc_state`, in four queries (plain rows grouped here: prefetching model instances costs
+    seconds at 5,000 tasks)."""
     # Locked: an edit or an accepted report running at the same time waits, then meets the
     # bumped version and gets a conflict instead of being overwritten.
     tasks = list(
@@ -117,6 +155,8 @@ def _stored_states(ledger: Ledger) -> dict[str, tuple[Task, dict[str, Any]]]:
                 "status_label": task.status_label,
                 "remarks": task.remarks,
                 "extra": dict(task.extra),
+                "label": task.label,
+                "entries": list(task.entries),
                 "leaders": leaders[task.pk],
                 "units": units[task.pk],
                 "milestones": milestones[task.pk],
@@ -128,6 +168,13 @@ def _stored_states(ledger: Ledger) -> dict[str, tuple[Task, dict[str, Any]]]:
 
 
 _Named = TypeVar("_Named", Person, Unit)
+# The columns `_Importer.insert_tasks` writes, in its rows' order.
+_TASK_COLUMNS = (
+    *("ledger", "category", "parent", "number", "label", "key", "order"),
+    *("goal", "deadline_text", "deadline", "progress"),
+    *("status", "status_label", "remarks", "extra", "entries"),
+    *("removed_at", "version", "updated_at"),
+)
 
 
 def _insert_rows(model: type[Model], fields: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
@@ -170,38 +217,45 @@ class _Importer:
         self.column_overrides = column_overrides
         self.actor = actor if actor is not None and actor.pk else None
         self.now = timezone.now()
-        self.revisions: list[TaskRevision] = []
+        # (task, changes) for each TaskRevision to write; plain pairs, written as rows.
+        self.revisions: list[tuple[Task, dict[str, Any]]] = []
         self.relink: list[tuple[Task, dict[str, Any], set[str]]] = []
+        self.leftover_categories: list[int] = []
 
     def run(self) -> ImportResult:
         ledger, created = self.ledger()
         result = ImportResult(ledger=ledger, created=created, warnings=list(self.doc.warnings))
         categories = self.categories(ledger)
         stored = _stored_states(ledger)
-        self.persons = _ensure_named(Person, {n for t in self.doc.tasks for n in t.leaders})
-        self.units = _ensure_named(Unit, {u.name for t in self.doc.tasks for u in t.units})
+        rows = list(_document_rows(self.doc))
+        self.persons = _ensure_named(Person, {n for r in rows for n in r.task.leaders})
+        self.units = _ensure_named(Unit, {u.name for r in rows for u in r.task.units})
         new_tasks: list[tuple[Task, dict[str, Any]]] = []
         changed: list[Task] = []
-        order = 0
-        keys = iter(task_keys(self.doc))
-        for category_order, category in enumerate(self.doc.categories):
-            for task_doc in category.tasks:
-                key = next(keys)
-                state = _doc_state(task_doc, category_order, order)
-                order += 1
-                found = stored.pop(key, None)
-                if found is None:
-                    task = Task(ledger=ledger, key=key, category=categories[category_order])
-                    self.apply(task, state, categories)
-                    new_tasks.append((task, state))
-                elif self.update(*found, state, categories):
-                    changed.append(found[0])
-                else:
-                    result.tasks_unchanged += 1
+        # This edition's rows by key: the parent of each sub-item, stored or new.
+        current: dict[str, Task] = {}
+        for order, row in enumerate(rows):
+            state = _doc_state(row.task, row.category, order)
+            found = stored.pop(row.key, None)
+            if found is None:
+                task = Task(ledger=ledger, key=row.key, category=categories[row.category])
+                task.parent = current[row.parent] if row.parent is not None else None
+                self.apply(task, state, categories)
+                new_tasks.append((task, state))
+            elif self.update(*found, state, categories):
+                task = found[0]
+                changed.append(task)
+            else:
+                task = found[0]
+                result.tasks_unchanged += 1
+            current[row.key] = task
         removed = [task for task, _ in stored.values() if task.removed_at is None]
         for task in removed:
             self.remove(task)
         self.save(new_tasks, changed + removed)
+        # Categories beyond this edition: dropped when empty (once this edition's tasks have
+        # moved out of them), else kept for their removed tasks.
+        Category.objects.filter(pk__in=self.leftover_categories, tasks=None).delete()
         result.tasks_created = len(new_tasks)
         result.tasks_updated = len(changed)
         result.tasks_removed = len(removed)
@@ -238,8 +292,7 @@ class _Importer:
             result[order] = row
         Category.objects.bulk_create(new)
         Category.objects.bulk_update(changed, ["number", "name"])
-        # Categories beyond this edition: dropped when empty, else kept for their old tasks.
-        Category.objects.filter(pk__in=[c.pk for c in stored.values()], tasks=None).delete()
+        self.leftover_categories = [c.pk for c in stored.values()]
         return result
 
     @staticmethod
@@ -268,7 +321,7 @@ class _Importer:
             return False
         self.apply(task, state, categories)
         task.version += 1
-        self.revisions.append(self.revision(task, diff))
+        self.revisions.append((task, diff))
         links = set(diff) & set(LINK_FIELDS)
         if links:
             self.relink.append((task, state, links))
@@ -278,29 +331,46 @@ class _Importer:
         task.removed_at = self.now
         task.version += 1
         change = {"removed": {"old": False, "new": True}}
-        self.revisions.append(self.revision(task, change))
-
-    def revision(self, task: Task, changes: dict[str, Any]) -> TaskRevision:
-        return TaskRevision(
-            task=task,
-            at=self.now,
-            source=TaskRevision.Source.IMPORT,
-            actor=self.actor,
-            note=self.doc.source_name[:300],
-            changes=changes,
-        )
+        self.revisions.append((task, change))
 
     def save(self, new_tasks: list[tuple[Task, dict[str, Any]]], changed: list[Task]) -> None:
-        Task.objects.bulk_create([task for task, _ in new_tasks], batch_size=500)
+        # Tasks first: their new pks are what their new sub-items point to.
+        self.insert_tasks([task for task, _ in new_tasks if task.parent is None])
+        subitems = [task for task, _ in new_tasks if task.parent is not None]
+        for task in subitems:
+            task.parent_id = task.parent.pk  # type: ignore[union-attr]
+        self.insert_tasks(subitems)
         fields = ["category", "order", "number", "removed_at", "version", *SCALAR_FIELDS]
         Task.objects.bulk_update(changed, fields, batch_size=500)
         for task, state in new_tasks:
-            self.revisions.append(
-                self.revision(task, {k: {"old": None, "new": v} for k, v in state.items()})
-            )
+            self.revisions.append((task, {k: {"old": None, "new": v} for k, v in state.items()}))
             self.relink.append((task, state, set(LINK_FIELDS)))
         self.write_links()
         self.write_revisions()
+
+    def insert_tasks(self, tasks: list[Task]) -> None:
+        """Insert new tasks as plain rows (`_insert_rows`: `bulk_create` spends a second on
+        preparing 5,000 tasks' values), then give each its pk, read back by key."""
+        if not tasks:
+            return
+        ops = connection.ops
+        updated_at = ops.adapt_datetimefield_value(self.now)
+        rows = [
+            (
+                *(t.ledger_id, t.category.pk, t.parent_id, t.number, t.label, t.key, t.order),
+                *(t.goal, t.deadline_text, ops.adapt_datefield_value(t.deadline), t.progress),
+                *(t.status, t.status_label, t.remarks, json.dumps(t.extra), json.dumps(t.entries)),
+                *(None, t.version, updated_at),
+            )
+            for t in tasks
+        ]
+        _insert_rows(Task, _TASK_COLUMNS, rows)
+        ledger = tasks[0].ledger_id
+        pks = dict(Task.objects.filter(ledger_id=ledger).values_list("key", "pk"))
+        for task in tasks:
+            task.pk = pks[task.key]
+            task._state.adding = False
+            task._state.db = connection.alias
 
     def write_links(self) -> None:
         redo = {
@@ -333,9 +403,10 @@ class _Importer:
 
     def write_revisions(self) -> None:
         actor = self.actor.pk if self.actor is not None else None
+        source, note = TaskRevision.Source.IMPORT.value, self.doc.source_name[:300]
         rows = [
-            (r.task.pk, r.at, r.source, actor, r.note, json.dumps(r.changes, ensure_ascii=False))
-            for r in self.revisions
+            (task.pk, self.now, source, actor, note, json.dumps(changes, ensure_ascii=False))
+            for task, changes in self.revisions
         ]
         _insert_rows(TaskRevision, ("task", "at", "source", "actor", "note", "changes"), rows)
 
@@ -366,7 +437,9 @@ def ledger_import(
     """Store a ledger document, all or nothing. A ledger is known by its title and year: the
     first import creates it; a later edition updates the tasks that changed (matched by
     number), marks tasks it no longer has as removed, and writes a `TaskRevision` for every
-    changed task. Importing the same document again changes nothing. `column_overrides`
+    changed task. Sub-items are stored as tasks with `parent` set, right after their task in
+    `order`, keyed `3/1`, and compared, revised and removed like tasks (the counts in the
+    result include them). Importing the same document again changes nothing. `column_overrides`
     ({title: key}, the office's reading of the columns) is saved with the ledger when given,
     for the next edition (`saved_column_overrides`); None keeps what was saved."""
     return _Importer(doc, actor, column_overrides).run()

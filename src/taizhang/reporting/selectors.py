@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import calendar
+import datetime
 import difflib
 import re
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from taizhang.ledger.models import Task, TaskRevision, TaskUnit, Unit
 from taizhang.reporting.models import Comment, Report, ReportState, Round
@@ -20,7 +23,7 @@ def review_queue(ledger_id: int | None = None) -> QuerySet[Report]:
         reports = reports.filter(task__ledger_id=ledger_id)
     return (
         reports.select_related(
-            "task", "task__ledger", "unit", "author", "round", "similar_to__round"
+            "task__ledger", "task__parent", "unit", "author", "round", "similar_to__round"
         )
         .prefetch_related("attachments")
         .order_by("submitted_at", "pk")
@@ -38,18 +41,28 @@ def round_reports(round_: Round, unit_ids: list[int]) -> dict[int, Report]:
     return latest
 
 
+def split_tasks() -> Exists:
+    """True for a task with current sub-items: it is reported through them, not itself."""
+    return Exists(Task.objects.filter(parent=OuterRef("pk"), removed_at__isnull=True))
+
+
 def missing_units(round_: Round) -> list[Unit]:
-    """Units with tasks in the round's ledger that have not reported in it (a returned report
-    does not count)."""
+    """Units with something to report in the round's ledger that have not reported in it (a
+    returned report does not count). What a unit reports on: the tasks it serves that are not
+    split into sub-items, and the sub-items it serves (a sub-item naming no unit is served by
+    its task's units)."""
     reported = Report.objects.filter(round=round_).exclude(
         state__in=[ReportState.RETURNED, ReportState.SUPERSEDED]
     )
+    rows = Task.objects.filter(ledger_id=round_.ledger_id, removed_at__isnull=True)
+    reportable = rows.exclude(split_tasks())
+    inheriting = reportable.filter(parent__isnull=False, unit_links__isnull=True)
+    serving = TaskUnit.objects.filter(
+        Q(task__in=reportable) | Q(task__in=inheriting.values("parent_id"))
+    )
     return list(
-        Unit.objects.filter(
-            task_links__task__ledger_id=round_.ledger_id, task_links__task__removed_at__isnull=True
-        )
+        Unit.objects.filter(pk__in=serving.values("unit_id"))
         .exclude(pk__in=reported.values("unit_id"))
-        .distinct()
         .order_by("name")
     )
 
@@ -76,15 +89,26 @@ def text_diff(old: str, new: str) -> list[tuple[str, str]]:
 
 @dataclass
 class TimelineEntry:
-    kind: str  # "report", "revision", "comment"
+    kind: str  # "report", "revision", "comment", "entry" (a month's text in the ledger)
     at: Any
     item: Any
     diff: list[tuple[str, str]] | None = None
 
 
+def _entry_time(task: Task, month: int | None) -> datetime.datetime:
+    """Where a ledger's month entry stands on the timeline: the end of that month of the
+    ledger's year; without a month, when the ledger was imported."""
+    if month is None or not 1 <= month <= 12:
+        return task.ledger.imported_at
+    year = task.ledger.year
+    end = datetime.datetime(year, month, calendar.monthrange(year, month)[1], 23, 59)  # noqa: DTZ001
+    return timezone.make_aware(end)
+
+
 def task_timeline(task: Task) -> list[TimelineEntry]:
     """Everything that happened to a task, newest first: reports (with what they changed),
-    revisions (imports, accepted reports, edits) and leaders' comments."""
+    revisions (imports, accepted reports, edits), leaders' comments, and the month entries
+    of a monthly ledger ("3月：…", each at the end of its month)."""
     reports = (
         Report.objects.filter(task=task)
         .select_related("unit", "author__profile", "reviewed_by", "round")
@@ -98,14 +122,26 @@ def task_timeline(task: Task) -> list[TimelineEntry]:
     ]
     entries += [TimelineEntry("revision", r.at, r) for r in revisions]
     entries += [TimelineEntry("comment", c.created_at, c) for c in comments]
+    entries += [
+        TimelineEntry("entry", _entry_time(task, e.get("month")), e)
+        for e in task.entries or []
+        if isinstance(e, dict) and e.get("text")
+    ]
     return sorted(entries, key=lambda e: (e.at, e.kind), reverse=True)
 
 
 def my_tasks(tasks: QuerySet[Task], round_: Round | None, unit_ids: list[int]) -> list[Task]:
-    """A reporter's tasks (already scoped), each with `latest_report` in the open round."""
+    """What a reporter reports on (tasks already scoped): its tasks that are not split into
+    sub-items and its sub-items, in document order, each with `latest_report` in the open
+    round. A task split into sub-items is left out: its sub-items carry its reports."""
+    units = Prefetch("unit_links", queryset=TaskUnit.objects.select_related("unit"))
     rows = list(
-        tasks.select_related("category")
-        .prefetch_related(Prefetch("unit_links", queryset=TaskUnit.objects.select_related("unit")))
+        tasks.exclude(split_tasks())
+        .select_related("category", "parent")
+        .prefetch_related(
+            units,
+            Prefetch("parent__unit_links", queryset=TaskUnit.objects.select_related("unit")),
+        )
         .order_by("order", "pk")
     )
     latest = round_reports(round_, unit_ids) if round_ is not None else {}

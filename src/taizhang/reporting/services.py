@@ -91,8 +91,10 @@ def report_submit(
     figures: list[dict[str, Any]] | None = None,
     files: list[UploadedFile] | None = None,
 ) -> Report:
-    """A unit's report on a task in the ledger's open round. The caller has checked that the
-    actor may report for `unit` (accounts.access)."""
+    """A unit's report on a task or sub-item in the ledger's open round. A task split into
+    sub-items is refused: each sub-item is reported on instead. The caller has checked that
+    the actor may report for `unit` (accounts.access)."""
+    _refuse_split_task(task)
     progress = progress.strip()
     if not progress:
         raise ReportingError(_("请填写进展情况"))
@@ -137,6 +139,19 @@ def report_submit(
         data={"report": report.pk, "task": task.number, "unit": unit.name},
     )
     return report
+
+
+def _refuse_split_task(task: Task) -> None:
+    """A task with sub-items is reported through them, never itself."""
+    if task.parent_id is not None:
+        return
+    subitems = task.subitems.filter(removed_at__isnull=True).order_by("order", "pk")
+    labels = [sub.label or f"{task.number}-{sub.number}" for sub in subitems]
+    if labels:
+        raise ReportingError(
+            _("任务%(n)s分为子项（%(labels)s），请按子项分别报送")
+            % {"n": task.number, "labels": "、".join(labels)}
+        )
 
 
 def _checked_figures(figures: list[dict[str, Any]]) -> list[dict[str, Any]]:

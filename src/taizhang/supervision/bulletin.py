@@ -48,6 +48,7 @@ _CLAUSE_END = re.compile(r"[，,。；;！!？?\n]")
 _OVERDUE = re.compile(r"^已超过完成时限（(\d{4}-\d{2}-\d{2})）(\d+)天，尚未完成$")
 _DUE_SOON = re.compile(r"^距完成时限（(\d{4}-\d{2}-\d{2})）还有(\d+)天$")
 _BEHIND_PACE = re.compile(r"^落后序时进度：时间已过([\d.]+)%，目标完成([\d.]+)%$")
+_SUBITEM = re.compile(r"^子项(.+?)：(.+)$")
 LAGGING, NOT_REPORTED = "推进缓慢", "本轮尚未报送"
 
 
@@ -235,28 +236,37 @@ def _attention_item(brief: dict[str, Any]) -> str:
 def task_reasons(brief: dict[str, Any], as_of: datetime.date) -> list[str]:
     """Why a red or yellow task needs attention, in a bulletin's words, from its light's
     reasons (lights.py). "No report in the open round" is left to the reporting section;
+    a sub-item's reason ("子项3-1：已超过完成时限…") names the sub-item ("子项3-1完成时限为…");
     a reason this does not know is kept as the light gave it."""
-    reasons: list[str] = []
     deadline = datetime.date.fromisoformat(brief["deadline"]) if brief.get("deadline") else None
     given = brief["light"]["reasons"]
+    reasons: list[str] = []
     for reason in given:
-        if reason == NOT_REPORTED:
-            continue
-        if found := _OVERDUE.match(reason):
-            day = chinese_date(datetime.date.fromisoformat(found[1]))
-            reasons.append(f"完成时限为{day}，目前已逾期{found[2]}天，尚未完成")
-        elif found := _DUE_SOON.match(reason):
-            day = chinese_date(datetime.date.fromisoformat(found[1]))
-            soon = "今日到期" if found[2] == "0" else f"距完成时限仅剩{found[2]}天"
-            reasons.append(f"完成时限为{day}，{soon}，尚未完成")
-        elif found := _BEHIND_PACE.match(reason):
-            reasons.append(f"落后于序时进度（时间已过{found[1]}%，目标仅完成{found[2]}%）")
-        elif reason == LAGGING and deadline and deadline >= as_of and len(given) == 1:
-            days = (deadline - as_of).days
-            reasons.append(f"推进缓慢，完成时限为{chinese_date(deadline)}，距完成时限还有{days}天")
+        if found := _SUBITEM.match(reason):
+            reasons += [f"子项{found[1]}{r}" for r in _reason(found[2], None, as_of, alone=False)]
         else:
-            reasons.append(reason)
+            reasons += _reason(reason, deadline, as_of, alone=len(given) == 1)
     return reasons
+
+
+def _reason(
+    reason: str, deadline: datetime.date | None, as_of: datetime.date, *, alone: bool
+) -> list[str]:
+    if reason == NOT_REPORTED:
+        return []
+    if found := _OVERDUE.match(reason):
+        day = chinese_date(datetime.date.fromisoformat(found[1]))
+        return [f"完成时限为{day}，目前已逾期{found[2]}天，尚未完成"]
+    if found := _DUE_SOON.match(reason):
+        day = chinese_date(datetime.date.fromisoformat(found[1]))
+        soon = "今日到期" if found[2] == "0" else f"距完成时限仅剩{found[2]}天"
+        return [f"完成时限为{day}，{soon}，尚未完成"]
+    if found := _BEHIND_PACE.match(reason):
+        return [f"落后于序时进度（时间已过{found[1]}%，目标仅完成{found[2]}%）"]
+    if reason == LAGGING and deadline and deadline >= as_of and alone:
+        days = (deadline - as_of).days
+        return [f"推进缓慢，完成时限为{chinese_date(deadline)}，距完成时限还有{days}天"]
+    return [reason]
 
 
 def _reporting(data: dict[str, Any], as_of: datetime.date) -> list[str]:
@@ -319,10 +329,10 @@ def bulletin_data(ledger: Ledger, as_of: datetime.date) -> dict[str, Any]:
 
 
 def completed_tasks(ledger: Ledger, tasks: QuerySet[Task]) -> list[dict[str, Any]]:
-    """The ledger's completed tasks in ledger order: number, goal, leaders and units (three
-    queries whatever their number)."""
+    """The ledger's completed tasks (not sub-items) in ledger order: number, goal, leaders and
+    units (three queries whatever their number)."""
     rows = (
-        tasks.filter(ledger=ledger, status=Status.COMPLETED)
+        tasks.filter(ledger=ledger, status=Status.COMPLETED, parent__isnull=True)
         .prefetch_related(
             Prefetch("leader_links", TaskLeader.objects.select_related("person")),
             Prefetch("unit_links", TaskUnit.objects.select_related("unit")),

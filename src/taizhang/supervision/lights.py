@@ -92,3 +92,27 @@ def _yellow_reasons(
     if task.reported is False:
         reasons.append("本轮尚未报送")
     return reasons
+
+
+# How red a light is: a task is as red as the reddest of its own light and its open sub-items.
+_RANK = {GREEN: 0, YELLOW: 1, RED: 2}
+
+
+def with_subitems(own: Light, subitems: list[tuple[str, Light]]) -> Light:
+    """A task's light given its sub-items' (label, light): as red as the reddest of its own
+    light and its open (not completed) sub-items' (red > yellow > green), with the reasons of
+    each at that colour, a sub-item's named ("子项3-1：已超过完成时限…"). A task marked
+    completed stays completed; one whose sub-items are all completed is completed."""
+    if own.colour == COMPLETED or not subitems:
+        return own
+    open_ = [(label, sub) for label, sub in subitems if sub.colour != COMPLETED]
+    if not open_:
+        return Light(COMPLETED, ("子项均已完成",))
+    colour = max([own.colour, *(sub.colour for _, sub in open_)], key=_RANK.__getitem__)
+    reasons = list(own.reasons) if own.colour == colour else []
+    if colour == GREEN:
+        return Light(GREEN, tuple(reasons) or ("按序时推进",))
+    for label, sub in open_:
+        if sub.colour == colour:
+            reasons += [f"子项{label}：{reason}" for reason in sub.reasons]
+    return Light(colour, tuple(reasons))

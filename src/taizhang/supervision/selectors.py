@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
@@ -25,6 +25,7 @@ from taizhang.supervision.lights import (
     Light,
     LightInput,
     light,
+    with_subitems,
 )
 from taizhang.supervision.models import Figure, LightSettings
 
@@ -38,9 +39,15 @@ def today() -> datetime.date:
 
 @dataclass
 class TaskSupervision:
+    """A task's light and indicators; for a task split into sub-items, each current sub-item's
+    too (`subitems`, in document order: all of them, whoever looks, as they make the task's
+    light)."""
+
     task: Task
     light: Light
     indicators: list[IndicatorView] = field(default_factory=list)
+    subitems: list[TaskSupervision] = field(default_factory=list)
+    units: list[TaskUnit] = field(default_factory=list)  # of a sub-item in `subitems`
 
     def light_dict(self) -> dict[str, Any]:
         return {
@@ -72,10 +79,11 @@ class Reported:
 def supervise(
     ledger: Ledger, tasks: QuerySet[Task], as_of: datetime.date, *, reported: Reported | None = None
 ) -> list[TaskSupervision]:
-    """Each task (already scoped to the user) with its light and indicators as of a date."""
+    """Each task and sub-item (already scoped to the user) with its light and indicators as of
+    a date, in document order."""
     rows = list(
         tasks.filter(ledger=ledger)
-        .select_related("category")
+        .select_related("category", "parent")
         .prefetch_related(
             Prefetch("leader_links", TaskLeader.objects.select_related("person")),
             Prefetch("unit_links", TaskUnit.objects.select_related("unit")),
@@ -83,6 +91,31 @@ def supervise(
         .order_by("order", "pk")
     )
     return supervise_tasks(ledger, rows, as_of, whole_ledger=True, reported=reported)
+
+
+def subitems_of(
+    ledger: Ledger, rows: list[Task], *, whole_ledger: bool
+) -> dict[int, list[tuple[Task, list[TaskUnit]]]]:
+    """The current sub-items of the tasks among `rows`, by task id, in document order, each
+    with the units serving it (its own, or its task's when it names none), in two queries
+    whether there are sub-items or not. A sub-item points to its task without a query."""
+    found = Task.objects.filter(ledger=ledger, removed_at__isnull=True)
+    if whole_ledger:
+        found = found.filter(parent__isnull=False)
+    else:
+        found = found.filter(parent_id__in=[t.pk for t in rows if t.parent_id is None])
+    own: dict[int, list[TaskUnit]] = defaultdict(list)
+    for link in TaskUnit.objects.filter(task__in=found).select_related("unit").order_by("order"):
+        own[link.task_id].append(link)
+    tasks = {task.pk: task for task in rows}
+    result: dict[int, list[tuple[Task, list[TaskUnit]]]] = defaultdict(list)
+    for sub in found.order_by("order", "pk"):
+        parent = tasks.get(sub.parent_id)  # type: ignore[arg-type]
+        if parent is not None:
+            sub.parent = parent
+        units = own[sub.pk] or (list(parent.unit_links.all()) if parent is not None else [])
+        result[sub.parent_id].append((sub, units))  # type: ignore[index]
+    return result
 
 
 def supervise_tasks(
@@ -93,12 +126,15 @@ def supervise_tasks(
     whole_ledger: bool = False,
     reported: Reported | None = None,
 ) -> list[TaskSupervision]:
-    """Lights and indicators of tasks already fetched (e.g. a page of a list), in five
-    queries. With `whole_ledger`, the reads cover the ledger instead of listing task ids."""
+    """Lights and indicators of tasks already fetched (e.g. a page of a list), in seven
+    queries with or without sub-items. With `whole_ledger`, the reads cover the ledger instead
+    of listing task ids. A sub-item without a deadline of its own has its task's (`parent`,
+    selected with it); a task split into sub-items takes no report and is as red as its
+    reddest open sub-item."""
     settings = light_settings(ledger)
-    mine: dict[str, Any] = (
-        {"task__ledger": ledger} if whole_ledger else {"task_id__in": [task.pk for task in rows]}
-    )
+    subitems = subitems_of(ledger, rows, whole_ledger=whole_ledger)
+    ids = [task.pk for task in rows] + [s.pk for subs in subitems.values() for s, _ in subs]
+    mine: dict[str, Any] = {"task__ledger": ledger} if whole_ledger else {"task_id__in": ids}
     office = defaultdict(list)
     for figure in Figure.objects.filter(**mine).order_by("pk"):
         office[figure.task_id].append(figure)
@@ -108,10 +144,12 @@ def supervise_tasks(
         "task_id", "figures"
     ):
         report_figures[task_id] = figures
-    page = None if whole_ledger else [task.pk for task in rows]
-    done = (reported or Reported.load(ledger, page)).tasks
-    result = []
-    for task in rows:
+    done = (reported or Reported.load(ledger, None if whole_ledger else ids)).tasks
+    found: dict[int, tuple[Light, list[IndicatorView]]] = {}
+
+    def one(task: Task, split: bool = False) -> TaskSupervision:
+        if task.pk in found:  # a sub-item that is also one of `rows`
+            return TaskSupervision(task, *found[task.pk])
         views = task_indicator_views(
             goal=task.goal,
             deadline_text=task.deadline_text,
@@ -119,16 +157,37 @@ def supervise_tasks(
             report_figures=report_figures.get(task.pk, ()),
             office=office.get(task.pk, ()),
         )
+        parent = task.parent if task.parent_id is not None else None
         data = LightInput(
             status=task.status or None,
-            deadline=task.deadline,
+            deadline=task.deadline or (parent.deadline if parent is not None else None),
             year=ledger.year,
             percents=tuple(v.percent for v in views if v.percent is not None),
-            reported=None if done is None else task.pk in done,
+            reported=None if done is None or split else task.pk in done,
         )
         colour = light(data, as_of, warn_days=settings.warn_days, pace_margin=settings.pace_margin)
-        result.append(TaskSupervision(task, colour, views))
+        found[task.pk] = (colour, views)
+        return TaskSupervision(task, colour, views)
+
+    result = []
+    for task in rows:
+        subs = [replace(one(sub), units=units) for sub, units in subitems.get(task.pk, [])]
+        row = one(task, split=bool(subs))
+        if subs:
+            labelled = [(display_number(s.task), s.light) for s in subs]
+            row = TaskSupervision(task, with_subitems(row.light, labelled), row.indicators, subs)
+        result.append(row)
     return result
+
+
+def display_number(task: Task) -> str:
+    """A task's number as the ledger page shows it: a sub-item's label as written, else
+    "3-1" (its task's number and its place), else the task's number."""
+    if task.label:
+        return task.label
+    if task.parent_id is not None:
+        return f"{task.parent.number}-{task.number}"  # type: ignore[union-attr]
+    return str(task.number)
 
 
 def _reported_tasks(ledger: Ledger, task_ids: list[int] | None = None) -> set[int] | None:
@@ -162,50 +221,84 @@ def _task_brief(row: TaskSupervision) -> dict[str, Any]:
 def dashboard_data(ledger: Ledger, tasks: QuerySet[Task], as_of: datetime.date) -> dict[str, Any]:
     """The dashboard (驾驶舱) of a ledger as of a date, as plain JSON-ready data: totals by
     status and light, a table per unit and per leader, the red and yellow lists, each
-    indicator's progress, and how the counts moved over the closed rounds."""
+    indicator's progress, and how the counts moved over the closed rounds.
+
+    Counts are of tasks (top level): a task split into sub-items counts once, with its light
+    as red as its reddest open sub-item, and the red and yellow lists name that sub-item in
+    the reasons. The per-unit table counts what each unit reports on (`unit_items`)."""
     loaded = Reported.load(ledger)
     reported = loaded.tasks
     rows = supervise(ledger, tasks, as_of, reported=loaded)
-    statuses = Counter(row.task.status or "none" for row in rows)
-    lights = Counter(row.light.colour for row in rows)
+    top = [row for row in rows if row.task.parent_id is None]
+    statuses = Counter(row.task.status or "none" for row in top)
+    lights = Counter(row.light.colour for row in top)
+    visible = {row.task.pk for row in rows}
     return {
         "ledger": {"id": ledger.pk, "title": ledger.title, "year": ledger.year},
         "as_of": as_of.isoformat(),
         "round_open": reported is not None,
-        "totals": {"tasks": len(rows), **{s: statuses.get(s, 0) for s in (*STATUSES, "none")}},
+        "totals": {"tasks": len(top), **{s: statuses.get(s, 0) for s in (*STATUSES, "none")}},
         "lights": {c: lights.get(c, 0) for c in (RED, YELLOW, GREEN, COMPLETED)},
         "light_labels": LABELS,
-        "units": _groups(
-            rows,
-            as_of,
-            reported,
-            lambda t: [(link.unit_id, link.unit.name) for link in t.unit_links.all()],
-        ),
+        "units": _groups(unit_items(top, visible), as_of, reported),
         "leaders": _groups(
-            rows,
+            [
+                (row, [(link.person_id, link.person.name) for link in row.task.leader_links.all()])
+                for row in top
+            ],
             as_of,
             reported,
-            lambda t: [(link.person_id, link.person.name) for link in t.leader_links.all()],
         ),
-        "red": [_task_brief(r) for r in rows if r.light.colour == RED],
-        "yellow": [_task_brief(r) for r in rows if r.light.colour == YELLOW],
+        "red": [_task_brief(r) for r in top if r.light.colour == RED],
+        "yellow": [_task_brief(r) for r in top if r.light.colour == YELLOW],
         "indicators": [
-            {"task_id": r.task.pk, "task": r.task.number, **view.as_dict()}
+            {
+                "task_id": r.task.pk,
+                "task": r.task.parent.number if r.task.parent_id else r.task.number,  # type: ignore[union-attr]
+                "label": display_number(r.task),
+                **view.as_dict(),
+            }
             for r in rows
             for view in r.indicators
             if view.target is not None
         ],
-        "history": round_history(ledger, {row.task.key for row in rows}),
+        "history": round_history(ledger, {row.task.key for row in top}),
     }
 
 
+Keyed = list[tuple[int, str]]
+
+
+def unit_items(
+    top: list[TaskSupervision], visible: set[int]
+) -> list[tuple[TaskSupervision, Keyed]]:
+    """What each unit answers for, with the units: a task not split into sub-items, for each
+    of its units; each sub-item (that the user may see), for each unit serving it (its own,
+    or its task's when it names none); and a split task itself, with its combined light, for
+    each of its units that serves none of its sub-items."""
+    items: list[tuple[TaskSupervision, Keyed]] = []
+    for row in top:
+        units = [(link.unit_id, link.unit.name) for link in row.task.unit_links.all()]
+        covered: set[int] = set()
+        for sub in row.subitems:
+            serving = [(link.unit_id, link.unit.name) for link in sub.units]
+            covered |= {key for key, _ in serving}
+            if sub.task.pk in visible:
+                items.append((sub, serving))
+        items.append((row, [(key, name) for key, name in units if key not in covered]))
+    return items
+
+
 def _groups(
-    rows: list[TaskSupervision], as_of: datetime.date, reported: set[int] | None, keys: Any
+    items: list[tuple[TaskSupervision, Keyed]], as_of: datetime.date, reported: set[int] | None
 ) -> list[dict[str, Any]]:
     groups: dict[int, dict[str, Any]] = {}
-    for row in rows:
+    for row, keys in items:
         task = row.task
-        for key, name in keys(task):
+        # A task split into sub-items takes no report: its sub-items are counted for that.
+        unreported = reported is not None and not row.subitems and task.pk not in reported
+        deadline = task.deadline or (task.parent.deadline if task.parent_id else None)  # type: ignore[union-attr]
+        for key, name in keys:
             group = groups.setdefault(
                 key,
                 {
@@ -223,10 +316,8 @@ def _groups(
             group["tasks"] += 1
             group["completed"] += task.status == "completed"
             group["lagging"] += task.status == "lagging"
-            group["overdue"] += bool(
-                task.deadline and task.deadline < as_of and task.status != "completed"
-            )
-            group["not_reported"] += reported is not None and task.pk not in reported
+            group["overdue"] += bool(deadline and deadline < as_of and task.status != "completed")
+            group["not_reported"] += unreported
             group["red"] += row.light.colour == RED
             group["yellow"] += row.light.colour == YELLOW
     return sorted(groups.values(), key=lambda g: (-g["red"], -g["lagging"], g["name"]))

@@ -1,15 +1,9 @@
 """The monthly cycle: rounds, a reporter's tasks and reports, the office's review queue, leaders'
-comments, the office's direct edits, and ledger management (upload, preview, confirm, export).
+comments, the office's direct edits, and the ledger export (the upload is in web/upload.py).
 Thin views: parse, ask accounts.access, call one service, redirect."""
 
 from __future__ import annotations
 
-import re
-import time
-import uuid
-from pathlib import Path
-
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -19,16 +13,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from taizhang.accounts import access
-from taizhang.documents.errors import LedgerReadError
 from taizhang.documents.json_format import ledger_from_dict
-from taizhang.documents.readers import read_ledger
 from taizhang.ledger.models import Ledger, Unit
 from taizhang.ledger.selectors import ledger_document
-from taizhang.ledger.services import ledger_import
 from taizhang.reporting import services
 from taizhang.reporting.models import Attachment, Report, Round
 from taizhang.reporting.selectors import missing_units, my_tasks, review_queue
 from taizhang.supervision import figures
+from taizhang.supervision.selectors import display_number
 from taizhang.web.exports import EXPORTS, export_response
 from taizhang.web.forms import (
     CommentForm,
@@ -36,7 +28,6 @@ from taizhang.web.forms import (
     ReviewForm,
     RoundForm,
     TaskEditForm,
-    UploadForm,
 )
 from taizhang.web.views import report_form_for, visible_ledger, visible_task
 
@@ -128,11 +119,13 @@ def report_decide(request: HttpRequest, report_id: int, decision: str) -> HttpRe
         if decision == "accept":
             services.report_accept(report=report, actor=request.user, comment=comment)  # type: ignore[arg-type]
             messages.success(
-                request, _("已采纳：任务 %(n)s 的进展已更新") % {"n": report.task.number}
+                request, _("已采纳：任务 %(n)s 的进展已更新") % {"n": display_number(report.task)}
             )
         else:
             services.report_return(report=report, actor=request.user, comment=comment)  # type: ignore[arg-type]
-            messages.success(request, _("已退回任务 %(n)s 的报送") % {"n": report.task.number})
+            messages.success(
+                request, _("已退回任务 %(n)s 的报送") % {"n": display_number(report.task)}
+            )
     except services.ReportingError as error:
         messages.error(request, str(error))
     return redirect("web:review")
@@ -227,75 +220,6 @@ def round_close(request: HttpRequest, round_id: int) -> HttpResponse:
     else:
         messages.success(request, _("轮次已关闭，台账快照已保存"))
     return redirect("web:rounds", ledger_id=round_.ledger_id)
-
-
-PENDING_MAX_AGE = 24 * 3600
-_TOKEN = re.compile(r"^[0-9a-f]{32}$")
-
-
-def _pending_dir() -> Path:
-    """Uploaded files waiting for confirmation; those older than a day are removed."""
-    path = Path(settings.DATA_DIR) / "pending"
-    path.mkdir(parents=True, exist_ok=True)
-    cutoff = time.time() - PENDING_MAX_AGE
-    for stale in path.iterdir():
-        if stale.stat().st_mtime < cutoff:
-            stale.unlink(missing_ok=True)
-    return path
-
-
-@login_required
-def ledger_upload(request: HttpRequest) -> HttpResponse:
-    """Upload a ledger file and see what Taizhang read (with warnings) before confirming. Each
-    preview has its own token, so confirming one tab imports that tab's file."""
-    office_only(request)
-    form = UploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        data = upload.read()
-        try:
-            doc = read_ledger(data, name=upload.name, year=form.cleaned_data["year"])
-        except LedgerReadError as error:
-            form.add_error("file", str(error))
-        else:
-            token = uuid.uuid4().hex
-            (_pending_dir() / token).write_bytes(data)
-            pending = request.session.get("pending_uploads", {})
-            pending[token] = {"name": upload.name, "year": form.cleaned_data["year"]}
-            request.session["pending_uploads"] = pending
-            existing = Ledger.objects.filter(title=doc.title, year=doc.year).first()
-            context = {"doc": doc, "existing": existing, "name": upload.name, "token": token}
-            return render(request, "web/upload_preview.html", context)
-    return render(request, "web/upload.html", {"form": form})
-
-
-@login_required
-@require_POST
-def ledger_upload_confirm(request: HttpRequest) -> HttpResponse:
-    """Import the previewed file this form's token names (the session holds whose it is)."""
-    office_only(request)
-    token = request.POST.get("token", "")
-    pending_uploads = request.session.get("pending_uploads", {})
-    pending = pending_uploads.pop(token, None) if _TOKEN.match(token) else None
-    request.session["pending_uploads"] = pending_uploads
-    path = _pending_dir() / token if pending else None
-    if pending is None or path is None or not path.exists():
-        messages.error(request, _("没有待确认的上传，请重新上传"))
-        return redirect("web:ledger_upload")
-    try:
-        doc = read_ledger(path.read_bytes(), name=pending["name"], year=pending["year"])
-        result = ledger_import(doc=doc, actor=request.user)  # type: ignore[arg-type]
-    except LedgerReadError as error:
-        messages.error(request, str(error))
-        return redirect("web:ledger_upload")
-    finally:
-        path.unlink(missing_ok=True)
-    messages.success(
-        request,
-        _("已导入：新增 %(c)s 项，更新 %(u)s 项，未变 %(n)s 项")
-        % {"c": result.tasks_created, "u": result.tasks_updated, "n": result.tasks_unchanged},
-    )
-    return redirect("web:ledger_detail", ledger_id=result.ledger.pk)
 
 
 @login_required

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from taizhang.web import bulletin, cycle, dashboard, public, views
+from taizhang.web import bulletin, cycle, dashboard, public, upload, views
 from taizhang.web.auth import LoginView
 
 app_name = "web"
@@ -19,8 +19,9 @@ urlpatterns = [
     path("ledgers/<int:ledger_id>/mine/", cycle.my_task_list, name="my_tasks"),
     path("ledgers/<int:ledger_id>/rounds/", cycle.rounds, name="rounds"),
     path("ledgers/<int:ledger_id>/export/<str:fmt>/", cycle.ledger_export, name="ledger_export"),
-    path("ledgers/upload/", cycle.ledger_upload, name="ledger_upload"),
-    path("ledgers/upload/confirm/", cycle.ledger_upload_confirm, name="ledger_upload_confirm"),
+    path("ledgers/upload/", upload.ledger_upload, name="ledger_upload"),
+    path("ledgers/upload/preview/", upload.ledger_upload_preview, name="ledger_upload_preview"),
+    path("ledgers/upload/confirm/", upload.ledger_upload_confirm, name="ledger_upload_confirm"),
     path("rounds/<int:round_id>/", views.round_snapshot, name="round_snapshot"),
     path("rounds/<int:round_id>/close/", cycle.round_close, name="round_close"),
     path("tasks/<int:task_id>/", views.task_detail, name="task_detail"),

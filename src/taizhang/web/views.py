@@ -7,12 +7,13 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from taizhang.accounts import access
 from taizhang.documents.json_format import ledger_from_dict
-from taizhang.documents.model import task_keys
+from taizhang.documents.model import LedgerDoc, subitem_key, task_keys
 from taizhang.documents.writers import FORMATS
 from taizhang.ledger.models import Ledger, Task
 from taizhang.ledger.selectors import (
@@ -38,9 +39,15 @@ def visible_ledger(request: HttpRequest, ledger_id: int) -> Ledger:
 
 
 def visible_task(request: HttpRequest, task_id: int) -> Task:
-    """A task the user may see, or 404 (forbidden and missing look alike)."""
-    tasks = access.visible_tasks(request.user).select_related("ledger", "category")
-    tasks = tasks.prefetch_related("leader_links__person", "unit_links__unit")
+    """A task (or sub-item, with its task) the user may see, or 404 (forbidden and missing
+    look alike)."""
+    tasks = access.visible_tasks(request.user).select_related("ledger", "category", "parent")
+    tasks = tasks.prefetch_related(
+        "leader_links__person",
+        "unit_links__unit",
+        "parent__leader_links__person",
+        "parent__unit_links__unit",
+    )
     return get_object_or_404(tasks, pk=task_id)
 
 
@@ -54,22 +61,44 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "web/home.html", {"ledgers": ledgers})
 
 
+def with_context(rows: QuerySet[Task], visible: QuerySet[Task]) -> QuerySet[Task]:
+    """Filtered rows of the ledger page, and the task of each sub-item among them, shown as
+    its context (`matched` is False for such a task when it did not match itself)."""
+    parents = rows.filter(parent__isnull=False).values("parent_id")
+    matched = Q(pk__in=rows.values("pk"))
+    return visible.filter(matched | Q(pk__in=parents)).annotate(
+        matched=ExpressionWrapper(matched, output_field=BooleanField())
+    )
+
+
 @login_required
 def ledger_detail(request: HttpRequest, ledger_id: int) -> HttpResponse:
     """One ledger in the layout of the document, filtered and paginated; the same number of
-    queries for 10 tasks or 10,000."""
+    queries for 10 tasks or 10,000, with or without sub-items. Filters apply to every row,
+    task or sub-item; a sub-item that matches is shown under its task."""
     ledger = visible_ledger(request, ledger_id)
     people, units = ledger_people_and_units(ledger.pk)
     form = TaskFilterForm(request.GET or None, people=people, units=units)
     filters = TaskFilters(**form.cleaned_data) if form.is_valid() else TaskFilters()
-    tasks = task_list(access.visible_tasks(request.user), ledger.pk, filters)
-    page = Paginator(tasks, PAGE_SIZE).get_page(request.GET.get("page"))
+    visible = access.visible_tasks(request.user)
+    tasks = task_list(visible, ledger.pk, filters)
+    if filters != TaskFilters():
+        tasks = task_list(with_context(tasks, visible), ledger.pk, TaskFilters())
+    tasks = tasks.select_related("parent")
+    counts = tasks.aggregate(
+        tasks=Count("pk", filter=Q(parent__isnull=True)),
+        subitems=Count("pk", filter=Q(parent__isnull=False)),
+    )
+    paginator = Paginator(tasks, PAGE_SIZE)
+    paginator.count = counts["tasks"] + counts["subitems"]  # one query for both counts
+    page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     context = {
         "ledger": ledger,
         "form": form,
         "page": page,
+        "counts": counts,
         "query": query.urlencode(),
         "titles": {c["key"]: c["title"] for c in ledger.columns},
         "open_round": open_round(ledger.pk),
@@ -86,24 +115,40 @@ def round_snapshot(request: HttpRequest, round_id: int) -> HttpResponse:
         raise Http404
     doc = ledger_from_dict(round_.snapshot, name=round_.name)
     mine = access.visible_tasks(request.user).filter(ledger=round_.ledger)
-    visible = set(mine.values_list("key", flat=True))
-    # Keys, not numbers: a ledger may number tasks afresh in each category.
+    keep_visible(doc, set(mine.values_list("key", flat=True)))
+    return render(request, "web/round_snapshot.html", {"round": round_, "doc": doc})
+
+
+def keep_visible(doc: LedgerDoc, visible: set[str]) -> None:
+    """Leave in `doc` only the tasks and sub-items whose keys are in `visible` (keys, not
+    numbers: a ledger may number tasks afresh in each category; a sub-item's is "3/1")."""
     keys = iter(task_keys(doc))
     for category in doc.categories:
-        category.tasks = [t for t in category.tasks if next(keys) in visible]
+        kept = []
+        for task in category.tasks:
+            key = next(keys)
+            if key in visible:
+                task.subitems = [s for s in task.subitems if subitem_key(key, s) in visible]
+                kept.append(task)
+        category.tasks = kept
     doc.categories = [c for c in doc.categories if c.tasks]
-    return render(request, "web/round_snapshot.html", {"round": round_, "doc": doc})
 
 
 @login_required
 def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
-    """A task with its whole timeline, and the forms the user's role allows."""
+    """A task with its whole timeline, its sub-items (those the user may see, each with its
+    light) or, for a sub-item, its task; and the forms the user's role allows."""
     task = visible_task(request, task_id)
     user = request.user
     (supervision,) = supervise_tasks(task.ledger, [task], today())
+    shown = set(access.visible_tasks(user).filter(parent=task).values_list("pk", flat=True))
     context: dict[str, Any] = {
         "task": task,
         "supervision": supervision,
+        "subitems": [row for row in supervision.subitems if row.task.pk in shown],
+        "split": bool(supervision.subitems),
+        "leader_links": access.serving_leader_links(task),
+        "unit_links": access.serving_unit_links(task),
         "timeline": task_timeline(task),
         "open_round": open_round(task.ledger_id),
         "can_report": access.can_report(user, task),
@@ -131,11 +176,11 @@ def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
 
 def report_form_for(user: Any, task: Task, data: Any = None, files: Any = None) -> ReportForm:
     """The report form, with the units the user may report for (from the task's prefetched
-    unit links when the caller loaded them)."""
+    unit links, or its parent's for a sub-item naming no unit, when the caller loaded them)."""
     form = ReportForm(
         data, files, initial={"progress": task.progress, "status": task.status or "in_progress"}
     )
-    units = {link.unit_id: link.unit.name for link in task.unit_links.all()}
+    units = {link.unit_id: link.unit.name for link in access.serving_unit_links(task)}
     choices = [(pk, units[pk]) for pk in access.reportable_unit_ids(user, task)]
     form.fields["unit"].choices = choices  # type: ignore[attr-defined]
     return form

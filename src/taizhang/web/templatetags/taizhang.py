@@ -5,7 +5,11 @@ from __future__ import annotations
 from django import template
 from django.utils.translation import gettext as _
 
+from taizhang.accounts.access import serving_leader_links, serving_unit_links
 from taizhang.documents.cells import category_numeral
+from taizhang.documents.model import TaskDoc
+from taizhang.ledger.models import Task, TaskLeader, TaskUnit
+from taizhang.supervision.selectors import display_number
 
 register = template.Library()
 
@@ -17,6 +21,30 @@ def cn_numeral(number: int) -> str:
         return category_numeral(int(number))
     except (TypeError, ValueError):
         return str(number)
+
+
+@register.filter
+def number_label(task: Task) -> str:
+    """The number a row shows: a sub-item's label as written ("3-1", "（1）"), else "3-1"."""
+    return display_number(task)
+
+
+@register.filter
+def doc_number(subitem: TaskDoc, task: TaskDoc) -> str:
+    """A sub-item's number in a ledger document: its label, else "3-1"."""
+    return subitem.display_number(task)
+
+
+@register.filter
+def serving_units(task: Task) -> list[TaskUnit]:
+    """The units serving a task (a sub-item naming none: its task's)."""
+    return serving_unit_links(task)
+
+
+@register.filter
+def serving_leaders(task: Task) -> list[TaskLeader]:
+    """The leaders of a task (a sub-item naming none: its task's)."""
+    return serving_leader_links(task)
 
 
 FIELD_LABELS = {

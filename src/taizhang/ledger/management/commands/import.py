@@ -1,4 +1,5 @@
-"""`taizhang import FILE [--dry-run]`: read a ledger file and store it."""
+"""`taizhang import FILE [--column TITLE=KEY ...] [--table N] [--dry-run]`: read a ledger file
+and store it, with the office's own reading of the columns, saved for the next edition."""
 
 from __future__ import annotations
 
@@ -8,12 +9,16 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import CommandParser
+from django.db import DatabaseError, connection
+from django.db.migrations.executor import MigrationExecutor
 from django.utils.translation import gettext as _
 
+from taizhang.documents.columns import COLUMN_CHOICES, parse_column_option
 from taizhang.documents.errors import LedgerReadError
 from taizhang.documents.json_format import write_json
 from taizhang.documents.readers import read_ledger
 from taizhang.ledger.management.commands._base import LedgerCommand
+from taizhang.ledger.reading import Reading, ledger_read
 from taizhang.ledger.services import ledger_import
 
 
@@ -30,18 +35,59 @@ class Command(LedgerCommand):
         )
         parser.add_argument("--year", type=int, help=_("台账年度（标题中没有年份时）"))
         parser.add_argument("--sheet", help=_("Excel 工作表名称（默认取含台账表头的第一张）"))
+        parser.add_argument(
+            "--column",
+            action="append",
+            default=[],
+            metavar=_("列标题=含义"),
+            help=_(
+                "指定某列的含义，如 --column 落实情况=progress 或 --column 落实情况=进展情况；"
+                "可重复，随台账保存，下次导入同一台账时沿用"
+            ),
+        )
+        parser.add_argument(
+            "--table", metavar="N", help=_("文件中有多个台账表格时，读取第 N 个（默认第 1 个）")
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        columns = self.parse_columns(options["column"])
+        table = self.parse_table(options["table"])
         path = Path(options["file"])
-        doc = self.read(path, options["year"], options["sheet"])
-        if options["dry_run"]:
-            sys.stdout.buffer.write(write_json(doc))
+        data = self.load(path)
+        dry_run = options["dry_run"]
+        if not dry_run:
+            self.require_database()
+        # A dry run needs no database; it reads the saved mapping only where there is one.
+        look_up_saved = not columns and (not dry_run or database_ready())
+        try:
+            if look_up_saved:
+                reading = ledger_read(
+                    data, name=str(path), year=options["year"], sheet=options["sheet"], table=table
+                )
+            else:
+                doc = read_ledger(
+                    data,
+                    name=str(path),
+                    year=options["year"],
+                    sheet=options["sheet"],
+                    table=table,
+                    columns=columns or None,
+                )
+                reading = Reading(doc=doc, columns=columns)
+        except LedgerReadError as error:
+            self.fail(str(error))
+        if dry_run:
+            sys.stdout.buffer.write(write_json(reading.doc))
             sys.stdout.flush()
-            for warning in doc.warnings:
-                self.stderr.write(_("警告：") + warning)
+            for line in notes(reading, reading.doc.warnings):
+                self.stderr.write(line)
             return
-        self.require_database()
-        result = ledger_import(doc=doc)
+        self.store(reading, given=bool(columns))
+
+    def store(self, reading: Reading, *, given: bool) -> None:
+        """Import the ledger (saving the mapping when the office gave one) and summarise."""
+        doc = reading.doc
+        result = ledger_import(doc=doc, column_overrides=reading.columns if given else None)
         self.stdout.write(
             _("台账 %(id)s：%(title)s（%(year)s年）")
             % {"id": result.ledger.pk, "title": result.ledger.title, "year": result.ledger.year}
@@ -61,10 +107,30 @@ class Command(LedgerCommand):
                 "warnings": len(result.warnings),
             }
         )
-        for warning in result.warnings:
-            self.stdout.write(_("警告：") + warning)
+        if given:
+            self.stdout.write(_("列的对应已保存：%(m)s") % {"m": mapping_text(reading.columns)})
+        for line in notes(reading, result.warnings):
+            self.stdout.write(line)
 
-    def read(self, path: Path, year: int | None, sheet: str | None) -> Any:
+    def parse_columns(self, options: list[str]) -> dict[str, str]:
+        """--column TITLE=KEY options as {title: key}; a bad one is a one-line error."""
+        columns: dict[str, str] = {}
+        for option in options:
+            try:
+                title, key = parse_column_option(option)
+            except ValueError as error:
+                self.fail(_("--column %(o)s：%(e)s") % {"o": option, "e": error})
+            columns[title] = key
+        return columns
+
+    def parse_table(self, option: str | None) -> int | None:
+        if option is None:
+            return None
+        if not option.isdigit() or int(option) < 1:
+            self.fail(_("--table %(o)s：应为表格的序号 1、2、3……") % {"o": option})
+        return int(option)
+
+    def load(self, path: Path) -> bytes:
         try:
             size = path.stat().st_size
         except OSError as error:
@@ -73,6 +139,36 @@ class Command(LedgerCommand):
         if size > limit:
             self.fail(f"{path}：文件过大（{size} 字节，上限 {limit} 字节）")
         try:
-            return read_ledger(path.read_bytes(), name=str(path), year=year, sheet=sheet)
-        except LedgerReadError as error:
-            self.fail(str(error))
+            return path.read_bytes()
+        except OSError as error:
+            self.fail(f"{path}：无法读取文件（{error.strerror}）")
+
+
+def database_ready() -> bool:
+    """Whether the database is there and migrated, found without creating anything."""
+    try:
+        executor = MigrationExecutor(connection)
+        return not executor.migration_plan(executor.loader.graph.leaf_nodes())
+    except DatabaseError:
+        return False
+
+
+def mapping_text(columns: dict[str, str]) -> str:
+    """{"落实情况": "progress"} as 落实情况→进展情况, for one line of output."""
+    names = dict(COLUMN_CHOICES)
+    return "，".join(f"{title}→{names.get(key, key)}" for title, key in columns.items())
+
+
+def notes(reading: Reading, warnings: list[str]) -> list[str]:
+    """The lines that follow a reading: the saved mapping used again, the ledger tables of a
+    file that holds several, the warnings."""
+    lines = []
+    if reading.reused:
+        lines.append(_("已按上次导入时的列对应读取：%(m)s") % {"m": mapping_text(reading.columns)})
+    if reading.doc.tables:
+        lines.append(
+            _("文件中有 %(n)s 个台账表格（用 --table N 选择）：") % {"n": len(reading.doc.tables)}
+        )
+        lines.extend(f"  {line}" for line in reading.doc.tables)
+    lines.extend(_("警告：") + warning for warning in warnings)
+    return lines

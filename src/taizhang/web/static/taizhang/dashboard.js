@@ -126,7 +126,7 @@
   }
 
   function indicatorName(item) {
-    return labels.task.replace("{number}", item.task) + " " + item.name;
+    return labels.task.replace("{number}", item.label || item.task) + " " + item.name;
   }
 
   function indicatorLabel(item, small) {

@@ -1,0 +1,251 @@
+"""The office imports a ledger file: upload, see what was read (the parse, the warnings, what
+each column was taken for), re-map columns or pick another table and preview again, confirm.
+
+The file waits server-side between these requests: under DATA_DIR/pending, named by a random
+token the session holds (so only that session can use it), at most PENDING_PER_SESSION per
+session, removed on confirm and after a day."""
+
+from __future__ import annotations
+
+import re
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from taizhang.documents.errors import LedgerReadError
+from taizhang.documents.model import LedgerDoc
+from taizhang.documents.readers import read_ledger
+from taizhang.ledger.models import Ledger
+from taizhang.ledger.reading import ledger_read
+from taizhang.ledger.services import ledger_import
+from taizhang.web.cycle import office_only
+from taizhang.web.upload_forms import ColumnMappingForm, LedgerUploadForm, column_field_name
+
+PENDING_MAX_AGE = 24 * 3600
+PENDING_PER_SESSION = 5
+_TOKEN = re.compile(r"^[0-9a-f]{32}$")
+_SESSION_KEY = "pending_uploads"
+
+
+def _pending_dir() -> Path:
+    """Uploaded files waiting for confirmation; those older than a day are removed."""
+    path = Path(settings.DATA_DIR) / "pending"
+    path.mkdir(parents=True, exist_ok=True)
+    cutoff = time.time() - PENDING_MAX_AGE
+    for stale in path.iterdir():
+        if stale.stat().st_mtime < cutoff:
+            stale.unlink(missing_ok=True)
+    return path
+
+
+def _pending_add(request: HttpRequest, data: bytes, entry: dict[str, Any]) -> str:
+    """Keep an uploaded file for this session under a new token; the session's oldest pending
+    files go beyond PENDING_PER_SESSION."""
+    token = uuid.uuid4().hex
+    folder = _pending_dir()
+    (folder / token).write_bytes(data)
+    pending = request.session.get(_SESSION_KEY, {})
+    pending[token] = {**entry, "added": time.time()}
+    for old in sorted(pending, key=lambda t: pending[t].get("added", 0))[:-PENDING_PER_SESSION]:
+        pending.pop(old)
+        (folder / old).unlink(missing_ok=True)
+    request.session[_SESSION_KEY] = pending
+    return token
+
+
+def _pending_get(request: HttpRequest) -> tuple[str, dict[str, Any], Path] | None:
+    """The token the form names, this session's entry for it and its file; None when the
+    token is not this session's or the file is gone."""
+    token = request.POST.get("token", "")
+    entry = request.session.get(_SESSION_KEY, {}).get(token) if _TOKEN.match(token) else None
+    path = _pending_dir() / token if entry is not None else None
+    if entry is None or path is None or not path.exists():
+        return None
+    return token, entry, path
+
+
+def _pending_update(request: HttpRequest, token: str, entry: dict[str, Any]) -> None:
+    pending = request.session.get(_SESSION_KEY, {})
+    pending[token] = entry
+    request.session[_SESSION_KEY] = pending
+
+
+def _pending_drop(request: HttpRequest, token: str) -> None:
+    pending = request.session.get(_SESSION_KEY, {})
+    pending.pop(token, None)
+    request.session[_SESSION_KEY] = pending
+    (_pending_dir() / token).unlink(missing_ok=True)
+
+
+def _read(path: Path, entry: dict[str, Any]) -> LedgerDoc:
+    return read_ledger(
+        path.read_bytes(),
+        name=entry["name"],
+        year=entry["year"],
+        table=entry["table"],
+        columns=entry["columns"],
+    )
+
+
+def _table(entry: dict[str, Any]) -> int:
+    """The ledger table read: the one chosen, else the first."""
+    return int(entry["table"] or 1)
+
+
+def _shown(doc: LedgerDoc) -> dict[str, Any]:
+    """What the preview shows of the reading, kept to compare the office's choices with."""
+    return {"shown": [[c.title, c.key] for c in doc.columns], "tables": list(doc.tables)}
+
+
+def _preview(
+    request: HttpRequest, token: str, entry: dict[str, Any], doc: LedgerDoc
+) -> HttpResponse:
+    form = ColumnMappingForm(shown=entry["shown"], tables=entry["tables"], table=_table(entry))
+    context = {
+        "doc": doc,
+        "existing": Ledger.objects.filter(title=doc.title, year=doc.year).first(),
+        "name": entry["name"],
+        "token": token,
+        "form": form,
+        "reused": entry["reused"],
+    }
+    return render(request, "web/upload_preview.html", context)
+
+
+def _gone(request: HttpRequest) -> HttpResponse:
+    messages.error(request, _("没有待确认的上传，请重新上传"))
+    return redirect("web:ledger_upload")
+
+
+@login_required
+def ledger_upload(request: HttpRequest) -> HttpResponse:
+    """Upload a ledger file and see what Taizhang read (with warnings) before confirming. The
+    mapping saved with the last edition of the same ledger is used again. Each preview has
+    its own token, so confirming one tab imports that tab's file."""
+    office_only(request)
+    form = LedgerUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        data = upload.read()
+        year = form.cleaned_data["year"]
+        try:
+            reading = ledger_read(
+                data, name=upload.name, year=year, columns=form.cleaned_data["columns"]
+            )
+        except LedgerReadError as error:
+            form.add_error("file", str(error))
+        else:
+            entry = {
+                "name": upload.name,
+                "year": year,
+                "table": None,
+                "columns": reading.columns,
+                "reused": reading.reused,
+                **_shown(reading.doc),
+            }
+            token = _pending_add(request, data, entry)
+            return _preview(request, token, entry, reading.doc)
+    return render(request, "web/upload.html", {"form": form})
+
+
+def _remap(
+    request: HttpRequest, token: str, entry: dict[str, Any], path: Path, form: ColumnMappingForm
+) -> HttpResponse:
+    """Read the same file again with the office's choices and show the new parse; a choice
+    that cannot be read keeps the last reading, with the reader's message."""
+    table = form.chosen_table()
+    chosen = {
+        **entry,
+        "columns": form.mapping(entry["columns"]),
+        "table": entry["table"] if table == _table(entry) else table,
+    }
+    try:
+        doc = _read(path, chosen)
+    except LedgerReadError as error:
+        messages.error(request, str(error))
+        try:
+            doc = _read(path, entry)
+        except LedgerReadError as again:
+            _pending_drop(request, token)
+            messages.error(request, str(again))
+            return redirect("web:ledger_upload")
+        return _preview(request, token, entry, doc)
+    entry = {**chosen, "reused": False, **_shown(doc)}
+    _pending_update(request, token, entry)
+    return _preview(request, token, entry, doc)
+
+
+def _mapping_form(request: HttpRequest, entry: dict[str, Any]) -> ColumnMappingForm:
+    return ColumnMappingForm(
+        request.POST, shown=entry["shown"], tables=entry["tables"], table=_table(entry)
+    )
+
+
+@login_required
+@require_POST
+def ledger_upload_preview(request: HttpRequest) -> HttpResponse:
+    """Preview the pending file again with what the office chose for each column and table."""
+    office_only(request)
+    pending = _pending_get(request)
+    if pending is None:
+        return _gone(request)
+    token, entry, path = pending
+    form = _mapping_form(request, entry)
+    if not form.is_valid():
+        messages.error(request, _("列的对应无效：%(e)s") % {"e": form.errors.as_text()})
+        try:
+            return _preview(request, token, entry, _read(path, entry))
+        except LedgerReadError as error:
+            messages.error(request, str(error))
+            return redirect("web:ledger_upload")
+    return _remap(request, token, entry, path, form)
+
+
+def _posted_choices(request: HttpRequest, entry: dict[str, Any]) -> bool:
+    """Whether the confirm form carried the preview's selects (not only the token)."""
+    names = [column_field_name(i) for i in range(len(entry["shown"]))] + ["table"]
+    return any(name in request.POST for name in names)
+
+
+@login_required
+@require_POST
+def ledger_upload_confirm(request: HttpRequest) -> HttpResponse:
+    """Import the previewed file this form's token names, read as previewed, and save the
+    column mapping with the ledger. Selects changed but not previewed are previewed first."""
+    office_only(request)
+    pending = _pending_get(request)
+    if pending is None:
+        return _gone(request)
+    token, entry, path = pending
+    if _posted_choices(request, entry):
+        form = _mapping_form(request, entry)
+        if not form.is_valid() or form.changed_anything():
+            messages.info(request, _("列的对应已更改，请核对新的预览后再确认导入"))
+            return ledger_upload_preview(request)
+    try:
+        doc = _read(path, entry)
+        result = ledger_import(
+            doc=doc,
+            actor=request.user,  # type: ignore[arg-type]
+            column_overrides=entry["columns"],
+        )
+    except LedgerReadError as error:
+        messages.error(request, str(error))
+        return redirect("web:ledger_upload")
+    finally:
+        _pending_drop(request, token)
+    messages.success(
+        request,
+        _("已导入：新增 %(c)s 项，更新 %(u)s 项，未变 %(n)s 项")
+        % {"c": result.tasks_created, "u": result.tasks_updated, "n": result.tasks_unchanged},
+    )
+    return redirect("web:ledger_detail", ledger_id=result.ledger.pk)

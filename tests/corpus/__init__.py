@@ -1,0 +1,1 @@
+"""A corpus of ledgers made the way offices make them, each with its expected parse."""
