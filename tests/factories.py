@@ -27,7 +27,7 @@ class World:
     viewer: User
 
     def task(self, number: int) -> Task:
-        return Task.objects.get(ledger=self.ledger, number=number)
+        return Task.objects.get(ledger=self.ledger, number=number, parent__isnull=True)
 
 
 def build_world() -> World:

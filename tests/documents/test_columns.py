@@ -579,31 +579,26 @@ def test_the_choices_are_every_key_with_a_chinese_name_ending_with_extra() -> No
 # --- what a header must have ----------------------------------------------------------------
 
 
-def test_a_missing_progress_column_is_one_line_naming_the_titles_and_the_option() -> None:
-    with pytest.raises(LedgerReadError) as caught:
-        header_columns(
-            ["序号", "重点工作", "责任单位", "时间安排", "工作成果"],
-            source="a.docx",
-            line=None,
-            row=3,
-        )
-    assert str(caught.value) == (
-        "a.docx 表格第3行：台账表头缺少必需的列：进展情况。"
+def test_a_ledger_without_progress_is_read_with_a_warning_naming_the_titles_and_option() -> None:
+    # A year-start 任务分解表 has no progress yet: read, not refused.
+    columns = header_columns(
+        ["序号", "重点工作", "责任单位", "时间安排", "工作成果"], source="a.docx", line=None, row=3
+    )
+    assert header_warnings(columns)[-1] == (
+        "台账表头没有进展情况列，各任务进展为空。"
         "表头各列为：序号、重点工作、责任单位、时间安排、工作成果；"
         "如“工作成果”即进展情况，可用 --column 工作成果=progress 指定（网页导入预览中可逐列选择）"
     )
 
 
 def test_the_suggested_title_is_an_unknown_one_first() -> None:
-    with pytest.raises(
-        LedgerReadError, match=r"如“督导组”即进展情况，可用 --column 督导组=progress"
-    ):
-        header_columns(
-            ["序号", "重点工作", "存在问题", "督导组", "责任单位", "完成时限"],
-            source="a",
-            line=2,
-            row=None,
-        )
+    columns = header_columns(
+        ["序号", "重点工作", "存在问题", "督导组", "责任单位", "完成时限"],
+        source="a",
+        line=2,
+        row=None,
+    )
+    assert "如“督导组”即进展情况，可用 --column 督导组=progress" in header_warnings(columns)[-1]
 
 
 def test_a_missing_goal_is_named_first() -> None:

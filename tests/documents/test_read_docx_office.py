@@ -126,3 +126,23 @@ def test_a_table_out_of_range_is_one_line_listing_the_tables() -> None:
         read_docx(_two_ledgers(), name="t.docx", table=3)
     text = str(caught.value)
     assert text.startswith("t.docx：没有表格3：文件中只有2个台账表格") and "\n" not in text
+
+
+def test_rows_under_one_merged_number_with_goals_of_their_own_are_its_sub_items() -> None:
+    data = ledger_docx(
+        [
+            Category("一", "民生"),
+            ["5", "开工建设县老年养护楼", "张三", "民政局", "5月底前动工", "", ""],
+            [MERGED_ABOVE, "开工建设老年大学", MERGED_ABOVE, MERGED_ABOVE, "12月底前", "", ""],
+            ["6", "新建公园", "李四", "住建局", "年底前", "", ""],
+        ],
+        title="2016年民生实事目标任务分解表",
+    )
+    doc = read_docx(data, name="t.docx")
+    assert [t.number for t in doc.tasks] == [5, 6]
+    assert doc.tasks[0].goal == "开工建设县老年养护楼\n开工建设老年大学"
+    subs = doc.tasks[0].subitems
+    assert [(s.goal, s.deadline_text, s.leaders, [u.name for u in s.units]) for s in subs] == [
+        ("开工建设县老年养护楼", "5月底前动工", ["张三"], ["民政局"]),
+        ("开工建设老年大学", "12月底前", ["张三"], ["民政局"]),
+    ]

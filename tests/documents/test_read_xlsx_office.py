@@ -290,3 +290,25 @@ def test_a_header_repeated_without_a_title_continues_the_same_table() -> None:
     rows = _rows("2024年台账", CATEGORY, ROAD, HEADER, BRIDGE)
     doc = read_xlsx(workbook(Sheet("台账", rows)), name="a.xlsx")
     assert ([t.goal for t in doc.tasks], doc.tables) == (["修路", "建桥"], [])
+
+
+# --- a task written over several rows under one merged 序号 ---------------------------------
+
+
+def test_rows_under_one_merged_number_with_goals_of_their_own_are_its_sub_items() -> None:
+    rows = _rows(
+        "2016年民生实事目标任务分解表",
+        CATEGORY,
+        [5, "开工建设县老年养护楼", "张三", "民政局", "5月底前动工", None, None],
+        [None, "开工建设老年大学", None, None, "12月底前", None, None],
+        [6, "新建公园", "李四", "住建局", "年底前", None, None],
+    )
+    data = workbook(Sheet("台账", rows, merges=["A4:A5", "C4:C5", "D4:D5"]))
+    doc = read_xlsx(data, name="a.xlsx")
+    assert [t.number for t in doc.tasks] == [5, 6]
+    subs = doc.tasks[0].subitems
+    assert [(s.goal, s.deadline, s.leaders, [u.name for u in s.units]) for s in subs] == [
+        ("开工建设县老年养护楼", datetime.date(2016, 5, 31), ["张三"], ["民政局"]),
+        ("开工建设老年大学", datetime.date(2016, 12, 31), ["张三"], ["民政局"]),
+    ]
+    assert doc.tasks[1].subitems == []

@@ -299,3 +299,94 @@ def test_a_ledger_without_a_year_anywhere_takes_this_year_with_a_warning() -> No
     doc = ledger_from_table(table)
     assert doc.year == datetime.datetime.now(datetime.UTC).year
     assert any("无法确定台账年份" in w for w in doc.warnings)
+
+
+# --- a task written over several rows under one merged 序号 --------------------------------
+
+
+def _parts_table(parts: list[list[str]], header: list[str] = HEADER) -> RawTable:
+    joined = [
+        "\n".join(dict.fromkeys(c for c in column if c)) for column in zip(*parts, strict=True)
+    ]
+    return RawTable(
+        source="t.docx",
+        preamble=["2016年民生实事目标任务分解表"],
+        rows=[RawRow(cells=header), RawRow(cells=CATEGORY), RawRow(cells=joined, parts=parts)],
+    )
+
+
+def test_rows_under_one_number_with_goals_of_their_own_are_also_its_sub_items() -> None:
+    doc = ledger_from_table(
+        _parts_table(
+            [
+                ["5", "开工建设县老年养护楼", "张三", "民政局", "5月底前动工", "", ""],
+                ["5", "开工建设老年大学", "张三", "民政局", "12月底前", "", ""],
+            ]
+        )
+    )
+    task = doc.tasks[0]
+    assert task.goal == "开工建设县老年养护楼\n开工建设老年大学"  # as the document shows it
+    assert [(s.number, s.label, s.goal, s.deadline) for s in task.subitems] == [
+        (1, "", "开工建设县老年养护楼", datetime.date(2016, 5, 31)),
+        (2, "", "开工建设老年大学", datetime.date(2016, 12, 31)),
+    ]
+    assert task.subitems[0].display_number(task) == "5-1"
+
+
+def test_with_the_goal_merged_a_second_goal_like_column_gives_the_sub_items_their_goals() -> None:
+    header = ["序号", "项目名称", "主要内容", "分管领导", "牵头单位", "进展情况"]
+    doc = ledger_from_table(
+        _parts_table(
+            [
+                ["3", "老城厢复兴发展", "完成纪念馆提升工程", "何海平", "文体旅局", ""],
+                ["3", "老城厢复兴发展", "推进老城厢道路整治", "芮春祥", "住建局", ""],
+            ],
+            header=header,
+        )
+    )
+    task = doc.tasks[0]
+    assert (task.goal, task.leaders) == ("老城厢复兴发展", ["何海平", "芮春祥"])
+    assert [(s.goal, s.leaders, [u.name for u in s.units]) for s in task.subitems] == [
+        ("完成纪念馆提升工程", ["何海平"], ["文体旅局"]),
+        ("推进老城厢道路整治", ["芮春祥"], ["住建局"]),
+    ]
+
+
+def test_rows_under_one_number_sharing_their_goal_stay_one_task() -> None:
+    doc = ledger_from_table(
+        _parts_table(
+            [
+                ["1", "修路", "张三", "交通局", "6月底前", "完成路基", ""],
+                ["1", "修路", "张三", "财政局", "年底前", "完成路面", ""],
+            ]
+        )
+    )
+    assert doc.tasks[0].subitems == []
+    assert doc.tasks[0].progress == "完成路基\n完成路面"
+
+
+# --- ledgers without a status or progress column ----------------------------------------
+
+
+def test_a_progress_cell_that_is_only_a_status_word_gives_the_status_without_a_status_column() -> (
+    None
+):
+    header = ["序号", "工作目标任务", "牵头领导", "责任单位", "完成时限", "进展情况"]
+    doc = ledger_from_table(
+        _table(
+            CATEGORY,
+            ["1", "修路", "张三", "交通局", "年底前", "已完成"],
+            ["2", "建桥", "张三", "交通局", "年底前", "已完成主体施工"],
+            header=header,
+        )
+    )
+    assert [(t.status, t.status_label) for t in doc.tasks] == [("completed", "已完成"), (None, "")]
+
+
+def test_a_task_breakdown_without_progress_is_read_with_empty_progress_and_a_warning() -> None:
+    header = ["序号", "民生实事", "责任单位", "完成时限"]
+    doc = ledger_from_table(
+        _table(CATEGORY, ["1", "新建幼儿园3所", "教体局", "9月底前"], header=header)
+    )
+    assert (doc.tasks[0].goal, doc.tasks[0].progress) == ("新建幼儿园3所", "")
+    assert any("没有进展情况列" in w for w in doc.warnings)

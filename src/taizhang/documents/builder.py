@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from taizhang.chinese.dates import parse_deadline
 from taizhang.chinese.names import split_people, split_units_with_roles
 from taizhang.chinese.statuses import parse_legend, status_code
-from taizhang.documents.columns import looks_like_header, month_of, normalize_title
+from taizhang.documents.columns import column_key, looks_like_header, month_of, normalize_title
 from taizhang.documents.model import (
     CategoryDoc,
     Column,
@@ -37,6 +37,8 @@ _SINGLE_KEYS = frozenset(
     {"number", "goal", "leaders", "units", "co_units", "deadline", "progress", "status"}
 )
 _SUB_STYLES = frozenset({"dotted", "bracketed", "circled"})
+# A progress cell this short that is a status word is also the status (no status column).
+_STATUS_AS_PROGRESS = 12
 
 
 @dataclass
@@ -67,6 +69,7 @@ class TableBuilder:
         self.legend: dict[str, str] = {}
         self.blank: list[str] = []
         self.has_number = any(c.key == "number" for c in doc.columns)
+        self.has_status = any(c.key == "status" for c in doc.columns)
         # Text of cells beyond the header's columns, for the task read from the same row.
         self.pending_extra: dict[str, str] = {}
 
@@ -164,11 +167,48 @@ class TableBuilder:
             category = self.current.category if self.current else self.ensure_category(raw, row)
             parent.subitems.append(task)
             self.inherit(task, parent)
+        if parent is None:
+            self.parts_as_subitems(task, raw, row)
         style = number.style if number is not None else "none"
         placed = _Placed(task, raw, row, cells, category, parent, style)
         self.placed.append(placed)
         if parent is None:
             self.current = placed
+
+    def parts_as_subitems(self, task: TaskDoc, raw: RawRow, row: int) -> None:
+        """A task written over several rows under one merged 序号, each row with a goal of its
+        own (开工建设县老年养护楼 | 5月底前; 开工建设老年大学 | 12月底前): each row is also a
+        sub-item, so each goal keeps its own deadline, units and progress. The task keeps
+        the rows joined, as the document shows it. Where the goal column is merged over the
+        rows, a second goal-like column (主要内容 beside 项目名称) that differs row by row
+        gives the sub-items their goals."""
+        if len(raw.parts) < 2:
+            return
+        parts = [(part + [""] * self.width)[: self.width] for part in raw.parts]
+        goal_at = self.distinct_goal_column(parts)
+        if goal_at is None:
+            return
+        for cells in parts:
+            values = self.values(cells)
+            values["goal"] = cells[goal_at]
+            sub = self.task(cells, values, raw, row, None, task)
+            self.inherit(sub, task)
+            task.subitems.append(sub)
+
+    def distinct_goal_column(self, parts: list[list[str]]) -> int | None:
+        """The goal column, or else a second goal-like column, whose text is its own and
+        different in every row of a task written over several rows; None when there is none."""
+        candidates = [i for i, c in enumerate(self.doc.columns) if c.key == "goal"]
+        candidates += [
+            i
+            for i, c in enumerate(self.doc.columns)
+            if c.key == "extra" and column_key(c.title) == "goal"
+        ]
+        for index in candidates:
+            texts = [cells[index] for cells in parts]
+            if all(texts) and len(set(texts)) == len(texts):
+                return index
+        return None
 
     def parent_for(self, number: Number | None) -> TaskDoc | None:
         """The task a row numbered `number` is a sub-item of, or None for a task: 3-1 / 3.1
@@ -211,9 +251,9 @@ class TableBuilder:
         raw: RawRow,
         row: int,
     ) -> None:
-        if parent is not None and number is not None:
+        if parent is not None:
             task.number = len(parent.subitems) + 1
-            task.label = number.label
+            task.label = number.label if number is not None else ""
             return
         previous = self.last_task_number()
         if number is not None and number.task is not None:
@@ -363,6 +403,17 @@ class TableBuilder:
             else:
                 remarks.append(remarks_text)
         task.remarks = "\n".join(remarks)
+        if task.status is None and not self.has_status and self.status_sized(task.progress):
+            # A ledger without a status column whose progress cell is only a status ("已完成").
+            code = status_code(task.progress, self.legend)
+            if code is not None:
+                task.status, task.status_label = code, task.progress
+
+    @staticmethod
+    def status_sized(text: str) -> bool:
+        """Whether a progress cell is short enough to be only a status word (not a symbol or
+        a colour, which mean nothing outside a status column)."""
+        return 2 <= len(text) <= _STATUS_AS_PROGRESS
 
     # --- after the last row --------------------------------------------------------------
 

@@ -370,7 +370,10 @@ class _Ledger:
         texts to no row below them."""
         header = range(self.header_at - start, self.body_at - start)
         resolved = _resolve(grid[start:], self.number_at, header)
-        return [RawRow(cells=cells, line=None, placeholder=empty) for cells, empty in resolved]
+        return [
+            RawRow(cells=cells, line=None, placeholder=empty, parts=parts)
+            for cells, empty, parts in resolved
+        ]
 
     def continued_by(self, other: _Ledger) -> bool:
         """Whether a following table with a header continues this ledger (its header
@@ -411,16 +414,17 @@ def _own_texts(row: list[str | None]) -> list[str]:
 
 def _resolve(
     grid: list[list[str | None]], number_at: int, header: range = range(0)
-) -> list[tuple[list[str], bool]]:
+) -> list[tuple[list[str], bool, list[list[str]]]]:
     """Fill vertically continued cells with the text of the cell where the merge starts,
     unless it starts in a header, category, legend, total or title row (their text is no
     task's leader or unit); the rows of `header` fill nothing, and a cell continuing a
     merge over both header rows is "". A row that continues a task's 序号 is more of that
     task, not a task of its own: its cells are added to the task's row as further paragraphs
     and it is left empty, a placeholder (so row numbers in messages stay those of the
-    table). Returns each row's cells and whether it is such a placeholder."""
+    table). Returns each row's cells, whether it is such a placeholder, and for a task so
+    continued the rows it was joined from (`RawRow.parts`)."""
     above: dict[int, str] = {}
-    resolved: list[tuple[list[str], bool]] = []
+    resolved: list[tuple[list[str], bool, list[list[str]]]] = []
     task_at: int | None = None
     for index, row in enumerate(grid):
         own = _own_texts(row)
@@ -431,11 +435,15 @@ def _resolve(
                 above[c] = cell if (fills and cell) else ""
         continues_task = number_at < len(row) and row[number_at] == _CONTINUE
         if continues_task and above.get(number_at) and task_at is not None:
-            _extend(resolved[task_at][0], row, own)
-            resolved.append(([""] * len(row), True))
+            task, _, parts = resolved[task_at]
+            if not parts:
+                parts.append(list(task))
+            parts.append(cells)
+            _extend(task, row, own)
+            resolved.append(([""] * len(row), True, []))
             continue
         task_at = len(resolved) if fills else None
-        resolved.append((cells, False))
+        resolved.append((cells, False, []))
     return resolved
 
 

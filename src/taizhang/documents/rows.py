@@ -18,11 +18,15 @@ class RawRow:
     """One table row as a reader found it: cell texts (paragraphs joined by newlines) and
     where it stands in the file (`line` for text files, None where lines mean nothing).
     `placeholder` marks an empty row a reader left where it joined a row into the one above
-    (so row numbers stay those of the file); it is skipped without a word."""
+    (so row numbers stay those of the file); it is skipped without a word. `parts` keeps the
+    rows so joined."""
 
     cells: list[str]
     line: int | None = None
     placeholder: bool = False
+    # A task written over several table rows under one merged 序号: each row's own cells
+    # (merged cells filled in), while `cells` holds them joined. Empty for a one-row task.
+    parts: list[list[str]] = field(default_factory=list)
 
 
 @dataclass

@@ -348,6 +348,9 @@ def region_table(grid: Grid, region: Region, *, source: str) -> RawTable:
         task = tasks.get(from_above.get(number_at, 0))
         if task is not None:
             # 序号 merged down from a task: this row is more of that task.
+            if not task.parts:
+                task.parts.append(list(task.cells))
+            task.parts.append(grid.row(number, limit))
             _extend(task, grid.row(number, limit, without=from_above))
             continue
         cells = grid.row(number, limit)

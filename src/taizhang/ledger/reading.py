@@ -10,8 +10,7 @@ from dataclasses import dataclass, field
 from taizhang.documents.errors import LedgerReadError
 from taizhang.documents.model import LedgerDoc
 from taizhang.documents.readers import read_ledger
-from taizhang.ledger.models import Ledger
-from taizhang.ledger.selectors import saved_column_overrides
+from taizhang.ledger.selectors import recent_column_overrides, saved_column_overrides
 
 # When a file cannot be read without a mapping (a required column under a title the
 # vocabulary does not know), the saved mappings of this many most recently imported ledgers
@@ -67,16 +66,7 @@ def _read_with_a_saved_mapping(
 ) -> Reading | None:
     """The file read with the saved mapping of a recently imported ledger, when that reads it
     as the very ledger the mapping was saved with; else None."""
-    recent = (
-        Ledger.objects.exclude(column_overrides={})
-        .order_by("-imported_at")
-        .values_list("column_overrides", flat=True)[: SAVED_MAPPINGS_TRIED * 4]
-    )
-    mappings: list[dict[str, str]] = []
-    for mapping in recent:
-        if mapping not in mappings:
-            mappings.append(dict(mapping))
-    for mapping in mappings[:SAVED_MAPPINGS_TRIED]:
+    for mapping in recent_column_overrides(SAVED_MAPPINGS_TRIED):
         try:
             doc = read_ledger(data, name=name, year=year, sheet=sheet, table=table, columns=mapping)
         except LedgerReadError:

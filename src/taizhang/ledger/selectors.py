@@ -21,9 +21,9 @@ from taizhang.ledger.models import Category, Ledger, Person, Task, TaskLeader, T
 
 
 def ledger_list(tasks: QuerySet[Task] | None = None) -> QuerySet[Ledger]:
-    """All ledgers with their number of current tasks (only those in `tasks`, e.g. the ones a
-    user may see, when given), newest year first."""
-    current = Q(tasks__removed_at__isnull=True)
+    """All ledgers with their number of current tasks, sub-items not counted (only those in
+    `tasks`, e.g. the ones a user may see, when given), newest year first."""
+    current = Q(tasks__removed_at__isnull=True, tasks__parent__isnull=True)
     if tasks is not None:
         current &= Q(tasks__in=tasks)
     return Ledger.objects.annotate(task_count=Count("tasks", filter=current)).order_by(
@@ -38,6 +38,21 @@ def saved_column_overrides(doc: LedgerDoc) -> dict[str, str]:
         "column_overrides", flat=True
     )
     return dict(found.first() or {})
+
+
+def recent_column_overrides(limit: int) -> list[dict[str, str]]:
+    """The distinct column mappings saved with the most recently imported ledgers, newest
+    first, at most `limit`: to try on a file that cannot be read without one."""
+    recent = (
+        Ledger.objects.exclude(column_overrides={})
+        .order_by("-imported_at")
+        .values_list("column_overrides", flat=True)[: limit * 4]
+    )
+    mappings: list[dict[str, str]] = []
+    for mapping in recent:
+        if mapping not in mappings:
+            mappings.append(dict(mapping))
+    return mappings[:limit]
 
 
 def ledger_get(ledger_id: int) -> Ledger | None:

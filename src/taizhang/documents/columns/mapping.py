@@ -143,15 +143,14 @@ def _place(key: str, taken: set[str]) -> str:
 def check_required(
     columns: list[Column], *, source: str, line: int | None = None, row: int | None = None
 ) -> None:
-    """Refuse a header no ledger has: it needs a goal column, somewhere for the progress
-    (进展情况, month columns, 本月进展 or a status) and at least two of 序号, 牵头领导,
-    责任单位, 完成时限. The one-line error lists the titles found and how to map one."""
+    """Refuse a header no ledger has: it needs a goal column and at least two of 序号,
+    牵头领导, 责任单位, 完成时限. A ledger without progress (a year-start 任务分解表, 责任清单)
+    is read with empty progress and a warning (`header_warnings`). The one-line error lists the
+    titles found and how to map one."""
     keys = {column.key for column in columns}
     missing: list[tuple[str, str]] = []
     if "goal" not in keys:
         missing.append(("goal", _NAMES["goal"]))
-    if not keys & _PROGRESS_SOURCES:
-        missing.append(("progress", _NAMES["progress"]))
     usual = [key for key in _USUAL if key in keys or (key == "units" and "co_units" in keys)]
     if len(usual) < 2:
         names = "、".join(_NAMES[key] for key in _USUAL)
@@ -208,4 +207,8 @@ def header_warnings(columns: list[Column], overrides: Mapping[str, str] | None =
                 f"台账表头没有{_NAMES[key]}列（如某列即{_NAMES[key]}，"
                 f"可用 --column 列名={key} 指定）"
             )
+    if not first.keys() & _PROGRESS_SOURCES:
+        warnings.append(
+            f"台账表头没有进展情况列，各任务进展为空。{_mapping_hint(columns, 'progress')}"
+        )
     return warnings

@@ -62,6 +62,8 @@ FIELD_LABELS = {
     "category": "分类",
     "order": "顺序",
     "number": "序号",
+    "label": "序号原文",
+    "entries": "月度进展",
 }
 
 
