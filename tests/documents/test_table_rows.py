@@ -390,3 +390,30 @@ def test_a_task_breakdown_without_progress_is_read_with_empty_progress_and_a_war
     )
     assert (doc.tasks[0].goal, doc.tasks[0].progress) == ("新建幼儿园3所", "")
     assert any("没有进展情况列" in w for w in doc.warnings)
+
+
+def test_a_row_without_number_whose_next_number_follows_on_is_more_of_the_task_above() -> None:
+    # A CSV or text copy of a table whose 序号, leader and unit were merged over two rows.
+    doc = ledger_from_table(
+        _table(
+            CATEGORY,
+            ["5", "开工建设县老年养护楼", "张三", "民政局", "5月底前动工", "", ""],
+            ["", "开工建设老年大学", "", "", "12月底前", "", ""],
+            ["6", "新建公园", "李四", "住建局", "年底前", "", ""],
+        )
+    )
+    assert [t.number for t in doc.tasks] == [5, 6]
+    subs = doc.tasks[0].subitems
+    assert [(s.goal, s.leaders, [u.name for u in s.units], s.deadline) for s in subs] == [
+        ("开工建设县老年养护楼", ["张三"], ["民政局"], datetime.date(2024, 5, 31)),
+        ("开工建设老年大学", ["张三"], ["民政局"], datetime.date(2024, 12, 31)),
+    ]
+    assert "第13行：本行没有序号，按上一行任务5的又一行读入" in doc.warnings
+
+
+def test_a_row_without_number_before_a_gap_in_the_numbers_is_a_task_of_its_own() -> None:
+    doc = ledger_from_table(
+        _table(CATEGORY, _task("5", "修路"), _task("", "建桥"), _task("7", "植树"))
+    )
+    assert [t.number for t in doc.tasks] == [5, 6, 7]
+    assert doc.tasks[0].subitems == []

@@ -37,6 +37,8 @@ _SINGLE_KEYS = frozenset(
     {"number", "goal", "leaders", "units", "co_units", "deadline", "progress", "status"}
 )
 _SUB_STYLES = frozenset({"dotted", "bracketed", "circled"})
+# Cells a merged 序号 usually spans with it: where merges are lost, they are the row above's.
+_MERGED_KEYS = frozenset({"number", "leaders", "units", "co_units"})
 # A progress cell this short that is a status word is also the status (no status column).
 _STATUS_AS_PROGRESS = 12
 
@@ -81,8 +83,24 @@ class TableBuilder:
             text = note_text(self.cells(raw))
             if text is not None:
                 self.legend.update(parse_legend(text))
+        self.next_number = self.numbers_ahead(rows)
         for row, raw in rows:
             self.read_row(raw, row)
+
+    def numbers_ahead(self, rows: list[tuple[int, RawRow]]) -> dict[int, int | None]:
+        """For each row, the number of the next task row below it in its category (None where
+        no numbered task follows before the next category row)."""
+        number_at = next((i for i, c in enumerate(self.doc.columns) if c.key == "number"), None)
+        ahead: dict[int, int | None] = {}
+        following: int | None = None
+        for row, raw in reversed(rows):
+            ahead[row] = following
+            cells = self.cells(raw)
+            if category_marker(cells[: self.width]) is not None:
+                following = None
+            elif number_at is not None and (number := read_number(cells[number_at])):
+                following = number.task if number.style == "plain" else following
+        return ahead
 
     def cells(self, raw: RawRow) -> list[str]:
         cells = [cell.strip() for cell in raw.cells]
@@ -147,6 +165,9 @@ class TableBuilder:
         number_text = values.get("number", "")
         if not values.get("goal") and not number_text and self.placed:
             self.join_previous(cells, raw, row)
+            return
+        if not number_text and values.get("goal") and self.continues_unmerged(row):
+            self.join_as_part(cells, raw, row)
             return
         if number_text and not any(
             cell
@@ -314,6 +335,41 @@ class TableBuilder:
         if placed.parent is None and self.current is placed:
             self.current = self.placed_task_before()
         self.read_task(joined, placed.raw, placed.row)
+
+    def continues_unmerged(self, row: int) -> bool:
+        """Whether a row with a goal but no 序号 is more of the task above whose 序号 was merged
+        over both rows where merges are lost (CSV, text): numbering it on would give the
+        number the next task row has."""
+        current = self.current
+        return (
+            self.has_number
+            and current is not None
+            and bool(self.placed)
+            and self.placed[-1] is current
+            and self.next_number.get(row) == current.task.number + 1
+        )
+
+    def join_as_part(self, cells: list[str], raw: RawRow, row: int) -> None:
+        """Join a row to the task above as one more of its rows, as a merged 序号 would: its
+        empty 序号, leader and unit cells take the task's, and `parts_as_subitems` decides
+        whether the rows are also sub-items."""
+        placed = self.placed.pop()
+        placed.category.tasks.remove(placed.task)
+        self.current = self.placed_task_before()
+        parts = placed.raw.parts or [placed.cells]
+        last = parts[-1]
+        filled = [
+            cell or (last[i] if column.key in _MERGED_KEYS and i < len(last) else "")
+            for i, (column, cell) in enumerate(zip(self.doc.columns, cells, strict=False))
+        ]
+        rows = [(part + [""] * self.width)[: self.width] for part in [*parts, filled]]
+        joined = [
+            "\n".join(dict.fromkeys(text for text in column if text))
+            for column in zip(*rows, strict=True)
+        ]
+        self.warn(f"本行没有序号，按上一行任务{placed.task.number}的又一行读入", raw, row)
+        more = RawRow(cells=joined, line=placed.raw.line, parts=[*parts, filled])
+        self.read_task(joined, more, placed.row)
 
     def placed_task_before(self) -> _Placed | None:
         return next((p for p in reversed(self.placed) if p.parent is None), None)
