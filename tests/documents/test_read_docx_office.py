@@ -5,7 +5,9 @@ in one document."""
 from __future__ import annotations
 
 import datetime
+import io
 
+import docx
 import pytest
 
 from taizhang.documents.errors import LedgerReadError
@@ -146,3 +148,16 @@ def test_rows_under_one_merged_number_with_goals_of_their_own_are_its_sub_items(
         ("开工建设县老年养护楼", "5月底前动工", ["张三"], ["民政局"]),
         ("开工建设老年大学", "12月底前", ["张三"], ["民政局"]),
     ]
+
+
+def test_a_legend_written_as_a_paragraph_under_the_table_decodes_the_symbols() -> None:
+    data = ledger_docx(
+        [Category("一", "民生"), ["1", "修路", "张三", "交通局", "年底前", "", "◆"]],
+        header=[*HEADER[:6], "完成状态"],
+    )
+    document = docx.Document(io.BytesIO(data))
+    document.add_paragraph("注：◆为已完成，◇为正在推进")
+    out = io.BytesIO()
+    document.save(out)
+    doc = read_docx(out.getvalue(), name="t.docx")
+    assert (doc.tasks[0].status, doc.tasks[0].status_label) == ("completed", "◆")

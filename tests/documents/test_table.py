@@ -106,7 +106,7 @@ def test_a_number_twice_in_a_category_keeps_both_tasks_and_names_both_rows() -> 
     doc = ledger_from_table(table)
     assert [(t.number, t.goal) for t in doc.tasks] == [(1, "修路"), (2, "建桥"), (2, "植树")]
     assert doc.warnings == ["第14行：序号2重复（本分类中已在第13行用过），两项均保留"]
-    assert task_keys(doc) == ["1.1", "1.2", "1.2-2"]
+    assert task_keys(doc) == ["1", "2", "2-2"]
 
 
 def test_a_number_used_again_under_a_category_numeral_used_twice_keeps_both() -> None:

@@ -417,3 +417,56 @@ def test_a_row_without_number_before_a_gap_in_the_numbers_is_a_task_of_its_own()
     )
     assert [t.number for t in doc.tasks] == [5, 6, 7]
     assert doc.tasks[0].subitems == []
+
+
+# --- rows that look like odd rows but are tasks (review findings) -------------------------
+
+
+@pytest.mark.parametrize(
+    "goal", ["累计新增城镇就业5000人", "总计划投资5亿元的产业园", "共计改造老旧小区12个"]
+)
+def test_a_goal_that_opens_with_a_total_word_is_a_task(goal: str) -> None:
+    doc = ledger_from_table(_table(CATEGORY, _task("1", goal)))
+    assert [t.goal for t in doc.tasks] == [goal]
+
+
+def test_a_task_row_that_looks_like_a_header_in_a_ledger_without_numbers_is_a_task() -> None:
+    header = ["工作任务", "牵头领导", "责任单位", "完成时限", "进展情况"]
+    doc = ledger_from_table(
+        _table(
+            ["推进重点项目建设", "张三", "发改委", "年底前", "正在推进"],
+            ["开展安全生产大检查工作", "常务副县长", "县直各部门", "年底前", "正在推进"],
+            ["编制权责清单", "", "", "", ""],
+            header=header,
+        )
+    )
+    assert [t.goal for t in doc.tasks] == [
+        "推进重点项目建设",
+        "开展安全生产大检查工作",
+        "编制权责清单",
+    ]
+
+
+def test_a_continuation_row_after_a_category_row_stays_with_its_task() -> None:
+    doc = ledger_from_table(
+        _table(
+            CATEGORY,
+            _task("1", "修路"),
+            ["二", "城建", "", "", "", "", ""],
+            ["", "", "", "财政局", "", "", ""],
+        )
+    )
+    assert [(c.name, [t.goal for t in c.tasks]) for c in doc.categories] == [
+        ("民生", ["修路"]),
+        ("城建", []),
+    ]
+    assert [u.name for u in doc.tasks[0].units] == ["交通局", "财政局"]
+
+
+def test_extra_cells_of_a_row_left_out_go_to_no_other_task() -> None:
+    doc = ledger_from_table(
+        _table(
+            CATEGORY, _task("1", "修路"), ["2", "", "", "", "", "", "", "多出"], _task("3", "建桥")
+        )
+    )
+    assert [t.extra for t in doc.tasks] == [{}, {}]

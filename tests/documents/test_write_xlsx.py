@@ -230,13 +230,13 @@ def test_libreoffice_prints_landscape_a4_with_the_header_on_every_page(
 
 # --- property: any small ledger round trips -------------------------------------------------
 
-# Characters that make no status word, date, numeral or separator, so cells read back as
-# written.
+# Characters that make no date, numeral or separator, so cells read back as written; a text
+# that happens to be a status word or light ("绿") is left out, since in 备注 it is a status.
 _TEXT = st.text(
     alphabet="山水田林湖草路桥园区城乡村镇学校医院河道绿地管网供热燃气停车场新建改造提升",
     min_size=1,
     max_size=12,
-)
+).filter(lambda text: status_code(text) is None)
 _NAME = st.text(alphabet="张王李赵刘陈杨黄周吴徐孙马朱胡郭何高林罗", min_size=2, max_size=3)
 _UNIT = st.text(alphabet="交通住建教育卫健水利财政民政文旅商务农业", min_size=2, max_size=5)
 _DEADLINES = ["年底前", "6月底前完成", "", "3月底前开工；10月底前通车", "长期坚持", "2025年9月底前"]

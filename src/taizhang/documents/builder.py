@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from taizhang.chinese.dates import parse_deadline
 from taizhang.chinese.names import split_people, split_units_with_roles
 from taizhang.chinese.statuses import parse_legend, status_code
-from taizhang.documents.columns import column_key, looks_like_header, month_of, normalize_title
+from taizhang.documents.columns import column_key, month_of, normalize_title
 from taizhang.documents.model import (
     CategoryDoc,
     Column,
@@ -65,6 +65,9 @@ class TableBuilder:
         self.table = table
         self.width = len(doc.columns)
         self.headers = [[normalize_title(cell) for cell in cells] for cells in header_rows]
+        self.header_titles = {title for row in self.headers for title in row if title} | {
+            part for column in doc.columns for part in column.title.split("/") if part
+        }
         self.category: CategoryDoc | None = None
         self.placed: list[_Placed] = []
         self.current: _Placed | None = None  # the last task (not sub-item) of the category
@@ -107,6 +110,7 @@ class TableBuilder:
         return (cells + [""] * self.width)[: max(self.width, len(cells))]
 
     def read_row(self, raw: RawRow, row: int) -> None:
+        self.pending_extra = {}
         cells = self.cells(raw)
         if not any(cells):
             if not raw.placeholder:
@@ -128,8 +132,7 @@ class TableBuilder:
 
     def skipped_as(self, cells: list[str]) -> str | None:
         """What a row that is no task was taken for, or None for a category or task row."""
-        titles = [normalize_title(cell) for cell in cells[: self.width]]
-        if titles in self.headers or looks_like_header(cells):
+        if self.is_repeated_header(cells):
             return "重复的表头行（表格跨页时重复的表头）"
         if is_total_row(cells):
             return "合计行"
@@ -139,9 +142,24 @@ class TableBuilder:
                 "注释说明行（其中的状态图例已用于识别状态）" if parse_legend(text) else "注释说明行"
             )
         kind = title_block_kind(cells)
+        if kind == "标题" and self.placed and self.goal_cell(cells):
+            return None  # a task whose goal ends in 清单, 计划表 …, not a title
         if kind is not None and category_marker(cells) is None:
             return f"表格中的{kind}行"
         return None
+
+    def is_repeated_header(self, cells: list[str]) -> bool:
+        """The header again (each page of a split table): its cells are the header's titles,
+        maybe not all of them. A task row that merely looks like a header is none."""
+        titles = [normalize_title(cell) for cell in cells[: self.width]]
+        if titles in self.headers:
+            return True
+        texts = [title for title in titles if title]
+        return len(texts) >= 2 and all(title in self.header_titles for title in texts)
+
+    def goal_cell(self, cells: list[str]) -> str:
+        at = next((i for i, c in enumerate(self.doc.columns) if c.key == "goal"), None)
+        return cells[at] if at is not None and at < len(cells) else ""
 
     def fold_excess(self, cells: list[str], raw: RawRow, row: int) -> list[str]:
         """Cells beyond the header's columns: their text is kept as extra columns named by
@@ -330,11 +348,11 @@ class TableBuilder:
             for old, new in zip(placed.cells, cells, strict=False)
         ]
         siblings = placed.parent.subitems if placed.parent else placed.category.tasks
-        siblings.remove(placed.task)
+        _drop_last(siblings, placed.task)
         self.warn("本行没有序号和工作目标任务，内容并入上一项任务", raw, row)
         if placed.parent is None and self.current is placed:
             self.current = self.placed_task_before()
-        self.read_task(joined, placed.raw, placed.row)
+        self.read_again(joined, placed, placed.raw)
 
     def continues_unmerged(self, row: int) -> bool:
         """Whether a row with a goal but no 序号 is more of the task above whose 序号 was merged
@@ -354,7 +372,7 @@ class TableBuilder:
         empty 序号, leader and unit cells take the task's, and `parts_as_subitems` decides
         whether the rows are also sub-items."""
         placed = self.placed.pop()
-        placed.category.tasks.remove(placed.task)
+        _drop_last(placed.category.tasks, placed.task)
         self.current = self.placed_task_before()
         parts = placed.raw.parts or [placed.cells]
         last = parts[-1]
@@ -369,7 +387,15 @@ class TableBuilder:
         ]
         self.warn(f"本行没有序号，按上一行任务{placed.task.number}的又一行读入", raw, row)
         more = RawRow(cells=joined, line=placed.raw.line, parts=[*parts, filled])
-        self.read_task(joined, more, placed.row)
+        self.read_again(joined, placed, more)
+
+    def read_again(self, cells: list[str], placed: _Placed, raw: RawRow) -> None:
+        """Read a task's row again, joined with the row below, in the category it was in (a
+        category row may stand between)."""
+        category, self.category = self.category, placed.category
+        self.read_task(cells, raw, placed.row)
+        if category is not placed.category:
+            self.category, self.current = category, None
 
     def placed_task_before(self) -> _Placed | None:
         return next((p for p in reversed(self.placed) if p.parent is None), None)
@@ -508,6 +534,12 @@ class TableBuilder:
     @staticmethod
     def name(task: TaskDoc) -> str:
         return f"任务{task.label or task.number}"
+
+
+def _drop_last(tasks: list[TaskDoc], task: TaskDoc) -> None:
+    """Take `task`, the last one read, off its list (by identity: equal tasks may repeat)."""
+    if tasks and tasks[-1] is task:
+        tasks.pop()
 
 
 def _bottom(title: str) -> str:

@@ -214,10 +214,17 @@ def _task_from(fields: _Fields) -> TaskDoc:
             for k, e in enumerate(fields.get("entries", list, []))
         ],
         subitems=[
-            _task_from(fields.child(sub, f"subitems[{k}]"))
+            _subitem_from(fields.child(sub, f"subitems[{k}]"))
             for k, sub in enumerate(fields.get("subitems", list, []))
         ],
     )
+
+
+def _subitem_from(fields: _Fields) -> TaskDoc:
+    """A sub-item: a task's fields, but no sub-items of its own (a ledger has two levels)."""
+    if fields.get("subitems", list, []):
+        raise LedgerReadError(f"{fields.path}.subitems：子项下不能再有子项", source=fields.name)
+    return _task_from(fields)
 
 
 def _entry(fields: _Fields) -> EntryDoc:

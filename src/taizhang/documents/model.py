@@ -135,12 +135,16 @@ class LedgerDoc:
 
 
 def task_keys(doc: LedgerDoc) -> list[str]:
-    """Each task's identity: its number where numbers are unique in the ledger, else
+    """Each task's identity: its number where no number is used in two categories, else
     `category.number` (ledgers that number tasks afresh in each category). A number that
-    still repeats (the same 序号 twice in a category) gets `-2`, `-3` ... on its later
-    occurrences, so every key is unique."""
-    numbers = Counter(task.number for task in doc.tasks)
-    if all(count == 1 for count in numbers.values()):
+    still repeats (the same 序号 twice in a category, a mistake the reader warns of) gets
+    `-2`, `-3` ... on its later occurrences, so every key is unique and the other tasks keep
+    the keys they have in the edition without the mistake."""
+    categories_of: dict[int, set[int]] = {}
+    for index, category in enumerate(doc.categories):
+        for task in category.tasks:
+            categories_of.setdefault(task.number, set()).add(index)
+    if all(len(found) == 1 for found in categories_of.values()):
         keys = [str(task.number) for task in doc.tasks]
     else:
         keys = [f"{c.number}.{t.number}" for c in doc.categories for t in c.tasks]

@@ -27,9 +27,9 @@ from taizhang.documents.columns import (
 )
 from taizhang.documents.errors import LedgerReadError
 from taizhang.documents.model import LedgerDoc
-from taizhang.documents.rows import is_total_row, note_text, title_block_kind
+from taizhang.documents.rows import may_be_task, note_text
 from taizhang.documents.safety import check_office_zip
-from taizhang.documents.table import RawRow, RawTable, category_marker, ledger_from_table
+from taizhang.documents.table import RawRow, RawTable, ledger_from_table
 from taizhang.documents.table_choice import FoundTable, caption, choose_table
 
 # lxml elements are untyped here (no stubs); `Element` names what the code expects.
@@ -183,10 +183,19 @@ def docx_tables(body: Element, *, source: str) -> list[FoundTable]:
             continue  # a small table before the ledger (填报单位, 联系人)
         preamble = [*lines, *ledger.above_header(grid)] if not found else ledger.above_header(grid)
         if found:
+            _add_notes(found[-1], lines)
             preamble[:0] = [line for line in lines if note_text([line]) is None]
         found.append(_Found(ledger, preamble, ledger.rows(grid)))
         lines = []
+    if found:
+        _add_notes(found[-1], lines)
     return [_listed(item, source) for item in found]
+
+
+def _add_notes(item: _Found, lines: list[str]) -> None:
+    """Notes written as paragraphs under a ledger table (注：◆为已完成…) are rows of it for
+    `table.py`, which reads their legend and names them in a warning."""
+    item.rows.extend(RawRow(cells=[line]) for line in lines if note_text([line]) is not None)
 
 
 def _listed(item: _Found, source: str) -> FoundTable:
@@ -428,7 +437,7 @@ def _resolve(
     task_at: int | None = None
     for index, row in enumerate(grid):
         own = _own_texts(row)
-        fills = index not in header and _may_be_task(own)
+        fills = index not in header and may_be_task(own)
         cells = [above.get(c, "") if cell == _CONTINUE else own[c] for c, cell in enumerate(row)]
         for c, cell in enumerate(row):
             if cell != _CONTINUE:
@@ -445,18 +454,6 @@ def _resolve(
         task_at = len(resolved) if fills else None
         resolved.append((cells, False, []))
     return resolved
-
-
-def _may_be_task(cells: list[str]) -> bool:
-    """Whether a row may be a task: no header, category, legend (注：√为已完成…), total or
-    title row. Only such a row lends its merged cells to the rows below."""
-    return not (
-        looks_like_header(cells)
-        or category_marker(cells) is not None
-        or note_text(cells) is not None
-        or is_total_row(cells)
-        or title_block_kind(cells) is not None
-    )
 
 
 def _extend(task: list[str], row: list[str | None], own: list[str]) -> None:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Final
 
 from taizhang.chinese.numbers import chinese_numeral_to_int, parse_category_marker
+from taizhang.documents.columns import looks_like_header
 
 
 @dataclass
@@ -50,7 +51,10 @@ def category_marker(cells: list[str]) -> tuple[int, str] | None:
 
 
 # 合计 / 小计 / 总计 / 共计 rows: the word opens the row (its 序号 or first text cell).
-_TOTAL: Final = re.compile(r"^(合\s*计|小\s*计|总\s*计|共\s*计|累\s*计)\s*[:：（(\d]*")
+_TOTAL: Final = re.compile(
+    r"^(合\s*计|小\s*计|总\s*计|共\s*计)\s*([:：（(\d０-９].*)?$|^累\s*计\s*([:：（(].*)?$",
+    re.DOTALL,
+)
 # Legend and note rows: 注：… 说明：… 填表说明 … 备注：…, inside the table or under it.
 _NOTE: Final = re.compile(
     r"^(注\s*\d*|注\s*[（(]?\d+[）)]?|说\s*明\s*\d*|填\s*表\s*说\s*明|填\s*报\s*说\s*明|"
@@ -62,7 +66,7 @@ _FILLER: Final = re.compile(
     r"制\s*表\s*人|填\s*表\s*人|填\s*报\s*人|审\s*核\s*人|联\s*系\s*人|联\s*系\s*电\s*话|负\s*责\s*人)"
 )
 _AS_OF_LINE: Final = re.compile(r"^[（(]?\s*截\s*[至止]")
-_ATTACHMENT: Final = re.compile(r"^附\s*件\s*[0-9０-９一二三四五六七八九十]*\s*[:：]?$")
+ATTACHMENT: Final = re.compile(r"^附\s*件\s*[0-9０-９一二三四五六七八九十]*\s*[:：]?$")
 # A title row: names the kind of document (台账, 清单, 一览表, …).
 _TITLE_WORDS: Final = re.compile(r"(台账|清单|一览表|情况表|统计表|汇总表|进度表|推进表|计划表)$")
 
@@ -75,7 +79,9 @@ _CIRCLED: Final = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 
 
 def is_total_row(cells: list[str]) -> bool:
-    """A 合计 / 小计 / 总计 row: one of its first two non-empty cells opens with the word."""
+    """A 合计 / 小计 / 总计 row: one of its first two non-empty cells is the word alone, or the
+    word then a count or a colon ("合计：16项", "小计3项"); "累计新增就业5000人" or
+    "总计划投资5亿元" is a task's goal."""
     texts = [cell for cell in cells if cell][:2]
     return any(_TOTAL.match(text) for text in texts)
 
@@ -101,7 +107,7 @@ def title_block_kind(cells: list[str]) -> str | None:
         return "填报单位"
     if _AS_OF_LINE.match(text):
         return "截至日期"
-    if _ATTACHMENT.match(text):
+    if ATTACHMENT.match(text):
         return "附件"
     if _TITLE_WORDS.search(text) and len(text) <= 80:
         return "标题"
@@ -144,3 +150,16 @@ def read_number(text: str) -> Number | None:
     if numeral is not None and numeral > 0 and not label[:1].isdigit():
         return Number(label=label, style="chinese", task=numeral)
     return None
+
+
+def may_be_task(cells: list[str]) -> bool:
+    """Whether a row may be a task whose merged cells lend their text to the rows below: no
+    header, category, legend (注：√为已完成…), total or title row (a 合计 row right under the
+    header must not take the rows below)."""
+    return not (
+        looks_like_header(cells)
+        or category_marker(cells) is not None
+        or note_text(cells) is not None
+        or is_total_row(cells)
+        or title_block_kind(cells) is not None
+    )

@@ -28,13 +28,15 @@ def starts_new_ledger(
 ) -> bool:
     """Whether a header further down (`header_titles`, with the title block `title_lines`
     right above it) starts a ledger of its own, after one with column `titles` and title block
-    `known_lines`: other column titles, or a title line that is none of the first's (a
-    repeated title, 填报单位, 截至 or 附件 line is the same ledger going on)."""
+    `known_lines`: other column titles, or a title line (one naming a 台账, 清单, 情况表 …)
+    that is none of the first's. A repeated title, a 填报单位, 截至 or 附件 line, and any other
+    text (a task's progress continued above the repeated header of the next page) is the same
+    ledger going on: reading on is safe, stopping would lose the tasks below."""
     if header_titles != titles:
         return True
     known = {normalize_title(line) for line in known_lines}
     return any(
-        title_block_kind([line]) in (None, "标题") and normalize_title(line) not in known
+        title_block_kind([line]) == "标题" and normalize_title(line) not in known
         for line in title_lines
     )
 

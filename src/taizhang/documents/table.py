@@ -22,13 +22,13 @@ from taizhang.documents.model import (
     Column,
     LedgerDoc,
 )
+from taizhang.documents.rows import ATTACHMENT
 from taizhang.documents.rows import RawRow as RawRow
 from taizhang.documents.rows import RawTable as RawTable
 from taizhang.documents.rows import category_marker as category_marker
 
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 _AS_OF = re.compile(r"截[至止]\s*(?:((?:19|20)\d{2})\s*年)?\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
-_ATTACHMENT = re.compile(r"^附\s*件\s*[0-9０-９一二三四五六七八九十]*\s*[:：]?$")
 # An as-of phrase inside a title line ("…工作台账（截至2021年6月30日）") is no part of the
 # title: the bracket holding it, or the bare phrase.
 _AS_OF_PHRASE = re.compile(
@@ -111,7 +111,7 @@ def _title(preamble: list[str], *, source: str, warnings: list[str]) -> str:
 
 def _title_part(line: str) -> str:
     text = _AS_OF_PHRASE.sub("", line).strip()
-    if _ATTACHMENT.match(text) or _NOT_TITLE.search(text):
+    if ATTACHMENT.match(text) or _NOT_TITLE.search(text):
         return ""
     return text
 

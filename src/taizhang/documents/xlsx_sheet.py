@@ -20,7 +20,7 @@ from taizhang.documents.columns import (
     looks_like_header,
     normalize_title,
 )
-from taizhang.documents.rows import is_total_row, note_text, title_block_kind
+from taizhang.documents.rows import is_total_row, may_be_task, note_text
 from taizhang.documents.stacked import starts_new_ledger
 from taizhang.documents.table import RawRow, RawTable, category_marker
 
@@ -355,24 +355,12 @@ def region_table(grid: Grid, region: Region, *, source: str) -> RawTable:
             continue
         cells = grid.row(number, limit)
         table.rows.append(RawRow(cells=cells, line=number))
-        if _may_be_task(cells):
+        if may_be_task(cells):
             tasks[number] = table.rows[-1]
     merged_starts = {(r, c) for r, c, _, max_col in grid.merges if max_col > c}
     while len(table.rows) > 1 and _is_trailing_line(table.rows[-1], merged_starts):
         table.rows.pop()
     return table
-
-
-def _may_be_task(cells: list[str]) -> bool:
-    """Whether a row may be a task that later rows continue: no header, category, legend,
-    total or title row (a 合计 row right under the header must not take the rows below)."""
-    return not (
-        looks_like_header(cells)
-        or category_marker(cells) is not None
-        or note_text(cells) is not None
-        or is_total_row(cells)
-        or title_block_kind(cells) is not None
-    )
 
 
 def _number_column(titles: list[str]) -> int:
