@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import datetime
 import importlib.util
+import json
 from collections.abc import Callable
 
 import pytest
 from hypothesis import given, settings
 
 from taizhang.documents.cells import DEFAULT_COLUMNS
+from taizhang.documents.errors import LedgerReadError
 from taizhang.documents.json_format import ledger_to_dict, read_json, write_json
 from taizhang.documents.model import (
     CategoryDoc,
@@ -226,3 +228,22 @@ def test_a_two_row_header_ledger_writes_back_its_start_and_month_entry(fmt: str)
     ]
     assert task.entries == [EntryDoc("本月进展", "本月铺设管网2公里。")]
     assert _round_trip(once, fmt) == once
+
+
+def _json_with(task: dict[str, object]) -> bytes:
+    doc = {"format": "taizhang/ledger@2", "title": "台账", "year": 2024}
+    doc["categories"] = [{"number": 1, "name": "", "tasks": [task]}]
+    return json.dumps(doc, ensure_ascii=False).encode()
+
+
+def test_json_sub_items_of_sub_items_are_refused_naming_the_path() -> None:
+    nested = {"number": 1, "goal": "子子项", "subitems": []}
+    sub = {"number": 1, "goal": "子项", "subitems": [nested]}
+    with pytest.raises(LedgerReadError, match=r"subitems\[0\]\.subitems：子项下不能再有子项"):
+        read_json(_json_with({"number": 1, "goal": "任务", "subitems": [sub]}), name="a.json")
+
+
+def test_json_nested_deeper_than_any_ledger_is_one_line_before_decoding() -> None:
+    data = b"[" * 100_000 + b"]" * 100_000
+    with pytest.raises(LedgerReadError, match="嵌套超过64层"):
+        read_json(data, name="deep.json")
