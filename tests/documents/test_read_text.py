@@ -161,10 +161,17 @@ def test_a_remark_that_is_no_status_is_kept_as_remarks() -> None:
     assert (task.status, task.status_label, task.remarks) == (None, "", "请示市政府研究")
 
 
-def test_tasks_without_a_category_row_go_to_an_unnamed_category_with_a_warning() -> None:
+def test_a_ledger_without_category_rows_has_one_unnamed_category_without_a_warning() -> None:
     doc = read_text(_ledger(["1", "修路", "张三", "交通局", "年底前", "", ""]), name="v.txt")
     assert [(c.number, c.name, len(c.tasks)) for c in doc.categories] == [(1, "", 1)]
-    assert any("分类" in w for w in doc.warnings)
+    assert not any("分类" in w for w in doc.warnings)
+
+
+def test_tasks_before_the_first_category_row_go_to_an_unnamed_category_with_a_warning() -> None:
+    row = ["1", "修路", "张三", "交通局", "年底前", "", ""]
+    doc = read_text(_ledger(row, CATEGORY, ["2", *row[1:]]), name="v.txt")
+    assert [(c.name, len(c.tasks)) for c in doc.categories] == [("", 1), ("民生", 1)]
+    assert any("任务行之前没有分类行，归入未分类" in w for w in doc.warnings)
 
 
 def test_year_comes_from_deadlines_when_the_title_has_none() -> None:

@@ -307,3 +307,56 @@ def test_a_broken_file_gives_one_message_and_writes_nothing(name: str) -> None:
     if BROKEN[name]:
         assert name in html  # the reader's line names the file
     assert Ledger.objects.count() == 0 and pending_files() == before
+
+
+def test_the_preview_warnings_point_to_its_own_choices_not_to_command_line_options() -> None:
+    client = office_client()
+    header = ["序号", "工作任务", "责任单位", "完成时限", "执行反馈"]  # no leaders, no progress
+    response = upload_file(client, ledger_xlsx(header=header))
+    warnings = response.context["warnings"]
+    assert any("没有进展情况列" in w for w in warnings)
+    assert all("--column" not in w and "--table" not in w for w in warnings)
+    assert any("可在下方“列的对应”中选择" in w for w in warnings)
+    page = response.content.decode()
+    assert "--column" not in page
+
+
+def test_choosing_a_column_gives_no_warning_about_the_column_that_gave_way() -> None:
+    client = office_client()
+    preview = upload_file(client, ledger_xlsx())
+    again = remap(client, preview, 落实情况="progress")
+    assert progress_of(again)[0] == DONE
+    assert not any("都像" in w for w in again.context["warnings"])
+
+
+def test_sub_items_in_the_preview_show_their_task_numbers() -> None:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["2021年某县重点工作台账"])
+    sheet.append(HEADER)
+    sheet.append(["一", "民生工程"])
+    sheet.append([3, "实施供水工程", "张三", "水利局", "年底前", "", ""])
+    sheet.append(["（1）", "北部供水工程", "", "", "10月底前", "已放线", ""])
+    out = io.BytesIO()
+    book.save(out)
+    response = upload_file(office_client(), out.getvalue())
+    assert [s.label for s in response.context["doc"].tasks[0].subitems] == ["（1）"]
+    assert '<td class="num" data-label="序号">（1）</td>' in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("label", "code", "shown"),
+    [
+        ("○", "in_progress", "○（正在推进）"),
+        ("黄灯", "lagging", "黄灯（推进缓慢）"),
+        ("已完成", "completed", "已完成"),
+        ("待定", "", "待定"),
+        ("", "", ""),
+    ],
+)
+def test_a_symbol_or_light_status_is_shown_with_its_word(label: str, code: str, shown: str) -> None:
+    from taizhang.web.templatetags.taizhang import status_text
+
+    assert status_text({"status_label": label, "status": code}) == shown

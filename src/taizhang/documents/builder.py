@@ -73,6 +73,8 @@ class TableBuilder:
         self.current: _Placed | None = None  # the last task (not sub-item) of the category
         self.legend: dict[str, str] = {}
         self.blank: list[str] = []
+        # Where tasks before any category row began: warned of only if categories follow.
+        self.unfiled: tuple[RawRow, int] | None = None
         self.has_number = any(c.key == "number" for c in doc.columns)
         self.has_status = any(c.key == "status" for c in doc.columns)
         # Text of cells beyond the header's columns, for the task read from the same row.
@@ -325,8 +327,7 @@ class TableBuilder:
 
     def ensure_category(self, raw: RawRow, row: int) -> CategoryDoc:
         if self.category is None:
-            if self.doc.columns and any(c.key == "number" for c in self.doc.columns):
-                self.warn("任务行之前没有分类行，归入未分类", raw, row)
+            self.unfiled = (raw, row)
             self.category = CategoryDoc(number=1, name="")
             self.doc.categories.append(self.category)
         return self.category
@@ -500,6 +501,8 @@ class TableBuilder:
     # --- after the last row --------------------------------------------------------------
 
     def finish(self) -> None:
+        if self.unfiled is not None and len(self.doc.categories) > 1:
+            self.warn("任务行之前没有分类行，归入未分类", *self.unfiled)
         if self.blank:
             self.doc.warnings.append(f"{'、'.join(self.blank)}：空行，已略过")
         for first, again in self.repeated_numbers():

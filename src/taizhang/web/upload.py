@@ -112,6 +112,7 @@ def _preview(
     form = ColumnMappingForm(shown=entry["shown"], tables=entry["tables"], table=_table(entry))
     context = {
         "doc": doc,
+        "warnings": [_on_the_page(warning) for warning in doc.warnings],
         "existing": Ledger.objects.filter(title=doc.title, year=doc.year).first(),
         "name": entry["name"],
         "token": token,
@@ -119,6 +120,19 @@ def _preview(
         "reused": entry["reused"],
     }
     return render(request, "web/upload_preview.html", context)
+
+
+# The readers' warnings name the command line's options; the preview has its own controls.
+_WEB_HINT = re.compile(r"，网页导入预览中可逐列选择|[（(]网页导入预览中可逐列选择[）)]")
+_COLUMN_HINT = re.compile(r"如需指定：--column \S+ 等|可用 --column(?: \S+)? 指定")
+_TABLE_HINT = re.compile(r"用 --table N 选择其他表格")
+
+
+def _on_the_page(warning: str) -> str:
+    """A reader's warning in the preview's words: the column and table choices are below."""
+    warning = _WEB_HINT.sub("", warning)
+    warning = _TABLE_HINT.sub(_("可在下方“读取哪个表格”中选择"), warning)
+    return _COLUMN_HINT.sub(_("可在下方“列的对应”中选择"), warning)
 
 
 def _gone(request: HttpRequest) -> HttpResponse:

@@ -185,6 +185,8 @@ def header_warnings(columns: list[Column], overrides: Mapping[str, str] | None =
     known column kept as it is (总投资, 存在问题, a second goal-like column such as 建设内容
     beside 项目名称) and the office's own choices give no warning."""
     chosen = {normalize_title(title) for title in overrides or {}}
+    # Keys the office gave to a column: another column that looked like it gave way, by choice.
+    given = {key_of_choice(value) for value in (overrides or {}).values()}
     first = {column.key: column.title for column in reversed(columns)}
     warnings: list[str] = []
     for column in columns:
@@ -196,7 +198,7 @@ def header_warnings(columns: list[Column], overrides: Mapping[str, str] | None =
                 f"列“{column.title}”无法对应到台账的列，按其他列原样保留"
                 f"（如需指定：--column {column.title}=进展情况 等，网页导入预览中可逐列选择）"
             )
-        elif known in first and known not in {"goal", "extra"}:
+        elif known in first and known not in {"goal", "extra"} and known not in given:
             warnings.append(
                 f"列“{column.title}”与列“{first[known]}”都像{_NAMES[known]}：取“{first[known]}”，"
                 f"“{column.title}”按其他列原样保留（可用 --column 指定）"

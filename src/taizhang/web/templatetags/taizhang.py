@@ -6,6 +6,7 @@ from django import template
 from django.utils.translation import gettext as _
 
 from taizhang.accounts.access import serving_leader_links, serving_unit_links
+from taizhang.chinese.statuses import STATUS_CODES, status_label_text
 from taizhang.documents.cells import category_numeral
 from taizhang.documents.model import TaskDoc
 from taizhang.ledger.models import Task, TaskLeader, TaskUnit
@@ -21,6 +22,23 @@ def cn_numeral(number: int) -> str:
         return category_numeral(int(number))
     except (TypeError, ValueError):
         return str(number)
+
+
+# A status label this short is a symbol or a light (○, √, 红灯): shown with its word.
+_SHORT_LABEL = 3
+
+
+@register.filter
+def status_text(task: object) -> str:
+    """A task's status as shown: the label as the office wrote it, and where that is a symbol
+    or a light ("○", "黄灯"), the status it stands for after it ("○（正在推进）")."""
+    get = task.get if isinstance(task, dict) else lambda name: getattr(task, name, "")
+    label, code = str(get("status_label") or ""), str(get("status") or "")
+    if code in STATUS_CODES and label and len(label) <= _SHORT_LABEL:
+        word = status_label_text(code)
+        if word not in label:
+            return f"{label}（{_(word)}）"
+    return label
 
 
 @register.filter
