@@ -11,6 +11,7 @@ from taizhang.accounts.models import Role
 from taizhang.accounts.services import account_create
 from taizhang.ledger.models import TaskRevision, Unit
 from taizhang.reporting.models import Report, ReportState, Round
+from taizhang.reporting.services import report_submit
 from tests.api import client_for, open_cycle, send
 from tests.factories import PASSWORD, World
 
@@ -191,8 +192,22 @@ def test_missing_units_drop_as_units_report(world: World) -> None:
     cycle = open_cycle(world)
     office = client_for(world, "office")
     url = f"/api/rounds/{cycle.round.pk}/missing-units"
-    before = {unit["name"] for unit in office.get(url).json()}
-    assert before == {"住建局", "教体局", "交投集团", "农业农村局", "文广旅局", "民政局"}
+    everyone = {"住建局", "教体局", "交投集团", "农业农村局", "文广旅局", "民政局"}
+    # 水利局 and 卫健委 reported on one of their tasks each: each has more to report.
+    assert {unit["name"] for unit in office.get(url).json()} == everyone | {"水利局", "卫健委"}
+    for number, unit, actor in (
+        (9, "水利局", world.water),
+        (2, "卫健委", world.health),
+        (16, "卫健委", world.health),
+    ):
+        report_submit(
+            task=world.task(number),
+            unit=Unit.objects.get(name=unit),
+            actor=actor,
+            progress="已推进。",
+            status="in_progress",
+        )
+    assert {unit["name"] for unit in office.get(url).json()} == everyone
     send(office, "POST", f"/api/reports/{cycle.water_report.pk}/return", {"comment": "重报"})
     assert "水利局" in {unit["name"] for unit in office.get(url).json()}
 

@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from taizhang.ledger.models import Task, TaskRevision, TaskUnit, Unit
@@ -47,22 +47,27 @@ def split_tasks() -> Exists:
 
 
 def missing_units(round_: Round) -> list[Unit]:
-    """Units with something to report in the round's ledger that have not reported in it (a
-    returned report does not count). What a unit reports on: the tasks it serves that are not
-    split into sub-items, and the sub-items it serves (a sub-item naming no unit is served by
-    its task's units)."""
+    """Units with something still to report in the round: a task or sub-item they serve with
+    no report of theirs in it (a returned or superseded report does not count). What a unit
+    reports on: the tasks it serves that are not split into sub-items, and the sub-items it
+    serves (a sub-item naming no unit is served by its task's units). A unit that reported on
+    one of its four items is still missing the other three."""
     reported = Report.objects.filter(round=round_).exclude(
         state__in=[ReportState.RETURNED, ReportState.SUPERSEDED]
     )
     rows = Task.objects.filter(ledger_id=round_.ledger_id, removed_at__isnull=True)
     reportable = rows.exclude(split_tasks())
-    inheriting = reportable.filter(parent__isnull=False, unit_links__isnull=True)
-    serving = TaskUnit.objects.filter(
-        Q(task__in=reportable) | Q(task__in=inheriting.values("parent_id"))
+    own = TaskUnit.objects.filter(task__in=reportable).exclude(
+        Exists(reported.filter(task_id=OuterRef("task_id"), unit_id=OuterRef("unit_id")))
+    )
+    inherited = (
+        reportable.filter(parent__isnull=False, unit_links__isnull=True)
+        .annotate(unit=F("parent__unit_links__unit_id"))
+        .exclude(Exists(reported.filter(task_id=OuterRef("pk"), unit_id=OuterRef("unit"))))
     )
     return list(
-        Unit.objects.filter(pk__in=serving.values("unit_id"))
-        .exclude(pk__in=reported.values("unit_id"))
+        Unit.objects.filter(Q(pk__in=own.values("unit_id")) | Q(pk__in=inherited.values("unit")))
+        .distinct()
         .order_by("name")
     )
 

@@ -99,20 +99,24 @@ _RANK = {GREEN: 0, YELLOW: 1, RED: 2}
 
 
 def with_subitems(own: Light, subitems: list[tuple[str, Light]]) -> Light:
-    """A task's light given its sub-items' (label, light): as red as the reddest of its own
-    light and its open (not completed) sub-items' (red > yellow > green), with the reasons of
-    each at that colour, a sub-item's named ("子项3-1：已超过完成时限…"). A task marked
-    completed stays completed; one whose sub-items are all completed is completed."""
+    """A task's light given its sub-items' (label, light): as red as the reddest of its open
+    (not completed) sub-items (red > yellow > green), with the reasons of each at that colour,
+    the sub-item named ("子项3-1：已超过完成时限…"). A task split into sub-items is reported
+    through them, so its own status as imported is no longer kept up and does not count (a
+    sub-item without a deadline has its task's). A task marked completed stays completed;
+    one whose sub-items are all completed is completed."""
     if own.colour == COMPLETED or not subitems:
         return own
     open_ = [(label, sub) for label, sub in subitems if sub.colour != COMPLETED]
     if not open_:
         return Light(COMPLETED, ("子项均已完成",))
-    colour = max([own.colour, *(sub.colour for _, sub in open_)], key=_RANK.__getitem__)
-    reasons = list(own.reasons) if own.colour == colour else []
+    colour = max((sub.colour for _, sub in open_), key=_RANK.__getitem__)
     if colour == GREEN:
-        return Light(GREEN, tuple(reasons) or ("按序时推进",))
-    for label, sub in open_:
-        if sub.colour == colour:
-            reasons += [f"子项{label}：{reason}" for reason in sub.reasons]
+        return Light(GREEN, ("按序时推进",))
+    reasons = [
+        f"子项{label}：{reason}"
+        for label, sub in open_
+        if sub.colour == colour
+        for reason in sub.reasons
+    ]
     return Light(colour, tuple(reasons))
