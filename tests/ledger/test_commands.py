@@ -279,3 +279,17 @@ def test_a_dry_run_lists_the_tables_on_stderr(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["title"] == "2021年第2批项目台账"
     assert "文件中有 2 个台账表格" in result.stderr and "表格2：" in result.stderr
+
+
+@pytest.mark.django_db
+def test_a_number_typed_twice_imports_both_tasks_with_a_warning(tmp_path: Path) -> None:
+    # The seed with task 2 numbered 1 as well: the dry run and the import both read it.
+    text = SEED.read_text(encoding="utf-8").replace("\n\t2\n", "\n\t1\n", 1)
+    path = tmp_path / "twice.txt"
+    path.write_text(text, encoding="utf-8")
+    assert call("import", str(path), "--dry-run")[0] == 0
+    code, out, _ = call("import", str(path))
+    assert code == 0 and "序号1重复" in out
+    assert sorted(Task.objects.values_list("key", flat=True))[:2] == ["1", "1-2"]
+    assert Task.objects.count() == 16
+    assert call("import", str(path))[1].count("未变 16") == 1  # the same file again: nothing

@@ -360,3 +360,25 @@ def test_a_symbol_or_light_status_is_shown_with_its_word(label: str, code: str, 
     from taizhang.web.templatetags.taizhang import status_text
 
     assert status_text({"status_label": label, "status": code}) == shown
+
+
+def test_confirming_a_ledger_with_a_number_typed_twice_imports_both_tasks() -> None:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["2021年某县重点工作台账"])
+    sheet.append(HEADER)
+    sheet.append(["一", "民生工程"])
+    sheet.append([1, "修路", "张三", "交通局", "年底前", "", ""])
+    sheet.append([1, "建桥", "李四", "交通局", "年底前", "", ""])
+    out = io.BytesIO()
+    book.save(out)
+    client = office_client()
+    preview = upload_file(client, out.getvalue())
+    assert any("序号1重复" in w for w in preview.context["warnings"])
+    response = client.post(
+        reverse("web:ledger_upload_confirm"), {"token": preview.context["token"]}
+    )
+    assert response.status_code == 302
+    assert sorted(Task.objects.values_list("goal", flat=True)) == ["修路", "建桥"]
