@@ -25,7 +25,7 @@ def cn_numeral(number: int) -> str:
 
 
 # A status label this short is a symbol or a light (○, √, 红灯): shown with its word.
-_SHORT_LABEL = 3
+_SHORT_LABEL = 2
 
 
 @register.filter
