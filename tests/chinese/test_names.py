@@ -259,3 +259,19 @@ def test_split_units_with_roles_names_the_units_split_units_gives(cell: str) -> 
 @given(long_names, st.sampled_from(["市长", "副市长", "常务副市长", "县委书记", "主任"]))
 def test_any_person_with_a_title_in_brackets_is_that_person(name: str, title: str) -> None:
     assert split_people(f"{name}（{title}）") == [name]
+
+
+@pytest.mark.parametrize(
+    ("cell", "people"),
+    [
+        ("县长 李刚", ["李刚"]),
+        ("局党组书记 陈刚", ["陈刚"]),
+        ("常务副县长 王强", ["王强"]),
+        ("王五、副市长", ["王五"]),
+        ("张国长 李四", ["张国长", "李四"]),  # a name ending in 长 is a name
+        ("李书记", ["李书记"]),
+        ("副县长", ["副县长"]),  # a position alone is kept: it is all the cell says
+    ],
+)
+def test_a_position_written_beside_a_name_is_no_person(cell: str, people: list[str]) -> None:
+    assert split_people(cell) == people

@@ -177,3 +177,15 @@ def test_what_no_reader_foresaw_still_comes_out_as_one_line(
         str(caught.value)
         == "t.xlsx：文件已损坏或格式异常，无法读取（RuntimeError：unexpected state）"
     )
+
+
+def test_a_zip_directory_naming_a_version_python_lacks_is_one_line() -> None:
+    # A flipped byte in a central directory entry's "version needed" (as found by the stride
+    # test on one run): zipfile raises NotImplementedError while opening the archive.
+    data = bytearray(XLSX)
+    entry = data.rfind(b"PK\x01\x02")
+    data[entry + 6] = 0xEB  # version made by / needed: 23.5
+    data[entry + 7] = 0x00
+    for reader in (read_xlsx, read_ledger):
+        with pytest.raises(LedgerReadError, match=r"^t\.xlsx.*已损坏"):
+            reader(bytes(data), name="t.xlsx")

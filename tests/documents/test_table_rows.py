@@ -470,3 +470,63 @@ def test_extra_cells_of_a_row_left_out_go_to_no_other_task() -> None:
         )
     )
     assert [t.extra for t in doc.tasks] == [{}, {}]
+
+
+# --- ledgers that name their matters otherwise (整改, 建议办理), and plan columns -------------
+
+
+def test_a_rectification_ledger_takes_its_problem_column_for_the_goal() -> None:
+    header = [
+        "序号",
+        "问题类别",
+        "存在问题",
+        "整改措施",
+        "责任单位",
+        "整改时限",
+        "整改进展",
+        "整改状态",
+    ]
+    row = [
+        "1",
+        "预算执行",
+        "未建立议事决策制度",
+        "出台制度",
+        "胜山镇",
+        "2018年9月底前",
+        "已出台",
+        "已完成",
+    ]
+    doc = ledger_from_table(_table(row, header=header, preamble="2018年审计整改台账"))
+    (task,) = doc.tasks
+    assert (task.goal, task.extra["问题类别"], task.status) == (
+        "未建立议事决策制度",
+        "预算执行",
+        "completed",
+    )
+    assert task.deadline == datetime.date(2018, 9, 30)
+
+
+def test_a_suggestions_ledger_takes_the_title_not_the_number_for_the_goal() -> None:
+    header = ["建议编号", "建议标题", "领衔代表", "主办单位", "协办单位", "办理时限", "办理情况"]
+    row = ["第052号", "关于加装电梯的建议", "王五", "住建局", "财政局", "6月30日前", "已答复"]
+    doc = ledger_from_table(_table(row, header=header, preamble="2020年建议办理台账"))
+    (task,) = doc.tasks
+    assert task.goal == "关于加装电梯的建议"
+    assert [(u.name, u.role) for u in task.units] == [("住建局", "lead"), ("财政局", "co")]
+
+
+def test_month_columns_of_a_plan_are_kept_and_the_done_column_is_the_progress() -> None:
+    table = RawTable(
+        source="t.xlsx",
+        preamble=["2024年重点工作月度台账"],
+        rows=[
+            RawRow(["序号", "重点工作", "责任单位", "完成时限", "月度推进计划", "", "完成情况"]),
+            RawRow(["", "", "", "", "1月", "2月", ""]),
+            RawRow(["1", "水库政策处理", "水利局", "年底前", "启动摸底", "全部签约", "已签约60%"]),
+        ],
+    )
+    doc = ledger_from_table(table)
+    task = doc.tasks[0]
+    assert task.progress == "已签约60%"
+    assert task.extra == {"月度推进计划/1月": "启动摸底", "月度推进计划/2月": "全部签约"}
+    assert task.entries == []

@@ -22,6 +22,12 @@ _ROLE_WORDS = {"牵头": "lead", "主办": "lead", "配合": "co", "协办": "co
 # 市长, 副市长, 县长, 区长, 局长, 秘书长... all end in 长.
 _TITLE_ENDINGS = ("长", "书记", "主任")
 _NOT_IN_A_TITLE = re.compile(r"[、,;/:]")
+# A position, not a person: a place or office, then 长 / 书记 / 主任 ("县长", "局党组书记",
+# "常务副市长"); a name that merely ends in 长 ("张国长") is none.
+_POSITION = re.compile(
+    r"^(?:.*(?:省|市|州|县|区|镇|乡|街道|村|局|委|厅|部|处|科|室|院|所|副|常务|党组|党委|"
+    r"党工委|政府|管委会))?(?:长|书记|主任|副主任|秘书长)$"
+)
 
 
 def normalize_person(name: str) -> str:
@@ -93,10 +99,14 @@ def split_people(cell: str) -> list[str]:
     """Split a 牵头领导 cell into normalised names, in order, without duplicates or empties.
 
     Splits on line breaks and 、，,；;/ and on whitespace only when every whitespace-separated
-    piece has at least two characters ("张宏义 李拴根" is two people, "谭  江" is one).
+    piece has at least two characters ("张宏义 李拴根" is two people, "谭  江" is one). A
+    position written beside a name ("县长 李刚") is left out.
     """
-    names = (normalize_person(piece) for piece in _split_cell(cell, _PEOPLE_SEPARATORS))
-    return list(dict.fromkeys(name for name in names if name))
+    pieces = [normalize_person(piece) for piece in _split_cell(cell, _PEOPLE_SEPARATORS)]
+    names = [piece for piece in pieces if piece]
+    # "县长 李刚", "局党组书记 陈刚": the title written beside the name is no person.
+    people = [name for name in names if not _POSITION.search(name)]
+    return list(dict.fromkeys(people or names))
 
 
 def split_units(cell: str) -> list[str]:

@@ -82,7 +82,7 @@ def _is_workbook(data: bytes, suffix: str) -> bool:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = set(archive.namelist())
-    except (zipfile.BadZipFile, OSError, ValueError):
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOFError):
         return suffix in EXCEL_SUFFIXES
     if "word/document.xml" in names:
         return False

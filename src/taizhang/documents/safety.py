@@ -36,7 +36,8 @@ def check_office_zip(data: bytes, *, name: str, kind: str) -> zipfile.ZipFile:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError) as error:
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOFError) as error:
+        # NotImplementedError: a damaged directory naming a zip version or method Python lacks.
         raise LedgerReadError(f"{kind} 文件已损坏：{error}", source=name) from None
     unpacked = sum(member.file_size for member in members)
     packed = max(sum(member.compress_size for member in members), 1)

@@ -8,6 +8,7 @@ from typing import Final
 
 from taizhang.chinese.numbers import parse_category_marker
 from taizhang.documents.columns.vocabulary import (
+    GOAL_FALLBACK,
     MAX_CELL,
     MAX_TITLE,
     bare_title,
@@ -40,12 +41,14 @@ def looks_like_header(cells: list[str]) -> bool:
     known: list[str] = []
     for count, text in enumerate(texts, 1):
         key = column_key(text)
+        if key in (None, "extra") and GOAL_FALLBACK.search(normalize_title(text)):
+            key = "goal?"  # 存在问题, 建议标题: the goal where the header has no other
         if key is not None:
             known.append(key)
         elif 2 * (count - len(known)) > len(texts):
             return False  # more than half unknown: decided without reading the rest
-    placed = set(known) - {"goal", "extra"}
-    return "goal" in known and len(placed) >= 2
+    placed = set(known) - {"goal", "goal?", "extra"}
+    return bool({"goal", "goal?"} & set(known)) and len(placed) >= 2
 
 
 def _titles_only(texts: list[str]) -> bool:

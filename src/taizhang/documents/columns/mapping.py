@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Final
 
-from taizhang.documents.columns.vocabulary import column_key, normalize_title
+from taizhang.documents.columns.vocabulary import GOAL_FALLBACK, column_key, normalize_title
 from taizhang.documents.errors import LedgerReadError
 from taizhang.documents.model import Column
 
@@ -99,9 +99,20 @@ def header_columns(
     placed = ["extra"] * len(keys)
     for i in [i for i in range(len(keys)) if i not in guessed] + guessed:
         placed[i] = _place(keys[i] or "extra", taken)
+    if "goal" not in placed:
+        _goal_fallback(titles, placed, guessed)
     columns = [Column(key=key, title=title) for key, title in zip(placed, titles, strict=True)]
     check_required(columns, source=source, line=line, row=row)
     return columns
+
+
+def _goal_fallback(titles: list[str], placed: list[str], guessed: list[int]) -> None:
+    """A header without a goal column (an 整改 or 建议办理 ledger): the first guessed column
+    naming its matters (存在问题, 建议标题, 反馈问题 …) is the goal."""
+    for i in guessed:
+        if placed[i] == "extra" and GOAL_FALLBACK.search(titles[i]):
+            placed[i] = "goal"
+            return
 
 
 def _chosen(overrides: Mapping[str, str], *, source: str) -> dict[str, str]:
@@ -117,7 +128,8 @@ def _chosen(overrides: Mapping[str, str], *, source: str) -> dict[str, str]:
 
 
 def _settle_progress(titles: list[str], keys: list[str | None], guessed: list[int]) -> None:
-    """Where no column was taken for the progress, 完成情况 is it; else a lone 本月进展."""
+    """Where no column was taken for the progress, 完成情况 is it; else a lone 本月进展.
+    Month columns of a plan ("月度推进计划/3月") are no progress (`column_key`)."""
     if {"progress", "month"} & set(keys):
         return
     either = [i for i in guessed if titles[i] in _STATUS_OR_PROGRESS]

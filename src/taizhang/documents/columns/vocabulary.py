@@ -86,6 +86,16 @@ def bare_title(text: str) -> str:
     return _BRACKETS.sub("", text) or text
 
 
+# Month and quarter columns of a plan or target, not of what was done ("1月计划", "季度目标/
+# 一季度"): kept as they are.
+_PLAN = re.compile(r"计划|目标|安排|任务")
+# Titles that hold a ledger's matters where it has no goal column (整改, 建议办理, 督办 ledgers):
+# the first such column is the goal (`header_columns`).
+GOAL_FALLBACK = re.compile(
+    r"^(?!.*(?:类别|类型|编号|序号|代码|分类)).*(?:问题|事项|建议|提案|议案|标题|名称|事由|诉求)"
+)
+
+
 def column_key(title: str) -> str | None:
     """The logical key of a column title, or None for a title no office variant matches (and
     for any text longer than a title). `extra` is a known column kept as it is (总投资,
@@ -109,6 +119,8 @@ def _combined_key(top: str, bottom: str) -> str | None:
     upper, lower = _key(top), _key(bottom)
     if upper == "units" and lower == "co_units" and _LEAD_UNITS.search(top):
         return "units"  # one column "牵头单位/配合单位": the lead unit first, roles marked
+    if lower == "month" and _PLAN.search(top):
+        return "extra"  # "月度推进计划/3月", "季度目标/一季度": the plan, not the progress
     return lower or _key(top + bottom) or upper
 
 
@@ -117,7 +129,7 @@ def _key(text: str) -> str | None:
     if len(bare) > MAX_TITLE:
         return None
     if month_of(bare) is not None:
-        return "month"
+        return "extra" if _PLAN.search(bare) else "month"
     for key, pattern in _COMPILED:
         if pattern.search(bare):
             if key == "co_units" and _UNITS_THEN_CO.search(bare):
