@@ -530,3 +530,10 @@ def test_month_columns_of_a_plan_are_kept_and_the_done_column_is_the_progress() 
     assert task.progress == "已签约60%"
     assert task.extra == {"月度推进计划/1月": "启动摸底", "月度推进计划/2月": "全部签约"}
     assert task.entries == []
+
+
+def test_dotted_rows_without_their_task_are_sibling_tasks_not_one_under_the_other() -> None:
+    doc = ledger_from_table(
+        _table(CATEGORY, _task("2", "修路"), _task("3-1", "建桥"), _task("3-2", "植树"))
+    )
+    assert [(t.label, t.subitems) for t in doc.tasks] == [("", []), ("3-1", []), ("3-2", [])]

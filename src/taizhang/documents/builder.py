@@ -258,7 +258,9 @@ class TableBuilder:
         if number is None or number.style not in _SUB_STYLES or current is None:
             return None
         if number.style == "dotted":
-            return current.task if current.task.number == number.parent else None
+            # Under task 3 itself, not under a "3-1" read as a task for want of a task 3.
+            numbered = current.style != "dotted" and current.task.number == number.parent
+            return current.task if numbered else None
         return current.task if current.style != number.style else None
 
     def task(
