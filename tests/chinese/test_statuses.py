@@ -378,3 +378,18 @@ def test_a_line_break_after_a_status_ends_it_like_punctuation(label: str, code: 
 @pytest.mark.parametrize("label", ["资金已到位\n已完成", "已完成主体施工\n正在装修", "未\n完成"])
 def test_a_status_on_a_later_line_or_split_over_lines_is_not_taken(label: str) -> None:
     assert status_code(label) is None
+
+
+@pytest.mark.parametrize(
+    ("label", "code"),
+    [
+        ("达序推进", "in_progress"),
+        ("未办结", "in_progress"),
+        ("持续整改", "in_progress"),
+        ("长期坚持", "in_progress"),
+        ("待办理", "not_started"),
+        ("已办结", "completed"),
+    ],
+)
+def test_words_of_督办_and_整改_ledgers_are_statuses(label: str, code: str) -> None:
+    assert status_code(label) == code
