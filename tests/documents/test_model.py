@@ -7,7 +7,7 @@ from taizhang.documents.model import (
     LedgerDoc,
     TaskDoc,
     all_task_docs,
-    subitem_key,
+    subitem_keys,
     task_keys,
 )
 
@@ -55,4 +55,9 @@ def test_every_row_comes_in_document_order_with_its_key_and_parent() -> None:
         ("1.2", "任务2", None),
         ("2.1", "任务1", None),
     ]
-    assert subitem_key("3", first.subitems[1]) == "3/2"
+    assert subitem_keys("3", first.subitems) == ["3/1", "3/2"]
+
+
+def test_sub_items_numbered_alike_get_keys_of_their_own() -> None:
+    alike = [TaskDoc(1, "甲"), TaskDoc(1, "乙"), TaskDoc(2, "丙")]
+    assert subitem_keys("3", alike) == ["3/1", "3/1-2", "3/2"]

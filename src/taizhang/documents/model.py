@@ -148,6 +148,17 @@ def task_keys(doc: LedgerDoc) -> list[str]:
         keys = [str(task.number) for task in doc.tasks]
     else:
         keys = [f"{c.number}.{t.number}" for c in doc.categories for t in c.tasks]
+    return _unique(keys)
+
+
+def subitem_keys(task_key: str, subitems: list[TaskDoc]) -> list[str]:
+    """The sub-items' identities: their task's key and their place under it (`3/1`); one
+    that repeats (two sub-items numbered alike, possible in JSON) gets `-2`, `-3` ..."""
+    return _unique([f"{task_key}/{subitem.number}" for subitem in subitems])
+
+
+def _unique(keys: list[str]) -> list[str]:
+    """The keys with `-2`, `-3` ... on the later occurrences of one that repeats."""
     seen: Counter[str] = Counter()
     unique = []
     for key in keys:
@@ -156,16 +167,12 @@ def task_keys(doc: LedgerDoc) -> list[str]:
     return unique
 
 
-def subitem_key(task_key: str, subitem: TaskDoc) -> str:
-    """A sub-item's identity: its task's key and its place under it (`3/1`)."""
-    return f"{task_key}/{subitem.number}"
-
-
 def all_task_docs(doc: LedgerDoc) -> list[tuple[str, TaskDoc, TaskDoc | None]]:
     """Every task and sub-item in document order with its key and its parent (None for a
     task): what an importer or a per-row writer walks."""
     rows: list[tuple[str, TaskDoc, TaskDoc | None]] = []
     for key, task in zip(task_keys(doc), doc.tasks, strict=True):
         rows.append((key, task, None))
-        rows.extend((subitem_key(key, sub), sub, task) for sub in task.subitems)
+        keys = subitem_keys(key, task.subitems)
+        rows.extend((sub_key, sub, task) for sub_key, sub in zip(keys, task.subitems, strict=True))
     return rows

@@ -15,7 +15,7 @@ from django.db import connection, transaction
 from django.db.models import Model
 from django.utils import timezone
 
-from taizhang.documents.model import LedgerDoc, TaskDoc, subitem_key, task_keys
+from taizhang.documents.model import LedgerDoc, TaskDoc, subitem_keys, task_keys
 from taizhang.ledger.models import (
     AuditEvent,
     Category,
@@ -73,22 +73,15 @@ class _Row:
 
 
 def _document_rows(doc: LedgerDoc) -> Iterator[_Row]:
-    """Every task and, right after it, its sub-items, in document order. A sub-item's key is
-    `subitem_key` ("3/1"); one that repeats (two sub-items numbered alike, possible in JSON)
-    gets `-2`, `-3` ..., like a task's."""
+    """Every task and, right after it, its sub-items, in document order, with their keys
+    (`task_keys`, `subitem_keys`)."""
     keys = iter(task_keys(doc))
     for category_order, category in enumerate(doc.categories):
         for task in category.tasks:
             key = next(keys)
             yield _Row(key, task, category_order, None)
-            seen: set[str] = set()
-            for subitem in task.subitems:
-                sub_key = base = subitem_key(key, subitem)
-                repeat = 1
-                while sub_key in seen:
-                    repeat += 1
-                    sub_key = f"{base}-{repeat}"
-                seen.add(sub_key)
+            sub_keys = subitem_keys(key, task.subitems)
+            for sub_key, subitem in zip(sub_keys, task.subitems, strict=True):
                 yield _Row(sub_key, subitem, category_order, key)
 
 

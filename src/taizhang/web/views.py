@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, render
 
 from taizhang.accounts import access
 from taizhang.documents.json_format import ledger_from_dict
-from taizhang.documents.model import LedgerDoc, subitem_key, task_keys
+from taizhang.documents.model import LedgerDoc, subitem_keys, task_keys
 from taizhang.documents.writers import FORMATS
 from taizhang.ledger.models import Ledger, Task
 from taizhang.ledger.selectors import (
@@ -128,7 +128,12 @@ def keep_visible(doc: LedgerDoc, visible: set[str]) -> None:
         for task in category.tasks:
             key = next(keys)
             if key in visible:
-                task.subitems = [s for s in task.subitems if subitem_key(key, s) in visible]
+                sub_keys = subitem_keys(key, task.subitems)
+                task.subitems = [
+                    sub
+                    for sub_key, sub in zip(sub_keys, task.subitems, strict=True)
+                    if sub_key in visible
+                ]
                 kept.append(task)
         category.tasks = kept
     doc.categories = [c for c in doc.categories if c.tasks]
