@@ -21,7 +21,12 @@ from taizhang.documents.columns import (
     normalize_title,
 )
 from taizhang.documents.rows import is_total_row, may_be_task, note_text
-from taizhang.documents.stacked import starts_new_ledger
+from taizhang.documents.stacked import (
+    TITLE_LENGTH,
+    TITLE_ROWS,
+    is_title_row,
+    starts_new_ledger,
+)
 from taizhang.documents.table import RawRow, RawTable, category_marker
 
 # Offices put a title, an 附件 line, a 截至 line, a 填报单位 line above the header; more than
@@ -30,10 +35,6 @@ HEADER_SEARCH_ROWS: Final = 15
 MAX_COLUMN: Final = 16_384
 # Columns kept as they are to the right of the header, so "too many cells" counts true.
 _SPARE_COLUMNS: Final = 32
-# A title block above a second table in the same sheet: at most this many rows.
-_TITLE_ROWS: Final = 4
-# Header titles are short; a row with a longer cell is no header (a cheap first test).
-_TITLE_LENGTH: Final = 30
 # Lines under a table that are none of its rows: who made it, whom to call. Legends and notes
 # (注：√为已完成…) are not among them: `table.py` reads and reports those.
 _SIGNATURE = re.compile(
@@ -217,7 +218,7 @@ def header_at(grid: Grid, number: int) -> Header | None:
     完工时间), combined as `columns.combine_header` does; such a header is found even when its
     top row alone is not recognised."""
     top = grid.row(number)
-    if not top or any(len(text) > _TITLE_LENGTH for text in top):
+    if not top or any(len(text) > TITLE_LENGTH for text in top):
         return None
     if number + 1 in grid.cells:
         combined = combine_header(top, grid.row(number + 1))
@@ -291,8 +292,9 @@ def _row_lines(grid: Grid, number: int) -> list[str]:
 
 
 def _title_rows_above(grid: Grid, row: int, after: int) -> list[int]:
-    """The rows of a title block right above a header (one text each, no category, legend,
-    total or signature), up to `_TITLE_ROWS` of them, none at or above row `after`."""
+    """The rows of a title block right above a header (`stacked.is_title_row`, and no
+    signature line), up to `TITLE_ROWS` of them, none at or above row `after`. Unlike a table
+    of rows (`stacked`), a sheet's blank row ends the block unless it is hidden."""
     found: list[int] = []
     for number in range(row - 1, after, -1):
         texts = list(dict.fromkeys(grid.cells.get(number, {}).values()))
@@ -300,21 +302,12 @@ def _title_rows_above(grid: Grid, row: int, after: int) -> list[int]:
             if number in grid.hidden_rows or not found:
                 continue
             break
-        if len(texts) != 1 or _is_no_title(texts):
+        if not is_title_row(texts) or _SIGNATURE.match(texts[0]):
             break
         found.insert(0, number)
-        if len(found) == _TITLE_ROWS:
+        if len(found) == TITLE_ROWS:
             break
     return found
-
-
-def _is_no_title(texts: list[str]) -> bool:
-    return bool(
-        category_marker(texts) is not None
-        or note_text(texts) is not None
-        or is_total_row(texts)
-        or _SIGNATURE.match(texts[0])
-    )
 
 
 def region_rows(grid: Grid, region: Region) -> int:
