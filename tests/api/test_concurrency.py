@@ -17,15 +17,15 @@ from django.test import Client
 
 from taizhang.accounts.models import Role
 from taizhang.accounts.services import account_create, token_create
+from taizhang.ledger.errors import ConflictError
 from taizhang.ledger.models import Task, TaskRevision, Unit
+from taizhang.ledger.services import task_update
 from taizhang.reporting.models import Report, ReportState
 from taizhang.reporting.services import (
-    ConflictError,
     ReportingError,
     report_accept,
     report_submit,
     round_open,
-    task_update,
 )
 from tests.api import send
 from tests.factories import World

@@ -138,16 +138,16 @@ def test_tasks_numbered_afresh_in_each_category_are_told_apart(seed_doc: LedgerD
 def test_a_failing_import_writes_nothing(
     seed_doc: LedgerDoc, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from taizhang.ledger import services
+    from taizhang.ledger.services import importing
 
-    insert_rows = services._insert_rows
+    insert_rows = importing._insert_rows
 
     def broken(model: type, *args: Any) -> None:
         if model is TaskRevision:  # the last write of an import: everything else is done
             raise IntegrityError("simulated failure half-way")
         insert_rows(model, *args)
 
-    monkeypatch.setattr(services, "_insert_rows", broken)
+    monkeypatch.setattr(importing, "_insert_rows", broken)
     with pytest.raises(IntegrityError):
         ledger_import(doc=seed_doc)
     assert (Ledger.objects.count(), Task.objects.count(), Person.objects.count()) == (0, 0, 0)

@@ -13,7 +13,9 @@ from django.test import Client
 from django.urls import reverse
 
 from taizhang.accounts.models import LoginFailure
+from taizhang.ledger.errors import EditError
 from taizhang.ledger.models import AuditEvent, Ledger, Task
+from taizhang.ledger.services import task_update
 from taizhang.reporting import services
 from taizhang.reporting.models import Comment, Report, ReportState, Round
 from tests.conftest import SEED
@@ -464,7 +466,7 @@ def test_a_newer_report_replaces_the_units_pending_one(world: World) -> None:
 
 def test_editing_the_deadline_text_moves_the_deadline_and_milestones(world: World) -> None:
     task = world.task(3)
-    services.task_update(
+    task_update(
         task=task,
         version=task.version,
         actor=world.office,
@@ -479,10 +481,8 @@ def test_editing_the_deadline_text_moves_the_deadline_and_milestones(world: Worl
 
 def test_a_blank_goal_is_refused(world: World) -> None:
     task = world.task(3)
-    with pytest.raises(services.ReportingError, match="不能为空"):
-        services.task_update(
-            task=task, version=task.version, actor=world.office, values={"goal": " "}
-        )
+    with pytest.raises(EditError, match="不能为空"):
+        task_update(task=task, version=task.version, actor=world.office, values={"goal": " "})
 
 
 def test_an_export_of_a_malformed_round_is_404(world: World) -> None:

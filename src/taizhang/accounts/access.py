@@ -16,6 +16,7 @@ from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from taizhang.accounts.models import Role
 from taizhang.ledger.models import Task, TaskLeader, TaskUnit
@@ -151,6 +152,27 @@ def can_report(user: AnyUser, task: Task) -> bool:
     if not reportable_unit_ids(user, task):
         return False
     return not is_split(task)
+
+
+class UnitChoiceError(ValueError):
+    """The unit a report is for is missing or not the reporter's (message in Chinese)."""
+
+
+def report_unit_id(user: AnyUser, task: Task, requested: int | None) -> int:
+    """The unit this user reports for on this task, one rule for the web and the API: the
+    unit named, which must be one of the user's units serving the task; with none named, the
+    only such unit. A reporter serving the task with several units must name one: nothing is
+    taken silently. Raises `UnitChoiceError` otherwise."""
+    mine = reportable_unit_ids(user, task)
+    if requested is not None:
+        if requested not in mine:
+            raise UnitChoiceError(_("您不能代表该单位报送这项任务"))
+        return requested
+    if len(mine) > 1:
+        raise UnitChoiceError(_("您属于多个责任单位，请选择报送单位"))
+    if not mine:
+        raise UnitChoiceError(_("您不能代表该单位报送这项任务"))
+    return mine[0]
 
 
 def can_comment(user: AnyUser, task: Task) -> bool:

@@ -19,7 +19,7 @@ from ninja.renderers import JSONRenderer
 
 from taizhang.api import ledgers, reporting, supervision
 from taizhang.api.auth import SessionAuth, TokenAuth
-from taizhang.reporting.services import ConflictError, ReportingError
+from taizhang.ledger.errors import ConflictError, EditError
 
 
 class ChineseJSONRenderer(JSONRenderer):
@@ -50,8 +50,8 @@ def conflict(request: HttpRequest, exc: ConflictError) -> HttpResponse:
     return api.create_response(request, {"detail": str(exc)}, status=409)
 
 
-@api.exception_handler(ReportingError)
-def refused(request: HttpRequest, exc: ReportingError) -> HttpResponse:
+@api.exception_handler(EditError)
+def refused(request: HttpRequest, exc: EditError) -> HttpResponse:
     return api.create_response(request, {"detail": str(exc)}, status=400)
 
 

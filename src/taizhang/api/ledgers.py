@@ -20,8 +20,9 @@ from taizhang.api.schemas import ErrorOut
 from taizhang.api.scoping import readable_ledgers, visible_reports
 from taizhang.ledger.models import Ledger, Task, TaskLeader, TaskUnit
 from taizhang.ledger.selectors import TaskFilters, ledger_get, task_list
+from taizhang.ledger.services import task_update
 from taizhang.reporting.models import Comment
-from taizhang.reporting.services import comment_add, task_update
+from taizhang.reporting.services import comment_add
 from taizhang.supervision.selectors import supervise_tasks, today
 
 router = Router(tags=["台账与任务"])

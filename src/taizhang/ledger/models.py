@@ -23,6 +23,13 @@ class UnitRole(models.TextChoices):
     CO = "co", _("配合单位")
 
 
+class JointStatus(models.TextChoices):
+    """How the status of a task served by several units is set."""
+
+    LEAST = "least", _("以进度最慢的单位为准")
+    OFFICE = "office", _("由督查室确定")
+
+
 class Ledger(models.Model):
     title = models.CharField(_("标题"), max_length=300)
     year = models.PositiveIntegerField(_("年度"))
@@ -33,6 +40,15 @@ class Ledger(models.Model):
     # The office's own reading of column titles ({title: key}), given at import (`--column`
     # or the web preview) and used again when the next edition is imported.
     column_overrides = models.JSONField(_("列的对应"), default=dict, blank=True)
+    # Joint tasks: whether each unit's section of the progress starts with the unit's name,
+    # and how the task's status follows its units' (ledger/sections.py).
+    prefix_unit_names = models.BooleanField(_("进展前标注单位名称"), default=False)
+    joint_status = models.CharField(
+        _("多单位任务的状态"),
+        max_length=10,
+        choices=JointStatus.choices,
+        default=JointStatus.LEAST,
+    )
 
     class Meta:
         verbose_name = _("台账")
@@ -123,6 +139,10 @@ class Task(models.Model):
     extra = models.JSONField(_("其他列"), default=dict, blank=True)
     # Month entries of a monthly ledger or 本月进展: [{"title", "text", "month"}].
     entries = models.JSONField(_("月度进展"), default=list, blank=True)
+    # The progress in sections, one per unit that reported, and a common one for text no unit
+    # can be given: [{"unit": unit id or null, "text", "status"}]. `progress` is always their
+    # composition (ledger/sections.py); sections that no longer compose to it are stale.
+    sections = models.JSONField(_("分单位进展"), default=list, blank=True)
     # Set when a later edition of the ledger no longer has the task; kept, never deleted.
     removed_at = models.DateTimeField(_("移除时间"), null=True, blank=True)
     # Optimistic locking: every write bumps it; a write that names an older one is refused.

@@ -64,7 +64,7 @@ class Report(models.Model):
     figures = models.JSONField(_("数据"), default=list, blank=True)
     # What the task said when the report was written, to show what changed.
     previous_progress = models.TextField(blank=True)
-    previous_status = models.CharField(max_length=20, blank=True)
+    previous_status = models.CharField(max_length=20, blank=True, choices=Status.choices)
     # A report whose text is (nearly) the previous round's: flagged in the review queue.
     similar_to = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -89,6 +89,14 @@ class Report(models.Model):
             models.Index(fields=["task", "submitted_at"], name="report_task_time"),
             models.Index(fields=["round", "task"], name="report_round_task"),
         ]
+        constraints = [
+            # One waiting report per unit, task and round: a newer one supersedes it.
+            models.UniqueConstraint(
+                fields=["round", "task", "unit"],
+                condition=Q(state="submitted"),
+                name="report_one_waiting",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.round} · {self.task_id} · {self.unit}"
@@ -108,6 +116,56 @@ class Attachment(models.Model):
     class Meta:
         verbose_name = _("附件")
         verbose_name_plural = _("附件")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ReportDraft(models.Model):
+    """A report being written (暂存): one per unit and task, kept on the server so it is there
+    on another device or after a reload, until the report is sent or the draft dropped."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="drafts")
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="drafts")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    progress = models.TextField(_("进展情况"), blank=True)
+    status = models.CharField(_("状态"), max_length=20, choices=Status.choices, blank=True)
+    # The figures as typed, one per line ("河道清淤约3公里"), read when the report is sent.
+    figures_text = models.TextField(_("数据"), blank=True)
+    updated_at = models.DateTimeField(_("保存时间"))
+
+    class Meta:
+        verbose_name = _("报送草稿")
+        verbose_name_plural = _("报送草稿")
+        constraints = [
+            models.UniqueConstraint(fields=["task", "unit"], name="reportdraft_one_per_unit")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task_id} · {self.unit_id}"
+
+
+class HeldFile(models.Model):
+    """A file chosen in a report form that was not sent yet (the form was refused, or saved as
+    a draft): kept on the server until the report is sent, the file dropped, or it expires."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="held_files")
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="held_files")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="held_files"
+    )
+    file = models.FileField(upload_to="held/%Y/%m/")
+    name = models.CharField(_("文件名"), max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    created_at = models.DateTimeField(_("上传时间"))
+
+    class Meta:
+        verbose_name = _("待报送附件")
+        verbose_name_plural = _("待报送附件")
+        indexes = [models.Index(fields=["task", "unit"], name="heldfile_task_unit")]
 
     def __str__(self) -> str:
         return self.name

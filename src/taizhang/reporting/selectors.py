@@ -12,8 +12,23 @@ from typing import Any
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from taizhang.documents.json_format import ledger_from_dict
+from taizhang.documents.model import LedgerDoc
 from taizhang.ledger.models import Task, TaskRevision, TaskUnit, Unit
 from taizhang.reporting.models import Comment, Report, ReportState, Round
+
+
+def round_document(round_: Round) -> LedgerDoc | None:
+    """The ledger as it stood when the round closed (its snapshot), named after the round;
+    None for a round still open."""
+    if round_.snapshot is None:
+        return None
+    return ledger_from_dict(round_.snapshot, name=round_.name)
+
+
+def round_current(ledger_id: int) -> Round | None:
+    """The ledger's open round, if any."""
+    return Round.objects.filter(ledger_id=ledger_id, closed_at__isnull=True).first()
 
 
 def review_queue(ledger_id: int | None = None) -> QuerySet[Report]:

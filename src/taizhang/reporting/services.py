@@ -14,23 +14,16 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from taizhang.chinese.dates import parse_deadline
 from taizhang.documents.json_format import ledger_to_dict
-from taizhang.ledger.models import Ledger, Milestone, Status, Task, TaskRevision, Unit
+from taizhang.ledger.models import Ledger, Status, Task, TaskRevision, Unit
 from taizhang.ledger.selectors import ledger_document
-from taizhang.ledger.services import audit_record
+from taizhang.ledger.services import audit_record, task_revise
+from taizhang.reporting.errors import ConflictError, ReportingError
 from taizhang.reporting.models import Attachment, Comment, Report, ReportState, Round
+from taizhang.reporting.selectors import round_current
 from taizhang.reporting.uploads import checked_upload
 
-EDITABLE_FIELDS = ("goal", "deadline_text", "progress", "status", "status_label", "remarks")
-
-
-class ReportingError(Exception):
-    """A request the rules refuse, with a message for the person who made it."""
-
-
-class ConflictError(ReportingError):
-    """Someone else changed the task since it was read (optimistic locking)."""
+__all__ = ["ConflictError", "ReportingError"]  # for callers
 
 
 @transaction.atomic
@@ -75,11 +68,6 @@ def round_close(*, round_: Round, actor: User) -> Round:
     return round_
 
 
-def open_round(ledger_id: int) -> Round | None:
-    """The ledger's open round, if any."""
-    return Round.objects.filter(ledger_id=ledger_id, closed_at__isnull=True).first()
-
-
 @transaction.atomic
 def report_submit(
     *,
@@ -100,7 +88,7 @@ def report_submit(
         raise ReportingError(_("请填写进展情况"))
     if status not in Status.values:
         raise ReportingError(_("请选择状态"))
-    round_ = open_round(task.ledger_id)
+    round_ = round_current(task.ledger_id)
     if round_ is None:
         raise ReportingError(_("当前没有开放的报送轮次"))
     checked = [checked_upload(f) for f in files or []]
@@ -220,7 +208,7 @@ def report_accept(*, report: Report, actor: User, comment: str = "") -> Report:
         raise ReportingError(_("该报送已审核过"))
     task = Task.objects.select_for_update().get(pk=report.task_id)
     label = Status(report.status).label
-    _task_change(
+    task_revise(
         task,
         {"progress": report.progress, "status": report.status, "status_label": str(label)},
         actor=actor,
@@ -255,84 +243,6 @@ def _review(report: Report, actor: User, state: str, comment: str) -> None:
         ledger=report.task.ledger,
         data={"report": report.pk, "comment": report.review_comment},
     )
-
-
-def _task_change(
-    task: Task, values: dict[str, Any], *, actor: User, source: str, note: str = ""
-) -> dict[str, Any]:
-    """Apply `values` to a locked task, bump its version, keep a revision."""
-    changes = {
-        name: {"old": _plain(getattr(task, name)), "new": _plain(value)}
-        for name, value in values.items()
-        if getattr(task, name) != value
-    }
-    if not changes:
-        return changes
-    for name, value in values.items():
-        setattr(task, name, value)
-    task.version += 1
-    task.save(update_fields=[*values, "version", "updated_at"])
-    TaskRevision.objects.create(
-        task=task, at=timezone.now(), source=source, actor=actor, note=note[:300], changes=changes
-    )
-    return changes
-
-
-@transaction.atomic
-def task_update(*, task: Task, version: int, actor: User, values: dict[str, Any]) -> Task:
-    """The office edits a task. `version` is the version the editor read: if someone changed
-    the task since, nothing is written and `ConflictError` says so (their work is kept)."""
-    unknown = set(values) - set(EDITABLE_FIELDS)
-    if unknown:
-        raise ReportingError(_("不能修改这些字段：%(f)s") % {"f": "、".join(sorted(unknown))})
-    if "status" in values and values["status"] not in ("", *Status.values):
-        raise ReportingError(_("未知状态"))
-    if "goal" in values and not str(values["goal"]).strip():
-        raise ReportingError(_("工作目标任务不能为空"))
-    locked = Task.objects.select_for_update().select_related("ledger").get(pk=task.pk)
-    if "status" in values and "status_label" not in values:
-        # The label follows a changed status, as when a report is accepted.
-        status = values["status"]
-        same = status == locked.status
-        values = {**values, "status_label": locked.status_label if same else _status_label(status)}
-    if locked.version != version:
-        raise ConflictError(
-            _(
-                "这项任务已被他人修改（当前版本 %(now)s，您编辑的是版本 %(yours)s）。"
-                "您的修改没有保存，请刷新后重新编辑。"
-            )
-            % {"now": locked.version, "yours": version}
-        )
-    parsed = None
-    if "deadline_text" in values and values["deadline_text"] != locked.deadline_text:
-        # The date and milestones follow the text, so the lights use the new deadline.
-        parsed = parse_deadline(values["deadline_text"], locked.ledger.year)
-        values = {**values, "deadline": parsed.deadline}
-    changes = _task_change(locked, values, actor=actor, source=TaskRevision.Source.EDIT)
-    if parsed is not None:
-        locked.milestones.all().delete()
-        Milestone.objects.bulk_create(
-            Milestone(task=locked, text=m.text, date=m.date, order=i)
-            for i, m in enumerate(parsed.milestones)
-        )
-    audit_record(
-        actor=actor,
-        action="task.edit",
-        ledger=locked.ledger,
-        data={"task": locked.number, "fields": sorted(changes)},
-    )
-    return locked
-
-
-def _plain(value: Any) -> Any:
-    """A field value as the revision's JSON keeps it: dates as ISO text, empty as null."""
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return value or None
-
-
-def _status_label(status: str) -> str:
-    return str(Status(status).label) if status else ""
 
 
 @transaction.atomic

@@ -7,6 +7,8 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 
+from taizhang.reporting.errors import ReportingError
+
 SIGNATURES = (
     (b"\xff\xd8\xff", "image/jpeg"),
     (b"\x89PNG\r\n\x1a\n", "image/png"),
@@ -24,7 +26,6 @@ def sniff(head: bytes) -> str | None:
 
 def checked_upload(upload: UploadedFile) -> tuple[UploadedFile, str]:
     """The upload and its real content type; refuses other types and oversized files."""
-    from taizhang.reporting.services import ReportingError
 
     limit = settings.TAIZHANG_MAX_ATTACHMENT_BYTES
     if upload.size is None or upload.size > limit:

@@ -11,10 +11,10 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
-from taizhang.documents.json_format import ledger_from_dict
 from taizhang.documents.model import task_keys
 from taizhang.ledger.models import Ledger, Task, TaskLeader, TaskUnit
 from taizhang.reporting.models import Report, ReportState, Round
+from taizhang.reporting.selectors import round_document
 from taizhang.supervision.indicators import IndicatorView, task_indicator_views
 from taizhang.supervision.lights import (
     COMPLETED,
@@ -330,7 +330,9 @@ def round_history(ledger: Ledger, keys: set[str]) -> list[dict[str, Any]]:
     history = []
     closed = Round.objects.filter(ledger=ledger, snapshot__isnull=False).order_by("closed_at", "pk")
     for round_ in closed.only("name", "closed_at", "snapshot"):
-        doc = ledger_from_dict(round_.snapshot, name=round_.name)
+        doc = round_document(round_)
+        if doc is None:
+            continue
         counts: Counter[str] = Counter(
             task.status or "none"
             for task, key in zip(doc.tasks, task_keys(doc), strict=True)

@@ -13,12 +13,19 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from taizhang.accounts import access
-from taizhang.documents.json_format import ledger_from_dict
+from taizhang.ledger.errors import EditError
 from taizhang.ledger.models import Ledger, Unit
 from taizhang.ledger.selectors import ledger_document
+from taizhang.ledger.services import task_update
 from taizhang.reporting import services
 from taizhang.reporting.models import Attachment, Report, Round
-from taizhang.reporting.selectors import missing_units, my_tasks, review_queue
+from taizhang.reporting.selectors import (
+    missing_units,
+    my_tasks,
+    review_queue,
+    round_current,
+    round_document,
+)
 from taizhang.supervision import figures
 from taizhang.supervision.selectors import display_number
 from taizhang.web.exports import EXPORTS, export_response
@@ -44,7 +51,7 @@ def my_task_list(request: HttpRequest, ledger_id: int) -> HttpResponse:
     ledger = visible_ledger(request, ledger_id)
     if not access.unit_ids(request.user):
         raise Http404
-    round_ = services.open_round(ledger.pk)
+    round_ = round_current(ledger.pk)
     tasks = my_tasks(
         access.visible_tasks(request.user).filter(ledger=ledger),
         round_,
@@ -157,10 +164,8 @@ def task_edit(request: HttpRequest, task_id: int) -> HttpResponse:
     data = dict(form.cleaned_data)
     version = data.pop("version")
     try:
-        services.task_update(task=task, version=version, actor=request.user, values=data)  # type: ignore[arg-type]
-    except services.ConflictError as error:
-        messages.error(request, str(error))
-    except services.ReportingError as error:
+        task_update(task=task, version=version, actor=request.user, values=data)  # type: ignore[arg-type]
+    except EditError as error:
         messages.error(request, str(error))
     else:
         messages.success(request, _("任务已保存"))
@@ -197,7 +202,7 @@ def rounds(request: HttpRequest, ledger_id: int) -> HttpResponse:
         else:
             messages.success(request, _("已开启报送轮次"))
             return redirect("web:rounds", ledger_id=ledger.pk)
-    current = services.open_round(ledger.pk)
+    current = round_current(ledger.pk)
     context = {
         "ledger": ledger,
         "form": form,
@@ -234,9 +239,11 @@ def ledger_export(request: HttpRequest, ledger_id: int, fmt: str) -> HttpRespons
         raise Http404
     if round_id:
         round_ = get_object_or_404(Round, pk=round_id, ledger=ledger, snapshot__isnull=False)
-        doc = ledger_from_dict(round_.snapshot, name=round_.name)
+        doc = round_document(round_)
     else:
         doc = ledger_document(ledger)
+    if doc is None:
+        raise Http404
     return export_response(doc, fmt)
 
 

@@ -12,7 +12,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from taizhang.accounts import access
-from taizhang.documents.json_format import ledger_from_dict
 from taizhang.documents.model import LedgerDoc, subitem_keys, task_keys
 from taizhang.documents.writers import FORMATS
 from taizhang.ledger.models import Ledger, Task
@@ -23,8 +22,7 @@ from taizhang.ledger.selectors import (
     task_list,
 )
 from taizhang.reporting.models import Round
-from taizhang.reporting.selectors import task_timeline
-from taizhang.reporting.services import open_round
+from taizhang.reporting.selectors import round_current, round_document, task_timeline
 from taizhang.supervision.selectors import supervise_tasks, today
 from taizhang.web.forms import CommentForm, FigureForm, ReportForm, TaskEditForm, TaskFilterForm
 
@@ -101,7 +99,7 @@ def ledger_detail(request: HttpRequest, ledger_id: int) -> HttpResponse:
         "counts": counts,
         "query": query.urlencode(),
         "titles": {c["key"]: c["title"] for c in ledger.columns},
-        "open_round": open_round(ledger.pk),
+        "open_round": round_current(ledger.pk),
         "export_formats": FORMATS,
     }
     return render(request, "web/ledger_detail.html", context)
@@ -111,9 +109,9 @@ def ledger_detail(request: HttpRequest, ledger_id: int) -> HttpResponse:
 def round_snapshot(request: HttpRequest, round_id: int) -> HttpResponse:
     """The ledger as it stood when a past round closed."""
     round_ = get_object_or_404(Round.objects.select_related("ledger"), pk=round_id)
-    if not access.can_read_ledgers(request.user) or round_.snapshot is None:
+    doc = round_document(round_)
+    if not access.can_read_ledgers(request.user) or doc is None:
         raise Http404
-    doc = ledger_from_dict(round_.snapshot, name=round_.name)
     mine = access.visible_tasks(request.user).filter(ledger=round_.ledger)
     keep_visible(doc, set(mine.values_list("key", flat=True)))
     return render(request, "web/round_snapshot.html", {"round": round_, "doc": doc})
@@ -155,7 +153,7 @@ def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
         "leader_links": access.serving_leader_links(task),
         "unit_links": access.serving_unit_links(task),
         "timeline": task_timeline(task),
-        "open_round": open_round(task.ledger_id),
+        "open_round": round_current(task.ledger_id),
         "can_report": access.can_report(user, task),
         "can_comment": access.can_comment(user, task),
         "can_edit": access.can_edit_task(user, task),

@@ -9,7 +9,6 @@ from typing import Any
 from django.core.management.base import CommandParser
 from django.utils.translation import gettext as _
 
-from taizhang.documents.json_format import ledger_from_dict
 from taizhang.documents.writers import FORMATS, export_ledger
 from taizhang.ledger.management.commands._base import LedgerCommand
 from taizhang.ledger.selectors import ledger_document
@@ -45,8 +44,10 @@ class Command(LedgerCommand):
         if round_id is None:
             return ledger_document(ledger)
         from taizhang.reporting.models import Round
+        from taizhang.reporting.selectors import round_document
 
         round_ = Round.objects.filter(pk=round_id, ledger=ledger, snapshot__isnull=False).first()
-        if round_ is None:
+        doc = None if round_ is None else round_document(round_)
+        if doc is None:
             self.fail(_("该台账没有编号为 %(id)s 的已关闭轮次") % {"id": round_id})
-        return ledger_from_dict(round_.snapshot, name=round_.name)
+        return doc

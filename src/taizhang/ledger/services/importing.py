@@ -1,4 +1,4 @@
-"""Every write to the ledger tables. `ledger_import` is the one door from a `LedgerDoc` into
+"""Importing a ledger document. `ledger_import` is the one door from a `LedgerDoc` into
 the database."""
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ from django.utils import timezone
 
 from taizhang.documents.model import LedgerDoc, TaskDoc, subitem_keys, task_keys
 from taizhang.ledger.models import (
-    AuditEvent,
     Category,
     Ledger,
     Milestone,
@@ -28,6 +27,7 @@ from taizhang.ledger.models import (
     TaskUnit,
     Unit,
 )
+from taizhang.ledger.services.audit import audit_record
 
 # Fields of a task compared between editions; the link lists are compared as lists.
 SCALAR_FIELDS = (
@@ -165,7 +165,7 @@ _Named = TypeVar("_Named", Person, Unit)
 _TASK_COLUMNS = (
     *("ledger", "category", "parent", "number", "label", "key", "order"),
     *("goal", "deadline_text", "deadline", "progress"),
-    *("status", "status_label", "remarks", "extra", "entries"),
+    *("status", "status_label", "remarks", "extra", "entries", "sections"),
     *("removed_at", "version", "updated_at"),
 )
 
@@ -353,6 +353,7 @@ class _Importer:
                 *(t.ledger_id, t.category.pk, t.parent_id, t.number, t.label, t.key, t.order),
                 *(t.goal, t.deadline_text, ops.adapt_datefield_value(t.deadline), t.progress),
                 *(t.status, t.status_label, t.remarks, json.dumps(t.extra), json.dumps(t.entries)),
+                json.dumps(t.sections),
                 *(None, t.version, updated_at),
             )
             for t in tasks
@@ -436,20 +437,3 @@ def ledger_import(
     ({title: key}, the office's reading of the columns) is saved with the ledger when given,
     for the next edition (`saved_column_overrides`); None keeps what was saved."""
     return _Importer(doc, actor, column_overrides).run()
-
-
-def audit_record(
-    *,
-    actor: User | None,
-    action: str,
-    ledger: Ledger | None = None,
-    data: dict[str, Any] | None = None,
-) -> AuditEvent:
-    """Write one audit row."""
-    return AuditEvent.objects.create(
-        at=timezone.now(),
-        actor=actor if actor is not None and actor.pk else None,
-        action=action,
-        ledger=ledger,
-        data=data or {},
-    )

@@ -1,0 +1,98 @@
+"""Changes to a stored task outside an import: the office's direct edit and the revision every
+change leaves (an accepted report's change comes through `task_revise` too)."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from taizhang.chinese.dates import parse_deadline
+from taizhang.ledger.errors import ConflictError, EditError
+from taizhang.ledger.models import Milestone, Status, Task, TaskRevision
+from taizhang.ledger.services.audit import audit_record
+
+EDITABLE_FIELDS = ("goal", "deadline_text", "progress", "status", "status_label", "remarks")
+
+
+def task_revise(
+    task: Task, values: dict[str, Any], *, actor: User, source: str, note: str = ""
+) -> dict[str, Any]:
+    """Apply `values` to a locked task, bump its version, keep a revision: the one writer of
+    task revisions after an import (an accepted report, an edit)."""
+    changes = {
+        name: {"old": _plain(getattr(task, name)), "new": _plain(value)}
+        for name, value in values.items()
+        if getattr(task, name) != value
+    }
+    if not changes:
+        return changes
+    for name, value in values.items():
+        setattr(task, name, value)
+    task.version += 1
+    task.save(update_fields=[*values, "version", "updated_at"])
+    TaskRevision.objects.create(
+        task=task, at=timezone.now(), source=source, actor=actor, note=note[:300], changes=changes
+    )
+    return changes
+
+
+@transaction.atomic
+def task_update(*, task: Task, version: int, actor: User, values: dict[str, Any]) -> Task:
+    """The office edits a task. `version` is the version the editor read: if someone changed
+    the task since, nothing is written and `ConflictError` says so (their work is kept)."""
+    unknown = set(values) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise EditError(_("不能修改这些字段：%(f)s") % {"f": "、".join(sorted(unknown))})
+    if "status" in values and values["status"] not in ("", *Status.values):
+        raise EditError(_("未知状态"))
+    if "goal" in values and not str(values["goal"]).strip():
+        raise EditError(_("工作目标任务不能为空"))
+    locked = Task.objects.select_for_update().select_related("ledger").get(pk=task.pk)
+    if "status" in values and "status_label" not in values:
+        # The label follows a changed status, as when a report is accepted.
+        status = values["status"]
+        same = status == locked.status
+        values = {**values, "status_label": locked.status_label if same else _status_label(status)}
+    if locked.version != version:
+        raise ConflictError(
+            _(
+                "这项任务已被他人修改（当前版本 %(now)s，您编辑的是版本 %(yours)s）。"
+                "您的修改没有保存，请刷新后重新编辑。"
+            )
+            % {"now": locked.version, "yours": version}
+        )
+    parsed = None
+    if "deadline_text" in values and values["deadline_text"] != locked.deadline_text:
+        # The date and milestones follow the text, so the lights use the new deadline.
+        parsed = parse_deadline(values["deadline_text"], locked.ledger.year)
+        values = {**values, "deadline": parsed.deadline}
+    changes = task_revise(locked, values, actor=actor, source=TaskRevision.Source.EDIT)
+    if parsed is not None:
+        locked.milestones.all().delete()
+        Milestone.objects.bulk_create(
+            Milestone(task=locked, text=m.text, date=m.date, order=i)
+            for i, m in enumerate(parsed.milestones)
+        )
+    audit_record(
+        actor=actor,
+        action="task.edit",
+        ledger=locked.ledger,
+        data={"task": locked.number, "fields": sorted(changes)},
+    )
+    return locked
+
+
+def _plain(value: Any) -> Any:
+    """A field value as the revision's JSON keeps it: dates as ISO text, empty as null."""
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return value or None
+
+
+def _status_label(status: str) -> str:
+    return str(Status(status).label) if status else ""
