@@ -152,7 +152,7 @@ class _Found:
     """One ledger of the document as it is gathered: the lines above it, its rows (of its
     table and the tables continuing it) and what was said about tables not read."""
 
-    ledger: _Ledger
+    ledger: _FoundTable
     preamble: list[str]
     rows: list[RawRow] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
@@ -173,7 +173,7 @@ def docx_tables(body: Element, *, source: str) -> list[FoundTable]:
             continue
         count += 1
         grid = _grid(block)
-        ledger = _Ledger.find(grid)
+        ledger = _FoundTable.find(grid)
         current = found[-1] if found else None
         if current is not None and (ledger is None or current.ledger.continued_by(ledger)):
             if message := current.ledger.append(grid, current.rows, ledger):
@@ -332,7 +332,7 @@ def _vertical_merge(cell: Element) -> str | None:
     return "restart" if merge.get(qn("w:val")) == "restart" else "continue"
 
 
-class _Ledger:
+class _FoundTable:
     """A ledger table once found: its header (one row, or two where sub-titles stand under a
     title spanning them) and width, and how to read its rows and the rows of the tables that
     continue it."""
@@ -351,7 +351,7 @@ class _Ledger:
         return self.header_at + self.header_rows
 
     @classmethod
-    def find(cls, grid: list[list[str | None]]) -> _Ledger | None:
+    def find(cls, grid: list[list[str | None]]) -> _FoundTable | None:
         """The ledger of a table whose first rows hold a ledger header, else None. A header of
         two rows is found even when its top row alone is not recognised."""
         width = len(grid[0]) if grid else 0
@@ -384,13 +384,13 @@ class _Ledger:
             for cells, empty, parts in resolved
         ]
 
-    def continued_by(self, other: _Ledger) -> bool:
+    def continued_by(self, other: _FoundTable) -> bool:
         """Whether a following table with a header continues this ledger (its header
         repeated on the next page)."""
         return other.titles == self.titles
 
     def append(
-        self, grid: list[list[str | None]], rows: list[RawRow], header: _Ledger | None
+        self, grid: list[list[str | None]], rows: list[RawRow], header: _FoundTable | None
     ) -> str:
         """Append a following table's rows when it continues the ledger (as many columns, or
         the same header repeated); else return why it was not read ("" for a table without

@@ -9,12 +9,16 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from taizhang.chinese.statuses import STATUS_LABELS, StatusCode
+
 
 class Status(models.TextChoices):
-    COMPLETED = "completed", _("已完成")
-    IN_PROGRESS = "in_progress", _("正在推进")
-    LAGGING = "lagging", _("推进缓慢")
-    NOT_STARTED = "not_started", _("未启动")
+    """The progress statuses as choices: codes and labels from chinese/statuses.py."""
+
+    COMPLETED = StatusCode.COMPLETED.value, _(STATUS_LABELS[StatusCode.COMPLETED])
+    IN_PROGRESS = StatusCode.IN_PROGRESS.value, _(STATUS_LABELS[StatusCode.IN_PROGRESS])
+    LAGGING = StatusCode.LAGGING.value, _(STATUS_LABELS[StatusCode.LAGGING])
+    NOT_STARTED = StatusCode.NOT_STARTED.value, _(STATUS_LABELS[StatusCode.NOT_STARTED])
 
 
 class UnitRole(models.TextChoices):
@@ -110,7 +114,9 @@ class Unit(models.Model):
 
 class Task(models.Model):
     ledger = models.ForeignKey(Ledger, on_delete=models.CASCADE, related_name="tasks")
-    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="tasks")
+    category = models.ForeignKey(
+        Category, on_delete=models.CASCADE, related_name="tasks", verbose_name=_("分类")
+    )
     # A sub-item (3-1, （1）, ①) points to its task; a task has none.
     parent = models.ForeignKey(
         "self",
@@ -149,10 +155,10 @@ class Task(models.Model):
     version = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
     leaders: models.ManyToManyField[Person, TaskLeader] = models.ManyToManyField(
-        Person, through="TaskLeader", related_name="tasks"
+        Person, through="TaskLeader", related_name="tasks", verbose_name=_("牵头领导")
     )
     units: models.ManyToManyField[Unit, TaskUnit] = models.ManyToManyField(
-        Unit, through="TaskUnit", related_name="tasks"
+        Unit, through="TaskUnit", related_name="tasks", verbose_name=_("责任单位")
     )
 
     class Meta:
@@ -211,6 +217,8 @@ class Milestone(models.Model):
     order = models.PositiveIntegerField(default=0)
 
     class Meta:
+        verbose_name = _("节点")
+        verbose_name_plural = _("节点")
         ordering = ["task", "order"]
 
     def __str__(self) -> str:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from django import template
+from django.core.exceptions import FieldDoesNotExist
 from django.utils.translation import gettext as _
 
 from taizhang.accounts.access import serving_leader_links, serving_unit_links
 from taizhang.chinese.statuses import STATUS_CODES, status_label_text
 from taizhang.documents.cells import category_numeral
 from taizhang.documents.model import TaskDoc
-from taizhang.ledger.models import Task, TaskLeader, TaskUnit
+from taizhang.ledger.models import Milestone, Task, TaskLeader, TaskUnit
 from taizhang.supervision.selectors import display_number
 
 register = template.Library()
@@ -65,24 +66,16 @@ def serving_leaders(task: Task) -> list[TaskLeader]:
     return serving_leader_links(task)
 
 
-FIELD_LABELS = {
-    "goal": "工作目标任务",
-    "leaders": "牵头领导",
-    "units": "责任单位",
-    "deadline_text": "完成时限",
-    "deadline": "截止日期",
-    "milestones": "节点",
-    "progress": "进展情况",
-    "status": "状态",
-    "status_label": "状态原文",
-    "remarks": "备注",
-    "extra": "其他列",
-    "category": "分类",
-    "order": "顺序",
-    "number": "序号",
-    "label": "序号原文",
-    "entries": "月度进展",
-}
+def field_label(name: str) -> str:
+    """The label of a task field a revision names, from the model (milestones, a relation
+    from the other side, by its model's name); "" for a name that is not a field."""
+    if name == "milestones":
+        return str(Milestone._meta.verbose_name)
+    try:
+        field = Task._meta.get_field(name)
+    except FieldDoesNotExist:
+        return ""
+    return str(getattr(field, "verbose_name", "") or "")
 
 
 @register.filter
@@ -92,5 +85,5 @@ def revision_summary(changes: dict[str, dict[str, object]]) -> str:
         return str(_("新增任务"))
     if set(changes) == {"removed"}:
         return str(_("新版台账中已无此任务，标记为移除"))
-    names = [str(_(FIELD_LABELS[name])) for name in changes if name in FIELD_LABELS]
-    return "、".join(dict.fromkeys(names))
+    names = [field_label(name) for name in changes]
+    return "、".join(dict.fromkeys(name for name in names if name))
