@@ -24,18 +24,28 @@ $(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
-## make run: install, migrate, load the sample ledger and demo accounts, serve on $(HOST)
+## make run: install, migrate, load the sample ledger and demo accounts (into an empty database
+## only: a restart changes nothing), serve on $(HOST)
 run: install
 	$(BIN)/taizhang migrate --noinput
 	$(BIN)/taizhang demo
 	TAIZHANG_DEBUG=1 $(BIN)/taizhang serve $(HOST)
 
-## make test: install with the development tools, lint, type-check, run the whole suite
+## make test: install with the development tools, lint, type-check, run the whole suite with
+## branch coverage, and fail unless the permission gate (accounts/access.py) is fully covered
+test: export COVERAGE_FILE := $(TAIZHANG_DATA_DIR)/.coverage
 test: install-dev lint
 	$(BIN)/taizhang makemigrations --check --dry-run
-	$(BIN)/pytest
+	$(BIN)/pytest --cov=taizhang --cov-branch --cov-report=term:skip-covered
+	$(BIN)/coverage report --include='*/accounts/access.py' --show-missing --fail-under=100
 
 lint: install-dev
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
+
+## make api-fuzz: schemathesis against the API for longer than `make test` does (EXAMPLES a
+## generated request kind per operation; see docs/api.md)
+.PHONY: api-fuzz
+api-fuzz: install-dev
+	TAIZHANG_FUZZ_EXAMPLES=$(or $(EXAMPLES),100) $(BIN)/pytest tests/api/test_fuzz.py -q -p no:cacheprovider

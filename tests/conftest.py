@@ -6,10 +6,15 @@ from __future__ import annotations
 import json
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
+
+if TYPE_CHECKING:
+    # tests.factories imports Django models (and SEED from here): only once Django is set up.
+    from tests.factories import World, WorldKeys
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SEED = FIXTURES / "jiyuan-2021-ledger.txt"
@@ -65,15 +70,140 @@ def require_tool(command: str, package: str) -> str:
 ARTIFACTS = Path(os.environ.get("TAIZHANG_ARTIFACTS", Path(__file__).parents[1] / "artifacts"))
 
 
+def _is_transactional(item: pytest.Item) -> bool:
+    """Whether pytest-django runs the test with real commits (threads, a live server)."""
+    marker = item.get_closest_marker("django_db")
+    names = getattr(item, "fixturenames", ())
+    by_marker = bool(marker and (marker.kwargs.get("transaction") or marker.args[:1] == (True,)))
+    return by_marker or "transactional_db" in names or "live_server" in names
+
+
+def _wants_shared_world(item: pytest.Item) -> bool:
+    # TAIZHANG_TEST_WORLD_PER_TEST=1 builds the world for each test, as before it was shared:
+    # to tell a failure of the sharing from one of the test.
+    if os.environ.get("TAIZHANG_TEST_WORLD_PER_TEST") == "1":
+        return False
+    return "world" in getattr(item, "fixturenames", ()) and not _is_transactional(item)
+
+
+class SharedWorld:
+    """The seed world built once and kept in a transaction left open under the tests that use
+    it: pytest-django runs each of those tests in a savepoint inside it, so what a test writes
+    is rolled back and the next test finds the world as built. Any other test (one without the
+    world, which must find an empty database, or a transactional one, which commits) first has
+    the transaction rolled back; the next test with the world builds it again. pytest-django
+    runs database tests before transactional ones, so a whole run builds it a few times only.
+    The same works on SQLite and PostgreSQL: it is what Django's TestCase.setUpTestData does."""
+
+    current: SharedWorld | None = None  # the session's, once a test has asked for the world
+    builds = 0  # how many times a run built it (a figure for tuning the test order)
+
+    def __init__(self, blocker: Any) -> None:
+        self._blocker = blocker
+        self._atomic: Any = None
+        self._keys: WorldKeys | None = None
+
+    @property
+    def is_open(self) -> bool:
+        return self._atomic is not None
+
+    def open(self) -> None:
+        from django.db import connection, transaction
+
+        from tests.factories import build_world
+
+        if self._atomic is not None:
+            if not connection.closed_in_transaction:
+                return
+            # A test closed the connection (a WSGI handler's close_old_connections does on
+            # PostgreSQL), and the world went with its transaction: build it again.
+            self.close()
+        with self._blocker.unblock():
+            # Django asks the database this once, outside any atomic block; not inside ours.
+            assert connection.features.supports_transactions
+            atomic = transaction.atomic()
+            # As Django's TestCase marks its class-wide blocks: a durable block may open inside.
+            atomic._from_testcase = True
+            atomic.__enter__()
+            try:
+                self._keys = build_world().keys()
+            except BaseException:
+                self._rollback(atomic)
+                raise
+        self._atomic = atomic
+        SharedWorld.builds += 1
+
+    def close(self) -> None:
+        if self._atomic is None:
+            return
+        atomic, self._atomic = self._atomic, None
+        with self._blocker.unblock():
+            self._rollback(atomic)
+
+    @staticmethod
+    def _rollback(atomic: Any) -> None:
+        from django.db import connection, transaction
+
+        if connection.atomic_blocks[-1:] != [atomic]:
+            raise RuntimeError("a test left a transaction open above the shared world")
+        transaction.set_rollback(True)
+        atomic.__exit__(None, None, None)
+
+    def world(self) -> World:
+        from tests.factories import World
+
+        assert self._keys is not None
+        return World.load(self._keys)
+
+
+_NEXT_ITEM: list[pytest.Item] = []  # the test being set up, for _shared_world's first use
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Before any fixture of the test: open the shared world for a test that uses it, roll it
+    back for any other."""
+    _NEXT_ITEM[:] = [item]
+    shared = SharedWorld.current
+    if shared is not None:
+        if _wants_shared_world(item):
+            shared.open()
+        else:
+            shared.close()
+
+
+@pytest.fixture(scope="session")
+def _shared_world(
+    django_db_setup: None, django_db_blocker: Any, _fast_password_hashing: None
+) -> Iterator[SharedWorld]:
+    # A session fixture is set up before the test's function fixtures (so before `db` opens
+    # the test's savepoint); later tests are handled by pytest_runtest_setup.
+    shared = SharedWorld(django_db_blocker)
+    if _NEXT_ITEM and _wants_shared_world(_NEXT_ITEM[0]):
+        shared.open()
+    SharedWorld.current = shared
+    yield shared
+    SharedWorld.current = None
+    shared.close()
+
+
 @pytest.fixture
-def world(db: None) -> Any:
-    """The seed ledger and one user per role (tests/factories.py)."""
+def world(request: pytest.FixtureRequest, _shared_world: SharedWorld, db: None) -> World:
+    """The seed ledger and one user per role (tests/factories.py), fresh Python objects for
+    each test. A transactional test (or one that asks for the world on the fly) gets a world
+    built for it alone."""
+    if _shared_world.is_open and _wants_shared_world(request.node):  # type: ignore[arg-type]
+        return _shared_world.world()
     from tests.factories import build_world
 
     return build_world()
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings: Any) -> None:
-    """Tests sign in many users; the production hasher is slow on purpose."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+@pytest.fixture(scope="session", autouse=True)
+def _fast_password_hashing() -> Iterator[None]:
+    """Tests sign in many users; the production hasher is slow on purpose. Session-wide, so
+    that the shared world's users are hashed fast too."""
+    from django.test import override_settings
+
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield

@@ -1,11 +1,14 @@
-"""Shared test data: the seed ledger stored, and one user per role (the office, a reporter of
-水利局, a reporter of 卫健委, the leader 李拴根, a viewer)."""
+"""Shared test data: the seed ledger stored, one user per role (the office, a reporter of
+水利局, a reporter of 卫健委, the leader 李拴根, a viewer), and a client signed in as any of
+them."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from typing import Any
 
 from django.contrib.auth.models import User
+from django.test import Client
 
 from taizhang.accounts.models import Role
 from taizhang.accounts.services import account_create
@@ -28,6 +31,25 @@ class World:
 
     def task(self, number: int) -> Task:
         return Task.objects.get(ledger=self.ledger, number=number, parent__isnull=True)
+
+    def keys(self) -> WorldKeys:
+        """The primary keys of the ledger and the users, to fetch them again later."""
+        users = {f.name: getattr(self, f.name).pk for f in fields(self) if f.name != "ledger"}
+        return WorldKeys(ledger=self.ledger.pk, users=users)
+
+    @classmethod
+    def load(cls, keys: WorldKeys) -> World:
+        """The world as the database holds it now: new Python objects, so that what one test
+        changed on them (or cached in them) never reaches the next test."""
+        users = User.objects.in_bulk(keys.users.values())
+        ledger = Ledger.objects.get(pk=keys.ledger)
+        return cls(ledger=ledger, **{role: users[pk] for role, pk in keys.users.items()})
+
+
+@dataclass(frozen=True)
+class WorldKeys:
+    ledger: int
+    users: dict[str, int]  # World field name -> User pk
 
 
 def build_world() -> World:
@@ -56,3 +78,18 @@ def build_world() -> World:
         ),
         viewer=account_create(username="viewer", password=PASSWORD, role=Role.VIEWER),
     )
+
+
+def signed_in(user: User | None, **kwargs: Any) -> Client:
+    """A test client signed in (by session, no password) as `user`, or as no one for None;
+    `kwargs` go to `Client` (e.g. HTTP_AUTHORIZATION, enforce_csrf_checks)."""
+    client = Client(**kwargs)
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def client_for(world: World, role: str, **kwargs: Any) -> Client:
+    """A client signed in as the role's user of `world` (`office`, `water`, `health`, `leader`,
+    `viewer`); `anonymous` is signed in as no one."""
+    return signed_in(None if role == "anonymous" else getattr(world, role), **kwargs)

@@ -51,3 +51,41 @@ def test_a_secret_key_is_generated_once_and_kept_private(tmp_path: Path) -> None
     settings_with(tmp_path)
     assert key_file.read_text() == first and len(first) >= 50
     assert key_file.stat().st_mode & 0o077 == 0
+
+
+PRIVATE = (
+    "import django, os, stat; os.environ['DJANGO_SETTINGS_MODULE'] = 'taizhang.settings'; "
+    "django.setup(); from django.db import connection; connection.ensure_connection(); "
+    "from django.core.files.base import ContentFile; "
+    "from django.core.files.storage import default_storage; "
+    "print(default_storage.save('reports/2026/03/a.pdf', ContentFile(b'%PDF')))"
+)
+
+
+def mode(path: Path) -> int:
+    return path.stat().st_mode & 0o777
+
+
+def test_the_data_directory_database_key_and_uploads_are_private(tmp_path: Path) -> None:
+    data = tmp_path / "taizhang"
+    environment = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL",)}
+    environment.update(TAIZHANG_DATA_DIR=str(data))
+    # A umask that would leave everything readable by every local user.
+    command = f'umask 022 && exec {sys.executable} -c "{PRIVATE}"'
+    result = subprocess.run(
+        ["sh", "-c", command], env=environment, capture_output=True, text=True, check=True
+    )
+    saved = data / "media" / result.stdout.strip()
+    assert mode(data) == 0o700
+    assert mode(data / "taizhang.sqlite3") == 0o600
+    assert mode(data / "secret_key") == 0o600
+    assert mode(data / "media") == 0o700 and mode(saved.parent) == 0o700
+    assert mode(saved) == 0o600
+
+
+def test_an_existing_database_file_is_left_as_it_is(tmp_path: Path) -> None:
+    database = tmp_path / "taizhang.sqlite3"
+    database.write_bytes(b"")
+    database.chmod(0o640)
+    settings_with(tmp_path)
+    assert mode(database) == 0o640

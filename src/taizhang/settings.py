@@ -32,8 +32,17 @@ def _data_dir() -> Path:
     else:
         base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
         path = base / "taizhang"
-    path.mkdir(parents=True, exist_ok=True)
+    # Private to the account Taizhang runs as: it holds the database, uploads and the key.
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
     return path.resolve()
+
+
+def _private_file(path: Path) -> None:
+    """Create an empty file readable by its owner only, unless it exists: SQLite then opens it
+    (an empty file is an empty database) instead of creating one under the umask, and gives
+    its journal files the same permissions."""
+    if path.parent.is_dir() and not path.exists():
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
 
 
 def _secret_key(data_dir: Path) -> str:
@@ -42,8 +51,10 @@ def _secret_key(data_dir: Path) -> str:
         return explicit
     key_file = data_dir / "secret_key"
     if not key_file.exists():
-        key_file.write_text(secrets.token_urlsafe(50))
-        key_file.chmod(0o600)
+        # Created private, not made private after the key is written.
+        fd = os.open(key_file, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        with os.fdopen(fd, "w") as out:
+            out.write(secrets.token_urlsafe(50))
     return key_file.read_text().strip()
 
 
@@ -64,6 +75,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "axes",
     "taizhang.ledger",
     "taizhang.accounts",
     "taizhang.reporting",
@@ -73,6 +85,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before sessions and sign-in: a NUL byte in a cookie or a field is a 500 on PostgreSQL.
+    "taizhang.web.middleware.BadInputMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -82,14 +96,36 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "taizhang.web.middleware.ContentSecurityPolicyMiddleware",
+    # Last: turns a throttled sign-in (flagged by the backend below) into its answer.
+    "axes.middleware.AxesMiddleware",
+]
+# django-axes first: it refuses a throttled name and address before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 LOGIN_URL = "web:login"
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "web:login"
-# Sign-in throttling: this many failures for one name or address within the window block it.
+# Sign-in throttling (django-axes; the rules are in accounts.signin): this many failures of
+# one name from one address within the window make that pair wait 1 minute, doubled by every
+# further failure up to the cap. Other addresses are never held back, so no one can lock the
+# office out.
 TAIZHANG_LOGIN_MAX_FAILURES = int(os.environ.get("TAIZHANG_LOGIN_MAX_FAILURES", "5"))
 TAIZHANG_LOGIN_WINDOW_SECONDS = int(os.environ.get("TAIZHANG_LOGIN_WINDOW_SECONDS", "900"))
+TAIZHANG_LOGIN_MAX_DELAY_SECONDS = int(os.environ.get("TAIZHANG_LOGIN_MAX_DELAY_SECONDS", "1800"))
+AXES_FAILURE_LIMIT = TAIZHANG_LOGIN_MAX_FAILURES
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_COOLOFF_TIME = "taizhang.accounts.signin.cool_off"
+# Each pair's record expires on its own delay (not every record on the asker's).
+AXES_USE_ATTEMPT_EXPIRATION = True
+# Tries during a wait count too: the delay grows, and parallel tries are all recorded.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = True
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_CALLABLE = "taizhang.accounts.signin.axes_username"
+AXES_CLIENT_IP_CALLABLE = "taizhang.accounts.signin.client_ip"
+AXES_LOCKOUT_CALLABLE = "taizhang.web.auth.lockout"
 # Proxies whose X-Real-IP header names the client (nginx on the same host by default).
 TAIZHANG_TRUSTED_PROXIES = frozenset(
     ip.strip()
@@ -125,6 +161,8 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Imports are single transactions; wait for a concurrent writer instead of failing.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    if str(DATABASES["default"]["NAME"]) not in ("", ":memory:"):
+        _private_file(Path(DATABASES["default"]["NAME"]))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -147,6 +185,9 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # before (or without) `collectstatic`; `collectstatic` adds compressed copies.
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = DATA_DIR / "media"
+# Uploads (ledgers, attachments) are for Taizhang's users, not for other local accounts.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -160,6 +201,16 @@ STORAGES = {
 TAIZHANG_MAX_UPLOAD_BYTES = int(os.environ.get("TAIZHANG_MAX_UPLOAD_BYTES", str(20 * 1024 * 1024)))
 TAIZHANG_MAX_ATTACHMENT_BYTES = int(
     os.environ.get("TAIZHANG_MAX_ATTACHMENT_BYTES", str(10 * 1024 * 1024))
+)
+# Attachment quotas: files per report, their bytes together, and all of a unit's attachments.
+TAIZHANG_MAX_ATTACHMENTS_PER_REPORT = int(
+    os.environ.get("TAIZHANG_MAX_ATTACHMENTS_PER_REPORT", "10")
+)
+TAIZHANG_MAX_ATTACHMENT_BYTES_PER_REPORT = int(
+    os.environ.get("TAIZHANG_MAX_ATTACHMENT_BYTES_PER_REPORT", str(50 * 1024 * 1024))
+)
+TAIZHANG_MAX_ATTACHMENT_BYTES_PER_UNIT = int(
+    os.environ.get("TAIZHANG_MAX_ATTACHMENT_BYTES_PER_UNIT", str(2 * 1024**3))
 )
 DATA_UPLOAD_MAX_MEMORY_SIZE = TAIZHANG_MAX_UPLOAD_BYTES
 # A report this similar (0 to 1) to the previous round's is flagged as possibly copied.

@@ -4,11 +4,20 @@ sub-items takes no report."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
+from django.contrib.auth.models import AnonymousUser, User
+from django.http import Http404
 
 from taizhang.accounts import access
-from taizhang.ledger.models import Task
-from tests.factories import World
+from taizhang.accounts.models import Role
+from taizhang.accounts.services import account_create
+from taizhang.ledger.models import Ledger, Person, Task, TaskLeader, TaskUnit, Unit
+from taizhang.reporting.models import Attachment, Report, Round
+from taizhang.reporting.services import report_submit
+from tests.api import open_cycle
+from tests.factories import PASSWORD, World
 from tests.web.subitems import housing_reporter, split_task_3, subitem
 
 pytestmark = pytest.mark.django_db
@@ -76,3 +85,300 @@ def test_a_leader_leads_the_sub_items_naming_no_leader_and_those_naming_him(worl
     assert access.can_comment(world.leader, loaded(named))
     assert not access.can_comment(world.leader, loaded(other))
     assert not access.can_comment(world.leader, loaded(own))
+
+
+# --- the gate, one branch a case ---------------------------------------------------------------
+
+ROLE_USERS = ("office", "water", "health", "leader", "viewer")
+
+
+def superuser() -> User:
+    return User.objects.create_superuser("root", password=PASSWORD)
+
+
+def no_profile() -> User:
+    return User.objects.create_user("bare", password=PASSWORD)
+
+
+def lost_leader() -> User:
+    """A leader account whose person was never set."""
+    return account_create(username="lost", password=PASSWORD, role=Role.LEADER)
+
+
+def two_unit_reporter(world: World) -> tuple[User, Task, Unit, Unit]:
+    """A reporter of 水利局 and 卫健委, and task 3 made joint: served by both."""
+    water, health = Unit.objects.get(name="水利局"), Unit.objects.get(name="卫健委")
+    task = world.task(3)
+    TaskUnit.objects.create(task=task, unit=health, role="cooperating")
+    user = account_create(
+        username="both", password=PASSWORD, role=Role.REPORTER, units=[water, health]
+    )
+    return user, loaded(task), water, health
+
+
+def test_role_of_each_kind_of_user(world: World) -> None:
+    assert [access.role_of(getattr(world, name)) for name in ROLE_USERS] == [
+        Role.OFFICE,
+        Role.REPORTER,
+        Role.REPORTER,
+        Role.LEADER,
+        Role.VIEWER,
+    ]
+    assert access.role_of(AnonymousUser()) is None
+    assert access.role_of(superuser()) == Role.OFFICE
+    assert access.role_of(no_profile()) is None
+
+
+def test_only_the_office_and_superusers_are_the_office(world: World) -> None:
+    assert access.is_office(world.office) and access.is_office(superuser())
+    assert not any(access.is_office(getattr(world, n)) for n in ROLE_USERS[1:])
+    assert access.can_review(world.office) and not access.can_review(world.viewer)
+    assert access.can_edit_task(world.office) and not access.can_edit_task(world.leader)
+
+
+def test_unit_ids_are_a_reporters_own_and_read_once(
+    world: World, django_assert_num_queries: Any
+) -> None:
+    assert access.unit_ids(world.office) == [] and access.unit_ids(AnonymousUser()) == []
+    water = User.objects.select_related("profile").get(pk=world.water.pk)
+    unit = Unit.objects.get(name="水利局")
+    with django_assert_num_queries(1):
+        assert access.unit_ids(water) == access.unit_ids(water) == [unit.pk]
+
+
+def test_person_id_only_for_a_leader_with_a_person(world: World) -> None:
+    assert access.person_id(world.leader) == Person.objects.get(name="李拴根").pk
+    assert access.person_id(lost_leader()) is None
+    assert access.person_id(world.viewer) is None
+
+
+def test_everyone_with_a_role_reads_ledgers_and_no_one_else(world: World) -> None:
+    assert all(access.can_read_ledgers(getattr(world, n)) for n in ROLE_USERS)
+    assert not access.can_read_ledgers(AnonymousUser())
+    assert not access.can_read_ledgers(no_profile())
+
+
+@pytest.mark.parametrize(
+    ("who", "numbers"),
+    [
+        ("office", list(range(1, 17))),
+        ("viewer", list(range(1, 17))),
+        ("water", [3, 9]),
+        ("health", [1, 2, 16]),
+        ("leader", [4, 8, 9, 10, 11, 12]),
+        ("anonymous", []),
+        ("superuser", list(range(1, 17))),
+        ("no_profile", []),
+        ("lost_leader", []),
+    ],
+)
+def test_each_kind_of_user_sees_its_tasks(world: World, who: str, numbers: list[int]) -> None:
+    users = {
+        "anonymous": AnonymousUser,
+        "superuser": superuser,
+        "no_profile": no_profile,
+        "lost_leader": lost_leader,
+    }
+    user = users[who]() if who in users else getattr(world, who)
+    seen = access.visible_tasks(user).filter(ledger=world.ledger).order_by("number")
+    assert list(seen.values_list("number", flat=True)) == numbers
+
+
+def test_visible_tasks_narrows_the_tasks_given(world: World) -> None:
+    given = Task.objects.filter(number__in=[3, 4])
+    assert [t.number for t in access.visible_tasks(world.water, given)] == [3]
+    assert sorted(t.number for t in access.visible_tasks(world.office, given)) == [3, 4]
+
+
+def test_removed_tasks_are_seen_by_no_one(world: World) -> None:
+    task = world.task(3)
+    Task.objects.filter(pk=task.pk).update(removed_at=world.ledger.imported_at)
+    for name in ("office", "water", "viewer"):
+        with pytest.raises(Http404):
+            access.access_task(getattr(world, name), task.pk)
+    assert not access.can_see_task(world.office, task)
+
+
+def test_access_task_is_the_same_404_for_missing_and_forbidden(world: World) -> None:
+    task = world.task(3)
+    assert access.access_task(world.water, task.pk) == task
+    with pytest.raises(Http404) as forbidden:
+        access.access_task(world.health, task.pk)
+    with pytest.raises(Http404) as missing:
+        access.access_task(world.office, 999_999)
+    assert str(forbidden.value) == str(missing.value) == "未找到，或您无权查看"
+    loaded_task = access.access_task(world.water, task.pk, Task.objects.select_related("ledger"))
+    assert loaded_task.ledger == world.ledger
+    assert access.can_see_task(world.water, task) and not access.can_see_task(world.health, task)
+
+
+def test_access_ledger_for_every_role_and_no_one_else(world: World) -> None:
+    for name in ROLE_USERS:
+        assert access.access_ledger(getattr(world, name), world.ledger.pk) == world.ledger
+    for user in (AnonymousUser(), no_profile()):
+        with pytest.raises(Http404):
+            access.access_ledger(user, world.ledger.pk)
+    with pytest.raises(Http404):
+        access.access_ledger(world.office, 999_999)
+    given = Ledger.objects.filter(pk=world.ledger.pk)
+    assert list(access.visible_ledgers(world.viewer, given)) == [world.ledger]
+
+
+def test_access_round_follows_its_ledger(world: World) -> None:
+    round_ = open_cycle(world).round
+    assert access.access_round(world.water, round_.pk) == round_
+    assert list(access.visible_rounds(world.leader, Round.objects.all())) == [round_]
+    with pytest.raises(Http404):
+        access.access_round(AnonymousUser(), round_.pk)
+    with pytest.raises(Http404):
+        access.access_round(no_profile(), round_.pk)
+
+
+def test_access_report_follows_its_task(world: World) -> None:
+    cycle = open_cycle(world)
+    water = cycle.water_report
+    assert access.access_report(world.water, water.pk) == water
+    assert access.access_report(world.viewer, water.pk) == water
+    for user in (world.health, world.leader, AnonymousUser()):
+        with pytest.raises(Http404):
+            access.access_report(user, water.pk)
+    assert list(access.visible_reports(world.office, Report.objects.filter(pk=water.pk))) == [water]
+
+
+def test_a_reporters_list_holds_its_own_units_reports_only(world: World) -> None:
+    cycle = open_cycle(world)
+    user, task, _water, health = two_unit_reporter(world)
+    joint = report_submit(
+        task=task, unit=health, actor=world.health, progress="卫健委配合", status="in_progress"
+    )
+    # 卫健委's reporter sees task 3 only through its report on it: it is now joint.
+    assert set(access.listed_reports(world.water)) == {cycle.water_report}
+    assert set(access.visible_reports(world.water)) == {cycle.water_report, joint}
+    assert set(access.listed_reports(world.health)) == {cycle.health_report, joint}
+    assert set(access.listed_reports(world.office)) == {
+        cycle.water_report,
+        cycle.health_report,
+        joint,
+    }
+    assert set(access.listed_reports(user, Report.objects.filter(task=task))) == {
+        cycle.water_report,
+        joint,
+    }
+
+
+def test_access_attachment_follows_its_reports_task(world: World) -> None:
+    report = open_cycle(world).water_report
+    item = Attachment.objects.create(
+        report=report, file="reports/x.pdf", name="x.pdf", content_type="application/pdf", size=1
+    )
+    assert access.access_attachment(world.water, item.pk) == item
+    assert access.access_attachment(world.office, item.pk).report == report
+    for user in (world.health, AnonymousUser(), no_profile()):
+        with pytest.raises(Http404):
+            access.access_attachment(user, item.pk)
+
+
+def test_serving_links_of_a_task_and_of_sub_items(world: World) -> None:
+    split = split_task_3(world, inheriting=True)
+    assert [link.unit.name for link in access.serving_unit_links(loaded(split.task))] == ["水利局"]
+    assert [link.unit.name for link in access.serving_unit_links(loaded(split.second))] == [
+        "住建局"
+    ]
+    inheriting = loaded(split.inheriting)  # type: ignore[arg-type]
+    assert [link.unit.name for link in access.serving_unit_links(inheriting)] == ["水利局"]
+    assert [link.person.name for link in access.serving_leader_links(inheriting)] == ["侯波"]
+    assert [link.person.name for link in access.serving_leader_links(loaded(split.first))] == [
+        "侯波"
+    ]
+    bare = loaded(world.task(3))
+    TaskUnit.objects.filter(task=bare).delete()
+    TaskLeader.objects.filter(task=bare).delete()
+    bare = loaded(bare)
+    assert access.serving_unit_links(bare) == [] and access.serving_leader_links(bare) == []
+
+
+def test_a_removed_sub_item_does_not_split_its_task(world: World) -> None:
+    split = split_task_3(world)
+    assert access.is_split(split.task)
+    split.task.subitems.update(removed_at=world.ledger.imported_at)
+    assert not access.is_split(split.task)
+    assert access.can_report(world.water, loaded(split.task))
+
+
+def test_can_report_only_for_a_unit_serving_the_task(world: World) -> None:
+    assert access.can_report(world.water, loaded(world.task(3)))
+    assert not access.can_report(world.health, loaded(world.task(3)))
+    assert not access.can_report(world.office, loaded(world.task(3)))
+
+
+def test_can_comment_only_as_the_tasks_leader(world: World) -> None:
+    assert access.can_comment(world.leader, loaded(world.task(8)))
+    assert not access.can_comment(world.leader, loaded(world.task(3)))
+    assert not access.can_comment(lost_leader(), loaded(world.task(8)))
+    assert not access.can_comment(world.office, loaded(world.task(8)))
+
+
+# --- which unit a reporter reports for (report_unit_id) ----------------------------------------
+
+
+def test_a_reporter_of_one_unit_reports_for_it_unasked(world: World) -> None:
+    unit = Unit.objects.get(name="水利局")
+    assert access.report_unit_id(world.water, loaded(world.task(3)), None) == unit.pk
+    assert access.report_unit_id(world.water, loaded(world.task(3)), unit.pk) == unit.pk
+
+
+def test_a_reporter_of_two_units_must_name_one(world: World) -> None:
+    user, task, water, health = two_unit_reporter(world)
+    with pytest.raises(access.UnitChoiceError, match="您属于多个责任单位，请选择报送单位"):
+        access.report_unit_id(user, task, None)
+    assert access.report_unit_id(user, task, health.pk) == health.pk
+    assert access.report_unit_id(user, task, water.pk) == water.pk
+
+
+def test_a_unit_not_the_reporters_or_not_serving_the_task_is_refused(world: World) -> None:
+    user, task, water, health = two_unit_reporter(world)
+    other = Unit.objects.exclude(pk__in=[water.pk, health.pk]).first()
+    assert other is not None
+    with pytest.raises(access.UnitChoiceError, match="您不能代表该单位报送这项任务"):
+        access.report_unit_id(user, task, other.pk)
+    with pytest.raises(access.UnitChoiceError, match="您不能代表该单位报送这项任务"):
+        access.report_unit_id(world.health, loaded(world.task(9)), None)
+    with pytest.raises(access.UnitChoiceError):
+        access.report_unit_id(world.office, task, water.pk)
+
+
+def test_who_reads_which_bulletin(world: World) -> None:
+    """Drafts are the office's; an issued bulletin is read by viewers and by those it is
+    addressed to: the units and leaders of the ledger's current tasks."""
+    from taizhang.supervision.models import Bulletin
+
+    def bulletin(issued: bool) -> Bulletin:
+        return Bulletin.objects.create(
+            ledger=world.ledger,
+            as_of=world.ledger.imported_at.date(),
+            title="通报",
+            body="。",
+            created_at=world.ledger.imported_at,
+            issued_at=world.ledger.imported_at if issued else None,
+        )
+
+    draft, issued = bulletin(False), bulletin(True)
+    every = Bulletin.objects.all()
+
+    def read(user: Any) -> set[int]:
+        return set(access.visible_bulletins(user, every).values_list("pk", flat=True))
+
+    assert read(world.office) == {draft.pk, issued.pk}
+    assert read(world.viewer) == {issued.pk}
+    assert read(world.water) == {issued.pk}  # 水利局 serves tasks of the ledger
+    assert read(world.leader) == {issued.pk}
+    assert read(AnonymousUser()) == set()
+    outsider = account_create(
+        username="audit",
+        password=PASSWORD,
+        role=Role.REPORTER,
+        units=[Unit.objects.create(name="审计局")],
+    )
+    assert read(outsider) == set()
+    Task.objects.filter(ledger=world.ledger).update(removed_at=world.ledger.imported_at)
+    assert read(world.water) == set()  # only current tasks address a bulletin

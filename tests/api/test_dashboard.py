@@ -133,3 +133,27 @@ def test_a_malformed_date_is_refused(world: World) -> None:
 def test_the_endpoint_is_in_the_openapi_document(world: World) -> None:
     document = client_for(world, "office").get("/api/openapi.json").json()
     assert "/api/ledgers/{ledger_id}/dashboard" in document["paths"]
+
+
+def test_a_lights_reasons_come_as_words_and_as_data(world: World) -> None:
+    """`reasons` keeps its words; `reason_details` gives the facts they are made from, one for
+    one, in the task list, a task and the dashboard."""
+    client = client_for(world, "office")
+    as_of = "2021-12-31"
+    tasks = client.get(f"/api/ledgers/{world.ledger.pk}/tasks", {"as_of": as_of}).json()["items"]
+    late = [t for t in tasks if t["light"]["colour"] == "red"]
+    assert late
+    for task in late:
+        light = task["light"]
+        assert len(light["reasons"]) == len(light["reason_details"])
+        kinds = {detail["kind"] for detail in light["reason_details"]}
+        assert kinds & {"overdue", "lagging"}
+    one = client.get(f"/api/tasks/{late[0]['id']}").json()["light"]
+    assert {"kind", "deadline", "days", "elapsed", "reached", "subitem"} <= set(
+        one["reason_details"][0]
+    )
+    board = client.get(f"/api/ledgers/{world.ledger.pk}/dashboard", {"as_of": as_of}).json()
+    briefs = board["red"] + board["yellow"]
+    assert briefs
+    for brief in briefs:
+        assert len(brief["light"]["reasons"]) == len(brief["light"]["reason_details"])

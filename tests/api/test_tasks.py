@@ -15,6 +15,7 @@ from taizhang.documents.model import CategoryDoc, LedgerDoc, TaskDoc, UnitRef
 from taizhang.ledger.models import Ledger, Person, TaskRevision, Unit
 from taizhang.ledger.services import ledger_import
 from taizhang.reporting.services import comment_add
+from taizhang.supervision.selectors import default_as_of
 from tests.api import client_for, numbers, open_cycle, send
 from tests.factories import World
 
@@ -261,6 +262,16 @@ def test_tasks_carry_their_indicators_and_light_as_of_a_date(world: World) -> No
         "colour": "red",
         "label": "红灯",
         "reasons": ["已超过完成时限（2021-10-31）5天，尚未完成"],
+        "reason_details": [
+            {
+                "kind": "overdue",
+                "deadline": "2021-10-31",
+                "days": 5,
+                "elapsed": None,
+                "reached": None,
+                "subitem": "",
+            }
+        ],
     }
     assert by_number[8]["light"]["reasons"] == ["推进缓慢"]
     assert by_number[4]["light"]["colour"] == "completed"
@@ -269,5 +280,11 @@ def test_tasks_carry_their_indicators_and_light_as_of_a_date(world: World) -> No
     with time_machine.travel(datetime.datetime(2021, 11, 5, 10, tzinfo=datetime.UTC), tick=False):
         detail = client.get(f"/api/tasks/{by_number[3]['id']}").json()
     assert detail["indicators"][0]["percent"] == 77.8 and detail["light"]["colour"] == "green"
-    later = client.get(f"/api/tasks/{by_number[3]['id']}").json()  # today: long past 2021
-    assert later["light"]["colour"] == "red"
+    # Without a date, a past ledger is seen at its own 截至 date (else Dec 31 of its year),
+    # not today, when every open task of 2021 would be years late.
+    later = client.get(f"/api/tasks/{by_number[3]['id']}").json()
+    default = default_as_of(world.ledger).isoformat()
+    assert default.startswith("2021-")
+    tasks_then = client.get(f"/api/ledgers/{world.ledger.pk}/tasks", {"as_of": default})
+    then = {t["number"]: t for t in tasks_then.json()["items"]}
+    assert later["light"] == then[3]["light"]

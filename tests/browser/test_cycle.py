@@ -1,6 +1,7 @@
 """The monthly cycle in a real browser: the office imports the seed ledger through the upload
 form and opens a round; the 水利局 reporter signs in and reports; the office accepts; the
-ledger page shows the new progress; another unit's reporter cannot see the task."""
+ledger page shows the new progress; another unit's reporter cannot see the task; the office
+closes the round through its confirmation page."""
 
 from __future__ import annotations
 
@@ -12,20 +13,12 @@ from taizhang.accounts.models import Role
 from taizhang.accounts.services import account_create
 from taizhang.ledger.models import Task, Unit
 from tests.browser.conftest import screenshot
+from tests.browser.flows import accept, close_round, send_report, sign_in
 from tests.conftest import SEED
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db(transaction=True)
 NEW_PROGRESS = "北部供水工程已于11月10日全面开工，完成投资3000万元。"
-
-
-def sign_in(page: Any, base: str, username: str) -> None:
-    page.context.clear_cookies()
-    page.goto(f"{base}/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_url(f"{base}/")
 
 
 def test_import_open_report_accept_and_scoping(page: Any, live_server: Any) -> None:
@@ -69,21 +62,16 @@ def test_import_open_report_accept_and_scoping(page: Any, live_server: Any) -> N
     # The 水利局 reporter signs in and reports on task 3 from "my tasks".
     sign_in(page, base, "slj")
     page.goto(ledger_url + "mine/")
-    card = page.locator("#task-3")
-    card.locator("textarea[name=progress]").fill(NEW_PROGRESS)
-    card.locator("select[name=status]").select_option("in_progress")
     screenshot(page, "05-my-tasks")
-    card.locator("button[type=submit]").click()
-    page.wait_for_selector(".messages")
-    assert "已报送" in page.inner_text(".messages")
+    send_report(page, page.locator("#task-3"), NEW_PROGRESS)
 
     # The office accepts it in the review queue.
     sign_in(page, base, "office")
     page.goto(f"{base}/review/")
     assert "全面开工" in page.inner_text(".review-item ins")
     screenshot(page, "06-review")
-    page.click(".review-item button:has-text('采纳')")
-    page.wait_for_selector(".messages")
+    # A new text changes the ledger: accepted at once, without a confirmation page.
+    assert accept(page, page.locator(".review-item")) is None
 
     # The ledger page shows the new progress.
     page.goto(ledger_url)
@@ -103,3 +91,9 @@ def test_import_open_report_accept_and_scoping(page: Any, live_server: Any) -> N
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(ledger_url)
     screenshot(page, "08-ledger-phone")
+
+    # The office closes the round, confirming on the page that says what is left.
+    sign_in(page, base, "office")
+    close_round(page, base, task3.ledger_id)
+    assert page.locator("text=当时的台账").count() == 1
+    assert page.locator("form.card button", has_text="开启").count() == 1

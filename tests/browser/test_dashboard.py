@@ -13,7 +13,8 @@ import pytest
 from taizhang.ledger.models import Task, Unit
 from taizhang.reporting import services
 from tests.browser.conftest import screenshot
-from tests.factories import PASSWORD, World, build_world
+from tests.browser.flows import sign_in
+from tests.factories import World, build_world
 
 pytestmark = pytest.mark.django_db(transaction=True)
 CHARTS = ["chart-status", "chart-lights", "chart-indicators", "chart-history"]
@@ -54,14 +55,6 @@ def past_rounds_and_an_open_one(world: World) -> None:
             progress="按计划推进。",
             status="in_progress",
         )
-
-
-def sign_in(page: Any, base: str, username: str) -> None:
-    page.goto(f"{base}/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_url(f"{base}/")
 
 
 def wait_for_charts(page: Any) -> None:

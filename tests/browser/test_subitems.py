@@ -1,7 +1,7 @@
 """Sub-items in a real browser: the office has a ledger whose task 3 is split into 3-1 (水利局)
 and 3-2 (住建局) and opens a round; the 水利局 reporter finds 3-1 in 我的任务 and reports on
 it; the office accepts; the task page of 3 shows 3-1's new progress; the 住建局 reporter cannot
-open 3-1's report form."""
+open 3-1's report form; sent unchanged, 3-2's report is accepted through the confirmation page."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pytest
 
 from taizhang.reporting import services
 from tests.browser.conftest import screenshot
-from tests.browser.test_cycle import sign_in
+from tests.browser.flows import accept, send_report, sign_in
 from tests.factories import World
 from tests.web.subitems import housing_reporter, split_task_3
 
@@ -46,20 +46,15 @@ def test_a_unit_reports_on_its_sub_item(page: Any, live_server: Any, world: Worl
     assert page.locator("#task-3").count() == 0 and page.locator("#task-3-2").count() == 0
     card = page.locator("#task-3-1")
     assert "所属任务" in card.inner_text()
-    card.locator("textarea[name=progress]").fill(NEW_PROGRESS)
-    card.locator("select[name=status]").select_option("completed")
     screenshot(page, "subitems-02-my-tasks")
-    card.locator("button[type=submit]").click()
-    page.wait_for_selector(".messages")
-    assert "已报送" in page.inner_text(".messages")
+    send_report(page, card, NEW_PROGRESS, "completed")
 
     # The office accepts it in the review queue.
     sign_in(page, base, "office")
     page.goto(f"{base}/review/")
     item = page.locator(".review-item")
     assert "3-1" in item.locator("h2").inner_text()
-    item.locator("button:has-text('采纳')").click()
-    page.wait_for_selector(".messages")
+    accept(page, item)
     assert "任务 3-1 的进展已更新" in page.inner_text(".messages")
 
     # The task page of 3 lists 3-1 with its new progress and status.
@@ -83,3 +78,15 @@ def test_a_unit_reports_on_its_sub_item(page: Any, live_server: Any, world: Worl
         headers={"Referer": f"{base}/tasks/{split.second.pk}/"},
     )
     assert posted.status == 404
+
+    # 3-2's form sent as it stands would change nothing: the office is asked to confirm.
+    with page.expect_navigation():
+        page.locator(f"#report-form-{split.second.pk} button[value=send]").click()
+    assert "已报送" in page.inner_text(".messages")
+    sign_in(page, base, "office")
+    page.goto(f"{base}/review/")
+    item = page.locator(".review-item")
+    assert item.locator("button", has_text="采纳…").count() == 1
+    shown = accept(page, item)
+    assert shown is not None and "采纳不会改变台账" in shown
+    assert "任务 3-2 的进展已更新" in page.inner_text(".messages")

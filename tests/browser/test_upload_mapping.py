@@ -14,7 +14,7 @@ from taizhang.accounts.models import Role
 from taizhang.accounts.services import account_create
 from taizhang.ledger.models import Ledger
 from tests.browser.conftest import screenshot
-from tests.browser.test_cycle import sign_in
+from tests.browser.flows import sign_in
 from tests.factories import PASSWORD
 from tests.mapping_ledgers import DONE, ledger_xlsx
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 import io
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,7 @@ from taizhang.supervision.bulletin import (
     short_goal,
     task_reasons,
 )
+from taizhang.supervision.lights import Reason, ReasonKind
 from taizhang.supervision.models import Bulletin
 from tests.factories import World
 from tests.ledger.test_commands import call
@@ -228,37 +230,38 @@ def test_a_short_goal_is_the_first_clause_that_says_what(goal: str, short: str) 
     assert short_goal(goal) == short
 
 
-def brief(reasons: list[str], deadline: str | None = "2021-11-20", colour: str = "yellow") -> Any:
+def brief(
+    reasons: list[Reason], deadline: str | None = "2021-11-20", colour: str = "yellow"
+) -> Any:
     return {
         "number": 7,
         "goal": "建设智慧养老平台。",
         "leaders": ["谭江"],
         "units": ["民政局"],
         "deadline": deadline,
-        "light": {"colour": colour, "reasons": reasons},
+        "light": {"colour": colour, "reason_details": [reason.as_dict() for reason in reasons]},
     }
 
 
+D = datetime.date
+DUE_SOON = Reason(ReasonKind.DUE_SOON, deadline=D(2021, 11, 20), days=15)
+BEHIND = Reason(ReasonKind.BEHIND_PACE, elapsed=Decimal("96.0"), reached=Decimal("50.0"))
+NOT_STARTED, NOT_REPORTED = Reason(ReasonKind.NOT_STARTED), Reason(ReasonKind.NOT_REPORTED)
+
+
 def test_yellow_reasons_read_as_a_bulletin_writes_them() -> None:
-    reasons = task_reasons(
-        brief(["距完成时限（2021-11-20）还有15天", "落后序时进度：时间已过96.0%，目标完成50.0%"]),
-        AS_OF,
-    )
+    reasons = task_reasons(brief([DUE_SOON, BEHIND]), AS_OF)
     assert reasons == [
         "完成时限为2021年11月20日，距完成时限仅剩15天，尚未完成",
         "落后于序时进度（时间已过96.0%，目标仅完成50.0%）",
     ]
-    assert task_reasons(brief(["距完成时限（2021-11-05）还有0天"]), AS_OF) == [
-        "完成时限为2021年11月5日，今日到期，尚未完成"
-    ]
+    today = Reason(ReasonKind.DUE_SOON, deadline=AS_OF, days=0)
+    assert task_reasons(brief([today]), AS_OF) == ["完成时限为2021年11月5日，今日到期，尚未完成"]
 
 
-def test_an_unknown_reason_is_kept_and_a_missing_report_is_left_out() -> None:
-    assert task_reasons(brief(["尚未启动", "本轮尚未报送", "新的原因"]), AS_OF) == [
-        "尚未启动",
-        "新的原因",
-    ]
-    assert task_reasons(brief(["本轮尚未报送"]), AS_OF) == []
+def test_a_missing_report_is_left_to_the_reporting_section() -> None:
+    assert task_reasons(brief([NOT_STARTED, NOT_REPORTED]), AS_OF) == ["尚未启动"]
+    assert task_reasons(brief([NOT_REPORTED]), AS_OF) == []
 
 
 def dashboard(**changes: Any) -> dict[str, Any]:
@@ -277,7 +280,7 @@ def dashboard(**changes: Any) -> dict[str, Any]:
         "lights": {"red": 0, "yellow": 1, "green": 2, "completed": 0},
         "units": [],
         "red": [],
-        "yellow": [brief(["尚未启动"], deadline=None)],
+        "yellow": [brief([NOT_STARTED], deadline=None)],
     }
     return data | changes
 
@@ -297,7 +300,8 @@ def test_a_ledger_without_red_lights_or_completed_tasks_still_reads_well() -> No
 
 
 def test_red_and_yellow_tasks_get_a_subheading_each() -> None:
-    red = brief(["已超过完成时限（2022-06-01）29天，尚未完成"], deadline="2022-06-01")
+    overdue = Reason(ReasonKind.OVERDUE, deadline=D(2022, 6, 1), days=29)
+    red = brief([overdue], deadline="2022-06-01")
     text = compose_bulletin(
         dashboard(red=[red], lights={"red": 1, "yellow": 1, "green": 1, "completed": 0})
     )

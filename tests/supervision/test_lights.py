@@ -20,7 +20,7 @@ def colour(**kwargs: object) -> tuple[str, tuple[str, ...]]:
         **{"status": "in_progress", "deadline": D(2021, 12, 31), "year": 2021, **kwargs}
     )  # type: ignore[arg-type]
     result = light(task, AS_OF)
-    return result.colour, result.reasons
+    return result.colour, tuple(result.reason_texts)
 
 
 def test_a_completed_task_is_apart_even_past_its_deadline() -> None:

@@ -28,8 +28,8 @@ def rows(world: World) -> dict[int, Any]:
 def test_tasks_8_and_9_are_red_with_reasons(world: World) -> None:
     found = rows(world)
     assert [n for n, r in found.items() if r.light.colour == "red"] == [8, 9]
-    assert found[8].light.reasons == ("推进缓慢",)
-    assert found[9].light.reasons == ("已超过完成时限（2021-10-31）5天，尚未完成",)
+    assert found[8].light.reason_texts == ["推进缓慢"]
+    assert found[9].light.reason_texts == ["已超过完成时限（2021-10-31）5天，尚未完成"]
 
 
 def test_the_four_completed_tasks_are_counted_as_completed(world: World) -> None:
@@ -110,7 +110,7 @@ def test_an_accepted_reports_figures_become_actuals(world: World) -> None:
 def test_no_report_in_an_open_round_turns_tasks_yellow(world: World) -> None:
     services.round_open(ledger=world.ledger, name="11月", due_date=AS_OF, actor=world.office)
     found = rows(world)
-    assert found[1].light.colour == "yellow" and "本轮尚未报送" in found[1].light.reasons
+    assert found[1].light.colour == "yellow" and "本轮尚未报送" in found[1].light.reason_texts
     data = dashboard_data(world.ledger, Task.objects.all(), AS_OF)
     water = next(u for u in data["units"] if u["name"] == "水利局")
     assert water["not_reported"] == 2 and water["tasks"] == 2
@@ -200,7 +200,7 @@ def test_the_office_sets_the_thresholds_and_the_lights_follow(world: World) -> N
     office.force_login(world.office)
     assert office.post(url, {"warn_days": "30", "pace_margin": "5"}).status_code == 302
     assert rows(world)[3].light.colour == "yellow"
-    assert "落后序时进度" in rows(world)[3].light.reasons[0]
+    assert "落后序时进度" in rows(world)[3].light.reason_texts[0]
     page = office.get(reverse("web:dashboard", args=[world.ledger.pk]) + "?as_of=2021-11-05")
     assert 'name="pace_margin"' in page.content.decode()
     assert office.post(url, {"warn_days": "-1", "pace_margin": "5"}).status_code == 302

@@ -5,6 +5,7 @@ the sub-items it serves, and the bulletin names a red task's red sub-item. As of
 from __future__ import annotations
 
 import datetime
+from dataclasses import replace
 
 import pytest
 from django.contrib.auth.models import User
@@ -15,50 +16,63 @@ from taizhang.accounts import access
 from taizhang.ledger.models import Task
 from taizhang.reporting import services as reporting
 from taizhang.supervision.bulletin import bulletin_data, compose_bulletin, task_reasons
-from taizhang.supervision.lights import COMPLETED, GREEN, RED, YELLOW, Light, with_subitems
+from taizhang.supervision.lights import (
+    COMPLETED,
+    GREEN,
+    RED,
+    YELLOW,
+    Light,
+    Reason,
+    ReasonKind,
+    with_subitems,
+)
 from taizhang.supervision.selectors import dashboard_data, supervise, supervise_tasks
 from tests.factories import World
 from tests.web.subitems import split_task_3
 
 AS_OF = datetime.date(2021, 11, 5)
-OVERDUE = "已超过完成时限（2021-06-30）128天，尚未完成"
+OVERDUE_TEXT = "已超过完成时限（2021-06-30）128天，尚未完成"
+OVERDUE = Reason(ReasonKind.OVERDUE, deadline=datetime.date(2021, 6, 30), days=128)
+ON_PACE, DONE = Reason(ReasonKind.ON_PACE), Reason(ReasonKind.COMPLETED)
+NOT_STARTED, LAGGING = Reason(ReasonKind.NOT_STARTED), Reason(ReasonKind.LAGGING)
+NOT_REPORTED = Reason(ReasonKind.NOT_REPORTED)
 
 
 # --- the rule, pure ------------------------------------------------------------------------
 
 
 def test_a_task_is_as_red_as_its_reddest_open_sub_item_which_is_named() -> None:
-    own = Light(GREEN, ("按序时推进",))
-    subs = [("3-1", Light(RED, (OVERDUE,))), ("3-2", Light(YELLOW, ("尚未启动",)))]
-    assert with_subitems(own, subs) == Light(RED, (f"子项3-1：{OVERDUE}",))
+    own = Light(GREEN, (ON_PACE,))
+    subs = [("3-1", Light(RED, (OVERDUE,))), ("3-2", Light(YELLOW, (NOT_STARTED,)))]
+    assert with_subitems(own, subs) == Light(RED, (replace(OVERDUE, subitem="3-1"),))
 
 
 def test_yellow_beats_green_and_only_the_sub_items_reasons_are_given() -> None:
-    own = Light(YELLOW, ("本轮尚未报送",))
-    subs = [("（1）", Light(GREEN, ("按序时推进",))), ("（2）", Light(YELLOW, ("尚未启动",)))]
-    assert with_subitems(own, subs) == Light(YELLOW, ("子项（2）：尚未启动",))
+    own = Light(YELLOW, (NOT_REPORTED,))
+    subs = [("（1）", Light(GREEN, (ON_PACE,))), ("（2）", Light(YELLOW, (NOT_STARTED,)))]
+    assert with_subitems(own, subs) == Light(YELLOW, (replace(NOT_STARTED, subitem="（2）"),))
 
 
 def test_a_split_tasks_own_imported_status_no_longer_counts_once_its_sub_items_report() -> None:
     # Its own 推进缓慢 came with the file; only its sub-items are reported from then on.
-    own = Light(RED, ("推进缓慢",))
-    subs = [("①", Light(GREEN, ("按序时推进",)))]
-    assert with_subitems(own, subs) == Light(GREEN, ("按序时推进",))
+    own = Light(RED, (LAGGING,))
+    subs = [("①", Light(GREEN, (ON_PACE,)))]
+    assert with_subitems(own, subs) == Light(GREEN, (ON_PACE,))
 
 
 def test_completed_sub_items_do_not_count() -> None:
-    own = Light(GREEN, ("按序时推进",))
-    subs = [("3-1", Light(COMPLETED, ("已完成",))), ("3-2", Light(GREEN, ("按序时推进",)))]
+    own = Light(GREEN, (ON_PACE,))
+    subs = [("3-1", Light(COMPLETED, (DONE,))), ("3-2", Light(GREEN, (ON_PACE,)))]
     assert with_subitems(own, subs) == own
 
 
 def test_a_task_whose_sub_items_are_all_completed_is_completed() -> None:
-    subs = [("3-1", Light(COMPLETED, ("已完成",)))]
-    assert with_subitems(Light(RED, ("推进缓慢",)), subs).colour == COMPLETED
+    subs = [("3-1", Light(COMPLETED, (DONE,)))]
+    assert with_subitems(Light(RED, (LAGGING,)), subs).colour == COMPLETED
 
 
 def test_a_task_marked_completed_stays_completed() -> None:
-    own = Light(COMPLETED, ("已完成",))
+    own = Light(COMPLETED, (DONE,))
     assert with_subitems(own, [("3-1", Light(RED, (OVERDUE,)))]) == own
 
 
@@ -75,7 +89,7 @@ def test_each_sub_item_has_its_own_light_and_the_task_takes_the_reddest(world: W
     assert rows[split.first.pk].light.colour == RED  # type: ignore[attr-defined]
     assert rows[split.second.pk].light.colour == GREEN  # type: ignore[attr-defined]
     task = rows[split.task.pk]
-    assert task.light == Light(RED, (f"子项3-1：{OVERDUE}",))  # type: ignore[attr-defined]
+    assert task.light == Light(RED, (replace(OVERDUE, subitem="3-1"),))  # type: ignore[attr-defined]
     assert [s.task for s in task.subitems] == [split.first, split.second]  # type: ignore[attr-defined]
 
 
@@ -86,7 +100,7 @@ def test_a_sub_item_without_a_deadline_has_its_tasks(world: World) -> None:
     (row,) = supervise_tasks(
         world.ledger, [Task.objects.select_related("parent").get(pk=split.inheriting.pk)], AS_OF
     )
-    assert row.light.reasons == ("距完成时限（2021-11-30）还有25天",)
+    assert row.light.reason_texts == ["距完成时限（2021-11-30）还有25天"]
 
 
 def test_a_split_task_is_never_yellow_for_not_reporting_its_sub_items_are(world: World) -> None:
@@ -97,7 +111,7 @@ def test_a_split_task_is_never_yellow_for_not_reporting_its_sub_items_are(world:
     )
     task = rows_of(world)[split.task.pk]
     assert task.light == Light(  # type: ignore[attr-defined]
-        YELLOW, ("子项3-1：本轮尚未报送", "子项3-2：本轮尚未报送")
+        YELLOW, (replace(NOT_REPORTED, subitem="3-1"), replace(NOT_REPORTED, subitem="3-2"))
     )
 
 
@@ -110,7 +124,11 @@ def test_the_dashboard_counts_tasks_with_sub_items_in_their_tasks_light(world: W
     assert data["totals"]["tasks"] == 16
     assert sum(data["lights"].values()) == 16
     (three,) = [brief for brief in data["red"] if brief["number"] == 3]
-    assert three["light"]["reasons"] == [f"子项3-1：{OVERDUE}"]
+    assert three["light"]["reasons"] == [f"子项3-1：{OVERDUE_TEXT}"]
+    assert three["light"]["reason_details"] == [
+        {"kind": "overdue", "deadline": "2021-06-30", "days": 128, "elapsed": None}
+        | {"reached": None, "subitem": "3-1"}
+    ]
     units = {group["name"]: group for group in data["units"]}
     # 水利局: 3-1 (not task 3 itself, which its sub-items stand for) and task 9.
     assert units["水利局"]["tasks"] == 2 and units["水利局"]["red"] == 2
@@ -156,7 +174,8 @@ def test_the_bulletin_names_a_red_tasks_red_sub_item(world: World) -> None:
 
 
 def test_a_sub_items_reason_is_put_in_a_bulletins_words() -> None:
-    brief = {"deadline": None, "light": {"reasons": ["子项（2）：推进缓慢", f"子项3-1：{OVERDUE}"]}}
+    reasons = [replace(LAGGING, subitem="（2）"), replace(OVERDUE, subitem="3-1")]
+    brief = {"deadline": None, "light": {"reason_details": [r.as_dict() for r in reasons]}}
     assert task_reasons(brief, AS_OF) == [
         "子项（2）推进缓慢",
         "子项3-1完成时限为2021年6月30日，目前已逾期128天，尚未完成",

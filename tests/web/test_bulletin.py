@@ -11,24 +11,16 @@ from typing import Any
 import docx
 import pytest
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from taizhang.supervision import services
 from taizhang.supervision.models import Bulletin
-from tests.factories import World
+from tests.factories import World, client_for
 
 pytestmark = pytest.mark.django_db
 ROLES = ["office", "water", "health", "leader", "viewer", "anonymous"]
 AS_OF = "2021-11-05"
-
-
-def client_for(world: World, role: str, **kwargs: Any) -> Client:
-    client = Client(**kwargs)
-    if role != "anonymous":
-        client.force_login(getattr(world, role))
-    return client
 
 
 def draft(world: World) -> Bulletin:
@@ -63,7 +55,7 @@ def test_only_the_office_composes_edits_and_issues(world: World, role: str) -> N
     posts = [
         (reverse("web:bulletins", args=[world.ledger.pk]), {"as_of": AS_OF, "issuer": "督查室"}),
         (reverse("web:bulletin_detail", args=[bulletin.pk]), {"title": "改", "body": "改。"}),
-        (reverse("web:bulletin_issue", args=[bulletin.pk]), {}),
+        (reverse("web:bulletin_issue", args=[bulletin.pk]), {"confirm": "1"}),
     ]
     for url, data in posts:
         assert client.post(url, data).status_code == expected, url
@@ -83,11 +75,16 @@ def test_missing_bulletins_and_ledgers_answer_404(world: World) -> None:
     assert client.get(reverse("web:bulletin_issue", args=[bulletin.pk])).status_code == 405
 
 
-def test_the_ledger_page_links_to_the_bulletins_for_the_office_only(world: World) -> None:
+def test_the_ledger_page_links_the_office_to_drafts_and_others_to_issued_bulletins(
+    world: World,
+) -> None:
     url = reverse("web:ledger_detail", args=[world.ledger.pk])
-    link = reverse("web:bulletins", args=[world.ledger.pk])
-    assert link in client_for(world, "office").get(url).content.decode()
-    assert link not in client_for(world, "viewer").get(url).content.decode()
+    drafts = f'href="{reverse("web:bulletins", args=[world.ledger.pk])}"'
+    issued = f'href="{reverse("web:bulletins_issued", args=[world.ledger.pk])}"'
+    office = client_for(world, "office").get(url).content.decode()
+    viewer = client_for(world, "viewer").get(url).content.decode()
+    assert drafts in office
+    assert drafts not in viewer and issued in viewer
 
 
 def test_compose_preview_edit_issue_and_download(world: World) -> None:
@@ -112,7 +109,7 @@ def test_compose_preview_edit_issue_and_download(world: World) -> None:
     bulletin.refresh_from_db()
     assert bulletin.title == "关于民生实事的督查通报" and "各牵头领导：" in bulletin.body
 
-    office.post(reverse("web:bulletin_issue", args=[bulletin.pk]))
+    office.post(reverse("web:bulletin_issue", args=[bulletin.pk]), {"confirm": "1"})
     issued = office.get(detail_url).content.decode()
     assert "不能再修改" in issued and 'name="body"' not in issued
 
@@ -123,7 +120,7 @@ def test_compose_preview_edit_issue_and_download(world: World) -> None:
 
     text = office.get(reverse("web:bulletin_download", args=[bulletin.pk, "txt"]))
     assert text["Content-Type"] == "text/plain; charset=utf-8"
-    assert "attachment; filename*=UTF-8''" in text["Content-Disposition"]
+    assert "attachment; filename*=utf-8''" in text["Content-Disposition"].lower()
     assert text.content.decode().startswith("关于民生实事的督查通报\n\n各责任单位、各牵头领导：")
     word = office.get(reverse("web:bulletin_download", args=[bulletin.pk, "docx"]))
     texts = [p.text for p in docx.Document(io.BytesIO(word.content)).paragraphs]

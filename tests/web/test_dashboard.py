@@ -21,7 +21,7 @@ from taizhang.documents.model import CategoryDoc, LedgerDoc, TaskDoc, UnitRef
 from taizhang.ledger.models import Ledger, Unit
 from taizhang.ledger.services import ledger_import
 from taizhang.reporting import services
-from tests.factories import World
+from tests.factories import World, client_for
 
 pytestmark = pytest.mark.django_db
 AS_OF = "2021-11-05"
@@ -81,13 +81,6 @@ def body_rows(page: Tables, table_id: str) -> list[list[str]]:
 
 def text(page: Tables) -> str:
     return re.sub(r"\s+", "", "".join(page.text))
-
-
-def client_for(world: World, role: str) -> Client:
-    client = Client()
-    if role != "anonymous":
-        client.force_login(getattr(world, role))
-    return client
 
 
 def dashboard(

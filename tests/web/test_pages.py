@@ -12,24 +12,16 @@ from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
 
-from taizhang.accounts.models import LoginFailure
 from taizhang.ledger.errors import EditError
 from taizhang.ledger.models import AuditEvent, Ledger, Task
 from taizhang.ledger.services import task_update
 from taizhang.reporting import services
 from taizhang.reporting.models import Comment, Report, ReportState, Round
 from tests.conftest import SEED
-from tests.factories import PASSWORD, World
+from tests.factories import PASSWORD, World, client_for
 
 pytestmark = pytest.mark.django_db
 ROLES = ["office", "water", "health", "leader", "viewer", "anonymous"]
-
-
-def client_for(world: World, role: str, **kwargs: Any) -> Client:
-    client = Client(**kwargs)
-    if role != "anonymous":
-        client.force_login(getattr(world, role))
-    return client
 
 
 def open_round(world: World) -> Round:
@@ -140,12 +132,12 @@ def test_only_the_office_reviews_edits_and_runs_rounds(world: World, role: str) 
     client = client_for(world, role)
     task = world.task(3)
     posts = [
-        (reverse("web:report_accept", args=[report.pk]), {}),
+        (reverse("web:report_accept", args=[report.pk]), {"confirm": "1"}),
         (
             reverse("web:task_edit", args=[task.pk]),
             {"version": task.version, "goal": "改", "status": ""},
         ),
-        (reverse("web:round_close", args=[Round.objects.get().pk]), {}),
+        (reverse("web:round_close", args=[Round.objects.get().pk]), {"confirm": "1"}),
         (
             reverse("web:rounds", args=[world.ledger.pk]),
             {"name": "2021年12月", "due_date": "2021-12-25"},
@@ -185,14 +177,14 @@ def test_the_whole_cycle_open_report_accept_shows_on_the_ledger(world: World) ->
     assert report.attachments.get().content_type == "image/png"
     queue = office.get(reverse("web:review")).content.decode()
     assert "北部供水工程已全面开工" in queue and "<ins>" in queue
-    office.post(reverse("web:report_accept", args=[report.pk]), {"comment": "同意"})
+    office.post(reverse("web:report_accept", args=[report.pk]), {"comment": "同意", "confirm": "1"})
     page = office.get(reverse("web:ledger_detail", args=[world.ledger.pk])).content.decode()
     assert "北部供水工程已全面开工，完成投资3000万元。" in page
     task.refresh_from_db()
     assert task.version == 2 and task.revisions.last().source == "report"  # type: ignore[union-attr]
     missing = office.get(reverse("web:rounds", args=[world.ledger.pk])).context["missing"]
     assert "水利局" in [u.name for u in missing]  # it serves task 9 too, not reported yet
-    office.post(reverse("web:round_close", args=[Round.objects.get().pk]))
+    office.post(reverse("web:round_close", args=[Round.objects.get().pk]), {"confirm": "1"})
     round_ = Round.objects.get()
     assert round_.snapshot is not None
     snapshot = office.get(reverse("web:round_snapshot", args=[round_.pk])).content.decode()
@@ -346,23 +338,26 @@ def test_a_post_without_the_csrf_token_is_refused(world: World) -> None:
 
 
 def test_sign_in_is_throttled_after_repeated_failures(world: World) -> None:
+    import time_machine
+
     client = Client()
     for _ in range(5):
         client.post(reverse("web:login"), {"username": "slj", "password": "wrong"})
     response = client.post(reverse("web:login"), {"username": "slj", "password": PASSWORD})
+    assert response.status_code == 429
     assert "登录失败次数过多" in response.content.decode()
     assert "_auth_user_id" not in client.session
-    LoginFailure.objects.all().delete()
-    response = client.post(reverse("web:login"), {"username": "slj", "password": PASSWORD})
+    # The try while waiting counted too: the wait is now 2 minutes, not 1.
+    later = datetime.datetime.now(datetime.UTC) + datetime.timedelta(minutes=3)
+    with time_machine.travel(later, tick=False):
+        response = client.post(reverse("web:login"), {"username": "slj", "password": PASSWORD})
     assert response.status_code == 302 and client.session["_auth_user_id"] == str(world.water.pk)
 
 
 # --- performance --------------------------------------------------------------------------------
 
 
-def test_the_ledger_page_costs_the_same_queries_for_any_size(
-    world: World, django_assert_num_queries: Any
-) -> None:
+def test_the_ledger_page_costs_the_same_queries_for_any_size(world: World) -> None:
     from taizhang.documents.model import CategoryDoc, LedgerDoc, TaskDoc, UnitRef
     from taizhang.ledger.services import ledger_import
 
@@ -424,16 +419,6 @@ def test_a_report_may_carry_figures_shown_on_the_timeline(world: World) -> None:
     assert "完成投资：7000万元" in page.content.decode()
 
 
-def test_figures_that_cannot_be_read_refuse_the_report_with_the_line(world: World) -> None:
-    open_round(world)
-    response = client_for(world, "water").post(
-        reverse("web:report_submit", args=[world.task(3).pk]),
-        {"progress": "x", "status": "in_progress", "figures": "完成投资 很多"},
-        follow=True,
-    )
-    assert "第 1 行看不懂" in response.content.decode() and Report.objects.count() == 0
-
-
 def test_confirm_imports_the_file_of_its_own_preview(db: None, tmp_path: Any) -> None:
     client = Client()
     client.force_login(User.objects.create_superuser("boss", password=PASSWORD))
@@ -461,7 +446,7 @@ def test_a_newer_report_replaces_the_units_pending_one(world: World) -> None:
     with pytest.raises(services.ReportingError):
         services.report_accept(report=older, actor=world.office)
     review = client_for(world, "office").get(reverse("web:review"))
-    assert [r.pk for r, _ in review.context["reports"]] == [newer.pk]
+    assert [r.pk for r, _, _ in review.context["reports"]] == [newer.pk]
 
 
 def test_editing_the_deadline_text_moves_the_deadline_and_milestones(world: World) -> None:
@@ -520,7 +505,7 @@ def test_a_leader_account_without_a_person_sees_nothing(world: World) -> None:
 def test_the_public_page_shows_the_status_word_not_the_remarks_after_it(world: World) -> None:
     Task.objects.filter(pk=world.task(8).pk).update(status_label="推进缓慢，区财政资金未拨付到位")
     office = client_for(world, "office")
-    office.post(reverse("web:publish", args=[world.ledger.pk]))
+    office.post(reverse("web:publish", args=[world.ledger.pk]), {"confirm": "1"})
     html = Client().get(reverse("web:public_ledger", args=[world.ledger.pk])).content.decode()
     assert "推进缓慢" in html and "财政资金未拨付" not in html
 

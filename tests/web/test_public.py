@@ -19,7 +19,8 @@ pytestmark = pytest.mark.django_db
 def publish(world: World) -> None:
     client = Client()
     client.force_login(world.office)
-    assert client.post(reverse("web:publish", args=[world.ledger.pk])).status_code == 302
+    url = reverse("web:publish", args=[world.ledger.pk])
+    assert client.post(url, {"confirm": "1"}).status_code == 302
 
 
 def test_an_unpublished_ledger_is_not_public(world: World) -> None:

@@ -17,18 +17,13 @@ from taizhang.ledger.models import Task, Unit
 from taizhang.reporting import services
 from taizhang.reporting.models import Report, Round
 from taizhang.reporting.selectors import missing_units
-from taizhang.supervision.models import Publication
+from taizhang.supervision.services import ledger_publish
 from taizhang.web.views import keep_visible
 from tests.factories import World
+from tests.factories import signed_in as client_for
 from tests.web.subitems import housing_reporter, split_task_3, subitem
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def ledger_page(client: Client, world: World, **query: Any) -> str:
@@ -175,7 +170,7 @@ def test_a_sub_item_is_reported_on_accepted_and_shown_under_its_task(world: Worl
     report = Report.objects.get()
     assert report.task == split.first
     office = client_for(world.office)
-    office.post(reverse("web:report_accept", args=[report.pk]), {"comment": ""})
+    office.post(reverse("web:report_accept", args=[report.pk]), {"comment": "", "confirm": "1"})
     split.first.refresh_from_db()
     assert split.first.progress == "管网铺设已全部完成。" and split.first.status == "completed"
     page = task_page(office, split.task).content.decode()
@@ -253,9 +248,7 @@ def test_a_snapshot_keeps_only_the_sub_items_the_user_may_see() -> None:
 
 def test_the_public_page_shows_sub_items_under_their_task(world: World) -> None:
     split_task_3(world)
-    Publication.objects.create(
-        ledger=world.ledger, published_at=world.ledger.imported_at, published_by=world.office
-    )
+    ledger_publish(ledger=world.ledger, actor=world.office)
     page = Client().get(reverse("web:public_ledger", args=[world.ledger.pk])).content.decode()
     first = page.index("北部供水工程：完成管网铺设")
     assert page.index("实施北部供水工程") < first < page.index("深入推进“汽改水”")

@@ -8,21 +8,29 @@ its units; a leader sees the tasks he or she leads and may comment on them; a vi
 Sub-items (3-1, （1）, ①) are tasks with a parent. A sub-item is served by its own units, or by
 its task's when it names none (likewise its leaders). Whoever may see a sub-item may also see
 its task, as the context it belongs to. A task split into sub-items is reported through them:
-the task itself takes no report."""
+the task itself takes no report.
+
+Fetching one object for a user is `access_ledger`, `access_task`, `access_round`,
+`access_report` and `access_attachment` (after Zulip's `access_stream_by_id`): the object, or
+the same `Http404` whether it is missing or forbidden. Callers pass their own queryset to load
+what they show; the scope is always applied here."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
+from django.http import Http404
 from django.utils.translation import gettext as _
 
 from taizhang.accounts.models import Role
-from taizhang.ledger.models import Task, TaskLeader, TaskUnit
-from taizhang.reporting.models import Report
+from taizhang.ledger.models import Ledger, Task, TaskLeader, TaskUnit
+from taizhang.reporting.models import Attachment, Report, Round
 
 AnyUser = User | AnonymousUser
+M = TypeVar("M", bound=Model)
+B = TypeVar("B", bound=Model)  # a bulletin (supervision sits above this gate)
 
 
 def role_of(user: AnyUser) -> str | None:
@@ -109,6 +117,79 @@ def visible_reports(user: AnyUser, reports: QuerySet[Report] | None = None) -> Q
     """Reports the user may see: those on tasks the user may see (as the task page shows)."""
     reports = Report.objects.all() if reports is None else reports
     return reports.filter(task__in=visible_tasks(user))
+
+
+def listed_reports(user: AnyUser, reports: QuerySet[Report] | None = None) -> QuerySet[Report]:
+    """The reports a user's list shows: a reporter's, its own units' (the task page still
+    shows other units' reports on a joint task); everyone else's, all they may see."""
+    reports = visible_reports(user, reports)
+    if role_of(user) == Role.REPORTER:
+        return reports.filter(unit_id__in=unit_ids(user))
+    return reports
+
+
+def visible_ledgers(user: AnyUser, ledgers: QuerySet[Ledger] | None = None) -> QuerySet[Ledger]:
+    """Ledgers the user may open (from `ledgers` or all): every ledger for a user with a
+    role, whose pages then show only the tasks the user may see; none for others."""
+    ledgers = Ledger.objects.all() if ledgers is None else ledgers
+    return ledgers if can_read_ledgers(user) else ledgers.none()
+
+
+def visible_rounds(user: AnyUser, rounds: QuerySet[Round] | None = None) -> QuerySet[Round]:
+    """Rounds of the ledgers the user may open."""
+    rounds = Round.objects.all() if rounds is None else rounds
+    return rounds if can_read_ledgers(user) else rounds.none()
+
+
+def _one(found: QuerySet[M], pk: int) -> M:
+    """The object with this id among those found, or 404: forbidden and missing alike."""
+    item = found.filter(pk=pk).first()
+    if item is None:
+        raise Http404(_("未找到，或您无权查看"))
+    return item
+
+
+def access_ledger(user: AnyUser, ledger_id: int, ledgers: QuerySet[Ledger] | None = None) -> Ledger:
+    """The ledger with this id if the user may open it (from `ledgers`, to load more), or 404."""
+    return _one(visible_ledgers(user, ledgers), ledger_id)
+
+
+def access_task(user: AnyUser, task_id: int, tasks: QuerySet[Task] | None = None) -> Task:
+    """The task or sub-item with this id if the user may see it (from `tasks`), or 404."""
+    return _one(visible_tasks(user, tasks), task_id)
+
+
+def access_round(user: AnyUser, round_id: int, rounds: QuerySet[Round] | None = None) -> Round:
+    """The round with this id if the user may open its ledger (from `rounds`), or 404."""
+    return _one(visible_rounds(user, rounds), round_id)
+
+
+def access_report(user: AnyUser, report_id: int, reports: QuerySet[Report] | None = None) -> Report:
+    """The report with this id if the user may see its task (from `reports`), or 404."""
+    return _one(visible_reports(user, reports), report_id)
+
+
+def access_attachment(user: AnyUser, attachment_id: int) -> Attachment:
+    """The attachment with this id if the user may see its report's task, or 404."""
+    found = Attachment.objects.filter(report__task__in=visible_tasks(user))
+    return _one(found.select_related("report"), attachment_id)
+
+
+def visible_bulletins(user: AnyUser, bulletins: QuerySet[B]) -> QuerySet[B]:
+    """The bulletins (督查通报) a user may read, of `bulletins`: the office all, drafts
+    included; a viewer every issued one; the issued ones of a ledger where the reporter's
+    units serve, or the leader leads, a current task (a bulletin is addressed to 各责任单位、
+    各牵头领导); anyone else none."""
+    if is_office(user):
+        return bulletins
+    issued = bulletins.filter(issued_at__isnull=False)
+    if role_of(user) == Role.VIEWER:
+        return issued
+    scope = task_scope(user)
+    if not scope:  # None: nothing; an empty Q is only the office's and viewers'
+        return issued.none()
+    addressed = Task.objects.filter(scope, removed_at__isnull=True)
+    return issued.filter(ledger__in=addressed.values("ledger_id"))
 
 
 def can_see_task(user: AnyUser, task: Task) -> bool:

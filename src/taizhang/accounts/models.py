@@ -1,5 +1,5 @@
 """Who people are in Taizhang: a role, the units a reporter belongs to, the person a leader
-is; API tokens; failed sign-ins (for throttling)."""
+is; API tokens. (Failed sign-ins are django-axes's: see accounts.signin.)"""
 
 from __future__ import annotations
 
@@ -47,6 +47,8 @@ class ApiToken(models.Model):
     key_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
+    # None: valid until revoked.
+    expires_at = models.DateTimeField(_("过期时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("接口令牌")
@@ -54,17 +56,3 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.prefix}…"
-
-
-class LoginFailure(models.Model):
-    """A failed sign-in; too many in a window blocks further tries for that name and address."""
-
-    username = models.CharField(max_length=150)
-    ip = models.GenericIPAddressField(null=True, blank=True)
-    at = models.DateTimeField(db_index=True)
-
-    class Meta:
-        indexes = [models.Index(fields=["username", "at"], name="loginfailure_user_at")]
-
-    def __str__(self) -> str:
-        return f"{self.username} {self.at:%Y-%m-%d %H:%M}"

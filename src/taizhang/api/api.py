@@ -2,7 +2,8 @@
 parse, ask accounts.access, call one selector or service, and answer JSON (Chinese as is,
 not \\u-escaped). Errors are `{"detail": "…"}`: 400 for what the rules refuse, 401 for no
 (valid) credentials, 403 only where the object is visible anyway, 404 for missing and
-forbidden alike, 409 for an edit of a task someone else changed."""
+forbidden alike, 409 for an edit of a task someone else changed; 422 for a request that does
+not fit the schema is `{"detail": [{"type", "loc", "msg"}, …]}`, the `msg` in Chinese."""
 
 from __future__ import annotations
 
@@ -13,13 +14,47 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, ValidationError
 from ninja.renderers import JSONRenderer
 
 from taizhang.api import ledgers, reporting, supervision
 from taizhang.api.auth import SessionAuth, TokenAuth
 from taizhang.ledger.errors import ConflictError, EditError
+
+# pydantic's messages for the checks of api/schemas.py, by error type; `%(…)s` are the
+# error's context (its bounds). Other types keep pydantic's message.
+ISSUE_MESSAGES = {
+    "missing": gettext_lazy("必填"),
+    "int_parsing": gettext_lazy("应为整数"),
+    "int_type": gettext_lazy("应为整数"),
+    "int_from_float": gettext_lazy("应为整数"),
+    "float_parsing": gettext_lazy("应为数字"),
+    "float_type": gettext_lazy("应为数字"),
+    "finite_number": gettext_lazy("应为有限的数字"),
+    "greater_than_equal": gettext_lazy("不能小于 %(ge)s"),
+    "less_than_equal": gettext_lazy("不能大于 %(le)s"),
+    "string_type": gettext_lazy("应为文字"),
+    "string_too_short": gettext_lazy("至少 %(min_length)s 个字"),
+    "string_too_long": gettext_lazy("最多 %(max_length)s 个字"),
+    "too_long": gettext_lazy("最多 %(max_length)s 项"),
+    "date_parsing": gettext_lazy("应为日期，如 2021-11-25"),
+    "date_from_datetime_parsing": gettext_lazy("应为日期，如 2021-11-25"),
+    "date_type": gettext_lazy("应为日期，如 2021-11-25"),
+    "json_invalid": gettext_lazy("不是有效的 JSON"),
+}
+
+
+def in_chinese(issue: dict[str, Any]) -> dict[str, Any]:
+    """A 422 issue with its message in Chinese where the type is known."""
+    template = ISSUE_MESSAGES.get(issue.get("type", ""))
+    if template is None:
+        return issue
+    try:
+        return {**issue, "msg": str(template) % issue.get("ctx", {})}
+    except (KeyError, TypeError):
+        return issue
 
 
 class ChineseJSONRenderer(JSONRenderer):
@@ -53,6 +88,12 @@ def conflict(request: HttpRequest, exc: ConflictError) -> HttpResponse:
 @api.exception_handler(EditError)
 def refused(request: HttpRequest, exc: EditError) -> HttpResponse:
     return api.create_response(request, {"detail": str(exc)}, status=400)
+
+
+@api.exception_handler(ValidationError)
+def invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    issues = [in_chinese(issue) for issue in exc.errors]
+    return api.create_response(request, {"detail": issues}, status=422)
 
 
 @api.exception_handler(AuthenticationError)

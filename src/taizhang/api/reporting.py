@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.utils.translation import gettext as _
 from ninja import File, Query, Router
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
@@ -16,15 +16,16 @@ from taizhang.accounts import access
 from taizhang.accounts.access import AnyUser
 from taizhang.api import schemas
 from taizhang.api.auth import user_of
-from taizhang.api.ledgers import (
+from taizhang.api.common import (
+    INVALID,
     WRITE_ERRORS,
+    ErrorOut,
+    Id,
     forbidden,
     not_found,
-    openable_ledger,
     page,
-    visible_task,
 )
-from taizhang.api.schemas import ErrorOut
+from taizhang.api.ledgers import openable_ledger, visible_task
 from taizhang.api.scoping import my_reports, readable_rounds, visible_reports
 from taizhang.ledger.models import Unit
 from taizhang.reporting.models import Report, Round
@@ -42,6 +43,7 @@ router = Router(tags=["报送"])
 
 
 def readable_round(user: AnyUser, round_id: int) -> Round:
+    """A round of a ledger the user may open, or 404."""
     round_ = readable_rounds(user).select_related("ledger").filter(pk=round_id).first()
     if round_ is None:
         raise not_found()
@@ -49,6 +51,7 @@ def readable_round(user: AnyUser, round_id: int) -> Round:
 
 
 def visible_report(user: AnyUser, report_id: int) -> Report:
+    """A report on a task the user may see, with what a report shows loaded, or 404."""
     report = visible_reports(user).filter(pk=report_id).first()
     if report is None:
         raise not_found()
@@ -64,23 +67,23 @@ def reviewer(user: AnyUser) -> None:
 # --- rounds ------------------------------------------------------------------------------
 
 
-@router.get("/rounds", response=list[schemas.RoundOut], summary="报送轮次")
-def rounds(request: HttpRequest, ledger: int | None = None) -> list[dict[str, Any]]:
+@router.get("/rounds", response={200: list[schemas.RoundOut], **INVALID}, summary="报送轮次")
+def rounds(request: HttpRequest, ledger: Id | None = None) -> QuerySet[Round]:
     found = readable_rounds(user_of(request))
     if ledger is not None:
         found = found.filter(ledger_id=ledger)
-    return [schemas.round_out(round_) for round_ in found]
+    return found
 
 
 @router.post(
     "/rounds", response={201: schemas.RoundOut, **WRITE_ERRORS}, summary="开启报送轮次（督查室）"
 )
-def round_create(request: HttpRequest, payload: schemas.RoundIn) -> Reply[dict[str, Any]]:
+def round_create(request: HttpRequest, payload: schemas.RoundIn) -> Reply[Round]:
     user = user_of(request)
     ledger = openable_ledger(user, payload.ledger)
     reviewer(user)
     round_ = round_open(ledger=ledger, name=payload.name, due_date=payload.due_date, actor=user)
-    return Reply(201, schemas.round_out(round_))
+    return Reply(201, round_)
 
 
 @router.post(
@@ -88,23 +91,23 @@ def round_create(request: HttpRequest, payload: schemas.RoundIn) -> Reply[dict[s
     response={200: schemas.RoundOut, **WRITE_ERRORS},
     summary="关闭报送轮次（督查室）",
 )
-def round_finish(request: HttpRequest, round_id: int) -> dict[str, Any]:
+def round_finish(request: HttpRequest, round_id: Id) -> Round:
     user = user_of(request)
     round_ = readable_round(user, round_id)
     reviewer(user)
-    return schemas.round_out(round_close(round_=round_, actor=user))
+    return round_close(round_=round_, actor=user)
 
 
 @router.get(
     "/rounds/{round_id}/missing-units",
-    response={200: list[schemas.NamedOut], 403: ErrorOut, 404: ErrorOut},
+    response={200: list[schemas.NamedOut], 403: ErrorOut, 404: ErrorOut, **INVALID},
     summary="本轮尚未报送的单位（督查室）",
 )
-def round_missing_units(request: HttpRequest, round_id: int) -> list[dict[str, Any]]:
+def round_missing_units(request: HttpRequest, round_id: Id) -> list[Unit]:
     user = user_of(request)
     round_ = readable_round(user, round_id)
     reviewer(user)
-    return [{"id": unit.pk, "name": unit.name} for unit in missing_units(round_)]
+    return list(missing_units(round_))
 
 
 # --- reports -----------------------------------------------------------------------------
@@ -115,19 +118,15 @@ def round_missing_units(request: HttpRequest, round_id: int) -> list[dict[str, A
     response={201: schemas.ReportOut, **WRITE_ERRORS},
     summary="报送进展（该任务责任单位的填报人）",
 )
-def report_create(
-    request: HttpRequest, task_id: int, payload: schemas.ReportIn
-) -> Reply[dict[str, Any]]:
+def report_create(request: HttpRequest, task_id: Id, payload: schemas.ReportIn) -> Reply[Report]:
     user = user_of(request)
     task = visible_task(user, task_id)
-    mine = access.reportable_unit_ids(user, task)
-    if not mine:
+    if not access.reportable_unit_ids(user, task):
         raise forbidden()
-    if payload.unit is None and len(mine) > 1:
-        raise HttpError(400, _("您属于多个责任单位，请选择报送单位"))
-    unit_id = mine[0] if payload.unit is None else payload.unit
-    if unit_id not in mine:
-        raise HttpError(400, _("您不能代表该单位报送这项任务"))
+    try:
+        unit_id = access.report_unit_id(user, task, payload.unit)
+    except access.UnitChoiceError as refused:
+        raise HttpError(400, str(refused)) from None
     report = report_submit(
         task=task,
         unit=Unit.objects.get(pk=unit_id),
@@ -136,7 +135,7 @@ def report_create(
         status=payload.status,
         figures=[figure.dict() for figure in payload.figures],
     )
-    return Reply(201, schemas.report_out(visible_report(user, report.pk)))
+    return Reply(201, visible_report(user, report.pk))
 
 
 @router.post(
@@ -144,18 +143,18 @@ def report_create(
     response={201: schemas.ReportOut, **WRITE_ERRORS},
     summary="为待审核的报送添加附件（照片或 PDF，multipart 字段 file）",
 )
-def report_attach(
-    request: HttpRequest, report_id: int, file: File[UploadedFile]
-) -> Reply[dict[str, Any]]:
+def report_attach(request: HttpRequest, report_id: Id, file: File[UploadedFile]) -> Reply[Report]:
     user = user_of(request)
     report = visible_report(user, report_id)
     if report.unit_id not in access.reportable_unit_ids(user, report.task):
         raise forbidden()
     attachment_add(report=report, actor=user, upload=file)
-    return Reply(201, schemas.report_out(visible_report(user, report_id)))
+    return Reply(201, visible_report(user, report_id))
 
 
-@router.get("/reports", response=schemas.ReportPage, summary="报送（督查室：待审核队列）")
+@router.get(
+    "/reports", response={200: schemas.ReportPage, **INVALID}, summary="报送（督查室：待审核队列）"
+)
 def reports(request: HttpRequest, query: Query[schemas.ReportQuery]) -> dict[str, Any]:
     user = user_of(request)
     found = my_reports(user, visible_reports(user))
@@ -165,7 +164,7 @@ def reports(request: HttpRequest, query: Query[schemas.ReportQuery]) -> dict[str
         found = found.filter(task__ledger_id=query.ledger)
     # The review queue is worked oldest first; other lists show the newest first.
     found = found.order_by("submitted_at", "pk") if query.state == "submitted" else found
-    return page(found, query.limit, query.offset, schemas.report_out)
+    return page(found, query)
 
 
 @router.post(
@@ -174,13 +173,13 @@ def reports(request: HttpRequest, query: Query[schemas.ReportQuery]) -> dict[str
     summary="采纳报送（督查室）",
 )
 def report_accept_view(
-    request: HttpRequest, report_id: int, payload: schemas.AcceptIn | None = None
-) -> dict[str, Any]:
+    request: HttpRequest, report_id: Id, payload: schemas.AcceptIn | None = None
+) -> Report:
     user = user_of(request)
     report = visible_report(user, report_id)
     reviewer(user)
     report_accept(report=report, actor=user, comment=payload.comment if payload else "")
-    return schemas.report_out(visible_report(user, report_id))
+    return visible_report(user, report_id)
 
 
 @router.post(
@@ -188,11 +187,9 @@ def report_accept_view(
     response={200: schemas.ReportOut, **WRITE_ERRORS},
     summary="退回报送（督查室，须填写意见）",
 )
-def report_return_view(
-    request: HttpRequest, report_id: int, payload: schemas.ReturnIn
-) -> dict[str, Any]:
+def report_return_view(request: HttpRequest, report_id: Id, payload: schemas.ReturnIn) -> Report:
     user = user_of(request)
     report = visible_report(user, report_id)
     reviewer(user)
     report_return(report=report, actor=user, comment=payload.comment)
-    return schemas.report_out(visible_report(user, report_id))
+    return visible_report(user, report_id)

@@ -1,62 +1,124 @@
-"""What the API reads and writes, and how stored rows become it. The converters only touch
-what the selectors loaded (select_related/prefetch_related), so they add no queries."""
+"""What the API reads and writes. Outputs are read from the models (ninja `ModelSchema`), so
+endpoints return model instances; what is not a column (a task's light, a report's labels) is
+a resolver. Resolvers only touch what the selectors loaded (select_related, prefetch_related,
+to_attr) or what `TaskView` carries, so they add no queries. Inputs are bounded
+(api/common.py): too large a number, too long a text or a NUL byte is a 422.
 
-from __future__ import annotations
+ninja reads a primary key or a blank column as optional (as an input would be); outputs always
+have them, so those fields are declared again as required."""
 
 import datetime
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth.models import User
-from ninja import Field, Schema
+from django.utils.translation import gettext as _
+from ninja import Field, ModelSchema, Schema
 from pydantic import field_validator
+from pydantic_core import PydanticCustomError
 
-from taizhang.ledger.models import Ledger, Status, Task
-from taizhang.reporting.models import Comment, Report, ReportState, Round
+from taizhang.api.common import MAX_LIMIT as MAX_LIMIT
+from taizhang.api.common import ErrorOut as ErrorOut
+from taizhang.api.common import Id, Out, PageQuery, Text, Version, stored_length
+from taizhang.ledger.models import Category, Ledger, Milestone, Status, Task, TaskUnit
+from taizhang.reporting.models import Attachment, Comment, Report, ReportState, Round
+from taizhang.supervision.lights import ReasonKind
 from taizhang.supervision.selectors import TaskSupervision, display_number
 
-MAX_LIMIT = 500
+# --- what the selectors worked out, beside the rows ---------------------------------------
 
 
-class ErrorOut(Schema):
-    detail: str
+@dataclass
+class TaskView:
+    """A task as `TaskOut` reads it: the task's own fields (looked up on `task`), its light and
+    indicators, and only the sub-items, reports and comments this user may see, which take
+    the place of the task's unscoped relations of the same names."""
+
+    task: Task
+    supervision: TaskSupervision
+    subitems: list["TaskView"]
+    reports: list[Report] = field(default_factory=list)
+    comments: list[Comment] = field(default_factory=list)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.task, name)
+
+
+def task_view(row: TaskSupervision, shown: set[int] | None = None) -> TaskView:
+    """A supervised task as the API shows it; `shown` are the sub-items the user may see (all
+    when None). A sub-item's task (`parent`) is selected with it."""
+    subitems = [task_view(sub) for sub in row.subitems if shown is None or sub.task.pk in shown]
+    return TaskView(task=row.task, supervision=row, subitems=subitems)
+
+
+def person_name(user: User | None) -> str:
+    """How a user is named to others: the display name, else the user name."""
+    if user is None:
+        return ""
+    profile = getattr(user, "profile", None)
+    return (profile.display_name if profile is not None else "") or user.username
+
+
+def _label(view: TaskView) -> str:
+    return display_number(view.task)
+
+
+def _light(view: TaskView) -> dict[str, Any]:
+    return view.supervision.light_dict()
 
 
 # --- ledgers and tasks -------------------------------------------------------------------
 
 
-class RoundOut(Schema):
+class RoundOut(ModelSchema, Out):
     id: int
-    ledger: int
-    name: str
-    due_date: datetime.date
-    opened_at: datetime.datetime
-    closed_at: datetime.datetime | None
     is_open: bool
 
+    class Meta:
+        model = Round
+        fields = ["id", "ledger", "name", "due_date", "opened_at", "closed_at"]
 
-class LedgerOut(Schema):
+
+class LedgerOut(ModelSchema, Out):
     id: int
-    title: str
-    year: int
-    as_of: datetime.date | None
     source_name: str
-    imported_at: datetime.datetime
     task_count: int = Field(description="本人可见的任务数")
     open_round: RoundOut | None
 
+    class Meta:
+        model = Ledger
+        fields = ["id", "title", "year", "as_of", "source_name", "imported_at"]
 
-class CategoryOut(Schema):
-    number: int
+    @staticmethod
+    def resolve_task_count(ledger: Ledger) -> int:
+        return getattr(ledger, "task_count", 0)
+
+    @staticmethod
+    def resolve_open_round(ledger: Ledger) -> Round | None:
+        found: list[Round] = getattr(ledger, "open_rounds", [])
+        return found[0] if found else None
+
+
+class CategoryOut(ModelSchema, Out):
     name: str
 
-
-class TaskUnitOut(Schema):
-    id: int
-    name: str
-    role: str
+    class Meta:
+        model = Category
+        fields = ["number", "name"]
 
 
-class IndicatorOut(Schema):
+class TaskUnitOut(ModelSchema, Out):
+    """A unit serving a task: the unit's id and name, and its role on the task."""
+
+    id: int = Field(alias="unit_id")
+    name: str = Field(alias="unit.name")
+
+    class Meta:
+        model = TaskUnit
+        fields = ["role"]
+
+
+class IndicatorOut(Out):
     name: str
     target: float | None
     actual: float | None
@@ -65,144 +127,248 @@ class IndicatorOut(Schema):
     source: str
 
 
-class LightOut(Schema):
+class ReasonOut(Out):
+    """One reason for a light, as data: the words of `reasons` are made from it (and may be
+    reworded); a client that needs the facts reads these."""
+
+    kind: str = Field(
+        description="原因类别", json_schema_extra={"enum": [k.value for k in ReasonKind]}
+    )
+    deadline: datetime.date | None = Field(description="完成时限（overdue、due_soon）")
+    days: int | None = Field(description="超期或剩余天数（overdue、due_soon）")
+    elapsed: str | None = Field(description='时间已过百分比，如 "96.0"（behind_pace）')
+    reached: str | None = Field(description="完成百分比（behind_pace）")
+    subitem: str = Field(description="原因来自的子项序号，如 3-1；任务本身的为空")
+
+
+class LightOut(Out):
     colour: str
     label: str
-    reasons: list[str]
+    reasons: list[str] = Field(description="原因（文字）")
+    reason_details: list[ReasonOut] = Field(description="原因（数据），与 reasons 一一对应")
 
 
-class SubitemOut(Schema):
+class SubitemOut(ModelSchema, Out):
     id: int
     number: int = Field(description="在所属任务下的顺序（1、2……）")
     label: str = Field(description="序号原文，如 3-1、（1）、①")
-    goal: str
     status: str
     status_label: str
     light: LightOut
 
+    class Meta:
+        model = Task
+        fields = ["id", "number", "goal", "status", "status_label"]
 
-class EntryOut(Schema):
+    resolve_label = staticmethod(_label)
+    resolve_light = staticmethod(_light)
+
+
+class EntryOut(Out):
     title: str = Field(description="如 3月、本月进展")
     text: str
     month: int | None
 
 
-class TaskOut(Schema):
+def _entries(view: TaskView) -> list[dict[str, Any]]:
+    # Month entries are JSON as the reader wrote them: keep the well-formed ones.
+    return [
+        {"title": str(e.get("title", "")), "text": str(e.get("text", "")), "month": e.get("month")}
+        for e in view.task.entries or []
+        if isinstance(e, dict)
+    ]
+
+
+class TaskOut(ModelSchema, Out):
     id: int
-    ledger: int
-    number: int
-    parent: int | None = Field(description="子项所属任务的 id；任务为 null")
+    parent: int | None = Field(alias="parent_id", description="子项所属任务的 id；任务为 null")
     label: str = Field(description="台账所写的序号：子项如 3-1、（1）、①，任务为其序号")
     category: CategoryOut
-    goal: str
     leaders: list[str]
     units: list[TaskUnitOut]
     deadline_text: str
-    deadline: datetime.date | None
     progress: str
     status: str
     status_label: str
     remarks: str
-    version: int
     indicators: list[IndicatorOut]
     light: LightOut = Field(description="分为子项的任务：与其最红的未完成子项同色")
     subitems: list[SubitemOut] = Field(description="本人可见的子项（按台账顺序）")
     entries: list[EntryOut] = Field(description="月度进展（按月台账的各月、本月进展）")
 
+    class Meta:
+        model = Task
+        fields = [
+            "id",
+            "ledger",
+            "number",
+            "goal",
+            "deadline_text",
+            "deadline",
+            "progress",
+            "status",
+            "status_label",
+            "remarks",
+            "version",
+        ]
 
-class TaskPage(Schema):
+    resolve_label = staticmethod(_label)
+    resolve_light = staticmethod(_light)
+    resolve_entries = staticmethod(_entries)
+
+    @staticmethod
+    def resolve_leaders(view: TaskView) -> list[str]:
+        return [link.person.name for link in view.task.leader_links.all()]
+
+    @staticmethod
+    def resolve_units(view: TaskView) -> list[TaskUnit]:
+        return list(view.task.unit_links.all())
+
+    @staticmethod
+    def resolve_indicators(view: TaskView) -> list[dict[str, Any]]:
+        return [indicator.as_dict() for indicator in view.supervision.indicators]
+
+
+class TaskPage(Out):
     count: int
     items: list[TaskOut]
 
 
-class TaskQuery(Schema):
+class TaskQuery(PageQuery):
     """The filters of the ledger page, and a page of the result."""
 
-    status: str = Field("", description="completed, in_progress, lagging, not_started 或 none")
-    unit: int | None = Field(None, description="单位 id")
-    leader: int | None = Field(None, description="牵头领导 id")
+    status: str = Field(
+        "",
+        description="completed, in_progress, lagging, not_started 或 none（未标注）",
+        json_schema_extra={"enum": ["", "none", *Status.values]},
+    )
+    unit: Id | None = Field(None, description="单位 id")
+    leader: Id | None = Field(None, description="牵头领导 id")
     due_from: datetime.date | None = None
     due_to: datetime.date | None = None
-    q: str = Field("", description="关键词（空格分隔，全部匹配）")
-    limit: int = Field(100, ge=1, le=MAX_LIMIT)
-    offset: int = Field(0, ge=0)
+    q: Text = Field("", max_length=200, description="关键词（空格分隔，全部匹配）")
     as_of: datetime.date | None = Field(None, description="红黄绿灯的“截至”日期（默认今天）")
 
     @field_validator("status")
     @classmethod
     def known_status(cls, value: str) -> str:
         if value not in ("", "none", *Status.values):
-            raise ValueError("unknown status")
+            raise PydanticCustomError("unknown_status", _("未知的状态"))
         return value
 
 
-class NamedOut(Schema):
+class NamedOut(Out):
     id: int
     name: str
 
 
-class AttachmentOut(Schema):
+class AttachmentOut(ModelSchema, Out):
     id: int
-    name: str
-    content_type: str
-    size: int
+
+    class Meta:
+        model = Attachment
+        fields = ["id", "name", "content_type", "size"]
 
 
-class ReportOut(Schema):
+class ReportOut(ModelSchema, Out):
     id: int
     round: NamedOut
-    task: int
     task_number: int
     task_label: str = Field(description="台账所写的序号：子项如 3-1")
     ledger: int
     unit: NamedOut
     author: str
-    progress: str
-    status: str
     status_label: str
     figures: list[Any]
     previous_progress: str
     previous_status: str
-    state: str
     state_label: str
-    submitted_at: datetime.datetime
-    reviewed_at: datetime.datetime | None
     review_comment: str
     attachments: list[AttachmentOut]
 
+    class Meta:
+        model = Report
+        fields = [
+            "id",
+            "task",
+            "progress",
+            "status",
+            "previous_progress",
+            "previous_status",
+            "state",
+            "submitted_at",
+            "reviewed_at",
+            "review_comment",
+        ]
 
-class ReportPage(Schema):
+    @staticmethod
+    def resolve_task_number(report: Report) -> int:
+        return report.task.number
+
+    @staticmethod
+    def resolve_task_label(report: Report) -> str:
+        return display_number(report.task)
+
+    @staticmethod
+    def resolve_ledger(report: Report) -> int:
+        return report.task.ledger_id
+
+    @staticmethod
+    def resolve_author(report: Report) -> str:
+        return person_name(report.author)
+
+    @staticmethod
+    def resolve_status_label(report: Report) -> str:
+        return str(Status(report.status).label)
+
+    @staticmethod
+    def resolve_state_label(report: Report) -> str:
+        return str(ReportState(report.state).label)
+
+
+class ReportPage(Out):
     count: int
     items: list[ReportOut]
 
 
-class ReportQuery(Schema):
-    state: str = Field("", description="submitted（待审核）, accepted, returned；空为全部")
-    ledger: int | None = None
-    limit: int = Field(100, ge=1, le=MAX_LIMIT)
-    offset: int = Field(0, ge=0)
+class ReportQuery(PageQuery):
+    state: str = Field(
+        "",
+        description="submitted（待审核）, accepted, returned；空为全部",
+        json_schema_extra={"enum": ["", *ReportState.values]},
+    )
+    ledger: Id | None = None
 
     @field_validator("state")
     @classmethod
     def known_state(cls, value: str) -> str:
         if value not in ("", *ReportState.values):
-            raise ValueError("unknown state")
+            raise PydanticCustomError("unknown_state", _("未知的审核状态"))
         return value
 
 
-class CommentOut(Schema):
+class CommentOut(ModelSchema, Out):
     id: int
     author: str
-    text: str
-    created_at: datetime.datetime
+
+    class Meta:
+        model = Comment
+        fields = ["id", "text", "created_at"]
+
+    @staticmethod
+    def resolve_author(comment: Comment) -> str:
+        return person_name(comment.author)
 
 
-class MilestoneOut(Schema):
-    text: str
-    date: datetime.date
+class MilestoneOut(ModelSchema, Out):
+    class Meta:
+        model = Milestone
+        fields = ["text", "date"]
 
 
 class TaskDetailOut(TaskOut):
+    """A task with what its page shows: a `TaskView` with the user's reports and comments."""
+
     milestones: list[MilestoneOut]
     extra: dict[str, Any]
     updated_at: datetime.datetime
@@ -216,189 +382,44 @@ class TaskDetailOut(TaskOut):
 class TaskPatchIn(Schema):
     """Only the fields sent are changed; `version` is the version the client read."""
 
-    version: int
-    goal: str = ""
-    deadline_text: str = ""
-    progress: str = ""
-    status: str = ""
-    status_label: str = ""
-    remarks: str = ""
+    version: Version
+    goal: Text = ""
+    deadline_text: Text = ""
+    progress: Text = ""
+    status: Text = Field("", max_length=stored_length(Task, "status"))
+    status_label: Text = Field("", max_length=stored_length(Task, "status_label"))
+    remarks: Text = ""
 
 
 class FigureIn(Schema):
-    name: str = Field(min_length=1, max_length=100, description="指标名称，如 完成投资")
+    name: Text = Field(min_length=1, max_length=100, description="指标名称，如 完成投资")
     value: float = Field(allow_inf_nan=False)
-    unit: str = Field("", max_length=20, description="单位，如 万元")
+    unit: Text = Field("", max_length=20, description="单位，如 万元")
 
 
 class ReportIn(Schema):
-    progress: str
-    status: str = Field(description="completed, in_progress, lagging 或 not_started")
-    unit: int | None = Field(None, description="报送单位 id（所属单位多于一个时必填）")
+    progress: Text
+    status: Text = Field(
+        max_length=stored_length(Report, "status"),
+        description="completed, in_progress, lagging 或 not_started",
+    )
+    unit: Id | None = Field(None, description="报送单位 id（所属单位多于一个时必填）")
     figures: list[FigureIn] = Field(default_factory=list, max_length=50)
 
 
 class AcceptIn(Schema):
-    comment: str = ""
+    comment: Text = ""
 
 
 class ReturnIn(Schema):
-    comment: str
+    comment: Text
 
 
 class RoundIn(Schema):
-    ledger: int
-    name: str
+    ledger: Id
+    name: Text = Field(max_length=stored_length(Round, "name"))
     due_date: datetime.date
 
 
 class CommentIn(Schema):
-    text: str
-
-
-# --- rows to payloads --------------------------------------------------------------------
-
-
-def person_name(user: User | None) -> str:
-    """How a user is named to others: the display name, else the user name."""
-    if user is None:
-        return ""
-    profile = getattr(user, "profile", None)
-    return (profile.display_name if profile is not None else "") or user.username
-
-
-def round_out(round_: Round) -> dict[str, Any]:
-    return {
-        "id": round_.pk,
-        "ledger": round_.ledger_id,
-        "name": round_.name,
-        "due_date": round_.due_date,
-        "opened_at": round_.opened_at,
-        "closed_at": round_.closed_at,
-        "is_open": round_.is_open,
-    }
-
-
-def ledger_out(ledger: Ledger) -> dict[str, Any]:
-    open_rounds = getattr(ledger, "open_rounds", [])
-    return {
-        "id": ledger.pk,
-        "title": ledger.title,
-        "year": ledger.year,
-        "as_of": ledger.as_of,
-        "source_name": ledger.source_name,
-        "imported_at": ledger.imported_at,
-        "task_count": getattr(ledger, "task_count", 0),
-        "open_round": round_out(open_rounds[0]) if open_rounds else None,
-    }
-
-
-def subitem_out(row: TaskSupervision) -> dict[str, Any]:
-    task = row.task
-    return {
-        "id": task.pk,
-        "number": task.number,
-        "label": display_number(task),
-        "goal": task.goal,
-        "status": task.status,
-        "status_label": task.status_label,
-        "light": row.light_dict(),
-    }
-
-
-def entries_out(task: Task) -> list[dict[str, Any]]:
-    return [
-        {"title": str(e.get("title", "")), "text": str(e.get("text", "")), "month": e.get("month")}
-        for e in task.entries or []
-        if isinstance(e, dict)
-    ]
-
-
-def task_out(
-    task: Task, supervision: TaskSupervision, shown: set[int] | None = None
-) -> dict[str, Any]:
-    """A task as the API gives it; `shown` are the sub-items the user may see (all when
-    None). Its task (`parent`) is selected with a sub-item."""
-    return {
-        "indicators": [view.as_dict() for view in supervision.indicators],
-        "light": supervision.light_dict(),
-        "subitems": [
-            subitem_out(row)
-            for row in supervision.subitems
-            if shown is None or row.task.pk in shown
-        ],
-        "entries": entries_out(task),
-        "id": task.pk,
-        "ledger": task.ledger_id,
-        "number": task.number,
-        "parent": task.parent_id,
-        "label": display_number(task),
-        "category": {"number": task.category.number, "name": task.category.name},
-        "goal": task.goal,
-        "leaders": [link.person.name for link in task.leader_links.all()],
-        "units": [
-            {"id": link.unit_id, "name": link.unit.name, "role": link.role}
-            for link in task.unit_links.all()
-        ],
-        "deadline_text": task.deadline_text,
-        "deadline": task.deadline,
-        "progress": task.progress,
-        "status": task.status,
-        "status_label": task.status_label,
-        "remarks": task.remarks,
-        "version": task.version,
-    }
-
-
-def report_out(report: Report) -> dict[str, Any]:
-    return {
-        "id": report.pk,
-        "round": {"id": report.round_id, "name": report.round.name},
-        "task": report.task_id,
-        "task_number": report.task.number,
-        "task_label": display_number(report.task),
-        "ledger": report.task.ledger_id,
-        "unit": {"id": report.unit_id, "name": report.unit.name},
-        "author": person_name(report.author),
-        "progress": report.progress,
-        "status": report.status,
-        "status_label": str(Status(report.status).label),
-        "figures": report.figures,
-        "previous_progress": report.previous_progress,
-        "previous_status": report.previous_status,
-        "state": report.state,
-        "state_label": str(ReportState(report.state).label),
-        "submitted_at": report.submitted_at,
-        "reviewed_at": report.reviewed_at,
-        "review_comment": report.review_comment,
-        "attachments": [
-            {"id": a.pk, "name": a.name, "content_type": a.content_type, "size": a.size}
-            for a in report.attachments.all()
-        ],
-    }
-
-
-def comment_out(comment: Comment) -> dict[str, Any]:
-    return {
-        "id": comment.pk,
-        "author": person_name(comment.author),
-        "text": comment.text,
-        "created_at": comment.created_at,
-    }
-
-
-def task_detail_out(
-    task: Task,
-    supervision: TaskSupervision,
-    reports: list[Report],
-    comments: list[Comment],
-    shown: set[int] | None = None,
-) -> dict[str, Any]:
-    return {
-        **task_out(task, supervision, shown),
-        "milestones": [{"text": m.text, "date": m.date} for m in task.milestones.all()],
-        "extra": dict(task.extra),
-        "updated_at": task.updated_at,
-        "reports": [report_out(r) for r in reports],
-        "comments": [comment_out(c) for c in comments],
-    }
+    text: Text

@@ -10,9 +10,11 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
 from taizhang.accounts import access
+from taizhang.api import schemas
 from taizhang.api.auth import user_of
-from taizhang.api.ledgers import READ_ERRORS, openable_ledger
-from taizhang.supervision.selectors import dashboard_data, today
+from taizhang.api.common import READ_ERRORS, Id
+from taizhang.api.ledgers import openable_ledger
+from taizhang.supervision.selectors import dashboard_data, default_as_of
 
 router = Router(tags=["督查"])
 
@@ -55,6 +57,7 @@ class TaskLight(Schema):
     colour: str
     label: str
     reasons: list[str]
+    reason_details: list[schemas.ReasonOut]
 
 
 class TaskBrief(Schema):
@@ -115,8 +118,8 @@ class DashboardOut(Schema):
     summary="驾驶舱数据（截至某日，默认今天；仅本人可见的任务）",
 )
 def dashboard(
-    request: HttpRequest, ledger_id: int, as_of: datetime.date | None = None
+    request: HttpRequest, ledger_id: Id, as_of: datetime.date | None = None
 ) -> dict[str, Any]:
     user = user_of(request)
     ledger = openable_ledger(user, ledger_id)
-    return dashboard_data(ledger, access.visible_tasks(user), as_of or today())
+    return dashboard_data(ledger, access.visible_tasks(user), as_of or default_as_of(ledger))

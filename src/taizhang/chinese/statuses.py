@@ -8,14 +8,27 @@ Where each word comes from, and every default, is in docs/chinese-rules.md.
 import re
 import unicodedata
 from collections.abc import Mapping
+from enum import StrEnum
 
-STATUS_CODES: tuple[str, ...] = ("completed", "in_progress", "lagging", "not_started")
 
-_LABELS: dict[str, str] = {
-    "completed": "已完成",
-    "in_progress": "正在推进",
-    "lagging": "推进缓慢",
-    "not_started": "未启动",
+class StatusCode(StrEnum):
+    """The progress statuses: the one place their codes are defined (ledger.models.Status, the
+    JSON format, the dashboard and the bulletin all take them from here)."""
+
+    COMPLETED = "completed"
+    IN_PROGRESS = "in_progress"
+    LAGGING = "lagging"
+    NOT_STARTED = "not_started"
+
+
+STATUS_CODES: tuple[str, ...] = tuple(code.value for code in StatusCode)
+
+# The Chinese display label of each status, in STATUS_CODES order.
+STATUS_LABELS: dict[StatusCode, str] = {
+    StatusCode.COMPLETED: "已完成",
+    StatusCode.IN_PROGRESS: "正在推进",
+    StatusCode.LAGGING: "推进缓慢",
+    StatusCode.NOT_STARTED: "未启动",
 }
 
 
@@ -27,14 +40,14 @@ def _words(code: str, *words: str) -> dict[str, str]:
 # Prefixes are never enough: "已完成主体施工" or "滞后于计划" is a progress remark.
 _WORDS: dict[str, str] = {
     **_words(
-        "completed",
+        StatusCode.COMPLETED,
         "已完成", "提前完成", "超额完成", "完成", "全面完成", "已全面完成", "已竣工", "已完工",
         "竣工", "完工", "已竣工验收", "已投用", "建成投用", "已建成投用", "已投入使用",
         "已建成", "已投产", "已交付", "已交付使用", "已办结", "办结", "已销号", "已整改",
         "整改完成", "已整改到位", "已落实",
     ),
     **_words(
-        "in_progress",
+        StatusCode.IN_PROGRESS,
         "正在推进", "序时推进", "按序时推进", "按序时进度推进", "正常推进", "推进中",
         "进行中", "在建", "在建中", "建设中", "施工中", "已开工", "开工建设", "已开工建设",
         "超序时", "超序时进度", "快于序时", "快于序时进度", "超进度", "达进度", "达序时",
@@ -45,14 +58,14 @@ _WORDS: dict[str, str] = {
         "持续整改", "持续推进中", "长期坚持", "常态化推进",
     ),
     **_words(
-        "lagging",
+        StatusCode.LAGGING,
         "推进缓慢", "进展缓慢", "进度缓慢", "推进较慢", "进度滞后", "滞后", "严重滞后",
         "慢序时", "慢于序时", "慢于序时进度", "滞后序时", "滞后序时进度", "落后序时",
         "欠进度", "低于序时进度", "未达序时进度", "未达到序时进度", "未按序时推进",
         "未按期完成", "逾期未完成", "超期",
     ),
     **_words(
-        "not_started",
+        StatusCode.NOT_STARTED,
         "未启动", "尚未启动", "暂未启动", "暂未开启", "未开工", "尚未开工", "暂未开工",
         "未开始", "尚未开始", "未实施", "尚未实施", "未整改",
         "待办理", "待办", "未办理", "尚未办理", "待启动",
@@ -68,21 +81,25 @@ _SAME_SYMBOL: dict[str, str] = {
     "✗": "×", "✘": "×", "╳": "×", "✕": "×", "☓": "×", "X": "×", "x": "×",
 }  # fmt: skip
 _SYMBOL_DEFAULTS: dict[str, str] = {
-    "√": "completed",
-    "●": "completed",
-    "★": "completed",
-    "○": "in_progress",
-    "☆": "in_progress",
-    "△": "lagging",
-    "▲": "lagging",
-    "×": "not_started",
+    "√": StatusCode.COMPLETED,
+    "●": StatusCode.COMPLETED,
+    "★": StatusCode.COMPLETED,
+    "○": StatusCode.IN_PROGRESS,
+    "☆": StatusCode.IN_PROGRESS,
+    "△": StatusCode.LAGGING,
+    "▲": StatusCode.LAGGING,
+    "×": StatusCode.NOT_STARTED,
 }
 # Symbols read only through a legend (no safe default): ◎ ◉ ▽ ▼ ■ □ ◆ ◇.
 _SYMBOLS = "√✓✔☑○〇◯●◎◉☆★△▲▽▼×✗✘╳✕☓■□◆◇"
 # Lights: 绿 on pace, 黄 and 红 behind (the label keeps which). 蓝 and 橙 mean different things
 # in different places (blue is the best mark in some lists, a mild warning in others), so they
 # are read only through a legend.
-_COLOUR_DEFAULTS: dict[str, str] = {"绿": "in_progress", "黄": "lagging", "红": "lagging"}
+_COLOUR_DEFAULTS: dict[str, str] = {
+    "绿": StatusCode.IN_PROGRESS,
+    "黄": StatusCode.LAGGING,
+    "红": StatusCode.LAGGING,
+}
 _COLOUR = re.compile(r"亮?(?P<colour>[红黄绿蓝橙])(?:灯|色|牌|标)?")
 
 # Punctuation that may follow a status word and introduce an explanation, after NFKC
@@ -276,6 +293,6 @@ def status_label_text(code: str) -> str:
     Assumes code is one of STATUS_CODES; raises ValueError otherwise.
     """
     try:
-        return _LABELS[code]
-    except KeyError:
+        return STATUS_LABELS[StatusCode(code)]
+    except ValueError:
         raise ValueError(f"unknown status code: {code!r}") from None

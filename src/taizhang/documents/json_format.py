@@ -11,6 +11,7 @@ import datetime
 import json
 from typing import Any
 
+from taizhang.chinese.statuses import STATUS_CODES
 from taizhang.documents.errors import LedgerReadError
 from taizhang.documents.model import (
     FORMAT,
@@ -28,8 +29,6 @@ from taizhang.documents.model import (
 # Deeper than this is no ledger (a ledger is 6 levels deep); refused before decoding, so a
 # file of nested brackets cannot exhaust the recursion limit.
 _MAX_DEPTH = 64
-
-STATUS_CODES = ("completed", "in_progress", "lagging", "not_started")
 
 
 def needs_v2(doc: LedgerDoc) -> bool:

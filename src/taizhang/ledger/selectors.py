@@ -4,6 +4,7 @@ one door from the database back to a `LedgerDoc`."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
@@ -17,6 +18,7 @@ from taizhang.documents.model import (
     TaskDoc,
     UnitRef,
 )
+from taizhang.ledger.editions import EditionPlan, edition_preview, stored_tasks
 from taizhang.ledger.models import Category, Ledger, Person, Task, TaskLeader, TaskUnit, Unit
 
 
@@ -173,3 +175,15 @@ def ledger_people_and_units(ledger_id: int) -> tuple[QuerySet[Person], QuerySet[
     people = Person.objects.filter(Exists(leads))
     units = Unit.objects.filter(Exists(serves))
     return people.order_by("name"), units.order_by("name")
+
+
+def ledger_import_preview(
+    doc: LedgerDoc, answers: Mapping[str, str | None] | None = None
+) -> EditionPlan | None:
+    """What importing `doc` would do to the stored edition of the same ledger (title and
+    year), task by task (`ledger.editions`), with the office's `answers`; None when there is
+    no stored edition. Raises `MatchError` for an answer naming a task that is not there."""
+    ledger = Ledger.objects.filter(title=doc.title, year=doc.year).first()
+    if ledger is None:
+        return None
+    return edition_preview(doc, stored_tasks(ledger, lock=False), answers)

@@ -157,7 +157,7 @@ def my_tasks(tasks: QuerySet[Task], round_: Round | None, unit_ids: list[int]) -
     units = Prefetch("unit_links", queryset=TaskUnit.objects.select_related("unit"))
     rows = list(
         tasks.exclude(split_tasks())
-        .select_related("category", "parent")
+        .select_related("category", "parent", "ledger")
         .prefetch_related(
             units,
             Prefetch("parent__unit_links", queryset=TaskUnit.objects.select_related("unit")),

@@ -6,20 +6,35 @@ from __future__ import annotations
 import datetime
 import difflib
 import math
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet, Sum
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from taizhang.documents.json_format import ledger_to_dict
-from taizhang.ledger.models import Ledger, Status, Task, TaskRevision, Unit
+from taizhang.ledger import sections as sections_mod
+from taizhang.ledger.models import JointStatus, Ledger, Status, Task, TaskRevision, Unit
 from taizhang.ledger.selectors import ledger_document
 from taizhang.ledger.services import audit_record, task_revise
+from taizhang.ledger.services.joint import current_sections, sections_values, task_units
 from taizhang.reporting.errors import ConflictError, ReportingError
-from taizhang.reporting.models import Attachment, Comment, Report, ReportState, Round
+from taizhang.reporting.models import (
+    Attachment,
+    Comment,
+    HeldFile,
+    Report,
+    ReportDraft,
+    ReportState,
+    Round,
+)
 from taizhang.reporting.selectors import round_current
 from taizhang.reporting.uploads import checked_upload
 
@@ -78,10 +93,17 @@ def report_submit(
     status: str,
     figures: list[dict[str, Any]] | None = None,
     files: list[UploadedFile] | None = None,
+    held_files: Sequence[HeldFile] = (),
 ) -> Report:
     """A unit's report on a task or sub-item in the ledger's open round. A task split into
     sub-items is refused: each sub-item is reported on instead. The caller has checked that
-    the actor may report for `unit` (accounts.access)."""
+    the actor may report for `unit` (accounts.access).
+
+    Under a lock on the task, the unit's report still waiting in the round is superseded (it
+    can no longer be accepted) and its attachments move to the new one as far as the quotas
+    allow. `files` are new uploads, `held_files` files kept from a refused form or a draft:
+    both become the report's attachments and count in the quotas. The unit's draft of the
+    report is dropped: it has been sent."""
     _refuse_split_task(task)
     progress = progress.strip()
     if not progress:
@@ -92,41 +114,104 @@ def report_submit(
     if round_ is None:
         raise ReportingError(_("当前没有开放的报送轮次"))
     checked = [checked_upload(f) for f in files or []]
-    previous, similarity = _previous_round_text(task, unit, round_, progress)
+    # Submits for one task queue here (same lock order as report_accept: task, then reports).
+    task = Task.objects.select_for_update().select_related("ledger").get(pk=task.pk)
+    held = _held_for(task, unit, held_files)
+    waiting = list(
+        Report.objects.select_for_update().filter(
+            round=round_, task=task, unit=unit, state=ReportState.SUBMITTED
+        )
+    )
+    report = _report_create(task, unit, actor, round_, progress, status, figures or [])
+    attachments_create(report=report, uploads=checked, held_files=held)
+    carried = _carry_over(waiting, report)
+    ReportDraft.objects.filter(task=task, unit=unit).delete()
+    audit_record(
+        actor=actor,
+        action="report.submit",
+        ledger=task.ledger,
+        data={
+            "report": report.pk,
+            "task": task.number,
+            "unit": unit.name,
+            "superseded": [r.pk for r in waiting],
+            "carried_over": carried,
+        },
+    )
+    return report
+
+
+def _report_create(
+    task: Task,
+    unit: Unit,
+    actor: User,
+    round_: Round,
+    progress: str,
+    status: str,
+    figures: list[dict[str, Any]],
+) -> Report:
+    """Supersede the unit's waiting report and store the new one. What it is compared with
+    is the unit's own part of the progress (a joint task's other units' parts aside)."""
+    before = unit_section_text(task, unit)
+    previous, similarity = _previous_round_text(task, unit, round_, progress, before)
     # A unit's newer report in the round replaces its pending one: accepting the older one
     # afterwards would turn the progress back.
     Report.objects.filter(round=round_, task=task, unit=unit, state=ReportState.SUBMITTED).update(
         state=ReportState.SUPERSEDED
     )
-    report = Report.objects.create(
-        similar_to=previous,
-        similarity=similarity,
-        round=round_,
-        task=task,
-        unit=unit,
-        author=actor,
-        progress=progress,
-        status=status,
-        figures=_checked_figures(figures or []),
-        previous_progress=task.progress,
-        previous_status=task.status,
-        submitted_at=timezone.now(),
-    )
-    for upload, content_type in checked:
-        Attachment.objects.create(
-            report=report,
-            file=upload,
-            name=(upload.name or "attachment")[:200],
-            content_type=content_type,
-            size=upload.size or 0,
-        )
-    audit_record(
-        actor=actor,
-        action="report.submit",
-        ledger=task.ledger,
-        data={"report": report.pk, "task": task.number, "unit": unit.name},
-    )
-    return report
+    try:
+        with transaction.atomic():
+            return Report.objects.create(
+                similar_to=previous,
+                similarity=similarity,
+                round=round_,
+                task=task,
+                unit=unit,
+                author=actor,
+                progress=progress,
+                status=status,
+                figures=_checked_figures(figures),
+                previous_progress=before,
+                previous_status=task.status,
+                submitted_at=timezone.now(),
+            )
+    except IntegrityError:
+        # Only when the lock above was bypassed; the constraint keeps one waiting report.
+        raise ReportingError(_("本单位的另一份报送正在提交，请稍后重试")) from None
+
+
+def unit_section_text(task: Task, unit: Unit) -> str:
+    """The unit's own part of a task's progress (all of it for a task with one unit; empty
+    when the unit has written no part of a joint task yet)."""
+    found = [s.text for s in current_sections(task) if s.unit == unit.name]
+    return found[0] if found else ""
+
+
+def _held_for(task: Task, unit: Unit, held_files: Sequence[HeldFile]) -> list[HeldFile]:
+    """The held files, locked, if they are all still there and all this task's and unit's."""
+    if not held_files:
+        return []
+    ids = [held.pk for held in held_files]
+    rows = list(HeldFile.objects.select_for_update().filter(pk__in=ids, task=task, unit=unit))
+    if len(rows) != len(set(ids)):
+        raise ReportingError(_("所选的待报送附件已失效或不属于这项报送，请重新选择"))
+    return sorted(rows, key=lambda held: ids.index(held.pk))
+
+
+def _carry_over(waiting: list[Report], report: Report) -> list[int]:
+    """Move the superseded reports' attachments to the new report, oldest first, while the
+    per-report quotas allow (the reporter does not upload them again); the ids moved."""
+    limit = Quotas.read()
+    count, size = report.attachments.count(), _bytes(report.attachments.all())
+    moved = []
+    olds = Attachment.objects.filter(report__in=waiting).order_by("pk")
+    for attachment in olds:
+        if count + 1 > limit.count or size + attachment.size > limit.report_bytes:
+            continue
+        count, size = count + 1, size + attachment.size
+        moved.append(attachment.pk)
+    Attachment.objects.filter(pk__in=moved).update(report=report)
+    return moved
 
 
 def _refuse_split_task(task: Task) -> None:
@@ -159,10 +244,10 @@ def _checked_figure(figure: dict[str, Any]) -> dict[str, Any]:
 
 
 def _previous_round_text(
-    task: Task, unit: Unit, round_: Round, progress: str
+    task: Task, unit: Unit, round_: Round, progress: str, section: str
 ) -> tuple[Report | None, float]:
-    """The unit's latest report on the task in an earlier round (or, without one, the task's
-    current progress) and how similar the new text is to it (0 to 1)."""
+    """The unit's latest report on the task in an earlier round (or, without one, the unit's
+    part of the progress, `section`) and how similar the new text is to it (0 to 1)."""
     previous = (
         Report.objects.filter(task=task, unit=unit)
         .exclude(round=round_)
@@ -170,26 +255,19 @@ def _previous_round_text(
         .order_by("-submitted_at", "-pk")
         .first()
     )
-    before = previous.progress if previous is not None else task.progress
+    before = previous.progress if previous is not None else section
     ratio = difflib.SequenceMatcher(a=before, b=progress, autojunk=False).ratio() if before else 0.0
     return previous, round(ratio, 3)
 
 
 @transaction.atomic
 def attachment_add(*, report: Report, actor: User, upload: UploadedFile) -> Attachment:
-    """A photo or PDF added to a report still waiting for review. The caller has checked that
-    the actor may report for the report's unit (accounts.access)."""
-    report = Report.objects.select_for_update().get(pk=report.pk)
+    """A photo or PDF added to a report still waiting for review, within the quotas. The
+    caller has checked that the actor may report for the report's unit (accounts.access)."""
+    report = Report.objects.select_for_update().select_related("unit").get(pk=report.pk)
     if report.state != ReportState.SUBMITTED:
         raise ReportingError(_("该报送已审核，不能再添加附件"))
-    checked, content_type = checked_upload(upload)
-    attachment = Attachment.objects.create(
-        report=report,
-        file=checked,
-        name=(checked.name or "attachment")[:200],
-        content_type=content_type,
-        size=checked.size or 0,
-    )
+    [attachment] = attachments_create(report=report, uploads=[checked_upload(upload)])
     audit_record(
         actor=actor,
         action="report.attach",
@@ -199,24 +277,134 @@ def attachment_add(*, report: Report, actor: User, upload: UploadedFile) -> Atta
     return attachment
 
 
+@dataclass(frozen=True)
+class Quotas:
+    """How many attachments a report may have and how large they may be together, and how
+    much a unit's attachments may take in all (settings, with defaults)."""
+
+    count: int
+    report_bytes: int
+    unit_bytes: int
+
+    @classmethod
+    def read(cls) -> Quotas:
+        return cls(
+            count=getattr(settings, "TAIZHANG_MAX_ATTACHMENTS_PER_REPORT", 10),
+            report_bytes=getattr(settings, "TAIZHANG_MAX_ATTACHMENT_BYTES_PER_REPORT", 50 * MIB),
+            unit_bytes=getattr(settings, "TAIZHANG_MAX_ATTACHMENT_BYTES_PER_UNIT", 2 * 1024 * MIB),
+        )
+
+
+MIB = 2**20
+
+
+def attachments_create(
+    *,
+    report: Report,
+    uploads: Sequence[tuple[UploadedFile, str]] = (),
+    held_files: Sequence[HeldFile] = (),
+) -> list[Attachment]:
+    """The one way attachments are made: checked uploads (file, content type) and held files
+    (their stored file reused, the held row dropped) become the report's, if the report's and
+    the unit's quotas allow all of them; otherwise nothing is added."""
+    sizes = [upload.size or 0 for upload, _type in uploads] + [held.size for held in held_files]
+    _check_quotas(report, sizes)
+    made = [
+        Attachment.objects.create(
+            report=report,
+            file=upload,
+            name=(upload.name or "attachment")[:200],
+            content_type=content_type,
+            size=upload.size or 0,
+        )
+        for upload, content_type in uploads
+    ]
+    for held in held_files:
+        made.append(
+            Attachment.objects.create(
+                report=report,
+                file=held.file.name,
+                name=held.name,
+                content_type=held.content_type,
+                size=held.size,
+            )
+        )
+        held.delete()  # the row only: the file is the attachment's now
+    return made
+
+
+def _check_quotas(report: Report, sizes: list[int]) -> None:
+    """Refuse new attachments of these sizes beyond the report's or the unit's quota."""
+    if not sizes:
+        return
+    limit = Quotas.read()
+    present = report.attachments.all()
+    if present.count() + len(sizes) > limit.count:
+        raise ReportingError(_("每份报送最多 %(n)s 个附件") % {"n": limit.count})
+    if _bytes(present) + sum(sizes) > limit.report_bytes:
+        raise ReportingError(
+            _("每份报送的附件合计不能超过 %(size)s") % {"size": filesizeformat(limit.report_bytes)}
+        )
+    used = _bytes(Attachment.objects.filter(report__unit_id=report.unit_id))
+    if used + sum(sizes) > limit.unit_bytes:
+        raise ReportingError(
+            _("%(unit)s 的附件已占用 %(used)s，再添加将超过上限 %(limit)s，请精简附件")
+            % {
+                "unit": report.unit,
+                "used": filesizeformat(used),
+                "limit": filesizeformat(limit.unit_bytes),
+            }
+        )
+
+
+def _bytes(attachments: QuerySet[Attachment]) -> int:
+    return int(attachments.aggregate(total=Sum("size"))["total"] or 0)
+
+
 @transaction.atomic
 def report_accept(*, report: Report, actor: User, comment: str = "") -> Report:
-    """Accept a submitted report: it becomes the task's current progress and status, with a
-    revision of what changed."""
-    report = Report.objects.select_for_update().get(pk=report.pk)
+    """Accept a submitted report: it becomes the unit's part of the task's progress (all of
+    it for a task with one unit), with a revision of what changed. A superseded report is
+    refused: only a unit's newest report in a round can be accepted.
+
+    Status: a task with one unit takes the report's. A joint task follows its ledger's
+    `joint_status`: "least", the least advanced of its units' parts (a unit without one
+    counting as the task's status before); "office", unchanged (the office sets it): the
+    report's status is kept as its unit's part's."""
+    task_id = Report.objects.values_list("task_id", flat=True).get(pk=report.pk)
+    # Locks in report_submit's order (task, then report), so the two never deadlock.
+    task = Task.objects.select_for_update().select_related("ledger").get(pk=task_id)
+    report = Report.objects.select_for_update().select_related("unit", "round").get(pk=report.pk)
+    if report.state == ReportState.SUPERSEDED:
+        raise ReportingError(_("该报送已被本单位的新报送取代，不能采纳"))
     if report.state != ReportState.SUBMITTED:
         raise ReportingError(_("该报送已审核过"))
-    task = Task.objects.select_for_update().get(pk=report.task_id)
-    label = Status(report.status).label
     task_revise(
         task,
-        {"progress": report.progress, "status": report.status, "status_label": str(label)},
+        _accepted_values(task, report),
         actor=actor,
         source=TaskRevision.Source.REPORT,
         note=_("采纳 %(unit)s 的报送（%(round)s）") % {"unit": report.unit, "round": report.round},
     )
     _review(report, actor, ReportState.ACCEPTED, comment)
     return report
+
+
+def _accepted_values(task: Task, report: Report) -> dict[str, Any]:
+    """The task's fields once the report's text replaces its unit's section."""
+    units = task_units(task)
+    sections = sections_mod.with_section(
+        current_sections(task, units), report.unit.name, report.progress, report.status
+    )
+    status = report.status
+    if units.joint and task.ledger.joint_status == JointStatus.OFFICE:
+        status = task.status
+    elif units.joint:
+        status = sections_mod.least_status(sections, units.names, task.status)
+    same = units.joint and status == task.status
+    label = task.status_label if same else str(Status(status).label) if status else ""
+    values = sections_values(task, sections, units)
+    return {**values, "status": status, "status_label": label}
 
 
 @transaction.atomic

@@ -17,14 +17,16 @@ from __future__ import annotations
 import datetime
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import Any, assert_never
 
 from django.db.models import Prefetch, QuerySet
 
+from taizhang.chinese.statuses import STATUS_LABELS, StatusCode
 from taizhang.ledger.models import Ledger, Status, Task, TaskLeader, TaskUnit
 from taizhang.reporting.models import Round
+from taizhang.supervision.lights import COMPLETED, GREEN, RED, YELLOW, Reason, ReasonKind
 from taizhang.supervision.selectors import dashboard_data
 
 DEFAULT_ISSUER = "市政府督查室"
@@ -45,11 +47,6 @@ _KEEP_WORK_AFTER = ("重点", "中心", "各项")
 # Opening clauses that say how, not what ("在科学规划的基础上，改造老旧小区47个"): skipped.
 _PREAMBLE = re.compile(r"^(?:在|按照|根据|围绕|坚持).{0,20}(?:基础上|前提下|要求|部署|原则)$")
 _CLAUSE_END = re.compile(r"[，,。；;！!？?\n]")
-_OVERDUE = re.compile(r"^已超过完成时限（(\d{4}-\d{2}-\d{2})）(\d+)天，尚未完成$")
-_DUE_SOON = re.compile(r"^距完成时限（(\d{4}-\d{2}-\d{2})）还有(\d+)天$")
-_BEHIND_PACE = re.compile(r"^落后序时进度：时间已过([\d.]+)%，目标完成([\d.]+)%$")
-_SUBITEM = re.compile(r"^子项(.+?)：(.+)$")
-LAGGING, NOT_REPORTED = "推进缓慢", "本轮尚未报送"
 
 
 @dataclass(frozen=True)
@@ -137,14 +134,16 @@ def compose_bulletin(data: dict[str, Any], *, issuer: str = DEFAULT_ISSUER) -> B
     return BulletinText(bulletin_title(subject), body)
 
 
+# Always counted in the opening and the overview, even at 0; 未启动 only when there are some.
+_ALWAYS = (StatusCode.COMPLETED, StatusCode.IN_PROGRESS, StatusCode.LAGGING)
+
+
 def _counts(totals: dict[str, int]) -> str:
     parts = [
-        f"已完成{totals.get('completed', 0)}项",
-        f"正在推进{totals.get('in_progress', 0)}项",
-        f"推进缓慢{totals.get('lagging', 0)}项",
+        f"{label}{totals.get(code, 0)}项"
+        for code, label in STATUS_LABELS.items()
+        if code in _ALWAYS or totals.get(code)
     ]
-    if totals.get("not_started"):
-        parts.append(f"未启动{totals['not_started']}项")
     if totals.get("none"):
         parts.append(f"未标注进展状态{totals['none']}项")
     return "，".join(parts)
@@ -166,24 +165,18 @@ def _overview(data: dict[str, Any], subject: str) -> list[str]:
         return [f"{subject}暂无任务。"]
     shares = [
         f"{label}{totals.get(key, 0)}项，占{_share(totals.get(key, 0), total)}"
-        for key, label in (
-            ("completed", "已完成"),
-            ("in_progress", "正在推进"),
-            ("lagging", "推进缓慢"),
-            ("not_started", "未启动"),
-            ("none", "未标注进展状态"),
-        )
-        if key in ("completed", "in_progress", "lagging") or totals.get(key)
+        for key, label in (*STATUS_LABELS.items(), ("none", "未标注进展状态"))
+        if key in _ALWAYS or totals.get(key)
     ]
     text = f"{subject}共{total}项任务。从完成情况看，{'；'.join(shares)}。"
     return [text + _lights_sentence(lights, total) + _red_units_sentence(data["units"])]
 
 
 def _lights_sentence(lights: dict[str, int], total: int) -> str:
-    open_tasks = total - lights.get("completed", 0)
+    open_tasks = total - lights.get(COMPLETED, 0)
     if not open_tasks:
         return "各项任务均已完成。"
-    colours = (("red", "亮红灯"), ("yellow", "亮黄灯"), ("green", "亮绿灯"))
+    colours = ((RED, "亮红灯"), (YELLOW, "亮黄灯"), (GREEN, "亮绿灯"))
     shown = [f"{label}{lights[key]}项" for key, label in colours if lights.get(key)]
     missing = [label for key, label in colours[:2] if not lights.get(key)]
     tail = f"，无{'、'.join(missing)}任务" if missing else ""
@@ -197,7 +190,7 @@ def _red_units_sentence(units: list[dict[str, Any]]) -> str:
 
 def _completed(data: dict[str, Any], as_of: datetime.date) -> list[str]:
     tasks = data.get("completed")
-    count = data["totals"].get("completed", 0)
+    count = data["totals"].get(StatusCode.COMPLETED, 0)
     if tasks is None and count:  # plain dashboard figures: the count, without the list
         return [f"截至{chinese_date(as_of)}，已完成{count}项任务。"]
     if not tasks:
@@ -235,38 +228,56 @@ def _attention_item(brief: dict[str, Any]) -> str:
 
 def task_reasons(brief: dict[str, Any], as_of: datetime.date) -> list[str]:
     """Why a red or yellow task needs attention, in a bulletin's words, from its light's
-    reasons (lights.py). "No report in the open round" is left to the reporting section;
-    a sub-item's reason ("子项3-1：已超过完成时限…") names the sub-item ("子项3-1完成时限为…");
-    a reason this does not know is kept as the light gave it."""
+    reasons as data (`light.reason_details`, see lights.Reason). "No report in the open
+    round" is left to the reporting section; a sub-item's reason names the sub-item
+    ("子项3-1完成时限为…")."""
     deadline = datetime.date.fromisoformat(brief["deadline"]) if brief.get("deadline") else None
-    given = brief["light"]["reasons"]
-    reasons: list[str] = []
-    for reason in given:
-        if found := _SUBITEM.match(reason):
-            reasons += [f"子项{found[1]}{r}" for r in _reason(found[2], None, as_of, alone=False)]
-        else:
-            reasons += _reason(reason, deadline, as_of, alone=len(given) == 1)
-    return reasons
+    given = [Reason.from_dict(item) for item in brief["light"]["reason_details"]]
+    alone = len(given) == 1
+    return [
+        words
+        for reason in given
+        if (words := bulletin_reason(reason, deadline, as_of, alone=alone))
+    ]
 
 
-def _reason(
-    reason: str, deadline: datetime.date | None, as_of: datetime.date, *, alone: bool
-) -> list[str]:
-    if reason == NOT_REPORTED:
-        return []
-    if found := _OVERDUE.match(reason):
-        day = chinese_date(datetime.date.fromisoformat(found[1]))
-        return [f"完成时限为{day}，目前已逾期{found[2]}天，尚未完成"]
-    if found := _DUE_SOON.match(reason):
-        day = chinese_date(datetime.date.fromisoformat(found[1]))
-        soon = "今日到期" if found[2] == "0" else f"距完成时限仅剩{found[2]}天"
-        return [f"完成时限为{day}，{soon}，尚未完成"]
-    if found := _BEHIND_PACE.match(reason):
-        return [f"落后于序时进度（时间已过{found[1]}%，目标仅完成{found[2]}%）"]
-    if reason == LAGGING and deadline and deadline >= as_of and alone:
-        days = (deadline - as_of).days
-        return [f"推进缓慢，完成时限为{chinese_date(deadline)}，距完成时限还有{days}天"]
-    return [reason]
+def bulletin_reason(
+    reason: Reason, deadline: datetime.date | None, as_of: datetime.date, *, alone: bool = False
+) -> str:
+    """One reason as a bulletin words it ("完成时限为2021年10月31日，目前已逾期5天，尚未完成"),
+    empty for one the bulletin leaves out. `deadline` is the task's: a lagging task's only
+    reason is told with the time left to it."""
+    if reason.subitem:
+        words = bulletin_reason(replace(reason, subitem=""), None, as_of)
+        return f"子项{reason.subitem}{words}" if words else ""
+    kind = reason.kind
+    if kind is ReasonKind.NOT_REPORTED:
+        return ""
+    if kind is ReasonKind.OVERDUE:
+        return f"完成时限为{_day(reason)}，目前已逾期{reason.days}天，尚未完成"
+    if kind is ReasonKind.DUE_SOON:
+        soon = "今日到期" if reason.days == 0 else f"距完成时限仅剩{reason.days}天"
+        return f"完成时限为{_day(reason)}，{soon}，尚未完成"
+    if kind is ReasonKind.BEHIND_PACE:
+        return f"落后于序时进度（时间已过{reason.elapsed}%，目标仅完成{reason.reached}%）"
+    if kind is ReasonKind.LAGGING:
+        if deadline and deadline >= as_of and alone:
+            days = (deadline - as_of).days
+            return f"推进缓慢，完成时限为{chinese_date(deadline)}，距完成时限还有{days}天"
+        return STATUS_LABELS[StatusCode.LAGGING]
+    if kind is ReasonKind.NOT_STARTED:
+        return "尚未启动"
+    if kind is ReasonKind.COMPLETED:
+        return STATUS_LABELS[StatusCode.COMPLETED]
+    if kind is ReasonKind.SUBITEMS_COMPLETED:
+        return "子项均已完成"
+    if kind is ReasonKind.ON_PACE:
+        return "按序时推进"
+    assert_never(kind)
+
+
+def _day(reason: Reason) -> str:
+    return chinese_date(reason.deadline) if reason.deadline else ""
 
 
 def _reporting(data: dict[str, Any], as_of: datetime.date) -> list[str]:

@@ -1,14 +1,117 @@
 """The red/yellow/green lights (红黄绿灯) of a task for an "as of" date, each with its reasons
-in words. Pure: no database; the selectors gather the inputs."""
+as data (`Reason`: a kind, and the dates and numbers it needs). Reasons are put into words
+only where they are shown: `reason_text` for the pages and the API, the bulletin its own.
+Pure: no database; the selectors gather the inputs."""
 
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from enum import StrEnum
+from typing import Any, assert_never
+
+from django.utils.translation import gettext as _
+
+from taizhang.chinese.statuses import STATUS_LABELS, StatusCode
 
 RED, YELLOW, GREEN, COMPLETED = "red", "yellow", "green", "completed"
 LABELS = {RED: "红灯", YELLOW: "黄灯", GREEN: "绿灯", COMPLETED: "已完成"}
+
+
+class ReasonKind(StrEnum):
+    """Why a task has its light."""
+
+    COMPLETED = "completed"  # the task is completed
+    SUBITEMS_COMPLETED = "subitems_completed"  # every sub-item is completed
+    ON_PACE = "on_pace"  # green: nothing to warn of
+    OVERDUE = "overdue"  # past `deadline` by `days`, not completed
+    LAGGING = "lagging"  # marked 推进缓慢
+    DUE_SOON = "due_soon"  # `days` left to `deadline`
+    BEHIND_PACE = "behind_pace"  # `elapsed` percent of the time gone, `reached` percent done
+    NOT_STARTED = "not_started"  # marked 未启动
+    NOT_REPORTED = "not_reported"  # no report in the open round
+
+
+@dataclass(frozen=True)
+class Reason:
+    """One reason for a light. `subitem` is the label of the sub-item it comes from ("3-1"),
+    empty for the task's own."""
+
+    kind: ReasonKind
+    deadline: datetime.date | None = None
+    days: int | None = None
+    elapsed: Decimal | None = None
+    reached: Decimal | None = None
+    subitem: str = ""
+
+    def __str__(self) -> str:
+        return reason_text(self)
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready: dates in ISO form, percentages as strings ("96.0")."""
+        return {
+            "kind": self.kind.value,
+            "deadline": self.deadline.isoformat() if self.deadline else None,
+            "days": self.days,
+            "elapsed": None if self.elapsed is None else str(self.elapsed),
+            "reached": None if self.reached is None else str(self.reached),
+            "subitem": self.subitem,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Reason:
+        """The reverse of `as_dict`."""
+        deadline, elapsed, reached = data.get("deadline"), data.get("elapsed"), data.get("reached")
+        return cls(
+            kind=ReasonKind(data["kind"]),
+            deadline=datetime.date.fromisoformat(deadline) if deadline else None,
+            days=data.get("days"),
+            elapsed=None if elapsed is None else Decimal(elapsed),
+            reached=None if reached is None else Decimal(reached),
+            subitem=data.get("subitem") or "",
+        )
+
+
+def reason_text(reason: Reason) -> str:
+    """A reason in the words the pages and the API show ("已超过完成时限（2021-10-31）5天，
+    尚未完成"); a sub-item's is prefixed with it ("子项3-1：…")."""
+    text = _reason_words(reason)
+    if reason.subitem:
+        return _("子项%(label)s：%(reason)s") % {"label": reason.subitem, "reason": text}
+    return text
+
+
+def _reason_words(reason: Reason) -> str:
+    kind = reason.kind
+    if kind is ReasonKind.COMPLETED:
+        return _("已完成")
+    if kind is ReasonKind.SUBITEMS_COMPLETED:
+        return _("子项均已完成")
+    if kind is ReasonKind.ON_PACE:
+        return _("按序时推进")
+    if kind is ReasonKind.OVERDUE:
+        return _("已超过完成时限（%(deadline)s）%(days)s天，尚未完成") % _numbers(reason)
+    if kind is ReasonKind.LAGGING:
+        return _(STATUS_LABELS[StatusCode.LAGGING])
+    if kind is ReasonKind.DUE_SOON:
+        return _("距完成时限（%(deadline)s）还有%(days)s天") % _numbers(reason)
+    if kind is ReasonKind.BEHIND_PACE:
+        return _("落后序时进度：时间已过%(elapsed)s%%，目标完成%(reached)s%%") % _numbers(reason)
+    if kind is ReasonKind.NOT_STARTED:
+        return _("尚未启动")
+    if kind is ReasonKind.NOT_REPORTED:
+        return _("本轮尚未报送")
+    assert_never(kind)
+
+
+def _numbers(reason: Reason) -> dict[str, Any]:
+    return {
+        "deadline": f"{reason.deadline:%Y-%m-%d}" if reason.deadline else "",
+        "days": reason.days,
+        "elapsed": reason.elapsed,
+        "reached": reason.reached,
+    }
 
 
 @dataclass(frozen=True)
@@ -25,11 +128,21 @@ class LightInput:
 @dataclass(frozen=True)
 class Light:
     colour: str
-    reasons: tuple[str, ...] = field(default_factory=tuple)
+    reasons: tuple[Reason, ...] = field(default_factory=tuple)
 
     @property
     def label(self) -> str:
         return LABELS[self.colour]
+
+    @property
+    def reason_texts(self) -> list[str]:
+        """The reasons in words, as the API's `reasons` has always given them."""
+        return [reason_text(reason) for reason in self.reasons]
+
+    @property
+    def reason_details(self) -> list[dict[str, Any]]:
+        """The reasons as data (`Reason.as_dict`), for the bulletin and the API."""
+        return [reason.as_dict() for reason in self.reasons]
 
 
 def elapsed_percent(year: int, deadline: datetime.date, as_of: datetime.date) -> Decimal:
@@ -53,44 +166,43 @@ def light(
     """The task's light as of a date. Completed tasks are apart. Red: past the deadline and not
     completed, or lagging. Yellow: deadline within `warn_days`, behind 序时进度 by more than
     `pace_margin` points, not started, or no report in the open round. Green otherwise."""
-    if task.status == "completed":
-        return Light(COMPLETED, ("已完成",))
+    if task.status == StatusCode.COMPLETED:
+        return Light(COMPLETED, (Reason(ReasonKind.COMPLETED),))
     red = _red_reasons(task, as_of)
     if red:
         return Light(RED, tuple(red))
     yellow = _yellow_reasons(task, as_of, warn_days, pace_margin)
     if yellow:
         return Light(YELLOW, tuple(yellow))
-    return Light(GREEN, ("按序时推进",))
+    return Light(GREEN, (Reason(ReasonKind.ON_PACE),))
 
 
-def _red_reasons(task: LightInput, as_of: datetime.date) -> list[str]:
+def _red_reasons(task: LightInput, as_of: datetime.date) -> list[Reason]:
     reasons = []
     if task.deadline is not None and task.deadline < as_of:
         days = (as_of - task.deadline).days
-        reasons.append(f"已超过完成时限（{task.deadline:%Y-%m-%d}）{days}天，尚未完成")
-    if task.status == "lagging":
-        reasons.append("推进缓慢")
+        reasons.append(Reason(ReasonKind.OVERDUE, deadline=task.deadline, days=days))
+    if task.status == StatusCode.LAGGING:
+        reasons.append(Reason(ReasonKind.LAGGING))
     return reasons
 
 
 def _yellow_reasons(
     task: LightInput, as_of: datetime.date, warn_days: int, pace_margin: Decimal
-) -> list[str]:
+) -> list[Reason]:
     reasons = []
     if task.deadline is not None and 0 <= (task.deadline - as_of).days <= warn_days:
-        reasons.append(
-            f"距完成时限（{task.deadline:%Y-%m-%d}）还有{(task.deadline - as_of).days}天"
-        )
+        days = (task.deadline - as_of).days
+        reasons.append(Reason(ReasonKind.DUE_SOON, deadline=task.deadline, days=days))
     if task.deadline is not None and task.percents:
         due = elapsed_percent(task.year, task.deadline, as_of)
         reached = min(task.percents)
         if due - reached > pace_margin:
-            reasons.append(f"落后序时进度：时间已过{due}%，目标完成{reached}%")
-    if task.status == "not_started":
-        reasons.append("尚未启动")
+            reasons.append(Reason(ReasonKind.BEHIND_PACE, elapsed=due, reached=reached))
+    if task.status == StatusCode.NOT_STARTED:
+        reasons.append(Reason(ReasonKind.NOT_STARTED))
     if task.reported is False:
-        reasons.append("本轮尚未报送")
+        reasons.append(Reason(ReasonKind.NOT_REPORTED))
     return reasons
 
 
@@ -101,7 +213,7 @@ _RANK = {GREEN: 0, YELLOW: 1, RED: 2}
 def with_subitems(own: Light, subitems: list[tuple[str, Light]]) -> Light:
     """A task's light given its sub-items' (label, light): as red as the reddest of its open
     (not completed) sub-items (red > yellow > green), with the reasons of each at that colour,
-    the sub-item named ("子项3-1：已超过完成时限…"). A task split into sub-items is reported
+    each naming its sub-item (`Reason.subitem`). A task split into sub-items is reported
     through them, so its own status as imported is no longer kept up and does not count (a
     sub-item without a deadline has its task's). A task marked completed stays completed;
     one whose sub-items are all completed is completed."""
@@ -109,12 +221,12 @@ def with_subitems(own: Light, subitems: list[tuple[str, Light]]) -> Light:
         return own
     open_ = [(label, sub) for label, sub in subitems if sub.colour != COMPLETED]
     if not open_:
-        return Light(COMPLETED, ("子项均已完成",))
-    colour = max((sub.colour for _, sub in open_), key=_RANK.__getitem__)
+        return Light(COMPLETED, (Reason(ReasonKind.SUBITEMS_COMPLETED),))
+    colour = max((sub.colour for _label, sub in open_), key=_RANK.__getitem__)
     if colour == GREEN:
-        return Light(GREEN, ("按序时推进",))
+        return Light(GREEN, (Reason(ReasonKind.ON_PACE),))
     reasons = [
-        f"子项{label}：{reason}"
+        replace(reason, subitem=label)
         for label, sub in open_
         if sub.colour == colour
         for reason in sub.reasons

@@ -54,10 +54,14 @@ class Figure(models.Model):
 
 
 class Publication(models.Model):
-    """A ledger shown on the public page (公示), without sign-in."""
+    """A ledger shown on the public page (公示), without sign-in: the snapshot the office
+    reviewed and published (`json_format.ledger_to_dict` of the ledger then, without remarks
+    or other internal columns), not live data; 重新公示 takes a new one."""
 
     ledger = models.OneToOneField(Ledger, on_delete=models.CASCADE, related_name="publication")
     published_at = models.DateTimeField(_("公示时间"))
+    # Null for a ledger published before snapshots were kept: shown as awaiting republication.
+    snapshot = models.JSONField(_("公示内容"), null=True, blank=True)
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -11,8 +11,10 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
+from taizhang.accounts import access
+from taizhang.chinese.statuses import STATUS_CODES
 from taizhang.documents.model import task_keys
-from taizhang.ledger.models import Ledger, Task, TaskLeader, TaskUnit
+from taizhang.ledger.models import Ledger, Status, Task, TaskLeader, TaskUnit
 from taizhang.reporting.models import Report, ReportState, Round
 from taizhang.reporting.selectors import round_document
 from taizhang.supervision.indicators import IndicatorView, task_indicator_views
@@ -27,9 +29,9 @@ from taizhang.supervision.lights import (
     light,
     with_subitems,
 )
-from taizhang.supervision.models import Figure, LightSettings
+from taizhang.supervision.models import Bulletin, Figure, LightSettings
 
-STATUSES = ("completed", "in_progress", "lagging", "not_started")
+STATUSES = STATUS_CODES  # the order of the totals and history columns
 
 
 def today() -> datetime.date:
@@ -53,7 +55,8 @@ class TaskSupervision:
         return {
             "colour": self.light.colour,
             "label": self.light.label,
-            "reasons": list(self.light.reasons),
+            "reasons": self.light.reason_texts,
+            "reason_details": self.light.reason_details,
         }
 
 
@@ -314,9 +317,11 @@ def _groups(
                 },
             )
             group["tasks"] += 1
-            group["completed"] += task.status == "completed"
-            group["lagging"] += task.status == "lagging"
-            group["overdue"] += bool(deadline and deadline < as_of and task.status != "completed")
+            group["completed"] += task.status == Status.COMPLETED
+            group["lagging"] += task.status == Status.LAGGING
+            group["overdue"] += bool(
+                deadline and deadline < as_of and task.status != Status.COMPLETED
+            )
             group["not_reported"] += unreported
             group["red"] += row.light.colour == RED
             group["yellow"] += row.light.colour == YELLOW
@@ -348,9 +353,34 @@ def round_history(ledger: Ledger, keys: set[str]) -> list[dict[str, Any]]:
     return history
 
 
-def parse_as_of(text: str | None) -> datetime.date:
-    """An as-of date from a query parameter, today when absent or malformed."""
+def default_as_of(ledger: Ledger) -> datetime.date:
+    """The date a ledger's dashboard and lights open at: today for a ledger of this year (or
+    a later one); for a past ledger (Dec 31 of its year before today), its 截至 date
+    (`Ledger.as_of`), else Dec 31 of its year, so an old ledger is not shown as years late."""
+    now = today()
+    year_end = datetime.date(ledger.year, 12, 31)
+    if year_end >= now:
+        return now
+    return ledger.as_of or year_end
+
+
+def parse_as_of(text: str | None, default: datetime.date | None = None) -> datetime.date:
+    """An as-of date from a query parameter (YYYY-MM-DD): `default` (today when not given)
+    when absent, today when malformed."""
+    if not text:
+        return default or today()
+    return datetime.date.fromisoformat(text) if valid_date(text) else today()
+
+
+def valid_date(text: str) -> bool:
+    """Whether a query parameter is a date as YYYY-MM-DD."""
     try:
-        return datetime.date.fromisoformat(text) if text else today()
+        datetime.date.fromisoformat(text)
     except ValueError:
-        return today()
+        return False
+    return True
+
+
+def readable_bulletins(user: access.AnyUser) -> QuerySet[Bulletin]:
+    """The bulletins a user may read (accounts.access decides), their ledgers selected."""
+    return access.visible_bulletins(user, Bulletin.objects.select_related("ledger"))

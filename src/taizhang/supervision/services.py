@@ -1,26 +1,137 @@
-"""Every write of supervision's bulletins (督查通报): a draft composed from the ledger as of a
+"""Every write of supervision: the ledger's light thresholds and the office's figures; the
+publication of a ledger on the public page (公示: a snapshot taken when published), its
+republication and withdrawal; bulletins (督查通报): a draft composed from the ledger as of a
 date, the office's edits of it, and its issue, after which it is read-only. Each is atomic
 and leaves an audit row."""
 
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from taizhang.ledger.models import Ledger
+from taizhang.documents.json_format import ledger_to_dict
+from taizhang.ledger.models import Ledger, Task
+from taizhang.ledger.selectors import ledger_document
 from taizhang.ledger.services import audit_record
 from taizhang.supervision.bulletin import DEFAULT_ISSUER, bulletin_data, compose_bulletin
-from taizhang.supervision.models import Bulletin
+from taizhang.supervision.models import Bulletin, Figure, LightSettings, Publication
 
 TITLE_MAX = Bulletin._meta.get_field("title").max_length or 300
 
 
 class BulletinError(Exception):
     """A change to a bulletin the rules refuse, with a message for the person who made it."""
+
+
+# --- light thresholds and figures ------------------------------------------------------------
+
+
+@transaction.atomic
+def light_settings_set(
+    *, ledger: Ledger, warn_days: int, pace_margin: Decimal, actor: User
+) -> LightSettings:
+    """The office sets a ledger's light thresholds, with an audit row."""
+    if warn_days < 0 or not Decimal(0) <= pace_margin <= Decimal(100):
+        raise ValueError("warn_days >= 0 and 0 <= pace_margin <= 100")
+    settings, _created = LightSettings.objects.update_or_create(
+        ledger=ledger, defaults={"warn_days": warn_days, "pace_margin": pace_margin}
+    )
+    audit_record(
+        actor=actor,
+        action="lights.settings",
+        ledger=ledger,
+        data={"warn_days": warn_days, "pace_margin": str(pace_margin)},
+    )
+    return settings
+
+
+@transaction.atomic
+def figure_set(
+    *,
+    task: Task,
+    name: str,
+    target: Decimal | None,
+    actual: Decimal | None,
+    unit: str,
+    actor: User,
+) -> Figure:
+    """Create or replace the office's figure `name` of a task, with an audit row."""
+    figure, _created = Figure.objects.update_or_create(
+        task=task,
+        name=name.strip(),
+        defaults={
+            "target": target,
+            "actual": actual,
+            "unit": unit.strip(),
+            "updated_at": timezone.now(),
+            "updated_by": actor,
+        },
+    )
+    audit_record(
+        actor=actor,
+        action="figure.set",
+        ledger=task.ledger,
+        data={
+            "task": task.number,
+            "name": figure.name,
+            "target": str(target),
+            "actual": str(actual),
+        },
+    )
+    return figure
+
+
+# --- publication (公示) -----------------------------------------------------------------------
+
+
+def public_snapshot(ledger: Ledger) -> dict[str, Any]:
+    """What the public page shows of a ledger now: its `LedgerDoc` as `ledger_to_dict` writes
+    it, without what stays internal (remarks and the ledger's other columns)."""
+    data = ledger_to_dict(ledger_document(ledger))
+    for category in data["categories"]:
+        for task in category["tasks"]:
+            for row in (task, *task.get("subitems", ())):
+                row["remarks"], row["extra"] = "", {}
+    data["columns"] = []
+    return data
+
+
+@transaction.atomic
+def ledger_publish(*, ledger: Ledger, actor: User | None) -> Publication:
+    """Publish a ledger on the public page, or republish it (重新公示): either way the page
+    shows the ledger as it is now, and only that, until the office republishes."""
+    ledger = Ledger.objects.select_for_update().get(pk=ledger.pk)
+    before = Publication.objects.filter(ledger=ledger).first()
+    publication, _created = Publication.objects.update_or_create(
+        ledger=ledger,
+        defaults={
+            "published_at": timezone.now(),
+            "published_by": actor if actor is not None and actor.pk else None,
+            "snapshot": public_snapshot(ledger),
+        },
+    )
+    action = "ledger.republish" if before is not None else "ledger.publish"
+    audit_record(actor=actor, action=action, ledger=ledger)
+    return publication
+
+
+@transaction.atomic
+def ledger_unpublish(*, ledger: Ledger, actor: User | None) -> bool:
+    """Withdraw a ledger from the public page (its snapshot is dropped); False when it was
+    not published."""
+    deleted, _kinds = Publication.objects.filter(ledger=ledger).delete()
+    if deleted:
+        audit_record(actor=actor, action="ledger.unpublish", ledger=ledger)
+    return bool(deleted)
+
+
+# --- bulletins ---------------------------------------------------------------------------------
 
 
 @transaction.atomic
@@ -50,7 +161,38 @@ def bulletin_create(
 @transaction.atomic
 def bulletin_update(*, bulletin: Bulletin, title: str, body: str, actor: User | None) -> Bulletin:
     """Save the office's edit of a draft. An issued bulletin is read-only."""
+    return _edit(_locked_draft(bulletin), title=title, body=body, actor=actor)
+
+
+@transaction.atomic
+def bulletin_issue(
+    *,
+    bulletin: Bulletin,
+    actor: User | None,
+    title: str | None = None,
+    body: str | None = None,
+) -> Bulletin:
+    """Issue (印发) a draft: from now on it is read-only. The title and body posted with it,
+    when given, are saved first (refused like an edit, and then nothing is issued), so what
+    is issued is what the office last saw."""
     bulletin = _locked_draft(bulletin)
+    title = bulletin.title if title is None else title
+    body = bulletin.body if body is None else body
+    if (title.strip(), body.strip()) != (bulletin.title, bulletin.body):
+        bulletin = _edit(bulletin, title=title, body=body, actor=actor)
+    bulletin.issued_at = timezone.now()
+    bulletin.save(update_fields=["issued_at"])
+    audit_record(
+        actor=actor,
+        action="bulletin.issue",
+        ledger=bulletin.ledger,
+        data={"bulletin": bulletin.pk, "title": bulletin.title},
+    )
+    return bulletin
+
+
+def _edit(bulletin: Bulletin, *, title: str, body: str, actor: User | None) -> Bulletin:
+    """Check and save an edit of a locked draft, with an audit row."""
     title, body = title.strip(), body.strip()
     if not title or not body:
         raise BulletinError(_("标题和正文都不能为空"))
@@ -68,21 +210,6 @@ def bulletin_update(*, bulletin: Bulletin, title: str, body: str, actor: User | 
         action="bulletin.update",
         ledger=bulletin.ledger,
         data={"bulletin": bulletin.pk, "changed": changed},
-    )
-    return bulletin
-
-
-@transaction.atomic
-def bulletin_issue(*, bulletin: Bulletin, actor: User | None) -> Bulletin:
-    """Issue (印发) a draft: from now on it is read-only."""
-    bulletin = _locked_draft(bulletin)
-    bulletin.issued_at = timezone.now()
-    bulletin.save(update_fields=["issued_at"])
-    audit_record(
-        actor=actor,
-        action="bulletin.issue",
-        ledger=bulletin.ledger,
-        data={"bulletin": bulletin.pk, "title": bulletin.title},
     )
     return bulletin
 

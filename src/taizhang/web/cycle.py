@@ -1,27 +1,26 @@
-"""The monthly cycle: rounds, a reporter's tasks and reports, the office's review queue, leaders'
-comments, the office's direct edits, and the ledger export (the upload is in web/upload.py).
+"""The office's side of the monthly cycle: rounds, the review queue, leaders' comments, the
+office's direct edits, and the ledger export (the reporter's side is web/reports.py, the
+upload web/upload.py).
 Thin views: parse, ask accounts.access, call one service, redirect."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.http.response import HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from taizhang.accounts import access
 from taizhang.ledger.errors import EditError
-from taizhang.ledger.models import Ledger, Unit
+from taizhang.ledger.models import Ledger
 from taizhang.ledger.selectors import ledger_document
 from taizhang.ledger.services import task_update
 from taizhang.reporting import services
-from taizhang.reporting.models import Attachment, Report, Round
+from taizhang.reporting.models import Report, Round
 from taizhang.reporting.selectors import (
     missing_units,
-    my_tasks,
     review_queue,
     round_current,
     round_document,
@@ -36,67 +35,14 @@ from taizhang.web.forms import (
     RoundForm,
     TaskEditForm,
 )
-from taizhang.web.views import report_form_for, visible_ledger, visible_task
+from taizhang.web.http import AuthedRequest
+from taizhang.web.views import visible_task
 
 
 def office_only(request: HttpRequest) -> None:
     """Pages of the office: others get a 404, like for something that does not exist."""
     if not access.is_office(request.user):
         raise Http404
-
-
-@login_required
-def my_task_list(request: HttpRequest, ledger_id: int) -> HttpResponse:
-    """A reporter's tasks in a ledger, each with its report form for the open round."""
-    ledger = visible_ledger(request, ledger_id)
-    if not access.unit_ids(request.user):
-        raise Http404
-    round_ = round_current(ledger.pk)
-    tasks = my_tasks(
-        access.visible_tasks(request.user).filter(ledger=ledger),
-        round_,
-        access.unit_ids(request.user),
-    )
-    rows = [(task, report_form_for(request.user, task)) for task in tasks]
-    return render(request, "web/my_tasks.html", {"ledger": ledger, "round": round_, "rows": rows})
-
-
-@login_required
-@require_POST
-def report_submit(request: HttpRequest, task_id: int) -> HttpResponse:
-    task = visible_task(request, task_id)
-    if not access.can_report(request.user, task):
-        raise Http404
-    form = report_form_for(request.user, task, request.POST, request.FILES)
-    if form.is_valid():
-        unit_id = form.cleaned_data["unit"] or access.reportable_unit_ids(request.user, task)[0]
-        if unit_id not in access.reportable_unit_ids(request.user, task):
-            raise Http404
-        try:
-            services.report_submit(
-                task=task,
-                unit=Unit.objects.get(pk=unit_id),
-                actor=request.user,  # type: ignore[arg-type]
-                progress=form.cleaned_data["progress"],
-                status=form.cleaned_data["status"],
-                figures=form.cleaned_data["figures"],
-                files=request.FILES.getlist("attachments"),
-            )
-        except services.ReportingError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, _("已报送，等待督查室审核"))
-    else:
-        messages.error(request, _("报送未成功：%(errors)s") % {"errors": form.errors.as_text()})
-    if request.POST.get("next"):
-        return redirect(safe_next(request))
-    return redirect("web:task_detail", task_id=task.pk)
-
-
-def safe_next(request: HttpRequest) -> str:
-    """A local redirect target from the form, never another site."""
-    target = request.POST.get("next", "")
-    return target if target.startswith("/") and not target.startswith("//") else "/"
 
 
 def compared_text(report: Report) -> str:
@@ -111,25 +57,46 @@ def review(request: HttpRequest) -> HttpResponse:
     office_only(request)
     from taizhang.reporting.selectors import text_diff
 
-    reports = [(r, text_diff(compared_text(r), r.progress)) for r in review_queue()]
+    reports = [
+        (r, text_diff(compared_text(r), r.progress), accept_warnings(r)) for r in review_queue()
+    ]
     return render(request, "web/review.html", {"reports": reports, "form": ReviewForm()})
+
+
+def accept_warnings(report: Report) -> list[str]:
+    """Why accepting this report deserves a second look: its text is nearly the previous
+    round's, or it would change nothing in the ledger (from the report and its task, loaded)."""
+    warnings = []
+    if report.looks_copied:
+        warnings.append(
+            _("与上轮报送相似度 %(p)s%%，疑似照抄") % {"p": round((report.similarity or 0) * 100)}
+        )
+    task = report.task
+    if report.progress.strip() == task.progress.strip() and report.status == task.status:
+        warnings.append(_("进展和状态与台账现有内容相同，采纳不会改变台账"))
+    return warnings
 
 
 @login_required
 @require_POST
-def report_decide(request: HttpRequest, report_id: int, decision: str) -> HttpResponse:
+def report_decide(request: AuthedRequest, report_id: int, decision: str) -> HttpResponse:
     office_only(request)
-    report = get_object_or_404(Report, pk=report_id)
+    report = get_object_or_404(Report.objects.select_related("task", "round", "unit"), pk=report_id)
     form = ReviewForm(request.POST)
     comment = form.cleaned_data["comment"] if form.is_valid() else ""
+    if decision == "accept" and request.POST.get("confirm") != "1":
+        # Accepting writes the ledger and cannot be taken back: without confirm=1 (the review
+        # queue sends it for plain reports) the office is asked first, and nothing changes.
+        context = {"report": report, "warnings": accept_warnings(report), "comment": comment}
+        return render(request, "web/accept_confirm.html", context)
     try:
         if decision == "accept":
-            services.report_accept(report=report, actor=request.user, comment=comment)  # type: ignore[arg-type]
+            services.report_accept(report=report, actor=request.user, comment=comment)
             messages.success(
                 request, _("已采纳：任务 %(n)s 的进展已更新") % {"n": display_number(report.task)}
             )
         else:
-            services.report_return(report=report, actor=request.user, comment=comment)  # type: ignore[arg-type]
+            services.report_return(report=report, actor=request.user, comment=comment)
             messages.success(
                 request, _("已退回任务 %(n)s 的报送") % {"n": display_number(report.task)}
             )
@@ -140,20 +107,20 @@ def report_decide(request: HttpRequest, report_id: int, decision: str) -> HttpRe
 
 @login_required
 @require_POST
-def comment_add(request: HttpRequest, task_id: int) -> HttpResponse:
+def comment_add(request: AuthedRequest, task_id: int) -> HttpResponse:
     task = visible_task(request, task_id)
     if not access.can_comment(request.user, task):
         raise Http404
     form = CommentForm(request.POST)
     if form.is_valid():
-        services.comment_add(task=task, actor=request.user, text=form.cleaned_data["text"])  # type: ignore[arg-type]
+        services.comment_add(task=task, actor=request.user, text=form.cleaned_data["text"])
         messages.success(request, _("批示已保存"))
     return redirect("web:task_detail", task_id=task.pk)
 
 
 @login_required
 @require_POST
-def task_edit(request: HttpRequest, task_id: int) -> HttpResponse:
+def task_edit(request: AuthedRequest, task_id: int) -> HttpResponse:
     task = visible_task(request, task_id)
     if not access.can_edit_task(request.user, task):
         raise Http404
@@ -164,7 +131,7 @@ def task_edit(request: HttpRequest, task_id: int) -> HttpResponse:
     data = dict(form.cleaned_data)
     version = data.pop("version")
     try:
-        task_update(task=task, version=version, actor=request.user, values=data)  # type: ignore[arg-type]
+        task_update(task=task, version=version, actor=request.user, values=data)
     except EditError as error:
         messages.error(request, str(error))
     else:
@@ -174,14 +141,14 @@ def task_edit(request: HttpRequest, task_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def figure_set(request: HttpRequest, task_id: int) -> HttpResponse:
+def figure_set(request: AuthedRequest, task_id: int) -> HttpResponse:
     """The office corrects or adds a figure of a task."""
     task = visible_task(request, task_id)
     if not access.can_edit_task(request.user, task):
         raise Http404
     form = FigureForm(request.POST)
     if form.is_valid():
-        figures.figure_set(task=task, actor=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+        figures.figure_set(task=task, actor=request.user, **form.cleaned_data)
         messages.success(request, _("指标已保存"))
     else:
         messages.error(request, form.errors.as_text())
@@ -189,14 +156,14 @@ def figure_set(request: HttpRequest, task_id: int) -> HttpResponse:
 
 
 @login_required
-def rounds(request: HttpRequest, ledger_id: int) -> HttpResponse:
+def rounds(request: AuthedRequest, ledger_id: int) -> HttpResponse:
     """The office's rounds of a ledger: open one, see who has not reported, close it."""
     office_only(request)
     ledger = get_object_or_404(Ledger, pk=ledger_id)
     form = RoundForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.round_open(ledger=ledger, actor=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+            services.round_open(ledger=ledger, actor=request.user, **form.cleaned_data)
         except services.ReportingError as error:
             messages.error(request, str(error))
         else:
@@ -215,11 +182,19 @@ def rounds(request: HttpRequest, ledger_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def round_close(request: HttpRequest, round_id: int) -> HttpResponse:
+def round_close(request: AuthedRequest, round_id: int) -> HttpResponse:
     office_only(request)
-    round_ = get_object_or_404(Round, pk=round_id)
+    round_ = get_object_or_404(Round.objects.select_related("ledger"), pk=round_id)
+    if round_.is_open and request.POST.get("confirm") != "1":
+        # Closing cannot be undone: say what is left and offer to remind first.
+        context = {
+            "round": round_,
+            "waiting": review_queue(round_.ledger_id).filter(round=round_).count(),
+            "missing": missing_units(round_),
+        }
+        return render(request, "web/round_close_confirm.html", context)
     try:
-        services.round_close(round_=round_, actor=request.user)  # type: ignore[arg-type]
+        services.round_close(round_=round_, actor=request.user)
     except services.ReportingError as error:
         messages.error(request, str(error))
     else:
@@ -245,11 +220,3 @@ def ledger_export(request: HttpRequest, ledger_id: int, fmt: str) -> HttpRespons
     if doc is None:
         raise Http404
     return export_response(doc, fmt)
-
-
-@login_required
-def attachment(request: HttpRequest, attachment_id: int) -> HttpResponseBase:
-    """An attachment, to those who may see its task."""
-    item = get_object_or_404(Attachment.objects.select_related("report"), pk=attachment_id)
-    visible_task(request, item.report.task_id)
-    return FileResponse(item.file.open("rb"), content_type=item.content_type, filename=item.name)

@@ -15,25 +15,46 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from taizhang.accounts import access
+from taizhang.chinese.statuses import STATUS_CODES
 from taizhang.ledger.models import Ledger, Status
-from taizhang.supervision.figures import light_settings_set
-from taizhang.supervision.selectors import dashboard_data, light_settings, parse_as_of
+from taizhang.supervision.lights import COMPLETED, GREEN, RED, YELLOW
+from taizhang.supervision.selectors import (
+    dashboard_data,
+    default_as_of,
+    light_settings,
+    parse_as_of,
+    today,
+    valid_date,
+)
+from taizhang.supervision.services import light_settings_set
 from taizhang.web.forms import LightSettingsForm
+from taizhang.web.http import AuthedRequest
 from taizhang.web.views import visible_ledger
 
-STATUSES = ("completed", "in_progress", "lagging", "not_started", "none")
-LIGHTS = ("red", "yellow", "green", "completed")
+STATUSES = (*STATUS_CODES, "none")
+LIGHTS = (RED, YELLOW, GREEN, COMPLETED)
+
+
+# The charts' colour of each status ("none": no status marked).
+STATUS_COLOURS = {
+    Status.COMPLETED: "#3a6ea5",
+    Status.IN_PROGRESS: "#2e7d32",
+    Status.LAGGING: "#c62828",
+    Status.NOT_STARTED: "#e0a100",
+    "none": "#9e9e9e",
+}
 
 
 def chart_labels() -> dict[str, Any]:
     """The words the charts show, translated here because dashboard.js has no gettext."""
     return {
         "statuses": {**{value: str(label) for value, label in Status.choices}, "none": _("未标注")},
+        "status_colours": STATUS_COLOURS,
         "lights": {
-            "red": _("红灯"),
-            "yellow": _("黄灯"),
-            "green": _("绿灯"),
-            "completed": _("已完成"),
+            RED: _("红灯"),
+            YELLOW: _("黄灯"),
+            GREEN: _("绿灯"),
+            COMPLETED: str(Status.COMPLETED.label),
         },
         "task": _("任务{number}"),
         "tasks": _("项"),
@@ -47,15 +68,25 @@ def chart_labels() -> dict[str, Any]:
 
 @login_required
 def dashboard(request: HttpRequest, ledger_id: int) -> HttpResponse:
-    """The dashboard of the tasks the user may see, as of `?as_of=YYYY-MM-DD` (today when
-    absent or malformed)."""
+    """The dashboard of the tasks the user may see, as of `?as_of=YYYY-MM-DD`: when absent, the
+    ledger's default (today, or a past ledger's 截至 date); when malformed, today, with a
+    message."""
     ledger = visible_ledger(request, ledger_id)
-    as_of = parse_as_of(request.GET.get("as_of"))
+    default = default_as_of(ledger)
+    given = request.GET.get("as_of", "").strip()
+    as_of = parse_as_of(given, default)
+    if given and not valid_date(given):
+        messages.error(
+            request,
+            _("截至日期“%(given)s”不是有效日期（格式为 2021-11-05），已按今天显示")
+            % {"given": given[:20]},
+        )
     data = dashboard_data(ledger, access.visible_tasks(request.user), as_of)
     labels = chart_labels()
     context = {
         "ledger": ledger,
         "as_of": as_of,
+        "past_default": default if default != today() and not given else None,
         "data": data,
         "labels": labels,
         "status_tiles": [
@@ -69,8 +100,8 @@ def dashboard(request: HttpRequest, ledger_id: int) -> HttpResponse:
             _group("leader-table", _("各牵头领导情况"), _("牵头领导"), data["leaders"]),
         ],
         "lists": [
-            _task_list("red-list", "red", _("红灯任务"), data["red"]),
-            _task_list("yellow-list", "yellow", _("黄灯任务"), data["yellow"]),
+            _task_list("red-list", RED, _("红灯任务"), data["red"]),
+            _task_list("yellow-list", YELLOW, _("黄灯任务"), data["yellow"]),
         ],
     }
     if access.is_office(request.user):
@@ -83,14 +114,14 @@ def dashboard(request: HttpRequest, ledger_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def light_settings_update(request: HttpRequest, ledger_id: int) -> HttpResponse:
+def light_settings_update(request: AuthedRequest, ledger_id: int) -> HttpResponse:
     """The office sets the ledger's light thresholds."""
     if not access.is_office(request.user):
         raise Http404
     ledger = get_object_or_404(Ledger, pk=ledger_id)
     form = LightSettingsForm(request.POST)
     if form.is_valid():
-        light_settings_set(ledger=ledger, actor=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+        light_settings_set(ledger=ledger, actor=request.user, **form.cleaned_data)
         messages.success(request, _("预警设置已保存"))
     else:
         messages.error(request, form.errors.as_text())

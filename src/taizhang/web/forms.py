@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import re
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from taizhang.chinese.quantities import FigureLines, read_figure_lines
 from taizhang.ledger.models import Status
 
 STATUS_CHOICES = [("", _("全部状态")), *Status.choices, ("none", _("未标状态"))]
@@ -34,34 +35,18 @@ class TaskFilterForm(forms.Form):
         self.fields["leader"].choices = [("", _("全部领导")), *((p.pk, p.name) for p in people)]  # type: ignore[attr-defined]
 
 
-_FIGURE = re.compile(r"^(?P<name>.+?)[\s:：]+(?P<value>-?\d+(?:\.\d+)?)\s*(?P<unit>[^\s\d]*)$")
-
-
-def parse_figures(text: str) -> list[dict[str, Any]]:
-    """Figures a reporter types, one a line: "完成投资 7000 万元" -> name, value, unit."""
-    figures = []
-    for number, line in enumerate(text.splitlines(), 1):
-        line = line.strip()
-        if not line:
-            continue
-        found = _FIGURE.match(line)
-        if found is None:
-            raise forms.ValidationError(
-                _("第 %(n)s 行看不懂：请写成“名称 数值 单位”，如“完成投资 7000 万元”")
-                % {"n": number}
-            )
-        figures.append(
-            {"name": found["name"], "value": float(found["value"]), "unit": found["unit"]}
-        )
-    return figures
-
-
 class ReportForm(forms.Form):
+    """A unit's report on a task. Figures are typed one or more a line as people write them;
+    a line that cannot be read is kept as text (appended to the progress when sent), never a
+    reason to refuse the report. `draft` leaves the progress optional (暂存 keeps anything)."""
+
     progress = forms.CharField(
         label=_("进展情况"), widget=forms.Textarea(attrs={"rows": 5}), max_length=10000
     )
     status = forms.ChoiceField(label=_("状态"), choices=Status.choices)
-    unit = forms.TypedChoiceField(label=_("报送单位"), coerce=int, required=False, empty_value=None)
+    # Which unit is decided by accounts.access.report_unit_id (one rule with the API), so an
+    # id that is not the user's gets its message, not a generic "invalid choice".
+    unit = forms.IntegerField(label=_("报送单位"), required=False, widget=forms.Select)
     figures = forms.CharField(
         label=_("数据（可选，每行一项，如：完成投资 7000 万元）"),
         required=False,
@@ -69,8 +54,49 @@ class ReportForm(forms.Form):
         max_length=2000,
     )
 
-    def clean_figures(self) -> list[dict[str, Any]]:
-        return parse_figures(self.cleaned_data.get("figures") or "")
+    def __init__(
+        self, *args: Any, units: Sequence[tuple[int, str]] = (), draft: bool = False, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.units = list(units)
+        self.fields["unit"].widget.choices = [("", _("请选择报送单位")), *self.units]
+        if draft:
+            self.fields["progress"].required = False
+            self.fields["status"].required = False
+
+    @property
+    def unit_choice(self) -> bool:
+        """Whether the reporter chooses the unit (several of its units serve the task)."""
+        return len(self.units) > 1
+
+    def figure_lines(self) -> FigureLines:
+        """The figures as typed (posted, or from the draft), read."""
+        return read_figure_lines(self["figures"].value() or "")
+
+    def figure_notices(self) -> list[str]:
+        """One notice per line kept as text, for beside the figures field."""
+        return [
+            str(_("第%(n)s行未能识别为数据，已作为文字保留") % {"n": number})
+            for number, _line in self.figure_lines().unread
+        ]
+
+    def figures_to_send(self) -> list[dict[str, Any]]:
+        """The figures read, as the report stores them."""
+        return [
+            {"name": f.name, "value": float(f.value), "unit": f.unit}
+            for f in self.figure_lines().figures
+        ]
+
+    def progress_to_send(self) -> str:
+        """The progress with the figure lines that could not be read after it, so nothing
+        typed is lost."""
+        unread = [line for _number, line in self.figure_lines().unread]
+        return "\n".join([self.cleaned_data["progress"].strip(), *unread]).strip()
+
+    def dropped_ids(self) -> set[int]:
+        """Held files ticked 移除."""
+        values = self.data.getlist("drop") if hasattr(self.data, "getlist") else []
+        return {int(value) for value in values if str(value).isdigit()}
 
 
 class ReviewForm(forms.Form):

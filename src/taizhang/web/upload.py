@@ -7,6 +7,7 @@ session, removed on confirm and after a day."""
 
 from __future__ import annotations
 
+import contextlib
 import re
 import time
 import uuid
@@ -24,11 +25,21 @@ from django.views.decorators.http import require_POST
 from taizhang.documents.errors import LedgerReadError
 from taizhang.documents.model import LedgerDoc
 from taizhang.documents.readers import read_ledger
+from taizhang.ledger.editions import KIND_LABELS, AmbiguousError, MatchError
+from taizhang.ledger.matching import Kind
 from taizhang.ledger.models import Ledger
 from taizhang.ledger.reading import ledger_read
+from taizhang.ledger.selectors import ledger_import_preview
 from taizhang.ledger.services import ledger_import
 from taizhang.web.cycle import office_only
-from taizhang.web.upload_forms import ColumnMappingForm, LedgerUploadForm, column_field_name
+from taizhang.web.http import AuthedRequest
+from taizhang.web.upload_forms import (
+    ColumnMappingForm,
+    LedgerUploadForm,
+    column_field_name,
+    match_field_name,
+    posted_answers,
+)
 
 PENDING_MAX_AGE = 24 * 3600
 PENDING_PER_SESSION = 5
@@ -42,8 +53,10 @@ def _pending_dir() -> Path:
     path.mkdir(parents=True, exist_ok=True)
     cutoff = time.time() - PENDING_MAX_AGE
     for stale in path.iterdir():
-        if stale.stat().st_mtime < cutoff:
-            stale.unlink(missing_ok=True)
+        # Another process (a second worker) may remove it between the listing and here.
+        with contextlib.suppress(FileNotFoundError):
+            if stale.stat().st_mtime < cutoff:
+                stale.unlink(missing_ok=True)
     return path
 
 
@@ -106,11 +119,44 @@ def _shown(doc: LedgerDoc) -> dict[str, Any]:
     return {"shown": [[c.title, c.key] for c in doc.columns], "tables": list(doc.tables)}
 
 
+def _matching(doc: LedgerDoc, answers: dict[str, str | None]) -> dict[str, Any]:
+    """What the preview shows of the matching with the stored edition: a row per task with
+    its kind, the ambiguous ones with their choices, the units that lose a task."""
+    try:
+        plan = ledger_import_preview(doc, answers)
+    except MatchError:
+        plan = ledger_import_preview(doc)
+    if plan is None:
+        return {"plan": None}
+    rows: list[dict[str, Any]] = [
+        {
+            "decision": d,
+            "label": KIND_LABELS[d.kind],
+            "field": match_field_name(d.new.key) if d.new is not None else "",
+            "chosen": answers.get(d.new.key, "") if d.new is not None else "",
+        }
+        for d in plan.decisions
+    ]
+    return {
+        "plan": plan,
+        "plan_counts": plan.counts(),
+        "plan_rows": [r for r in rows if r["decision"].kind != Kind.UNCHANGED],
+        "plan_unchanged": [r for r in rows if r["decision"].kind == Kind.UNCHANGED],
+        "plan_ambiguous": [r for r in rows if r["decision"].kind == Kind.AMBIGUOUS],
+        "answers": answers,
+    }
+
+
 def _preview(
-    request: HttpRequest, token: str, entry: dict[str, Any], doc: LedgerDoc
+    request: HttpRequest,
+    token: str,
+    entry: dict[str, Any],
+    doc: LedgerDoc,
+    answers: dict[str, str | None] | None = None,
 ) -> HttpResponse:
     form = ColumnMappingForm(shown=entry["shown"], tables=entry["tables"], table=_table(entry))
     context = {
+        **_matching(doc, answers or {}),
         "doc": doc,
         "warnings": [_on_the_page(warning) for warning in doc.warnings],
         "existing": Ledger.objects.filter(title=doc.title, year=doc.year).first(),
@@ -232,9 +278,11 @@ def _posted_choices(request: HttpRequest, entry: dict[str, Any]) -> bool:
 
 @login_required
 @require_POST
-def ledger_upload_confirm(request: HttpRequest) -> HttpResponse:
-    """Import the previewed file this form's token names, read as previewed, and save the
-    column mapping with the ledger. Selects changed but not previewed are previewed first."""
+def ledger_upload_confirm(request: AuthedRequest) -> HttpResponse:
+    """Import the previewed file this form's token names, read as previewed, with the
+    office's decisions on ambiguous tasks, and save the column mapping with the ledger.
+    Selects changed but not previewed are previewed first; a task still undecided, or a
+    decision naming a task that is not there, shows the preview again and imports nothing."""
     office_only(request)
     pending = _pending_get(request)
     if pending is None:
@@ -245,18 +293,25 @@ def ledger_upload_confirm(request: HttpRequest) -> HttpResponse:
         if not form.is_valid() or form.changed_anything():
             messages.info(request, _("列的对应已更改，请核对新的预览后再确认导入"))
             return ledger_upload_preview(request)
+    answers = posted_answers(request.POST)
     try:
         doc = _read(path, entry)
-        result = ledger_import(
-            doc=doc,
-            actor=request.user,  # type: ignore[arg-type]
-            column_overrides=entry["columns"],
-        )
     except LedgerReadError as error:
+        _pending_drop(request, token)
         messages.error(request, str(error))
         return redirect("web:ledger_upload")
-    finally:
-        _pending_drop(request, token)
+    try:
+        result = ledger_import(
+            doc=doc,
+            actor=request.user,
+            column_overrides=entry["columns"],
+            answers=answers,
+        )
+    except (AmbiguousError, MatchError) as error:
+        # Nothing was imported: the same preview again, with what still needs deciding.
+        messages.error(request, str(error))
+        return _preview(request, token, entry, doc, answers)
+    _pending_drop(request, token)
     messages.success(
         request,
         _("已导入：新增 %(c)s 项，更新 %(u)s 项，未变 %(n)s 项")

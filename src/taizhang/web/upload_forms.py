@@ -3,12 +3,14 @@ preview's reading of each column and choice of table."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from taizhang.documents.columns import COLUMN_CHOICES, parse_column_option
+from taizhang.ledger.editions import NEW_ANSWER
 from taizhang.web.forms import UploadForm
 
 
@@ -96,3 +98,23 @@ class ColumnMappingForm(forms.Form):
             if chosen != key:
                 mapping[title] = chosen
         return mapping
+
+
+MATCH_PREFIX = "match-"
+
+
+def match_field_name(key: str) -> str:
+    """The select of the preview that decides which stored task the new task `key` is."""
+    return f"{MATCH_PREFIX}{key}"
+
+
+def posted_answers(data: Mapping[str, Any]) -> dict[str, str | None]:
+    """The preview's decisions as posted: {new key: stored key, or None for 新任务}; an
+    empty select is no decision (the import then still refuses the task)."""
+    answers: dict[str, str | None] = {}
+    for name in data:
+        if not name.startswith(MATCH_PREFIX) or not data[name]:
+            continue
+        value = str(data[name])
+        answers[name[len(MATCH_PREFIX) :]] = None if value == NEW_ANSWER else value
+    return answers

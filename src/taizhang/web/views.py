@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 
 from taizhang.accounts import access
 from taizhang.documents.model import LedgerDoc, subitem_keys, task_keys
@@ -23,30 +23,27 @@ from taizhang.ledger.selectors import (
 )
 from taizhang.reporting.models import Round
 from taizhang.reporting.selectors import round_current, round_document, task_timeline
-from taizhang.supervision.selectors import supervise_tasks, today
-from taizhang.web.forms import CommentForm, FigureForm, ReportForm, TaskEditForm, TaskFilterForm
+from taizhang.supervision.selectors import default_as_of, supervise_tasks
+from taizhang.web.forms import CommentForm, FigureForm, TaskEditForm, TaskFilterForm
 
 PAGE_SIZE = 100
 
 
 def visible_ledger(request: HttpRequest, ledger_id: int) -> Ledger:
-    """A ledger the user may open, or 404."""
-    if not access.can_read_ledgers(request.user):
-        raise Http404
-    return get_object_or_404(Ledger, pk=ledger_id)
+    """A ledger the user may open, or 404 (accounts.access decides)."""
+    return access.access_ledger(request.user, ledger_id)
 
 
 def visible_task(request: HttpRequest, task_id: int) -> Task:
-    """A task (or sub-item, with its task) the user may see, or 404 (forbidden and missing
-    look alike)."""
-    tasks = access.visible_tasks(request.user).select_related("ledger", "category", "parent")
-    tasks = tasks.prefetch_related(
+    """A task (or sub-item, with its task) the user may see, with what its page shows
+    loaded, or 404 (forbidden and missing look alike; accounts.access decides)."""
+    tasks = Task.objects.select_related("ledger", "category", "parent").prefetch_related(
         "leader_links__person",
         "unit_links__unit",
         "parent__leader_links__person",
         "parent__unit_links__unit",
     )
-    return get_object_or_404(tasks, pk=task_id)
+    return access.access_task(request.user, task_id, tasks)
 
 
 @login_required
@@ -108,9 +105,9 @@ def ledger_detail(request: HttpRequest, ledger_id: int) -> HttpResponse:
 @login_required
 def round_snapshot(request: HttpRequest, round_id: int) -> HttpResponse:
     """The ledger as it stood when a past round closed."""
-    round_ = get_object_or_404(Round.objects.select_related("ledger"), pk=round_id)
+    round_ = access.access_round(request.user, round_id, Round.objects.select_related("ledger"))
     doc = round_document(round_)
-    if not access.can_read_ledgers(request.user) or doc is None:
+    if doc is None:
         raise Http404
     mine = access.visible_tasks(request.user).filter(ledger=round_.ledger)
     keep_visible(doc, set(mine.values_list("key", flat=True)))
@@ -138,12 +135,13 @@ def keep_visible(doc: LedgerDoc, visible: set[str]) -> None:
 
 
 @login_required
-def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
+def task_detail(request: HttpRequest, task_id: int, refused_panel: Any = None) -> HttpResponse:
     """A task with its whole timeline, its sub-items (those the user may see, each with its
-    light) or, for a sub-item, its task; and the forms the user's role allows."""
+    light) or, for a sub-item, its task; and the forms the user's role allows. `refused_panel`
+    is a refused report form shown again as posted (web/reports)."""
     task = visible_task(request, task_id)
     user = request.user
-    (supervision,) = supervise_tasks(task.ledger, [task], today())
+    (supervision,) = supervise_tasks(task.ledger, [task], default_as_of(task.ledger))
     shown = set(access.visible_tasks(user).filter(parent=task).values_list("pk", flat=True))
     context: dict[str, Any] = {
         "task": task,
@@ -157,9 +155,8 @@ def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
         "can_report": access.can_report(user, task),
         "can_comment": access.can_comment(user, task),
         "can_edit": access.can_edit_task(user, task),
+        "refused_panel": refused_panel,
     }
-    if context["can_report"]:
-        context["report_form"] = report_form_for(user, task)
     if context["can_comment"]:
         context["comment_form"] = CommentForm()
     if context["can_edit"]:
@@ -175,15 +172,3 @@ def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
             }
         )
     return render(request, "web/task_detail.html", context)
-
-
-def report_form_for(user: Any, task: Task, data: Any = None, files: Any = None) -> ReportForm:
-    """The report form, with the units the user may report for (from the task's prefetched
-    unit links, or its parent's for a sub-item naming no unit, when the caller loaded them)."""
-    form = ReportForm(
-        data, files, initial={"progress": task.progress, "status": task.status or "in_progress"}
-    )
-    units = {link.unit_id: link.unit.name for link in access.serving_unit_links(task)}
-    choices = [(pk, units[pk]) for pk in access.reportable_unit_ids(user, task)]
-    form.fields["unit"].choices = choices  # type: ignore[attr-defined]
-    return form

@@ -4,6 +4,7 @@ and write its revision; `audit_record` (audit.py) writes the audit trail."""
 
 from taizhang.ledger.services.audit import audit_record
 from taizhang.ledger.services.importing import ImportResult, _insert_rows, ledger_import
+from taizhang.ledger.services.joint import ledger_joint_settings_update
 from taizhang.ledger.services.tasks import EDITABLE_FIELDS, task_revise, task_update
 
 __all__ = [
@@ -12,6 +13,7 @@ __all__ = [
     "_insert_rows",
     "audit_record",
     "ledger_import",
+    "ledger_joint_settings_update",
     "task_revise",
     "task_update",
 ]

@@ -5,17 +5,27 @@ from __future__ import annotations
 
 import datetime
 import json
-from collections import defaultdict
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from django.contrib.auth.models import User
 from django.db import connection, transaction
-from django.db.models import Model
+from django.db.models import CharField, Model, Value
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
-from taizhang.documents.model import LedgerDoc, TaskDoc, subitem_keys, task_keys
+from taizhang.documents.model import LedgerDoc
+from taizhang.ledger.editions import (
+    LABEL_LENGTH,
+    AmbiguousError,
+    EditionPlan,
+    Stored,
+    doc_state,
+    document_rows,
+    edition_plan,
+    stored_tasks,
+)
 from taizhang.ledger.models import (
     Category,
     Ledger,
@@ -47,7 +57,7 @@ LINK_FIELDS = ("leaders", "units", "milestones")
 
 @dataclass
 class ImportResult:
-    """What an import did."""
+    """What an import did; `plan` says what became of each task (`ledger.editions`)."""
 
     ledger: Ledger
     created: bool
@@ -56,108 +66,13 @@ class ImportResult:
     tasks_unchanged: int = 0
     tasks_removed: int = 0
     warnings: list[str] = field(default_factory=list)
+    plan: EditionPlan = field(default_factory=EditionPlan)
 
 
-_LABEL_LENGTH = Task._meta.get_field("label").max_length or 20
-
-
-@dataclass(frozen=True)
-class _Row:
-    """A task or sub-item of the document, where it stands: its key, its category's place,
-    and its task's key (None for a task)."""
-
-    key: str
-    task: TaskDoc
-    category: int
-    parent: str | None
-
-
-def _document_rows(doc: LedgerDoc) -> Iterator[_Row]:
-    """Every task and, right after it, its sub-items, in document order, with their keys
-    (`task_keys`, `subitem_keys`)."""
-    keys = iter(task_keys(doc))
-    for category_order, category in enumerate(doc.categories):
-        for task in category.tasks:
-            key = next(keys)
-            yield _Row(key, task, category_order, None)
-            sub_keys = subitem_keys(key, task.subitems)
-            for sub_key, subitem in zip(sub_keys, task.subitems, strict=True):
-                yield _Row(sub_key, subitem, category_order, key)
-
-
-def _doc_state(task: TaskDoc, category: int, order: int) -> dict[str, Any]:
-    return {
-        "category": category,
-        "order": order,
-        "number": task.number,
-        "goal": task.goal,
-        "deadline_text": task.deadline_text,
-        "deadline": task.deadline.isoformat() if task.deadline else None,
-        "progress": task.progress,
-        "status": task.status,
-        "status_label": task.status_label,
-        "remarks": task.remarks,
-        "extra": dict(task.extra),
-        "label": task.label[:_LABEL_LENGTH],
-        "entries": [{"title": e.title, "text": e.text, "month": e.month} for e in task.entries],
-        "leaders": list(task.leaders),
-        "units": [[u.name, u.role] for u in task.units],
-        "milestones": [[m.text, m.date.isoformat()] for m in task.milestones],
-        "removed": False,
-    }
-
-
-def _stored_states(ledger: Ledger) -> dict[str, tuple[Task, dict[str, Any]]]:
-    """Every stored task and sub-item of the ledger with its state in the shape of
-    `_doc_state`, in four queries (plain rows grouped here: prefetching model instances costs
-    seconds at 5,000 tasks)."""
-    # Locked: an edit or an accepted report running at the same time waits, then meets the
-    # bumped version and gets a conflict instead of being overwritten.
-    tasks = list(
-        Task.objects.select_for_update(of=("self",))
-        .filter(ledger=ledger)
-        .select_related("category")
-    )
-    leaders: dict[int, list[Any]] = defaultdict(list)
-    for task_id, name in TaskLeader.objects.filter(task__ledger=ledger).values_list(
-        "task_id", "person__name"
-    ):
-        leaders[task_id].append(name)
-    units: dict[int, list[Any]] = defaultdict(list)
-    for task_id, name, role in TaskUnit.objects.filter(task__ledger=ledger).values_list(
-        "task_id", "unit__name", "role"
-    ):
-        units[task_id].append([name, role])
-    milestones: dict[int, list[Any]] = defaultdict(list)
-    for task_id, text, day in Milestone.objects.filter(task__ledger=ledger).values_list(
-        "task_id", "text", "date"
-    ):
-        milestones[task_id].append([text, day.isoformat()])
-    return {
-        task.key: (
-            task,
-            {
-                "category": task.category.order,
-                "order": task.order,
-                "number": task.number,
-                "goal": task.goal,
-                "deadline_text": task.deadline_text,
-                "deadline": task.deadline.isoformat() if task.deadline else None,
-                "progress": task.progress,
-                "status": task.status or None,
-                "status_label": task.status_label,
-                "remarks": task.remarks,
-                "extra": dict(task.extra),
-                "label": task.label,
-                "entries": list(task.entries),
-                "leaders": leaders[task.pk],
-                "units": units[task.pk],
-                "milestones": milestones[task.pk],
-                "removed": task.removed_at is not None,
-            },
-        )
-        for task in tasks
-    }
+# Tasks whose key is given up (renumbered, or removed while a task of the new edition takes
+# their key) hold "~pk" in between: the unique (ledger, key) allows no swap in place.
+_PARKED = "~"
+_PARK_BATCH = 500
 
 
 _Named = TypeVar("_Named", Person, Unit)
@@ -201,50 +116,71 @@ def _ensure_named(model: type[_Named], names: set[str]) -> dict[str, _Named]:
 
 
 class _Importer:
-    """One import: compares the document with what is stored and writes the difference."""
+    """One import: matches the document's tasks to the stored ones (`ledger.editions`) and
+    writes the difference onto the matched rows, so their history stays with them."""
 
     def __init__(
-        self, doc: LedgerDoc, actor: User | None, column_overrides: Mapping[str, str] | None
+        self,
+        doc: LedgerDoc,
+        actor: User | None,
+        column_overrides: Mapping[str, str] | None,
+        answers: Mapping[str, str | None] | None,
     ) -> None:
         self.doc = doc
         self.column_overrides = column_overrides
+        self.answers = answers
         self.actor = actor if actor is not None and actor.pk else None
         self.now = timezone.now()
         # (task, changes) for each TaskRevision to write; plain pairs, written as rows.
         self.revisions: list[tuple[Task, dict[str, Any]]] = []
         self.relink: list[tuple[Task, dict[str, Any], set[str]]] = []
         self.leftover_categories: list[int] = []
+        # Stored tasks whose key is given up, and matched sub-items under another task.
+        self.parked: list[int] = []
+        self.reparented: list[Task] = []
 
     def run(self) -> ImportResult:
         ledger, created = self.ledger()
-        result = ImportResult(ledger=ledger, created=created, warnings=list(self.doc.warnings))
+        # Read before `categories` renames the stored categories after the new edition's.
+        stored = stored_tasks(ledger, lock=True)
+        rows = list(document_rows(self.doc))
+        states = [
+            doc_state(row.task, row.category, order, LABEL_LENGTH) for order, row in enumerate(rows)
+        ]
+        names = [c.name for c in self.doc.categories]
+        plan = edition_plan(rows, states, stored, names, self.answers)
+        if plan.ambiguous:
+            raise AmbiguousError(plan)
+        result = ImportResult(
+            ledger=ledger, created=created, warnings=list(self.doc.warnings), plan=plan
+        )
         categories = self.categories(ledger)
-        stored = _stored_states(ledger)
-        rows = list(_document_rows(self.doc))
         self.persons = _ensure_named(Person, {n for r in rows for n in r.task.leaders})
         self.units = _ensure_named(Unit, {u.name for r in rows for u in r.task.units})
         new_tasks: list[tuple[Task, dict[str, Any]]] = []
         changed: list[Task] = []
+        pairs = plan.pairs
         # This edition's rows by key: the parent of each sub-item, stored or new.
         current: dict[str, Task] = {}
-        for order, row in enumerate(rows):
-            state = _doc_state(row.task, row.category, order)
-            found = stored.pop(row.key, None)
+        for row, state in zip(rows, states, strict=True):
+            parent = current[row.parent] if row.parent is not None else None
+            found = stored.pop(pairs[row.key]) if row.key in pairs else None
             if found is None:
                 task = Task(ledger=ledger, key=row.key, category=categories[row.category])
-                task.parent = current[row.parent] if row.parent is not None else None
+                task.parent = parent
                 self.apply(task, state, categories)
                 new_tasks.append((task, state))
-            elif self.update(*found, state, categories):
-                task = found[0]
+            elif self.update(found, row.key, parent, state, categories):
+                task = found.task
                 changed.append(task)
             else:
-                task = found[0]
+                task = found.task
                 result.tasks_unchanged += 1
             current[row.key] = task
-        removed = [task for task, _ in stored.values() if task.removed_at is None]
+        removed = [s.task for s in stored.values() if s.task.removed_at is None]
         for task in removed:
             self.remove(task)
+        self.park(stored.values(), {row.key for row in rows})
         self.save(new_tasks, changed + removed)
         # Categories beyond this edition: dropped when empty (once this edition's tasks have
         # moved out of them), else kept for their removed tasks.
@@ -254,6 +190,14 @@ class _Importer:
         result.tasks_removed = len(removed)
         self.audit(result)
         return result
+
+    def park(self, unmatched: Iterable[Stored], keys: set[str]) -> None:
+        """Stored tasks left out of this edition give up a key it uses (they keep "~pk")."""
+        for left in unmatched:
+            task = left.task
+            if task.key in keys:
+                self.parked.append(task.pk)
+                task.key = f"{_PARKED}{task.pk}"
 
     def ledger(self) -> tuple[Ledger, bool]:
         doc = self.doc
@@ -304,13 +248,23 @@ class _Importer:
 
     def update(
         self,
-        task: Task,
-        old: dict[str, Any],
+        found: Stored,
+        key: str,
+        parent: Task | None,
         state: dict[str, Any],
         categories: dict[int, Category],
     ) -> bool:
+        task, old = found.task, found.state
         diff = {k: {"old": old[k], "new": v} for k, v in state.items() if old[k] != v}
-        if not diff:
+        if task.key != key:
+            diff["key"] = {"old": task.key, "new": key}
+            self.parked.append(task.pk)
+            task.key = key
+        moved_under = parent is not None and task.parent_id != parent.pk
+        if moved_under:
+            task.parent = parent
+            self.reparented.append(task)
+        if not diff and not moved_under:
             return False
         self.apply(task, state, categories)
         task.version += 1
@@ -327,13 +281,19 @@ class _Importer:
         self.revisions.append((task, change))
 
     def save(self, new_tasks: list[tuple[Task, dict[str, Any]]], changed: list[Task]) -> None:
+        # Keys given up first, so that new and renumbered tasks can take them.
+        for start in range(0, len(self.parked), _PARK_BATCH):
+            Task.objects.filter(pk__in=self.parked[start : start + _PARK_BATCH]).update(
+                key=Concat(Value(_PARKED), Cast("pk", CharField()))
+            )
         # Tasks first: their new pks are what their new sub-items point to.
         self.insert_tasks([task for task, _ in new_tasks if task.parent is None])
         subitems = [task for task, _ in new_tasks if task.parent is not None]
-        for task in subitems:
+        for task in subitems + self.reparented:
             task.parent_id = task.parent.pk  # type: ignore[union-attr]
         self.insert_tasks(subitems)
-        fields = ["category", "order", "number", "removed_at", "version", *SCALAR_FIELDS]
+        fields = ["category", "order", "number", "removed_at", "version", "key", "parent"]
+        fields += SCALAR_FIELDS
         Task.objects.bulk_update(changed, fields, batch_size=500)
         for task, state in new_tasks:
             self.revisions.append((task, {k: {"old": None, "new": v} for k, v in state.items()}))
@@ -416,6 +376,7 @@ class _Importer:
                 "tasks_updated": result.tasks_updated,
                 "tasks_unchanged": result.tasks_unchanged,
                 "tasks_removed": result.tasks_removed,
+                "decisions": result.plan.counts(),
                 "warnings": result.warnings,
             },
         )
@@ -427,13 +388,18 @@ def ledger_import(
     doc: LedgerDoc,
     actor: User | None = None,
     column_overrides: Mapping[str, str] | None = None,
+    answers: Mapping[str, str | None] | None = None,
 ) -> ImportResult:
     """Store a ledger document, all or nothing. A ledger is known by its title and year: the
-    first import creates it; a later edition updates the tasks that changed (matched by
-    number), marks tasks it no longer has as removed, and writes a `TaskRevision` for every
-    changed task. Sub-items are stored as tasks with `parent` set, right after their task in
-    `order`, keyed `3/1`, and compared, revised and removed like tasks (the counts in the
-    result include them). Importing the same document again changes nothing. `column_overrides`
-    ({title: key}, the office's reading of the columns) is saved with the ledger when given,
+    first import creates it; a later edition is matched task by task to the stored tasks by
+    content (goal, units, category; the number only as a hint: `ledger.editions`), so a
+    renumbered or moved task keeps its row and history (its key, number and place change);
+    the rows that changed get a `TaskRevision`, tasks the edition no longer has are marked
+    removed. Sub-items are stored as tasks with `parent` set, right after their task in
+    `order`, keyed `3/1`, and matched under their task. `answers` ({new key: stored key, or
+    None for a new task}) are the office's decisions; while a task could be more than one
+    stored task, nothing is written and `AmbiguousError` (with the plan) is raised; an answer
+    naming a task that is not there raises `MatchError`. Importing the same document again
+    changes nothing. `column_overrides` ({title: key}) is saved with the ledger when given,
     for the next edition (`saved_column_overrides`); None keeps what was saved."""
-    return _Importer(doc, actor, column_overrides).run()
+    return _Importer(doc, actor, column_overrides, answers).run()

@@ -1,6 +1,8 @@
 """`taizhang demo`: load the sample ledger (the 2021 Jiyuan ledger) and demo accounts (the
 office, a reporter for each unit, each leader, a viewer), and print them with their password,
-so a newcomer can try the whole cycle at once. Safe to run again: nothing is duplicated."""
+so a newcomer can try the whole cycle at once. Only into an empty database (no ledger at all):
+run again, or on a database in use, it changes nothing, so `make run` never re-imports the
+sample over the office's progress nor resets a password."""
 
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ from taizhang.accounts.models import Role
 from taizhang.accounts.services import account_create
 from taizhang.documents.read_text import read_text
 from taizhang.ledger.management.commands._base import LedgerCommand
-from taizhang.ledger.models import Person, Unit
+from taizhang.ledger.models import Ledger, Person, Unit
 from taizhang.ledger.services import ledger_import
 
 SAMPLE = "jiyuan-2021-ledger.txt"
@@ -41,6 +43,11 @@ class Command(LedgerCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         self.require_database()
+        if Ledger.objects.exists():
+            self.stdout.write(
+                _("数据库中已有台账，未载入示例台账和演示账号（示例只载入空数据库）。")
+            )
+            return
         data = resources.files("taizhang.samples").joinpath(SAMPLE).read_bytes()
         doc = read_text(data, name=SAMPLE)
         result = ledger_import(doc=doc)

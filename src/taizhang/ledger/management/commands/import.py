@@ -1,8 +1,12 @@
-"""`taizhang import FILE [--column TITLE=KEY ...] [--table N] [--dry-run]`: read a ledger file
-and store it, with the office's own reading of the columns, saved for the next edition."""
+"""`taizhang import FILE [--column TITLE=KEY ...] [--table N] [--match NEW=OLD ...] [--dry-run]`:
+read a ledger file and store it, with the office's own reading of the columns, saved for the
+next edition. A later edition's tasks are matched to the stored ones by content; the summary
+(and the dry run, on stderr) says what becomes of each, and a task that could be more than one
+stored task stops the import until `--match` (or `--match-file`) decides it."""
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -16,9 +20,18 @@ from django.utils.translation import gettext as _
 from taizhang.documents.columns import COLUMN_CHOICES, parse_column_option
 from taizhang.documents.errors import LedgerReadError
 from taizhang.documents.json_format import write_json
+from taizhang.documents.model import LedgerDoc
 from taizhang.documents.readers import read_ledger
+from taizhang.ledger.editions import (
+    AmbiguousError,
+    EditionPlan,
+    MatchError,
+    answers_from_json,
+    parse_answers,
+)
 from taizhang.ledger.management.commands._base import LedgerCommand
 from taizhang.ledger.reading import Reading, ledger_read
+from taizhang.ledger.selectors import ledger_import_preview
 from taizhang.ledger.services import ledger_import
 
 
@@ -48,10 +61,26 @@ class Command(LedgerCommand):
         parser.add_argument(
             "--table", metavar="N", help=_("文件中有多个台账表格时，读取第 N 个（默认第 1 个）")
         )
+        parser.add_argument(
+            "--match",
+            action="append",
+            default=[],
+            metavar=_("新序号=原序号"),
+            help=_(
+                "确认新台账的任务是原台账的哪一项（序号按比对结果所示），如 --match 5=4；"
+                "新任务写 --match 7=new；可重复"
+            ),
+        )
+        parser.add_argument(
+            "--match-file",
+            metavar=_("文件"),
+            help=_('以 JSON 文件给出 --match 的确认，如 {"5": "4", "7": "new"}'),
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         columns = self.parse_columns(options["column"])
         table = self.parse_table(options["table"])
+        answers = self.parse_answers(options["match"], options["match_file"])
         path = Path(options["file"])
         data = self.load(path)
         dry_run = options["dry_run"]
@@ -81,13 +110,34 @@ class Command(LedgerCommand):
             sys.stdout.flush()
             for line in notes(reading, reading.doc.warnings):
                 self.stderr.write(line)
+            if database_ready():
+                self.preview(reading.doc, answers)
             return
-        self.store(reading, given=bool(columns))
+        self.store(reading, given=bool(columns), answers=answers)
 
-    def store(self, reading: Reading, *, given: bool) -> None:
+    def preview(self, doc: LedgerDoc, answers: dict[str, str | None]) -> None:
+        """What importing would do to the stored edition, on stderr (stdout holds the JSON)."""
+        try:
+            plan = ledger_import_preview(doc, answers)
+        except MatchError as error:
+            self.fail(str(error))
+        if plan is not None:
+            for line in [*plan.lines(), *ambiguous_hint(plan)]:
+                self.stderr.write(line)
+
+    def store(self, reading: Reading, *, given: bool, answers: dict[str, str | None]) -> None:
         """Import the ledger (saving the mapping when the office gave one) and summarise."""
         doc = reading.doc
-        result = ledger_import(doc=doc, column_overrides=reading.columns if given else None)
+        try:
+            result = ledger_import(
+                doc=doc, column_overrides=reading.columns if given else None, answers=answers
+            )
+        except MatchError as error:
+            self.fail(str(error))
+        except AmbiguousError as error:
+            for line in error.plan.lines():
+                self.stderr.write(line)
+            self.fail(" ".join([str(error), *ambiguous_hint(error.plan)]))
         self.stdout.write(
             _("台账 %(id)s：%(title)s（%(year)s年）")
             % {"id": result.ledger.pk, "title": result.ledger.title, "year": result.ledger.year}
@@ -107,6 +157,9 @@ class Command(LedgerCommand):
                 "warnings": len(result.warnings),
             }
         )
+        if not result.created:
+            for line in result.plan.lines():
+                self.stdout.write(line)
         if given:
             self.stdout.write(_("列的对应已保存：%(m)s") % {"m": mapping_text(reading.columns)})
         for line in notes(reading, result.warnings):
@@ -122,6 +175,25 @@ class Command(LedgerCommand):
                 self.fail(_("--column %(o)s：%(e)s") % {"o": option, "e": error})
             columns[title] = key
         return columns
+
+    def parse_answers(self, options: list[str], path: str | None) -> dict[str, str | None]:
+        """--match and --match-file as {new key: stored key, or None for new}."""
+        try:
+            answers = parse_answers(options)
+            if path is not None:
+                answers = {**self.read_answers(path), **answers}
+        except MatchError as error:
+            self.fail(str(error))
+        return answers
+
+    def read_answers(self, path: str) -> dict[str, str | None]:
+        try:
+            data = json.loads(Path(path).read_text(encoding="utf-8"))
+        except OSError as error:
+            self.fail(f"{path}：无法读取文件（{error.strerror}）")
+        except ValueError as error:
+            self.fail(f"{path}：不是有效的 JSON（{error}）")
+        return answers_from_json(data)
 
     def parse_table(self, option: str | None) -> int | None:
         if option is None:
@@ -151,6 +223,13 @@ def database_ready() -> bool:
         return not executor.migration_plan(executor.loader.graph.leaf_nodes())
     except DatabaseError:
         return False
+
+
+def ambiguous_hint(plan: EditionPlan) -> list[str]:
+    """How to decide the ambiguous tasks, when there are any."""
+    if not plan.ambiguous:
+        return []
+    return [_("请用 --match 新序号=原序号（或 新序号=new）逐项确认后再导入。")]
 
 
 def mapping_text(columns: dict[str, str]) -> str:

@@ -5,12 +5,9 @@
 (function () {
   "use strict";
 
+  // Status colours come with the labels (web/dashboard.py), keyed by the status codes that
+  // chinese/statuses.py alone defines; the order of labels.statuses is the legend's.
   var COLOURS = {
-    completed: "#3a6ea5",
-    in_progress: "#2e7d32",
-    lagging: "#c62828",
-    not_started: "#e0a100",
-    none: "#9e9e9e",
     red: "#c62828",
     yellow: "#e0a100",
     green: "#2e7d32",
@@ -18,7 +15,6 @@
     progress: "#3a6ea5",
     muted: "#757575"
   };
-  var STATUSES = ["completed", "in_progress", "lagging", "not_started", "none"];
   var LIGHTS = ["red", "yellow", "green", "completed"];
   var FONT = '"Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", sans-serif';
   var BAR_HEIGHT = 30;
@@ -38,6 +34,10 @@
   }
   if (!data || !labels || !root || typeof window.echarts === "undefined") {
     return;
+  }
+  var STATUSES = Object.keys(labels.statuses);
+  for (var code in labels.status_colours) {
+    COLOURS[code] = labels.status_colours[code];
   }
   root.classList.add("charts-on");
 

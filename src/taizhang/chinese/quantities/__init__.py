@@ -1,0 +1,35 @@
+"""Figures in ledger text: targets, actuals, and the indicators that compare them.
+
+A figure is a number (285, 1.2, 9,000, ９０００, 两, 十二, 一百二十, 2万余) followed by a unit
+from a fixed list (万元, 万平方米, 公里, 个, 套, %, ...). Each figure gets a subject (the noun
+phrase it counts, read from the words before the number or after the unit) and a kind read from
+the markers of its sentence: 计划/拟/预计 make a plan, 目前/已/累计/截至 an actual, 总投资/全长/
+力争/目标 a target; anything else takes the default of its cell (target in a goal or deadline
+cell, actual in a progress cell). Dates, ordinals (第3), identifiers (3号), durations (3个月),
+rates (每户500元, 500元/人) and idioms (一张网, 一户一策) are not figures.
+"""
+
+from taizhang.chinese.quantities.indicators import match_indicators, task_indicators
+from taizhang.chinese.quantities.lines import (
+    FigureLines,
+    TypedFigure,
+    read_figure_line,
+    read_figure_lines,
+)
+from taizhang.chinese.quantities.sentences import actuals, find_quantities, targets
+from taizhang.chinese.quantities.units import KINDS, Indicator, Quantity
+
+__all__ = [
+    "KINDS",
+    "FigureLines",
+    "Indicator",
+    "Quantity",
+    "TypedFigure",
+    "actuals",
+    "find_quantities",
+    "match_indicators",
+    "read_figure_line",
+    "read_figure_lines",
+    "targets",
+    "task_indicators",
+]

@@ -1,0 +1,33 @@
+"""`taizhang cleanup`: remove held files older than N days and stored attachment files no row
+points to, printing each; `--dry-run` only lists them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+from django.utils.translation import gettext as _
+
+from taizhang.reporting.uploads import files_cleanup
+
+
+class Command(BaseCommand):
+    help = _("清理过期的待报送附件和无主文件")
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--days", type=int, default=7, help=_("待报送附件保留的天数（默认 7）"))
+        parser.add_argument("--dry-run", action="store_true", help=_("只列出，不删除"))
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["days"] < 0:
+            self.stderr.write(_("错误：天数不能为负数"))
+            raise SystemExit(2)
+        dry_run = options["dry_run"]
+        result = files_cleanup(days=options["days"], dry_run=dry_run)
+        verb = _("将删除") if dry_run else _("已删除")
+        for name in result.expired_held:
+            self.stdout.write(f"{verb} {_('过期的待报送附件')} {name}")
+        for name in result.orphans:
+            self.stdout.write(f"{verb} {_('无主文件')} {name}")
+        total = len(result.expired_held) + len(result.orphans)
+        self.stdout.write(_("共 %(n)s 个文件") % {"n": total})

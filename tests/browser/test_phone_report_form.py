@@ -1,0 +1,57 @@
+"""The report form on a phone (390x844), in a real browser: on the task page and on 我的任务
+the page does not scroll sideways, and the form's fields and its 报送 button lie within the
+screen's width."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import pytest
+
+from taizhang.reporting import services
+from tests.browser.conftest import screenshot
+from tests.browser.flows import sign_in
+from tests.factories import World
+
+pytestmark = pytest.mark.django_db(transaction=True)
+WIDTH = 390
+FIELDS = [
+    "textarea[name=progress]",
+    "select[name=status]",
+    "textarea[name=figures]",
+    "input[name=attachments]",
+    "button[value=send]",
+]
+
+
+def assert_form_fits(page: Any, form: Any) -> None:
+    """No sideways scrolling, and every field of the form visible within the screen."""
+    scroll_width = page.evaluate("document.scrollingElement.scrollWidth")
+    assert scroll_width <= page.evaluate("window.innerWidth"), scroll_width
+    for selector in FIELDS:
+        field = form.locator(selector)
+        assert field.is_visible(), selector
+        box = field.bounding_box()
+        assert box and box["x"] >= 0 and box["x"] + box["width"] <= WIDTH, (selector, box)
+
+
+def test_the_report_form_fits_a_phone(page: Any, live_server: Any, world: World) -> None:
+    base = live_server.url
+    services.round_open(
+        ledger=world.ledger,
+        name="2021年11月",
+        due_date=datetime.date(2021, 11, 25),
+        actor=world.office,
+    )
+    task3 = world.task(3)
+    page.set_viewport_size({"width": WIDTH, "height": 844})
+    sign_in(page, base, "slj")
+
+    page.goto(f"{base}/tasks/{task3.pk}/")
+    assert_form_fits(page, page.locator(f"#report-form-{task3.pk}"))
+    screenshot(page, "phone-01-task-report-form")
+
+    page.goto(f"{base}/ledgers/{world.ledger.pk}/mine/")
+    assert_form_fits(page, page.locator("#task-3 form.report-form"))
+    screenshot(page, "phone-02-my-tasks")
