@@ -33,6 +33,13 @@ ENDPOINTS = [
     ("POST", "/api/reports/1/accept"),
     ("POST", "/api/reports/1/return"),
     ("POST", "/api/reports/1/attachments"),
+    ("GET", "/api/reports/1"),
+    ("GET", "/api/tasks/1/draft"),
+    ("PUT", "/api/tasks/1/draft"),
+    ("DELETE", "/api/tasks/1/draft"),
+    ("GET", "/api/tasks/1/held-files"),
+    ("POST", "/api/tasks/1/held-files"),
+    ("DELETE", "/api/held-files/1"),
 ]
 ROUND = {"name": "2021年11月", "due_date": "2021-11-25"}
 
@@ -155,6 +162,7 @@ def test_openapi_document_lists_every_path(db: None) -> None:
         .replace("{task_id}", "{x}")
         .replace("{round_id}", "{x}")
         .replace("{report_id}", "{x}")
+        .replace("{held_id}", "{x}")
         for path in document["paths"]
     }
     assert listed == paths

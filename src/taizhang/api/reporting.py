@@ -1,5 +1,6 @@
 """The reporting cycle: rounds (the office opens and closes them), reports (a unit's reporter
-submits, the office accepts or returns). Every decision is accounts.access's."""
+submits, the office accepts or returns), and what a reporter has not sent yet (drafts and held
+files, with the web form's rules). Every decision is accounts.access's."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import File, Query, Router
+from django.utils.translation import gettext as _
+from ninja import File, Form, Query, Router
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 from ninja.responses import Status as Reply
@@ -18,6 +20,7 @@ from taizhang.api import schemas
 from taizhang.api.auth import user_of
 from taizhang.api.common import (
     INVALID,
+    READ_ERRORS,
     WRITE_ERRORS,
     ErrorOut,
     Id,
@@ -27,8 +30,11 @@ from taizhang.api.common import (
 )
 from taizhang.api.ledgers import openable_ledger, visible_task
 from taizhang.api.scoping import my_reports, readable_rounds, visible_reports
-from taizhang.ledger.models import Unit
-from taizhang.reporting.models import Report, Round
+from taizhang.chinese.quantities import FigureLines, read_figure_lines
+from taizhang.ledger.models import Task, Unit
+from taizhang.reporting import drafts
+from taizhang.reporting.errors import ReportingError
+from taizhang.reporting.models import HeldFile, Report, ReportDraft, Round
 from taizhang.reporting.selectors import missing_units
 from taizhang.reporting.services import (
     attachment_add,
@@ -115,27 +121,70 @@ def round_missing_units(request: HttpRequest, round_id: Id) -> list[Unit]:
 
 @router.post(
     "/tasks/{task_id}/reports",
-    response={201: schemas.ReportOut, **WRITE_ERRORS},
+    response={201: schemas.ReportSentOut, **WRITE_ERRORS},
     summary="报送进展（该任务责任单位的填报人）",
 )
-def report_create(request: HttpRequest, task_id: Id, payload: schemas.ReportIn) -> Reply[Report]:
+def report_create(
+    request: HttpRequest, task_id: Id, payload: schemas.ReportIn
+) -> Reply[schemas.SentReport]:
     user = user_of(request)
     task = visible_task(user, task_id)
     if not access.reportable_unit_ids(user, task):
         raise forbidden()
-    try:
-        unit_id = access.report_unit_id(user, task, payload.unit)
-    except access.UnitChoiceError as refused:
-        raise HttpError(400, str(refused)) from None
+    unit = Unit.objects.get(pk=unit_for(user, task, payload.unit))
+    lines = read_figure_lines(payload.figures_text)
     report = report_submit(
         task=task,
-        unit=Unit.objects.get(pk=unit_id),
+        unit=unit,
         actor=user,
-        progress=payload.progress,
+        progress=with_unread_lines(payload.progress, lines),
         status=payload.status,
-        figures=[figure.dict() for figure in payload.figures],
+        figures=[figure.dict() for figure in payload.figures] + figures_read(lines),
+        held_files=held_of(user, payload.held_files),
     )
-    return Reply(201, visible_report(user, report.pk))
+    sent = visible_report(user, report.pk)
+    return Reply(201, schemas.SentReport(sent, notices=figure_notices(lines)))
+
+
+def unit_for(user: AnyUser, task: Task, requested: int | None) -> int:
+    """The unit the user reports for (accounts.access.report_unit_id, as the web form): its
+    refusal is a 400 with its message."""
+    try:
+        return access.report_unit_id(user, task, requested)
+    except access.UnitChoiceError as refused:
+        raise HttpError(400, str(refused)) from None
+
+
+def figures_read(lines: FigureLines) -> list[dict[str, Any]]:
+    """The figures read from typed lines, as a report stores them."""
+    return [{"name": f.name, "value": float(f.value), "unit": f.unit} for f in lines.figures]
+
+
+def with_unread_lines(progress: str, lines: FigureLines) -> str:
+    """The progress with the typed lines that could not be read as figures after it (as the
+    web form sends it), so nothing typed is lost. A blank progress stays blank, and is
+    refused as such."""
+    if not progress.strip():
+        return ""
+    return "\n".join([progress.strip(), *(line for _number, line in lines.unread)])
+
+
+def figure_notices(lines: FigureLines) -> list[str]:
+    """One notice per line kept as text (the web form's words)."""
+    return [
+        _("第%(n)s行未能识别为数据，已作为文字保留") % {"n": number}
+        for number, _line in lines.unread
+    ]
+
+
+def held_of(user: AnyUser, ids: list[int]) -> list[HeldFile]:
+    """The user's own held files of these ids, in the order given. Another's file, or one no
+    longer there, refuses the report (report_submit checks they are the task's and unit's)."""
+    wanted = list(dict.fromkeys(ids))
+    found = {held.pk: held for held in HeldFile.objects.filter(pk__in=wanted, owner_id=user.pk)}
+    if len(found) != len(wanted):
+        raise ReportingError(_("所选的待报送附件已失效或不属于这项报送，请重新选择"))
+    return [found[pk] for pk in wanted]
 
 
 @router.post(
@@ -162,9 +211,21 @@ def reports(request: HttpRequest, query: Query[schemas.ReportQuery]) -> dict[str
         found = found.filter(state=query.state)
     if query.ledger is not None:
         found = found.filter(task__ledger_id=query.ledger)
+    if query.redo:
+        redo = drafts.reports_to_redo(access.unit_ids(user))
+        found = found.filter(pk__in=[report.pk for report in redo])
     # The review queue is worked oldest first; other lists show the newest first.
     found = found.order_by("submitted_at", "pk") if query.state == "submitted" else found
     return page(found, query)
+
+
+@router.get(
+    "/reports/{report_id}",
+    response={200: schemas.ReportOut, **READ_ERRORS},
+    summary="一份报送（含审核意见 review_comment）",
+)
+def report_read(request: HttpRequest, report_id: Id) -> Report:
+    return visible_report(user_of(request), report_id)
 
 
 @router.post(
@@ -193,3 +254,108 @@ def report_return_view(request: HttpRequest, report_id: Id, payload: schemas.Ret
     reviewer(user)
     report_return(report=report, actor=user, comment=payload.comment)
     return visible_report(user, report_id)
+
+
+# --- what a reporter has not sent yet: drafts (暂存) and held files -----------------------
+
+# A task the user may not report on is missing to them, as on the web.
+DRAFT_ERRORS: dict[int, Any] = {400: ErrorOut, 404: ErrorOut, **INVALID}
+
+
+def reporting_unit(user: AnyUser, task_id: int, requested: int | None) -> tuple[Task, Unit]:
+    """A task the user may report on (else 404, as the web's form) and the unit the user
+    reports for on it (`unit_for`)."""
+    task = visible_task(user, task_id)
+    if not access.can_report(user, task):
+        raise not_found()
+    return task, Unit.objects.get(pk=unit_for(user, task, requested))
+
+
+@router.get(
+    "/tasks/{task_id}/draft",
+    response={200: schemas.DraftOut, **DRAFT_ERRORS},
+    summary="本单位的报送草稿（暂存，任何设备可读）",
+)
+def draft_read(request: HttpRequest, task_id: Id, unit: Id | None = None) -> ReportDraft:
+    user = user_of(request)
+    task, chosen = reporting_unit(user, task_id, unit)
+    found = drafts.draft_of(task, chosen.pk)
+    if found is None:
+        raise not_found()
+    return found
+
+
+@router.put(
+    "/tasks/{task_id}/draft",
+    response={200: schemas.DraftOut, 201: schemas.DraftOut, **DRAFT_ERRORS},
+    summary="暂存报送草稿（每单位每项任务一份：201 新建，200 替换）",
+)
+def draft_write(request: HttpRequest, task_id: Id, payload: schemas.DraftIn) -> Reply[ReportDraft]:
+    user = user_of(request)
+    task, chosen = reporting_unit(user, task_id, payload.unit)
+    existed = drafts.draft_of(task, chosen.pk) is not None
+    draft = drafts.draft_save(
+        task=task,
+        unit=chosen,
+        actor=user,
+        # As the web form cleans them.
+        progress=payload.progress.strip(),
+        status=payload.status,
+        figures_text=payload.figures_text.strip(),
+    )
+    return Reply(200 if existed else 201, draft)
+
+
+@router.delete(
+    "/tasks/{task_id}/draft",
+    response={204: None, **DRAFT_ERRORS},
+    summary="删除报送草稿及本人为其保留的附件",
+)
+def draft_delete(request: HttpRequest, task_id: Id, unit: Id | None = None) -> Reply[None]:
+    user = user_of(request)
+    task, chosen = reporting_unit(user, task_id, unit)
+    if drafts.draft_of(task, chosen.pk) is None and not drafts.held_files_of(task, chosen.pk, user):
+        raise not_found()
+    drafts.draft_drop(task=task, unit=chosen, actor=user)
+    return Reply(204, None)
+
+
+@router.get(
+    "/tasks/{task_id}/held-files",
+    response={200: list[schemas.HeldFileOut], **DRAFT_ERRORS},
+    summary="本人为该任务保留的待报送附件",
+)
+def held_files(request: HttpRequest, task_id: Id, unit: Id | None = None) -> list[HeldFile]:
+    user = user_of(request)
+    task, chosen = reporting_unit(user, task_id, unit)
+    return drafts.held_files_of(task, chosen.pk, user)
+
+
+@router.post(
+    "/tasks/{task_id}/held-files",
+    response={201: schemas.HeldFileOut, **DRAFT_ERRORS},
+    summary="上传待报送附件（照片或 PDF，multipart 字段 file；报送时以 held_files 提交）",
+)
+def held_file_add(
+    request: HttpRequest, task_id: Id, file: File[UploadedFile], unit: Form[Id | None] = None
+) -> Reply[HeldFile]:
+    user = user_of(request)
+    task, chosen = reporting_unit(user, task_id, unit)
+    return Reply(201, drafts.file_hold(task=task, unit=chosen, owner=user, upload=file))
+
+
+@router.delete(
+    "/held-files/{held_id}",
+    response={204: None, **READ_ERRORS},
+    summary="删除本人的待报送附件",
+)
+def held_file_delete(request: HttpRequest, held_id: Id) -> Reply[None]:
+    user = user_of(request)
+    held = HeldFile.objects.select_related("task__ledger", "unit").filter(
+        pk=held_id, owner_id=user.pk
+    )
+    found = held.first()
+    if found is None:
+        raise not_found()
+    drafts.held_files_drop(task=found.task, unit=found.unit, owner=user, ids=[found.pk])
+    return Reply(204, None)

@@ -21,7 +21,16 @@ from taizhang.api.common import MAX_LIMIT as MAX_LIMIT
 from taizhang.api.common import ErrorOut as ErrorOut
 from taizhang.api.common import Id, Out, PageQuery, Text, Version, stored_length
 from taizhang.ledger.models import Category, Ledger, Milestone, Status, Task, TaskUnit
-from taizhang.reporting.models import Attachment, Comment, Report, ReportState, Round
+from taizhang.reporting.drafts import MAX_HELD_FILES
+from taizhang.reporting.models import (
+    Attachment,
+    Comment,
+    HeldFile,
+    Report,
+    ReportDraft,
+    ReportState,
+    Round,
+)
 from taizhang.supervision.lights import ReasonKind
 from taizhang.supervision.selectors import TaskSupervision, display_number
 
@@ -338,6 +347,10 @@ class ReportQuery(PageQuery):
         json_schema_extra={"enum": ["", *ReportState.values]},
     )
     ledger: Id | None = None
+    redo: bool = Field(
+        False,
+        description="只列出本人单位须重新报送的：被退回、轮次未关闭、其后未再报送（填报人）",
+    )
 
     @field_validator("state")
     @classmethod
@@ -391,6 +404,11 @@ class TaskPatchIn(Schema):
     remarks: Text = ""
 
 
+# As the web's report form bounds them (web/forms.ReportForm).
+PROGRESS_LENGTH = 10000
+FIGURES_TEXT_LENGTH = 2000
+
+
 class FigureIn(Schema):
     name: Text = Field(min_length=1, max_length=100, description="指标名称，如 完成投资")
     value: float = Field(allow_inf_nan=False)
@@ -405,6 +423,17 @@ class ReportIn(Schema):
     )
     unit: Id | None = Field(None, description="报送单位 id（所属单位多于一个时必填）")
     figures: list[FigureIn] = Field(default_factory=list, max_length=50)
+    figures_text: Text = Field(
+        "",
+        max_length=FIGURES_TEXT_LENGTH,
+        description="数据，按填写习惯每行一项（如：完成投资 7000 万元）；未能识别的行作为文字"
+        "附在进展情况之后，并在 notices 中说明",
+    )
+    held_files: list[Id] = Field(
+        default_factory=list,
+        max_length=MAX_HELD_FILES,
+        description="随本次报送提交的待报送附件 id（本人为该任务、该单位上传的）",
+    )
 
 
 class AcceptIn(Schema):
@@ -423,3 +452,63 @@ class RoundIn(Schema):
 
 class CommentIn(Schema):
     text: Text
+
+
+# --- what a reporter has not sent yet: drafts and held files --------------------------------
+
+
+class DraftOut(ModelSchema, Out):
+    """A unit's draft (暂存) of its report on a task."""
+
+    task: int = Field(alias="task_id")
+    unit: NamedOut
+    status: str = Field(description="可为空（尚未选择）")
+    updated_at: datetime.datetime
+
+    class Meta:
+        model = ReportDraft
+        fields = ["task", "progress", "status", "figures_text", "updated_at"]
+
+
+class DraftIn(Schema):
+    """A draft may be half written: every field may be empty."""
+
+    unit: Id | None = Field(None, description="报送单位 id（所属单位多于一个时必填）")
+    progress: Text = Field("", max_length=PROGRESS_LENGTH)
+    status: Text = Field(
+        "",
+        max_length=stored_length(ReportDraft, "status"),
+        description="completed, in_progress, lagging, not_started 或空",
+    )
+    figures_text: Text = Field(
+        "", max_length=FIGURES_TEXT_LENGTH, description="数据，每行一项，如：完成投资 7000 万元"
+    )
+
+
+class HeldFileOut(ModelSchema, Out):
+    """A file kept for a report not sent yet (only its owner sees it)."""
+
+    id: int
+    task: int = Field(alias="task_id")
+    unit: int = Field(alias="unit_id")
+
+    class Meta:
+        model = HeldFile
+        fields = ["id", "name", "content_type", "size", "created_at"]
+
+
+@dataclass
+class SentReport:
+    """A report just sent, with the notices about what was typed (`ReportSentOut`)."""
+
+    report: Report
+    notices: list[str]
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.report, name)
+
+
+class ReportSentOut(ReportOut):
+    notices: list[str] = Field(
+        description="figures_text 中未能识别为数据、已作为文字附在进展情况之后的行"
+    )
