@@ -382,3 +382,20 @@ def test_who_reads_which_bulletin(world: World) -> None:
     assert read(outsider) == set()
     Task.objects.filter(ledger=world.ledger).update(removed_at=world.ledger.imported_at)
     assert read(world.water) == set()  # only current tasks address a bulletin
+
+
+def test_the_office_sees_a_whole_snapshot_others_the_entries_of_their_tasks(world: World) -> None:
+    """By the id each entry's task had when the round closed, not by today's keys."""
+    round_ = Round.objects.create(
+        ledger=world.ledger,
+        name="2021年10月",
+        due_date=world.ledger.imported_at.date(),
+        opened_at=world.ledger.imported_at,
+        closed_at=world.ledger.imported_at,
+        snapshot={},
+        snapshot_ids={"3": world.task(3).pk, "5": world.task(5).pk, "99": 10**9},
+    )
+    assert access.visible_snapshot_keys(world.office, round_) is None
+    assert access.visible_snapshot_keys(world.water, round_) == {"3"}  # 水利局's task 3
+    assert access.visible_snapshot_keys(world.viewer, round_) == {"3", "5"}
+    assert access.visible_snapshot_keys(AnonymousUser(), round_) == set()

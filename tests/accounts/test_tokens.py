@@ -133,3 +133,33 @@ def test_an_empty_prefix_revokes_nothing(world: World) -> None:
     with pytest.raises(TokenError):
         token_revoke(prefix="  ")
     assert ApiToken.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("--expires", "9999-12-31"),
+        ("--expires", "2101-01-01"),
+        ("--expires-in", "99999d"),
+    ],
+)
+def test_an_expiry_beyond_2100_is_refused_in_one_line(world: World, args: tuple[str, str]) -> None:
+    with time_machine.travel(NOW, tick=False):
+        out, err, code = run("create", "office", *args)
+    assert (out, code) == ("", 1)
+    assert "过期日期不能晚于 2100-12-31" in err and len(err.splitlines()) == 1
+    assert not ApiToken.objects.exists()
+
+
+def test_the_last_day_of_2100_is_still_accepted(world: World) -> None:
+    with time_machine.travel(NOW, tick=False):
+        _out, _err, code = run("create", "office", "--expires", "2100-12-31")
+    assert code == 0 and ApiToken.objects.count() == 1
+
+
+def test_a_name_longer_than_100_characters_is_refused_in_one_line(world: World) -> None:
+    out, err, code = run("create", "office", "--name", "令" * 101)
+    assert (out, code) == ("", 1)
+    assert "令牌名称不能超过 100 个字符" in err and len(err.splitlines()) == 1
+    assert not ApiToken.objects.exists()
+    assert run("create", "office", "--name", "令" * 100)[2] == 0

@@ -11,6 +11,7 @@ from taizhang.ledger.sections import (
     compose,
     least_status,
     marker_unit,
+    resplit,
     split,
     unit_aliases,
     with_section,
@@ -126,3 +127,66 @@ def test_a_text_with_markers_in_unit_order_composes_back_unchanged(
 
     assert compose(split(text, UNITS), True, UNITS) == text
     assert compose(split(text, UNITS), False, UNITS) == text
+
+
+# --- the office edits the whole progress text ---------------------------------------------
+
+BEFORE = [
+    Section(None, "蟒河治理范围西一环至济源大道。\n包含蟒河公园。"),
+    Section("住建局", "东二环段附属物清理完毕。", "completed"),
+    Section("水利局", "龙河项目已立项。\n正在招标。", "in_progress"),
+]
+WATER_PART = ["龙河项目已立项。", "正在招标。"]
+
+
+def test_an_edit_of_the_common_part_keeps_each_units_part_and_status() -> None:
+    edited = "\n".join(
+        [
+            "漭河治理范围西一环至济源大道。",
+            "包含蟒河公园。",
+            "东二环段附属物清理完毕。",
+            *WATER_PART,
+        ]
+    )
+
+    assert resplit(edited, BEFORE, False, UNITS) == [
+        Section(None, "漭河治理范围西一环至济源大道。\n包含蟒河公园。"),
+        BEFORE[1],
+        BEFORE[2],
+    ]
+
+
+def test_with_prefixes_a_units_part_is_found_as_composed() -> None:
+    edited = (
+        "蟒河治理已完工。\n住建局：东二环段附属物清理完毕。\n水利局：龙河项目已立项。\n正在招标。"
+    )
+
+    found = resplit(edited, BEFORE, True, UNITS)
+
+    assert found[1:] == BEFORE[1:] and found[0] == Section(None, "蟒河治理已完工。")
+    assert compose(found, True, UNITS) == edited
+
+
+def test_a_units_part_edited_in_place_joins_the_common_part() -> None:
+    edited = "\n".join(
+        ["蟒河治理范围西一环至济源大道。", "包含蟒河公园。", "东二环段全部完工。", *WATER_PART]
+    )
+
+    found = resplit(edited, BEFORE, False, UNITS)
+
+    assert [s.unit for s in found] == [None, "水利局"] and found[1].status == "in_progress"
+    assert compose(found, False, UNITS) == edited
+
+
+def test_text_moved_between_the_units_parts_is_read_afresh() -> None:
+    edited = "蟒河治理。\n龙河项目已立项。\n正在招标。\n东二环段全部完工。"
+
+    assert resplit(edited, BEFORE, False, UNITS) == split(edited, UNITS) == [Section(None, edited)]
+
+
+@given(st.lists(paragraph, max_size=4), st.lists(paragraph, min_size=1, max_size=3))
+def test_an_edited_text_always_composes_back_unchanged(common: list[str], body: list[str]) -> None:
+    edited = "\n".join([*common, *body])
+    previous = [Section("住建局", "\n".join(body), "completed"), Section(None, "旧。")]
+
+    assert compose(resplit(edited, previous, False, UNITS), False, UNITS) == edited

@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from taizhang.accounts.models import Role
 from taizhang.ledger.models import Ledger, Task, TaskLeader, TaskUnit
 from taizhang.reporting.models import Attachment, Report, Round
+from taizhang.reporting.snapshots import snapshot_keys_of
 
 AnyUser = User | AnonymousUser
 M = TypeVar("M", bound=Model)
@@ -192,6 +193,16 @@ def visible_bulletins(user: AnyUser, bulletins: QuerySet[B]) -> QuerySet[B]:
     return issued.filter(ledger__in=addressed.values("ledger_id"))
 
 
+def visible_snapshot_keys(user: AnyUser, round_: Round) -> set[str] | None:
+    """The entries of a closed round's snapshot this user may see, by their key in it: None
+    for all (the office sees the ledger as it stood, removed tasks and entries of no known
+    task too); else those whose task, by id (`Round.snapshot_ids`), the user may see now."""
+    if is_office(user):
+        return None
+    mine = visible_tasks(user).filter(ledger_id=round_.ledger_id)
+    return snapshot_keys_of(round_, set(mine.values_list("pk", flat=True)))
+
+
 def can_see_task(user: AnyUser, task: Task) -> bool:
     """Whether the user may see this task."""
     return visible_tasks(user, Task.objects.filter(pk=task.pk)).exists()
@@ -260,6 +271,12 @@ def can_comment(user: AnyUser, task: Task) -> bool:
     """A leader may comment (批示) on a task (or sub-item) he or she leads."""
     pid = person_id(user)
     return pid is not None and any(link.person_id == pid for link in serving_leader_links(task))
+
+
+def require_office(user: AnyUser) -> None:
+    """The office's pages and actions: anyone else gets the 404 of something missing."""
+    if not is_office(user):
+        raise Http404(_("未找到，或您无权查看"))
 
 
 def can_review(user: AnyUser) -> bool:

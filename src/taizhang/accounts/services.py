@@ -45,6 +45,22 @@ class TokenError(ValueError):
     """A token command that cannot be carried out (message in Chinese)."""
 
 
+# The latest day a token may be valid through: later dates are typing slips, and near the end
+# of the calendar (9999-12-31) the arithmetic of dates overflows.
+LAST_EXPIRY_DAY = datetime.date(2100, 12, 31)
+TOKEN_NAME_MAX = 100  # ApiToken.name
+
+
+def _end_of(day: datetime.date) -> datetime.datetime:
+    """The first moment after `day`, local time."""
+    next_day = day + datetime.timedelta(days=1)
+    return timezone.make_aware(datetime.datetime.combine(next_day, datetime.time()))
+
+
+def too_late_message() -> str:
+    return _("过期日期不能晚于 %(day)s") % {"day": LAST_EXPIRY_DAY.isoformat()}
+
+
 @transaction.atomic
 def token_create(
     *,
@@ -53,10 +69,15 @@ def token_create(
     expires_at: datetime.datetime | None = None,
     actor: User | None = None,
 ) -> str:
-    """A new API token for the user, valid until `expires_at` (or until revoked); returned
-    once, only its hash is kept."""
+    """A new API token for the user, valid until `expires_at` (or until revoked), which is
+    after now and no later than the end of `LAST_EXPIRY_DAY`; returned once, only its hash is
+    kept. A name longer than the stored field is refused (PostgreSQL would refuse it too)."""
+    if len(name) > TOKEN_NAME_MAX:
+        raise TokenError(_("令牌名称不能超过 %(n)s 个字符") % {"n": TOKEN_NAME_MAX})
     if expires_at is not None and expires_at <= timezone.now():
         raise TokenError(_("过期时间必须晚于现在"))
+    if expires_at is not None and expires_at > _end_of(LAST_EXPIRY_DAY):
+        raise TokenError(too_late_message())
     token = "tz_" + secrets.token_urlsafe(32)
     ApiToken.objects.create(
         user=user, name=name, prefix=token[:8], key_hash=token_hash(token), expires_at=expires_at

@@ -212,7 +212,7 @@ def reports(request: HttpRequest, query: Query[schemas.ReportQuery]) -> dict[str
     if query.ledger is not None:
         found = found.filter(task__ledger_id=query.ledger)
     if query.redo:
-        redo = drafts.reports_to_redo(access.unit_ids(user))
+        redo = drafts.reports_to_redo(access.unit_ids(user), access.listed_reports(user))
         found = found.filter(pk__in=[report.pk for report in redo])
     # The review queue is worked oldest first; other lists show the newest first.
     found = found.order_by("submitted_at", "pk") if query.state == "submitted" else found

@@ -285,6 +285,10 @@ def _answer_message(error: AnswerError) -> str:
         return _("新台账中没有序号为 %(key)s 的任务") % {"key": error.key}
     if error.side == "old":
         return _("原台账中没有序号为 %(key)s 的任务") % {"key": error.key}
+    if error.side == "level":
+        return _(
+            "新台账的 %(new)s 与原台账的 %(old)s 不能对应：任务只能对应任务，子项只能对应子项"
+        ) % {"new": error.key, "old": error.other}
     return _("原任务 %(key)s 被指定给了多项新任务") % {"key": error.key}
 
 

@@ -78,13 +78,15 @@ class Decision:
 
 
 class AnswerError(ValueError):
-    """An answer names a task that is not there, or a stored task twice. `side` is "new" or
-    "old", `key` the key named."""
+    """An answer names a task that is not there ("new" or "old": the side it is missing
+    from), a stored task twice ("twice"), or pairs a task with a sub-item ("level", `other`
+    the stored key). `key` is the key named (the new one for "level")."""
 
-    def __init__(self, side: str, key: str) -> None:
+    def __init__(self, side: str, key: str, other: str = "") -> None:
         super().__init__(f"{side}: {key}")
         self.side = side
         self.key = key
+        self.other = other
 
 
 def normalised(goal: str) -> str:
@@ -97,7 +99,8 @@ def match(
 ) -> list[Decision]:
     """A decision for every new item (in its order), then one for every stored item that is
     neither matched nor a candidate of an ambiguous one and not removed already. Raises
-    `AnswerError` for an answer that names an unknown task or a stored task twice."""
+    `AnswerError` for an answer that names an unknown task or a stored task twice, or that
+    pairs a task with a sub-item."""
     return _Matcher(old, new, dict(answers or {})).run()
 
 
@@ -122,10 +125,10 @@ class _Matcher:
         return self.decisions()
 
     def apply_answers(self) -> None:
-        new_keys = {item.key for item in self.new}
+        new_items = {item.key: item for item in self.new}
         used: set[str] = set()
         for new_key, old_key in self.answers.items():
-            if new_key not in new_keys:
+            if new_key not in new_items:
                 raise AnswerError("new", new_key)
             if old_key is None:
                 self.forced_new.add(new_key)
@@ -134,6 +137,9 @@ class _Matcher:
                 raise AnswerError("old", old_key)
             if old_key in used:
                 raise AnswerError("twice", old_key)
+            # A task stored as a sub-item would leave the document (or, swapped, make a cycle).
+            if (new_items[new_key].parent is None) != (self.old[old_key].parent is None):
+                raise AnswerError("level", new_key, old_key)
             used.add(old_key)
             self.pair(new_key, old_key, 100.0)
 

@@ -12,6 +12,8 @@ Real ledgers give each unit of a shared task its own paragraph ("住建局：…
   then the units' in the task's unit order (units no longer serving the task after them), one
   paragraph each, a unit's prefixed "住建局：" when `prefix_names` is on and the task is joint
   (never twice: a text that already opens with the unit's marker keeps it as written).
+- `resplit(progress, previous, ...)` gives an edited text its sections again: the units' parts
+  the edit left intact stay theirs (with their statuses), the rest is common.
 
 compose(split(x)) == x for a text without markers (prefix off), and for a text whose markers
 follow the task's unit order (prefix on); sections keep their text as written, markers and
@@ -151,6 +153,45 @@ def _prefixed(unit: str, text: str) -> str:
     return f"{unit}：{text}"
 
 
+def resplit(
+    progress: str, previous: Sequence[Section], prefix_names: bool, unit_names: Sequence[str]
+) -> list[Section]:
+    """The sections of a progress text someone edited as a whole (the office's direct edit),
+    keeping what the edit left alone: a unit's previous section found intact as whole lines
+    (as written, or as `compose` prefixes it) stays that unit's, with its status; the other
+    lines are the common section, with the common section's status. When that does not
+    compose back to `progress` exactly (a unit's part was edited too, or text was moved
+    between the units' parts), the sections are read afresh (`split`)."""
+    lines = progress.split("\n")
+    taken: set[int] = set()
+    kept: list[Section] = []
+    for section in previous:
+        if section.unit is None:
+            continue
+        forms = [section.text]
+        if prefix_names and len(unit_names) > 1:
+            forms.insert(0, _prefixed(section.unit, section.text))
+        if any(_take(lines, form.split("\n"), taken) for form in forms):
+            kept.append(section)
+    rest = [line for index, line in enumerate(lines) if index not in taken]
+    if rest:
+        common = [s.status for s in previous if s.unit is None]
+        kept.insert(0, Section(None, "\n".join(rest), common[0] if common else ""))
+    if compose(kept, prefix_names, unit_names) == progress:
+        return kept
+    return split(progress, unit_names)
+
+
+def _take(lines: list[str], block: list[str], taken: set[int]) -> bool:
+    """Mark the first run of `lines` equal to `block`, none of it taken yet, as taken."""
+    for start in range(len(lines) - len(block) + 1):
+        span = range(start, start + len(block))
+        if lines[start : start + len(block)] == block and taken.isdisjoint(span):
+            taken.update(span)
+            return True
+    return False
+
+
 def with_section(sections: Sequence[Section], unit: str, text: str, status: str) -> list[Section]:
     """The sections with `unit`'s replaced by this text and status (added when it had none)."""
     new = Section(unit, text, status)
@@ -176,6 +217,7 @@ __all__ = [
     "least_status",
     "marker_unit",
     "ordered",
+    "resplit",
     "split",
     "unit_aliases",
     "with_section",

@@ -13,14 +13,15 @@ from functools import partial
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from taizhang.ledger.models import Status, Task, Unit
+from taizhang.ledger.models import Status, Task, TaskUnit, Unit
 from taizhang.ledger.services import audit_record
 from taizhang.reporting.errors import ReportingError
 from taizhang.reporting.models import HeldFile, Report, ReportDraft, ReportState, Round
+from taizhang.reporting.services import unit_quota_check
 from taizhang.reporting.uploads import checked_upload
 
 # Files held for one person, task and unit: enough for any report, not a file store.
@@ -33,9 +34,11 @@ def draft_save(
 ) -> ReportDraft:
     """Keep what a unit's reporter has written so far (暂存), replacing the unit's earlier
     draft of the task: it is there on any device until the report is sent or the draft
-    dropped. Nothing is checked but the status word: a draft may be half written."""
+    dropped, with the files held for it. Nothing is checked but the status word: a draft may
+    be half written."""
     if status and status not in Status.values:
         raise ReportingError(_("请选择状态"))
+    now = timezone.now()
     draft, _created = ReportDraft.objects.update_or_create(
         task=task,
         unit=unit,
@@ -44,9 +47,12 @@ def draft_save(
             "progress": progress,
             "status": status,
             "figures_text": figures_text,
-            "updated_at": timezone.now(),
+            "updated_at": now,
         },
     )
+    # The files held for the draft are part of it: saving it again starts their time afresh
+    # (`taizhang cleanup` also keeps them while the draft is there).
+    HeldFile.objects.filter(task=task, unit=unit).update(created_at=now)
     audit_record(
         actor=actor,
         action="report.draft_save",
@@ -74,13 +80,20 @@ def draft_drop(*, task: Task, unit: Unit, actor: User) -> None:
 @transaction.atomic
 def file_hold(*, task: Task, unit: Unit, owner: User, upload: UploadedFile) -> HeldFile:
     """Keep a file chosen in a report form that is not sent yet, checked like an attachment
-    (reporting.uploads: photos and PDF by content, bounded in size)."""
+    (reporting.uploads: photos and PDF by content, bounded in size). Held files count in the
+    unit's quota (reporting.services.unit_quota_check) as the attachments they become."""
     checked, content_type = checked_upload(upload)
     if HeldFile.objects.filter(task=task, unit=unit, owner=owner).count() >= MAX_HELD_FILES:
         raise ReportingError(
             _("附件 %(name)s 未保存：最多保留 %(n)s 个待报送附件")
             % {"name": upload.name, "n": MAX_HELD_FILES}
         )
+    try:
+        unit_quota_check(unit=unit, added=checked.size or 0)
+    except ReportingError as error:
+        raise ReportingError(
+            _("附件 %(name)s 未保存：%(reason)s") % {"name": upload.name, "reason": error}
+        ) from None
     held = HeldFile.objects.create(
         task=task,
         unit=unit,
@@ -177,9 +190,14 @@ def returned_report(task: Task, round_: Round | None, unit_ids: Sequence[int]) -
     return latest if latest is not None and latest.state == ReportState.RETURNED else None
 
 
-def reports_to_redo(unit_ids: Sequence[int]) -> list[Report]:
-    """Reports of these units that the office returned in a round still open, with nothing
-    sent after them on the same task (the reporter's to write again), newest first."""
+def reports_to_redo(
+    unit_ids: Sequence[int], reports: QuerySet[Report] | None = None
+) -> list[Report]:
+    """Reports of these units (of `reports`, the caller's scope from accounts.access, or
+    all) that the office returned in a round still open, with nothing sent after them on the
+    same task (the reporter's to write again), newest first. Left out: reports on a task a
+    later edition removed, or whose unit no longer serves the task (nothing to write again)."""
+    reports = Report.objects.all() if reports is None else reports
     later = Report.objects.filter(
         round_id=OuterRef("round_id"),
         task_id=OuterRef("task_id"),
@@ -187,10 +205,21 @@ def reports_to_redo(unit_ids: Sequence[int]) -> list[Report]:
         submitted_at__gt=OuterRef("submitted_at"),
     )
     return list(
-        Report.objects.filter(
+        reports.filter(
             unit_id__in=unit_ids, state=ReportState.RETURNED, round__closed_at__isnull=True
         )
+        .filter(_still_served())
         .exclude(Exists(later))
         .select_related("task__parent", "task__ledger", "unit", "round")
         .order_by("-reviewed_at", "-pk")
     )
+
+
+def _still_served() -> Q:
+    """A report on a current task that its unit still serves (a sub-item naming no unit is
+    served by its task's units)."""
+    links = TaskUnit.objects.filter(unit_id=OuterRef("unit_id"))
+    own = Exists(links.filter(task_id=OuterRef("task_id")))
+    has_own = Exists(TaskUnit.objects.filter(task_id=OuterRef("task_id")))
+    inherited = ~has_own & Exists(links.filter(task_id=OuterRef("task__parent_id")))
+    return Q(task__removed_at__isnull=True) & (Q(own) | Q(inherited))

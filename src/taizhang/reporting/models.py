@@ -25,6 +25,9 @@ class Round(models.Model):
     )
     # The ledger as it stood when the round closed (taizhang/ledger@1 data).
     snapshot = models.JSONField(_("快照"), null=True, blank=True)
+    # {key in the snapshot: task id}, for tasks and sub-items: who may see a task of the
+    # snapshot is decided by its id, as a later edition may give its key to another task.
+    snapshot_ids = models.JSONField(_("快照任务"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("报送轮次")

@@ -32,15 +32,23 @@ def round_current(ledger_id: int) -> Round | None:
 
 
 def review_queue(ledger_id: int | None = None) -> QuerySet[Report]:
-    """Submitted reports waiting for the office, oldest first."""
-    reports = Report.objects.filter(state=ReportState.SUBMITTED)
+    """Submitted reports waiting for the office, oldest first, with the units serving each
+    task (`task.unit_links`, `task.parent.unit_links`). Reports on tasks a later edition
+    removed are left out: they cannot be accepted, and their task has no page to link to; if
+    an edition brings the task back, they wait here again."""
+    reports = Report.objects.filter(state=ReportState.SUBMITTED, task__removed_at__isnull=True)
     if ledger_id is not None:
         reports = reports.filter(task__ledger_id=ledger_id)
+    links = TaskUnit.objects.select_related("unit")
     return (
         reports.select_related(
             "task__ledger", "task__parent", "unit", "author", "round", "similar_to__round"
         )
-        .prefetch_related("attachments")
+        .prefetch_related(
+            "attachments",
+            Prefetch("task__unit_links", queryset=links),
+            Prefetch("task__parent__unit_links", queryset=links),
+        )
         .order_by("submitted_at", "pk")
     )
 

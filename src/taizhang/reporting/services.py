@@ -24,7 +24,12 @@ from taizhang.ledger import sections as sections_mod
 from taizhang.ledger.models import JointStatus, Ledger, Status, Task, TaskRevision, Unit
 from taizhang.ledger.selectors import ledger_document
 from taizhang.ledger.services import audit_record, task_revise
-from taizhang.ledger.services.joint import current_sections, sections_values, task_units
+from taizhang.ledger.services.joint import (
+    TaskUnits,
+    current_sections,
+    sections_values,
+    task_units,
+)
 from taizhang.reporting.errors import ConflictError, ReportingError
 from taizhang.reporting.models import (
     Attachment,
@@ -36,6 +41,7 @@ from taizhang.reporting.models import (
     Round,
 )
 from taizhang.reporting.selectors import round_current
+from taizhang.reporting.snapshots import snapshot_task_ids
 from taizhang.reporting.uploads import checked_upload
 
 __all__ = ["ConflictError", "ReportingError"]  # for callers
@@ -75,10 +81,13 @@ def round_close(*, round_: Round, actor: User) -> Round:
     round_ = Round.objects.select_for_update().get(pk=round_.pk)
     if not round_.is_open:
         raise ReportingError(_("该轮次已关闭"))
-    round_.snapshot = ledger_to_dict(ledger_document(round_.ledger))
+    doc = ledger_document(round_.ledger)
+    round_.snapshot = ledger_to_dict(doc)
+    # Each entry's task id: who may see it later goes by id, as keys move between editions.
+    round_.snapshot_ids = snapshot_task_ids(round_.ledger_id, doc)
     round_.closed_at = timezone.now()
     round_.closed_by = actor
-    round_.save(update_fields=["snapshot", "closed_at", "closed_by"])
+    round_.save(update_fields=["snapshot", "snapshot_ids", "closed_at", "closed_by"])
     audit_record(actor=actor, action="round.close", ledger=round_.ledger, data={"round": round_.pk})
     return round_
 
@@ -116,7 +125,7 @@ def report_submit(
     checked = [checked_upload(f) for f in files or []]
     # Submits for one task queue here (same lock order as report_accept: task, then reports).
     task = Task.objects.select_for_update().select_related("ledger").get(pk=task.pk)
-    held = _held_for(task, unit, held_files)
+    held = _held_for(task, unit, actor, held_files)
     waiting = list(
         Report.objects.select_for_update().filter(
             round=round_, task=task, unit=unit, state=ReportState.SUBMITTED
@@ -187,14 +196,19 @@ def unit_section_text(task: Task, unit: Unit) -> str:
     return found[0] if found else ""
 
 
-def _held_for(task: Task, unit: Unit, held_files: Sequence[HeldFile]) -> list[HeldFile]:
-    """The held files, locked, if they are all still there and all this task's and unit's."""
+def _held_for(
+    task: Task, unit: Unit, actor: User, held_files: Sequence[HeldFile]
+) -> list[HeldFile]:
+    """The held files, locked, if they are all still there, all this task's and unit's, and
+    all the actor's own (another reporter's files are theirs to send)."""
     if not held_files:
         return []
     ids = [held.pk for held in held_files]
     rows = list(HeldFile.objects.select_for_update().filter(pk__in=ids, task=task, unit=unit))
     if len(rows) != len(set(ids)):
         raise ReportingError(_("所选的待报送附件已失效或不属于这项报送，请重新选择"))
+    if any(row.owner_id != actor.pk for row in rows):
+        raise ReportingError(_("所选的待报送附件中有他人上传的文件，只能发送本人上传的附件"))
     return sorted(rows, key=lambda held: ids.index(held.pk))
 
 
@@ -308,7 +322,7 @@ def attachments_create(
     (their stored file reused, the held row dropped) become the report's, if the report's and
     the unit's quotas allow all of them; otherwise nothing is added."""
     sizes = [upload.size or 0 for upload, _type in uploads] + [held.size for held in held_files]
-    _check_quotas(report, sizes)
+    _check_quotas(report, sizes, [held.pk for held in held_files])
     made = [
         Attachment.objects.create(
             report=report,
@@ -333,8 +347,9 @@ def attachments_create(
     return made
 
 
-def _check_quotas(report: Report, sizes: list[int]) -> None:
-    """Refuse new attachments of these sizes beyond the report's or the unit's quota."""
+def _check_quotas(report: Report, sizes: list[int], held_ids: Sequence[int]) -> None:
+    """Refuse new attachments of these sizes beyond the report's or the unit's quota
+    (`held_ids`: the held files among them, already counted in the unit's use)."""
     if not sizes:
         return
     limit = Quotas.read()
@@ -345,15 +360,23 @@ def _check_quotas(report: Report, sizes: list[int]) -> None:
         raise ReportingError(
             _("每份报送的附件合计不能超过 %(size)s") % {"size": filesizeformat(limit.report_bytes)}
         )
-    used = _bytes(Attachment.objects.filter(report__unit_id=report.unit_id))
-    if used + sum(sizes) > limit.unit_bytes:
+    unit_quota_check(unit=report.unit, added=sum(sizes), held_excluded=held_ids)
+
+
+def unit_quota_check(*, unit: Unit, added: int, held_excluded: Sequence[int] = ()) -> None:
+    """Refuse `added` bytes more for a unit beyond its quota. A unit's use is its reports'
+    attachments and its held files (which become attachments when sent), but those in
+    `held_excluded` (counted in `added`). The unit's row is locked so that two uploads at
+    once cannot both fit in the last room."""
+    limit = Quotas.read().unit_bytes
+    Unit.objects.select_for_update().get(pk=unit.pk)
+    used = _bytes(Attachment.objects.filter(report__unit_id=unit.pk))
+    held = HeldFile.objects.filter(unit_id=unit.pk).exclude(pk__in=list(held_excluded))
+    used += int(held.aggregate(total=Sum("size"))["total"] or 0)
+    if used + added > limit:
         raise ReportingError(
             _("%(unit)s 的附件已占用 %(used)s，再添加将超过上限 %(limit)s，请精简附件")
-            % {
-                "unit": report.unit,
-                "used": filesizeformat(used),
-                "limit": filesizeformat(limit.unit_bytes),
-            }
+            % {"unit": unit, "used": filesizeformat(used), "limit": filesizeformat(limit)}
         )
 
 
@@ -370,7 +393,10 @@ def report_accept(*, report: Report, actor: User, comment: str = "") -> Report:
     Status: a task with one unit takes the report's. A joint task follows its ledger's
     `joint_status`: "least", the least advanced of its units' parts (a unit without one
     counting as the task's status before); "office", unchanged (the office sets it): the
-    report's status is kept as its unit's part's."""
+    report's status is kept as its unit's part's.
+
+    A report on a task a later edition removed, or of a unit that no longer serves the task,
+    is refused (it can still be returned): its text has no place in the ledger any more."""
     task_id = Report.objects.values_list("task_id", flat=True).get(pk=report.pk)
     # Locks in report_submit's order (task, then report), so the two never deadlock.
     task = Task.objects.select_for_update().select_related("ledger").get(pk=task_id)
@@ -379,9 +405,11 @@ def report_accept(*, report: Report, actor: User, comment: str = "") -> Report:
         raise ReportingError(_("该报送已被本单位的新报送取代，不能采纳"))
     if report.state != ReportState.SUBMITTED:
         raise ReportingError(_("该报送已审核过"))
+    units = task_units(task)
+    _refuse_stale_report(task, report, units)
     task_revise(
         task,
-        _accepted_values(task, report),
+        _accepted_values(task, report, units),
         actor=actor,
         source=TaskRevision.Source.REPORT,
         note=_("采纳 %(unit)s 的报送（%(round)s）") % {"unit": report.unit, "round": report.round},
@@ -390,9 +418,16 @@ def report_accept(*, report: Report, actor: User, comment: str = "") -> Report:
     return report
 
 
-def _accepted_values(task: Task, report: Report) -> dict[str, Any]:
+def _refuse_stale_report(task: Task, report: Report, units: TaskUnits) -> None:
+    """A report whose task or unit the ledger no longer has a place for cannot be accepted."""
+    if task.removed_at is not None:
+        raise ReportingError(_("该任务已在新版台账中移除，不能采纳"))
+    if report.unit.name not in units.names:
+        raise ReportingError(_("该单位已不再负责此任务，不能采纳；可退回"))
+
+
+def _accepted_values(task: Task, report: Report, units: TaskUnits) -> dict[str, Any]:
     """The task's fields once the report's text replaces its unit's section."""
-    units = task_units(task)
     sections = sections_mod.with_section(
         current_sections(task, units), report.unit.name, report.progress, report.status
     )

@@ -11,12 +11,13 @@ from django.conf import settings
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from taizhang.ledger.services.audit import audit_record
 from taizhang.reporting.errors import ReportingError
-from taizhang.reporting.models import Attachment, HeldFile
+from taizhang.reporting.models import Attachment, HeldFile, ReportDraft
 
 SIGNATURES = (
     (b"\xff\xd8\xff", "image/jpeg"),
@@ -63,29 +64,56 @@ class Cleanup:
     orphans: list[str] = field(default_factory=list)
 
 
+# How long held files may be kept at most (`taizhang cleanup --days`): ten years.
+MAX_KEEP_DAYS = 3650
+
+
 @transaction.atomic
 def files_cleanup(*, days: int, dry_run: bool = False) -> Cleanup:
     """Remove held files (files chosen in a report form, never sent) older than `days` days,
     rows and files, and files under the media folders reports/ and held/ that no attachment
-    or held file points to (older than `ORPHAN_GRACE`). A dry run removes nothing."""
-    if days < 0:
-        raise ReportingError(_("天数不能为负数"))
-    expired = HeldFile.objects.filter(created_at__lt=timezone.now() - datetime.timedelta(days))
-    result = Cleanup(expired_held=sorted(expired.values_list("file", flat=True)))
-    referenced = set(Attachment.objects.values_list("file", flat=True))
-    referenced |= set(HeldFile.objects.values_list("file", flat=True))
-    result.orphans = [name for name in _stored_names() if name not in referenced]
+    or held file points to (older than `ORPHAN_GRACE`). Held files of a unit's draft of the
+    task stay as long as the draft does. A dry run removes nothing.
+
+    Safe while reports are sent: the expired rows are locked (a report taking one waits, then
+    finds it gone), only the files of rows this call deleted are removed, and each file is
+    checked again just before it goes, after the commit, for a row that points to it."""
+    if not 1 <= days <= MAX_KEEP_DAYS:
+        raise ReportingError(_("天数应为 1 到 %(max)s 之间的整数") % {"max": MAX_KEEP_DAYS})
+    expired = list(_expired_held(days).select_for_update().order_by("pk"))
+    referenced = _referenced_names()
+    orphans = [name for name in _stored_names() if name not in referenced]
     if dry_run:
-        return result
-    expired.delete()
+        return Cleanup(sorted(held.file.name for held in expired), orphans)
+    # Only rows still there now: one sent meanwhile is an attachment, its file in use.
+    gone = HeldFile.objects.filter(pk__in=[held.pk for held in expired])
+    result = Cleanup(sorted(gone.values_list("file", flat=True)), orphans)
+    gone.delete()
     names = [*result.expired_held, *result.orphans]
-    transaction.on_commit(lambda: _delete_files(names))
+    transaction.on_commit(lambda: _delete_unreferenced(names))
     audit_record(
         actor=None,
         action="files.cleanup",
         data={"held": len(result.expired_held), "orphans": len(result.orphans)},
     )
     return result
+
+
+def _expired_held(days: int) -> QuerySet[HeldFile]:
+    """Held files older than `days` days, but those of a task and unit with a draft."""
+    drafted = ReportDraft.objects.filter(task_id=OuterRef("task_id"), unit_id=OuterRef("unit_id"))
+    cutoff = timezone.now() - datetime.timedelta(days=days)
+    return HeldFile.objects.filter(created_at__lt=cutoff).exclude(Exists(drafted))
+
+
+def _referenced_names(among: list[str] | None = None) -> set[str]:
+    """The stored files attachments and held files point to (of `among`, or all), in one
+    query, so a held file becoming an attachment meanwhile is seen as one or the other."""
+    attachments = Attachment.objects.values_list("file", flat=True)
+    held = HeldFile.objects.values_list("file", flat=True)
+    if among is not None:
+        attachments, held = attachments.filter(file__in=among), held.filter(file__in=among)
+    return set(attachments.union(held))
 
 
 def _stored_names(folders: tuple[str, ...] = STORED_FOLDERS) -> list[str]:
@@ -108,6 +136,12 @@ def _stored_names(folders: tuple[str, ...] = STORED_FOLDERS) -> list[str]:
     return sorted(names)
 
 
-def _delete_files(names: list[str]) -> None:
-    for name in names:
-        default_storage.delete(name)
+def _delete_unreferenced(names: list[str], chunk: int = 400) -> None:
+    """Delete the stored files of these names that no row points to now (asked `chunk` names
+    a query, within the databases' limits on parameters)."""
+    for start in range(0, len(names), chunk):
+        some = names[start : start + chunk]
+        in_use = _referenced_names(some)
+        for name in some:
+            if name not in in_use:
+                default_storage.delete(name)

@@ -265,7 +265,7 @@ def dashboard_data(ledger: Ledger, tasks: QuerySet[Task], as_of: datetime.date) 
             for view in r.indicators
             if view.target is not None
         ],
-        "history": round_history(ledger, {row.task.key for row in top}),
+        "history": round_history(ledger, {row.task.pk for row in top}),
     }
 
 
@@ -328,20 +328,22 @@ def _groups(
     return sorted(groups.values(), key=lambda g: (-g["red"], -g["lagging"], g["name"]))
 
 
-def round_history(ledger: Ledger, keys: set[str]) -> list[dict[str, Any]]:
+def round_history(ledger: Ledger, task_ids: set[int]) -> list[dict[str, Any]]:
     """Counts by status at the close of each past round, oldest first, of the tasks with
-    these keys (the ones the user may see; keys, not numbers, as a ledger may number tasks
-    afresh in each category)."""
+    these ids (the ones the user may see). A snapshot's tasks are known by the ids kept when
+    the round closed (`Round.snapshot_ids`), not by key: a later edition may give a task's
+    key to another task."""
     history = []
     closed = Round.objects.filter(ledger=ledger, snapshot__isnull=False).order_by("closed_at", "pk")
-    for round_ in closed.only("name", "closed_at", "snapshot"):
+    for round_ in closed.only("name", "closed_at", "snapshot", "snapshot_ids"):
         doc = round_document(round_)
         if doc is None:
             continue
+        ids = round_.snapshot_ids or {}
         counts: Counter[str] = Counter(
             task.status or "none"
             for task, key in zip(doc.tasks, task_keys(doc), strict=True)
-            if key in keys
+            if ids.get(key) in task_ids
         )
         history.append(
             {

@@ -25,7 +25,7 @@ from taizhang.reporting.selectors import (
     round_current,
     round_document,
 )
-from taizhang.supervision import figures
+from taizhang.supervision import services as supervision
 from taizhang.supervision.selectors import display_number
 from taizhang.web.exports import EXPORTS, export_response
 from taizhang.web.forms import (
@@ -34,15 +34,15 @@ from taizhang.web.forms import (
     ReviewForm,
     RoundForm,
     TaskEditForm,
+    database_id,
 )
 from taizhang.web.http import AuthedRequest
 from taizhang.web.views import visible_task
 
 
 def office_only(request: HttpRequest) -> None:
-    """Pages of the office: others get a 404, like for something that does not exist."""
-    if not access.is_office(request.user):
-        raise Http404
+    """Pages of the office (accounts.access.require_office)."""
+    access.require_office(request.user)
 
 
 def compared_text(report: Report) -> str:
@@ -65,13 +65,16 @@ def review(request: HttpRequest) -> HttpResponse:
 
 def accept_warnings(report: Report) -> list[str]:
     """Why accepting this report deserves a second look: its text is nearly the previous
-    round's, or it would change nothing in the ledger (from the report and its task, loaded)."""
+    round's, its unit no longer serves the task (accepting is refused), or it would change
+    nothing in the ledger (from the report and its task, loaded)."""
     warnings = []
     if report.looks_copied:
         warnings.append(
             _("与上轮报送相似度 %(p)s%%，疑似照抄") % {"p": round((report.similarity or 0) * 100)}
         )
     task = report.task
+    if report.unit_id not in {link.unit_id for link in access.serving_unit_links(task)}:
+        warnings.append(_("该单位已不再负责此任务，不能采纳；可退回"))
     if report.progress.strip() == task.progress.strip() and report.status == task.status:
         warnings.append(_("进展和状态与台账现有内容相同，采纳不会改变台账"))
     return warnings
@@ -148,7 +151,7 @@ def figure_set(request: AuthedRequest, task_id: int) -> HttpResponse:
         raise Http404
     form = FigureForm(request.POST)
     if form.is_valid():
-        figures.figure_set(task=task, actor=request.user, **form.cleaned_data)
+        supervision.figure_set(task=task, actor=request.user, **form.cleaned_data)
         messages.success(request, _("指标已保存"))
     else:
         messages.error(request, form.errors.as_text())
@@ -210,7 +213,7 @@ def ledger_export(request: HttpRequest, ledger_id: int, fmt: str) -> HttpRespons
     if fmt not in EXPORTS:
         raise Http404
     round_id = request.GET.get("round")
-    if round_id and not round_id.isdigit():
+    if round_id and not database_id(round_id):
         raise Http404
     if round_id:
         round_ = get_object_or_404(Round, pk=round_id, ledger=ledger, snapshot__isnull=False)

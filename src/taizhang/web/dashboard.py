@@ -9,7 +9,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -116,8 +116,7 @@ def dashboard(request: HttpRequest, ledger_id: int) -> HttpResponse:
 @require_POST
 def light_settings_update(request: AuthedRequest, ledger_id: int) -> HttpResponse:
     """The office sets the ledger's light thresholds."""
-    if not access.is_office(request.user):
-        raise Http404
+    access.require_office(request.user)
     ledger = get_object_or_404(Ledger, pk=ledger_id)
     form = LightSettingsForm(request.POST)
     if form.is_valid():

@@ -94,9 +94,22 @@ class ReportForm(forms.Form):
         return "\n".join([self.cleaned_data["progress"].strip(), *unread]).strip()
 
     def dropped_ids(self) -> set[int]:
-        """Held files ticked 移除."""
+        """Held files ticked 移除 (ids only: anything else posted is ignored)."""
         values = self.data.getlist("drop") if hasattr(self.data, "getlist") else []
-        return {int(value) for value in values if str(value).isdigit()}
+        return {int(value) for value in values if database_id(value)}
+
+
+# The largest id a database holds (a signed 64-bit integer).
+MAX_ID = 2**63 - 1
+
+
+def database_id(value: object) -> bool:
+    """Whether a posted or queried value is a row id: ASCII digits ("²" and "١" pass
+    str.isdigit, not int() or the database) within the database's integer range."""
+    text = str(value)
+    if not (text.isascii() and text.isdigit()) or len(text) > len(str(MAX_ID)):
+        return False
+    return 0 < int(text) <= MAX_ID
 
 
 class ReviewForm(forms.Form):

@@ -8,7 +8,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -34,8 +34,7 @@ class JointSettingsForm(forms.Form):
 @login_required
 def joint_settings(request: AuthedRequest, ledger_id: int) -> HttpResponse:
     """Show (GET) or save (POST) the ledger's joint-task settings; the office only."""
-    if not access.is_office(request.user):
-        raise Http404
+    access.require_office(request.user)
     ledger = get_object_or_404(Ledger, pk=ledger_id)
     initial = {"prefix_unit_names": ledger.prefix_unit_names, "joint_status": ledger.joint_status}
     form = JointSettingsForm(request.POST if request.method == "POST" else None, initial=initial)

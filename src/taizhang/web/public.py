@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -79,8 +79,7 @@ def publish(request: AuthedRequest, ledger_id: int) -> HttpResponse:
     """The office's publication of a ledger. GET, or a POST to publish without `confirm`, shows
     what publishing does and changes nothing; a confirmed POST publishes (or republishes) the
     ledger as it is now. `action=withdraw` (the default of a published ledger) withdraws it."""
-    if not access.is_office(request.user):
-        raise Http404
+    access.require_office(request.user)
     ledger = get_object_or_404(Ledger, pk=ledger_id)
     found = Publication.objects.filter(ledger=ledger).first()
     action = request.POST.get("action") or (WITHDRAW if found else PUBLISH)

@@ -16,6 +16,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -267,9 +268,12 @@ def _send(request: HttpRequest, task: Task, unit: Unit, form: ReportForm) -> Htt
 
 
 def _back(request: HttpRequest, task: Task) -> HttpResponse:
-    """After a post that worked: where the form was."""
+    """After a post that worked: where the form was, if that is a page of this site (never
+    another host, whatever the browser makes of "/\\evil.example"), else the task page."""
     target = request.POST.get("next", "")
-    if target.startswith("/") and not target.startswith("//"):
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return redirect(target)
     return redirect("web:task_detail", task_id=task.pk)
 

@@ -109,14 +109,16 @@ def round_snapshot(request: HttpRequest, round_id: int) -> HttpResponse:
     doc = round_document(round_)
     if doc is None:
         raise Http404
-    mine = access.visible_tasks(request.user).filter(ledger=round_.ledger)
-    keep_visible(doc, set(mine.values_list("key", flat=True)))
+    visible = access.visible_snapshot_keys(request.user, round_)
+    if visible is not None:
+        keep_visible(doc, visible)
     return render(request, "web/round_snapshot.html", {"round": round_, "doc": doc})
 
 
 def keep_visible(doc: LedgerDoc, visible: set[str]) -> None:
-    """Leave in `doc` only the tasks and sub-items whose keys are in `visible` (keys, not
-    numbers: a ledger may number tasks afresh in each category; a sub-item's is "3/1")."""
+    """Leave in `doc` only the tasks and sub-items whose keys are in `visible` (keys of the
+    snapshot, from the ids of the tasks the user may see: `snapshot_keys_of`; a sub-item's
+    key is "3/1")."""
     keys = iter(task_keys(doc))
     for category in doc.categories:
         kept = []

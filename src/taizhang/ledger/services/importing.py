@@ -260,7 +260,8 @@ class _Importer:
             diff["key"] = {"old": task.key, "new": key}
             self.parked.append(task.pk)
             task.key = key
-        moved_under = parent is not None and task.parent_id != parent.pk
+        # Always set, to None for a task: an answer must never leave a task under another.
+        moved_under = task.parent_id != (parent.pk if parent is not None else None)
         if moved_under:
             task.parent = parent
             self.reparented.append(task)
@@ -290,7 +291,7 @@ class _Importer:
         self.insert_tasks([task for task, _ in new_tasks if task.parent is None])
         subitems = [task for task, _ in new_tasks if task.parent is not None]
         for task in subitems + self.reparented:
-            task.parent_id = task.parent.pk  # type: ignore[union-attr]
+            task.parent_id = task.parent.pk if task.parent is not None else None
         self.insert_tasks(subitems)
         fields = ["category", "order", "number", "removed_at", "version", "key", "parent"]
         fields += SCALAR_FIELDS

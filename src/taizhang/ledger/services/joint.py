@@ -64,6 +64,19 @@ def current_sections(task: Task, units: TaskUnits | None = None) -> list[joint.S
     return joint.split(task.progress, units.names)
 
 
+def edited_sections(task: Task, progress: str) -> list[dict[str, Any]] | None:
+    """The sections to store with the office's edit of a joint task's whole progress to
+    `progress` (`sections.resplit` of the sections as they stand): the units' parts the edit
+    left intact stay theirs, with their statuses, so the next accepted report still replaces
+    its unit's part. None for a task one unit serves: all its text is that unit's."""
+    units = task_units(task)
+    if not units.joint:
+        return None
+    before = current_sections(task, units)
+    found = joint.resplit(progress, before, task.ledger.prefix_unit_names, units.names)
+    return _to_json(joint.ordered(found, units.names), units)
+
+
 def unit_part(task: Task, unit_id: int | None) -> str:
     """What a unit's report form starts from: the whole progress for a task one unit serves;
     for a joint task, the unit's own section (empty before its first report, or when the unit

@@ -44,7 +44,9 @@ def task_revise(
 @transaction.atomic
 def task_update(*, task: Task, version: int, actor: User, values: dict[str, Any]) -> Task:
     """The office edits a task. `version` is the version the editor read: if someone changed
-    the task since, nothing is written and `ConflictError` says so (their work is kept)."""
+    the task since, nothing is written and `ConflictError` says so (their work is kept). An
+    edit of a joint task's progress gives it its sections again in the same revision, so the
+    units' parts the edit left intact stay theirs (`joint.edited_sections`)."""
     unknown = set(values) - set(EDITABLE_FIELDS)
     if unknown:
         raise EditError(_("不能修改这些字段：%(f)s") % {"f": "、".join(sorted(unknown))})
@@ -71,6 +73,8 @@ def task_update(*, task: Task, version: int, actor: User, values: dict[str, Any]
         # The date and milestones follow the text, so the lights use the new deadline.
         parsed = parse_deadline(values["deadline_text"], locked.ledger.year)
         values = {**values, "deadline": parsed.deadline}
+    if "progress" in values and values["progress"] != locked.progress:
+        values = {**values, **_sections_with(locked, values["progress"])}
     changes = task_revise(locked, values, actor=actor, source=TaskRevision.Source.EDIT)
     if parsed is not None:
         locked.milestones.all().delete()
@@ -85,6 +89,16 @@ def task_update(*, task: Task, version: int, actor: User, values: dict[str, Any]
         data={"task": locked.number, "fields": sorted(changes)},
     )
     return locked
+
+
+def _sections_with(task: Task, progress: str) -> dict[str, Any]:
+    """{"sections": ...} for a joint task whose progress is edited (`joint.edited_sections`),
+    written in the same revision; nothing for a task one unit serves."""
+    # joint.py builds on task_revise above: imported here, not at the top, to avoid a cycle.
+    from taizhang.ledger.services.joint import edited_sections
+
+    found = edited_sections(task, progress)
+    return {} if found is None else {"sections": found}
 
 
 def _plain(value: Any) -> Any:

@@ -28,5 +28,7 @@ def report_panel(context: Any, task: Task, refused: ReportPanel | None = None) -
 @register.simple_tag(takes_context=True)
 def returned_reports(context: Any) -> list[Report]:
     """The signed-in reporter's returned reports waiting to be written again (the home page):
-    the latest report of one of its units on a task in an open round, when it was returned."""
-    return drafts.reports_to_redo(access.unit_ids(context["request"].user))
+    the latest report of one of its units on a task in an open round, when it was returned
+    (of the reports accounts.access lists for the user, so every link opens)."""
+    user = context["request"].user
+    return drafts.reports_to_redo(access.unit_ids(user), access.listed_reports(user))

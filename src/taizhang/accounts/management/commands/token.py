@@ -16,7 +16,13 @@ from django.utils.translation import gettext as _
 
 from taizhang.accounts.models import ApiToken
 from taizhang.accounts.selectors import token_list
-from taizhang.accounts.services import TokenError, token_create, token_revoke
+from taizhang.accounts.services import (
+    LAST_EXPIRY_DAY,
+    TokenError,
+    token_create,
+    token_revoke,
+    too_late_message,
+)
 
 DAYS = re.compile(r"([1-9][0-9]{0,4})d")
 
@@ -34,6 +40,8 @@ def expiry(options: dict[str, Any]) -> datetime.datetime | None:
             day = datetime.date.fromisoformat(options["expires"].strip())
         except ValueError:
             raise TokenError(_("过期日期应写作 YYYY-MM-DD，例如 2027-03-31")) from None
+        if day > LAST_EXPIRY_DAY:  # before adding a day to it: 9999-12-31 has no next day
+            raise TokenError(too_late_message())
         start = datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time())
         return timezone.make_aware(start)
     return None
@@ -57,6 +65,7 @@ def row(token: ApiToken) -> str:
 
 
 class Command(BaseCommand):
+    requires_system_checks = ()  # no URL and API loading for a quick command
     help = _("接口令牌：create 创建、list 列出、revoke 吊销")
 
     def add_arguments(self, parser: CommandParser) -> None:

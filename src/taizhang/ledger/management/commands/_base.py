@@ -17,6 +17,11 @@ from taizhang.ledger.selectors import ledger_get
 
 
 class LedgerCommand(BaseCommand):
+    # The project's own commands skip Django's system checks: they would load every URL,
+    # view and API schema (half a second) for a command that reads or writes a ledger.
+    # `taizhang check`, `migrate` and `serve` still run them.
+    requires_system_checks = ()
+
     def fail(self, message: str, status: int = 1) -> NoReturn:
         """Print one line on stderr and exit with `status`."""
         self.stderr.write(f"错误：{message}")

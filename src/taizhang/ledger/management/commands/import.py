@@ -196,11 +196,14 @@ class Command(LedgerCommand):
         return answers_from_json(data)
 
     def parse_table(self, option: str | None) -> int | None:
+        """--table N as a number from 1 to 999 (a file holds a few tables); ASCII digits only:
+        "²" passes str.isdigit, not int()."""
         if option is None:
             return None
-        if not option.isdigit() or int(option) < 1:
+        digits = option.strip()
+        if not (digits.isascii() and digits.isdigit() and len(digits) <= 3 and int(digits)):
             self.fail(_("--table %(o)s：应为表格的序号 1、2、3……") % {"o": option})
-        return int(option)
+        return int(digits)
 
     def load(self, path: Path) -> bytes:
         try:

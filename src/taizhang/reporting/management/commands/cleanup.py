@@ -1,5 +1,5 @@
-"""`taizhang cleanup`: remove held files older than N days and stored attachment files no row
-points to, printing each; `--dry-run` only lists them."""
+"""`taizhang cleanup`: remove held files older than N days (those of a draft stay) and stored
+attachment files no row points to, printing each; `--dry-run` only lists them."""
 
 from __future__ import annotations
 
@@ -8,22 +8,31 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils.translation import gettext as _
 
-from taizhang.reporting.uploads import files_cleanup
+from taizhang.reporting.errors import ReportingError
+from taizhang.reporting.uploads import MAX_KEEP_DAYS, files_cleanup
 
 
 class Command(BaseCommand):
+    requires_system_checks = ()  # no URL and API loading for a quick command
     help = _("清理过期的待报送附件和无主文件")
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--days", type=int, default=7, help=_("待报送附件保留的天数（默认 7）"))
+        parser.add_argument(
+            "--days",
+            type=int,
+            default=7,
+            help=_("待报送附件保留的天数，1 到 %(max)s（默认 7；有草稿的一直保留）")
+            % {"max": MAX_KEEP_DAYS},
+        )
         parser.add_argument("--dry-run", action="store_true", help=_("只列出，不删除"))
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if options["days"] < 0:
-            self.stderr.write(_("错误：天数不能为负数"))
-            raise SystemExit(2)
         dry_run = options["dry_run"]
-        result = files_cleanup(days=options["days"], dry_run=dry_run)
+        try:
+            result = files_cleanup(days=options["days"], dry_run=dry_run)
+        except ReportingError as error:
+            self.stderr.write(_("错误：%(message)s") % {"message": error})
+            raise SystemExit(2) from None
         verb = _("将删除") if dry_run else _("已删除")
         for name in result.expired_held:
             self.stdout.write(f"{verb} {_('过期的待报送附件')} {name}")

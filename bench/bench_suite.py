@@ -1,0 +1,110 @@
+"""How long `make test` takes here, against an earlier commit, in one run on this machine.
+
+    .venv/bin/python bench/bench_suite.py [--base REV] [--head REV]
+
+Each commit is checked out in a temporary git worktree and the commands its own Makefile's
+`test` target runs (`make -n test`: lint, type check, migrations check, the suite) are run
+there with this checkout's virtualenv, the worktree's `src` first on the path, and a fresh
+data directory. Nothing is installed: run `make test` once before so the venv has every
+package either commit needs. The two commits are timed one after the other, base first, and
+the figures printed: wall seconds of the whole target and of the pytest step, and the change.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shlex
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV = ROOT / ".venv"
+# The commit before the work on issue 10 (one gate, one source, faster tests).
+DEFAULT_BASE = "847da88"
+
+
+def recipe(tree: Path) -> list[str]:
+    """The shell commands of the tree's `make test`, without the install steps."""
+    printed = subprocess.run(
+        ["make", "-n", "-o", ".venv/.installed", "-o", ".venv/.installed-dev", "test"],
+        cwd=tree,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return [line for line in printed.splitlines() if ".venv/bin/" in line and "pip" not in line]
+
+
+def timed(tree: Path, commands: list[str]) -> tuple[float, float, str]:
+    """Run the commands in the tree; the whole time, the pytest step's, and pytest's summary."""
+    data = tempfile.mkdtemp(prefix="taizhang-suite-")
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(tree / "src"),
+        "TAIZHANG_DATA_DIR": data,
+        "COVERAGE_FILE": f"{data}/.coverage",
+    }
+    total = pytest_seconds = 0.0
+    summary = ""
+    for command in commands:
+        start = time.perf_counter()
+        # The Makefile's own recipe lines, run as make runs them: through a shell.
+        result = subprocess.run(  # noqa: S602
+            command,
+            shell=True,
+            cwd=tree,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        seconds = time.perf_counter() - start
+        total += seconds
+        if "/pytest" in command:
+            pytest_seconds = seconds
+            found = re.findall(r"^=+ (.* in [\d.]+s.*) =+$", result.stdout, re.M)
+            summary = found[-1] if found else result.stdout[-300:]
+        if result.returncode != 0:
+            print(f"  ! {shlex.split(command)[0]} exited {result.returncode}", file=sys.stderr)
+    return total, pytest_seconds, summary
+
+
+def worktree(rev: str, into: Path) -> Path:
+    path = into / rev
+    subprocess.run(
+        ["git", "worktree", "add", "--detach", str(path), rev],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
+    (path / ".venv").symlink_to(VENV)
+    return path
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--base", default=DEFAULT_BASE)
+    parser.add_argument("--head", default="HEAD")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="taizhang-worktrees-") as scratch:
+        results = {}
+        try:
+            for rev in (args.base, args.head):
+                tree = worktree(rev, Path(scratch))
+                results[rev] = timed(tree, recipe(tree))
+                total, pytest_seconds, summary = results[rev]
+                line = f"make test {total:6.1f} s, pytest {pytest_seconds:6.1f} s ({summary})"
+                print(f"{rev:>10}: {line}")
+        finally:
+            subprocess.run(["git", "worktree", "prune"], cwd=ROOT, check=False)
+    base, head = results[args.base][0], results[args.head][0]
+    print(f"make test: {base:.1f} s -> {head:.1f} s ({(head - base) / base:+.1%})")
+
+
+if __name__ == "__main__":
+    main()
