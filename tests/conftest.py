@@ -11,10 +11,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 if TYPE_CHECKING:
     # tests.factories imports Django models (and SEED from here): only once Django is set up.
     from tests.factories import World, WorldKeys
+
+# Property tests run against time only in their own example counts: no per-example deadline,
+# which a loaded CI machine (two cores, PostgreSQL, parallel workers) would miss by chance.
+hypothesis_settings.register_profile("taizhang", deadline=None)
+hypothesis_settings.load_profile("taizhang")
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SEED = FIXTURES / "jiyuan-2021-ledger.txt"
@@ -206,4 +212,16 @@ def _fast_password_hashing() -> Iterator[None]:
     from django.test import override_settings
 
     with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _own_data_directory(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Each test process (the suite runs in parallel workers) keeps its pending uploads and
+    media in a directory of its own: clean-ups that remove old or unreferenced files must
+    never see another worker's."""
+    from django.test import override_settings
+
+    data = tmp_path_factory.mktemp("data")
+    with override_settings(DATA_DIR=data, MEDIA_ROOT=data / "media"):
         yield

@@ -399,3 +399,10 @@ def test_the_office_sees_a_whole_snapshot_others_the_entries_of_their_tasks(worl
     assert access.visible_snapshot_keys(world.water, round_) == {"3"}  # 水利局's task 3
     assert access.visible_snapshot_keys(world.viewer, round_) == {"3", "5"}
     assert access.visible_snapshot_keys(AnonymousUser(), round_) == set()
+
+
+def test_only_the_office_passes_the_office_gate(world: World) -> None:
+    access.require_office(world.office)  # no exception
+    for user in (world.water, world.leader, world.viewer, AnonymousUser()):
+        with pytest.raises(Http404):
+            access.require_office(user)

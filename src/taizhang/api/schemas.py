@@ -31,7 +31,7 @@ from taizhang.reporting.models import (
     ReportState,
     Round,
 )
-from taizhang.supervision.lights import ReasonKind
+from taizhang.supervision.lights import LightData, ReasonKind
 from taizhang.supervision.selectors import TaskSupervision, display_number
 
 # --- what the selectors worked out, beside the rows ---------------------------------------
@@ -72,7 +72,7 @@ def _label(view: TaskView) -> str:
     return display_number(view.task)
 
 
-def _light(view: TaskView) -> dict[str, Any]:
+def _light(view: TaskView) -> LightData:
     return view.supervision.light_dict()
 
 

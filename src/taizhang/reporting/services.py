@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 import difflib
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -40,6 +40,7 @@ from taizhang.reporting.models import (
     ReportState,
     Round,
 )
+from taizhang.reporting.payloads import FigureData
 from taizhang.reporting.selectors import round_current
 from taizhang.reporting.snapshots import snapshot_task_ids
 from taizhang.reporting.uploads import checked_upload
@@ -100,7 +101,7 @@ def report_submit(
     actor: User,
     progress: str,
     status: str,
-    figures: list[dict[str, Any]] | None = None,
+    figures: Sequence[Mapping[str, object]] | None = None,
     files: list[UploadedFile] | None = None,
     held_files: Sequence[HeldFile] = (),
 ) -> Report:
@@ -157,7 +158,7 @@ def _report_create(
     round_: Round,
     progress: str,
     status: str,
-    figures: list[dict[str, Any]],
+    figures: Sequence[Mapping[str, object]],
 ) -> Report:
     """Supersede the unit's waiting report and store the new one. What it is compared with
     is the unit's own part of the progress (a joint task's other units' parts aside)."""
@@ -241,12 +242,12 @@ def _refuse_split_task(task: Task) -> None:
         )
 
 
-def _checked_figures(figures: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _checked_figures(figures: Sequence[Mapping[str, object]]) -> list[FigureData]:
     """Figures as stored: a name, a finite number, a unit; anything else is refused."""
     return [_checked_figure(figure) for figure in figures]
 
 
-def _checked_figure(figure: dict[str, Any]) -> dict[str, Any]:
+def _checked_figure(figure: Mapping[str, object]) -> FigureData:
     name, unit, value = figure.get("name"), figure.get("unit", ""), figure.get("value")
     named = isinstance(name, str) and bool(name.strip()) and isinstance(unit, str)
     number = (

@@ -9,7 +9,7 @@ import datetime
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any, assert_never
+from typing import Any, TypedDict, assert_never
 
 from django.utils.translation import gettext as _
 
@@ -33,6 +33,26 @@ class ReasonKind(StrEnum):
     NOT_REPORTED = "not_reported"  # no report in the open round
 
 
+class ReasonData(TypedDict):
+    """A reason as JSON carries it (the bulletin's data, the API's `reason_details`)."""
+
+    kind: str
+    deadline: str | None
+    days: int | None
+    elapsed: str | None
+    reached: str | None
+    subitem: str
+
+
+class LightData(TypedDict):
+    """A light as the dashboard's data and the API carry it."""
+
+    colour: str
+    label: str
+    reasons: list[str]
+    reason_details: list[ReasonData]
+
+
 @dataclass(frozen=True)
 class Reason:
     """One reason for a light. `subitem` is the label of the sub-item it comes from ("3-1"),
@@ -48,7 +68,7 @@ class Reason:
     def __str__(self) -> str:
         return reason_text(self)
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self) -> ReasonData:
         """JSON-ready: dates in ISO form, percentages as strings ("96.0")."""
         return {
             "kind": self.kind.value,
@@ -60,7 +80,7 @@ class Reason:
         }
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Reason:
+    def from_dict(cls, data: ReasonData) -> Reason:
         """The reverse of `as_dict`."""
         deadline, elapsed, reached = data.get("deadline"), data.get("elapsed"), data.get("reached")
         return cls(
@@ -140,7 +160,7 @@ class Light:
         return [reason_text(reason) for reason in self.reasons]
 
     @property
-    def reason_details(self) -> list[dict[str, Any]]:
+    def reason_details(self) -> list[ReasonData]:
         """The reasons as data (`Reason.as_dict`), for the bulletin and the API."""
         return [reason.as_dict() for reason in self.reasons]
 

@@ -25,6 +25,7 @@ from taizhang.supervision.lights import (
     RED,
     YELLOW,
     Light,
+    LightData,
     LightInput,
     light,
     with_subitems,
@@ -51,7 +52,7 @@ class TaskSupervision:
     subitems: list[TaskSupervision] = field(default_factory=list)
     units: list[TaskUnit] = field(default_factory=list)  # of a sub-item in `subitems`
 
-    def light_dict(self) -> dict[str, Any]:
+    def light_dict(self) -> LightData:
         return {
             "colour": self.light.colour,
             "label": self.light.label,

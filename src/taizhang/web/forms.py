@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from taizhang.chinese.quantities import FigureLines, read_figure_lines
 from taizhang.ledger.models import Status
+from taizhang.reporting.payloads import FigureData
 
 STATUS_CHOICES = [("", _("全部状态")), *Status.choices, ("none", _("未标状态"))]
 
@@ -80,7 +81,7 @@ class ReportForm(forms.Form):
             for number, _line in self.figure_lines().unread
         ]
 
-    def figures_to_send(self) -> list[dict[str, Any]]:
+    def figures_to_send(self) -> list[FigureData]:
         """The figures read, as the report stores them."""
         return [
             {"name": f.name, "value": float(f.value), "unit": f.unit}
