@@ -15,7 +15,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
-import shlex
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -37,7 +37,8 @@ def recipe(tree: Path) -> list[str]:
         text=True,
         check=True,
     ).stdout
-    return [line for line in printed.splitlines() if ".venv/bin/" in line and "pip" not in line]
+    joined = printed.replace("\\\n", " ")  # a recipe line continued with a backslash
+    return [line for line in joined.splitlines() if ".venv/bin/" in line and "pip" not in line]
 
 
 def timed(tree: Path, commands: list[str]) -> tuple[float, float, str]:
@@ -70,7 +71,8 @@ def timed(tree: Path, commands: list[str]) -> tuple[float, float, str]:
             found = re.findall(r"^=+ (.* in [\d.]+s.*) =+$", result.stdout, re.M)
             summary = found[-1] if found else result.stdout[-300:]
         if result.returncode != 0:
-            print(f"  ! {shlex.split(command)[0]} exited {result.returncode}", file=sys.stderr)
+            print(f"  ! {command.split()[0]} exited {result.returncode}", file=sys.stderr)
+            print(result.stdout[-2000:], result.stderr[-2000:], file=sys.stderr)
     return total, pytest_seconds, summary
 
 
@@ -90,20 +92,23 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--base", default=DEFAULT_BASE)
     parser.add_argument("--head", default="HEAD")
+    parser.add_argument("--repeat", type=int, default=1, help="runs of each, alternating")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="taizhang-worktrees-") as scratch:
-        results = {}
+        runs: dict[str, list[tuple[float, float, str]]] = {args.base: [], args.head: []}
         try:
-            for rev in (args.base, args.head):
-                tree = worktree(rev, Path(scratch))
-                results[rev] = timed(tree, recipe(tree))
-                total, pytest_seconds, summary = results[rev]
-                line = f"make test {total:6.1f} s, pytest {pytest_seconds:6.1f} s ({summary})"
-                print(f"{rev:>10}: {line}")
+            trees = {rev: worktree(rev, Path(scratch)) for rev in runs}
+            for _ in range(args.repeat):
+                for rev, tree in trees.items():
+                    runs[rev].append(timed(tree, recipe(tree)))
+                    total, pytest_seconds, summary = runs[rev][-1]
+                    line = f"make test {total:6.1f} s, pytest {pytest_seconds:6.1f} s ({summary})"
+                    print(f"{rev:>10}: {line}", flush=True)
         finally:
             subprocess.run(["git", "worktree", "prune"], cwd=ROOT, check=False)
-    base, head = results[args.base][0], results[args.head][0]
-    print(f"make test: {base:.1f} s -> {head:.1f} s ({(head - base) / base:+.1%})")
+    base = statistics.median(total for total, _, _ in runs[args.base])
+    head = statistics.median(total for total, _, _ in runs[args.head])
+    print(f"make test (median): {base:.1f} s -> {head:.1f} s ({(head - base) / base:+.1%})")
 
 
 if __name__ == "__main__":
