@@ -86,7 +86,9 @@ def _task_doc(task: Task) -> TaskDoc:
 def ledger_document(ledger: Ledger) -> LedgerDoc:
     """The stored ledger as a `LedgerDoc` (current tasks only), each task's current sub-items
     under it in document order, in a fixed number of queries whatever its size."""
-    tasks = Task.objects.prefetch_related("leader_links__person", "unit_links__unit", "milestones")
+    tasks = Task.objects.order_by("order", "pk").prefetch_related(
+        "leader_links__person", "unit_links__unit", "milestones"
+    )
     categories = Category.objects.filter(ledger=ledger).prefetch_related(
         Prefetch("tasks", queryset=tasks)
     )
@@ -111,16 +113,12 @@ def ledger_document(ledger: Ledger) -> LedgerDoc:
 def _with_subitems(tasks: list[Task]) -> list[TaskDoc]:
     """The tasks (in document order) as documents, each sub-item under its task; a sub-item
     whose task is not among them (removed) is left out with it."""
-    docs: dict[int, TaskDoc] = {}
-    top: list[TaskDoc] = []
+    docs = {task.pk: _task_doc(task) for task in tasks if task.parent_id is None}
+    # Tasks first, then their sub-items: a sub-item never depends on coming after its task.
     for task in tasks:
-        doc = _task_doc(task)
-        if task.parent_id is None:
-            docs[task.pk] = doc
-            top.append(doc)
-        elif task.parent_id in docs:
-            docs[task.parent_id].subitems.append(doc)
-    return top
+        if task.parent_id is not None and task.parent_id in docs:
+            docs[task.parent_id].subitems.append(_task_doc(task))
+    return list(docs.values())
 
 
 @dataclass(frozen=True)
