@@ -136,3 +136,20 @@ def test_the_migration_gives_rounds_closed_before_the_ids_of_their_keys_tasks_re
     assert round_.snapshot_ids["3"] == world.task(3).pk
     open_round.refresh_from_db()
     assert open_round.snapshot_ids is None
+
+
+def test_the_migration_follows_key_changes_made_after_a_round_closed(world: World) -> None:
+    """A round closed, then an edition renumbered every task, all before the map existed:
+    each snapshot key still goes to the task that had it when the round closed."""
+    round_ = closed_round(world)
+    water_task = world.task(3)  # 水利局's task 3 becomes task 4
+    insert_a_task_at_the_front()
+    Round.objects.filter(pk=round_.pk).update(snapshot_ids=None)
+
+    fill_snapshot_ids(apps, None)
+
+    round_.refresh_from_db()
+    assert Task.objects.get(pk=water_task.pk).key == "4"
+    assert round_.snapshot_ids["3"] == water_task.pk
+    html = page(world, "water", round_)
+    assert "北部供水" in html and "汽改水" not in html

@@ -133,6 +133,11 @@ class TestOddDigits:
     def test_an_odd_held_file_id_to_drop_is_ignored(self, opened: World, value: str) -> None:
         water = client_for(opened, "water", raise_request_exception=False)
         task = opened.task(3)
+        upload = SimpleUploadedFile("a.png", PNG)
+        form = {"action": "draft", "progress": "x", "status": "in_progress", "attachments": upload}
+        water.post(f"/tasks/{task.pk}/report/", form)
+        held = list(HeldFile.objects.values_list("pk", flat=True))
+        assert len(held) == 1
 
         response = water.post(
             f"/tasks/{task.pk}/report/",
@@ -140,7 +145,7 @@ class TestOddDigits:
         )
 
         assert response.status_code == 200
-        assert not HeldFile.objects.exists()
+        assert list(HeldFile.objects.values_list("pk", flat=True)) == held  # nothing dropped
 
     def test_a_ticked_held_file_is_still_dropped(self, opened: World) -> None:
         water = client_for(opened, "water")

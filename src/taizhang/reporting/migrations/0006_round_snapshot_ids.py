@@ -5,19 +5,34 @@ PARKED = "~"
 
 
 def fill_snapshot_ids(apps, schema_editor):
-    """Rounds closed before the map was kept: each key is given the id of the ledger's task
-    that has it now, removed tasks included. Keys have not moved since those rounds closed:
-    content matching, which renumbers a task's key, comes with this release. Keys of tasks
-    created later are in the map too; they are never looked up, as no snapshot key is theirs."""
+    """Rounds closed before the map was kept: each snapshot key is given the id of the task
+    that had that key when the round closed, removed tasks included. A task's key then is the
+    "old" key of its first key change after the close (the importer writes every key change
+    into the task's revision), else the key it has now. Parked keys ("~pk") name no task."""
     Round = apps.get_model("reporting", "Round")
     Task = apps.get_model("ledger", "Task")
+    TaskRevision = apps.get_model("ledger", "TaskRevision")
     closed = Round.objects.filter(snapshot__isnull=False, snapshot_ids__isnull=True)
-    by_ledger: dict[int, dict[str, int]] = {}
-    for round_ in closed.only("pk", "ledger_id").iterator():
-        if round_.ledger_id not in by_ledger:
-            tasks = Task.objects.filter(ledger_id=round_.ledger_id).exclude(key__startswith=PARKED)
-            by_ledger[round_.ledger_id] = dict(tasks.values_list("key", "pk"))
-        Round.objects.filter(pk=round_.pk).update(snapshot_ids=by_ledger[round_.ledger_id])
+    ledgers: dict[int, tuple[dict[int, str], dict[int, list[tuple[object, str]]]]] = {}
+    for round_ in closed.only("pk", "ledger_id", "closed_at").iterator():
+        if round_.ledger_id not in ledgers:
+            keys = dict(Task.objects.filter(ledger_id=round_.ledger_id).values_list("pk", "key"))
+            changes: dict[int, list[tuple[object, str]]] = {}
+            revisions = TaskRevision.objects.filter(task__ledger_id=round_.ledger_id)
+            for task_id, at, change in revisions.order_by("at", "pk").values_list(
+                "task_id", "at", "changes"
+            ):
+                if isinstance(change, dict) and isinstance(change.get("key"), dict):
+                    changes.setdefault(task_id, []).append((at, change["key"].get("old")))
+            ledgers[round_.ledger_id] = (keys, changes)
+        keys, changes = ledgers[round_.ledger_id]
+        ids = {}
+        for pk, key in keys.items():
+            later = [old for at, old in changes.get(pk, ()) if at > round_.closed_at]
+            then = later[0] if later else key
+            if isinstance(then, str) and then and not then.startswith(PARKED):
+                ids[then] = pk
+        Round.objects.filter(pk=round_.pk).update(snapshot_ids=ids)
 
 
 class Migration(migrations.Migration):
