@@ -31,15 +31,22 @@ run: install
 	$(BIN)/taizhang demo
 	TAIZHANG_DEBUG=1 $(BIN)/taizhang serve $(HOST)
 
-## make test: install with the development tools, lint, type-check, run the whole suite in
-## TEST_WORKERS parallel processes (pytest-xdist; more than the cores, as the browser,
-## LibreOffice and command tests wait on other processes), then the permission gate's own
-## tests with branch coverage, failing unless accounts/access.py is covered to 100%
+## make test: install with the development tools, lint, check the migrations, run the whole
+## suite in TEST_WORKERS parallel processes (pytest-xdist; more than the cores, as the browser,
+## LibreOffice and command tests wait on other processes) while mypy type-checks beside it
+## (its report follows the suite's; either failing fails the target, and so does a run of no
+## tests), then the permission gate's own tests with branch coverage, failing unless
+## accounts/access.py is covered to 100%
 TEST_WORKERS ?= 3
 test: export COVERAGE_FILE := $(TAIZHANG_DATA_DIR)/.coverage
-test: install-dev lint
+test: install-dev
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
 	$(BIN)/taizhang makemigrations --check --dry-run
-	$(BIN)/pytest -n $(TEST_WORKERS)
+	log=$$(mktemp); $(BIN)/mypy > "$$log" 2>&1 & typing=$$!; \
+	$(BIN)/pytest -n $(TEST_WORKERS); tests=$$?; \
+	wait $$typing; typed=$$?; echo "mypy:"; cat "$$log"; rm -f "$$log"; \
+	test $$tests -eq 0 && test $$typed -eq 0
 	$(BIN)/pytest -p no:xdist -q tests/accounts/test_access.py --cov=taizhang.accounts.access \
 		--cov-branch --cov-report=term-missing --cov-fail-under=100
 
