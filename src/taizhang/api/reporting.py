@@ -30,11 +30,12 @@ from taizhang.api.common import (
 )
 from taizhang.api.ledgers import openable_ledger, visible_task
 from taizhang.api.scoping import my_reports, readable_rounds, visible_reports
-from taizhang.chinese.quantities import FigureLines, read_figure_lines
+from taizhang.chinese.quantities import read_figure_lines
 from taizhang.ledger.models import Task, Unit
 from taizhang.reporting import drafts
 from taizhang.reporting.errors import ReportingError
 from taizhang.reporting.models import HeldFile, Report, ReportDraft, Round
+from taizhang.reporting.payloads import figures_read, unread_notices, with_unread_lines
 from taizhang.reporting.selectors import missing_units
 from taizhang.reporting.services import (
     attachment_add,
@@ -139,11 +140,11 @@ def report_create(
         actor=user,
         progress=with_unread_lines(payload.progress, lines),
         status=payload.status,
-        figures=[figure.dict() for figure in payload.figures] + figures_read(lines),
+        figures=[*(figure.dict() for figure in payload.figures), *figures_read(lines)],
         held_files=held_of(user, payload.held_files),
     )
     sent = visible_report(user, report.pk)
-    return Reply(201, schemas.SentReport(sent, notices=figure_notices(lines)))
+    return Reply(201, schemas.SentReport(sent, notices=unread_notices(lines)))
 
 
 def unit_for(user: AnyUser, task: Task, requested: int | None) -> int:
@@ -153,28 +154,6 @@ def unit_for(user: AnyUser, task: Task, requested: int | None) -> int:
         return access.report_unit_id(user, task, requested)
     except access.UnitChoiceError as refused:
         raise HttpError(400, str(refused)) from None
-
-
-def figures_read(lines: FigureLines) -> list[dict[str, Any]]:
-    """The figures read from typed lines, as a report stores them."""
-    return [{"name": f.name, "value": float(f.value), "unit": f.unit} for f in lines.figures]
-
-
-def with_unread_lines(progress: str, lines: FigureLines) -> str:
-    """The progress with the typed lines that could not be read as figures after it (as the
-    web form sends it), so nothing typed is lost. A blank progress stays blank, and is
-    refused as such."""
-    if not progress.strip():
-        return ""
-    return "\n".join([progress.strip(), *(line for _number, line in lines.unread)])
-
-
-def figure_notices(lines: FigureLines) -> list[str]:
-    """One notice per line kept as text (the web form's words)."""
-    return [
-        _("第%(n)s行未能识别为数据，已作为文字保留") % {"n": number}
-        for number, _line in lines.unread
-    ]
 
 
 def held_of(user: AnyUser, ids: list[int]) -> list[HeldFile]:

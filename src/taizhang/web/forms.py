@@ -11,7 +11,12 @@ from django.utils.translation import gettext_lazy as _
 
 from taizhang.chinese.quantities import FigureLines, read_figure_lines
 from taizhang.ledger.models import Status
-from taizhang.reporting.payloads import FigureData
+from taizhang.reporting.payloads import (
+    FigureData,
+    figures_read,
+    unread_notices,
+    with_unread_lines,
+)
 
 STATUS_CHOICES = [("", _("全部状态")), *Status.choices, ("none", _("未标状态"))]
 
@@ -76,23 +81,16 @@ class ReportForm(forms.Form):
 
     def figure_notices(self) -> list[str]:
         """One notice per line kept as text, for beside the figures field."""
-        return [
-            str(_("第%(n)s行未能识别为数据，已作为文字保留") % {"n": number})
-            for number, _line in self.figure_lines().unread
-        ]
+        return unread_notices(self.figure_lines())
 
     def figures_to_send(self) -> list[FigureData]:
         """The figures read, as the report stores them."""
-        return [
-            {"name": f.name, "value": float(f.value), "unit": f.unit}
-            for f in self.figure_lines().figures
-        ]
+        return figures_read(self.figure_lines())
 
     def progress_to_send(self) -> str:
         """The progress with the figure lines that could not be read after it, so nothing
         typed is lost."""
-        unread = [line for _number, line in self.figure_lines().unread]
-        return "\n".join([self.cleaned_data["progress"].strip(), *unread]).strip()
+        return with_unread_lines(self.cleaned_data["progress"], self.figure_lines())
 
     def dropped_ids(self) -> set[int]:
         """Held files ticked 移除 (ids only: anything else posted is ignored)."""
