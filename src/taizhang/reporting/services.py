@@ -29,6 +29,7 @@ from taizhang.ledger.services.joint import (
     current_sections,
     sections_values,
     task_units,
+    unit_part,
 )
 from taizhang.reporting.errors import ConflictError, ReportingError
 from taizhang.reporting.models import (
@@ -162,7 +163,7 @@ def _report_create(
 ) -> Report:
     """Supersede the unit's waiting report and store the new one. What it is compared with
     is the unit's own part of the progress (a joint task's other units' parts aside)."""
-    before = unit_section_text(task, unit)
+    before = unit_part(task, unit.pk)
     previous, similarity = _previous_round_text(task, unit, round_, progress, before)
     # A unit's newer report in the round replaces its pending one: accepting the older one
     # afterwards would turn the progress back.
@@ -188,13 +189,6 @@ def _report_create(
     except IntegrityError:
         # Only when the lock above was bypassed; the constraint keeps one waiting report.
         raise ReportingError(_("本单位的另一份报送正在提交，请稍后重试")) from None
-
-
-def unit_section_text(task: Task, unit: Unit) -> str:
-    """The unit's own part of a task's progress (all of it for a task with one unit; empty
-    when the unit has written no part of a joint task yet)."""
-    found = [s.text for s in current_sections(task) if s.unit == unit.name]
-    return found[0] if found else ""
 
 
 def _held_for(
