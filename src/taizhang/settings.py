@@ -17,6 +17,8 @@ from pathlib import Path
 import dj_database_url
 import django_stubs_ext
 
+from taizhang.sqlite import sqlite_options
+
 # Lets `ModelAdmin[Model]` and friends be written at run time as the type checker wants.
 django_stubs_ext.monkeypatch()
 
@@ -159,8 +161,13 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Imports are single transactions; wait for a concurrent writer instead of failing.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # WAL, a busy timeout and write transactions that take the lock when they begin: many
+    # workers write at once without "database is locked" (see taizhang.sqlite).
+    # Options given in DATABASE_URL (`?timeout=60`) come first.
+    DATABASES["default"]["OPTIONS"] = {
+        **sqlite_options(),
+        **DATABASES["default"].get("OPTIONS", {}),
+    }
     if str(DATABASES["default"]["NAME"]) not in ("", ":memory:"):
         _private_file(Path(DATABASES["default"]["NAME"]))
 

@@ -184,6 +184,13 @@ def test_each_kind_of_user_sees_its_tasks(world: World, who: str, numbers: list[
     assert list(seen.values_list("number", flat=True)) == numbers
 
 
+def test_only_the_office_and_viewers_see_all_tasks(world: World) -> None:
+    assert access.sees_all_tasks(world.office) and access.sees_all_tasks(world.viewer)
+    assert not access.sees_all_tasks(world.water)  # a scope
+    assert not access.sees_all_tasks(world.leader)
+    assert not access.sees_all_tasks(AnonymousUser())  # nothing at all
+
+
 def test_visible_tasks_narrows_the_tasks_given(world: World) -> None:
     given = Task.objects.filter(number__in=[3, 4])
     assert [t.number for t in access.visible_tasks(world.water, given)] == [3]

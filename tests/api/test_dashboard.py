@@ -14,7 +14,7 @@ from django.test import Client
 from taizhang.accounts.services import token_create
 from taizhang.ledger.models import Task
 from taizhang.reporting import services
-from taizhang.supervision.selectors import dashboard_data
+from taizhang.supervision.dashboard import dashboard_data
 from tests.api import client_for
 from tests.factories import World
 
@@ -157,3 +157,22 @@ def test_a_lights_reasons_come_as_words_and_as_data(world: World) -> None:
     assert briefs
     for brief in briefs:
         assert len(brief["light"]["reasons"]) == len(brief["light"]["reason_details"])
+
+
+def paged(world: World, **query: int) -> Any:
+    return client_for(world, "office").get(url(world), {"as_of": AS_OF, **query})
+
+
+def test_the_lists_are_paged_with_their_totals(world: World) -> None:
+    whole = paged(world).json()
+    assert whole["red_total"] == len(whole["red"]) == 2  # the seed's two red tasks
+    first = paged(world, limit=1).json()
+    second = paged(world, limit=1, offset=1).json()
+    assert [t["id"] for t in first["red"] + second["red"]] == [t["id"] for t in whole["red"]]
+    assert first["red_total"] == whole["red_total"]
+    assert first["indicators_total"] == whole["indicators_total"]
+
+
+@pytest.mark.parametrize("bad", [{"limit": 0}, {"limit": 100_000}, {"offset": -1}])
+def test_a_bad_page_is_refused(world: World, bad: dict[str, int]) -> None:
+    assert paged(world, **bad).status_code == 422

@@ -6,14 +6,17 @@ from __future__ import annotations
 import io
 import json
 import os
+import sqlite3
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.core.management import call_command
 
+from taizhang.cli import main
 from taizhang.ledger.models import Ledger, Task, TaskRevision
 from tests.conftest import SEED, subset
 from tests.mapping_ledgers import DONE, HEADER, ledger_xlsx
@@ -48,6 +51,30 @@ def run_cli(
     )
 
 
+# Warnings a fresh interpreter does not print (Python's default filters).
+HIDDEN_WARNINGS = (DeprecationWarning, PendingDeprecationWarning, ImportWarning, ResourceWarning)
+
+
+def cli(capfd: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    """`taizhang ARGS` through the command's entry point in this process: the exit status and
+    all that reached standard output and standard error, warnings a fresh interpreter would
+    print included. run_cli starts a process (a second or more of start-up) where the process
+    itself is the point."""
+    capfd.readouterr()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.resetwarnings()
+        for category in HIDDEN_WARNINGS:
+            warnings.simplefilter("ignore", category)
+        try:
+            main(["taizhang", *args])
+            code = 0
+        except SystemExit as exit_:
+            code = exit_.code if isinstance(exit_.code, int) else int(exit_.code is not None)
+    out, err = capfd.readouterr()
+    shown = [warnings.formatwarning(w.message, w.category, w.filename, w.lineno) for w in caught]
+    return code, out, err + "".join(shown)
+
+
 def call(*args: str) -> tuple[int, str, str]:
     out, err = io.StringIO(), io.StringIO()
     try:
@@ -64,13 +91,29 @@ def test_dry_run_prints_the_fixture_and_needs_no_database(
     assert result.returncode == 0, result.stderr
     assert subset(json.loads(result.stdout), expected) == []
     database = tmp_path / "taizhang.sqlite3"
-    assert not database.exists() or database.stat().st_size == 0
+    # Opening a connection may create the file (WAL is set on connect); nothing is stored.
+    if database.exists():
+        with sqlite3.connect(database) as opened:
+            assert opened.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0
 
 
+@pytest.mark.django_db
 @pytest.mark.parametrize("name", sorted(BAD_FILES))
-def test_bad_input_exits_non_zero_with_one_line_naming_the_file(tmp_path: Path, name: str) -> None:
+def test_bad_input_exits_non_zero_with_one_line_naming_the_file(
+    tmp_path: Path, name: str, capfd: pytest.CaptureFixture[str]
+) -> None:
     path = tmp_path / name
     path.write_bytes(BAD_FILES[name])
+    code, out, err = cli(capfd, "import", str(path), "--dry-run")
+    assert code != 0
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and str(path) in lines[0], err
+    assert out == ""
+
+
+def test_bad_input_is_one_line_and_a_non_zero_exit_from_the_command_line(tmp_path: Path) -> None:
+    path = tmp_path / "garbage.txt"
+    path.write_bytes(BAD_FILES["garbage.txt"])
     result = run_cli("import", str(path), "--dry-run", data_dir=tmp_path)
     assert result.returncode != 0
     lines = result.stderr.strip().splitlines()
@@ -78,25 +121,34 @@ def test_bad_input_exits_non_zero_with_one_line_naming_the_file(tmp_path: Path, 
     assert result.stdout == ""
 
 
-def test_a_missing_column_names_the_row_the_titles_found_and_the_option(tmp_path: Path) -> None:
+@pytest.mark.django_db
+def test_a_missing_column_names_the_row_the_titles_found_and_the_option(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
     path = tmp_path / "missing-column.txt"
     path.write_bytes(BAD_FILES["missing-column.txt"])
-    result = run_cli("import", str(path), "--dry-run", data_dir=tmp_path)
-    assert "第6行，表格第1行" in result.stderr and "--column" in result.stderr, result.stderr
+    _, _, err = cli(capfd, "import", str(path), "--dry-run")
+    assert "第6行，表格第1行" in err and "--column" in err, err
 
 
-def test_a_long_row_is_read_with_a_warning_naming_the_row(tmp_path: Path) -> None:
+@pytest.mark.django_db
+def test_a_long_row_is_read_with_a_warning_naming_the_row(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
     path = tmp_path / "too-many-cells.txt"
     text = SEED.read_text(encoding="utf-8")
     path.write_text(text.replace("\t正在推进\n\n\t2\n", "\t正在推进\n\t多余\n\n\t2\n", 1))
-    result = run_cli("import", str(path), "--dry-run", data_dir=tmp_path)
-    assert result.returncode == 0, result.stderr
-    assert any("第24行" in line for line in result.stderr.splitlines()), result.stderr
+    code, _, err = cli(capfd, "import", str(path), "--dry-run")
+    assert code == 0, err
+    assert any("第24行" in line for line in err.splitlines()), err
 
 
-def test_a_missing_file_is_one_clear_line(tmp_path: Path) -> None:
-    result = run_cli("import", str(tmp_path / "nope.txt"), data_dir=tmp_path)
-    assert result.returncode != 0 and "无法读取文件" in result.stderr
+@pytest.mark.django_db
+def test_a_missing_file_is_one_clear_line(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = cli(capfd, "import", str(tmp_path / "nope.txt"))
+    assert code != 0 and "无法读取文件" in err
 
 
 @pytest.mark.django_db
@@ -140,9 +192,11 @@ def test_export_of_an_unknown_ledger_fails_clearly() -> None:
     assert code != 0 and "999" in err
 
 
-def test_django_management_commands_run_through_the_same_command(tmp_path: Path) -> None:
-    result = run_cli("check", data_dir=tmp_path)
-    assert result.returncode == 0 and "no issues" in result.stdout
+def test_django_management_commands_run_through_the_same_command(
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    code, out, _ = cli(capfd, "check")
+    assert code == 0 and "no issues" in out
 
 
 # --- the office's reading of the columns: --column, --table, the saved mapping ------------------
@@ -188,11 +242,14 @@ def test_a_bad_column_is_one_line_exit_1_and_nothing_written(tmp_path: Path, opt
     assert Ledger.objects.count() == 0
 
 
-def test_a_bad_column_in_a_dry_run_is_one_line_too(tmp_path: Path) -> None:
+@pytest.mark.django_db
+def test_a_bad_column_in_a_dry_run_is_one_line_too(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
     path = mapping_ledger(tmp_path)
-    result = run_cli("import", str(path), "--dry-run", "--column", "落实情况", data_dir=tmp_path)
-    assert result.returncode == 1 and result.stdout == ""
-    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    code, out, err = cli(capfd, "import", str(path), "--dry-run", "--column", "落实情况")
+    assert code == 1 and out == ""
+    assert len(err.strip().splitlines()) == 1, err
 
 
 @pytest.mark.django_db
@@ -273,12 +330,15 @@ def test_several_tables_are_listed_and_table_picks_one(tmp_path: Path) -> None:
     }
 
 
-def test_a_dry_run_lists_the_tables_on_stderr(tmp_path: Path) -> None:
+@pytest.mark.django_db
+def test_a_dry_run_lists_the_tables_on_stderr(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
     path = mapping_ledger(tmp_path, sheets=2)
-    result = run_cli("import", str(path), "--dry-run", "--table", "2", data_dir=tmp_path)
-    assert result.returncode == 0, result.stderr
-    assert json.loads(result.stdout)["title"] == "2021年第2批项目台账"
-    assert "文件中有 2 个台账表格" in result.stderr and "表格2：" in result.stderr
+    code, out, err = cli(capfd, "import", str(path), "--dry-run", "--table", "2")
+    assert code == 0, err
+    assert json.loads(out)["title"] == "2021年第2批项目台账"
+    assert "文件中有 2 个台账表格" in err and "表格2：" in err
 
 
 @pytest.mark.django_db

@@ -386,7 +386,7 @@ def _import_queries(doc: LedgerDoc) -> tuple[int, int]:
 def test_importing_costs_the_same_queries_with_many_sub_items(seed_doc: LedgerDoc) -> None:
     """16 tasks with 8 sub-items each cost what 16 tasks do, but for the sub-items' own
     insert (after their tasks', whose keys they need) and the batches SQLite cuts a long
-    update into."""
+    update or insert into (and the stored supervision state of the 144 changed rows)."""
     plain = _import_queries(copy.deepcopy(seed_doc))
     bigger = copy.deepcopy(seed_doc)
     bigger.title = "大台账"
@@ -396,7 +396,7 @@ def test_importing_costs_the_same_queries_with_many_sub_items(seed_doc: LedgerDo
         ]
     created, changed = _import_queries(bigger)
     assert created <= plain[0] + 1
-    assert changed <= plain[1] + 2
+    assert changed <= plain[1] + 5
 
 
 def _import_deciding(doc: LedgerDoc) -> Any:

@@ -13,8 +13,9 @@ from django.contrib.auth.models import AnonymousUser
 from taizhang.accounts import access
 from taizhang.ledger.models import Task
 from taizhang.reporting import services
+from taizhang.supervision.dashboard import dashboard_data
 from taizhang.supervision.models import Figure
-from taizhang.supervision.selectors import dashboard_data, supervise
+from taizhang.supervision.selectors import supervise
 from tests.factories import World
 
 pytestmark = pytest.mark.django_db
@@ -147,6 +148,8 @@ def test_the_dashboard_costs_the_same_queries_for_any_size(world: World) -> None
             leaders=["谭江"],
             units=[UnitRef("水利局")],
             progress="已建成1所",
+            deadline_text="2021年6月底前" if n % 2 else "2021年11月底前",
+            deadline=datetime.date(2021, 6, 30) if n % 2 else datetime.date(2021, 11, 30),
         )
         for n in range(1, 201)
     ]

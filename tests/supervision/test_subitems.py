@@ -16,6 +16,7 @@ from taizhang.accounts import access
 from taizhang.ledger.models import Task
 from taizhang.reporting import services as reporting
 from taizhang.supervision.bulletin import bulletin_data, compose_bulletin, task_reasons
+from taizhang.supervision.dashboard import dashboard_data
 from taizhang.supervision.lights import (
     COMPLETED,
     GREEN,
@@ -26,7 +27,8 @@ from taizhang.supervision.lights import (
     ReasonKind,
     with_subitems,
 )
-from taizhang.supervision.selectors import dashboard_data, supervise, supervise_tasks
+from taizhang.supervision.selectors import supervise, supervise_tasks
+from taizhang.supervision.state import states_refresh
 from tests.factories import World
 from tests.web.subitems import split_task_3
 
@@ -140,6 +142,7 @@ def test_a_unit_only_on_the_split_task_counts_the_task_itself(world: World) -> N
     from taizhang.ledger.models import Unit
 
     split.task.unit_links.create(unit=Unit.objects.create(name="发改委"), role="co", order=9)
+    states_refresh(ledger=world.ledger, task_ids=[split.task.pk])  # as an import would
     data = dashboard_data(world.ledger, access.visible_tasks(world.office), AS_OF)
     units = {group["name"]: group for group in data["units"]}
     assert units["发改委"]["tasks"] == 1 and units["发改委"]["red"] == 1

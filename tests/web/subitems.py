@@ -13,6 +13,7 @@ from django.contrib.auth.models import User
 from taizhang.accounts.models import Role
 from taizhang.accounts.services import account_create
 from taizhang.ledger.models import Person, Task, TaskLeader, TaskUnit, Unit
+from taizhang.supervision.state import states_refresh
 from tests.factories import PASSWORD, World
 
 
@@ -84,6 +85,7 @@ def split_task_3(world: World, *, inheriting: bool = False) -> Split:
         progress="主体工程已开工",
     )
     third = subitem(task, 3, "南部岭区供水：完成选址", label="（3）") if inheriting else None
+    states_refresh(ledger=world.ledger, task_ids=[task.pk])  # as an import of them would
     return Split(task, first, second, third)
 
 

@@ -98,6 +98,13 @@ def task_scope(user: AnyUser) -> Q | None:
     return None
 
 
+def sees_all_tasks(user: AnyUser) -> bool:
+    """Whether the user may see every current task (the office, a viewer): a count of all of
+    them is then a count of what the user sees."""
+    scope = task_scope(user)
+    return scope is not None and not scope
+
+
 def visible_tasks(user: AnyUser, tasks: QuerySet[Task] | None = None) -> QuerySet[Task]:
     """Tasks and sub-items the user may see (current ones only), from `tasks` or all: those
     in `task_scope`, and the task of each such sub-item."""

@@ -3,14 +3,16 @@ optimistic locking), comment on it (its leaders). Every decision is accounts.acc
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from typing import Any
 
-from django.db.models import Prefetch
-from django.http import Http404, HttpRequest
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Query, Router
+from ninja.responses import NinjaJSONEncoder
 from ninja.responses import Status as Reply
 
 from taizhang.accounts import access
@@ -93,7 +95,7 @@ def ledger(request: HttpRequest, ledger_id: Id) -> Ledger:
 )
 def ledger_tasks(
     request: HttpRequest, ledger_id: Id, query: Query[schemas.TaskQuery]
-) -> dict[str, Any]:
+) -> HttpResponse:
     user = user_of(request)
     ledger = openable_ledger(user, ledger_id)
     filters = TaskFilters(
@@ -104,11 +106,46 @@ def ledger_tasks(
         due_to=query.due_to,
         q=query.q,
     )
-    tasks = task_list(access.visible_tasks(user), ledger.pk, filters).select_related("parent")
-    rows = list(tasks[query.offset : query.offset + query.limit])
+    tasks = task_list(access.visible_tasks(user), ledger.pk, filters)
+    rows = list(listed(tasks)[query.offset : query.offset + query.limit])
+    leaders = leader_names(rows)
     found = supervise_tasks(ledger, rows, query.as_of or default_as_of(ledger))
     shown = shown_subitems(user, rows)
-    return {"count": tasks.count(), "items": [schemas.task_view(s, shown) for s in found]}
+    return json_response(schemas.task_page_data(tasks.count(), found, shown, leaders))
+
+
+def listed(tasks: QuerySet[Task]) -> QuerySet[Task]:
+    """The tasks (of `task_list`) with what `supervise_tasks` reads loaded: the task of a
+    sub-item and the units (the units' links sorted by their own columns: the models' default
+    ordering joins the task and the ledger only to sort them, which cost a third of reading a
+    page of 100 tasks). The leaders are read by `leader_names`."""
+    units = TaskUnit.objects.select_related("unit").order_by("task_id", "order", "pk")
+    return (
+        tasks.select_related("category", "parent")
+        .prefetch_related(None)
+        .prefetch_related(Prefetch("unit_links", units))
+    )
+
+
+def leader_names(rows: list[Task]) -> dict[int, list[str]]:
+    """The names of the leaders of these tasks, by task id, in their order: one query (none
+    for no tasks), no model instances."""
+    names: dict[int, list[str]] = {task.pk: [] for task in rows}
+    if names:
+        links = TaskLeader.objects.filter(task_id__in=names).order_by("task_id", "order", "pk")
+        for task_id, name in links.values_list("task_id", "person__name"):
+            names[task_id].append(name)
+    return names
+
+
+def json_response(data: dict[str, Any]) -> HttpResponse:
+    """Data already in the shape of the endpoint's response schema, as the API's renderer
+    writes it (api.ChineseJSONRenderer: Chinese as is, not \\u-escaped); ninja passes a
+    response through without validating it again."""
+    return HttpResponse(
+        json.dumps(data, ensure_ascii=False, cls=NinjaJSONEncoder),
+        content_type="application/json; charset=utf-8",
+    )
 
 
 @router.get("/tasks/{task_id}", response={200: schemas.TaskDetailOut, **READ_ERRORS})

@@ -179,13 +179,18 @@ class EntryOut(Out):
     month: int | None
 
 
-def _entries(view: TaskView) -> list[dict[str, Any]]:
-    # Month entries are JSON as the reader wrote them: keep the well-formed ones.
+def task_entries(task: Task) -> list[dict[str, Any]]:
+    """A task's month entries (`EntryOut`). They are JSON as the reader wrote them: keep the
+    well-formed ones."""
     return [
         {"title": str(e.get("title", "")), "text": str(e.get("text", "")), "month": e.get("month")}
-        for e in view.task.entries or []
+        for e in task.entries or []
         if isinstance(e, dict)
     ]
+
+
+def _entries(view: TaskView) -> list[dict[str, Any]]:
+    return task_entries(view.task)
 
 
 class TaskOut(ModelSchema, Out):
@@ -241,6 +246,68 @@ class TaskOut(ModelSchema, Out):
 class TaskPage(Out):
     count: int
     items: list[TaskOut]
+
+
+# --- a page of tasks written directly ----------------------------------------------------
+# `TaskPage` documents the task list; the endpoint writes it with the functions below rather
+# than validating 100 tasks field by field through `TaskOut` (which cost more than all the
+# queries of the request). They give the same keys in the same order and the same values as
+# `TaskPage.model_validate(...).model_dump(mode="json")`: tests/api/test_task_list_json.py
+# holds the two together, so a field added to `TaskOut` must be added here too.
+
+
+def task_page_data(
+    count: int, rows: list[TaskSupervision], shown: set[int], leaders: dict[int, list[str]]
+) -> dict[str, Any]:
+    """A `TaskPage` as JSON-ready data: `rows` are supervised tasks (`supervise_tasks`) with
+    their category and units loaded, `shown` the sub-items the user may see, `leaders` the
+    names of each task's leaders."""
+    return {"count": count, "items": [task_data(row, shown, leaders[row.task.pk]) for row in rows]}
+
+
+def task_data(row: TaskSupervision, shown: set[int], leaders: list[str]) -> dict[str, Any]:
+    """`TaskOut` of a supervised task, with the sub-items in `shown`."""
+    task = row.task
+    category = task.category
+    return {
+        "id": task.pk,
+        "parent": task.parent_id,
+        "label": display_number(task),
+        "category": {"name": category.name, "number": category.number},
+        "leaders": leaders,
+        "units": [
+            {"id": link.unit_id, "name": link.unit.name, "role": link.role}
+            for link in task.unit_links.all()
+        ],
+        "deadline_text": task.deadline_text,
+        "progress": task.progress,
+        "status": task.status,
+        "status_label": task.status_label,
+        "remarks": task.remarks,
+        "indicators": [indicator.as_dict() for indicator in row.indicators],
+        "light": row.light_dict(),
+        "subitems": [subitem_data(sub) for sub in row.subitems if sub.task.pk in shown],
+        "entries": task_entries(task),
+        "ledger": task.ledger_id,
+        "number": task.number,
+        "goal": task.goal,
+        "deadline": task.deadline.isoformat() if task.deadline else None,
+        "version": task.version,
+    }
+
+
+def subitem_data(row: TaskSupervision) -> dict[str, Any]:
+    """`SubitemOut` of a supervised sub-item."""
+    task = row.task
+    return {
+        "id": task.pk,
+        "number": task.number,
+        "label": display_number(task),
+        "status": task.status,
+        "status_label": task.status_label,
+        "light": row.light_dict(),
+        "goal": task.goal,
+    }
 
 
 class TaskQuery(PageQuery):

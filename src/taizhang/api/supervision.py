@@ -4,7 +4,7 @@ scoped to the tasks the user may see. Every decision is accounts.access's."""
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
@@ -12,9 +12,10 @@ from ninja import Field, Router, Schema
 from taizhang.accounts import access
 from taizhang.api import schemas
 from taizhang.api.auth import user_of
-from taizhang.api.common import READ_ERRORS, Id
+from taizhang.api.common import MAX_LIMIT, READ_ERRORS, Id, Offset
 from taizhang.api.ledgers import openable_ledger
-from taizhang.supervision.selectors import dashboard_data, default_as_of
+from taizhang.supervision.dashboard import LIST_LIMIT, dashboard_data
+from taizhang.supervision.selectors import default_as_of
 
 router = Router(tags=["督查"])
 
@@ -106,9 +107,16 @@ class DashboardOut(Schema):
         "计入所属任务的单位）；任务的单位不负责其任何子项时，按任务本身计"
     )
     leaders: list[Group] = Field(description="各牵头领导的任务（不含子项）")
-    red: list[TaskBrief] = Field(description="红灯任务（分子项的任务：原因中写明子项）")
-    yellow: list[TaskBrief]
-    indicators: list[Indicator]
+    red: list[TaskBrief] = Field(
+        description="红灯任务，按台账顺序自 offset 起最多 limit 项（分子项的任务：原因中写明子项）"
+    )
+    red_total: int = Field(description="红灯任务总数")
+    yellow: list[TaskBrief] = Field(description="黄灯任务，分页同 red")
+    yellow_total: int = Field(description="黄灯任务总数")
+    indicators: list[Indicator] = Field(
+        description="有目标值的指标，完成率最低的任务在前，自 offset 起最多 limit 项任务的指标"
+    )
+    indicators_total: int = Field(description="有目标值指标的任务（含子项）总数")
     history: list[HistoryRound]
 
 
@@ -118,8 +126,19 @@ class DashboardOut(Schema):
     summary="驾驶舱数据（截至某日，默认今天；仅本人可见的任务）",
 )
 def dashboard(
-    request: HttpRequest, ledger_id: Id, as_of: datetime.date | None = None
+    request: HttpRequest,
+    ledger_id: Id,
+    as_of: datetime.date | None = None,
+    limit: Annotated[int, Field(ge=1, le=MAX_LIMIT, description="各列表每页项数")] = LIST_LIMIT,
+    offset: Offset = 0,
 ) -> dict[str, Any]:
     user = user_of(request)
     ledger = openable_ledger(user, ledger_id)
-    return dashboard_data(ledger, access.visible_tasks(user), as_of or default_as_of(ledger))
+    return dashboard_data(
+        ledger,
+        access.visible_tasks(user),
+        as_of or default_as_of(ledger),
+        whole=access.sees_all_tasks(user),
+        limit=limit,
+        offset=offset,
+    )

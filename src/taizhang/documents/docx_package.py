@@ -11,31 +11,28 @@ from __future__ import annotations
 
 import io
 import re
+import secrets
 import zipfile
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from typing import Final
 
 from lxml import etree
 
 from taizhang.documents.errors import LedgerReadError
 from taizhang.documents.safety import check_office_zip
+from taizhang.documents.xml_text import TEXT_ESCAPES, chunked
+from taizhang.documents.xml_text import clean_text as clean_text  # re-exported for the writers
+from taizhang.documents.xml_text import escape_text as escape_text
 
 W: Final = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 NS: Final = {"w": W}
 # A4 landscape with the ledger template's margins, for a template whose section says nothing.
 DEFAULT_TEXT_AREA: Final = (16838 - 2 * 1134, 11906 - 2 * 1417)
 
-# Characters XML 1.0 forbids (most C0 controls, lone surrogates, U+FFFE/U+FFFF) are dropped;
-# a carriage return ends a paragraph like a newline.
-_FORBIDDEN = [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), *range(0xD800, 0xE000)]
-_CLEAN: Final[dict[int, str | None]] = {
-    **dict.fromkeys([*_FORBIDDEN, 0xFFFE, 0xFFFF]),
-    ord("\r"): "\n",
-}
-_ESCAPES: Final = {**_CLEAN, ord("&"): "&amp;", ord("<"): "&lt;", ord(">"): "&gt;"}
 # A `str.translate` table for text inside a double-quoted attribute value: drops what XML 1.0
 # forbids and escapes & < > ". Meant for short values of one line (a style id, a font name).
-ATTRIBUTE_ESCAPES: Final = {**_ESCAPES, ord('"'): "&quot;"}
+ATTRIBUTE_ESCAPES: Final = {**TEXT_ESCAPES, ord('"'): "&quot;"}
 # The parser for a template's parts and for XML built from text: no entities expanded, nothing
 # fetched from the network; huge_tree because a ledger of thousands of tasks is one big table.
 SAFE_PARSER: Final = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
@@ -56,15 +53,22 @@ def open_template(data: bytes) -> dict[str, bytes]:
         return {name: archive.read(name) for name in names}
 
 
-def zip_parts(package: dict[str, bytes]) -> bytes:
+def zip_parts(package: dict[str, bytes | Iterable[bytes]]) -> bytes:
     """The package as .docx bytes, parts in the dict's order; fixed timestamps so the same
-    ledger gives the same bytes. Assumes the parts are those of `open_template`, changed."""
+    ledger gives the same bytes. A part given as chunks of bytes is compressed as they come,
+    never held whole (the same bytes as when given whole). Assumes the parts are those of
+    `open_template`, changed."""
     output = io.BytesIO()
     with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
         for name, content in package.items():
             info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
             info.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(info, content)
+            if isinstance(content, bytes):
+                archive.writestr(info, content)
+                continue
+            with archive.open(info, "w") as part:
+                for chunk in content:
+                    part.write(chunk)
     return output.getvalue()
 
 
@@ -72,18 +76,6 @@ def tag(name: str) -> str:
     """The full name (`{namespace}name`) of a WordprocessingML element or attribute, as lxml
     spells it: `tag("p")` for a paragraph, `tag("val")` for a `w:val` attribute."""
     return f"{{{W}}}{name}"
-
-
-def clean_text(text: str) -> str:
-    """Text without the characters XML 1.0 forbids, line ends as \\n: safe for lxml to set as
-    an element's text (it escapes the rest itself)."""
-    return text.replace("\r\n", "\n").translate(_CLEAN)
-
-
-def escape_text(text: str) -> str:
-    """`clean_text` text with & < > escaped, ready for an XML text node written as a string.
-    Does not escape quotes: not for attribute values (see `ATTRIBUTE_ESCAPES`)."""
-    return text.replace("\r\n", "\n").translate(_ESCAPES)
 
 
 def placeholders(document: etree._Element) -> dict[str, etree._Element]:
@@ -107,14 +99,36 @@ class TemplateDocument:
     document: etree._Element
     slots: dict[str, etree._Element]
     anchor: etree._Element
+    # XML text to write in place of a marker (a processing instruction) when finishing.
+    _spliced: dict[bytes, Iterable[str]] = field(default_factory=dict)
+
+    def insert_before(self, element: etree._Element, xml: Iterable[str]) -> None:
+        """Put WordprocessingML given as text (`xml`, e.g. a table's rows one by one) before
+        `element`, written into the document as it comes when it is finished: never parsed,
+        never held whole, so a big table costs the same per row whatever its length. Assumes
+        well-formed XML whose prefixes the document declares (`w:`), texts escaped
+        (`escape_text`); `xml` is consumed once, by `finish`."""
+        token = secrets.token_hex(16)
+        element.addprevious(etree.ProcessingInstruction("taizhang-splice", token))
+        self._spliced[f"<?taizhang-splice {token}?>".encode()] = xml
 
     def finish(self, title: str) -> bytes:
         """The filled document as .docx bytes, titled `title` in its properties."""
-        self.package["word/document.xml"] = etree.tostring(
-            self.document, xml_declaration=True, encoding="UTF-8", standalone=True
-        )
+        xml = etree.tostring(self.document, xml_declaration=True, encoding="UTF-8", standalone=True)
         set_core_title(self.package, title)
-        return zip_parts(self.package)
+        package: dict[str, bytes | Iterable[bytes]] = dict(self.package)
+        package["word/document.xml"] = self._spliced_into(xml) if self._spliced else xml
+        return zip_parts(package)
+
+    def _spliced_into(self, xml: bytes) -> Iterator[bytes]:
+        """The document's XML with each marker replaced by its text, in chunks."""
+        pattern = re.compile(b"|".join(re.escape(marker) for marker in self._spliced))
+        start = 0
+        for found in pattern.finditer(xml):
+            yield xml[start : found.start()]
+            yield from chunked(self._spliced[found.group()])
+            start = found.end()
+        yield xml[start:]
 
 
 def open_document(template: bytes, *, required: str, content: str) -> TemplateDocument:

@@ -3,15 +3,16 @@
 The look (page, fonts, sizes, headings, the page number in the footer) comes from a template:
 the one shipped in `templates/ledger.docx` (built by `templates/make_ledger_template.py`) or an
 office's own. Its placeholder paragraphs `{{附件}}`, `{{标题}}`, `{{截至}}` and `{{台账表格}}`
-are replaced; the table is built here as XML text and parsed once, which is many times faster
-than python-docx's cell-by-cell API on a ledger of a thousand tasks. Opening, filling and zipping
-the template is `docx_package`'s, shared with the bulletin's writer."""
+are replaced; the table is built here as XML text, row by row, and written into the document
+as it comes, never parsed: many times faster than python-docx's cell-by-cell API, and the time
+and memory it takes grow with the ledger's rows, no faster. Opening, filling and zipping the
+template is `docx_package`'s, shared with the bulletin's writer."""
 
 from __future__ import annotations
 
 import datetime
 import functools
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
@@ -22,10 +23,9 @@ from taizhang.documents.cells import category_numeral, table_columns, task_cells
 from taizhang.documents.docx_package import (
     ATTRIBUTE_ESCAPES,
     NS,
-    SAFE_PARSER,
+    TemplateDocument,
     W,
     empty_paragraph,
-    escape_text,
     fill_placeholder,
     open_document,
     paragraph_style_ids,
@@ -34,6 +34,7 @@ from taizhang.documents.docx_package import (
     text_area,
 )
 from taizhang.documents.model import Column, LedgerDoc
+from taizhang.documents.xml_text import escape_text
 
 TEMPLATE: Final = Path(__file__).parent / "templates" / "ledger.docx"
 TABLE_PLACEHOLDER: Final = "{{台账表格}}"
@@ -101,7 +102,10 @@ def write_docx(
     width, height = text_area(section_properties(opened.anchor))
     widths = column_widths(columns, width)
     rows_per_page = height // LINE_HEIGHT - 3
-    _put_table(opened.anchor, _table_xml(doc, columns, widths, looks, rows_per_page))
+    # The table's `w:` is the document's, unless an odd template binds that prefix elsewhere.
+    declared = opened.anchor.nsmap.get("w") == W
+    table = _table_xml(doc, columns, widths, looks, rows_per_page, declare=not declared)
+    _put_table(opened, table)
     return opened.finish(doc.title)
 
 
@@ -110,11 +114,12 @@ def _shipped_template() -> bytes:
     return TEMPLATE.read_bytes()
 
 
-def _put_table(anchor: etree._Element, xml: str) -> None:
-    """Put the table where the {{台账表格}} paragraph stands. The paragraph goes, unless Word
-    needs one after the table (end of body, section or cell): then it stays, empty and tiny."""
-    table = etree.fromstring(xml, SAFE_PARSER)
-    anchor.addprevious(table)
+def _put_table(opened: TemplateDocument, xml: Iterable[str]) -> None:
+    """Put the table (its XML text, written when the document is finished) where the
+    {{台账表格}} paragraph stands. The paragraph goes, unless Word needs one after the table
+    (end of body, section or cell): then it stays, empty and tiny."""
+    anchor = opened.anchor
+    opened.insert_before(anchor, xml)
     following = anchor.getnext()
     at_end = following is None or following.tag == tag("sectPr")
     if not at_end and anchor.find("w:pPr/w:sectPr", NS) is None:
@@ -187,10 +192,14 @@ def _table_xml(
     widths: list[int],
     looks: dict[str, _Look],
     page_lines: int,
-) -> str:
-    """The ledger table as WordprocessingML text: header row repeated on every page, category
-    rows merged across the columns after the numeral, no row split across pages (unless it
-    may be taller than `page_lines` lines: Word would cut it off)."""
+    *,
+    declare: bool = False,
+) -> Iterator[str]:
+    """The ledger table as WordprocessingML text, row by row: header row repeated on every
+    page, category rows merged across the columns after the numeral, no row split across pages
+    (unless it may be taller than `page_lines` lines: Word would cut it off). The text is as
+    lxml would write it: the document's own `w:` prefix, declared on the table only when
+    `declare`."""
     body = looks[BODY]
     short = [column.key in SHORT_COLUMNS for column in columns]
     task_row = [
@@ -200,17 +209,28 @@ def _table_xml(
     header_row = [_Cell(width, looks[HEADER], centred=True) for width in widths]
     category_row = _category_cells(widths, looks[CATEGORY])
     capacities = [max(1, (width - CELL_MARGINS) // CHARACTER_WIDTH) for width in widths]
-    parts = [_table_start(widths), _row([c.title for c in columns], header_row, _HEADER_ROW)]
+    yield _table_start(widths, declare=declare)
+    yield _row([c.title for c in columns], header_row, _HEADER_ROW)
     for category in doc.categories:
         numeral = category_numeral(category.number)
         texts = [numeral, category.name] if len(columns) > 1 else [f"{numeral}、{category.name}"]
-        parts.append(_row(texts, category_row))
+        yield _row(texts, category_row)
         for task, parent in task_rows(category.tasks):
             cells = task_cells(task, columns, parent)
-            fits = _lines(cells, capacities) <= page_lines
-            parts.append(_row(cells, task_row, _BODY_ROW if fits else _SPLITTABLE_ROW))
-    parts.append("</w:tbl>")
-    return "".join(parts)
+            fits = _surely_fits(cells, capacities, page_lines) or (
+                _lines(cells, capacities) <= page_lines
+            )
+            yield _row(cells, task_row, _BODY_ROW if fits else _SPLITTABLE_ROW)
+    yield "</w:tbl>"
+
+
+def _surely_fits(texts: list[str], capacities: list[int], page_lines: int) -> bool:
+    """Whether every cell takes at most `page_lines` lines by a quick bound (a paragraph of
+    n characters takes fewer than n / capacity + 1 lines); when not, `_lines` tells."""
+    return all(
+        len(text) // capacity + text.count("\n") + 1 <= page_lines
+        for text, capacity in zip(texts, capacities, strict=True)
+    )
 
 
 def _lines(texts: list[str], capacities: list[int]) -> int:
@@ -221,13 +241,14 @@ def _lines(texts: list[str], capacities: list[int]) -> int:
     )
 
 
-def _table_start(widths: list[int]) -> str:
+def _table_start(widths: list[int], *, declare: bool) -> str:
     border = 'w:val="single" w:sz="4" w:space="0" w:color="000000"'
     sides = "".join(f"<w:{side} {border}/>" for side in ("top", "left", "bottom", "right"))
     inside = f"<w:insideH {border}/><w:insideV {border}/>"
     grid = "".join(f'<w:gridCol w:w="{width}"/>' for width in widths)
+    namespace = f' xmlns:w="{W}"' if declare else ""
     return (
-        f'<w:tbl xmlns:w="{W}"><w:tblPr><w:tblW w:w="{sum(widths)}" w:type="dxa"/>'
+        f'<w:tbl{namespace}><w:tblPr><w:tblW w:w="{sum(widths)}" w:type="dxa"/>'
         f'<w:jc w:val="center"/><w:tblBorders>{sides}{inside}</w:tblBorders>'
         '<w:tblLayout w:type="fixed"/><w:tblCellMar><w:top w:w="28" w:type="dxa"/>'
         '<w:left w:w="57" w:type="dxa"/><w:bottom w:w="28" w:type="dxa"/>'
@@ -239,15 +260,19 @@ def _table_start(widths: list[int]) -> str:
 
 class _Cell:
     """One column's cells in a kind of row: the opening XML (width, merge, vertical
-    alignment) and how the paragraphs look, prepared once for all rows."""
+    alignment) and a paragraph's opening and closing, prepared once for all rows."""
 
-    __slots__ = ("look", "start")
+    __slots__ = ("empty", "opening", "start")
 
     def __init__(self, width: int, look: _Look, *, centred: bool, span: int = 1) -> None:
         merged = f'<w:gridSpan w:val="{span}"/>' if span > 1 else ""
         align = '<w:vAlign w:val="center"/>' if centred else ""
         self.start = f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{merged}{align}</w:tcPr>'
-        self.look = look
+        # Written as lxml writes it: an empty element closes itself.
+        paragraph = look.paragraph.replace("<w:pPr></w:pPr>", "<w:pPr/>")
+        run = f"<w:r>{look.run}" if look.run else "<w:r>"
+        self.opening = f'<w:p>{paragraph}{run}<w:t xml:space="preserve">'
+        self.empty = f"<w:p>{paragraph}</w:p>"
 
 
 def _category_cells(widths: list[int], look: _Look) -> list[_Cell]:
@@ -262,21 +287,24 @@ def _category_cells(widths: list[int], look: _Look) -> list[_Cell]:
 _HEADER_ROW: Final = "<w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>"
 _BODY_ROW: Final = "<w:trPr><w:cantSplit/></w:trPr>"
 _SPLITTABLE_ROW: Final = ""
+_CLOSING: Final = "</w:t></w:r></w:p></w:tc>"
 
 
 def _row(texts: Iterable[str], cells: list[_Cell], properties: str = _BODY_ROW) -> str:
     """One table row: each cell's text as paragraphs, one per line."""
     parts = ["<w:tr>", properties]
     for text, cell in zip(texts, cells, strict=True):
-        parts += (cell.start, _paragraphs(text, cell.look), "</w:tc>")
+        parts.append(cell.start)
+        _paragraphs(parts, escape_text(text), cell)
     parts.append("</w:tr>")
     return "".join(parts)
 
 
-def _paragraphs(text: str, look: _Look) -> str:
-    opening = f'<w:p>{look.paragraph}<w:r>{look.run}<w:t xml:space="preserve">'
-    closing = "</w:t></w:r></w:p>"
-    lines = escape_text(text).split("\n")
-    return "".join(
-        f"{opening}{line}{closing}" if line else f"<w:p>{look.paragraph}</w:p>" for line in lines
-    )
+def _paragraphs(parts: list[str], text: str, cell: _Cell) -> None:
+    """Add the cell's paragraphs, one a line, and its closing to `parts`."""
+    if "\n" not in text:
+        parts += (cell.opening, text, _CLOSING) if text else (cell.empty, "</w:tc>")
+        return
+    for line in text.split("\n"):
+        parts += (cell.opening, line, "</w:t></w:r></w:p>") if line else (cell.empty,)
+    parts.append("</w:tc>")

@@ -1,24 +1,31 @@
 """Writer for a ledger as an Excel workbook in the official layout: a title merged across the
 table, an optional 截至 line, the header, category rows merged across, task rows with wrapped
 text and thin borders; printable as is (landscape A4, fit to width, header on every page).
-Streams rows (openpyxl's write-only mode) so big ledgers stay fast; `read_xlsx` reads it back."""
+openpyxl (write-only mode) writes the workbook: styles, print setup, the rows above the table,
+the merged ranges. The table's rows are streamed into its sheet as XML text, row by row, as the
+package is zipped: openpyxl's cell-by-cell writing would take most of the time, and the time
+and memory taken grow with the ledger's rows, no faster. `read_xlsx` reads it back."""
 
 from __future__ import annotations
 
 import datetime
 import io
 import math
+import zipfile
+from collections.abc import Iterable, Iterator
 from typing import Any, Final
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
 
 from taizhang.documents.cells import category_numeral, table_columns, task_cells, task_rows
-from taizhang.documents.model import Column, LedgerDoc
+from taizhang.documents.model import Column, LedgerDoc, TaskDoc
+from taizhang.documents.xml_text import chunked, clean_text, escape_text
 
 # Column widths (in characters) close to the Word layout, by column key.
 COLUMN_WIDTHS: Final = {
@@ -82,7 +89,8 @@ def write_xlsx(doc: LedgerDoc, *, as_of: datetime.date | None = None) -> bytes:
     """The ledger as .xlsx bytes in the official layout, one sheet "台账". `as_of` (else the
     document's own) writes a 截至 line under the title. Writes the document's own columns, or
     the seed's seven when it has none. Text is always written as text (a goal starting with
-    "=" is no formula); characters Excel cannot hold (control characters) are dropped."""
+    "=" is no formula); characters Excel cannot hold (control characters, lone surrogates)
+    are dropped, and a carriage return ends a line as a newline does."""
     book = Workbook(write_only=True)
     styles: dict[str, Any] = {}
     for named in _named_styles():
@@ -97,14 +105,32 @@ def write_xlsx(doc: LedgerDoc, *, as_of: datetime.date | None = None) -> bytes:
     if day:
         writer.banner(f"（截至{day.year}年{day.month}月{day.day}日）", "台账截至", height=22)
     writer.header()
-    for category in doc.categories:
-        writer.category(category_numeral(category.number), category.name)
-        for task, parent in task_rows(category.tasks):
-            number = task.number if parent is None else None
-            writer.task(task_cells(task, writer.columns, parent), number)
+    writer.merge_categories(doc)
     out = io.BytesIO()
     book.save(out)
-    return out.getvalue()
+    return _with_rows(out.getvalue(), sheet.path.lstrip("/"), writer.body(doc))
+
+
+def _with_rows(package: bytes, part: str, rows: Iterable[str]) -> bytes:
+    """The package openpyxl wrote, with `rows` (XML text) at the end of the sheet `part`'s
+    rows, compressed as they come. The other parts are copied as they are."""
+    output = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(package)) as source,
+        zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for info in source.infolist():
+            content = source.read(info)
+            if info.filename != part:
+                target.writestr(info, content)
+                continue
+            end = content.rindex(b"</sheetData>")
+            with target.open(info, "w") as sheet:
+                sheet.write(content[:end])
+                for chunk in chunked(rows):
+                    sheet.write(chunk)
+                sheet.write(content[end:])
+    return output.getvalue()
 
 
 class _SheetWriter:
@@ -122,6 +148,12 @@ class _SheetWriter:
         self.task_styles = [
             "台账正文居中" if column.key in _CENTERED_KEYS else "台账正文" for column in columns
         ]
+        self.letters = [get_column_letter(index) for index in range(1, max(self.width, 2) + 1)]
+        # Each style's index in the workbook's cell formats, registered now: openpyxl writes
+        # the formats when it saves, before the rows of `body` are written.
+        self.style_ids: dict[str, int] = {
+            name: Cell(sheet, style_array=array).style_id for name, array in styles.items()
+        }
 
     def setup(self, header_row: int) -> None:
         """Column widths, frozen header and print setup: all must come before the first row."""
@@ -149,7 +181,7 @@ class _SheetWriter:
         # thousands of cells (setting `cell.style` looks the style up by name each time).
         cell = Cell(self.sheet, row=1, column=1, style_array=self.styles[style])
         if isinstance(value, str):
-            cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)
+            cell.value = clean_text(value)
             cell.data_type = "s"
         elif value is not None:
             cell.value = value
@@ -176,35 +208,95 @@ class _SheetWriter:
         """The height (pt) a row needs to show every line of its wrapped texts."""
         lines = 1
         for text, width in zip(texts, self.widths, strict=False):
-            lines = max(lines, sum(_lines(p, width / scale) for p in text.split("\n")))
+            if "\n" in text:
+                count = sum(_lines(p, width / scale) for p in text.split("\n"))
+            else:
+                count = _lines(text, width / scale)
+            lines = max(lines, count)
         return min(lines * _LINE_HEIGHT * scale + 6, _MAX_ROW_HEIGHT)
 
-    def category(self, numeral: str, name: str) -> None:
-        """The numeral in the first column, the name merged across the rest."""
-        cells = [self.cell(numeral, "台账分类序号"), self.cell(name, "台账分类")]
-        cells += [self.cell(None, "台账分类") for _ in range(self.width - 2)]
-        self.append(cells)
-        if self.width > 2:
-            self.sheet.merged_cells.add(f"B{self.row}:{self.last}{self.row}")
+    def merge_categories(self, doc: LedgerDoc) -> None:
+        """Merge each category row's name across the columns after the numeral, at the rows
+        `body` will write them in. (openpyxl writes the merged ranges after the rows, so they
+        are known before the rows are written.)"""
+        row = self.row
+        for category in doc.categories:
+            row += 1
+            if self.width > 2:
+                # Straight into the set: `merged_cells.add` compares a new range with every
+                # one before it (quadratic in the categories), and these never overlap.
+                self.sheet.merged_cells.ranges.add(CellRange(f"B{row}:{self.last}{row}"))
+            row += sum(1 + len(task.subitems) for task in category.tasks)
 
-    def task(self, texts: list[str], number: int | None) -> None:
-        """One task row; a task's 序号 (`number`) is written as a number, so Excel sorts and
-        filters by it; a sub-item's (None) as the text, "3-1"."""
-        values: list[str | int] = [
-            number if column.key == "number" and number is not None else text
-            for column, text in zip(self.columns, texts, strict=True)
+    def body(self, doc: LedgerDoc) -> Iterator[str]:
+        """The table's rows below the header as XML text, one row at a time, numbered on
+        from the rows openpyxl wrote: per category its row, then its tasks' and sub-items'.
+        A task's 序号 is written as a number, so Excel sorts and filters by it; a sub-item's
+        as the text ("3-1")."""
+        ids = self.style_ids
+        rest = max(self.width, 2) - 1  # a one-column ledger's category name goes beside it
+        category_row = _RowXml(self.letters, [ids["台账分类序号"], *[ids["台账分类"]] * rest])
+        task_row = _RowXml(self.letters, [ids[name] for name in self.task_styles])
+        keys = [column.key for column in self.columns]
+        number_at = keys.index("number") if "number" in keys else None
+        for category in doc.categories:
+            self.row += 1
+            texts = [category_numeral(category.number), category.name, *[""] * (rest - 1)]
+            yield category_row.xml(self.row, list(texts))
+            for task, parent in task_rows(category.tasks):
+                self.row += 1
+                yield task_row.xml(self.row, *self._task_values(task, parent, number_at))
+
+    def _task_values(
+        self, task: TaskDoc, parent: TaskDoc | None, number_at: int | None
+    ) -> tuple[list[str | int], float]:
+        """A task's (or sub-item's) cell values and its row's height."""
+        texts = task_cells(task, self.columns, parent)
+        values: list[str | int] = list(texts)
+        if number_at is not None and parent is None:
+            values[number_at] = task.number
+        return values, self.height(texts)
+
+
+class _RowXml:
+    """One kind of row as SpreadsheetML text: each cell's column and style, prepared once."""
+
+    __slots__ = ("starts",)
+
+    def __init__(self, letters: list[str], style_ids: list[int]) -> None:
+        self.starts = [
+            (f'<c r="{letter}', f'" s="{style}"')
+            for letter, style in zip(letters, style_ids, strict=False)
         ]
-        self.append(
-            [
-                self.cell(value, style)
-                for value, style in zip(values, self.task_styles, strict=True)
-            ],
-            height=self.height(texts),
-        )
+
+    def xml(self, row: int, values: list[str | int], height: float | None = None) -> str:
+        """The row `row` holding `values` (text as inline strings, numbers as numbers; a
+        cell without text is written empty, with its style); `height` in points."""
+        number = str(row)
+        if height is None:
+            parts = [f'<row r="{number}">']
+        else:
+            parts = [f'<row r="{number}" ht="{height:.16g}" customHeight="1">']
+        for (column, style), value in zip(self.starts, values, strict=True):
+            if isinstance(value, int):
+                parts.append(f'{column}{number}{style} t="n"><v>{value}</v></c>')
+            elif value:
+                parts.append(f"{column}{number}{style}{_inline_string(value)}")
+            else:
+                parts.append(f"{column}{number}{style}/>")
+        parts.append("</row>")
+        return "".join(parts)
+
+
+def _inline_string(text: str) -> str:
+    """A cell's text: escaped, characters XML cannot hold dropped, spaces at either end kept."""
+    text = escape_text(text)
+    space = ' xml:space="preserve"' if text[:1].isspace() or text[-1:].isspace() else ""
+    return f' t="inlineStr"><is><t{space}>{text}</t></is></c>'
 
 
 def _lines(paragraph: str, width: float) -> int:
     # Characters beyond ASCII take 2 or 3 bytes in UTF-8: about the count of wide ones, fast.
-    wide = (len(paragraph.encode()) - len(paragraph)) / 2
+    wide = (len(paragraph.encode(errors="surrogatepass")) - len(paragraph)) / 2
     units = (len(paragraph) - wide) * _NARROW_UNITS + wide * _WIDE_UNITS
     return max(1, math.ceil(units / max(width, 1.0)))

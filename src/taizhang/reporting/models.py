@@ -191,3 +191,35 @@ class Comment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task_id}: {self.text[:20]}"
+
+
+class RoundStatus(models.Model):
+    """A task's status in a closed round's snapshot (by the task's id kept then), so the
+    dashboard's history counts in the database: written once per round
+    (`snapshots.round_statuses_write`, when it closes)."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="+")
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(max_length=20, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["round", "task"], name="round_status_unique"),
+        ]
+        indexes = [models.Index(fields=["task", "round"], name="round_status_task")]
+
+    def __str__(self) -> str:
+        return f"{self.round_id} {self.task_id} {self.status}"
+
+
+class RoundTally(models.Model):
+    """A closed round's counts by status of all its snapshot's tasks (`RoundStatus` summed),
+    for those who see the whole ledger (the dashboard's history)."""
+
+    round = models.OneToOneField(
+        Round, primary_key=True, on_delete=models.CASCADE, related_name="tally"
+    )
+    counts = models.JSONField()  # {status or "none": count}
+
+    def __str__(self) -> str:
+        return f"{self.round_id}"

@@ -31,6 +31,7 @@ from taizhang.ledger.services.joint import (
     task_units,
     unit_part,
 )
+from taizhang.ledger.signals import tasks_written
 from taizhang.reporting.errors import ConflictError, ReportingError
 from taizhang.reporting.models import (
     Attachment,
@@ -43,7 +44,7 @@ from taizhang.reporting.models import (
 )
 from taizhang.reporting.payloads import FigureData
 from taizhang.reporting.selectors import round_current
-from taizhang.reporting.snapshots import snapshot_task_ids
+from taizhang.reporting.snapshots import round_statuses_write, snapshot_task_ids
 from taizhang.reporting.uploads import checked_upload
 
 __all__ = ["ConflictError", "ReportingError"]  # for callers
@@ -90,6 +91,7 @@ def round_close(*, round_: Round, actor: User) -> Round:
     round_.closed_at = timezone.now()
     round_.closed_by = actor
     round_.save(update_fields=["snapshot", "snapshot_ids", "closed_at", "closed_by"])
+    round_statuses_write(round_, doc)
     audit_record(actor=actor, action="round.close", ledger=round_.ledger, data={"round": round_.pk})
     return round_
 
@@ -133,9 +135,10 @@ def report_submit(
             round=round_, task=task, unit=unit, state=ReportState.SUBMITTED
         )
     )
-    report = _report_create(task, unit, actor, round_, progress, status, figures or [])
+    report = _report_create(task, unit, actor, round_, progress, status, figures or [], waiting)
     attachments_create(report=report, uploads=checked, held_files=held)
-    carried = _carry_over(waiting, report)
+    # Kept short: on SQLite the whole transaction holds the database's one write lock.
+    carried = _carry_over(waiting, report) if waiting else []
     ReportDraft.objects.filter(task=task, unit=unit).delete()
     audit_record(
         actor=actor,
@@ -160,16 +163,19 @@ def _report_create(
     progress: str,
     status: str,
     figures: Sequence[Mapping[str, object]],
+    waiting: list[Report],
 ) -> Report:
-    """Supersede the unit's waiting report and store the new one. What it is compared with
-    is the unit's own part of the progress (a joint task's other units' parts aside)."""
+    """Supersede the unit's waiting report (`waiting`, locked) and store the new one. What it
+    is compared with is the unit's own part of the progress (a joint task's other units'
+    parts aside)."""
     before = unit_part(task, unit.pk)
     previous, similarity = _previous_round_text(task, unit, round_, progress, before)
     # A unit's newer report in the round replaces its pending one: accepting the older one
     # afterwards would turn the progress back.
-    Report.objects.filter(round=round_, task=task, unit=unit, state=ReportState.SUBMITTED).update(
-        state=ReportState.SUPERSEDED
-    )
+    if waiting:
+        Report.objects.filter(
+            round=round_, task=task, unit=unit, state=ReportState.SUBMITTED
+        ).update(state=ReportState.SUPERSEDED)
     try:
         with transaction.atomic():
             return Report.objects.create(
@@ -410,6 +416,8 @@ def report_accept(*, report: Report, actor: User, comment: str = "") -> Report:
         note=_("采纳 %(unit)s 的报送（%(round)s）") % {"unit": report.unit, "round": report.round},
     )
     _review(report, actor, ReportState.ACCEPTED, comment)
+    # Its text and its figures: the task's indicators and light change with either.
+    tasks_written(task.ledger_id, [task.pk])
     return report
 
 

@@ -27,7 +27,7 @@ from taizhang.chinese.statuses import STATUS_LABELS, StatusCode
 from taizhang.ledger.models import Ledger, Status, Task, TaskLeader, TaskUnit
 from taizhang.reporting.models import Round
 from taizhang.supervision.lights import COMPLETED, GREEN, RED, YELLOW, Reason, ReasonKind
-from taizhang.supervision.selectors import dashboard_data
+from taizhang.supervision.selectors import ledger_figures
 
 DEFAULT_ISSUER = "市政府督查室"
 ADDRESSEE = "各责任单位："
@@ -108,7 +108,7 @@ def _names(items: Iterable[str]) -> str:
 
 
 def compose_bulletin(data: dict[str, Any], *, issuer: str = DEFAULT_ISSUER) -> BulletinText:
-    """The bulletin's title and body from `dashboard_data(...)` of all the ledger's tasks,
+    """The bulletin's title and body from `ledger_figures(...)` of all the ledger's tasks,
     optionally with "completed" (briefs of the completed tasks: number, goal, units) and
     "round" ({name, due_date} of the open round), as `bulletin_data` adds them. The body is
     plain text: one paragraph a line, blank lines between; the last two lines are the issuer
@@ -327,10 +327,10 @@ def _requirements(data: dict[str, Any], issuer: str) -> list[str]:
 
 
 def bulletin_data(ledger: Ledger, as_of: datetime.date) -> dict[str, Any]:
-    """What `compose_bulletin` reads: `dashboard_data` of all the ledger's current tasks (the
+    """What `compose_bulletin` reads: `ledger_figures` of all the ledger's current tasks (the
     office's view), with the completed tasks and the open round added."""
     tasks = Task.objects.filter(removed_at__isnull=True)
-    data = dashboard_data(ledger, tasks, as_of)
+    data = ledger_figures(ledger, tasks, as_of)
     data["completed"] = completed_tasks(ledger, tasks)
     round_ = Round.objects.filter(ledger=ledger, closed_at__isnull=True).first()
     data["round"] = (

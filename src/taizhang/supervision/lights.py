@@ -252,3 +252,94 @@ def with_subitems(own: Light, subitems: list[tuple[str, Light]]) -> Light:
         for reason in sub.reasons
     ]
     return Light(colour, tuple(reasons))
+
+
+# --- a light as dates: what a task's light is on any day, stored so the database can count ---
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """A task's light on every day at once, as the database can compare it: completed (on
+    every day), else red from `red_from` on, else yellow from `yellow_from` on, else green (a
+    date of None never comes). "No report in the open round" is not in it: it changes with
+    each report, and the dashboard asks the reports (`colour_on`'s `unreported`)."""
+
+    completed: bool = False
+    red_from: datetime.date | None = None
+    yellow_from: datetime.date | None = None
+
+
+ALWAYS = datetime.date.min
+
+
+def thresholds(task: LightInput, *, warn_days: int, pace_margin: Decimal) -> Thresholds:
+    """The dates on which `light` turns the task red and yellow (`task.reported` aside).
+    Red: lagging (always), or past the deadline (the day after it). Yellow: not started
+    (always), within `warn_days` of the deadline, or behind 序时进度 (`pace_from`)."""
+    if task.status == StatusCode.COMPLETED:
+        return Thresholds(completed=True)
+    red = [ALWAYS] if task.status == StatusCode.LAGGING else []
+    yellow = [ALWAYS] if task.status == StatusCode.NOT_STARTED else []
+    if task.deadline is not None:
+        red += [_day_after(task.deadline)] if task.deadline < datetime.date.max else []
+        yellow.append(_minus_days(task.deadline, warn_days))
+        if task.percents:
+            behind = pace_from(task.year, task.deadline, min(task.percents), pace_margin)
+            yellow += [behind] if behind is not None else []
+    return Thresholds(False, min(red, default=None), min(yellow, default=None))
+
+
+def _day_after(day: datetime.date) -> datetime.date:
+    return day + datetime.timedelta(days=1)
+
+
+def _minus_days(day: datetime.date, days: int) -> datetime.date:
+    try:
+        return day - datetime.timedelta(days=days)
+    except OverflowError:
+        return ALWAYS
+
+
+def pace_from(
+    year: int, deadline: datetime.date, reached: Decimal, pace_margin: Decimal
+) -> datetime.date | None:
+    """The first day on which a task that reached `reached` percent is behind 序时进度 by more
+    than `pace_margin` points (the share of the time gone only grows), or None: never before
+    its deadline, after which it is red anyway."""
+
+    def behind(day: datetime.date) -> bool:
+        return elapsed_percent(year, deadline, day) - reached > pace_margin
+
+    start = datetime.date(year, 1, 1)
+    if behind(start):
+        return ALWAYS  # as much time has gone on every earlier day: none
+    if deadline <= start or not behind(deadline):
+        return None
+    low, high = start, deadline  # not behind on `low`, behind on `high`
+    while (high - low).days > 1:
+        middle = low + datetime.timedelta(days=(high - low).days // 2)
+        low, high = (low, middle) if behind(middle) else (middle, high)
+    return high
+
+
+def combined(own: Thresholds, subitems: list[Thresholds]) -> Thresholds:
+    """A task split into sub-items, as `with_subitems` lights it: completed when marked so or
+    when every sub-item is; else red and yellow from the first day any open sub-item is."""
+    open_ = [sub for sub in subitems if not sub.completed]
+    if own.completed or not open_:
+        return Thresholds(completed=True)
+    reds = [sub.red_from for sub in open_ if sub.red_from is not None]
+    yellows = [sub.yellow_from for sub in open_ if sub.yellow_from is not None]
+    return Thresholds(False, min(reds, default=None), min(yellows, default=None))
+
+
+def colour_on(found: Thresholds, day: datetime.date, *, unreported: bool = False) -> str:
+    """The colour `light` gives on `day`; `unreported`: an open round has no report of the
+    task (for a task split into sub-items: of an open sub-item)."""
+    if found.completed:
+        return COMPLETED
+    if found.red_from is not None and found.red_from <= day:
+        return RED
+    if unreported or (found.yellow_from is not None and found.yellow_from <= day):
+        return YELLOW
+    return GREEN

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from taizhang.ledger.models import Ledger, Task
+from taizhang.ledger.models import Ledger, Task, Unit
 
 
 class LightSettings(models.Model):
@@ -94,3 +94,64 @@ class Bulletin(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class TaskState(models.Model):
+    """What the dashboard counts of a current task or sub-item, so it counts in the database
+    instead of reading every task's text on every request: the light as dates
+    (`lights.Thresholds`: red from, yellow from, completed), the deadline it is measured
+    against, and the indicators read from the texts and figures. Derived and rebuilt by
+    `supervision.state.states_refresh` whenever a task, an accepted report, an office figure
+    or the ledger's thresholds change. A task split into sub-items holds their combined
+    light; each sub-item its own."""
+
+    task = models.OneToOneField(
+        Task, primary_key=True, on_delete=models.CASCADE, related_name="supervision_state"
+    )
+    ledger = models.ForeignKey(Ledger, on_delete=models.CASCADE, related_name="+")
+    # The task itself for a task, its task for a sub-item.
+    top = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="+")
+    is_top = models.BooleanField()
+    # The task's status and place in the ledger, kept here so the dashboard counts and lists
+    # without joining the tasks.
+    status = models.CharField(max_length=20, blank=True)
+    position = models.PositiveIntegerField(default=0)  # Task.order
+    split = models.BooleanField(default=False)  # a task with current sub-items
+    deadline = models.DateField(null=True)  # its own, or its task's for a sub-item
+    completed = models.BooleanField(default=False)
+    red_from = models.DateField(null=True)
+    yellow_from = models.DateField(null=True)
+    # Whether a missing report in an open round makes it yellow (open, not split).
+    reports_due = models.BooleanField(default=False)
+    lowest_percent = models.DecimalField(max_digits=12, decimal_places=1, null=True)
+    indicators = models.JSONField(default=list)  # IndicatorView.as_dict of those with a target
+    source = models.CharField(max_length=64)  # digest of what the indicators were read from
+
+    class Meta:
+        verbose_name = _("任务督查状态")
+        verbose_name_plural = _("任务督查状态")
+        indexes = [
+            models.Index(fields=["ledger", "is_top"], name="state_ledger_top"),
+            models.Index(fields=["top"], name="state_top"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task_id}"
+
+
+class StateUnit(models.Model):
+    """A unit that answers for a task or sub-item on the dashboard's table of units
+    (`selectors.unit_items`: a sub-item's own units or its task's; a split task's units that
+    serve none of its sub-items)."""
+
+    state = models.ForeignKey(TaskState, on_delete=models.CASCADE, related_name="answering")
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["state", "unit"], name="state_unit_unique"),
+        ]
+        indexes = [models.Index(fields=["unit"], name="state_unit_unit")]
+
+    def __str__(self) -> str:
+        return f"{self.state_id} {self.unit_id}"

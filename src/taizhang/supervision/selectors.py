@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, Protocol
 
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
@@ -122,6 +122,88 @@ def subitems_of(
     return result
 
 
+class TaskFacts(Protocol):
+    """What a task's light and indicators are computed from: a `Task`, or the same read as
+    plain values (`supervision.state`)."""
+
+    @property
+    def pk(self) -> Any: ...
+    @property
+    def parent_id(self) -> int | None: ...
+    @property
+    def goal(self) -> str: ...
+    @property
+    def deadline_text(self) -> str: ...
+    @property
+    def progress(self) -> str: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def deadline(self) -> datetime.date | None: ...
+
+
+@dataclass
+class LightInputs:
+    """What the lights of some tasks are computed from, read once: the ledger's thresholds,
+    the current sub-items of the tasks (`subitems_of`), the office's figures and the figures
+    of each task's latest accepted report."""
+
+    ledger: Ledger
+    settings: LightSettings
+    subitems: dict[int, list[tuple[Task, list[TaskUnit]]]]
+    office: dict[int, list[Figure]]
+    report_figures: dict[int, list[dict[str, Any]]]
+
+    def views(self, task: TaskFacts) -> list[IndicatorView]:
+        """The task's indicators (its texts read, then its figures)."""
+        return task_indicator_views(
+            goal=task.goal,
+            deadline_text=task.deadline_text,
+            progress=task.progress,
+            report_figures=self.report_figures.get(task.pk, ()),
+            office=self.office.get(task.pk, ()),
+        )
+
+    def light_input(
+        self, task: TaskFacts, views: list[IndicatorView], parent: TaskFacts | None
+    ) -> LightInput:
+        """The task's light input, without whether it was reported. A sub-item without a
+        deadline of its own has its task's (`parent`)."""
+        return LightInput(
+            status=task.status or None,
+            deadline=task.deadline or (parent.deadline if parent is not None else None),
+            year=self.ledger.year,
+            percents=tuple(v.percent for v in views if v.percent is not None),
+        )
+
+
+def light_inputs(ledger: Ledger, rows: list[Task], *, whole_ledger: bool) -> LightInputs:
+    """The inputs of the lights of `rows` and their sub-items, in five queries. With
+    `whole_ledger`, the reads cover the ledger instead of listing task ids."""
+    subitems = subitems_of(ledger, rows, whole_ledger=whole_ledger)
+    ids = [task.pk for task in rows] + [s.pk for subs in subitems.values() for s, _ in subs]
+    mine: dict[str, Any] = {"task__ledger": ledger} if whole_ledger else {"task_id__in": ids}
+    office, report_figures = task_figures(mine)
+    return LightInputs(ledger, light_settings(ledger), subitems, office, report_figures)
+
+
+def task_figures(
+    mine: dict[str, Any],
+) -> tuple[dict[int, list[Figure]], dict[int, list[dict[str, Any]]]]:
+    """The office's figures and the figures of the latest accepted report of the tasks
+    `mine` selects (a filter on `task`), by task id, in two queries."""
+    office = defaultdict(list)
+    for figure in Figure.objects.filter(**mine).order_by("pk"):
+        office[figure.task_id].append(figure)
+    report_figures: dict[int, list[dict[str, Any]]] = {}
+    accepted = Report.objects.filter(**mine, state=ReportState.ACCEPTED).exclude(figures=[])
+    for task_id, figures in accepted.order_by("reviewed_at", "pk").values_list(
+        "task_id", "figures"
+    ):
+        report_figures[task_id] = figures
+    return office, report_figures
+
+
 def supervise_tasks(
     ledger: Ledger,
     rows: list[Task],
@@ -132,41 +214,20 @@ def supervise_tasks(
 ) -> list[TaskSupervision]:
     """Lights and indicators of tasks already fetched (e.g. a page of a list), in seven
     queries with or without sub-items. With `whole_ledger`, the reads cover the ledger instead
-    of listing task ids. A sub-item without a deadline of its own has its task's (`parent`,
-    selected with it); a task split into sub-items takes no report and is as red as its
+    of listing task ids. A task split into sub-items takes no report and is as red as its
     reddest open sub-item."""
-    settings = light_settings(ledger)
-    subitems = subitems_of(ledger, rows, whole_ledger=whole_ledger)
-    ids = [task.pk for task in rows] + [s.pk for subs in subitems.values() for s, _ in subs]
-    mine: dict[str, Any] = {"task__ledger": ledger} if whole_ledger else {"task_id__in": ids}
-    office = defaultdict(list)
-    for figure in Figure.objects.filter(**mine).order_by("pk"):
-        office[figure.task_id].append(figure)
-    report_figures: dict[int, list[dict[str, Any]]] = {}
-    accepted = Report.objects.filter(**mine, state=ReportState.ACCEPTED).exclude(figures=[])
-    for task_id, figures in accepted.order_by("reviewed_at", "pk").values_list(
-        "task_id", "figures"
-    ):
-        report_figures[task_id] = figures
+    inputs = light_inputs(ledger, rows, whole_ledger=whole_ledger)
+    settings = inputs.settings
+    ids = [task.pk for task in rows] + [s.pk for subs in inputs.subitems.values() for s, _ in subs]
     done = (reported or Reported.load(ledger, None if whole_ledger else ids)).tasks
     found: dict[int, tuple[Light, list[IndicatorView]]] = {}
 
     def one(task: Task, split: bool = False) -> TaskSupervision:
         if task.pk in found:  # a sub-item that is also one of `rows`
             return TaskSupervision(task, *found[task.pk])
-        views = task_indicator_views(
-            goal=task.goal,
-            deadline_text=task.deadline_text,
-            progress=task.progress,
-            report_figures=report_figures.get(task.pk, ()),
-            office=office.get(task.pk, ()),
-        )
-        parent = task.parent if task.parent_id is not None else None
-        data = LightInput(
-            status=task.status or None,
-            deadline=task.deadline or (parent.deadline if parent is not None else None),
-            year=ledger.year,
-            percents=tuple(v.percent for v in views if v.percent is not None),
+        views = inputs.views(task)
+        data = replace(
+            inputs.light_input(task, views, task.parent if task.parent_id is not None else None),
             reported=None if done is None or split else task.pk in done,
         )
         colour = light(data, as_of, warn_days=settings.warn_days, pace_margin=settings.pace_margin)
@@ -175,7 +236,7 @@ def supervise_tasks(
 
     result = []
     for task in rows:
-        subs = [replace(one(sub), units=units) for sub, units in subitems.get(task.pk, [])]
+        subs = [replace(one(sub), units=units) for sub, units in inputs.subitems.get(task.pk, [])]
         row = one(task, split=bool(subs))
         if subs:
             labelled = [(display_number(s.task), s.light) for s in subs]
@@ -222,10 +283,12 @@ def _task_brief(row: TaskSupervision) -> dict[str, Any]:
     }
 
 
-def dashboard_data(ledger: Ledger, tasks: QuerySet[Task], as_of: datetime.date) -> dict[str, Any]:
-    """The dashboard (驾驶舱) of a ledger as of a date, as plain JSON-ready data: totals by
-    status and light, a table per unit and per leader, the red and yellow lists, each
-    indicator's progress, and how the counts moved over the closed rounds.
+def ledger_figures(ledger: Ledger, tasks: QuerySet[Task], as_of: datetime.date) -> dict[str, Any]:
+    """The dashboard's figures of a ledger as of a date, computed over every task: totals by
+    status and light, a table per unit and per leader, every red and yellow task, every
+    indicator's progress, and how the counts moved over the closed rounds. For the bulletin,
+    which names them all; the dashboard counts the same in the database
+    (`supervision.dashboard`).
 
     Counts are of tasks (top level): a task split into sub-items counts once, with its light
     as red as its reddest open sub-item, and the red and yellow lists name that sub-item in

@@ -21,6 +21,7 @@ from taizhang.ledger.selectors import ledger_document
 from taizhang.ledger.services import audit_record
 from taizhang.supervision.bulletin import DEFAULT_ISSUER, bulletin_data, compose_bulletin
 from taizhang.supervision.models import Bulletin, Figure, LightSettings, Publication
+from taizhang.supervision.state import states_refresh
 
 TITLE_MAX = Bulletin._meta.get_field("title").max_length or 300
 
@@ -48,6 +49,7 @@ def light_settings_set(
         ledger=ledger,
         data={"warn_days": warn_days, "pace_margin": str(pace_margin)},
     )
+    states_refresh(ledger=ledger)
     return settings
 
 
@@ -84,6 +86,7 @@ def figure_set(
             "actual": str(actual),
         },
     )
+    states_refresh(ledger=task.ledger, task_ids=[task.pk])
     return figure
 
 

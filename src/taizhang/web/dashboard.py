@@ -17,9 +17,9 @@ from django.views.decorators.http import require_POST
 from taizhang.accounts import access
 from taizhang.chinese.statuses import STATUS_CODES
 from taizhang.ledger.models import Ledger, Status
+from taizhang.supervision.dashboard import dashboard_data
 from taizhang.supervision.lights import COMPLETED, GREEN, RED, YELLOW
 from taizhang.supervision.selectors import (
-    dashboard_data,
     default_as_of,
     light_settings,
     parse_as_of,
@@ -81,7 +81,12 @@ def dashboard(request: HttpRequest, ledger_id: int) -> HttpResponse:
             _("截至日期“%(given)s”不是有效日期（格式为 2021-11-05），已按今天显示")
             % {"given": given[:20]},
         )
-    data = dashboard_data(ledger, access.visible_tasks(request.user), as_of)
+    data = dashboard_data(
+        ledger,
+        access.visible_tasks(request.user),
+        as_of,
+        whole=access.sees_all_tasks(request.user),
+    )
     labels = chart_labels()
     context = {
         "ledger": ledger,
@@ -100,8 +105,8 @@ def dashboard(request: HttpRequest, ledger_id: int) -> HttpResponse:
             _group("leader-table", _("各牵头领导情况"), _("牵头领导"), data["leaders"]),
         ],
         "lists": [
-            _task_list("red-list", RED, _("红灯任务"), data["red"]),
-            _task_list("yellow-list", YELLOW, _("黄灯任务"), data["yellow"]),
+            _task_list("red-list", RED, _("红灯任务"), data["red"], data["red_total"]),
+            _task_list("yellow-list", YELLOW, _("黄灯任务"), data["yellow"], data["yellow_total"]),
         ],
     }
     if access.is_office(request.user):
@@ -131,5 +136,8 @@ def _group(table_id: str, title: str, name: str, rows: list[Any]) -> dict[str, A
     return {"id": table_id, "title": title, "name": name, "rows": rows}
 
 
-def _task_list(table_id: str, colour: str, title: str, tasks: list[Any]) -> dict[str, Any]:
-    return {"id": table_id, "colour": colour, "title": title, "tasks": tasks}
+def _task_list(
+    table_id: str, colour: str, title: str, tasks: list[Any], total: int
+) -> dict[str, Any]:
+    """A capped list (the first `LIST_LIMIT` in ledger order) and how many there are."""
+    return {"id": table_id, "colour": colour, "title": title, "tasks": tasks, "total": total}

@@ -3,7 +3,9 @@ whole timeline. Thin: every decision of who may see what is in accounts.access."
 
 from __future__ import annotations
 
-from typing import Any
+import datetime
+from collections import defaultdict
+from typing import Any, NamedTuple
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -14,7 +16,7 @@ from django.shortcuts import render
 from taizhang.accounts import access
 from taizhang.documents.model import LedgerDoc, subitem_keys, task_keys
 from taizhang.documents.writers import FORMATS
-from taizhang.ledger.models import Ledger, Task
+from taizhang.ledger.models import Ledger, Task, TaskLeader, TaskUnit
 from taizhang.ledger.selectors import (
     TaskFilters,
     ledger_list,
@@ -25,6 +27,7 @@ from taizhang.reporting.models import Round
 from taizhang.reporting.selectors import round_current, round_document, task_timeline
 from taizhang.supervision.selectors import default_as_of, supervise_tasks
 from taizhang.web.forms import CommentForm, FigureForm, TaskEditForm, TaskFilterForm
+from taizhang.web.templatetags.ledger_page import QUICK_SELECTS
 
 PAGE_SIZE = 100
 
@@ -71,15 +74,17 @@ def ledger_detail(request: HttpRequest, ledger_id: int) -> HttpResponse:
     """One ledger in the layout of the document, filtered and paginated; the same number of
     queries for 10 tasks or 10,000, with or without sub-items. Filters apply to every row,
     task or sub-item; a sub-item that matches is shown under its task."""
-    ledger = visible_ledger(request, ledger_id)
+    ledger = access.access_ledger(
+        request.user, ledger_id, Ledger.objects.select_related("publication")
+    )
     people, units = ledger_people_and_units(ledger.pk)
-    form = TaskFilterForm(request.GET or None, people=people, units=units)
+    form = TaskFilterForm(request.GET or None, people=people, units=units, renderer=QUICK_SELECTS)
     filters = TaskFilters(**form.cleaned_data) if form.is_valid() else TaskFilters()
     visible = access.visible_tasks(request.user)
     tasks = task_list(visible, ledger.pk, filters)
-    if filters != TaskFilters():
+    filtered = filters != TaskFilters()
+    if filtered:
         tasks = task_list(with_context(tasks, visible), ledger.pk, TaskFilters())
-    tasks = tasks.select_related("parent")
     counts = tasks.aggregate(
         tasks=Count("pk", filter=Q(parent__isnull=True)),
         subitems=Count("pk", filter=Q(parent__isnull=False)),
@@ -87,12 +92,14 @@ def ledger_detail(request: HttpRequest, ledger_id: int) -> HttpResponse:
     paginator = Paginator(tasks, PAGE_SIZE)
     paginator.count = counts["tasks"] + counts["subitems"]  # one query for both counts
     page = paginator.get_page(request.GET.get("page"))
+    first = (page.number - 1) * PAGE_SIZE
     query = request.GET.copy()
     query.pop("page", None)
     context = {
         "ledger": ledger,
         "form": form,
         "page": page,
+        "rows": ledger_rows(tasks, first, first + PAGE_SIZE, matched=filtered),
         "counts": counts,
         "query": query.urlencode(),
         "titles": {c["key"]: c["title"] for c in ledger.columns},
@@ -100,6 +107,78 @@ def ledger_detail(request: HttpRequest, ledger_id: int) -> HttpResponse:
         "export_formats": FORMATS,
     }
     return render(request, "web/ledger_detail.html", context)
+
+
+ROW_FIELDS = (
+    "pk", "parent_id", "label", "number", "parent__number", "goal", "deadline_text",
+    "deadline", "progress", "status", "status_label", "remarks", "category_id",
+    "category__number", "category__name",
+)  # fmt: skip
+
+
+class LedgerRow(NamedTuple):
+    """A row of the ledger page, a task or a sub-item, as plain values: ROW_FIELDS, whether it
+    matched the filters, its leaders' names and its units (reading 100 rows as model
+    instances with their links cost more than all the page's queries)."""
+
+    pk: int
+    parent_id: int | None
+    label: str
+    number: int
+    parent_number: int | None
+    goal: str
+    deadline_text: str
+    deadline: datetime.date | None
+    progress: str
+    status: str
+    status_label: str
+    remarks: str
+    category_id: int
+    category_number: int
+    category_name: str
+    matched: bool | None  # False: shown only as the task of a matching sub-item
+    leaders: list[str]
+    units: list[tuple[str, str]]  # name, role
+
+    @property
+    def shown_number(self) -> str:
+        """The number as `supervision.selectors.display_number` words it: a sub-item's label
+        as written, else "3-1", else the task's number."""
+        if self.label:
+            return self.label
+        if self.parent_number is not None:
+            return f"{self.parent_number}-{self.number}"
+        return str(self.number)
+
+
+def ledger_rows(tasks: QuerySet[Task], start: int, end: int, *, matched: bool) -> list[LedgerRow]:
+    """Rows `start` to `end` of the page's tasks (in their order), with their leaders and
+    units, in three queries (one when there are none). `matched`: the tasks carry the
+    `matched` annotation of `with_context`."""
+    fields = (*ROW_FIELDS, "matched") if matched else ROW_FIELDS
+    found = list(tasks.prefetch_related(None).values_list(*fields)[start:end])
+    leaders, units = row_links([values[0] for values in found])
+    return [
+        LedgerRow._make(
+            (*values[:15], values[15] if matched else None, leaders[values[0]], units[values[0]])
+        )
+        for values in found
+    ]
+
+
+def row_links(ids: list[int]) -> tuple[dict[int, list[str]], dict[int, list[tuple[str, str]]]]:
+    """The names of the leaders and the units (name, role) of these tasks, by task id, in
+    their order: two queries, none for no tasks."""
+    leaders: dict[int, list[str]] = defaultdict(list)
+    units: dict[int, list[tuple[str, str]]] = defaultdict(list)
+    if ids:
+        links = TaskLeader.objects.filter(task_id__in=ids).order_by("task_id", "order", "pk")
+        for task_id, name in links.values_list("task_id", "person__name"):
+            leaders[task_id].append(name)
+        served = TaskUnit.objects.filter(task_id__in=ids).order_by("task_id", "order", "pk")
+        for task_id, name, role in served.values_list("task_id", "unit__name", "role"):
+            units[task_id].append((name, role))
+    return leaders, units
 
 
 @login_required

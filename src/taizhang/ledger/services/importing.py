@@ -38,6 +38,7 @@ from taizhang.ledger.models import (
     Unit,
 )
 from taizhang.ledger.services.audit import audit_record
+from taizhang.ledger.signals import tasks_written
 
 # Fields of a task compared between editions; the link lists are compared as lists.
 SCALAR_FIELDS = (
@@ -403,4 +404,6 @@ def ledger_import(
     naming a task that is not there raises `MatchError`. Importing the same document again
     changes nothing. `column_overrides` ({title: key}) is saved with the ledger when given,
     for the next edition (`saved_column_overrides`); None keeps what was saved."""
-    return _Importer(doc, actor, column_overrides, answers).run()
+    result = _Importer(doc, actor, column_overrides, answers).run()
+    tasks_written(result.ledger.pk, None)
+    return result

@@ -21,6 +21,7 @@ from taizhang.ledger.errors import EditError
 from taizhang.ledger.models import JointStatus, Ledger, Task, TaskRevision, TaskUnit, Unit
 from taizhang.ledger.services.audit import audit_record
 from taizhang.ledger.services.tasks import task_revise
+from taizhang.ledger.signals import tasks_written
 
 
 @dataclass(frozen=True)
@@ -141,6 +142,8 @@ def ledger_joint_settings_update(
         raise EditError(_("请选择多单位任务的状态规则"))
     locked = Ledger.objects.select_for_update().get(pk=ledger.pk)
     changed = _recompose_tasks(locked, prefix_unit_names, actor)
+    if changed:
+        tasks_written(locked.pk, None)
     locked.prefix_unit_names = prefix_unit_names
     locked.joint_status = joint_status
     locked.save(update_fields=["prefix_unit_names", "joint_status"])

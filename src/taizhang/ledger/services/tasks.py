@@ -15,6 +15,7 @@ from taizhang.chinese.dates import parse_deadline
 from taizhang.ledger.errors import ConflictError, EditError
 from taizhang.ledger.models import Milestone, Status, Task, TaskRevision
 from taizhang.ledger.services.audit import audit_record
+from taizhang.ledger.signals import tasks_written
 
 EDITABLE_FIELDS = ("goal", "deadline_text", "progress", "status", "status_label", "remarks")
 
@@ -82,6 +83,8 @@ def task_update(*, task: Task, version: int, actor: User, values: dict[str, Any]
             Milestone(task=locked, text=m.text, date=m.date, order=i)
             for i, m in enumerate(parsed.milestones)
         )
+    if changes:
+        tasks_written(locked.ledger_id, [locked.pk])
     audit_record(
         actor=actor,
         action="task.edit",

@@ -1,0 +1,351 @@
+"""The dashboard (驾驶舱) as the database counts it: totals, lights, the tables of units and
+leaders, the red and yellow lists (capped, red first), the least advanced indicators and the
+history of the closed rounds, from the stored state (`supervision.state`), in a fixed number
+of queries and a cost that does not grow with the tasks shown: only the listed tasks are
+read in full (for their reasons). `selectors.ledger_figures` computes the same in Python over
+every task, for the bulletin; the tests hold the two equal."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    F,
+    IntegerField,
+    Prefetch,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
+
+from taizhang.chinese.statuses import STATUS_CODES
+from taizhang.ledger.models import Ledger, Status, Task, TaskLeader, TaskUnit
+from taizhang.reporting.models import Report, ReportState, Round, RoundStatus, RoundTally
+from taizhang.reporting.snapshots import round_statuses_fill
+from taizhang.supervision.lights import COMPLETED, GREEN, LABELS, RED, YELLOW
+from taizhang.supervision.models import StateUnit, TaskState
+from taizhang.supervision.selectors import Reported, display_number, supervise_tasks
+from taizhang.supervision.state import states_missing, states_refresh
+
+LIST_LIMIT = 20  # tasks a list shows; "全部N项" leads to the ledger page filtered by light
+STATUSES = STATUS_CODES
+LIGHTS = (RED, YELLOW, GREEN, COMPLETED)
+_COUNTED = [ReportState.RETURNED, ReportState.SUPERSEDED]  # these do not count as reported
+
+
+def open_round_ids(ledger: Ledger) -> list[int]:
+    """The ledger's open rounds (one at most, in practice)."""
+    return list(
+        Round.objects.filter(ledger=ledger, closed_at__isnull=True).values_list("pk", flat=True)
+    )
+
+
+def _reported(rounds: list[int]) -> QuerySet[Report, Any]:
+    """The ids of the tasks with a report that counts in these rounds, as a subquery the
+    database runs once per query (not once per row)."""
+    return Report.objects.filter(round_id__in=rounds).exclude(state__in=_COUNTED).values("task_id")
+
+
+def light_case(ledger: Ledger, as_of: datetime.date, rounds: list[int], prefix: str = "") -> Case:
+    """The light of a stored state on `as_of` as a database expression (`lights.colour_on`):
+    `prefix` leads from the query's model to `TaskState` ("task__supervision_state__").
+    Unreported (an open round and no report: for a split task, of an open sub-item) is asked
+    of the reports."""
+    p = prefix
+    yellow = Q(**{f"{p}yellow_from__lte": as_of})
+    if rounds:
+        # Tasks with a row (itself, or an open sub-item) that awaits a report.
+        waiting = (
+            TaskState.objects.filter(ledger=ledger, reports_due=True)
+            .exclude(task_id__in=_reported(rounds))
+            .values("top_id")
+        )
+        own = Q(**{f"{p}is_top": False, f"{p}reports_due": True}) & ~Q(
+            **{f"{p}task_id__in": _reported(rounds)}
+        )
+        yellow |= Q(**{f"{p}is_top": True, f"{p}task_id__in": waiting}) | own
+    return Case(
+        When(**{f"{p}completed": True}, then=Value(COMPLETED)),
+        When(**{f"{p}red_from__lte": as_of}, then=Value(RED)),
+        When(yellow, then=Value(YELLOW)),
+        default=Value(GREEN),
+        output_field=CharField(),
+    )
+
+
+def tasks_lit(
+    tasks: QuerySet[Task], ledger: Ledger, colour: str, as_of: datetime.date
+) -> QuerySet[Task]:
+    """Those of `tasks` whose light on `as_of` is `colour` (a task split into sub-items by its
+    combined light, a sub-item by its own)."""
+    ensure_states(ledger)
+    lit = light_case(ledger, as_of, open_round_ids(ledger), "supervision_state__")
+    return tasks.alias(light=lit).filter(light=colour)
+
+
+def ensure_states(ledger: Ledger) -> None:
+    """Write what the stored state lacks: a task's state kept before states were (or by a
+    path that missed it), a closed round's statuses. One query when nothing is missing."""
+    if states_missing(ledger):
+        states_refresh(ledger=ledger)
+
+
+def dashboard_data(
+    ledger: Ledger,
+    tasks: QuerySet[Task],
+    as_of: datetime.date,
+    *,
+    whole: bool = False,
+    limit: int = LIST_LIMIT,
+    offset: int = 0,
+) -> dict[str, Any]:
+    """The dashboard of `tasks` (already scoped to the user) as of a date, as JSON-ready
+    data: what `selectors.ledger_figures` gives, but the red and yellow lists and the
+    indicators are `limit` entries from `offset` (least advanced indicators first), with
+    their totals in `red_total`, `yellow_total` and `indicators_total`. `whole`: `tasks` are
+    all the ledger's current tasks (`access.sees_all_tasks`), so nothing is filtered by them."""
+    ensure_states(ledger)
+    round_statuses_fill(ledger=ledger)
+    rounds = open_round_ids(ledger)
+    states = TaskState.objects.filter(ledger=ledger)
+    if not whole:
+        states = states.filter(task__in=tasks.filter(ledger=ledger).values("pk"))
+    top = states.filter(is_top=True).annotate(light=light_case(ledger, as_of, rounds))
+    totals, lights = _counts(top)
+    red, yellow = _listed(ledger, top, as_of, rounds, limit, offset)
+    indicators, indicators_total = _indicators(states, limit, offset)
+    return {
+        "ledger": {"id": ledger.pk, "title": ledger.title, "year": ledger.year},
+        "as_of": as_of.isoformat(),
+        "round_open": bool(rounds),
+        "totals": totals,
+        "lights": lights,
+        "light_labels": LABELS,
+        "units": _unit_groups(ledger, states, as_of, rounds),
+        "leaders": _leader_groups(ledger, top, as_of, rounds),
+        "red": red,
+        "red_total": lights[RED],
+        "yellow": yellow,
+        "yellow_total": lights[YELLOW],
+        "indicators": indicators,
+        "indicators_total": indicators_total,
+        "history": _history(ledger, tasks, whole),
+    }
+
+
+def _counts(top: QuerySet[TaskState]) -> tuple[dict[str, int], dict[str, int]]:
+    """Totals by status and by light of the tasks (not sub-items), in one query."""
+    statuses = dict.fromkeys((*STATUSES, "none"), 0)
+    lights = dict.fromkeys(LIGHTS, 0)
+    for status, colour, count in (
+        top.values_list("status", F("light")).annotate(n=Count("pk")).order_by()
+    ):
+        statuses[status or "none"] += count
+        lights[colour] += count
+    return {"tasks": sum(lights.values()), **statuses}, lights
+
+
+def _listed(
+    ledger: Ledger,
+    top: QuerySet[TaskState],
+    as_of: datetime.date,
+    rounds: list[int],
+    limit: int,
+    offset: int,
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """A page of the red and one of the yellow tasks in ledger order, read in full together
+    for their reasons."""
+    pages = [
+        list(
+            top.filter(Q(light=colour))
+            .order_by("position", "task_id")
+            .values_list("task_id", flat=True)[offset : offset + limit]
+        )
+        for colour in (RED, YELLOW)
+    ]
+    rows = list(
+        Task.objects.filter(pk__in=pages[0] + pages[1])
+        .select_related("category", "parent")
+        .prefetch_related(
+            Prefetch("leader_links", TaskLeader.objects.select_related("person")),
+            Prefetch("unit_links", TaskUnit.objects.select_related("unit")),
+        )
+        .order_by("order", "pk")
+    )
+    done = set(
+        Report.objects.filter(round_id__in=rounds)
+        .filter(Q(task__in=rows) | Q(task__parent__in=rows))
+        .exclude(state__in=_COUNTED)
+        .values_list("task_id", flat=True)
+    )
+    reported = Reported(done if rounds else None)
+    found = {
+        row.task.pk: _brief(row.task, row.light_dict())
+        for row in supervise_tasks(ledger, rows, as_of, reported=reported)
+    }
+    return [found[pk] for pk in pages[0] if pk in found], [
+        found[pk] for pk in pages[1] if pk in found
+    ]
+
+
+def _brief(task: Task, light: Any) -> dict[str, Any]:
+    return {
+        "id": task.pk,
+        "number": task.number,
+        "goal": task.goal,
+        "leaders": [link.person.name for link in task.leader_links.all()],
+        "units": [link.unit.name for link in task.unit_links.all()],
+        "deadline": task.deadline.isoformat() if task.deadline else None,
+        "status": task.status or None,
+        "status_label": task.status_label,
+        "light": light,
+    }
+
+
+def _indicators(
+    states: QuerySet[TaskState], limit: int, offset: int
+) -> tuple[list[dict[str, Any]], int]:
+    """The indicators with a target of the least advanced tasks and sub-items first (no
+    figure yet last), and how many tasks have one."""
+    having = states.exclude(indicators=[])
+    rows = (
+        having.select_related("task__parent")
+        .order_by(F("lowest_percent").asc(nulls_last=True), "position", "task_id")
+        .only("indicators", "task__number", "task__label", "task__parent__number")
+    )[offset : offset + limit]
+    found = [
+        {
+            "task_id": state.task_id,
+            "task": state.task.parent.number if state.task.parent_id else state.task.number,  # type: ignore[union-attr]
+            "label": display_number(state.task),
+            **view,
+        }
+        for state in rows
+        for view in state.indicators
+    ]
+    return found, having.count()
+
+
+def _sums(p: str, as_of: datetime.date, rounds: list[int]) -> dict[str, Any]:
+    """The counts of a group of the dashboard's tables; `p` leads to `TaskState`."""
+
+    def count(condition: Any) -> Sum:
+        return Sum(Case(When(condition, then=1), default=0, output_field=IntegerField()))
+
+    status = f"{p}status"
+    not_reported = (
+        Q(pk__in=[])
+        if not rounds
+        else (Q(**{f"{p}split": False}) & ~Q(**{f"{p}task_id__in": _reported(rounds)}))
+    )
+    return {
+        "tasks": Count("pk"),
+        "completed": count(Q(**{status: Status.COMPLETED})),
+        "lagging": count(Q(**{status: Status.LAGGING})),
+        "overdue": count(Q(**{f"{p}deadline__lt": as_of}) & ~Q(**{status: Status.COMPLETED})),
+        "not_reported": count(not_reported),
+        "red": count(Q(light=RED)),
+        "yellow": count(Q(light=YELLOW)),
+    }
+
+
+def _groups(rows: Any) -> list[dict[str, Any]]:
+    groups = [
+        {
+            "id": row["key"],
+            "name": row["name"],
+            **{
+                key: row[key] or 0
+                for key in (
+                    "tasks",
+                    "completed",
+                    "lagging",
+                    "overdue",
+                    "not_reported",
+                    "red",
+                    "yellow",
+                )
+            },
+        }
+        for row in rows
+    ]
+    return sorted(groups, key=lambda g: (-g["red"], -g["lagging"], g["name"]))
+
+
+def _unit_groups(
+    ledger: Ledger, states: QuerySet[TaskState], as_of: datetime.date, rounds: list[int]
+) -> list[dict[str, Any]]:
+    """Per unit, what it answers for (`StateUnit`: as `selectors.unit_items` counts)."""
+    p = "state__"
+    rows = (
+        StateUnit.objects.filter(state__in=states.values("pk"))
+        .alias(light=light_case(ledger, as_of, rounds, p))
+        .values(key=F("unit_id"), name=F("unit__name"))
+        .annotate(**_sums(p, as_of, rounds))
+        .order_by()
+    )
+    return _groups(rows)
+
+
+def _leader_groups(
+    ledger: Ledger, top: QuerySet[TaskState], as_of: datetime.date, rounds: list[int]
+) -> list[dict[str, Any]]:
+    """Per leader, the tasks (not sub-items) the leader leads."""
+    p = "task__supervision_state__"
+    rows = (
+        TaskLeader.objects.filter(task__supervision_state__in=top.values("pk"))
+        .alias(light=light_case(ledger, as_of, rounds, p))
+        .values(key=F("person_id"), name=F("person__name"))
+        .annotate(**_sums(p, as_of, rounds))
+        .order_by()
+    )
+    return _groups(rows)
+
+
+def _history(ledger: Ledger, tasks: QuerySet[Task], whole: bool) -> list[dict[str, Any]]:
+    """Counts by status at the close of each past round of the tasks the user may see (the
+    snapshot's tasks by the ids kept then, still current). Who sees the whole ledger is
+    counted from each round's tally less the tasks removed since; anyone else in one query
+    over the rounds' statuses of the tasks they see."""
+    closed = list(
+        Round.objects.filter(ledger=ledger, snapshot__isnull=False)
+        .order_by("closed_at", "pk")
+        .values_list("pk", "name", "closed_at")
+    )
+    ids = [pk for pk, _name, _closed in closed]
+    current = Task.objects.filter(ledger=ledger, removed_at__isnull=True, parent__isnull=True)
+    counts: dict[int, dict[str, int]] = {pk: {} for pk in ids}
+    if whole:
+        for tally in RoundTally.objects.filter(round_id__in=ids):
+            counts[tally.round_id] = dict(tally.counts)
+        gone = RoundStatus.objects.filter(
+            round_id__in=ids,
+            task__in=Task.objects.filter(ledger=ledger).exclude(pk__in=current.values("pk")),
+        )
+        for round_id, status, n in _by_status(gone):
+            key = status or "none"
+            counts[round_id][key] = counts[round_id].get(key, 0) - n
+    else:
+        mine = tasks.filter(ledger=ledger, parent__isnull=True).values("pk")
+        for round_id, status, n in _by_status(
+            RoundStatus.objects.filter(round_id__in=ids, task__in=mine)
+        ):
+            counts[round_id][status or "none"] = n
+    return [
+        {
+            "round": name,
+            "closed_at": closed_at.isoformat() if closed_at else None,
+            **{s: counts[pk].get(s, 0) for s in (*STATUSES, "none")},
+        }
+        for pk, name, closed_at in closed
+    ]
+
+
+def _by_status(rows: QuerySet[RoundStatus]) -> Any:
+    return rows.values_list("round_id", "status").annotate(n=Count("pk")).order_by()

@@ -1,0 +1,227 @@
+"""The stored supervision state the dashboard counts in the database (`TaskState`,
+`StateUnit`; a closed round's statuses are the reporting app's, `snapshots`): writes only.
+A task's state is derived from the task, its sub-items, the figures of its latest accepted
+report, the office's figures and the ledger's thresholds; the services that change any of
+those rebuild it (`states_refresh`: through `ledger.signals.tasks_changed` from the ledger
+and reporting services, directly from the supervision services). What changes with the day
+asked for is not stored: the light is kept as the dates it turns red and yellow
+(`lights.Thresholds`)."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+from collections import defaultdict
+from collections.abc import Collection
+from dataclasses import dataclass, replace
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+
+from taizhang.ledger.models import Ledger, Task, TaskUnit
+from taizhang.supervision.lights import Thresholds, combined, thresholds
+from taizhang.supervision.models import LightSettings, StateUnit, TaskState
+from taizhang.supervision.selectors import LightInputs, light_settings, task_figures
+
+BATCH = 500  # tasks rebuilt at a time: memory stays flat on a ledger of any size
+# The stored fields compared to decide whether a state changed.
+STATE_FIELDS = (
+    "task_id", "top_id", "is_top", "status", "position", "split", "deadline", "completed",
+    "red_from", "yellow_from", "reports_due", "lowest_percent", "indicators", "source",
+)  # fmt: skip
+_FACTS = ("pk", "parent_id", "goal", "deadline_text", "progress", "status", "deadline", "order")
+_LARGEST = Decimal("9999999999.9")  # what `TaskState.lowest_percent` holds
+
+
+@dataclass(frozen=True)
+class _Facts:
+    """A task as its state is computed from it (`selectors.TaskFacts`), read as values."""
+
+    pk: int
+    parent_id: int | None
+    goal: str
+    deadline_text: str
+    progress: str
+    status: str
+    deadline: datetime.date | None
+    order: int
+
+
+State = tuple[Any, ...]  # STATE_FIELDS' values
+
+
+@transaction.atomic
+def states_refresh(*, ledger: Ledger, task_ids: Collection[int] | None = None) -> int:
+    """Rebuild the stored state of these tasks or sub-items (each with its task and all its
+    sub-items, as a sub-item's light is part of its task's), or of the whole ledger when
+    `task_ids` is None; tasks removed since lose theirs. Only the states that changed are
+    written, and a task's texts are read again only when they or its figures changed
+    (`TaskState.source`). Returns the states written."""
+    current = Task.objects.filter(ledger=ledger, removed_at__isnull=True)
+    if task_ids is None:
+        TaskState.objects.filter(ledger=ledger).exclude(task__in=current).delete()
+        tops = list(current.filter(parent__isnull=True).order_by("pk").values_list("pk", flat=True))
+    else:
+        rows = Task.objects.filter(pk__in=list(task_ids), ledger=ledger)
+        tops = sorted({parent or pk for pk, parent in rows.values_list("pk", "parent_id")})
+    settings = light_settings(ledger)
+    written = 0
+    for start in range(0, len(tops), BATCH):
+        written += _refresh(ledger, settings, tops[start : start + BATCH])
+    return written
+
+
+def _refresh(ledger: Ledger, settings: LightSettings, top_ids: list[int]) -> int:
+    current = Task.objects.filter(ledger=ledger, removed_at__isnull=True)
+    tops = [
+        _Facts(*row)
+        for row in current.filter(pk__in=top_ids, parent__isnull=True).values_list(*_FACTS)
+    ]
+    subs: dict[int, list[_Facts]] = defaultdict(list)
+    for row in current.filter(parent_id__in=top_ids).order_by("order", "pk").values_list(*_FACTS):
+        subs[row[1]].append(_Facts(*row))
+    ids = [task.pk for task in tops] + [s.pk for found in subs.values() for s in found]
+    units: dict[int, list[int]] = defaultdict(list)
+    links = TaskUnit.objects.filter(task_id__in=ids).order_by("order", "pk")
+    for task_id, unit_id in links.values_list("task_id", "unit_id"):
+        units[task_id].append(unit_id)
+    office, report_figures = task_figures({"task_id__in": ids})
+    inputs = LightInputs(ledger, settings, {}, office, report_figures)
+    stored_units: dict[int, set[int]] = defaultdict(set)
+    for state_id, unit_id in StateUnit.objects.filter(state__top_id__in=top_ids).values_list(
+        "state_id", "unit_id"
+    ):
+        stored_units[state_id].add(unit_id)
+    stored = {
+        row[0]: (row, frozenset(stored_units[row[0]]))
+        for row in TaskState.objects.filter(top_id__in=top_ids).values_list(*STATE_FIELDS)
+    }
+    fresh: dict[int, tuple[State, frozenset[int]]] = {}
+    for task in tops:
+        _task_states(task, subs.get(task.pk, []), units, inputs, stored, fresh)
+    changed = [pk for pk, value in fresh.items() if stored.get(pk) != value]
+    gone = [pk for pk in stored if pk not in fresh]
+    TaskState.objects.filter(task_id__in=changed + gone).delete()
+    TaskState.objects.bulk_create(
+        [
+            TaskState(ledger=ledger, **dict(zip(STATE_FIELDS, fresh[pk][0], strict=True)))
+            for pk in changed
+        ],
+        batch_size=BATCH,
+    )
+    StateUnit.objects.bulk_create(
+        [StateUnit(state_id=pk, unit_id=unit) for pk in changed for unit in fresh[pk][1]],
+        batch_size=BATCH,
+    )
+    return len(changed)
+
+
+def _task_states(
+    task: _Facts,
+    subs: list[_Facts],
+    units: dict[int, list[int]],
+    inputs: LightInputs,
+    stored: dict[int, tuple[State, frozenset[int]]],
+    fresh: dict[int, tuple[State, frozenset[int]]],
+) -> None:
+    """The states of a task and of its sub-items, each with the units it answers for on the
+    dashboard (as `selectors.unit_items` counts: a sub-item's own units or its task's; a
+    split task's units that serve none of its sub-items)."""
+    own_units = units.get(task.pk, [])
+    covered: set[int] = set()
+    found: list[Thresholds] = []
+    for sub in subs:
+        serving = units.get(sub.pk) or own_units
+        covered |= set(serving)
+        state, thresholds_ = _state(sub, task, inputs, stored, split=False)
+        fresh[sub.pk] = (state, frozenset(serving))
+        found.append(thresholds_)
+    state, own = _state(task, None, inputs, stored, split=bool(subs))
+    if subs:
+        both = combined(own, found)
+        state = _with(state, both, reports_due=False)
+    fresh[task.pk] = (state, frozenset(u for u in own_units if u not in covered))
+
+
+def _state(
+    task: _Facts,
+    parent: _Facts | None,
+    inputs: LightInputs,
+    stored: dict[int, tuple[State, frozenset[int]]],
+    *,
+    split: bool,
+) -> tuple[State, Thresholds]:
+    source = _source(task, inputs)
+    kept = stored.get(task.pk)
+    if kept is not None and kept[0][-1] == source:
+        lowest, indicators = kept[0][-3], kept[0][-2]
+    else:
+        views = inputs.views(task)
+        percents = [view.percent for view in views if view.percent is not None]
+        indicators = [view.as_dict() for view in views if view.target is not None]
+        lowest = min(percents, default=None)
+        if lowest is not None:
+            lowest = max(-_LARGEST, min(lowest, _LARGEST))
+    light_input = replace(
+        inputs.light_input(task, [], parent), percents=(lowest,) if lowest is not None else ()
+    )
+    found = thresholds(
+        light_input, warn_days=inputs.settings.warn_days, pace_margin=inputs.settings.pace_margin
+    )
+    top = parent.pk if parent is not None else task.pk
+    state = (
+        task.pk, top, parent is None, task.status, task.order, split, light_input.deadline,
+        found.completed, found.red_from, found.yellow_from, not found.completed, lowest,
+        indicators, source,
+    )  # fmt: skip
+    return state, found
+
+
+def _with(state: State, found: Thresholds, *, reports_due: bool) -> State:
+    """A split task's state with its sub-items' combined light."""
+    values = dict(zip(STATE_FIELDS, state, strict=True))
+    values.update(
+        completed=found.completed,
+        red_from=found.red_from,
+        yellow_from=found.yellow_from,
+        reports_due=reports_due,
+    )
+    return tuple(values[name] for name in STATE_FIELDS)
+
+
+def _source(task: _Facts, inputs: LightInputs) -> str:
+    """A digest of what a task's indicators are read from."""
+    office = [
+        (f.name, str(f.target), str(f.actual), f.unit) for f in inputs.office.get(task.pk, ())
+    ]
+    text = json.dumps(
+        [
+            task.goal,
+            task.deadline_text,
+            task.progress,
+            inputs.report_figures.get(task.pk, []),
+            office,
+        ],
+        ensure_ascii=False,
+        default=str,
+    )
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def states_missing(ledger: Ledger) -> bool:
+    """Whether a current task of the ledger has no stored state (one written before states
+    were kept, or by a path that did not rebuild it)."""
+    return (
+        Task.objects.filter(ledger=ledger, removed_at__isnull=True)
+        .filter(supervision_state__isnull=True)
+        .exists()
+    )
+
+
+def on_tasks_changed(
+    sender: object, *, ledger_id: int, task_ids: Collection[int] | None, **kwargs: Any
+) -> None:
+    """`ledger.signals.tasks_changed`: rebuild the state of the tasks written."""
+    states_refresh(ledger=Ledger.objects.get(pk=ledger_id), task_ids=task_ids)

@@ -1,0 +1,153 @@
+"""What the ledger page writes in Python rather than through templates: its rows (100 rows of
+seven cells, a template included per row, cost several times what their queries cost) and the
+selects of its filter form (a template included per option). The HTML is the same the
+templates wrote. Every text is escaped here, with `html.escape`, which Django's `escape`
+wraps (the same entities, without its lazy-string checks on each of ~1,300 values a page);
+the words are gettext's."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from html import escape
+from typing import TYPE_CHECKING, Any
+
+from django import template
+from django.forms.renderers import DjangoTemplates
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+
+from taizhang.web.templatetags.taizhang import cn_numeral, status_text
+
+if TYPE_CHECKING:
+    from taizhang.web.views import LedgerRow
+
+register = template.Library()
+
+
+def id_url(name: str) -> Callable[[int], str]:
+    """The URL of a view that takes one id, for any id, reversing the route once."""
+    head, tail = reverse(name, args=[1]).rsplit("1", 1)
+    return lambda pk: f"{escape(head)}{pk}{escape(tail)}"
+
+
+@register.simple_tag
+def ledger_rows(rows: Sequence[LedgerRow], titles: dict[str, str]) -> SafeString:
+    """The body of the ledger table: each row after its category's row (where the category
+    changes and has a name), or a line saying that nothing matched."""
+    if not rows:
+        return mark_safe(f'\n<tr><td colspan="7">{escape(_("没有符合条件的任务。"))}</td></tr>\n')  # noqa: S308
+    cells = row_cells(titles)
+    html = []
+    category: object = object()  # as {% ifchanged %}: the first row's category is a change
+    for row in rows:
+        html.append("\n")
+        if row.category_id != category:
+            category = row.category_id
+            if row.category_name:
+                number = escape(cn_numeral(row.category_number))
+                html.append(
+                    f'<tr class="category"><td class="num">{number}</td>'
+                    f'<td colspan="6">{escape(row.category_name)}</td></tr>'
+                )
+        html.append("\n")
+        html.append(cells(row))
+        html.append("\n")
+    return mark_safe("".join(html))  # noqa: S308 (every text above is escaped)
+
+
+def row_cells(titles: dict[str, str]) -> Callable[[LedgerRow], str]:
+    """How one row is written, with the column titles (the ledger's own, else the usual ones)
+    and the words worked out once for all rows."""
+    label = {
+        "number": escape(_("序号")),
+        "goal": escape(str(titles.get("goal") or _("工作目标任务"))),
+        "leaders": escape(str(titles.get("leaders") or _("牵头领导"))),
+        "units": escape(str(titles.get("units") or _("责任单位"))),
+        "deadline": escape(str(titles.get("deadline") or _("完成时限"))),
+        "progress": escape(str(titles.get("progress") or _("进展情况"))),
+        "status": escape(_("状态")),
+    }
+    co = f'<span class="muted">（{escape(_("配合"))}）</span>'
+    url = id_url("web:task_detail")
+
+    def cells(row: LedgerRow) -> str:
+        link = url(row.pk)
+        classes = ("subitem" if row.parent_id else "") + (
+            " context" if row.matched is False else ""
+        )
+        parent = f' data-parent="{row.parent_id}"' if row.parent_id else ""
+        leaders = "\n".join(escape(name) for name in row.leaders)
+        units = "\n".join(escape(name) + (co if role == "co" else "") for name, role in row.units)
+        deadline = escape(row.deadline_text)
+        if row.deadline:
+            deadline += f'\n<span class="muted">{row.deadline.isoformat()}</span>'
+        status = escape(status_text(row))
+        if row.remarks:
+            status += f'\n<span class="muted">{escape(row.remarks)}</span>'
+        return (
+            f'<tr class="{classes}"{parent}>'
+            f'<td class="num" data-label="{label["number"]}"><a href="{link}">'
+            f"{escape(row.shown_number)}</a></td>\n"
+            f'<td class="cell" data-label="{label["goal"]}"><a href="{link}">'
+            f"{escape(row.goal)}</a></td>\n"
+            f'<td class="cell" data-label="{label["leaders"]}">{leaders}</td>\n'
+            f'<td class="cell" data-label="{label["units"]}">{units}</td>\n'
+            f'<td class="cell" data-label="{label["deadline"]}">{deadline}</td>\n'
+            f'<td class="cell" data-label="{label["progress"]}">{escape(row.progress)}</td>\n'
+            f'<td class="cell status-{escape(row.status)}" data-label="{label["status"]}">'
+            f"{status}</td>\n</tr>"
+        )
+
+    return cells
+
+
+class QuickSelects(DjangoTemplates):
+    """Django's form renderer, except that a select is written here rather than by a template
+    include per option (the filter form's 50-odd options cost more than its queries): the
+    same HTML as Django's select.html and select_option.html."""
+
+    SELECT = "django/forms/widgets/select.html"
+    OPTION = "django/forms/widgets/select_option.html"
+
+    def render(
+        self, template_name: str, context: dict[str, Any], request: HttpRequest | None = None
+    ) -> str:
+        if template_name != self.SELECT or not self.plain(context["widget"]):
+            return super().render(template_name, context, request)
+        widget = context["widget"]
+        out = [f'<select name="{escape(str(widget["name"]))}"{html_attrs(widget["attrs"])}>']
+        for group, choices, _index in widget["optgroups"]:
+            if group:
+                out.append(f'\n  <optgroup label="{escape(str(group))}">')
+            out.extend(
+                f'\n  <option value="{escape(str(option["value"]))}"{html_attrs(option["attrs"])}>'
+                f"{escape(str(option['label']))}</option>\n"
+                for option in choices
+            )
+            if group:
+                out.append("\n  </optgroup>")
+        out.append("\n</select>")
+        return "".join(out)
+
+    @classmethod
+    def plain(cls, widget: dict[str, Any]) -> bool:
+        """Whether every option is written by Django's own option template."""
+        return all(
+            option["template_name"] == cls.OPTION
+            for _group, choices, _index in widget["optgroups"]
+            for option in choices
+        )
+
+
+def html_attrs(attrs: dict[str, Any]) -> str:
+    """A widget's attributes as Django's attrs.html writes them."""
+    return "".join(
+        f" {escape(str(name))}" if value is True else f' {escape(str(name))}="{escape(str(value))}"'
+        for name, value in attrs.items()
+        if value is not False
+    )
+
+
+QUICK_SELECTS = QuickSelects()

@@ -1,0 +1,78 @@
+"""bench/load.py's own rules, without a server: the deadline-day mix, what counts as a report
+sent, the form as a browser encodes it, and the check of rows written against answers."""
+
+from __future__ import annotations
+
+import importlib.util
+import io
+import random
+import sys
+from collections import Counter
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+from django.http.multipartparser import MultiPartParser
+
+LOAD = Path(__file__).resolve().parents[1] / "bench" / "load.py"
+
+
+@pytest.fixture(scope="module")
+def load() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("bench_load", LOAD)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize(
+    ("users", "kinds", "expected"),
+    [
+        (50, ["report", "ledger", "dashboard"], {"report": 30, "ledger": 15, "dashboard": 5}),
+        (200, ["report", "ledger", "dashboard"], {"report": 120, "ledger": 60, "dashboard": 20}),
+        # Without the dashboard its users are shared in proportion: 2 to 1.
+        (50, ["report", "ledger"], {"report": 33, "ledger": 17}),
+        (3, ["report", "ledger", "dashboard"], {"report": 2, "ledger": 1}),
+    ],
+)
+def test_users_follow_the_deadline_day_mix(
+    load: ModuleType, users: int, kinds: list[str], expected: dict[str, int]
+) -> None:
+    assert Counter(load.user_kinds(users, kinds, random.Random(1))) == expected  # noqa: S311
+
+
+def test_a_report_is_sent_only_when_redirected_to_its_task(load: ModuleType) -> None:
+    path = "/tasks/7/report/"
+    assert load.outcome("report", path, (302, {"location": "/tasks/7/"}, b"")) == "ok"
+    signed_out = (302, {"location": "/login/?next=/tasks/7/report/"}, b"")
+    assert load.outcome("report", path, signed_out) == "302 /login/?next=/tasks/7/report/"
+    assert load.outcome("report", path, (400, {}, b"")) == "400"
+    assert load.outcome("report", path, (200, {}, b"")) == "200"
+    assert load.outcome("ledger", "/ledgers/1/", (200, {}, b"")) == "ok"
+    assert load.outcome("ledger", "/ledgers/1/", (500, {}, b"")) == "500"
+
+
+def test_the_form_is_encoded_as_a_browser_sends_it(load: ModuleType) -> None:
+    fields = {"csrfmiddlewaretoken": "abc", "progress": "已完成50%；\n下一步", "action": "send"}
+    body, content_type = load.multipart(fields)
+    meta = {"CONTENT_TYPE": content_type, "CONTENT_LENGTH": str(len(body))}
+    posted, files = MultiPartParser(meta, io.BytesIO(body), [], "utf-8").parse()
+    assert posted.dict() == fields and not files
+
+
+def sample(load: ModuleType, kind: str, outcome: str) -> object:
+    return load.Sample(kind, 0.0, 0.1, outcome)
+
+
+def test_rows_written_are_checked_against_reports_sent(load: ModuleType) -> None:
+    sent = [sample(load, "report", "ok")] * 5
+    timed_out = [*sent, *[sample(load, "report", "TimeoutError")] * 2]
+    assert load.written_verdict(5, 5, []) == "equal"
+    assert load.written_verdict(5, 7, timed_out).startswith("NOT EQUAL: 2 reports got no answer")
+    # Rows missing, or more rows than could be explained, are never put down to timeouts.
+    assert "rows without an answer" in load.written_verdict(5, 4, timed_out)
+    assert "rows without an answer" in load.written_verdict(5, 8, timed_out)
+    refused = [*sent, sample(load, "report", "500")]
+    assert "rows without an answer" in load.written_verdict(5, 6, refused)

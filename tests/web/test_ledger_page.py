@@ -1,0 +1,200 @@
+"""The ledger page as the rows and the filter form are written in Python (templatetags/
+ledger_page.py): every stored text escaped, the same cells and selects the templates wrote,
+and a fixed number of queries whatever the page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django import forms
+from django.db import connection
+from django.forms.renderers import DjangoTemplates
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from taizhang.documents.model import CategoryDoc, LedgerDoc, TaskDoc, UnitRef
+from taizhang.ledger.models import Ledger, Person, Task, TaskUnit, Unit
+from taizhang.ledger.selectors import ledger_people_and_units
+from taizhang.ledger.services import ledger_import
+from taizhang.supervision.selectors import display_number
+from taizhang.web.forms import TaskFilterForm
+from taizhang.web.templatetags.ledger_page import QUICK_SELECTS
+from taizhang.web.views import LedgerRow
+from tests.factories import World, client_for
+from tests.web.subitems import split_task_3
+
+pytestmark = pytest.mark.django_db
+
+SCRIPT = "<script>alert('x')</script>"
+ESCAPED = "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;"
+
+
+def page(client: Client, ledger: Ledger, **query: Any) -> str:
+    response = client.get(reverse("web:ledger_detail", args=[ledger.pk]), query)
+    assert response.status_code == 200
+    return str(response.content.decode())
+
+
+def rows_of(html: str) -> list[str]:
+    """The task rows of the page's table (not the category rows)."""
+    body = html.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    return [row for row in body.split("<tr ")[1:] if 'class="category"' not in row]
+
+
+def test_every_stored_text_of_a_row_is_escaped(world: World) -> None:
+    task = world.task(3)
+    Task.objects.filter(pk=task.pk).update(
+        goal=f"目标{SCRIPT}",
+        progress=f"进展{SCRIPT}",
+        deadline_text=f"时限{SCRIPT}",
+        remarks=f"备注{SCRIPT}",
+        status_label=f"状态{SCRIPT}",
+        label="<b>3</b>",  # at most 20 characters
+    )
+    task.category.name = f"分类{SCRIPT}"
+    task.category.save()
+    Person.objects.filter(task_links__task=task).update(name=f"领导{SCRIPT}")
+    Unit.objects.filter(task_links__task=task).update(name=f"单位{SCRIPT}")
+    world.ledger.columns = [{"key": "goal", "title": f"目标列{SCRIPT}"}]
+    world.ledger.save()
+
+    html = page(client_for(world, "office"), world.ledger)
+
+    assert "<script" not in html and "<b>" not in html
+    assert ">&lt;b&gt;3&lt;/b&gt;</a>" in html
+    for text in ("目标", "进展", "时限", "备注", "状态", "分类", "领导", "单位", "目标列"):
+        assert f"{text}{ESCAPED}" in html, text
+    # The unit and the leader in the filter form's selects too.
+    assert f">单位{ESCAPED}</option>" in html
+    assert f">领导{ESCAPED}</option>" in html
+
+
+def test_a_row_shows_its_cells_under_its_category(world: World) -> None:
+    task = world.task(3)
+    finance = Unit.objects.get_or_create(name="财政局")[0]
+    TaskUnit.objects.create(task=task, unit=finance, role="co", order=9)
+    Task.objects.filter(pk=task.pk).update(status="in_progress", status_label="○", remarks="说明")
+    world.ledger.columns = [{"key": "progress", "title": "本月进展"}]
+    world.ledger.save()
+
+    html = page(client_for(world, "office"), world.ledger, q="北部供水")
+
+    [row] = rows_of(html)
+    link = reverse("web:task_detail", args=[task.pk])
+    assert f'<td class="num" data-label="序号"><a href="{link}">3</a></td>' in row
+    assert f'data-label="工作目标任务"><a href="{link}">{task.goal}</a>' in row
+    assert 'data-label="本月进展">' in row  # the ledger's own column title
+    assert '财政局<span class="muted">（配合）</span>' in row
+    assert f'<span class="muted">{task.deadline:%Y-%m-%d}</span>' in row
+    assert 'class="cell status-in_progress" data-label="状态">○（正在推进）\n' in row
+    assert '<span class="muted">说明</span>' in row
+    assert html.count('<tr class="category">') == 1
+    assert f'<td colspan="6">{task.category.name}</td>' in html
+
+
+def test_a_category_row_comes_once_before_its_tasks(world: World) -> None:
+    html = page(client_for(world, "office"), world.ledger)
+    body = html.split("<tbody>", 1)[1]
+    categories = {task.category_id for task in Task.objects.filter(ledger=world.ledger)}
+    named = [c for c in categories if world.ledger.categories.get(pk=c).name]
+    assert body.count('<tr class="category">') == len(named)
+    assert len(rows_of(html)) == Task.objects.filter(ledger=world.ledger).count()
+
+
+def test_a_sub_item_row_names_its_task_and_a_context_row_says_so(world: World) -> None:
+    split = split_task_3(world)
+    housing = Unit.objects.get(name="住建局")
+
+    html = page(client_for(world, "office"), world.ledger, unit=housing.pk)
+
+    rows = rows_of(html)
+    link = reverse("web:task_detail", args=[split.task.pk])
+    [context] = [row for row in rows if f'<a href="{link}">' in row]
+    sub = rows[rows.index(context) + 1]
+    assert context.startswith('class=" context">')
+    assert sub.startswith(f'class="subitem" data-parent="{split.task.pk}">')
+    assert f">{display_number(split.second)}</a>" in sub
+
+
+def test_nothing_matching_says_so(world: World) -> None:
+    html = page(client_for(world, "office"), world.ledger, q="没有这个词")
+    assert '<tbody>\n\n<tr><td colspan="7">没有符合条件的任务。</td></tr>\n\n</tbody>' in html
+
+
+def test_a_rows_number_is_worded_as_the_task_pages_is(world: World) -> None:
+    split = split_task_3(world, inheriting=True)
+    assert split.inheriting is not None
+    Task.objects.filter(pk=split.inheriting.pk).update(label="")
+    for task in (split.task, split.first, split.second, split.inheriting):
+        task = Task.objects.select_related("parent").get(pk=task.pk)
+        parent = task.parent.number if task.parent else None
+        rest = [""] * 10 + [None, [], []]  # goal to units: not used for the number
+        row = LedgerRow._make([task.pk, task.parent_id, task.label, task.number, parent, *rest])
+        assert row.shown_number == display_number(task)
+
+
+# --- the filter form's selects -----------------------------------------------------------
+
+
+def both(form_class: type[forms.Form], data: Any = None, **kwargs: Any) -> tuple[str, str]:
+    """A form's fields as Django's renderer writes them and as QUICK_SELECTS does."""
+    django = form_class(data, renderer=DjangoTemplates(), **kwargs)
+    quick = form_class(data, renderer=QUICK_SELECTS, **kwargs)
+    return "".join(str(f) for f in django), "".join(str(f) for f in quick)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [None, {"status": "lagging"}, {"unit": "UNIT", "leader": "LEADER"}, {"unit": "999999"}],
+)
+def test_the_filter_forms_selects_are_djangos(world: World, data: dict[str, str] | None) -> None:
+    people, units = ledger_people_and_units(world.ledger.pk)
+    Unit.objects.filter(pk=units[0].pk).update(name=f"单位{SCRIPT}&")
+    if data and data.get("unit") == "UNIT":
+        data = {"unit": str(units[1].pk), "leader": str(people[0].pk)}
+    django, quick = both(TaskFilterForm, data, people=people, units=units)
+    assert quick == django
+    assert "<select" in quick
+
+
+class Grouped(forms.Form):
+    kind = forms.ChoiceField(
+        choices=[("", "全部"), ("甲组", [("a", "<甲>"), ("b", "乙")]), ("c", "丙")],
+        widget=forms.Select(attrs={"class": "wide", "disabled": True, "hidden": False}),
+    )
+    many = forms.MultipleChoiceField(choices=[("1", "一"), ("2", "二")])
+    radio = forms.ChoiceField(choices=[("1", "一")], widget=forms.RadioSelect)
+
+
+@pytest.mark.parametrize("data", [None, {"kind": "b", "many": ["1", "2"], "radio": "1"}])
+def test_grouped_options_attributes_and_other_widgets_are_djangos(
+    data: dict[str, Any] | None,
+) -> None:
+    django, quick = both(Grouped, data)
+    assert quick == django
+    assert "<optgroup" in quick
+
+
+# --- queries -------------------------------------------------------------------------------
+
+
+def test_any_page_of_a_large_ledger_costs_the_same_queries(world: World) -> None:
+    doc = LedgerDoc(title="2021年大台账", year=2021)
+    doc.categories = [CategoryDoc(number=c, name=f"分类{c}") for c in range(1, 4)]
+    for n in range(1, 251):
+        doc.categories[n % 3].tasks.append(
+            TaskDoc(number=n, goal=f"任务{n}", leaders=["谭江"], units=[UnitRef("水利局")])
+        )
+    large = ledger_import(doc=doc).ledger
+    counts = []
+    for role in ("office", "water"):
+        client = client_for(world, role)
+        for query in ({}, {"page": 2}, {"page": 3, "q": "任务"}, {"page": 1}):
+            with CaptureQueriesContext(connection) as queries:
+                html = page(client, large, **query)
+            counts.append((role, len(queries)))
+            assert len(rows_of(html)) in (50, 100)
+    assert counts[0][1] == counts[1][1] == counts[3][1], counts
+    assert counts[4][1] == counts[5][1] == counts[7][1], counts
