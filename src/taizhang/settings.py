@@ -243,3 +243,40 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("TAIZHANG_LOG_LEVEL", "WARNING")},
 }
+
+# ---------------------------------------------------------------------------------------------
+# The task queue (huey, through huey.contrib.djhuey): exports of large ledgers run in the
+# background (taizhang.jobs; docs/deployment.md, "The worker"). `taizhang run_huey` is the
+# worker; `taizhang serve` starts one beside itself.
+# - TAIZHANG_REDIS_URL: a Redis server for the queue (`redis://127.0.0.1:6379/0`); without it
+#   the queue is an SQLite file, `queue.sqlite3` in the data directory (one machine).
+#   TAIZHANG_QUEUE_NAME (default `taizhang`) tells apart installations sharing one Redis.
+# - TAIZHANG_QUEUE_IMMEDIATE=1: no queue, each job runs at once inside the request that asks
+#   for it (for debugging). Given explicitly, as djhuey would otherwise follow DEBUG and
+#   `make run`, which runs with DEBUG on, would never run a job in the background.
+# - TAIZHANG_QUEUE_WORKERS: jobs the worker runs at once (threads; 1: an export of 50,000
+#   tasks takes a few hundred MB while it runs).
+# - TAIZHANG_EXPORT_INLINE_TASKS: a web export of a ledger of more tasks than this (sub-items
+#   counted) runs in the background; smaller ones download at once.
+# ---------------------------------------------------------------------------------------------
+TAIZHANG_REDIS_URL = os.environ.get("TAIZHANG_REDIS_URL", "").strip()
+INSTALLED_APPS += ["huey.contrib.djhuey", "taizhang.jobs"]
+if not TAIZHANG_REDIS_URL:
+    _private_file(DATA_DIR / "queue.sqlite3")  # as the database: its owner's only
+HUEY = {
+    "name": os.environ.get("TAIZHANG_QUEUE_NAME", "taizhang"),
+    "huey_class": "huey.RedisHuey" if TAIZHANG_REDIS_URL else "huey.SqliteHuey",
+    "connection": {"url": TAIZHANG_REDIS_URL}
+    if TAIZHANG_REDIS_URL
+    else {"filename": str(DATA_DIR / "queue.sqlite3")},
+    "immediate": _flag("TAIZHANG_QUEUE_IMMEDIATE"),
+    "results": False,
+    "consumer": {
+        "workers": int(os.environ.get("TAIZHANG_QUEUE_WORKERS", "1")),
+        "worker_type": "thread",
+    },
+}
+TAIZHANG_EXPORT_INLINE_TASKS = int(os.environ.get("TAIZHANG_EXPORT_INLINE_TASKS", "2000"))
+# The worker's log (a line per job) once, through the console handler, not through huey's own
+# handler as well.
+LOGGING["loggers"] = {"huey": {"handlers": ["console"], "level": "INFO", "propagate": False}}

@@ -14,6 +14,7 @@ from taizhang.accounts import access
 from taizhang.accounts.models import Role
 from taizhang.accounts.services import account_create
 from taizhang.ledger.models import Ledger, Person, Task, TaskLeader, TaskUnit, Unit
+from taizhang.reporting.exports import export_job_create
 from taizhang.reporting.models import Attachment, Report, Round
 from taizhang.reporting.services import report_submit
 from tests.api import open_cycle
@@ -413,3 +414,15 @@ def test_only_the_office_passes_the_office_gate(world: World) -> None:
     for user in (world.water, world.leader, world.viewer, AnonymousUser()):
         with pytest.raises(Http404):
             access.require_office(user)
+
+
+def test_a_background_export_is_its_creators_and_the_offices(world: World) -> None:
+    ledger = Ledger.objects.get()
+    job = export_job_create(actor=world.water, ledger=ledger, fmt="xlsx", enqueue=lambda _: None)
+    assert access.access_export_job(world.water, job.pk) == job
+    assert access.access_export_job(world.office, job.pk) == job
+    for user in (world.viewer, world.leader, AnonymousUser()):
+        with pytest.raises(Http404):
+            access.access_export_job(user, job.pk)
+    with pytest.raises(Http404):
+        access.access_export_job(world.office, job.pk + 1)

@@ -8,10 +8,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from taizhang.documents.errors import LedgerReadError
 from taizhang.documents.json_format import ledger_to_dict
-from taizhang.documents.read_text import read_text
+from taizhang.documents.read_text import _lines, read_text
 from tests.conftest import FIXTURES, subset
 
 TEXT_FIXTURES = sorted((FIXTURES / "text").glob("*.txt"))
@@ -276,3 +278,9 @@ def test_notes_under_the_last_row_are_no_part_of_its_last_cell() -> None:
     data = _ledger(CATEGORY, ["1", "修路", "张三", "交通局", "年底前", "", "正在推进"])
     doc = read_text(data + "\n注：本表每月5日前报送。\n填表人：王五\n".encode(), name="n.txt")
     assert doc.tasks[0].status_label == "正在推进"
+
+
+@given(st.text(alphabet="ab\r\n\t ", max_size=30))
+def test_lines_are_read_one_at_a_time_as_splitting_the_whole_text_gives_them(text: str) -> None:
+    whole = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    assert list(_lines(text)) == whole

@@ -172,7 +172,7 @@ def test_ledger_document_costs_the_same_queries_for_any_size(
     seed_doc: LedgerDoc, django_assert_num_queries: object
 ) -> None:
     ledger = ledger_import(doc=seed_doc).ledger
-    with django_assert_num_queries(7):  # type: ignore[operator]
+    with django_assert_num_queries(5):  # type: ignore[operator]
         ledger_document(ledger)
     bigger = copy.deepcopy(seed_doc)
     bigger.title = "大台账"
@@ -181,7 +181,7 @@ def test_ledger_document_costs_the_same_queries_for_any_size(
             copy_ = dataclasses.replace(task, number=n + task.number * 100)
             bigger.categories[0].tasks.append(copy_)
     big = ledger_import(doc=bigger).ledger
-    with django_assert_num_queries(7):  # type: ignore[operator]
+    with django_assert_num_queries(5):  # type: ignore[operator]
         ledger_document(big)
 
 
@@ -364,7 +364,7 @@ def test_ledger_document_with_sub_items_costs_the_same_queries(
     big = ledger_import(doc=bigger).ledger
     assert Task.objects.filter(ledger=big).count() == 16 * 9
     for ledger in (small, big):
-        with django_assert_num_queries(7):  # type: ignore[operator]
+        with django_assert_num_queries(5):  # type: ignore[operator]
             ledger_document(ledger)
     assert ledger_document(big) == bigger
 

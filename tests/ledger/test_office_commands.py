@@ -17,7 +17,7 @@ import pytest
 
 from taizhang.ledger.models import Ledger, Task
 from tests.conftest import SEED, require_tool, subset
-from tests.ledger.test_commands import call, run_cli
+from tests.ledger.test_commands import call, cli
 
 pytestmark = pytest.mark.django_db
 
@@ -166,14 +166,13 @@ def test_a_legacy_doc_is_converted_with_libreoffice(
 
 
 def test_without_libreoffice_a_legacy_file_says_what_to_install(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
 ) -> None:
     path = tmp_path / "old.doc"
     path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(512))
-    result = run_cli(
-        "import", str(path), "--dry-run", data_dir=tmp_path, env={"PATH": "/nonexistent"}
-    )
-    assert result.returncode != 0 and "libreoffice-writer-nogui" in result.stderr
+    monkeypatch.setenv("PATH", "/nonexistent")
+    code, _, err = cli(capfd, "import", str(path), "--dry-run")
+    assert code != 0 and "libreoffice-writer-nogui" in err
 
 
 def _import_with_subitems(tmp_path: Path, *, entries: bool) -> int:

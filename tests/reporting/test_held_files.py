@@ -85,13 +85,13 @@ class TestCleanupWhileSending:
         with time_machine.travel(timezone.now() - EIGHT_DAYS):
             hold(opened)
         age_files(media, 8)
-        listing = uploads._stored_names
+        listing = uploads.stored_names
 
         def sent_meanwhile(*args: Any) -> list[str]:
             send(opened)  # between cleanup's read of the expired rows and its delete
             return listing(*args)
 
-        monkeypatch.setattr(uploads, "_stored_names", sent_meanwhile)
+        monkeypatch.setattr(uploads, "stored_names", sent_meanwhile)
         with django_capture_on_commit_callbacks(execute=True):
             result = uploads.files_cleanup(days=7)
 
@@ -107,7 +107,7 @@ class TestCleanupWhileSending:
         orphan.write_bytes(PNG)
         age_files(media, 2)
         report = send(opened, held=[])
-        listing = uploads._stored_names
+        listing = uploads.stored_names
 
         def attached_meanwhile(*args: Any) -> list[str]:
             names = listing(*args)  # read before the row below was there
@@ -116,7 +116,7 @@ class TestCleanupWhileSending:
             )
             return names
 
-        monkeypatch.setattr(uploads, "_stored_names", attached_meanwhile)
+        monkeypatch.setattr(uploads, "stored_names", attached_meanwhile)
         with django_capture_on_commit_callbacks(execute=True):
             uploads.files_cleanup(days=7)
 

@@ -25,6 +25,7 @@ from taizhang.supervision.dashboard import dashboard_data
 from taizhang.supervision.models import TaskState
 from taizhang.supervision.selectors import ledger_figures
 from taizhang.supervision.services import figure_set, light_settings_set
+from taizhang.supervision.state import states_refresh
 from tests.factories import World
 
 UNITS = ["水利局", "卫健委", "住建局", "教体局"]
@@ -168,7 +169,12 @@ def test_the_dashboard_counts_what_every_task_computed_says(world: World, seed: 
             number=99, goal="建设智慧城市运行管理平台", units=[UnitRef("水利局")], status="lagging"
         )
     )
+    # A sub-item moved from its task to another: the task it leaves changes too.
+    split = next(t for c in later.categories for t in c.tasks if len(t.subitems) > 1)
+    other = next(t for c in later.categories for t in c.tasks if not t.subitems)
+    other.subitems = [split.subitems.pop()]
     ledger_import(doc=later, answers={})
+    assert states_refresh(ledger=ledger) == 0  # the import rebuilt every state it changed
     _check(ledger, world)
     assert Report.objects.filter(task__ledger=ledger).exists()
 

@@ -11,9 +11,9 @@ its task, as the context it belongs to. A task split into sub-items is reported 
 the task itself takes no report.
 
 Fetching one object for a user is `access_ledger`, `access_task`, `access_round`,
-`access_report` and `access_attachment` (after Zulip's `access_stream_by_id`): the object, or
-the same `Http404` whether it is missing or forbidden. Callers pass their own queryset to load
-what they show; the scope is always applied here."""
+`access_report`, `access_attachment` and `access_export_job` (after Zulip's
+`access_stream_by_id`): the object, or the same `Http404` whether it is missing or forbidden.
+Callers pass their own queryset to load what they show; the scope is always applied here."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 
 from taizhang.accounts.models import Role
 from taizhang.ledger.models import Ledger, Task, TaskLeader, TaskUnit
-from taizhang.reporting.models import Attachment, Report, Round
+from taizhang.reporting.models import Attachment, ExportJob, Report, Round
 from taizhang.reporting.snapshots import snapshot_keys_of
 
 AnyUser = User | AnonymousUser
@@ -181,6 +181,16 @@ def access_attachment(user: AnyUser, attachment_id: int) -> Attachment:
     """The attachment with this id if the user may see its report's task, or 404."""
     found = Attachment.objects.filter(report__task__in=visible_tasks(user))
     return _one(found.select_related("report"), attachment_id)
+
+
+def access_export_job(user: AnyUser, job_id: int) -> ExportJob:
+    """A background export with this id for the user who asked for it, or for the office (who
+    may export anything); 404 for anyone else. Its file holds the ledger as its creator could
+    see it, so it is not anyone else's to read."""
+    jobs = ExportJob.objects.select_related("ledger", "round")
+    if not is_office(user):
+        jobs = jobs.filter(created_by_id=user.pk) if user.is_authenticated else jobs.none()
+    return _one(jobs, job_id)
 
 
 def visible_bulletins(user: AnyUser, bulletins: QuerySet[B]) -> QuerySet[B]:

@@ -46,7 +46,7 @@ class Column:
     title: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class UnitRef:
     """A unit (organisation) serving a task, with its role."""
 
@@ -54,7 +54,7 @@ class UnitRef:
     role: str = "responsible"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class MilestoneDoc:
     """A dated clause of the deadline text (`5月底前完成选址` -> 2021-05-31)."""
 
@@ -62,7 +62,7 @@ class MilestoneDoc:
     date: datetime.date
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class EntryDoc:
     """One dated entry of a task's progress beside the current one: a month's column of a
     monthly ledger ("3月"), or 本月进展 beside 累计进展. `month` is 1-12 where known."""
@@ -72,7 +72,7 @@ class EntryDoc:
     month: int | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class TaskDoc:
     """One task row of the ledger, or one sub-item row under a task (`subitems`). A sub-item's
     `number` is its place under its task (1, 2, ...) and `label` its number as written
@@ -103,7 +103,7 @@ class TaskDoc:
         return f"{parent.number}-{self.number}" if parent is not None else str(self.number)
 
 
-@dataclass
+@dataclass(slots=True)
 class CategoryDoc:
     """A category row (Chinese numeral and name) and the tasks under it."""
 

@@ -2,8 +2,9 @@
 header, merged cells (a leader written once for several tasks, a category merged across the
 width, a two-row header), line breaks inside cells, numbers and dates as cell values, formulas
 by their saved values, hidden rows, columns and sheets, several sheets or several tables in one
-sheet, and notes below the table. Opens the file safely and picks the table; `xlsx_sheet`
-turns a sheet into `RawTable`s and `table.py` knows the ledger layout."""
+sheet, and notes below the table. Opens the file safely and picks the table; `xlsx_stream`
+reads each sheet as it streams (openpyxl's read-only mode), `xlsx_sheet` turns its grid into
+`RawTable`s and `table.py` knows the ledger layout."""
 
 from __future__ import annotations
 
@@ -15,7 +16,9 @@ import struct
 import warnings
 import zipfile
 import zlib
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any, Final
 
 from openpyxl import load_workbook
@@ -25,7 +28,6 @@ from openpyxl.utils.cell import (
     range_boundaries,
 )
 from openpyxl.utils.exceptions import InvalidFileException
-from openpyxl.worksheet.worksheet import Worksheet
 
 from taizhang.documents.errors import LedgerReadError
 from taizhang.documents.model import LedgerDoc
@@ -40,9 +42,9 @@ from taizhang.documents.xlsx_sheet import (
     hidden_warning,
     region_rows,
     region_table,
-    sheet_grid,
     sheet_regions,
 )
+from taizhang.documents.xlsx_stream import sheet_layout, streamed_grid
 
 __all__ = ["HEADER_SEARCH_ROWS", "cell_text", "read_xlsx"]
 
@@ -118,18 +120,29 @@ def read_xlsx(
     files, zip bombs, no header)."""
     formulas = _check_parts(data, name=name)
     book = _load(data, name=name)
-    found = _ledger_tables(book, name=name, sheet=sheet, formulas=formulas)
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            found = _ledger_tables(book, archive, name=name, sheet=sheet, formulas=formulas)
+        sheet_count = len(book.sheetnames)
+    finally:
+        book.close()
+    del book  # its shared strings: the grids hold the texts
     choice = choose_table(found, table, name=name)
     raw, notes = choice.table.read()
+    alone, place, tables = len(found) == 1, choice.table.place, choice.tables
+    said = [*([choice.warning] if choice.warning else []), *notes]
+    # The sheets' grids are no longer needed once the table is read: not kept beside the
+    # document being built.
+    del found, choice
     try:
         doc = ledger_from_table(raw, year=year, columns=columns)
     except LedgerReadError as error:
-        if len(book.sheetnames) == 1 and len(found) == 1:
+        if sheet_count == 1 and alone:
             raise
-        message = f"{choice.table.place}：{error.message}"
+        message = f"{place}：{error.message}"
         raise LedgerReadError(message, source=name, line=error.line, row=error.row) from None
-    doc.tables = choice.tables
-    doc.warnings[:0] = [*([choice.warning] if choice.warning else []), *notes]
+    doc.tables = tables
+    doc.warnings[:0] = said
     return doc
 
 
@@ -177,12 +190,21 @@ def _merged_area(ref: str) -> int:
 
 
 def _load(data: bytes, *, name: str) -> Any:
-    # Not read-only: merged ranges need the whole sheet. data_only: a formula's last value.
+    """The workbook in read-only mode (its sheets are read as they stream: `xlsx_stream`).
+    data_only: a formula's last value."""
+    with _loading(name):
+        return load_workbook(io.BytesIO(data), read_only=True, data_only=True, keep_links=False)
+
+
+@contextmanager
+def _loading(name: str) -> Iterator[None]:
+    """What openpyxl, lxml or the zip raise while a workbook or one of its sheets is read is a
+    `LedgerReadError` ("不是有效的 Excel 文件（…）")."""
     try:
         with warnings.catch_warnings():
             # "Data Validation extension is not supported" and the like: nothing for the user.
             warnings.simplefilter("ignore")
-            return load_workbook(io.BytesIO(data), data_only=True, keep_links=False)
+            yield
     except _LOAD_ERRORS as error:
         missing = _MISSING_PART.search(str(error)) if isinstance(error, KeyError) else None
         if missing:
@@ -205,7 +227,8 @@ def _formulas_without_values(archive: zipfile.ZipFile) -> dict[str, set[str]]:
             continue
         if not _FORMULA.search(xml):
             continue
-        for attributes, body in _CELL.findall(xml):
+        for cell in _CELL.finditer(xml):
+            attributes, body = cell.groups()
             if body and _FORMULA.search(body) and not _has_value(attributes, body):
                 ref = _REF.search(attributes)
                 if ref:
@@ -251,30 +274,53 @@ def _attributes(text: bytes) -> dict[str, str]:
 
 
 def _ledger_tables(
-    book: Any, *, name: str, sheet: str | None, formulas: dict[str, set[str]]
+    book: Any,
+    archive: zipfile.ZipFile,
+    *,
+    name: str,
+    sheet: str | None,
+    formulas: dict[str, set[str]],
 ) -> list[FoundTable]:
     """Every ledger table of the workbook (of the sheet named `sheet` when given): visible
     sheets first, then hidden ones (offices hide old copies and templates). A workbook whose
     only ledgers are on hidden sheets is read, with a warning."""
-    sheets = [ws for ws in book.worksheets if isinstance(ws, Worksheet)]
+    sheets = list(book.worksheets)  # not its chartsheets
     if sheet is not None:
         sheets = [_named_sheet(sheets, sheet, book.sheetnames, name=name)]
     else:
         sheets.sort(key=lambda ws: ws.sheet_state != "visible")
-    found: list[tuple[Any, Grid, Region, list[Region]]] = []
+    found: list[tuple[_Sheet, Grid, Region, list[Region]]] = []
     for ws in sheets:
-        grid = sheet_grid(ws)
+        grid = _sheet_grid(ws, archive, name=name)
         regions = sheet_regions(grid)
-        found.extend((ws, grid, region, regions) for region in regions)
+        named = _Sheet(ws.title, ws.sheet_state)
+        found.extend((named, grid, region, regions) for region in regions)
     if not found:
         raise _no_ledger(book, sheets, name=name, sheet=sheet)
-    hidden_only = sheet is None and all(ws.sheet_state != "visible" for ws, *_ in found)
+    hidden_only = sheet is None and all(ws.state != "visible" for ws, *_ in found)
     return [
         _found(
             *item, name=name, formulas=formulas.get(item[0].title, set()), hidden_only=hidden_only
         )
         for item in found
     ]
+
+
+@dataclass(frozen=True)
+class _Sheet:
+    """A sheet as a table names it: its title and state ("visible", "hidden", "veryHidden")."""
+
+    title: str
+    state: str
+
+
+def _sheet_grid(ws: Any, archive: zipfile.ZipFile, *, name: str) -> Grid:
+    """A read-only sheet's grid (`xlsx_stream`): its layout from its part (openpyxl's own
+    path of it), then its cells."""
+    with _loading(name):
+        with archive.open(ws._worksheet_path) as source:
+            layout = sheet_layout(source)
+        return streamed_grid(ws, layout)
 
 
 def _no_ledger(book: Any, sheets: list[Any], *, name: str, sheet: str | None) -> LedgerReadError:
@@ -293,7 +339,7 @@ def _no_ledger(book: Any, sheets: list[Any], *, name: str, sheet: str | None) ->
 
 
 def _found(
-    ws: Any,
+    ws: _Sheet,
     grid: Grid,
     region: Region,
     regions: list[Region],
@@ -304,7 +350,7 @@ def _found(
 ) -> FoundTable:
     """One table as listed (`工作表“2021年”`, `工作表“Sheet1”第20行起的“…”`) and read."""
     sheet_place = f"工作表“{ws.title}”"
-    place = sheet_place + ("（隐藏）" if ws.sheet_state != "visible" else "")
+    place = sheet_place + ("（隐藏）" if ws.state != "visible" else "")
     if len(regions) > 1:
         title = caption([" ".join(grid.row(row)) for row in region.preamble])
         place += f"第{region.header.row}行起" + (f"的“{title}”" if title else "的表格")

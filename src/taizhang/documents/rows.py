@@ -14,7 +14,7 @@ from taizhang.chinese.numbers import chinese_numeral_to_int, parse_category_mark
 from taizhang.documents.columns import looks_like_header
 
 
-@dataclass
+@dataclass(slots=True)
 class RawRow:
     """One table row as a reader found it: cell texts (paragraphs joined by newlines) and
     where it stands in the file (`line` for text files, None where lines mean nothing).
@@ -30,7 +30,7 @@ class RawRow:
     parts: list[list[str]] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(slots=True)
 class RawTable:
     """What a reader found: lines above the table (title block) and the table's rows."""
 

@@ -4,11 +4,14 @@ tasks is (`ledger.matching`), what will become of each, which units lose a task.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -50,7 +53,7 @@ class AmbiguousError(EditError):
         self.plan = plan
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Row:
     """A task or sub-item of the document, where it stands: its key, its category's place,
     and its task's key (None for a task)."""
@@ -74,81 +77,124 @@ def document_rows(doc: LedgerDoc) -> Iterator[Row]:
                 yield Row(sub_key, subitem, category_order, key)
 
 
-@dataclass
-class Stored:
-    """A stored task with its state in the shape of `doc_state`, its category's name and
-    its task's key."""
+# A place: the category's order, the task's order in the ledger, its number.
+Place = tuple[int, int, int]
 
-    task: Task
-    state: dict[str, Any]
-    category: str
-    parent: str | None
+
+@dataclass(slots=True)
+class Stored:
+    """A stored task as an import compares it: its row (`pk`, `version`, its task's `parent_pk`),
+    its `place`, and `item`, what matching sees (its content a digest, `content_digest`).
+    `stored_states` reads the whole state of the tasks that are to change."""
+
+    pk: int
+    version: int
+    parent_pk: int | None
+    place: Place
+    item: Item
+
+    @property
+    def key(self) -> str:
+        return self.item.key
+
+
+# Stored tasks are read this many at a time (four queries each).
+_CHUNK = 2000
+_TASK_COLUMNS = (
+    *("pk", "key", "parent_id", "version", "removed_at", "category__order", "category__name"),
+    *("order", "number", "goal", "deadline_text", "deadline", "progress", "status"),
+    *("status_label", "remarks", "extra", "label", "entries"),
+)
+_Columns = tuple[Any, ...]
 
 
 def stored_tasks(ledger: Ledger | None, *, lock: bool) -> dict[str, Stored]:
-    """Every stored task and sub-item of the ledger by key, in four queries (plain rows
-    grouped here: prefetching model instances costs seconds at 5,000 tasks). `lock`: an
-    edit or an accepted report running at the same time waits, then meets the bumped version
-    and gets a conflict instead of being overwritten."""
+    """Every stored task and sub-item of the ledger by key, read `_CHUNK` tasks at a time as
+    plain rows and kept as digests (`Stored`): a ledger of 50,000 tasks is compared without
+    holding its texts or model instances. `lock`: an edit or an accepted report running at
+    the same time waits, then meets the bumped version and gets a conflict instead of being
+    overwritten."""
     if ledger is None:
         return {}
-    tasks = Task.objects.filter(ledger=ledger).select_related("category")
-    if lock:
-        tasks = tasks.select_for_update(of=("self",))
-    rows = list(tasks)
-    links = _links(ledger)
-    keys = {task.pk: task.key for task in rows}
-    return {
-        task.key: Stored(
-            task=task,
-            state=_stored_state(task, links),
-            category=task.category.name,
-            parent=keys.get(task.parent_id) if task.parent_id else None,
-        )
-        for task in rows
-    }
+    tasks = Task.objects.filter(ledger=ledger)
+    parents = tasks.filter(pk__in=tasks.filter(parent__isnull=False).values("parent_id"))
+    parent_keys = dict(parents.values_list("pk", "key"))
+    shared = _Shared()
+    found: dict[str, Stored] = {}
+    for columns, state in _stored_rows(tasks, lock=lock):
+        pk, key, parent_pk, version = columns[:4]
+        parent = parent_keys[parent_pk] if parent_pk is not None else None
+        item = _item(key, state, shared.text(columns[6]), parent, shared)
+        place = (state["category"], state["order"], state["number"])
+        found[item.key] = Stored(pk, version, parent_pk, place, item)
+    return found
 
 
-def _links(ledger: Ledger) -> dict[str, dict[int, list[Any]]]:
+def stored_states(pks: list[int]) -> dict[int, dict[str, Any]]:
+    """The whole state (`doc_state`'s shape) of these stored tasks, by pk: what a changed task
+    was, for its revision. Assumes no more pks than one query may name (the importer's batch
+    of a few hundred)."""
+    tasks = Task.objects.filter(pk__in=pks)
+    return {columns[0]: state for columns, state in _stored_rows(tasks, lock=False)}
+
+
+def _stored_rows(tasks: QuerySet[Task], *, lock: bool) -> Iterator[tuple[_Columns, dict[str, Any]]]:
+    """The tasks' columns (`_TASK_COLUMNS`) and states in pk order, `_CHUNK` at a time."""
+    read = tasks.select_for_update(of=("self",)) if lock else tasks
+    last = 0
+    while True:
+        chunk = read.filter(pk__gt=last).order_by("pk").values_list(*_TASK_COLUMNS)
+        rows = list(chunk[:_CHUNK])
+        if not rows:
+            return
+        first, last = rows[0][0], rows[-1][0]
+        links = _links(Q(task__in=tasks.filter(pk__gte=first, pk__lte=last).values("pk")))
+        for columns in rows:
+            yield columns, _stored_state(columns, links)
+        if len(rows) < _CHUNK:
+            return
+
+
+def _links(tasks: Q) -> dict[str, dict[int, list[Any]]]:
     links: dict[str, dict[int, list[Any]]] = {
         "leaders": defaultdict(list),
         "units": defaultdict(list),
         "milestones": defaultdict(list),
     }
-    for task_id, name in TaskLeader.objects.filter(task__ledger=ledger).values_list(
-        "task_id", "person__name"
-    ):
+    leaders = TaskLeader.objects.filter(tasks).order_by("task_id", "order", "pk")
+    for task_id, name in leaders.values_list("task_id", "person__name"):
         links["leaders"][task_id].append(name)
-    for task_id, name, role in TaskUnit.objects.filter(task__ledger=ledger).values_list(
-        "task_id", "unit__name", "role"
-    ):
+    units = TaskUnit.objects.filter(tasks).order_by("task_id", "order", "pk")
+    for task_id, name, role in units.values_list("task_id", "unit__name", "role"):
         links["units"][task_id].append([name, role])
-    for task_id, text, day in Milestone.objects.filter(task__ledger=ledger).values_list(
-        "task_id", "text", "date"
-    ):
+    milestones = Milestone.objects.filter(tasks).order_by("task_id", "order", "pk")
+    for task_id, text, day in milestones.values_list("task_id", "text", "date"):
         links["milestones"][task_id].append([text, day.isoformat()])
     return links
 
 
-def _stored_state(task: Task, links: dict[str, dict[int, list[Any]]]) -> dict[str, Any]:
+def _stored_state(columns: _Columns, links: dict[str, dict[int, list[Any]]]) -> dict[str, Any]:
+    pk, _key, _parent, _version, removed_at, category = columns[:6]
+    order, number, goal, deadline_text, deadline, progress, status = columns[7:14]
+    status_label, remarks, extra, label, entries = columns[14:]
     return {
-        "category": task.category.order,
-        "order": task.order,
-        "number": task.number,
-        "goal": task.goal,
-        "deadline_text": task.deadline_text,
-        "deadline": task.deadline.isoformat() if task.deadline else None,
-        "progress": task.progress,
-        "status": task.status or None,
-        "status_label": task.status_label,
-        "remarks": task.remarks,
-        "extra": dict(task.extra),
-        "label": task.label,
-        "entries": list(task.entries),
-        "leaders": links["leaders"][task.pk],
-        "units": links["units"][task.pk],
-        "milestones": links["milestones"][task.pk],
-        "removed": task.removed_at is not None,
+        "category": category,
+        "order": order,
+        "number": number,
+        "goal": goal,
+        "deadline_text": deadline_text,
+        "deadline": deadline.isoformat() if deadline else None,
+        "progress": progress,
+        "status": status or None,
+        "status_label": status_label,
+        "remarks": remarks,
+        "extra": dict(extra),
+        "label": label,
+        "entries": list(entries),
+        "leaders": links["leaders"].get(pk, []),
+        "units": links["units"].get(pk, []),
+        "milestones": links["milestones"].get(pk, []),
+        "removed": removed_at is not None,
     }
 
 
@@ -180,16 +226,54 @@ def _content(state: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in state.items() if k not in _PLACE}
 
 
-def _item(key: str, state: dict[str, Any], category: str, parent: str | None) -> Item:
+def content_digest(state: dict[str, Any]) -> bytes:
+    """A digest of the state without its place (`_content`): equal digests, equal contents.
+    Dict keys are sorted, so an `extra` written in another order is the same content."""
+    text = json.dumps(_content(state), sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.blake2b(text.encode(), digest_size=16).digest()
+
+
+class _Shared:
+    """One object for equal category names and unit sets, which thousands of items repeat."""
+
+    def __init__(self) -> None:
+        self.texts: dict[str, str] = {}
+        self.sets: dict[frozenset[str], frozenset[str]] = {}
+
+    def text(self, text: str) -> str:
+        return self.texts.setdefault(text, text)
+
+    def units(self, units: frozenset[str]) -> frozenset[str]:
+        return self.sets.setdefault(units, units)
+
+
+def _item(
+    key: str, state: dict[str, Any], category: str, parent: str | None, shared: _Shared
+) -> Item:
     return Item(
         key=key,
         category=category,
         goal=state["goal"],
-        units=frozenset(name for name, _role in state["units"]),
+        units=shared.units(frozenset(name for name, _role in state["units"])),
         parent=parent,
         removed=state["removed"],
-        content=_content(state),
+        content=content_digest(state),
     )
+
+
+def document_items(rows: list[Row], category_names: list[str]) -> list[Item]:
+    """The document's rows as matching sees them (`Item`s, their content a digest), in order."""
+    shared = _Shared()
+    return [
+        _item(
+            row.key,
+            doc_state(row.task, row.category, order, LABEL_LENGTH),
+            category_names[row.category],
+            row.parent,
+            shared,
+        )
+        for order, row in enumerate(rows)
+    ]
 
 
 @dataclass
@@ -246,23 +330,17 @@ def decision_text(decision: Decision) -> str:
 
 
 def edition_plan(
-    rows: list[Row],
-    states: list[dict[str, Any]],
+    items: list[Item],
     stored: Mapping[str, Stored],
-    category_names: list[str],
     answers: Mapping[str, str | None] | None = None,
 ) -> EditionPlan:
-    """Match the document's rows (with their `doc_state`s) to the stored tasks
+    """Match the document's items (`document_items`) to the stored tasks
     (`ledger.matching.match`, with the office's `answers`: new key -> stored key, or None
     for a new task). Raises `MatchError` with a message for an answer that names a task
     that is not there."""
-    old = [_item(key, s.state, s.category, s.parent) for key, s in stored.items()]
-    new = [
-        _item(row.key, state, category_names[row.category], row.parent)
-        for row, state in zip(rows, states, strict=True)
-    ]
+    old = [s.item for s in stored.values()]
     try:
-        decisions = match(old, new, answers)
+        decisions = match(old, items, answers)
     except AnswerError as error:
         raise MatchError(_answer_message(error)) from error
     return EditionPlan(decisions=decisions, unit_notes=_unit_notes(decisions))
@@ -273,11 +351,8 @@ def edition_preview(
 ) -> EditionPlan:
     """`edition_plan` for a whole document (what the previews show)."""
     rows = list(document_rows(doc))
-    states = [
-        doc_state(row.task, row.category, order, LABEL_LENGTH) for order, row in enumerate(rows)
-    ]
-    names = [c.name for c in doc.categories]
-    return edition_plan(rows, states, stored, names, answers)
+    items = document_items(rows, [c.name for c in doc.categories])
+    return edition_plan(items, stored, answers)
 
 
 def _answer_message(error: AnswerError) -> str:

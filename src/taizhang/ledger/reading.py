@@ -53,11 +53,13 @@ def ledger_read(
     saved = saved_column_overrides(doc)
     if not saved:
         return Reading(doc=doc)
+    # Not kept while the file is read again: a 50,000-task ledger's document takes some 80 MB.
+    del doc
     try:
         again = read_ledger(data, name=name, year=year, sheet=sheet, table=table, columns=saved)
     except LedgerReadError:
         # The columns changed since the last edition: the default reading stands.
-        return Reading(doc=doc)
+        return Reading(doc=read_ledger(data, name=name, year=year, sheet=sheet, table=table))
     return Reading(doc=again, columns=saved, reused=True)
 
 
@@ -73,4 +75,5 @@ def _read_with_a_saved_mapping(
             continue
         if saved_column_overrides(doc) == mapping:
             return Reading(doc=doc, columns=mapping, reused=True)
+        del doc  # not kept while the next mapping is tried
     return None

@@ -223,3 +223,48 @@ class RoundTally(models.Model):
 
     def __str__(self) -> str:
         return f"{self.round_id}"
+
+
+class ExportJob(models.Model):
+    """A ledger export run in the background (the task queue, `taizhang.jobs`), for a ledger
+    too large to write within a web request: who asked, what, how far it is, and the file
+    once written (`reporting.exports`)."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("排队中")
+        RUNNING = "running", _("正在导出")
+        DONE = "done", _("已完成")
+        FAILED = "failed", _("导出失败")
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    ledger = models.ForeignKey(Ledger, on_delete=models.CASCADE, related_name="+")
+    # The ledger as of a closed round (its snapshot), or as it is now when empty.
+    round = models.ForeignKey(
+        Round, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    format = models.CharField(_("格式"), max_length=10)
+    state = models.CharField(_("状态"), max_length=10, choices=State.choices, default=State.QUEUED)
+    progress = models.PositiveSmallIntegerField(_("进度"), default=0)
+    file = models.FileField(upload_to="exports/%Y/%m/", blank=True)
+    filename = models.CharField(_("文件名"), max_length=300, blank=True)
+    error = models.TextField(_("错误"), blank=True)
+    created_at = models.DateTimeField(_("创建时间"))
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("导出任务")
+        verbose_name_plural = _("导出任务")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(progress__lte=100), name="exportjob_progress_max"),
+        ]
+        indexes = [models.Index(fields=["created_at"], name="exportjob_created")]
+
+    def __str__(self) -> str:
+        return f"{self.ledger_id} · {self.format} · {self.state}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.state in (self.State.DONE, self.State.FAILED)

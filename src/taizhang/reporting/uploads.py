@@ -82,7 +82,7 @@ def files_cleanup(*, days: int, dry_run: bool = False) -> Cleanup:
         raise ReportingError(_("天数应为 1 到 %(max)s 之间的整数") % {"max": MAX_KEEP_DAYS})
     expired = list(_expired_held(days).select_for_update().order_by("pk"))
     referenced = _referenced_names()
-    orphans = [name for name in _stored_names() if name not in referenced]
+    orphans = [name for name in stored_names() if name not in referenced]
     if dry_run:
         return Cleanup(sorted(held.file.name for held in expired), orphans)
     # Only rows still there now: one sent meanwhile is an attachment, its file in use.
@@ -116,7 +116,7 @@ def _referenced_names(among: list[str] | None = None) -> set[str]:
     return set(attachments.union(held))
 
 
-def _stored_names(folders: tuple[str, ...] = STORED_FOLDERS) -> list[str]:
+def stored_names(folders: tuple[str, ...] = STORED_FOLDERS) -> list[str]:
     """Every file under these media folders, old enough to be no upload in progress."""
     names: list[str] = []
     cutoff = timezone.now() - ORPHAN_GRACE

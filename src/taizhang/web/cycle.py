@@ -1,6 +1,6 @@
 """The office's side of the monthly cycle: rounds, the review queue, leaders' comments, the
-office's direct edits, and the ledger export (the reporter's side is web/reports.py, the
-upload web/upload.py).
+office's direct edits (the reporter's side is web/reports.py, the upload web/upload.py, the
+ledger's export web/exports.py).
 Thin views: parse, ask accounts.access, call one service, redirect."""
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from django.views.decorators.http import require_POST
 from taizhang.accounts import access
 from taizhang.ledger.errors import EditError
 from taizhang.ledger.models import Ledger
-from taizhang.ledger.selectors import ledger_document
 from taizhang.ledger.services import task_update
 from taizhang.reporting import services
 from taizhang.reporting.models import Report, Round
@@ -23,18 +22,15 @@ from taizhang.reporting.selectors import (
     missing_units,
     review_queue,
     round_current,
-    round_document,
 )
 from taizhang.supervision import services as supervision
 from taizhang.supervision.selectors import display_number
-from taizhang.web.exports import EXPORTS, export_response
 from taizhang.web.forms import (
     CommentForm,
     FigureForm,
     ReviewForm,
     RoundForm,
     TaskEditForm,
-    database_id,
 )
 from taizhang.web.http import AuthedRequest
 from taizhang.web.views import visible_task
@@ -203,23 +199,3 @@ def round_close(request: AuthedRequest, round_id: int) -> HttpResponse:
     else:
         messages.success(request, _("轮次已关闭，台账快照已保存"))
     return redirect("web:rounds", ledger_id=round_.ledger_id)
-
-
-@login_required
-def ledger_export(request: HttpRequest, ledger_id: int, fmt: str) -> HttpResponse:
-    """Download the ledger (or, with ?round=ID, the ledger as of a closed round)."""
-    office_only(request)
-    ledger = get_object_or_404(Ledger, pk=ledger_id)
-    if fmt not in EXPORTS:
-        raise Http404
-    round_id = request.GET.get("round")
-    if round_id and not database_id(round_id):
-        raise Http404
-    if round_id:
-        round_ = get_object_or_404(Round, pk=round_id, ledger=ledger, snapshot__isnull=False)
-        doc = round_document(round_)
-    else:
-        doc = ledger_document(ledger)
-    if doc is None:
-        raise Http404
-    return export_response(doc, fmt)

@@ -1,20 +1,52 @@
-"""Download responses for the export formats."""
+"""The ledger's downloads (the office's). A ledger of up to TAIZHANG_EXPORT_INLINE_TASKS tasks
+downloads at once (CSV streamed as it is written); a larger one is exported in the background
+(reporting.exports, queued by taizhang.jobs): the office confirms, and a page shows the job's
+progress (polled by export_job.js from its JSON) and, when done, its file.
+Thin views: parse, ask accounts.access, call one selector or service, render."""
 
 from __future__ import annotations
 
-from django.http import HttpResponse
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    JsonResponse,
+    StreamingHttpResponse,
+)
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
 
+from taizhang.accounts import access
 from taizhang.documents.model import LedgerDoc
-from taizhang.documents.writers import FORMATS, export_ledger
+from taizhang.documents.writers import FORMATS, export_chunks, export_ledger
+from taizhang.jobs.tasks import export_enqueue
+from taizhang.ledger.models import Ledger
+from taizhang.ledger.selectors import ledger_document
+from taizhang.reporting.exports import export_job_create, export_job_status, export_size
+from taizhang.reporting.models import ExportJob, Round
+from taizhang.reporting.selectors import round_document
+from taizhang.web.forms import database_id
+from taizhang.web.http import AuthedRequest
 
 EXPORTS = FORMATS
 
 
-def export_response(doc: LedgerDoc, fmt: str) -> HttpResponse:
-    """The ledger as a download in `fmt`, named after its title."""
+def export_response(doc: LedgerDoc, fmt: str) -> HttpResponseBase:
+    """The ledger as a download in `fmt`, named after its title: streamed as it is written
+    where the format can be (CSV), else written whole first."""
     export = FORMATS[fmt]
-    response = HttpResponse(export_ledger(doc, fmt), content_type=export.content_type)
+    response: HttpResponseBase
+    if export.stream is not None:
+        response = StreamingHttpResponse(export_chunks(doc, fmt), content_type=export.content_type)
+    else:
+        response = HttpResponse(export_ledger(doc, fmt), content_type=export.content_type)
     response["Content-Disposition"] = attachment_header(f"{doc.title}.{export.suffix}")
     return response
 
@@ -22,3 +54,95 @@ def export_response(doc: LedgerDoc, fmt: str) -> HttpResponse:
 def attachment_header(filename: str) -> str:
     """The Content-Disposition of a download named `filename` (Django's RFC 6266 form)."""
     return content_disposition_header(True, filename) or "attachment"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def ledger_export(request: AuthedRequest, ledger_id: int, fmt: str) -> HttpResponseBase:
+    """Download the ledger (or, with ?round=ID, the ledger as of a closed round). Over
+    TAIZHANG_EXPORT_INLINE_TASKS tasks it is exported in the background: GET asks the office
+    to confirm (a GET changes nothing), POST queues the job and goes to its page."""
+    access.require_office(request.user)
+    ledger = get_object_or_404(Ledger, pk=ledger_id)
+    if fmt not in EXPORTS:
+        raise Http404
+    round_ = _closed_round(request, ledger)
+    size = export_size(ledger, round_)
+    if size <= settings.TAIZHANG_EXPORT_INLINE_TASKS:
+        doc = ledger_document(ledger) if round_ is None else round_document(round_)
+        if doc is None:
+            raise Http404
+        return export_response(doc, fmt)
+    if request.method == "POST":
+        # The format and the round were checked above: the service refuses nothing more.
+        job = export_job_create(
+            actor=request.user, ledger=ledger, fmt=fmt, round_=round_, enqueue=export_enqueue
+        )
+        return redirect("web:export_job", job_id=job.pk)
+    context = {"ledger": ledger, "round": round_, "size": size, "label": EXPORTS[fmt].label}
+    return render(request, "web/export_start.html", context)
+
+
+def _closed_round(request: HttpRequest, ledger: Ledger) -> Round | None:
+    """The closed round of ?round=ID (a round of this ledger with a snapshot), None without
+    one; 404 for anything else."""
+    round_id = request.GET.get("round")
+    if not round_id:
+        return None
+    if not database_id(round_id):
+        raise Http404
+    return get_object_or_404(Round, pk=round_id, ledger=ledger, snapshot__isnull=False)
+
+
+@login_required
+@require_GET
+def export_job(request: HttpRequest, job_id: int) -> HttpResponse:
+    """A background export's page: its progress bar, and its file when done."""
+    job = access.access_export_job(request.user, job_id)
+    context = {"job": job, "status": export_job_status(job), "label": _format_label(job)}
+    return render(request, "web/export_job.html", context)
+
+
+@login_required
+@require_GET
+def export_job_state(request: HttpRequest, job_id: int) -> JsonResponse:
+    """A background export's state as JSON, for its page to poll."""
+    job = access.access_export_job(request.user, job_id)
+    status = export_job_status(job)
+    done = job.state == ExportJob.State.DONE
+    return JsonResponse(
+        {
+            "state": status.state,
+            "label": status.label,
+            "progress": status.progress,
+            "error": status.error,
+            "waiting_long": status.waiting_long,
+            "download": reverse("web:export_job_download", args=[job.pk]) if done else None,
+            "filename": job.filename if done else None,
+        }
+    )
+
+
+@login_required
+@require_GET
+def export_job_download(request: HttpRequest, job_id: int) -> FileResponse:
+    """A finished background export's file."""
+    job = access.access_export_job(request.user, job_id)
+    if job.state != ExportJob.State.DONE or not job.file:
+        raise Http404(_("导出尚未完成"))
+    export = FORMATS[job.format]
+    try:
+        opened = job.file.open("rb")
+    except FileNotFoundError:
+        raise Http404(_("导出的文件已被清理，请重新导出")) from None
+    return FileResponse(
+        opened,
+        as_attachment=True,
+        filename=job.filename,
+        content_type=export.content_type,
+    )
+
+
+def _format_label(job: ExportJob) -> str:
+    export = FORMATS.get(job.format)
+    return export.label if export is not None else job.format

@@ -1,7 +1,17 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, register_converter
 
-from taizhang.web import bulletin, cycle, dashboard, joint, public, reports, upload, views
+from taizhang.web import (
+    bulletin,
+    cycle,
+    dashboard,
+    exports,
+    joint,
+    public,
+    reports,
+    upload,
+    views,
+)
 from taizhang.web.auth import LoginView
 from taizhang.web.converters import IdConverter
 
@@ -23,7 +33,10 @@ urlpatterns = [
     path("ledgers/<id:ledger_id>/mine/", reports.my_task_list, name="my_tasks"),
     path("ledgers/<id:ledger_id>/joint/", joint.joint_settings, name="joint_settings"),
     path("ledgers/<id:ledger_id>/rounds/", cycle.rounds, name="rounds"),
-    path("ledgers/<id:ledger_id>/export/<str:fmt>/", cycle.ledger_export, name="ledger_export"),
+    path("ledgers/<id:ledger_id>/export/<str:fmt>/", exports.ledger_export, name="ledger_export"),
+    path("exports/<id:job_id>/", exports.export_job, name="export_job"),
+    path("exports/<id:job_id>/status/", exports.export_job_state, name="export_job_status"),
+    path("exports/<id:job_id>/download/", exports.export_job_download, name="export_job_download"),
     path("ledgers/upload/", upload.ledger_upload, name="ledger_upload"),
     path("ledgers/upload/preview/", upload.ledger_upload_preview, name="ledger_upload_preview"),
     path("ledgers/upload/confirm/", upload.ledger_upload_confirm, name="ledger_upload_confirm"),

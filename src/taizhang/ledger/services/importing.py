@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import datetime
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from django.contrib.auth.models import User
 from django.db import connection, transaction
-from django.db.models import CharField, Model, Value
+from django.db.models import CharField, F, Model, Value
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
@@ -20,12 +20,16 @@ from taizhang.ledger.editions import (
     LABEL_LENGTH,
     AmbiguousError,
     EditionPlan,
+    Row,
     Stored,
     doc_state,
+    document_items,
     document_rows,
     edition_plan,
+    stored_states,
     stored_tasks,
 )
+from taizhang.ledger.matching import Item
 from taizhang.ledger.models import (
     Category,
     Ledger,
@@ -40,19 +44,7 @@ from taizhang.ledger.models import (
 from taizhang.ledger.services.audit import audit_record
 from taizhang.ledger.signals import tasks_written
 
-# Fields of a task compared between editions; the link lists are compared as lists.
-SCALAR_FIELDS = (
-    "goal",
-    "deadline_text",
-    "deadline",
-    "progress",
-    "status",
-    "status_label",
-    "remarks",
-    "extra",
-    "label",
-    "entries",
-)
+# The link lists of a task, compared as lists and written again when they change.
 LINK_FIELDS = ("leaders", "units", "milestones")
 
 
@@ -74,16 +66,19 @@ class ImportResult:
 # their key) hold "~pk" in between: the unique (ledger, key) allows no swap in place.
 _PARKED = "~"
 _PARK_BATCH = 500
+# The document's rows are written this many at a time (also the most pks one query names).
+BATCH = 500
 
 
 _Named = TypeVar("_Named", Person, Unit)
-# The columns `_Importer.insert_tasks` writes, in its rows' order.
-_TASK_COLUMNS = (
-    *("ledger", "category", "parent", "number", "label", "key", "order"),
-    *("goal", "deadline_text", "deadline", "progress"),
-    *("status", "status_label", "remarks", "extra", "entries", "sections"),
-    *("removed_at", "version", "updated_at"),
+# The columns of a task an edition writes, in the order of `_Importer.task_values`; those a
+# new task is inserted with (`_Importer.insert_tasks`), and those a changed one is updated in.
+_EDITION_COLUMNS = (
+    *("category", "parent", "number", "label", "key", "order", "goal", "deadline_text"),
+    *("deadline", "progress", "status", "status_label", "remarks", "extra", "entries"),
 )
+_TASK_COLUMNS = ("ledger", *_EDITION_COLUMNS, "sections", "removed_at", "version", "updated_at")
+_UPDATE_COLUMNS = (*_EDITION_COLUMNS, "removed_at", "version")
 
 
 def _insert_rows(model: type[Model], fields: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
@@ -105,6 +100,20 @@ def _insert_rows(model: type[Model], fields: tuple[str, ...], rows: list[tuple[A
             cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)  # noqa: S608
 
 
+def _update_rows(model: type[Model], fields: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
+    """Update rows by pk (each row: the values of `fields`, then the pk) with one prepared
+    statement (`executemany`). Django's `bulk_update` builds a CASE per field and row: 25 s
+    of CPU for 6,000 tasks."""
+    if not rows:
+        return
+    quote = connection.ops.quote_name
+    concrete = {field.name: field.column for field in model._meta.concrete_fields}
+    sets = ", ".join(f"{quote(concrete[name])} = %s" for name in fields)
+    table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
+    with connection.cursor() as cursor:
+        cursor.executemany(f"UPDATE {table} SET {sets} WHERE {pk} = %s", rows)  # noqa: S608
+
+
 def _ensure_named(model: type[_Named], names: set[str]) -> dict[str, _Named]:
     """Rows for these names, creating the missing ones (concurrent imports may race; the
     unique constraint and `ignore_conflicts` make that harmless)."""
@@ -116,9 +125,35 @@ def _ensure_named(model: type[_Named], names: set[str]) -> dict[str, _Named]:
     return found
 
 
+@dataclass(slots=True)
+class _Change:
+    """A stored task this edition changes: its row, its new key, state and task's pk."""
+
+    stored: Stored
+    key: str
+    state: dict[str, Any]
+    parent_pk: int | None
+
+
+@dataclass
+class _Batch:
+    """What one batch of the document's rows writes besides its new tasks: the stored tasks it
+    changes, the tasks whose link rows are (re)written, revisions."""
+
+    changed: list[_Change] = field(default_factory=list)
+    # (task pk, state, the link fields to write) for new and changed tasks.
+    relink: list[tuple[int, dict[str, Any], frozenset[str]]] = field(default_factory=list)
+    revisions: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
+
+
+_ALL_LINKS = frozenset(LINK_FIELDS)
+
+
 class _Importer:
     """One import: matches the document's tasks to the stored ones (`ledger.editions`) and
-    writes the difference onto the matched rows, so their history stays with them."""
+    writes the difference onto the matched rows, so their history stays with them. The rows
+    are written `BATCH` at a time (their tasks, links and revisions), so memory does not grow
+    with the ledger beyond the matching's digests (`editions.Stored`)."""
 
     def __init__(
         self,
@@ -132,73 +167,55 @@ class _Importer:
         self.answers = answers
         self.actor = actor if actor is not None and actor.pk else None
         self.now = timezone.now()
-        # (task, changes) for each TaskRevision to write; plain pairs, written as rows.
-        self.revisions: list[tuple[Task, dict[str, Any]]] = []
-        self.relink: list[tuple[Task, dict[str, Any], set[str]]] = []
-        self.leftover_categories: list[int] = []
-        # Stored tasks whose key is given up, and matched sub-items under another task.
-        self.parked: list[int] = []
-        self.reparented: list[Task] = []
+        # The pks of this edition's tasks (not sub-items) by key: their sub-items' parents.
+        self.task_pks: dict[str, int] = {}
+        # The tasks this import wrote (created, changed, removed: each has a revision), for
+        # what is derived from them (`ledger.signals.tasks_written`).
+        self.written: list[int] = []
 
     def run(self) -> ImportResult:
         ledger, created = self.ledger()
         # Read before `categories` renames the stored categories after the new edition's.
         stored = stored_tasks(ledger, lock=True)
         rows = list(document_rows(self.doc))
-        states = [
-            doc_state(row.task, row.category, order, LABEL_LENGTH) for order, row in enumerate(rows)
-        ]
-        names = [c.name for c in self.doc.categories]
-        plan = edition_plan(rows, states, stored, names, self.answers)
+        items = document_items(rows, [c.name for c in self.doc.categories])
+        plan = edition_plan(items, stored, self.answers)
         if plan.ambiguous:
             raise AmbiguousError(plan)
         result = ImportResult(
             ledger=ledger, created=created, warnings=list(self.doc.warnings), plan=plan
         )
-        categories = self.categories(ledger)
+        self.ledger_id = ledger.pk
+        self.category_rows = self.categories(ledger)
         self.persons = _ensure_named(Person, {n for r in rows for n in r.task.leaders})
         self.units = _ensure_named(Unit, {u.name for r in rows for u in r.task.units})
-        new_tasks: list[tuple[Task, dict[str, Any]]] = []
-        changed: list[Task] = []
         pairs = plan.pairs
-        # This edition's rows by key: the parent of each sub-item, stored or new.
-        current: dict[str, Task] = {}
-        for row, state in zip(rows, states, strict=True):
-            parent = current[row.parent] if row.parent is not None else None
-            found = stored.pop(pairs[row.key]) if row.key in pairs else None
-            if found is None:
-                task = Task(ledger=ledger, key=row.key, category=categories[row.category])
-                task.parent = parent
-                self.apply(task, state, categories)
-                new_tasks.append((task, state))
-            elif self.update(found, row.key, parent, state, categories):
-                task = found.task
-                changed.append(task)
-            else:
-                task = found.task
-                result.tasks_unchanged += 1
-            current[row.key] = task
-        removed = [s.task for s in stored.values() if s.task.removed_at is None]
-        for task in removed:
-            self.remove(task)
-        self.park(stored.values(), {row.key for row in rows})
-        self.save(new_tasks, changed + removed)
+        self.park(stored, pairs, {row.key for row in rows})
+        for start in range(0, len(rows), BATCH):
+            end = start + BATCH
+            self.write_batch(rows[start:end], items[start:end], start, stored, pairs, result)
+        matched = set(pairs.values())
+        removed = [s for s in stored.values() if s.key not in matched and not s.item.removed]
+        for start in range(0, len(removed), BATCH):
+            self.remove(removed[start : start + BATCH])
         # Categories beyond this edition: dropped when empty (once this edition's tasks have
         # moved out of them), else kept for their removed tasks.
         Category.objects.filter(pk__in=self.leftover_categories, tasks=None).delete()
-        result.tasks_created = len(new_tasks)
-        result.tasks_updated = len(changed)
         result.tasks_removed = len(removed)
         self.audit(result)
         return result
 
-    def park(self, unmatched: Iterable[Stored], keys: set[str]) -> None:
-        """Stored tasks left out of this edition give up a key it uses (they keep "~pk")."""
-        for left in unmatched:
-            task = left.task
-            if task.key in keys:
-                self.parked.append(task.pk)
-                task.key = f"{_PARKED}{task.pk}"
+    def park(self, stored: Mapping[str, Stored], pairs: Mapping[str, str], keys: set[str]) -> None:
+        """Stored tasks give up their key first, so that new and renumbered tasks can take
+        it: those this edition renumbers, and those it leaves out whose key it uses (they keep
+        "~pk")."""
+        matched = set(pairs.values())
+        parked = [stored[old].pk for new, old in pairs.items() if new != old]
+        parked += [s.pk for key, s in stored.items() if key not in matched and key in keys]
+        for start in range(0, len(parked), _PARK_BATCH):
+            Task.objects.filter(pk__in=parked[start : start + _PARK_BATCH]).update(
+                key=Concat(Value(_PARKED), Cast("pk", CharField()))
+            )
 
     def ledger(self) -> tuple[Ledger, bool]:
         doc = self.doc
@@ -233,104 +250,132 @@ class _Importer:
         self.leftover_categories = [c.pk for c in stored.values()]
         return result
 
-    @staticmethod
-    def apply(task: Task, state: dict[str, Any], categories: dict[int, Category]) -> None:
-        task.category = categories[state["category"]]
-        task.order = state["order"]
-        task.number = state["number"]
-        for name in SCALAR_FIELDS:
-            value = state[name]
-            if name == "deadline" and value is not None:
-                value = datetime.date.fromisoformat(value)
-            if name == "status":
-                value = value or ""
-            setattr(task, name, value)
-        task.removed_at = None
-
-    def update(
+    def write_batch(
         self,
-        found: Stored,
-        key: str,
-        parent: Task | None,
-        state: dict[str, Any],
-        categories: dict[int, Category],
-    ) -> bool:
-        task, old = found.task, found.state
-        diff = {k: {"old": old[k], "new": v} for k, v in state.items() if old[k] != v}
-        if task.key != key:
-            diff["key"] = {"old": task.key, "new": key}
-            self.parked.append(task.pk)
-            task.key = key
-        # Always set, to None for a task: an answer must never leave a task under another.
-        moved_under = task.parent_id != (parent.pk if parent is not None else None)
-        if moved_under:
-            task.parent = parent
-            self.reparented.append(task)
-        if not diff and not moved_under:
-            return False
-        self.apply(task, state, categories)
-        task.version += 1
-        self.revisions.append((task, diff))
-        links = set(diff) & set(LINK_FIELDS)
-        if links:
-            self.relink.append((task, state, links))
-        return True
+        rows: list[Row],
+        items: list[Item],
+        offset: int,
+        stored: Mapping[str, Stored],
+        pairs: Mapping[str, str],
+        result: ImportResult,
+    ) -> None:
+        """Write a batch of the document's rows: tasks (then sub-items, which need their
+        task's pk), then the changes to stored ones, links and revisions."""
+        batch = _Batch()
+        placed = list(enumerate(zip(rows, items, strict=True), offset))
+        for level in (False, True):
+            new: list[tuple[Row, dict[str, Any]]] = []
+            for order, (row, item) in placed:
+                if (row.parent is not None) != level:
+                    continue
+                parent_pk = self.parent_pk(row)
+                found = stored[pairs[row.key]] if row.key in pairs else None
+                place = (row.category, order, row.task.number)
+                if found is None:
+                    new.append((row, doc_state(row.task, row.category, order, LABEL_LENGTH)))
+                elif (found.key, found.place, found.parent_pk) != (row.key, place, parent_pk) or (
+                    found.item.content != item.content
+                ):
+                    state = doc_state(row.task, row.category, order, LABEL_LENGTH)
+                    batch.changed.append(_Change(found, row.key, state, parent_pk))
+                else:
+                    result.tasks_unchanged += 1
+                if found is not None and row.parent is None:
+                    self.task_pks[row.key] = found.pk
+            self.insert_tasks(new, batch)
+            result.tasks_created += len(new)
+        self.update_tasks(batch)
+        result.tasks_updated += len(batch.changed)
+        self.write_links(batch)
+        self.write_revisions(batch.revisions)
 
-    def remove(self, task: Task) -> None:
-        task.removed_at = self.now
-        task.version += 1
-        change = {"removed": {"old": False, "new": True}}
-        self.revisions.append((task, change))
+    def parent_pk(self, row: Row) -> int | None:
+        return self.task_pks[row.parent] if row.parent is not None else None
 
-    def save(self, new_tasks: list[tuple[Task, dict[str, Any]]], changed: list[Task]) -> None:
-        # Keys given up first, so that new and renumbered tasks can take them.
-        for start in range(0, len(self.parked), _PARK_BATCH):
-            Task.objects.filter(pk__in=self.parked[start : start + _PARK_BATCH]).update(
-                key=Concat(Value(_PARKED), Cast("pk", CharField()))
-            )
-        # Tasks first: their new pks are what their new sub-items point to.
-        self.insert_tasks([task for task, _ in new_tasks if task.parent is None])
-        subitems = [task for task, _ in new_tasks if task.parent is not None]
-        for task in subitems + self.reparented:
-            task.parent_id = task.parent.pk if task.parent is not None else None
-        self.insert_tasks(subitems)
-        fields = ["category", "order", "number", "removed_at", "version", "key", "parent"]
-        fields += SCALAR_FIELDS
-        Task.objects.bulk_update(changed, fields, batch_size=500)
-        for task, state in new_tasks:
-            self.revisions.append((task, {k: {"old": None, "new": v} for k, v in state.items()}))
-            self.relink.append((task, state, set(LINK_FIELDS)))
-        self.write_links()
-        self.write_revisions()
-
-    def insert_tasks(self, tasks: list[Task]) -> None:
+    def insert_tasks(self, new: list[tuple[Row, dict[str, Any]]], batch: _Batch) -> None:
         """Insert new tasks as plain rows (`_insert_rows`: `bulk_create` spends a second on
-        preparing 5,000 tasks' values), then give each its pk, read back by key."""
-        if not tasks:
+        preparing 5,000 tasks' values), then read back their pks by key."""
+        if not new:
             return
-        ops = connection.ops
-        updated_at = ops.adapt_datetimefield_value(self.now)
+        updated_at = connection.ops.adapt_datetimefield_value(self.now)
         rows = [
             (
-                *(t.ledger_id, t.category.pk, t.parent_id, t.number, t.label, t.key, t.order),
-                *(t.goal, t.deadline_text, ops.adapt_datefield_value(t.deadline), t.progress),
-                *(t.status, t.status_label, t.remarks, json.dumps(t.extra), json.dumps(t.entries)),
-                json.dumps(t.sections),
-                *(None, t.version, updated_at),
+                self.ledger_id,
+                *self.task_values(row.key, self.parent_pk(row), state, json.dumps),
+                *("[]", None, 1, updated_at),
             )
-            for t in tasks
+            for row, state in new
         ]
         _insert_rows(Task, _TASK_COLUMNS, rows)
-        ledger = tasks[0].ledger_id
-        pks = dict(Task.objects.filter(ledger_id=ledger).values_list("key", "pk"))
-        for task in tasks:
-            task.pk = pks[task.key]
-            task._state.adding = False
-            task._state.db = connection.alias
+        keys = [row.key for row, _ in new]
+        pks = dict(
+            Task.objects.filter(ledger_id=self.ledger_id, key__in=keys).values_list("key", "pk")
+        )
+        for row, state in new:
+            pk = pks[row.key]
+            if row.parent is None:
+                self.task_pks[row.key] = pk
+            batch.relink.append((pk, state, _ALL_LINKS))
+            batch.revisions.append((pk, {k: {"old": None, "new": v} for k, v in state.items()}))
 
-    def write_links(self) -> None:
+    def update_tasks(self, batch: _Batch) -> None:
+        """Write the changes to stored tasks, with a revision naming each field changed (from
+        the stored state, read again for these tasks only)."""
+        if not batch.changed:
+            return
+        olds = stored_states([change.stored.pk for change in batch.changed])
+        # A sub-item moved to another task changes the task it leaves as well.
+        self.written += [c.stored.parent_pk for c in batch.changed if c.stored.parent_pk]
+        rows = []
+        for change in batch.changed:
+            found, state = change.stored, change.state
+            old = olds[found.pk]
+            diff = {k: {"old": old[k], "new": v} for k, v in state.items() if old[k] != v}
+            if found.key != change.key:
+                diff["key"] = {"old": found.key, "new": change.key}
+            values = self.task_values(change.key, change.parent_pk, state, self.json_value)
+            rows.append((*values, None, found.version + 1, found.pk))
+            batch.revisions.append((found.pk, diff))
+            links = frozenset(diff) & _ALL_LINKS
+            if links:
+                batch.relink.append((found.pk, state, links))
+        _update_rows(Task, _UPDATE_COLUMNS, rows)
+
+    def task_values(
+        self,
+        key: str,
+        parent_pk: int | None,
+        state: dict[str, Any],
+        json_value: Callable[[Any], Any],
+    ) -> tuple[Any, ...]:
+        """The values of `_EDITION_COLUMNS` for a task in this state."""
+        deadline = connection.ops.adapt_datefield_value(_date(state["deadline"]))
+        return (
+            *(self.category_rows[state["category"]].pk, parent_pk, state["number"]),
+            *(state["label"], key, state["order"], state["goal"], state["deadline_text"]),
+            *(deadline, state["progress"], state["status"] or "", state["status_label"]),
+            *(state["remarks"], json_value(state["extra"]), json_value(state["entries"])),
+        )
+
+    @staticmethod
+    def json_value(value: Any) -> Any:
+        return connection.ops.adapt_json_value(value, None)
+
+    def remove(self, removed: list[Stored]) -> None:
+        """Mark stored tasks this edition no longer has as removed, each with a revision."""
+        Task.objects.filter(pk__in=[s.pk for s in removed]).update(
+            removed_at=self.now, version=F("version") + 1
+        )
+        change = {"removed": {"old": False, "new": True}}
+        self.write_revisions([(s.pk, change) for s in removed])
+
+    def write_links(self, batch: _Batch) -> None:
+        """Write the link rows of new tasks, and again those of stored tasks that changed."""
+        relink = batch.relink
+        stored = {change.stored.pk for change in batch.changed}
         redo = {
-            name: [t.pk for t, _, links in self.relink if name in links] for name in LINK_FIELDS
+            name: [pk for pk, _, links in relink if name in links and pk in stored]
+            for name in LINK_FIELDS
         }
         TaskLeader.objects.filter(task_id__in=redo["leaders"]).delete()
         TaskUnit.objects.filter(task_id__in=redo["units"]).delete()
@@ -338,31 +383,32 @@ class _Importer:
         leaders: list[tuple[Any, ...]] = []
         units: list[tuple[Any, ...]] = []
         milestones: list[tuple[Any, ...]] = []
-        for task, state, links in self.relink:
+        for pk, state, links in relink:
             if "leaders" in links:
                 leaders += [
-                    (task.pk, self.persons[name].pk, i) for i, name in enumerate(state["leaders"])
+                    (pk, self.persons[name].pk, i) for i, name in enumerate(state["leaders"])
                 ]
             if "units" in links:
                 units += [
-                    (task.pk, self.units[name].pk, role, i)
+                    (pk, self.units[name].pk, role, i)
                     for i, (name, role) in enumerate(state["units"])
                 ]
             if "milestones" in links:
                 milestones += [
-                    (task.pk, text, datetime.date.fromisoformat(day), i)
+                    (pk, text, datetime.date.fromisoformat(day), i)
                     for i, (text, day) in enumerate(state["milestones"])
                 ]
         _insert_rows(TaskLeader, ("task", "person", "order"), leaders)
         _insert_rows(TaskUnit, ("task", "unit", "role", "order"), units)
         _insert_rows(Milestone, ("task", "text", "date", "order"), milestones)
 
-    def write_revisions(self) -> None:
+    def write_revisions(self, revisions: list[tuple[int, dict[str, Any]]]) -> None:
+        self.written += [pk for pk, _ in revisions]
         actor = self.actor.pk if self.actor is not None else None
         source, note = TaskRevision.Source.IMPORT.value, self.doc.source_name[:300]
         rows = [
-            (task.pk, self.now, source, actor, note, json.dumps(changes, ensure_ascii=False))
-            for task, changes in self.revisions
+            (pk, self.now, source, actor, note, json.dumps(changes, ensure_ascii=False))
+            for pk, changes in revisions
         ]
         _insert_rows(TaskRevision, ("task", "at", "source", "actor", "note", "changes"), rows)
 
@@ -382,6 +428,10 @@ class _Importer:
                 "warnings": result.warnings,
             },
         )
+
+
+def _date(value: str | None) -> datetime.date | None:
+    return datetime.date.fromisoformat(value) if value is not None else None
 
 
 @transaction.atomic
@@ -404,6 +454,7 @@ def ledger_import(
     naming a task that is not there raises `MatchError`. Importing the same document again
     changes nothing. `column_overrides` ({title: key}) is saved with the ledger when given,
     for the next edition (`saved_column_overrides`); None keeps what was saved."""
-    result = _Importer(doc, actor, column_overrides, answers).run()
-    tasks_written(result.ledger.pk, None)
+    importer = _Importer(doc, actor, column_overrides, answers)
+    result = importer.run()
+    tasks_written(result.ledger.pk, importer.written)
     return result

@@ -1,0 +1,51 @@
+"""A large ledger is exported in the background, in a real browser against a real worker: the
+office confirms, the job page shows it queued while no worker runs, its progress bar follows
+the job (export_job.js polls the job's JSON) once a worker takes it, and the file it offers
+when done is the ledger's."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from huey.storage import SqliteStorage
+
+from taizhang.reporting.models import ExportJob
+from tests.browser.conftest import screenshot
+from tests.browser.flows import sign_in
+from tests.factories import World
+from tests.jobs.exported import is_export_of
+from tests.jobs.workers import queue_on, worker_running
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_a_large_export_runs_in_the_background_with_a_progress_bar(
+    page: Any, live_server: Any, world: World, settings: Any, tmp_path: Path
+) -> None:
+    settings.TAIZHANG_EXPORT_INLINE_TASKS = 10  # the seed's 16 tasks are a large ledger
+    base = live_server.url
+    sign_in(page, base, "office")
+    storage = SqliteStorage(name="taizhang-browser", filename=str(tmp_path / "queue.sqlite3"))
+    with queue_on(storage) as finished:
+        page.goto(f"{base}/ledgers/{world.ledger.pk}/export/xlsx/")
+        assert "将在后台导出为Excel格式" in page.inner_text("#export-start")
+        with page.expect_navigation():
+            page.click("#export-start button[type=submit]")
+        assert page.inner_text("#export-state") == "排队中"
+        assert page.is_hidden("#export-download")
+        screenshot(page, "export-job-queued")
+        with worker_running():
+            # The page was not reloaded: its script saw the job finish.
+            page.wait_for_selector("#export-download", state="visible", timeout=60_000)
+        assert finished.failed == []
+    assert page.inner_text("#export-state") == "已完成"
+    assert page.eval_on_selector("#export-progress", "bar => bar.value") == 100
+    screenshot(page, "export-job-done")
+    with page.expect_download() as info:
+        page.click("#export-link")
+    job = ExportJob.objects.get()
+    assert info.value.suggested_filename == job.filename == f"{world.ledger.title}.xlsx"
+    data = Path(info.value.path()).read_bytes()
+    assert is_export_of(data, world.ledger, "xlsx")
