@@ -27,6 +27,10 @@ class Profile(models.Model):
     person = models.ForeignKey(
         Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="accounts"
     )
+    phone = models.CharField(_("手机号码"), max_length=30, blank=True)
+    # Set for an account the office created or whose password it reset: the first sign-in
+    # leads to the password change, and nothing else opens until it is done.
+    must_change_password = models.BooleanField(_("须修改密码"), default=False)
 
     class Meta:
         verbose_name = _("账号资料")

@@ -88,6 +88,9 @@ class Person(models.Model):
     """A leader (牵头领导). Names are stored normalised: "谭  江" and "谭江" are one person."""
 
     name = models.CharField(_("姓名"), max_length=100, unique=True)
+    # Contacts, kept by the office, for reminders and notifications (taizhang.notify).
+    phone = models.CharField(_("手机号码"), max_length=30, blank=True)
+    email = models.EmailField(_("电子邮箱"), blank=True)
 
     class Meta:
         verbose_name = _("领导")
@@ -101,7 +104,34 @@ class Person(models.Model):
 class Unit(models.Model):
     """An organisation (卫健委, 水利局, ...): one row however often it appears."""
 
+    class Webhook(models.TextChoices):
+        NONE = "", _("无")
+        WECOM = "wecom", _("企业微信群机器人")
+        DINGTALK = "dingtalk", _("钉钉群机器人")
+
     name = models.CharField(_("名称"), max_length=200, unique=True)
+    # Contacts, kept by the office, for 催办 and notifications (taizhang.notify): the unit's
+    # contact person, phone and e-mail, and its work group's robot (企业微信 or 钉钉), whose
+    # secret signs 钉钉's requests.
+    contact_name = models.CharField(_("联系人"), max_length=100, blank=True)
+    phone = models.CharField(_("联系电话"), max_length=30, blank=True)
+    email = models.EmailField(_("电子邮箱"), blank=True)
+    webhook_kind = models.CharField(
+        _("群机器人"), max_length=10, choices=Webhook.choices, blank=True, default=""
+    )
+    webhook_url = models.URLField(_("群机器人地址"), max_length=500, blank=True)
+    webhook_secret = models.CharField(_("加签密钥"), max_length=200, blank=True)
+    # A unit merged into another: its tasks and members moved there; the row stays, so the
+    # history that names it still reads (see ledger.services.units).
+    merged_into = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged",
+        verbose_name=_("并入"),
+    )
+    merged_at = models.DateTimeField(_("并入时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("单位")
