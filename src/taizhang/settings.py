@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "taizhang.accounts",
     "taizhang.reporting",
     "taizhang.supervision",
+    "taizhang.notify",
     "taizhang.web",
 ]
 
