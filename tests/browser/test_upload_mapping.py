@@ -51,7 +51,9 @@ def test_the_office_remaps_the_progress_column_and_confirms(
     mapping_select(page, "落实情况").select_option(label="进展情况")
     page.click("#re-preview")
     page.wait_for_function(
-        f"document.querySelector('#upload-parse td.progress').textContent.includes({DONE!r})"
+        # Null-safe: the page is replaced by the new preview while this waits.
+        f"(document.querySelector('#upload-parse td.progress')?.textContent ?? '')"
+        f".includes({DONE!r})"
     )
     assert mapping_select(page, "落实情况").input_value() == "progress"
     assert mapping_select(page, "工作进展").input_value() == "extra"

@@ -71,17 +71,18 @@ def person_id(user: AnyUser) -> int | None:
 
 
 def _served_by(units: list[int]) -> Q:
-    """Tasks and sub-items these units serve (a sub-item naming no unit: its task's)."""
+    """Tasks and sub-items these units serve (a sub-item naming no unit: its task's), as
+    subqueries on the link table rather than joins (no repeated rows to drop)."""
+    linked = TaskUnit.objects.filter(unit_id__in=units).values("task_id")
     own = Exists(TaskUnit.objects.filter(task=OuterRef("pk")))
-    inherited = Q(~own, parent__unit_links__unit_id__in=units)
-    return Q(unit_links__unit_id__in=units) | inherited
+    return Q(pk__in=linked) | Q(~own, parent_id__in=linked)
 
 
 def _led_by(pid: int) -> Q:
     """Tasks and sub-items this person leads (a sub-item naming no leader: its task's)."""
+    linked = TaskLeader.objects.filter(person_id=pid).values("task_id")
     own = Exists(TaskLeader.objects.filter(task=OuterRef("pk")))
-    inherited = Q(~own, parent__leader_links__person_id=pid)
-    return Q(leader_links__person_id=pid) | inherited
+    return Q(pk__in=linked) | Q(~own, parent_id__in=linked)
 
 
 def task_scope(user: AnyUser) -> Q | None:

@@ -8,6 +8,7 @@ every task, for the bulletin; the tests hold the two equal."""
 from __future__ import annotations
 
 import datetime
+from collections import Counter
 from typing import Any
 
 from django.db.models import (
@@ -19,13 +20,12 @@ from django.db.models import (
     Prefetch,
     Q,
     QuerySet,
-    Sum,
     Value,
     When,
 )
 
 from taizhang.chinese.statuses import STATUS_CODES
-from taizhang.ledger.models import Ledger, Status, Task, TaskLeader, TaskUnit
+from taizhang.ledger.models import Ledger, Person, Status, Task, TaskLeader, TaskUnit, Unit
 from taizhang.reporting.models import Report, ReportState, Round, RoundStatus, RoundTally
 from taizhang.reporting.snapshots import round_statuses_fill
 from taizhang.supervision.lights import COMPLETED, GREEN, LABELS, RED, YELLOW
@@ -49,7 +49,12 @@ def open_round_ids(ledger: Ledger) -> list[int]:
 def _reported(rounds: list[int]) -> QuerySet[Report, Any]:
     """The ids of the tasks with a report that counts in these rounds, as a subquery the
     database runs once per query (not once per row)."""
-    return Report.objects.filter(round_id__in=rounds).exclude(state__in=_COUNTED).values("task_id")
+    return (
+        Report.objects.filter(round_id__in=rounds)
+        .exclude(state__in=_COUNTED)
+        .order_by()
+        .values("task_id")
+    )
 
 
 def light_case(ledger: Ledger, as_of: datetime.date, rounds: list[int], prefix: str = "") -> Case:
@@ -116,9 +121,11 @@ def dashboard_data(
     states = TaskState.objects.filter(ledger=ledger)
     if not whole:
         states = states.filter(task__in=tasks.filter(ledger=ledger).values("pk"))
-    top = states.filter(is_top=True).annotate(light=light_case(ledger, as_of, rounds))
-    totals, lights = _counts(top)
-    red, yellow = _listed(ledger, top, as_of, rounds, limit, offset)
+    lit = _Lit(ledger, states, as_of, rounds, whole)
+    totals, lights = lit.counts()
+    red, yellow = _listed(
+        ledger, lit.page(RED, limit, offset), lit.page(YELLOW, limit, offset), as_of, rounds
+    )
     indicators, indicators_total = _indicators(states, limit, offset)
     return {
         "ledger": {"id": ledger.pk, "title": ledger.title, "year": ledger.year},
@@ -127,8 +134,18 @@ def dashboard_data(
         "totals": totals,
         "lights": lights,
         "light_labels": LABELS,
-        "units": _unit_groups(ledger, states, as_of, rounds),
-        "leaders": _leader_groups(ledger, top, as_of, rounds),
+        "units": lit.groups(
+            StateUnit.objects.filter(state_id__in=states.values("task_id"))
+            .order_by()
+            .values_list("state_id", "unit_id"),
+            Unit,
+        ),
+        "leaders": lit.groups(
+            TaskLeader.objects.filter(task_id__in=states.filter(is_top=True).values("task_id"))
+            .order_by()
+            .values_list("task_id", "person_id"),
+            Person,
+        ),
         "red": red,
         "red_total": lights[RED],
         "yellow": yellow,
@@ -139,36 +156,120 @@ def dashboard_data(
     }
 
 
-def _counts(top: QuerySet[TaskState]) -> tuple[dict[str, int], dict[str, int]]:
-    """Totals by status and by light of the tasks (not sub-items), in one query."""
-    statuses = dict.fromkeys((*STATUSES, "none"), 0)
-    lights = dict.fromkeys(LIGHTS, 0)
-    for status, colour, count in (
-        top.values_list("status", F("light")).annotate(n=Count("pk")).order_by()
-    ):
-        statuses[status or "none"] += count
-        lights[colour] += count
-    return {"tasks": sum(lights.values()), **statuses}, lights
+_GROUP_KEYS = ("tasks", "completed", "lagging", "overdue", "not_reported", "red", "yellow")
+
+
+def _flag(field: str, value: int) -> Case:
+    return Case(When(**{field: True}, then=value), default=0, output_field=IntegerField())
+
+
+class _Lit:
+    """The stored states of the tasks a user sees, each with its light on a day, read once
+    (one row a task or sub-item) and counted in Python: totals, the pages of red and yellow
+    tasks, the tables of units and leaders. The light is `light_case`'s rule, as the ledger
+    page filters by it in SQL (the tests hold the two and `ledger_figures` equal). Counting a
+    read of the rows is several times cheaper than the database computing each light again
+    for every table."""
+
+    def __init__(
+        self,
+        ledger: Ledger,
+        states: QuerySet[TaskState],
+        as_of: datetime.date,
+        rounds: list[int],
+        whole: bool,
+    ) -> None:
+        reported: set[int] = set()
+        if rounds:
+            reported = set(_reported(rounds).values_list("task_id", flat=True))
+        # The light without "not reported" and whether the task is overdue, computed by the
+        # database (plain values: no dates to convert), the rest here.
+        flags = _flag("is_top", 4) + _flag("split", 2) + _flag("reports_due", 1)
+        rows = list(
+            states.annotate(
+                base=light_case(ledger, as_of, []),
+                overdue=Case(
+                    When(Q(deadline__lt=as_of) & ~Q(status=Status.COMPLETED), then=1),
+                    default=0,
+                    output_field=IntegerField(),
+                ),
+                flags=flags,
+            ).values_list("task_id", "top_id", "status", "position", "base", "overdue", "flags")
+        )
+        # A task waits for a report while it, or an open sub-item of it, has none: of the
+        # whole ledger (a reporter's split task counts its other units' sub-items too).
+        waiting: set[int] = set()
+        if rounds and whole:
+            waiting = {row[1] for row in rows if row[6] & 1 and row[0] not in reported}
+        elif rounds:
+            waiting = set(
+                TaskState.objects.filter(ledger=ledger, reports_due=True)
+                .exclude(task_id__in=reported)
+                .values_list("top_id", flat=True)
+            )
+        self.rows: dict[int, tuple[str, str, int, bool]] = {}  # light, status, overdue, unreported
+        self.tops: list[tuple[int, int, str, str]] = []  # position, id, light, status
+        for pk, _top, status, position, light, overdue, bits in rows:
+            is_top, split, due = bits & 4, bits & 2, bits & 1
+            unreported = bool(rounds) and not split and pk not in reported
+            if light == GREEN and rounds and ((pk in waiting) if is_top else (due and unreported)):
+                light = YELLOW
+            self.rows[pk] = (light, status, overdue, unreported)
+            if is_top:
+                self.tops.append((position, pk, light, status))
+        self.tops.sort()
+
+    def counts(self) -> tuple[dict[str, int], dict[str, int]]:
+        """Totals by status and by light of the tasks (not sub-items)."""
+        statuses = dict.fromkeys((*STATUSES, "none"), 0)
+        lights = dict.fromkeys(LIGHTS, 0)
+        for _position, _pk, light, status in self.tops:
+            statuses[status or "none"] += 1
+            lights[light] += 1
+        return {"tasks": len(self.tops), **statuses}, lights
+
+    def page(self, colour: str, limit: int, offset: int) -> list[int]:
+        """The ids of a page of the tasks of this colour, in ledger order."""
+        found = [pk for _position, pk, light, _status in self.tops if light == colour]
+        return found[offset : offset + limit]
+
+    def groups(self, links: Any, model: type[Unit] | type[Person]) -> list[dict[str, Any]]:
+        """Per unit or leader (`links`: pairs of a task's id and the group's), the counts of
+        its rows among these, worst first (most red, then most lagging, then by name)."""
+        rows, links = self.rows, list(links)
+        task_ids, keys = zip(*links, strict=True) if links else ((), ())
+        # How many links of each group have each kind of row, counted in C (few kinds).
+        kinds = Counter(zip(keys, map(rows.get, task_ids), strict=True))
+        sums: dict[int, list[int]] = {}
+        for (key, found), n in kinds.items():
+            if found is None:
+                continue
+            light, status, overdue, unreported = found
+            counts = sums.setdefault(key, [0] * len(_GROUP_KEYS))
+            counts[0] += n
+            counts[1] += n * (status == Status.COMPLETED)
+            counts[2] += n * (status == Status.LAGGING)
+            counts[3] += n * overdue
+            counts[4] += n * unreported
+            counts[5] += n * (light == RED)
+            counts[6] += n * (light == YELLOW)
+        names = dict(model.objects.filter(pk__in=list(sums)).values_list("pk", "name"))
+        groups = [
+            {"id": key, "name": names[key], **dict(zip(_GROUP_KEYS, counts, strict=True))}
+            for key, counts in sums.items()
+        ]
+        return sorted(groups, key=lambda g: (-g["red"], -g["lagging"], g["name"]))
 
 
 def _listed(
     ledger: Ledger,
-    top: QuerySet[TaskState],
+    red_ids: list[int],
+    yellow_ids: list[int],
     as_of: datetime.date,
     rounds: list[int],
-    limit: int,
-    offset: int,
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """A page of the red and one of the yellow tasks in ledger order, read in full together
-    for their reasons."""
-    pages = [
-        list(
-            top.filter(Q(light=colour))
-            .order_by("position", "task_id")
-            .values_list("task_id", flat=True)[offset : offset + limit]
-        )
-        for colour in (RED, YELLOW)
-    ]
+    """The red and yellow pages' tasks, read in full together for their reasons."""
+    pages = [red_ids, yellow_ids]
     rows = list(
         Task.objects.filter(pk__in=pages[0] + pages[1])
         .select_related("category", "parent")
@@ -178,9 +279,12 @@ def _listed(
         )
         .order_by("order", "pk")
     )
+    ids = [task.pk for task in rows]
+    # The listed tasks and their sub-items, as a subquery on the tasks' indexes (an OR across
+    # the join would read every report of the round).
+    listed = Task.objects.filter(Q(pk__in=ids) | Q(parent_id__in=ids)).values("pk")
     done = set(
-        Report.objects.filter(round_id__in=rounds)
-        .filter(Q(task__in=rows) | Q(task__parent__in=rows))
+        Report.objects.filter(round_id__in=rounds, task_id__in=listed)
         .exclude(state__in=_COUNTED)
         .values_list("task_id", flat=True)
     )
@@ -230,82 +334,6 @@ def _indicators(
         for view in state.indicators
     ]
     return found, having.count()
-
-
-def _sums(p: str, as_of: datetime.date, rounds: list[int]) -> dict[str, Any]:
-    """The counts of a group of the dashboard's tables; `p` leads to `TaskState`."""
-
-    def count(condition: Any) -> Sum:
-        return Sum(Case(When(condition, then=1), default=0, output_field=IntegerField()))
-
-    status = f"{p}status"
-    not_reported = (
-        Q(pk__in=[])
-        if not rounds
-        else (Q(**{f"{p}split": False}) & ~Q(**{f"{p}task_id__in": _reported(rounds)}))
-    )
-    return {
-        "tasks": Count("pk"),
-        "completed": count(Q(**{status: Status.COMPLETED})),
-        "lagging": count(Q(**{status: Status.LAGGING})),
-        "overdue": count(Q(**{f"{p}deadline__lt": as_of}) & ~Q(**{status: Status.COMPLETED})),
-        "not_reported": count(not_reported),
-        "red": count(Q(light=RED)),
-        "yellow": count(Q(light=YELLOW)),
-    }
-
-
-def _groups(rows: Any) -> list[dict[str, Any]]:
-    groups = [
-        {
-            "id": row["key"],
-            "name": row["name"],
-            **{
-                key: row[key] or 0
-                for key in (
-                    "tasks",
-                    "completed",
-                    "lagging",
-                    "overdue",
-                    "not_reported",
-                    "red",
-                    "yellow",
-                )
-            },
-        }
-        for row in rows
-    ]
-    return sorted(groups, key=lambda g: (-g["red"], -g["lagging"], g["name"]))
-
-
-def _unit_groups(
-    ledger: Ledger, states: QuerySet[TaskState], as_of: datetime.date, rounds: list[int]
-) -> list[dict[str, Any]]:
-    """Per unit, what it answers for (`StateUnit`: as `selectors.unit_items` counts)."""
-    p = "state__"
-    rows = (
-        StateUnit.objects.filter(state__in=states.values("pk"))
-        .alias(light=light_case(ledger, as_of, rounds, p))
-        .values(key=F("unit_id"), name=F("unit__name"))
-        .annotate(**_sums(p, as_of, rounds))
-        .order_by()
-    )
-    return _groups(rows)
-
-
-def _leader_groups(
-    ledger: Ledger, top: QuerySet[TaskState], as_of: datetime.date, rounds: list[int]
-) -> list[dict[str, Any]]:
-    """Per leader, the tasks (not sub-items) the leader leads."""
-    p = "task__supervision_state__"
-    rows = (
-        TaskLeader.objects.filter(task__supervision_state__in=top.values("pk"))
-        .alias(light=light_case(ledger, as_of, rounds, p))
-        .values(key=F("person_id"), name=F("person__name"))
-        .annotate(**_sums(p, as_of, rounds))
-        .order_by()
-    )
-    return _groups(rows)
 
 
 def _history(ledger: Ledger, tasks: QuerySet[Task], whole: bool) -> list[dict[str, Any]]:
