@@ -191,7 +191,7 @@ DISPLAY_NAME_MAX = 100  # Profile.display_name
 PHONE_MAX = 30  # Profile.phone
 
 
-def _apply(user: User, fields: AccountFields) -> Profile:
+def _apply(user: User, fields: AccountFields, **more: Any) -> Profile:
     user.is_staff = fields.role == Role.OFFICE
     user.save()
     profile, _ = Profile.objects.update_or_create(
@@ -201,6 +201,7 @@ def _apply(user: User, fields: AccountFields) -> Profile:
             "display_name": fields.display_name,
             "person": fields.person,
             "phone": fields.phone,
+            **more,
         },
     )
     profile.units.set(fields.units)
@@ -242,8 +243,7 @@ def account_add(*, username: str, fields: AccountFields, actor: User | None) -> 
     fields = fields.cleaned()
     password = one_time_password()
     user = User.objects.create_user(username=username, password=password)
-    _apply(user, fields)
-    Profile.objects.filter(user=user).update(must_change_password=True)
+    _apply(user, fields, must_change_password=True)
     audit_record(actor=actor, action="account.add", data=_described(user, fields))
     return user, password
 
