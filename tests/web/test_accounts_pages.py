@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import re
+import subprocess
 from typing import Any
 
 import pytest
@@ -225,9 +226,7 @@ def test_the_sheet_as_pdf(world: World) -> None:
     response = office.get(reverse("web:account_sheet_download", args=["pdf"]))
     assert response.status_code == 200
     assert response.content.startswith(b"%PDF")
-    import subprocess
-
-    text = subprocess.run(  # noqa: S603 -- a fixed command line
+    text = subprocess.run(
         [pdftotext, "-", "-"], input=response.content, capture_output=True, check=True
     ).stdout.decode()
     assert f"u{Unit.objects.get(name='住建局').pk:04d}" in text
