@@ -27,13 +27,16 @@ from taizhang.accounts.services import (
     password_change,
     units_without_reporter,
 )
+from taizhang.documents.read_text import read_text
 from taizhang.ledger.errors import EditError
 from taizhang.ledger.models import AuditEvent, Person, TaskRevision, TaskUnit, Unit
+from taizhang.ledger.services import ledger_import
 from taizhang.ledger.services.units import UnitContacts, unit_create, unit_update
 from taizhang.notify.models import Reminder
 from taizhang.reporting.models import HeldFile, Report, ReportDraft
 from taizhang.reporting.services import report_submit, round_close, round_open
 from taizhang.supervision.models import StateUnit
+from tests.conftest import SEED
 from tests.factories import PASSWORD, World
 
 pytestmark = pytest.mark.django_db
@@ -367,3 +370,16 @@ def test_units_merged_before_follow_the_merge(world: World) -> None:
     unit_merge(source=housing, target=health, actor=world.office)
     assert Unit.objects.get(pk=water.pk).merged_into == health
     assert [u.name for u in Profile.objects.get(user=world.water).units.all()] == ["卫健委"]
+
+
+def test_a_later_import_naming_the_merged_unit_serves_the_unit_it_became(world: World) -> None:
+    water, housing = unit("水利局"), unit("住建局")
+    unit_merge(source=water, target=housing, actor=world.office)
+    ledger_import(doc=read_text(SEED.read_bytes(), name=SEED.name), actor=world.office)
+    assert not TaskUnit.objects.filter(unit=water).exists()
+    assert list(world.task(3).unit_links.values_list("unit__name", flat=True)) == ["住建局"]
+    # Task 9 names both: served once, in the target's place.
+    assert list(world.task(9).unit_links.values_list("unit__name", flat=True)) == [
+        "住建局",
+        "教体局",
+    ]
