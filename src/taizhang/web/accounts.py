@@ -11,7 +11,7 @@ side) only until each of its files (.docx, .pdf) has been downloaded once, at mo
 from __future__ import annotations
 
 import datetime
-from typing import Any, ClassVar
+from typing import Any
 
 from django import forms
 from django.contrib import messages
@@ -86,14 +86,7 @@ class AccountForm(forms.Form):
 
 class NewAccountForm(AccountForm):
     username = forms.CharField(label=gettext_lazy("用户名"), max_length=150)
-    field_order: ClassVar[list[str]] = [
-        "username",
-        "role",
-        "display_name",
-        "phone",
-        "units",
-        "person",
-    ]
+    field_order = ["username", "role", "display_name", "phone", "units", "person"]  # noqa: RUF012
 
 
 @login_required
