@@ -426,3 +426,12 @@ def test_a_background_export_is_its_creators_and_the_offices(world: World) -> No
             access.access_export_job(user, job.pk)
     with pytest.raises(Http404):
         access.access_export_job(world.office, job.pk + 1)
+
+
+def test_only_a_signed_in_user_with_the_flag_must_change_the_password(world: World) -> None:
+    assert access.password_change_pending(AnonymousUser()) is False
+    no_profile = User.objects.create_user(username="bare", password=PASSWORD)
+    assert access.password_change_pending(no_profile) is False
+    assert access.password_change_pending(world.water) is False
+    world.water.profile.must_change_password = True
+    assert access.password_change_pending(world.water) is True

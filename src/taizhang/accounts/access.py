@@ -310,3 +310,12 @@ def can_edit_task(user: AnyUser, task: Any = None) -> bool:
 def can_read_ledgers(user: AnyUser) -> bool:
     """Any signed-in user with a role may open the ledger pages (scoped to their tasks)."""
     return role_of(user) is not None
+
+
+def password_change_pending(user: AnyUser) -> bool:
+    """A signed-in user whose password the office set (a new account, a reset) and who has
+    not changed it yet: nothing opens but the password change (and signing out)."""
+    if not user.is_authenticated:
+        return False
+    profile = getattr(user, "profile", None)
+    return profile is not None and profile.must_change_password

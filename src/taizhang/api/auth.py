@@ -9,9 +9,12 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja.errors import HttpError
 from ninja.security import HttpBearer
 from ninja.security import SessionAuth as NinjaSessionAuth
 
+from taizhang.accounts import access
 from taizhang.accounts.services import token_user
 
 
@@ -19,7 +22,8 @@ class TokenAuth(HttpBearer):
     """`Authorization: Bearer <token>`; an unknown token or an inactive user is no one."""
 
     def authenticate(self, request: HttpRequest, token: str) -> User | None:
-        return token_user(token.strip()) if token.strip() else None
+        user = token_user(token.strip()) if token.strip() else None
+        return refuse_pending(user)
 
 
 class SessionAuth(NinjaSessionAuth):
@@ -29,7 +33,16 @@ class SessionAuth(NinjaSessionAuth):
     def __call__(self, request: HttpRequest) -> Any:
         if not request.user.is_authenticated:
             return None
-        return super().__call__(request)
+        user: User | None = super().__call__(request)
+        return refuse_pending(user)
+
+
+def refuse_pending(user: User | None) -> User | None:
+    """A user who must still change the password the office gave is refused (403, saying
+    so) until it is changed on the web: the API is no way around the change."""
+    if user is not None and access.password_change_pending(user):
+        raise HttpError(403, _("请先登录网页修改初始密码，再使用接口"))
+    return user
 
 
 def user_of(request: HttpRequest) -> User:

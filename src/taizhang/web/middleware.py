@@ -1,12 +1,14 @@
 """Content-Security-Policy: every asset is served by Taizhang itself (no CDN, no inline
 script), so the policy can be strict. And input no view can store (NUL bytes, integers too
-big for any database) is refused with 400 before it reaches one."""
+big for any database) is refused with 400 before it reaches one. A user who must change the
+password the office gave is sent to that page first."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import (
     HttpRequest,
     HttpResponse,
@@ -14,7 +16,11 @@ from django.http import (
     JsonResponse,
     QueryDict,
 )
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
+
+from taizhang.accounts import access
 
 POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -115,3 +121,22 @@ def refusal(request: HttpRequest) -> HttpResponse:
             {"detail": message}, status=400, json_dumps_params={"ensure_ascii": False}
         )
     return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+
+
+class PasswordChangeMiddleware:
+    """A signed-in user who must change the password the office gave (accounts.access.
+    password_change_pending) is sent to the password change from every page but that one,
+    signing out and static files. The API answers its own refusal (api.auth)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if self._exempt(request.path) or not access.password_change_pending(request.user):
+            return self.get_response(request)
+        return redirect("web:password_change")
+
+    @staticmethod
+    def _exempt(path: str) -> bool:
+        allowed = (reverse("web:password_change"), reverse("web:logout"))
+        return path in allowed or path.startswith(("/api/", "/" + settings.STATIC_URL.lstrip("/")))

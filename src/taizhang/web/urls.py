@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, register_converter
 
 from taizhang.web import (
+    accounts,
     bulletin,
     cycle,
     dashboard,
@@ -9,6 +10,7 @@ from taizhang.web import (
     joint,
     public,
     reports,
+    units,
     upload,
     views,
 )
@@ -78,4 +80,21 @@ urlpatterns = [
     path("public/", public.public_index, name="public_index"),
     path("public/ledgers/<id:ledger_id>/", public.public_ledger, name="public_ledger"),
     path("ledgers/<id:ledger_id>/publish/", public.publish, name="publish"),
+    path("password/", accounts.password_change_page, name="password_change"),
+    path("units/", units.unit_list, name="units"),
+    path("units/new/", units.unit_new, name="unit_new"),
+    path("units/<id:unit_id>/", units.unit_edit, name="unit_edit"),
+    path("units/<id:unit_id>/merge/", units.unit_merge_page, name="unit_merge"),
+    path("accounts/", accounts.account_list, name="accounts"),
+    path("accounts/new/", accounts.account_new, name="account_new"),
+    path("accounts/sheet/", accounts.account_sheet, name="account_sheet"),
+    path(
+        "accounts/sheet/<str:fmt>/",
+        accounts.account_sheet_download,
+        name="account_sheet_download",
+    ),
+    path("accounts/<id:user_id>/", accounts.account_edit, name="account_edit"),
+    path("accounts/<id:user_id>/reset/", accounts.account_reset, name="account_reset"),
+    path("accounts/<id:user_id>/active/", accounts.account_active, name="account_active"),
+    path("ledgers/<id:ledger_id>/accounts/", accounts.ledger_accounts, name="ledger_accounts"),
 ]

@@ -125,6 +125,19 @@ def _ensure_named(model: type[_Named], names: set[str]) -> dict[str, _Named]:
     return found
 
 
+def _current_units(found: dict[str, Unit]) -> dict[str, Unit]:
+    """The units by name, a unit merged into another replaced by that one: a later edition
+    that still names 发改委 after the office merged it serves the unit it became."""
+    merged = {u.merged_into_id for u in found.values() if u.merged_into_id is not None}
+    if not merged:
+        return found
+    targets = Unit.objects.in_bulk(merged)
+    return {
+        name: targets[u.merged_into_id] if u.merged_into_id is not None else u
+        for name, u in found.items()
+    }
+
+
 @dataclass(slots=True)
 class _Change:
     """A stored task this edition changes: its row, its new key, state and task's pk."""
@@ -188,7 +201,9 @@ class _Importer:
         self.ledger_id = ledger.pk
         self.category_rows = self.categories(ledger)
         self.persons = _ensure_named(Person, {n for r in rows for n in r.task.leaders})
-        self.units = _ensure_named(Unit, {u.name for r in rows for u in r.task.units})
+        self.units = _current_units(
+            _ensure_named(Unit, {u.name for r in rows for u in r.task.units})
+        )
         pairs = plan.pairs
         self.park(stored, pairs, {row.key for row in rows})
         for start in range(0, len(rows), BATCH):
@@ -389,10 +404,13 @@ class _Importer:
                     (pk, self.persons[name].pk, i) for i, name in enumerate(state["leaders"])
                 ]
             if "units" in links:
-                units += [
-                    (pk, self.units[name].pk, role, i)
-                    for i, (name, role) in enumerate(state["units"])
-                ]
+                # A merged unit and the one it became may both be named: linked once.
+                seen: set[int] = set()
+                for i, (name, role) in enumerate(state["units"]):
+                    unit_pk = self.units[name].pk
+                    if unit_pk not in seen:
+                        seen.add(unit_pk)
+                        units.append((pk, unit_pk, role, i))
             if "milestones" in links:
                 milestones += [
                     (pk, text, datetime.date.fromisoformat(day), i)

@@ -1,0 +1,147 @@
+"""Units as the office keeps them: created and renamed on the web, with their contacts (the
+contact person, phone, e-mail and the work group's robot of 企业微信 or 钉钉).
+
+A unit merged into another (`accounts.merging.unit_merge`, which also moves its members)
+keeps its row with `merged_into`: it is left out of lists and pickers, cannot be renamed or
+edited, and the history that names it still reads.
+
+The robot's address may point at any host, over https:// or http://: offices reach the
+public robots (qyapi.weixin.qq.com, oapi.dingtalk.com) through a relay of their own on the
+intranet as often as directly, so no list of hosts is imposed here; a 钉钉 secret (加签) starts
+with SEC, as 钉钉 issues it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from urllib.parse import urlsplit
+
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from taizhang.chinese.names import normalize_unit
+from taizhang.ledger.errors import EditError
+from taizhang.ledger.models import Unit
+from taizhang.ledger.services.audit import audit_record
+
+NAME_MAX = 200  # Unit.name
+TEXT_MAX = {"contact_name": 100, "phone": 30, "webhook_url": 500, "webhook_secret": 200}
+
+
+@dataclass(frozen=True)
+class UnitContacts:
+    """A unit's contacts as the office typed them (blank for none)."""
+
+    contact_name: str = ""
+    phone: str = ""
+    email: str = ""
+    webhook_kind: str = ""
+    webhook_url: str = ""
+    webhook_secret: str = ""
+
+    def cleaned(self) -> UnitContacts:
+        """The contacts stripped and checked; raises `EditError` with what is wrong."""
+        values = {f.name: str(getattr(self, f.name) or "").strip() for f in fields(self)}
+        for name, limit in TEXT_MAX.items():
+            if len(values[name]) > limit:
+                label = getattr(Unit._meta.get_field(name), "verbose_name", name)
+                raise EditError(_("“%(field)s”过长") % {"field": label})
+        _check_email(values["email"])
+        _check_webhook(values["webhook_kind"], values["webhook_url"], values["webhook_secret"])
+        return UnitContacts(**values)
+
+
+def _check_email(email: str) -> None:
+    if not email:
+        return
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise EditError(_("电子邮箱格式不正确：%(email)s") % {"email": email}) from None
+
+
+def _check_webhook(kind: str, url: str, secret: str) -> None:
+    if kind not in Unit.Webhook.values:
+        raise EditError(_("未知的群机器人类型"))
+    if url and not kind:
+        raise EditError(_("填写了群机器人地址，请选择企业微信或钉钉"))
+    if kind and not url:
+        raise EditError(_("请填写群机器人地址"))
+    if url:
+        parts = urlsplit(url)
+        if parts.scheme not in ("https", "http") or not parts.hostname:
+            raise EditError(_("群机器人地址须以 https:// 或 http:// 开头，并包含主机名"))
+    if secret and kind != Unit.Webhook.DINGTALK:
+        raise EditError(_("只有钉钉群机器人使用加签密钥"))
+    if secret and not secret.startswith("SEC"):
+        raise EditError(_("钉钉的加签密钥以 SEC 开头"))
+
+
+def unit_name_clean(name: str) -> str:
+    """A unit's name as stored (`chinese.names.normalize_unit`); raises `EditError` when empty
+    or too long."""
+    cleaned = normalize_unit(name or "")
+    if not cleaned:
+        raise EditError(_("请填写单位名称"))
+    if len(cleaned) > NAME_MAX:
+        raise EditError(_("单位名称不能超过 %(n)s 个字符") % {"n": NAME_MAX})
+    return cleaned
+
+
+def _check_free(name: str, exclude: Unit | None = None) -> None:
+    others = Unit.objects.filter(name=name)
+    clash = (others.exclude(pk=exclude.pk) if exclude is not None else others).first()
+    if clash is None:
+        return
+    if clash.merged_into_id is not None:
+        raise EditError(
+            _("已有名为“%(name)s”的单位（已并入其他单位），请换一个名称") % {"name": name}
+        )
+    raise EditError(_("已有名为“%(name)s”的单位，请换一个名称") % {"name": name})
+
+
+def _snapshot(unit: Unit) -> dict[str, str]:
+    """What the audit trail keeps of a unit: never the robot's secret itself."""
+    kept = {f.name: getattr(unit, f.name) for f in fields(UnitContacts)}
+    kept["webhook_secret"] = "***" if unit.webhook_secret else ""
+    return {"name": unit.name, **kept}
+
+
+@transaction.atomic
+def unit_create(*, name: str, contacts: UnitContacts | None = None, actor: User | None) -> Unit:
+    """A new unit with its contacts. Its name (normalised as imports store names) must be
+    free; raises `EditError` with the reason, creating nothing."""
+    name = unit_name_clean(name)
+    cleaned = (contacts or UnitContacts()).cleaned()
+    _check_free(name)
+    unit = Unit.objects.create(name=name, **vars(cleaned))
+    audit_record(actor=actor, action="unit.create", data={"unit": unit.pk, **_snapshot(unit)})
+    return unit
+
+
+@transaction.atomic
+def unit_update(*, unit: Unit, name: str, contacts: UnitContacts, actor: User | None) -> Unit:
+    """Rename a unit and set its contacts; a merged unit is refused, as is a name another
+    unit has. The audit row holds what changed, old and new."""
+    unit = Unit.objects.select_for_update().get(pk=unit.pk)
+    if unit.merged_into_id is not None:
+        raise EditError(_("该单位已并入其他单位，不能再修改"))
+    name = unit_name_clean(name)
+    cleaned = contacts.cleaned()
+    _check_free(name, exclude=unit)
+    before, old_secret = _snapshot(unit), unit.webhook_secret
+    unit.name = name
+    for key, value in vars(cleaned).items():
+        setattr(unit, key, value)
+    unit.save()
+    after = _snapshot(unit)
+    changes = {k: {"old": before[k], "new": after[k]} for k in after if before[k] != after[k]}
+    if old_secret != unit.webhook_secret:
+        changes["webhook_secret"] = {
+            "old": before["webhook_secret"],
+            "new": after["webhook_secret"],
+        }
+    audit_record(actor=actor, action="unit.update", data={"unit": unit.pk, "changes": changes})
+    return unit
