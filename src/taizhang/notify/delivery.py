@@ -31,6 +31,9 @@ PENDING = (Delivery.State.QUEUED, Delivery.State.RETRYING)
 SWEEP_GRACE = timedelta(minutes=1)
 # At most this many deliveries a sweep sends (the next sweep goes on).
 SWEEP_LIMIT = 2000
+# The outcomes of a batch's sends are written this many at a time: few commits, and little
+# sent again should the worker die mid-batch.
+RESULT_CHUNK = 25
 
 
 def deliveries_create(
@@ -185,60 +188,84 @@ def _due(now: datetime) -> Q:
 
 
 def deliveries_send(ids: Iterable[int], *, include_new: bool = True) -> SendResult:
-    """Send the deliveries `ids` that are still to be sent (queued, or retrying and due),
-    each claimed first; one client per channel for the whole batch. A queue message sends
-    new deliveries at once (`include_new`); the sweep sends only those whose time came."""
+    """Send the deliveries `ids` that are still to be sent (queued, or retrying and due):
+    claimed together (one commit), sent with one client per channel, their results written
+    RESULT_CHUNK at a time. A queue message sends new deliveries at once (`include_new`); the
+    sweep sends only those whose time came."""
     now = timezone.now()
     due = _due(now) if include_new else Q(state__in=PENDING, next_attempt_at__lte=now)
     rows = list(Delivery.objects.filter(due, pk__in=list(ids)).select_related("unit"))
-    result = SendResult()
+    claimed = _claim(rows)
+    mine = {delivery.pk for delivery in claimed}
+    result = SendResult(skipped=[d.pk for d in rows if d.pk not in mine])
+    done: list[Delivery] = []
     with channels_open() as clients:
-        for delivery in rows:
-            outcome = delivery_attempt(delivery, clients)
-            getattr(result, outcome).append(delivery.pk)
+        for delivery in claimed:
+            getattr(result, _attempt(delivery, clients)).append(delivery.pk)
+            done.append(delivery)
+            if len(done) >= RESULT_CHUNK:
+                _record(done)
+                done = []
+    _record(done)
     return result
 
 
 def delivery_attempt(delivery: Delivery, clients: dict[str, ChannelClient]) -> str:
-    """One attempt at `delivery`: "sent", "failed" (to be retried, or given up), or
+    """One attempt at one `delivery`: "sent", "failed" (to be retried, or given up), or
     "skipped" when another worker claimed it first."""
-    if not _claim(delivery):
+    if not _claim([delivery]):
         return "skipped"
+    outcome = _attempt(delivery, clients)
+    _record([delivery])
+    return outcome
+
+
+def _claim(rows: list[Delivery]) -> list[Delivery]:
+    """The rows this worker claims: each one UPDATE matching its state and attempts as read,
+    all in one transaction. The lease (when the sweep may take a row again, should this
+    worker die) is past the row's backoff and past the time the batch may take to send."""
+    batch_time = timedelta(seconds=settings.TAIZHANG_NOTIFY_TIMEOUT * len(rows))
+    claimed = []
+    with transaction.atomic():
+        now = timezone.now()
+        for delivery in rows:
+            attempt = delivery.attempts + 1
+            lease = now + (backoff(attempt) or SWEEP_GRACE) + batch_time
+            if Delivery.objects.filter(
+                pk=delivery.pk, state=delivery.state, attempts=delivery.attempts
+            ).update(attempts=attempt, next_attempt_at=lease):
+                delivery.attempts = attempt
+                claimed.append(delivery)
+    return claimed
+
+
+def _attempt(delivery: Delivery, clients: dict[str, ChannelClient]) -> str:
+    """Send a claimed delivery and set its outcome on it (not yet written)."""
     try:
         clients[delivery.channel].send(delivery)
     except ChannelError as error:
-        _record_failure(delivery, str(error))
+        _failed(delivery, str(error))
         return "failed"
     except Exception as error:  # a bug or an unforeseen error: kept, never lost
-        _record_failure(delivery, f"{type(error).__name__}: {error}")
+        _failed(delivery, f"{type(error).__name__}: {error}")
         return "failed"
-    now = timezone.now()
-    Delivery.objects.filter(pk=delivery.pk).update(
-        state=Delivery.State.SENT, sent_at=now, next_attempt_at=None, last_error=""
-    )
-    delivery.state, delivery.sent_at = Delivery.State.SENT, now
+    delivery.state, delivery.sent_at = Delivery.State.SENT, timezone.now()
+    delivery.next_attempt_at, delivery.last_error = None, ""
     return "sent"
 
 
-def _claim(delivery: Delivery) -> bool:
-    attempt = delivery.attempts + 1
-    lease = timezone.now() + (backoff(attempt) or SWEEP_GRACE)
-    claimed = Delivery.objects.filter(
-        pk=delivery.pk, state=delivery.state, attempts=delivery.attempts
-    ).update(attempts=attempt, next_attempt_at=lease)
-    if claimed:
-        delivery.attempts = attempt
-    return bool(claimed)
-
-
-def _record_failure(delivery: Delivery, error: str) -> None:
+def _failed(delivery: Delivery, error: str) -> None:
     wait = backoff(delivery.attempts)
-    state = Delivery.State.RETRYING if wait is not None else Delivery.State.FAILED
-    next_at = timezone.now() + wait if wait is not None else None
-    Delivery.objects.filter(pk=delivery.pk).update(
-        state=state, next_attempt_at=next_at, last_error=error[:2000]
-    )
-    delivery.state, delivery.next_attempt_at, delivery.last_error = state, next_at, error
+    delivery.state = Delivery.State.RETRYING if wait is not None else Delivery.State.FAILED
+    delivery.next_attempt_at = timezone.now() + wait if wait is not None else None
+    delivery.last_error = error[:2000]
+
+
+def _record(done: list[Delivery]) -> None:
+    """Write the outcomes of attempts made (one transaction)."""
+    if done:
+        fields = ["state", "sent_at", "next_attempt_at", "last_error"]
+        Delivery.objects.bulk_update(done, fields)
 
 
 def deliveries_sweep(*, limit: int = SWEEP_LIMIT) -> SendResult:
