@@ -125,11 +125,11 @@ def main() -> None:
 
     from django.conf import settings
     from huey.contrib.djhuey import HUEY
+    from tests.notify.receivers import http_receiver, smtp_server
 
     from taizhang.ledger.models import Unit
     from taizhang.notify import delivery
     from taizhang.notify.models import Delivery
-    from tests.notify.receivers import http_receiver, smtp_server
 
     settings.EMAIL_HOST = "127.0.0.1"
     spent: dict[str, list[float]] = defaultdict(list)
@@ -155,6 +155,7 @@ def main() -> None:
             requests.append(timing["request"])
             messages = HUEY.pending_count()
             ran, seconds = deliver_all(spent)
+            assert ran == messages, f"{ran} of {messages} queue messages run"
             sent = Delivery.objects.filter(state="sent").count()
             print(
                 f"run {run}: deliveries_create {timing['create'] * 1000:.0f} ms for "

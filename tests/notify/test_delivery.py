@@ -32,6 +32,7 @@ from taizhang.notify.selectors import failed_deliveries_count
 from taizhang.notify.tasks import deliveries_sweep_task
 from taizhang.reporting.models import Round
 from tests.factories import World, client_for
+from tests.jobs.test_queue import redis_storage  # noqa: F401 (a fixture)
 from tests.jobs.workers import immediate_queue, queue_on, worker_running
 from tests.notify.conftest import DUE, reminders_for, units_with
 from tests.notify.receivers import free_port, http_receiver
@@ -287,11 +288,15 @@ def test_the_sweep_runs_every_minute() -> None:
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("backend", ["sqlite", "redis"])
 def test_a_worker_sends_the_deliveries_queued_in_batches(
-    world: World, settings: Any, tmp_path: Any
+    world: World, settings: Any, tmp_path: Any, backend: str, request: pytest.FixtureRequest
 ) -> None:
     settings.TAIZHANG_NOTIFY_BATCH = 2
-    storage = SqliteStorage(name="taizhang-test", filename=str(tmp_path / "queue.sqlite3"))
+    if backend == "redis":  # the production backend (CI runs Redis at 127.0.0.1:6379)
+        storage = request.getfixturevalue("redis_storage")
+    else:
+        storage = SqliteStorage(name="taizhang-test", filename=str(tmp_path / "queue.sqlite3"))
     with http_receiver() as receiver, queue_on(storage) as finished:
         round_ = Round.objects.create(
             ledger=world.ledger, name="十一月", due_date=DUE, opened_at=timezone.now()
