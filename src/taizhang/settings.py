@@ -283,3 +283,47 @@ TAIZHANG_EXPORT_INLINE_TASKS = int(os.environ.get("TAIZHANG_EXPORT_INLINE_TASKS"
 # The worker's log (a line per job) once, through the console handler, not through huey's own
 # handler as well.
 LOGGING["loggers"] = {"huey": {"handlers": ["console"], "level": "INFO", "propagate": False}}
+
+# ---------------------------------------------------------------------------------------------
+# Notifications through outside channels (taizhang.notify; docs/notifications.md, "渠道").
+# E-mail goes through Django's SMTP backend:
+# - TAIZHANG_EMAIL_HOST (default localhost), TAIZHANG_EMAIL_PORT (25),
+#   TAIZHANG_EMAIL_USER, TAIZHANG_EMAIL_PASSWORD, TAIZHANG_EMAIL_USE_TLS=1 (STARTTLS),
+#   TAIZHANG_EMAIL_USE_SSL=1 (SMTPS), TAIZHANG_EMAIL_FROM (the sender, default
+#   `台账系统 <taizhang@localhost>`).
+# - TAIZHANG_NOTIFY_TIMEOUT: seconds any outside call (SMTP, a group robot, SMS) may take.
+# - TAIZHANG_NOTIFY_BACKOFF: minutes to wait after each failed attempt, comma-separated
+#   (default 1,5,30,120,360); a delivery is given up after the last one fails.
+# - TAIZHANG_NOTIFY_BATCH: deliveries a queue message sends (default 100).
+# - TAIZHANG_SMS_PROVIDER: `aliyun` (阿里云短信服务 SendSms) or empty (no SMS is sent); its
+#   TAIZHANG_SMS_ACCESS_KEY_ID, TAIZHANG_SMS_ACCESS_KEY_SECRET, TAIZHANG_SMS_SIGN_NAME,
+#   TAIZHANG_SMS_TEMPLATE_CODE (a template with one variable, TAIZHANG_SMS_TEMPLATE_PARAM,
+#   default `content`) and TAIZHANG_SMS_ENDPOINT (default https://dysmsapi.aliyuncs.com/).
+# - TAIZHANG_SITE_URL: the site's address, for links in e-mail and messages (optional).
+# ---------------------------------------------------------------------------------------------
+EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+EMAIL_HOST = os.environ.get("TAIZHANG_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("TAIZHANG_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("TAIZHANG_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("TAIZHANG_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = _flag("TAIZHANG_EMAIL_USE_TLS")
+EMAIL_USE_SSL = _flag("TAIZHANG_EMAIL_USE_SSL")
+DEFAULT_FROM_EMAIL = os.environ.get("TAIZHANG_EMAIL_FROM", "台账系统 <taizhang@localhost>")
+TAIZHANG_NOTIFY_TIMEOUT = float(os.environ.get("TAIZHANG_NOTIFY_TIMEOUT", "10"))
+EMAIL_TIMEOUT = TAIZHANG_NOTIFY_TIMEOUT
+TAIZHANG_NOTIFY_BACKOFF = [
+    int(minutes)
+    for minutes in os.environ.get("TAIZHANG_NOTIFY_BACKOFF", "1,5,30,120,360").split(",")
+    if minutes.strip()
+]
+TAIZHANG_NOTIFY_BATCH = int(os.environ.get("TAIZHANG_NOTIFY_BATCH", "100"))
+TAIZHANG_SMS_PROVIDER = os.environ.get("TAIZHANG_SMS_PROVIDER", "").strip()
+TAIZHANG_SMS = {
+    "access_key_id": os.environ.get("TAIZHANG_SMS_ACCESS_KEY_ID", ""),
+    "access_key_secret": os.environ.get("TAIZHANG_SMS_ACCESS_KEY_SECRET", ""),
+    "sign_name": os.environ.get("TAIZHANG_SMS_SIGN_NAME", ""),
+    "template_code": os.environ.get("TAIZHANG_SMS_TEMPLATE_CODE", ""),
+    "template_param": os.environ.get("TAIZHANG_SMS_TEMPLATE_PARAM", "content"),
+    "endpoint": os.environ.get("TAIZHANG_SMS_ENDPOINT", "https://dysmsapi.aliyuncs.com/"),
+}
+TAIZHANG_SITE_URL = os.environ.get("TAIZHANG_SITE_URL", "").rstrip("/")
