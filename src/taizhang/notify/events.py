@@ -145,7 +145,7 @@ def on_tasks_turned_red(
 
 def tasks_red_notify(red: Collection[tuple[int, datetime.date]]) -> list[Notification]:
     """Tasks or sub-items turned red (each with the date it did): their leaders' accounts and
-    their units' reporters, once per red episode (the key names the task and that date)."""
+    their units' reporters, once per red episode (the key names the task and `_episode`)."""
     red_from = dict(red)
     tasks = _tasks(list(red_from))
     units = {t.pk: [link.unit_id for link in serving_unit_links(t)] for t in tasks}
@@ -166,11 +166,18 @@ def tasks_red_notify(red: Collection[tuple[int, datetime.date]]) -> list[Notific
                 body=body,
                 link=reverse("web:task_detail", args=[task.pk]),
                 created_at=now,
-                dedup_key=f"red:{task.pk}:{since.isoformat()}",
+                dedup_key=f"red:{task.pk}:{_episode(since).isoformat()}",
             )
             for user_id in dict.fromkeys(users)
         ]
     return notifications_create(notifications=notes) if notes else []
+
+
+def _episode(since: datetime.date) -> datetime.date:
+    """What tells a red episode from the next: the day it turned red; for a task red by its
+    status (滞后, red on every day) the day it was found, so that one set lagging again
+    after it was not is told again."""
+    return timezone.localdate() if since == ALWAYS else since
 
 
 def _red_words(task: Task, since: datetime.date) -> tuple[str, str]:
