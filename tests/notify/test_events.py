@@ -123,7 +123,9 @@ def test_an_edit_that_leaves_a_task_green_tells_no_one(
 ) -> None:
     with time_machine.travel(at("2021-10-15"), tick=False):
         task = world.task(9)
-        task_update(task=task, version=task.version, actor=world.office, values={"progress": "顺利"})
+        task_update(
+            task=task, version=task.version, actor=world.office, values={"progress": "顺利"}
+        )
     assert notified(Event.TASK_RED) == {}
     assert deliveries.calls == []
 
