@@ -176,3 +176,17 @@ def test_a_task_red_again_after_a_green_spell_is_a_new_episode(
     with time_machine.travel(at("2021-10-12"), tick=False):
         set_status(Status.LAGGING)
     assert notified(Event.TASK_RED) == {"slj": 2, "lishuangen": 2}
+
+
+def test_a_ledger_imported_with_red_tasks_tells_no_one(
+    world: World, deliveries: Deliveries
+) -> None:
+    from taizhang.documents.read_text import read_text
+    from taizhang.ledger.services import ledger_import
+    from tests.conftest import SEED
+
+    doc = read_text(SEED.read_bytes(), name=SEED.name)
+    doc.title = "另一本台账"
+    with time_machine.travel(at("2022-03-01"), tick=False):  # every 2021 task is red by now
+        ledger_import(doc=doc)
+    assert notified(Event.TASK_RED) == {}

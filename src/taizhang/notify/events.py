@@ -31,6 +31,9 @@ from taizhang.supervision.models import Bulletin
 from taizhang.supervision.selectors import display_number
 
 
+BATCH = 500  # red tasks told at a time
+
+
 def _send(
     users: Iterable[int], event: str, title: str, body: str, link: str, dedup_key: str = ""
 ) -> list[Notification]:
@@ -139,8 +142,10 @@ def on_bulletin_issued(sender: object, *, bulletin: Bulletin, **kwargs: Any) -> 
 def on_tasks_turned_red(
     sender: object, *, ledger_id: int, red: list[tuple[int, datetime.date]], **kwargs: Any
 ) -> None:
-    """`supervision.signals.tasks_turned_red`: see `tasks_red_notify`."""
-    tasks_red_notify(red)
+    """`supervision.signals.tasks_turned_red`: see `tasks_red_notify` (in batches: an import
+    may turn thousands red at once)."""
+    for start in range(0, len(red), BATCH):
+        tasks_red_notify(red[start : start + BATCH])
 
 
 def tasks_red_notify(red: Collection[tuple[int, datetime.date]]) -> list[Notification]:

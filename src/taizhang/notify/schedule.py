@@ -15,7 +15,7 @@ from django.utils import timezone
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
-from taizhang.notify.events import tasks_red_notify
+from taizhang.notify.events import BATCH, tasks_red_notify
 from taizhang.notify.models import Notification, Reminder
 from taizhang.notify.services import reminders_due_send
 from taizhang.reporting.models import Round
@@ -24,7 +24,6 @@ from taizhang.supervision.models import TaskState
 # A light that turned red on a day the schedule did not run (the worker was down) is still
 # told within this many days; older ones are left, as no longer news.
 RED_LOOKBACK_DAYS = 7
-BATCH = 500
 
 
 def reminder_kind(due: datetime.date, today: datetime.date) -> str | None:

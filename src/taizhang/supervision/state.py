@@ -62,8 +62,8 @@ def states_refresh(*, ledger: Ledger, task_ids: Collection[int] | None = None) -
     written, and a task's texts are read again only when they or its figures changed
     (`TaskState.source`). Returns the states written.
 
-    Tasks and sub-items taking reports whose light turns red today with this write (they were
-    not red, or red from another date) are sent to `signals.tasks_turned_red`; a light that
+    Tasks and sub-items taking reports whose light turns red today with this write (they had
+    a state, not red or red from another date) are sent to `signals.tasks_turned_red`; a light that
     turns red as a date passes, with nothing written, is found by the daily schedule
     (`notify.schedule.red_tasks_check`)."""
     current = Task.objects.filter(ledger=ledger, removed_at__isnull=True)
@@ -121,7 +121,10 @@ def _refresh(
     for pk in changed:
         now_red = _red_on(fresh[pk][0], today)
         kept = stored.get(pk)
-        if now_red is not None and (kept is None or _red_on(kept[0], today) != now_red):
+        # A task's first state is where its light starts, not a change: a ledger imported
+        # with red tasks tells no one of them (the daily check tells of those turning red
+        # as a date passes, `notify.schedule.red_tasks_check`).
+        if now_red is not None and kept is not None and _red_on(kept[0], today) != now_red:
             red.append((pk, now_red))
     gone = [pk for pk in stored if pk not in fresh]
     TaskState.objects.filter(task_id__in=changed + gone).delete()
