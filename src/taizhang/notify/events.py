@@ -30,7 +30,6 @@ from taizhang.supervision.lights import ALWAYS
 from taizhang.supervision.models import Bulletin
 from taizhang.supervision.selectors import display_number
 
-
 BATCH = 500  # red tasks told at a time
 
 
