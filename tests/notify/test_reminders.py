@@ -177,3 +177,25 @@ def test_the_reminder_sheet_names_the_unit_and_its_tasks_not_reported(
     assert f"任务9：{world.task(9).goal}" in text
     assert "任务3：" not in text  # reported
     assert "请于11月9日前报送" in text and "市政府督查室" in text
+
+
+def round_page_queries(world: World, round_: Round, times: int) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for _ in range(times):
+        reminders_send(round_=round_, actor=world.office)
+    office = client_for(world, "office")
+    url = reverse("web:rounds", args=[world.ledger.pk])
+    office.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        page = office.get(url).content.decode()
+    done = Reminder.objects.filter(round=round_, unit__name="水利局").count()
+    assert f"已催办{done}次" in page
+    return len(queries.captured_queries)
+
+
+def test_the_round_page_costs_the_same_however_often_units_were_reminded(
+    world: World, round_: Round, deliveries: Deliveries
+) -> None:
+    assert round_page_queries(world, round_, 1) == round_page_queries(world, round_, 4)
