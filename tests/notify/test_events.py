@@ -190,3 +190,36 @@ def test_a_ledger_imported_with_red_tasks_tells_no_one(
     with time_machine.travel(at("2022-03-01"), tick=False):  # every 2021 task is red by now
         ledger_import(doc=doc)
     assert notified(Event.TASK_RED) == {}
+
+
+def test_a_key_stored_meanwhile_by_another_process_is_left_out(
+    world: World, deliveries: Deliveries, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django.utils import timezone
+
+    from taizhang.notify.services import notifications_insert
+
+    now = timezone.now()
+
+    def note(user: object, key: str) -> Notification:
+        return Notification(
+            user=user, event=Event.TASK_RED, title="红灯", created_at=now, dedup_key=key
+        )
+
+    real = Notification.objects.filter
+    raced: list[bool] = []
+
+    def blind_filter(*args: object, **kwargs: object) -> object:
+        # The first read of stored keys misses the row another process wrote since.
+        if "dedup_key__in" in kwargs and not raced:
+            raced.append(True)
+            return real(pk__in=[])
+        return real(*args, **kwargs)
+
+    Notification.objects.create(
+        user=world.water, event=Event.TASK_RED, title="红灯", created_at=now, dedup_key="red:1"
+    )
+    monkeypatch.setattr(Notification.objects, "filter", blind_filter)
+    stored = notifications_insert([note(world.water, "red:1"), note(world.leader, "red:1")])
+    assert [n.user_id for n in stored] == [world.leader.pk]
+    assert raced == [True]

@@ -33,7 +33,9 @@ class ReminderError(Exception):
     """A 催办 the rules refuse, with a message for the office."""
 
 
-def notifications_insert(notifications: Sequence[Notification]) -> list[Notification]:
+def notifications_insert(
+    notifications: Sequence[Notification], *, again: bool = True
+) -> list[Notification]:
     """Store these notifications (in one insert; the caller is atomic), leaving out those
     whose `dedup_key` the user already has (or that repeat one in the batch), and return
     the ones stored. Hands nothing to the outside channels: see `notifications_create`."""
@@ -55,10 +57,11 @@ def notifications_insert(notifications: Sequence[Notification]) -> list[Notifica
         with transaction.atomic():
             return Notification.objects.bulk_create(fresh)
     except IntegrityError:
-        # Another process stored one of the same keys since they were read: read them again.
-        if not keyed:
+        # Another process stored one of the same keys since they were read: read them again
+        # (once: a second conflict is not that).
+        if not keyed or not again:
             raise
-        return notifications_insert(fresh)
+        return notifications_insert(fresh, again=False)
 
 
 @transaction.atomic
