@@ -152,6 +152,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "taizhang.web.context.roles",
+                "taizhang.web.context.notifications",
             ],
         },
     },
@@ -277,6 +278,8 @@ HUEY = {
     "consumer": {
         "workers": int(os.environ.get("TAIZHANG_QUEUE_WORKERS", "1")),
         "worker_type": "thread",
+        # The worker enqueues the periodic tasks (notify.schedule): no cron entry to write.
+        "periodic": True,
     },
 }
 TAIZHANG_EXPORT_INLINE_TASKS = int(os.environ.get("TAIZHANG_EXPORT_INLINE_TASKS", "2000"))
@@ -327,3 +330,19 @@ TAIZHANG_SMS = {
     "endpoint": os.environ.get("TAIZHANG_SMS_ENDPOINT", "https://dysmsapi.aliyuncs.com/"),
 }
 TAIZHANG_SITE_URL = os.environ.get("TAIZHANG_SITE_URL", "").rstrip("/")
+# Scheduled reminders (taizhang.notify.schedule, run by the worker's scheduler):
+# - TAIZHANG_REMIND_DAYS_BEFORE: days before a round's due date on which units that have not
+#   reported are reminded (comma-separated, default "3,1"); also on the day, and daily once
+#   overdue.
+# - TAIZHANG_REMIND_AT: the local time (TIME_ZONE) of the daily run, "HH:MM" (default 08:30).
+TAIZHANG_REMIND_DAYS_BEFORE = tuple(
+    sorted(
+        {
+            int(day)
+            for day in os.environ.get("TAIZHANG_REMIND_DAYS_BEFORE", "3,1").split(",")
+            if day.strip()
+        },
+        reverse=True,
+    )
+)
+TAIZHANG_REMIND_AT = os.environ.get("TAIZHANG_REMIND_AT", "08:30").strip()

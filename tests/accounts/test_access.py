@@ -435,3 +435,23 @@ def test_only_a_signed_in_user_with_the_flag_must_change_the_password(world: Wor
     assert access.password_change_pending(world.water) is False
     world.water.profile.must_change_password = True
     assert access.password_change_pending(world.water) is True
+
+
+def test_a_user_reads_his_or_her_own_notifications_only(world: World) -> None:
+    from django.utils import timezone
+
+    from taizhang.notify.models import Notification
+
+    now = timezone.now()
+    mine, theirs = (
+        Notification.objects.create(user=user, event="reminder", title="催办", created_at=now)
+        for user in (world.water, world.health)
+    )
+    notes = Notification.objects.all()
+    assert list(access.visible_notifications(world.water, notes)) == [mine]
+    assert not access.visible_notifications(AnonymousUser(), notes).exists()
+    assert access.access_notification(world.water, mine.pk, notes) == mine
+    with pytest.raises(Http404):
+        access.access_notification(world.water, theirs.pk, notes)
+    with pytest.raises(Http404):
+        access.access_notification(world.office, mine.pk, notes)  # the office's neither

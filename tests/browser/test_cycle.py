@@ -45,8 +45,8 @@ def test_import_open_report_accept_and_scoping(page: Any, live_server: Any) -> N
     page.fill("input[name=name]", "2021年11月")
     page.fill("input[name=due_date]", "2021-11-25")
     page.click("form.card button[type=submit]")
-    page.wait_for_selector("ul.missing")
-    assert "水利局" in page.inner_text("ul.missing")
+    page.wait_for_selector("#missing")
+    assert "水利局" in page.inner_text("#missing")
     screenshot(page, "04-rounds")
 
     water = Unit.objects.get(name="水利局")

@@ -32,6 +32,7 @@ from taizhang.reporting.snapshots import snapshot_keys_of
 AnyUser = User | AnonymousUser
 M = TypeVar("M", bound=Model)
 B = TypeVar("B", bound=Model)  # a bulletin (supervision sits above this gate)
+N = TypeVar("N", bound=Model)  # a notification (notify sits above this gate)
 
 
 def role_of(user: AnyUser) -> str | None:
@@ -209,6 +210,19 @@ def visible_bulletins(user: AnyUser, bulletins: QuerySet[B]) -> QuerySet[B]:
         return issued.none()
     addressed = Task.objects.filter(scope, removed_at__isnull=True)
     return issued.filter(ledger__in=addressed.values("ledger_id"))
+
+
+def visible_notifications(user: AnyUser, notifications: QuerySet[N]) -> QuerySet[N]:
+    """The notifications (of `notifications`, from `notify`, which sits above this gate) a
+    user may read: his or her own; none for no one signed in."""
+    if not user.is_authenticated:
+        return notifications.none()
+    return notifications.filter(user_id=user.pk)
+
+
+def access_notification(user: AnyUser, notification_id: int, notifications: QuerySet[N]) -> N:
+    """The user's own notification with this id (of `notifications`), or 404."""
+    return _one(visible_notifications(user, notifications), notification_id)
 
 
 def visible_snapshot_keys(user: AnyUser, round_: Round) -> set[str] | None:

@@ -1,23 +1,247 @@
-"""Writes of the notification pages: a user's choices of channel, the office's 重试."""
+"""Every write of notify: notifications (the bell), the office's 催办 of units that have not
+reported, and the schedule's reminders before, on and after a round's due date. Each hands
+what it wrote to the outside channels (`delivery.deliveries_create`) once per batch.
+
+A reminder reaches a unit twice over: the unit's own addresses (its e-mail, phone, group
+robot: the reminder's deliveries) and each of its reporters (a notification in the bell, and
+through the channels the reporter chose).
+
+Also a user's choices of channel (notification settings) and the office's 重试 of failed
+deliveries."""
 
 from __future__ import annotations
 
+import datetime
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from taizhang.accounts.models import Profile
-from taizhang.ledger.services.audit import audit_record
+from taizhang.ledger.models import Unit
+from taizhang.ledger.services import audit_record
+from taizhang.notify.delivery import deliveries_create
 from taizhang.notify.errors import NotifyError
-from taizhang.notify.models import Delivery, Event, Preference
+from taizhang.notify.models import Delivery, Event, Notification, Preference, Reminder
 from taizhang.notify.preferences import PERSONAL_CHANNELS
+from taizhang.notify.recipients import unit_reporters
 from taizhang.notify.selectors import TROUBLE
+from taizhang.reporting.models import Round
+from taizhang.reporting.selectors import missing_units
+from taizhang.supervision.bulletin import chinese_date
+
+MESSAGE_MAX = 500
+
+
+class ReminderError(Exception):
+    """A 催办 the rules refuse, with a message for the office."""
+
+
+def notifications_insert(
+    notifications: Sequence[Notification], *, again: bool = True
+) -> list[Notification]:
+    """Store these notifications (in one insert; the caller is atomic), leaving out those
+    whose `dedup_key` the user already has (or that repeat one in the batch), and return
+    the ones stored. Hands nothing to the outside channels: see `notifications_create`."""
+    keyed = [n for n in notifications if n.dedup_key]
+    seen: set[tuple[int, str]] = set()
+    if keyed:
+        stored = Notification.objects.filter(
+            user_id__in={n.user_id for n in keyed}, dedup_key__in={n.dedup_key for n in keyed}
+        ).values_list("user_id", "dedup_key")
+        seen = set(stored)
+    fresh = []
+    for note in notifications:
+        key = (note.user_id, note.dedup_key)
+        if note.dedup_key and key in seen:
+            continue
+        seen.add(key)
+        fresh.append(note)
+    try:
+        with transaction.atomic():
+            return Notification.objects.bulk_create(fresh)
+    except IntegrityError:
+        # Another process stored one of the same keys since they were read: read them again
+        # (once: a second conflict is not that).
+        if not keyed or not again:
+            raise
+        return notifications_insert(fresh, again=False)
+
+
+@transaction.atomic
+def notifications_create(*, notifications: Sequence[Notification]) -> list[Notification]:
+    """Store these notifications (`notifications_insert`: once per `dedup_key` and user) and
+    hand the stored ones to the outside channels."""
+    created = notifications_insert(notifications)
+    if created:
+        deliveries_create(notifications=created)
+    return created
+
+
+@transaction.atomic
+def reminders_send(
+    *, round_: Round, units: Sequence[Unit] | None = None, message: str = "", actor: User
+) -> list[Reminder]:
+    """The office's 催办: remind these units (None: every unit that has not reported) of the
+    open round, with an optional message: a `Reminder` for each (kind manual), a notification
+    to each of its reporters, their deliveries, an audit row. Refused, with nothing written,
+    for a closed round, a unit that has reported everything, an empty choice or a message
+    too long."""
+    round_ = Round.objects.select_for_update().select_related("ledger").get(pk=round_.pk)
+    if not round_.is_open:
+        raise ReminderError(_("该轮次已关闭，不能催办"))
+    message = message.strip()
+    if len(message) > MESSAGE_MAX:
+        raise ReminderError(_("催办内容过长（最多 %(n)s 字）") % {"n": MESSAGE_MAX})
+    missing = missing_units(round_)
+    chosen = _chosen(missing, units)
+    reminders = _remind(round_, chosen, Reminder.Kind.MANUAL, actor, message, timezone.localdate())
+    audit_record(
+        actor=actor,
+        action="round.remind",
+        ledger=round_.ledger,
+        data={"round": round_.pk, "units": [u.pk for u in chosen], "message": message},
+    )
+    return reminders
+
+
+def _chosen(missing: list[Unit], units: Sequence[Unit] | None) -> list[Unit]:
+    """The units to remind: those asked for, each of which must still have to report."""
+    if units is None:
+        if not missing:
+            raise ReminderError(_("各单位均已报送，无需催办"))
+        return missing
+    if not units:
+        raise ReminderError(_("请选择要催办的单位"))
+    waiting = {unit.pk for unit in missing}
+    done = [unit.name for unit in units if unit.pk not in waiting]
+    if done:
+        raise ReminderError(
+            _("%(units)s 本轮没有待报送的任务，无需催办") % {"units": "、".join(done)}
+        )
+    return list({unit.pk: unit for unit in units}.values())
+
+
+@transaction.atomic
+def reminders_due_send(*, round_: Round, kind: str, today: datetime.date) -> list[Reminder]:
+    """The schedule's reminder of kind before, due or overdue for `today`: to each unit of the
+    open round that has not reported and has not had this kind of reminder today. The round
+    is locked, so two workers running it at once remind each unit once; the constraint
+    `reminder_scheduled_once` holds it if anything else tried."""
+    round_ = Round.objects.select_for_update().select_related("ledger").get(pk=round_.pk)
+    if not round_.is_open:
+        return []
+    done = set(
+        Reminder.objects.filter(round=round_, kind=kind, sent_on=today).values_list(
+            "unit_id", flat=True
+        )
+    )
+    units = [unit for unit in missing_units(round_) if unit.pk not in done]
+    if not units:
+        return []
+    reminders = _remind(round_, units, kind, None, "", today)
+    audit_record(
+        actor=None,
+        action="round.remind_scheduled",
+        ledger=round_.ledger,
+        data={"round": round_.pk, "kind": kind, "units": [u.pk for u in units]},
+    )
+    return reminders
+
+
+def _remind(
+    round_: Round,
+    units: list[Unit],
+    kind: str,
+    actor: User | None,
+    message: str,
+    today: datetime.date,
+) -> list[Reminder]:
+    """Write the reminders of these units, a notification to each of their reporters, and
+    hand both to the outside channels (in one call)."""
+    now = timezone.now()
+    reminders = Reminder.objects.bulk_create(
+        Reminder(
+            round=round_,
+            unit=unit,
+            kind=kind,
+            actor=actor,
+            message=message,
+            sent_on=today,
+            created_at=now,
+        )
+        for unit in units
+    )
+    reporters = unit_reporters([unit.pk for unit in units])
+    link = reverse("web:my_tasks", args=[round_.ledger_id])
+    manual = kind == Reminder.Kind.MANUAL
+    notes = [
+        Notification(
+            user_id=user_id,
+            event=Event.REMINDER if manual else Event.ROUND_DUE,
+            title=reminder_title(round_, kind, today),
+            body=reminder_body(round_, unit, kind, message, today),
+            link=link,
+            created_at=now,
+            dedup_key="" if manual else f"{kind}:{round_.pk}:{unit.pk}:{today.isoformat()}",
+        )
+        for unit in units
+        for user_id in reporters.get(unit.pk, [])
+    ]
+    created = notifications_insert(notes)
+    deliveries_create(notifications=created, reminders=reminders)
+    return reminders
+
+
+def reminder_title(round_: Round, kind: str, today: datetime.date) -> str:
+    """The title of a reminder's notification."""
+    if kind == Reminder.Kind.MANUAL:
+        return _("督查室催办：请尽快报送%(round)s进展") % {"round": round_.name}
+    days = (round_.due_date - today).days
+    if days > 0:
+        return _("%(round)s报送将于%(n)s天后截止") % {"round": round_.name, "n": days}
+    if days == 0:
+        return _("%(round)s报送今天截止") % {"round": round_.name}
+    return _("%(round)s报送已逾期%(n)s天") % {"round": round_.name, "n": -days}
+
+
+def reminder_body(round_: Round, unit: Unit, kind: str, message: str, today: datetime.date) -> str:
+    """The text of a reminder: the unit, the round, the due date, the office's message."""
+    text = _("%(unit)s尚有任务未报送《%(ledger)s》%(round)s的进展，报送截止日期为%(due)s。") % {
+        "unit": unit.name,
+        "ledger": round_.ledger.title,
+        "round": round_.name,
+        "due": chinese_date(round_.due_date),
+    }
+    if message:
+        text += "\n" + _("督查室留言：%(message)s") % {"message": message}
+    return text
+
+
+@transaction.atomic
+def notification_read(*, notification: Notification) -> Notification:
+    """Mark one notification read (once: the first time stays). No audit row: reading one's
+    own messages changes nothing anyone else sees."""
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
+            read_at=notification.read_at
+        )
+    return notification
+
+
+@transaction.atomic
+def notifications_read_all(*, user: User) -> int:
+    """Mark all the user's unread notifications read; how many were."""
+    unread = Notification.objects.filter(user=user, read_at__isnull=True)
+    return unread.update(read_at=timezone.now())
+
 
 # A mainland mobile number, with an optional +86 / 86 prefix and spaces or dashes.
 PHONE = re.compile(r"^(\+?86)?1[3-9]\d{9}$")

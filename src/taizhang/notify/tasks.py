@@ -12,6 +12,7 @@ from django.conf import settings
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
+from taizhang.notify import schedule  # noqa: F401  (its periodic tasks: the reminders)
 from taizhang.notify.delivery import deliveries_send, deliveries_sweep
 
 

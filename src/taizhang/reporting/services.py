@@ -44,6 +44,7 @@ from taizhang.reporting.models import (
 )
 from taizhang.reporting.payloads import FigureData
 from taizhang.reporting.selectors import round_current
+from taizhang.reporting.signals import comment_added, report_reviewed, round_opened
 from taizhang.reporting.snapshots import round_statuses_write, snapshot_task_ids
 from taizhang.reporting.uploads import checked_upload
 
@@ -74,6 +75,7 @@ def round_open(*, ledger: Ledger, name: str, due_date: datetime.date, actor: Use
     audit_record(
         actor=actor, action="round.open", ledger=ledger, data={"round": round_.pk, "name": name}
     )
+    round_opened.send(sender=None, round_=round_)
     return round_
 
 
@@ -416,6 +418,7 @@ def report_accept(*, report: Report, actor: User, comment: str = "") -> Report:
         note=_("采纳 %(unit)s 的报送（%(round)s）") % {"unit": report.unit, "round": report.round},
     )
     _review(report, actor, ReportState.ACCEPTED, comment)
+    report_reviewed.send(sender=None, report=report)
     # Its text and its figures: the task's indicators and light change with either.
     tasks_written(task.ledger_id, [task.pk])
     return report
@@ -454,6 +457,7 @@ def report_return(*, report: Report, actor: User, comment: str) -> Report:
     if report.state != ReportState.SUBMITTED:
         raise ReportingError(_("该报送已审核过"))
     _review(report, actor, ReportState.RETURNED, comment)
+    report_reviewed.send(sender=None, report=report)
     return report
 
 
@@ -479,4 +483,5 @@ def comment_add(*, task: Task, actor: User, text: str) -> Comment:
         raise ReportingError(_("请填写批示内容"))
     comment = Comment.objects.create(task=task, author=actor, text=text, created_at=timezone.now())
     audit_record(actor=actor, action="comment.add", ledger=task.ledger, data={"task": task.number})
+    comment_added.send(sender=None, comment=comment)
     return comment

@@ -21,6 +21,7 @@ from taizhang.ledger.selectors import ledger_document
 from taizhang.ledger.services import audit_record
 from taizhang.supervision.bulletin import DEFAULT_ISSUER, bulletin_data, compose_bulletin
 from taizhang.supervision.models import Bulletin, Figure, LightSettings, Publication
+from taizhang.supervision.signals import bulletin_issued
 from taizhang.supervision.state import states_refresh
 
 TITLE_MAX = Bulletin._meta.get_field("title").max_length or 300
@@ -191,6 +192,7 @@ def bulletin_issue(
         ledger=bulletin.ledger,
         data={"bulletin": bulletin.pk, "title": bulletin.title},
     )
+    bulletin_issued.send(sender=None, bulletin=bulletin)
     return bulletin
 
 

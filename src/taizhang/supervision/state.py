@@ -19,11 +19,13 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from taizhang.ledger.models import Ledger, Task, TaskUnit
 from taizhang.supervision.lights import Thresholds, combined, thresholds
 from taizhang.supervision.models import LightSettings, StateUnit, TaskState
 from taizhang.supervision.selectors import LightInputs, light_settings, task_figures
+from taizhang.supervision.signals import tasks_turned_red
 
 BATCH = 500  # tasks rebuilt at a time: memory stays flat on a ledger of any size
 # The stored fields compared to decide whether a state changed.
@@ -58,7 +60,12 @@ def states_refresh(*, ledger: Ledger, task_ids: Collection[int] | None = None) -
     sub-items, as a sub-item's light is part of its task's), or of the whole ledger when
     `task_ids` is None; tasks removed since lose theirs. Only the states that changed are
     written, and a task's texts are read again only when they or its figures changed
-    (`TaskState.source`). Returns the states written."""
+    (`TaskState.source`). Returns the states written.
+
+    Tasks and sub-items taking reports whose light turns red today with this write (they had
+    a state, not red or red from another date) are sent to `signals.tasks_turned_red`; a light that
+    turns red as a date passes, with nothing written, is found by the daily schedule
+    (`notify.schedule.red_tasks_check`)."""
     current = Task.objects.filter(ledger=ledger, removed_at__isnull=True)
     if task_ids is None:
         TaskState.objects.filter(ledger=ledger).exclude(task__in=current).delete()
@@ -68,12 +75,20 @@ def states_refresh(*, ledger: Ledger, task_ids: Collection[int] | None = None) -
         tops = sorted({parent or pk for pk, parent in rows.values_list("pk", "parent_id")})
     settings = light_settings(ledger)
     written = 0
+    red: list[tuple[int, datetime.date]] = []
     for start in range(0, len(tops), BATCH):
-        written += _refresh(ledger, settings, tops[start : start + BATCH])
+        written += _refresh(ledger, settings, tops[start : start + BATCH], red)
+    if red:
+        tasks_turned_red.send(sender=None, ledger_id=ledger.pk, red=red)
     return written
 
 
-def _refresh(ledger: Ledger, settings: LightSettings, top_ids: list[int]) -> int:
+def _refresh(
+    ledger: Ledger,
+    settings: LightSettings,
+    top_ids: list[int],
+    red: list[tuple[int, datetime.date]],
+) -> int:
     current = Task.objects.filter(ledger=ledger, removed_at__isnull=True)
     tops = [
         _Facts(*row)
@@ -102,6 +117,15 @@ def _refresh(ledger: Ledger, settings: LightSettings, top_ids: list[int]) -> int
     for task in tops:
         _task_states(task, subs.get(task.pk, []), units, inputs, stored, fresh)
     changed = [pk for pk, value in fresh.items() if stored.get(pk) != value]
+    today = timezone.localdate()
+    for pk in changed:
+        now_red = _red_on(fresh[pk][0], today)
+        kept = stored.get(pk)
+        # A task's first state is where its light starts, not a change: a ledger imported
+        # with red tasks tells no one of them (the daily check tells of those turning red
+        # as a date passes, `notify.schedule.red_tasks_check`).
+        if now_red is not None and kept is not None and _red_on(kept[0], today) != now_red:
+            red.append((pk, now_red))
     gone = [pk for pk in stored if pk not in fresh]
     TaskState.objects.filter(task_id__in=changed + gone).delete()
     TaskState.objects.bulk_create(
@@ -177,6 +201,18 @@ def _state(
         indicators, source,
     )  # fmt: skip
     return state, found
+
+
+_RED_FROM, _COMPLETED, _SPLIT = (STATE_FIELDS.index(f) for f in ("red_from", "completed", "split"))
+
+
+def _red_on(state: State, today: datetime.date) -> datetime.date | None:
+    """The date a state's light turned red, if it is red on `today` and takes reports (a
+    split task's light is its sub-items'); None otherwise."""
+    if state[_COMPLETED] or state[_SPLIT]:
+        return None
+    red_from: datetime.date | None = state[_RED_FROM]
+    return red_from if red_from is not None and red_from <= today else None
 
 
 def _with(state: State, found: Thresholds, *, reports_due: bool) -> State:

@@ -16,6 +16,7 @@ from taizhang.accounts import access
 from taizhang.ledger.errors import EditError
 from taizhang.ledger.models import Ledger
 from taizhang.ledger.services import task_update
+from taizhang.notify.selectors import round_waiting_units
 from taizhang.reporting import services
 from taizhang.reporting.models import Report, Round
 from taizhang.reporting.selectors import (
@@ -28,6 +29,7 @@ from taizhang.supervision.selectors import display_number
 from taizhang.web.forms import (
     CommentForm,
     FigureForm,
+    RemindForm,
     ReviewForm,
     RoundForm,
     TaskEditForm,
@@ -169,11 +171,14 @@ def rounds(request: AuthedRequest, ledger_id: int) -> HttpResponse:
             messages.success(request, _("已开启报送轮次"))
             return redirect("web:rounds", ledger_id=ledger.pk)
     current = round_current(ledger.pk)
+    waiting = round_waiting_units(current) if current else []
     context = {
         "ledger": ledger,
         "form": form,
         "open_round": current,
-        "missing": missing_units(current) if current else [],
+        "waiting": waiting,
+        "missing": [item.unit for item in waiting],
+        "remind_form": RemindForm(),
         "rounds": Round.objects.filter(ledger=ledger).defer("snapshot"),
     }
     return render(request, "web/rounds.html", context)

@@ -172,3 +172,15 @@ class UploadForm(forms.Form):
         if upload.size > settings.TAIZHANG_MAX_UPLOAD_BYTES:
             raise forms.ValidationError(_("文件过大"))
         return upload
+
+
+class RemindForm(forms.Form):
+    """催办: every unit that has not reported (no unit given) or one, with a message."""
+
+    unit = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
+    message = forms.CharField(
+        label=_("催办内容（可不填）"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
