@@ -327,16 +327,17 @@ def test_the_ledger_and_home_pages_link_to_the_dashboard(world: World) -> None:
 
 # --- performance ---------------------------------------------------------------------------
 
-# The session, the user, the profile, the ledger, then dashboard_data's fixed set, counted
-# from the stored state (supervision.dashboard): whether any state is missing, the closed
-# rounds without statuses, the open round, the reported tasks, the states with what their
-# lights are computed from, a page of red and one of yellow tasks with their leaders, units
-# and reports, what their reasons are computed from (sub-items and their units, figures,
-# reports' figures, settings), the indicators and their count, the units' and leaders' links
-# and names, the closed rounds, the current tasks, their tallies and the statuses of tasks
-# removed since; then the light settings of the office's form. A reporter reads its units and
-# which tasks of the whole ledger wait for a report, but no tallies.
-QUERIES = 28
+# The session, the user, the profile, the bell's unread count, the ledger, then
+# dashboard_data's fixed set, counted from the stored state (supervision.dashboard): whether
+# any state is missing, the closed rounds without statuses, the open round, the reported
+# tasks, the states with what their lights are computed from, a page of red and one of yellow
+# tasks with their leaders, units and reports, what their reasons are computed from
+# (sub-items and their units, figures, reports' figures, settings), the indicators and their
+# count, the units' and leaders' links and names, the closed rounds, the current tasks, their
+# tallies and the statuses of tasks removed since; then the light settings of the office's
+# form. A reporter reads its units and which tasks of the whole ledger wait for a report, but
+# no tallies.
+QUERIES = 29
 
 
 def big_ledger(tasks: int) -> Ledger:
