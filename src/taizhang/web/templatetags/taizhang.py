@@ -43,6 +43,12 @@ def status_text(task: object) -> str:
 
 
 @register.filter
+def status_word(code: str) -> str:
+    """A status code in words ("lagging" -> "推进缓慢"); empty for none or an unknown one."""
+    return _(status_label_text(code)) if code in STATUS_CODES else ""
+
+
+@register.filter
 def number_label(task: Task) -> str:
     """The number a row shows: a sub-item's label as written ("3-1", "（1）"), else "3-1"."""
     return display_number(task)
