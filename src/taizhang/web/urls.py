@@ -6,6 +6,7 @@ from taizhang.web import (
     cycle,
     dashboard,
     exports,
+    home,
     joint,
     public,
     reports,
@@ -22,7 +23,7 @@ app_name = "web"
 urlpatterns = [
     path("login/", LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("", views.home, name="home"),
+    path("", home.home, name="home"),
     path("ledgers/<id:ledger_id>/", views.ledger_detail, name="ledger_detail"),
     path("ledgers/<id:ledger_id>/dashboard/", dashboard.dashboard, name="dashboard"),
     path(

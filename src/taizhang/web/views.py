@@ -19,7 +19,6 @@ from taizhang.documents.writers import FORMATS
 from taizhang.ledger.models import Ledger, Task, TaskLeader, TaskUnit
 from taizhang.ledger.selectors import (
     TaskFilters,
-    ledger_list,
     ledger_people_and_units,
     task_list,
 )
@@ -49,16 +48,6 @@ def visible_task(request: HttpRequest, task_id: int) -> Task:
         "parent__unit_links__unit",
     )
     return access.access_task(request.user, task_id, tasks)
-
-
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    """The ledgers, with what each role does next."""
-    if access.can_read_ledgers(request.user):
-        ledgers = ledger_list(access.visible_tasks(request.user))
-    else:
-        ledgers = Ledger.objects.none()
-    return render(request, "web/home.html", {"ledgers": ledgers})
 
 
 def with_context(rows: QuerySet[Task], visible: QuerySet[Task]) -> QuerySet[Task]:
