@@ -74,7 +74,7 @@ class RowLights:
         """Those of `tasks` whose colour is `colour` (a split task by its combined light, a
         sub-item by its own)."""
         light = light_case(self.ledger, self.as_of, self.rounds, _P)
-        return tasks.alias(light=light).filter(light=colour)
+        return tasks.alias(light_only=light).filter(light_only=colour)
 
     def reason(
         self,
