@@ -52,12 +52,9 @@ def _reported(rounds: list[int]) -> QuerySet[Report, Any]:
     return Report.objects.filter(round_id__in=rounds).exclude(state__in=_COUNTED).values("task_id")
 
 
-def light_case(ledger: Ledger, as_of: datetime.date, rounds: list[int], prefix: str = "") -> Case:
-    """The light of a stored state on `as_of` as a database expression (`lights.colour_on`):
-    `prefix` leads from the query's model to `TaskState` ("task__supervision_state__").
-    Unreported (an open round and no report: for a split task, of an open sub-item) is asked
-    of the reports."""
-    p = prefix
+def _yellow(ledger: Ledger, as_of: datetime.date, rounds: list[int], p: str) -> Q:
+    """Yellow by `as_of` (`yellow_from`) or not reported in an open round: for a task, of
+    itself or an open sub-item; for a sub-item, of itself."""
     yellow = Q(**{f"{p}yellow_from__lte": as_of})
     if rounds:
         # Tasks with a row (itself, or an open sub-item) that awaits a report.
@@ -70,13 +67,39 @@ def light_case(ledger: Ledger, as_of: datetime.date, rounds: list[int], prefix: 
             **{f"{p}task_id__in": _reported(rounds)}
         )
         yellow |= Q(**{f"{p}is_top": True, f"{p}task_id__in": waiting}) | own
+    return yellow
+
+
+def light_case(ledger: Ledger, as_of: datetime.date, rounds: list[int], prefix: str = "") -> Case:
+    """The light of a stored state on `as_of` as a database expression (`lights.colour_on`):
+    `prefix` leads from the query's model to `TaskState` ("task__supervision_state__").
+    Unreported (an open round and no report: for a split task, of an open sub-item) is asked
+    of the reports."""
+    p = prefix
     return Case(
         When(**{f"{p}completed": True}, then=Value(COMPLETED)),
         When(**{f"{p}red_from__lte": as_of}, then=Value(RED)),
-        When(yellow, then=Value(YELLOW)),
+        When(_yellow(ledger, as_of, rounds, p), then=Value(YELLOW)),
         default=Value(GREEN),
         output_field=CharField(),
     )
+
+
+def light_conditions(
+    ledger: Ledger, as_of: datetime.date, rounds: list[int], prefix: str = ""
+) -> dict[str, Q]:
+    """`light_case` as one condition per colour, for a filter the database answers with
+    plain comparisons (and its indexes) rather than by working out each row's colour."""
+    p = prefix
+    completed = Q(**{f"{p}completed": True})
+    red = Q(**{f"{p}red_from__lte": as_of})
+    yellow = _yellow(ledger, as_of, rounds, p)
+    return {
+        COMPLETED: completed,
+        RED: ~completed & red,
+        YELLOW: ~completed & ~red & yellow,
+        GREEN: ~completed & ~red & ~yellow,
+    }
 
 
 def tasks_lit(

@@ -15,7 +15,12 @@ from django.db.models import F, QuerySet
 
 from taizhang.chinese.statuses import StatusCode
 from taizhang.ledger.models import Ledger, Task
-from taizhang.supervision.dashboard import ensure_states, light_case, open_round_ids
+from taizhang.supervision.dashboard import (
+    ensure_states,
+    light_case,
+    light_conditions,
+    open_round_ids,
+)
 from taizhang.supervision.lights import (
     COMPLETED,
     GREEN,
@@ -73,8 +78,8 @@ class RowLights:
     def only(self, tasks: QuerySet[Task], colour: str) -> QuerySet[Task]:
         """Those of `tasks` whose colour is `colour` (a split task by its combined light, a
         sub-item by its own)."""
-        light = light_case(self.ledger, self.as_of, self.rounds, _P)
-        return tasks.alias(light_only=light).filter(light_only=colour)
+        conditions = light_conditions(self.ledger, self.as_of, self.rounds, _P)
+        return tasks.filter(conditions[colour])
 
     def reason(
         self,
