@@ -99,6 +99,24 @@ def test_a_reporter_sees_what_it_still_has_to_report_and_not_another_units(world
     assert f"全部{len(listed)}项" in block(html, "to-report")
 
 
+def test_each_open_round_is_listed_with_its_own_countdown(world: World) -> None:
+    other = grown_ledger(8)
+    with on(datetime.date(2021, 11, 20)):
+        open_round(world)
+        later = services.round_open(
+            ledger=other, name="2021年12月", due_date=datetime.date(2021, 12, 5), actor=world.office
+        )
+        html = block(home_page(client_for(world, "water")), "to-report")
+    assert f'id="countdown-{later.pk}">距截止15天</strong>' in html
+    assert "距截止5天" in html
+    assert html.index("2021年11月") < html.index("2021年12月")  # soonest due first
+    theirs = set(other.tasks.filter(unit_links__unit__name="水利局").values_list("pk", flat=True))
+    assert theirs and theirs <= task_links(html)
+    assert not task_links(html) & set(
+        other.tasks.exclude(unit_links__unit__name="水利局").values_list("pk", flat=True)
+    )
+
+
 @pytest.mark.parametrize(
     ("day", "words"),
     [
@@ -116,7 +134,8 @@ def test_the_countdown_is_worded_from_the_due_date(
         open_round(world)
     with on(day, hour=23):  # late in the local day: still that day
         html = home_page(client_for(world, "water"))
-    assert f'id="countdown">{words}</strong>' in html
+    round_ = Round.objects.get(ledger=world.ledger, closed_at__isnull=True)
+    assert f'id="countdown-{round_.pk}">{words}</strong>' in html
 
 
 def test_returned_reports_come_first_with_the_offices_comment(world: World) -> None:

@@ -131,33 +131,35 @@ class ToReport:
 
 def reporter_todo(user: access.AnyUser, ledger: Ledger | None) -> dict[str, Any]:
     """A reporter's home: returned reports first (with the office's comment), the tasks
-    still to report in the open round of the current ledger with the days to its due date,
-    new 批示 on its tasks, new bulletins naming one of its units."""
+    still to report in each open round with the days to its due date, new 批示 on its tasks,
+    new bulletins naming one of its units. (`ledger` is not needed: nothing here is lit.)"""
     units = access.unit_ids(user)
     returned = drafts.reports_to_redo(units, access.listed_reports(user))
     return {
         "returned": Capped(returned[:LIMIT], len(returned)),
-        "to_report": _to_report(user, ledger, units),
+        "to_report": _to_report(user, units),
         "comments": _new_comments(user),
         "bulletins": _naming_bulletins(user, units),
     }
 
 
-def _to_report(user: access.AnyUser, ledger: Ledger | None, units: list[int]) -> ToReport | None:
-    round_ = Round.objects.filter(ledger=ledger, closed_at__isnull=True).first() if ledger else None
-    if round_ is None or ledger is None:
-        return None
-    sent = Report.objects.filter(round=round_, task_id=OuterRef("pk"), unit_id__in=units).exclude(
-        state__in=_NOT_COUNTED
-    )
-    tasks = (
-        _ledger_tasks(user, ledger)
-        .exclude(split_tasks())
-        .exclude(Exists(sent))
-        .select_related("parent")
-        .order_by("order", "pk")
-    )
-    return ToReport(round_, days_left(round_.due_date), capped(tasks))
+def _to_report(user: access.AnyUser, units: list[int]) -> list[ToReport]:
+    """For each open round of a ledger where the reporter has tasks, soonest due first."""
+    rounds = Round.objects.filter(closed_at__isnull=True, ledger__in=user_ledgers(user))
+    found = []
+    for round_ in rounds.select_related("ledger").order_by("due_date", "pk"):
+        sent = Report.objects.filter(
+            round=round_, task_id=OuterRef("pk"), unit_id__in=units
+        ).exclude(state__in=_NOT_COUNTED)
+        tasks = (
+            _ledger_tasks(user, round_.ledger)
+            .exclude(split_tasks())
+            .exclude(Exists(sent))
+            .select_related("parent")
+            .order_by("order", "pk")
+        )
+        found.append(ToReport(round_, days_left(round_.due_date), capped(tasks)))
+    return found
 
 
 def _new_comments(user: access.AnyUser) -> Capped[Comment]:
