@@ -65,10 +65,11 @@ class RowLights:
         self.rounds = open_round_ids(ledger)
         self.settings: LightSettings = light_settings(ledger)
 
-    def lit(self, tasks: QuerySet[Task]) -> QuerySet[Task]:
-        """`tasks` with LIT_FIELDS annotated (the colour as the dashboard counts it)."""
+    def lit(self, tasks: QuerySet[Task], *, page: bool = True) -> QuerySet[Task]:
+        """`tasks` with LIT_FIELDS annotated (the colour as the dashboard counts it); `page`:
+        a page of rows is read (the reports asked row by row), not all of them counted."""
         return tasks.annotate(
-            light=light_case(self.ledger, self.as_of, self.rounds, _P),
+            light=light_case(self.ledger, self.as_of, self.rounds, _P, per_row=page),
             state_deadline=F(f"{_P}deadline"),
             state_lowest=F(f"{_P}lowest_percent"),
             state_split=F(f"{_P}split"),
@@ -131,7 +132,7 @@ class RowLights:
             return
         subs = (
             TaskState.objects.filter(top_id__in=list(lights), is_top=False)
-            .annotate(light=light_case(self.ledger, self.as_of, self.rounds))
+            .annotate(light=light_case(self.ledger, self.as_of, self.rounds, per_row=True))
             .order_by("position", "task_id")
             .values_list(
                 "top_id", "light", "status", "deadline", "lowest_percent",

@@ -101,7 +101,7 @@ def lit_tasks(lights: RowLights, tasks: QuerySet[Task], colours: tuple[str, ...]
     """The tasks (not sub-items) of `tasks` in these colours, red first, in ledger order:
     their first `LIMIT` with lights and reasons, and the count of each colour, in three
     queries."""
-    top = lights.lit(tasks.filter(parent__isnull=True)).filter(Q(light__in=colours))
+    top = lights.lit(tasks.filter(parent__isnull=True), page=False).filter(Q(light__in=colours))
     counts = dict.fromkeys(colours, 0)
     for colour, n in top.values_list(F("light")).annotate(n=Count("pk")).order_by():
         counts[colour] = n
@@ -267,7 +267,7 @@ def viewer_todo(user: access.AnyUser, ledger: Ledger | None) -> dict[str, Any]:
     counts = dict.fromkeys((RED, YELLOW, GREEN, COMPLETED), 0)
     if ledger is not None:
         lights = RowLights(ledger, default_as_of(ledger))
-        top = lights.lit(_ledger_tasks(user, ledger).filter(parent__isnull=True))
+        top = lights.lit(_ledger_tasks(user, ledger).filter(parent__isnull=True), page=False)
         for colour, n in top.values_list(F("light")).annotate(n=Count("pk")).order_by():
             if colour in counts:
                 counts[colour] = n
