@@ -203,7 +203,8 @@ class RoundStatus(models.Model):
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="+")
     status = models.CharField(max_length=20, blank=True)
     # The task's light at the close (red, yellow, green, completed), written by the
-    # supervision app (`reporting.signals.round_closed`); empty until it has been.
+    # supervision app (`reporting.signals.round_closed`); empty until it has been, "none"
+    # when the snapshot no longer has the task to light it from.
     light = models.CharField(max_length=10, blank=True, default="")
 
     class Meta:
