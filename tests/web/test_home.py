@@ -266,6 +266,8 @@ def test_a_leader_sees_the_red_and_yellow_tasks_it_leads_and_new_reports(world: 
     assert f"黄灯{data['yellow_total']}项" in lit
     expected = [t["id"] for t in data["red"] + data["yellow"]][:10]
     assert task_links(lit) == set(expected)
+    marks = re.findall(r'<li class="badge-(\w+)">', lit)
+    assert marks == sorted(marks) and marks[0] == "red", marks  # red first
     led = set(access.visible_tasks(world.leader).values_list("pk", flat=True))
     assert task_links(lit) <= led
     recent = block(html, "recent-reports")

@@ -105,7 +105,7 @@ def lit_tasks(lights: RowLights, tasks: QuerySet[Task], colours: tuple[str, ...]
     counts = dict.fromkeys(colours, 0)
     for colour, n in top.values_list(F("light")).annotate(n=Count("pk")).order_by():
         counts[colour] = n
-    ordered = top.order_by("-light", "order", "pk")  # "red" > "yellow"
+    ordered = top.order_by("light", "order", "pk")  # "red" < "yellow"
     rows = list(ordered.only("pk", "number", "label", "parent", "goal", "status")[:LIMIT])
     found = {task.pk: lights.of_task(task) for task in rows}
     lights.subitem_reasons(found)
