@@ -343,6 +343,7 @@ def measurements(ledger: Any, office: Any, tasks: int) -> list[Measurement]:
     from pages_sql import Filters, api_rows, page_rows
     from taizhang.accounts.services import account_create, token_create
     from taizhang.ledger.models import Unit
+    from taizhang.supervision.selectors import default_as_of
 
     page = f"/ledgers/{ledger.pk}/"
     api = f"/api/ledgers/{ledger.pk}/tasks"
@@ -358,6 +359,7 @@ def measurements(ledger: Any, office: Any, tasks: int) -> list[Measurement]:
     reporter_client = Client(SERVER_NAME="localhost")
     reporter_client.force_login(reporter)
     lagging = {"status": "lagging", "q": "供水"}
+    red_on = default_as_of(ledger)
     return [
         Measurement(
             "ledger page, first page",
@@ -369,6 +371,12 @@ def measurements(ledger: Any, office: Any, tasks: int) -> list[Measurement]:
             "ledger page, ?status=lagging&q=供水",
             lambda: office_client.get(page, lagging),
             lambda: page_rows(ledger.pk, Filters(**lagging)),
+            "page",
+        ),
+        Measurement(
+            "ledger page, ?light=red",
+            lambda: office_client.get(page, {"light": "red"}),
+            lambda: page_rows(ledger.pk, Filters(red_on=red_on)),
             "page",
         ),
         Measurement(

@@ -39,6 +39,7 @@ class Filters:
     status: str = ""
     q: str = ""
     units: tuple[int, ...] | None = None  # a reporter's units; None for the office
+    red_on: Any = None  # ?light=red: red on this day (its stored state), else no filter
 
 
 class Bare:
@@ -88,6 +89,12 @@ def conditions(alias: str, ledger_id: int, filters: Filters) -> tuple[list[str],
     if filters.status:
         own.append(f"{alias}.status = %s")
         params.append(filters.status)
+    if filters.red_on is not None:
+        own.append(
+            f"{alias}.id IN (SELECT s.task_id FROM supervision_taskstate s "
+            "WHERE NOT s.completed AND s.red_from <= %s)"
+        )
+        params.append(filters.red_on)
     for word in filters.q.split():
         own.append(
             f"({alias}.goal LIKE %s ESCAPE '\\' OR {alias}.progress LIKE %s ESCAPE '\\' "
@@ -101,7 +108,7 @@ def matching(ledger_id: int, filters: Filters) -> tuple[str, list[Any]]:
     """The condition on `t` for the rows listed: current, visible to the user, matching the
     filters, or the task of a matching sub-item (shown as its context)."""
     own, params = conditions("t", ledger_id, filters)
-    if not filters.status and not filters.q:
+    if not filters.status and not filters.q and filters.red_on is None:
         return " AND ".join(own), params
     sub, more = conditions("m", ledger_id, filters)
     visible, _ = conditions("t", ledger_id, Filters(units=filters.units))
@@ -154,7 +161,7 @@ def page_rows(ledger_id: int, filters: Filters, reporter: int | None = None) -> 
             "ON pr.id = pu.profile_id WHERE pr.user_id = %s",
             [reporter],
         )
-        filters = Filters(filters.status, filters.q, tuple(u for (u,) in units))
+        filters = Filters(filters.status, filters.q, tuple(u for (u,) in units), filters.red_on)
     return task_rows(bare, ledger_id, filters, 0, 100)[1]
 
 

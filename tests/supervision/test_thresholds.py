@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime
+from dataclasses import replace
 from decimal import Decimal
 
 from hypothesis import given
@@ -19,6 +20,7 @@ from taizhang.supervision.lights import (
     Thresholds,
     colour_on,
     combined,
+    first_reason,
     light,
     pace_from,
     thresholds,
@@ -108,3 +110,15 @@ def test_a_deadline_at_the_end_of_time_never_turns_red() -> None:
     )
     assert found.red_from is None
     assert colour_on(found, datetime.date(9999, 12, 31)) == YELLOW
+
+
+@given(inputs, days, warn, margins)
+def test_the_first_reason_from_the_stored_state_is_the_lights_first_reason(
+    task: LightInput, day: datetime.date, warn_days: int, pace_margin: Decimal
+) -> None:
+    """What a list row shows (`first_reason`, from the colour the database counted and the
+    stored facts: the lowest percentage only, no report) is what `light` gives first."""
+    found = light(task, day, warn_days=warn_days, pace_margin=pace_margin)
+    stored = replace(task, percents=(min(task.percents),) if task.percents else (), reported=None)
+    first = first_reason(found.colour, stored, day, warn_days=warn_days, pace_margin=pace_margin)
+    assert first == found.reasons[0]

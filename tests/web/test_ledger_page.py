@@ -130,7 +130,7 @@ def test_a_rows_number_is_worded_as_the_task_pages_is(world: World) -> None:
     for task in (split.task, split.first, split.second, split.inheriting):
         task = Task.objects.select_related("parent").get(pk=task.pk)
         parent = task.parent.number if task.parent else None
-        rest = [""] * 10 + [None, [], []]  # goal to units: not used for the number
+        rest = [""] * 10 + [None, [], [], None]  # goal to light: not used for the number
         row = LedgerRow._make([task.pk, task.parent_id, task.label, task.number, parent, *rest])
         assert row.shown_number == display_number(task)
 

@@ -196,11 +196,16 @@ class Comment(models.Model):
 class RoundStatus(models.Model):
     """A task's status in a closed round's snapshot (by the task's id kept then), so the
     dashboard's history counts in the database: written once per round
-    (`snapshots.round_statuses_write`, when it closes)."""
+    (`snapshots.round_statuses_write`, when it closes), with the task's light then (the task
+    page's history of lights)."""
 
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="+")
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="+")
     status = models.CharField(max_length=20, blank=True)
+    # The task's light at the close (red, yellow, green, completed), written by the
+    # supervision app (`reporting.signals.round_closed`); empty until it has been, "none"
+    # when the snapshot no longer has the task to light it from.
+    light = models.CharField(max_length=10, blank=True, default="")
 
     class Meta:
         constraints = [

@@ -44,7 +44,7 @@ from taizhang.reporting.models import (
 )
 from taizhang.reporting.payloads import FigureData
 from taizhang.reporting.selectors import round_current
-from taizhang.reporting.signals import comment_added, report_reviewed, round_opened
+from taizhang.reporting.signals import comment_added, report_reviewed, round_closed, round_opened
 from taizhang.reporting.snapshots import round_statuses_write, snapshot_task_ids
 from taizhang.reporting.uploads import checked_upload
 
@@ -94,6 +94,7 @@ def round_close(*, round_: Round, actor: User) -> Round:
     round_.closed_by = actor
     round_.save(update_fields=["snapshot", "snapshot_ids", "closed_at", "closed_by"])
     round_statuses_write(round_, doc)
+    round_closed.send(sender=None, round_id=round_.pk)
     audit_record(actor=actor, action="round.close", ledger=round_.ledger, data={"round": round_.pk})
     return round_
 

@@ -15,8 +15,10 @@ from django.db.models import (
     Case,
     CharField,
     Count,
+    Exists,
     F,
     IntegerField,
+    OuterRef,
     Prefetch,
     Q,
     QuerySet,
@@ -57,31 +59,73 @@ def _reported(rounds: list[int]) -> QuerySet[Report, Any]:
     )
 
 
-def light_case(ledger: Ledger, as_of: datetime.date, rounds: list[int], prefix: str = "") -> Case:
+def _yellow(
+    ledger: Ledger, as_of: datetime.date, rounds: list[int], p: str, *, per_row: bool = False
+) -> Q:
+    """Yellow by `as_of` (`yellow_from`) or not reported in an open round: for a task, of
+    itself or an open sub-item; for a sub-item, of itself. `per_row`: the reports are asked
+    for each row (EXISTS, through the indexes) rather than read once for the whole ledger,
+    which pays for a page of rows, not for counting all of them."""
+    yellow = Q(**{f"{p}yellow_from__lte": as_of})
+    if not rounds:
+        return yellow
+    own = Q(**{f"{p}is_top": False, f"{p}reports_due": True})
+    if per_row:
+        sent = _reported(rounds).filter(task_id=OuterRef("task_id"))
+        waiting = TaskState.objects.filter(
+            top_id=OuterRef(f"{p}task_id"), reports_due=True
+        ).exclude(Exists(sent))
+        own_sent = _reported(rounds).filter(task_id=OuterRef(f"{p}task_id"))
+        return (
+            yellow | (Q(**{f"{p}is_top": True}) & Q(Exists(waiting))) | (own & ~Q(Exists(own_sent)))
+        )
+    # Tasks with a row (itself, or an open sub-item) that awaits a report.
+    waiting_ids = (
+        TaskState.objects.filter(ledger=ledger, reports_due=True)
+        .exclude(task_id__in=_reported(rounds))
+        .values("top_id")
+    )
+    own &= ~Q(**{f"{p}task_id__in": _reported(rounds)})
+    return yellow | Q(**{f"{p}is_top": True, f"{p}task_id__in": waiting_ids}) | own
+
+
+def light_case(
+    ledger: Ledger,
+    as_of: datetime.date,
+    rounds: list[int],
+    prefix: str = "",
+    *,
+    per_row: bool = False,
+) -> Case:
     """The light of a stored state on `as_of` as a database expression (`lights.colour_on`):
     `prefix` leads from the query's model to `TaskState` ("task__supervision_state__").
     Unreported (an open round and no report: for a split task, of an open sub-item) is asked
-    of the reports."""
+    of the reports (`per_row`: row by row, for a page of rows)."""
     p = prefix
-    yellow = Q(**{f"{p}yellow_from__lte": as_of})
-    if rounds:
-        # Tasks with a row (itself, or an open sub-item) that awaits a report.
-        waiting = (
-            TaskState.objects.filter(ledger=ledger, reports_due=True)
-            .exclude(task_id__in=_reported(rounds))
-            .values("top_id")
-        )
-        own = Q(**{f"{p}is_top": False, f"{p}reports_due": True}) & ~Q(
-            **{f"{p}task_id__in": _reported(rounds)}
-        )
-        yellow |= Q(**{f"{p}is_top": True, f"{p}task_id__in": waiting}) | own
     return Case(
         When(**{f"{p}completed": True}, then=Value(COMPLETED)),
         When(**{f"{p}red_from__lte": as_of}, then=Value(RED)),
-        When(yellow, then=Value(YELLOW)),
+        When(_yellow(ledger, as_of, rounds, p, per_row=per_row), then=Value(YELLOW)),
         default=Value(GREEN),
         output_field=CharField(),
     )
+
+
+def light_conditions(
+    ledger: Ledger, as_of: datetime.date, rounds: list[int], prefix: str = ""
+) -> dict[str, Q]:
+    """`light_case` as one condition per colour, for a filter the database answers with
+    plain comparisons (and its indexes) rather than by working out each row's colour."""
+    p = prefix
+    completed = Q(**{f"{p}completed": True})
+    red = Q(**{f"{p}red_from__lte": as_of})
+    yellow = _yellow(ledger, as_of, rounds, p)
+    return {
+        COMPLETED: completed,
+        RED: ~completed & red,
+        YELLOW: ~completed & ~red & yellow,
+        GREEN: ~completed & ~red & ~yellow,
+    }
 
 
 def tasks_lit(

@@ -343,3 +343,28 @@ def colour_on(found: Thresholds, day: datetime.date, *, unreported: bool = False
     if unreported or (found.yellow_from is not None and found.yellow_from <= day):
         return YELLOW
     return GREEN
+
+
+def first_reason(
+    colour: str,
+    task: LightInput,
+    as_of: datetime.date,
+    *,
+    warn_days: int = 30,
+    pace_margin: Decimal = Decimal("10"),
+) -> Reason | None:
+    """The first reason `light` gives a task whose colour on `as_of` is known (counted in the
+    database from its stored state, `dashboard.light_case`): the same reasons in the same
+    order, asked only of that colour. A yellow light none of the dates explain is the open
+    round's missing report. None when nothing explains the colour (a split task's: its
+    sub-items')."""
+    if colour == COMPLETED:
+        return Reason(ReasonKind.COMPLETED)
+    if colour == GREEN:
+        return Reason(ReasonKind.ON_PACE)
+    if colour == RED:
+        reasons = _red_reasons(task, as_of)
+    else:
+        unreported = replace(task, reported=False)
+        reasons = _yellow_reasons(unreported, as_of, warn_days, pace_margin)
+    return reasons[0] if reasons else None

@@ -17,8 +17,10 @@ from taizhang.reporting.payloads import (
     unread_notices,
     with_unread_lines,
 )
+from taizhang.supervision.lights import GREEN, RED, YELLOW
 
 STATUS_CHOICES = [("", _("全部状态")), *Status.choices, ("none", _("未标状态"))]
+LIGHT_CHOICES = [("", _("全部灯色")), (RED, _("红灯")), (YELLOW, _("黄灯")), (GREEN, _("绿灯"))]
 
 
 class TaskFilterForm(forms.Form):
@@ -34,6 +36,9 @@ class TaskFilterForm(forms.Form):
         label=_("至"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     q = forms.CharField(label=_("搜索"), required=False, max_length=100)
+    # Not a filter of `ledger.selectors.TaskFilters`: the light is the supervision's (the
+    # dashboard's "全部N项" links fill it, `?light=red`).
+    light = forms.ChoiceField(label=_("灯色"), choices=LIGHT_CHOICES, required=False)
 
     def __init__(self, *args: Any, people: Any = (), units: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

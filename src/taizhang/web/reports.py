@@ -27,8 +27,10 @@ from taizhang.reporting import drafts, services
 from taizhang.reporting.errors import ReportingError
 from taizhang.reporting.models import Attachment, HeldFile, Report, ReportDraft, ReportState
 from taizhang.reporting.selectors import my_tasks, round_current
+from taizhang.supervision.rows import LIGHT_FILTERS, RowLights
+from taizhang.supervision.selectors import default_as_of
 from taizhang.web import views
-from taizhang.web.forms import ReportForm
+from taizhang.web.forms import LIGHT_CHOICES, ReportForm
 from taizhang.web.http import AuthedRequest
 from taizhang.web.views import visible_ledger, visible_task
 
@@ -129,11 +131,14 @@ def my_tasks_page(
     if not access.unit_ids(request.user):
         raise Http404
     round_ = round_current(ledger.pk)
-    tasks = my_tasks(
-        access.visible_tasks(request.user).filter(ledger=ledger),
-        round_,
-        access.unit_ids(request.user),
-    )
+    lights = RowLights(ledger, default_as_of(ledger))
+    mine = lights.lit(access.visible_tasks(request.user).filter(ledger=ledger))
+    colour = request.GET.get("light", "")
+    if colour in LIGHT_FILTERS:
+        mine = lights.only(mine, colour)
+    tasks = my_tasks(mine, round_, access.unit_ids(request.user))
+    for task in tasks:
+        task.row_light = lights.of_task(task)  # type: ignore[attr-defined]
     returned = {
         t.pk: t.latest_report  # type: ignore[attr-defined]
         for t in tasks
@@ -144,7 +149,14 @@ def my_tasks_page(
     if refused is not None:
         panels[refused.task.pk] = refused
     rows = [(task, panels[task.pk]) for task in tasks]
-    context = {"ledger": ledger, "round": round_, "rows": rows, "returned": len(returned)}
+    context = {
+        "ledger": ledger,
+        "round": round_,
+        "rows": rows,
+        "returned": len(returned),
+        "light": colour if colour in LIGHT_FILTERS else "",
+        "light_choices": LIGHT_CHOICES[1:],
+    }
     return render(request, "web/my_tasks.html", context)
 
 

@@ -7,6 +7,7 @@ from taizhang.web import (
     cycle,
     dashboard,
     exports,
+    home,
     joint,
     notifications,
     notify_settings,
@@ -27,7 +28,7 @@ app_name = "web"
 urlpatterns = [
     path("login/", LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("", views.home, name="home"),
+    path("", home.home, name="home"),
     path("ledgers/<id:ledger_id>/", views.ledger_detail, name="ledger_detail"),
     path("ledgers/<id:ledger_id>/dashboard/", dashboard.dashboard, name="dashboard"),
     path(

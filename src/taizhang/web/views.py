@@ -19,12 +19,13 @@ from taizhang.documents.writers import FORMATS
 from taizhang.ledger.models import Ledger, Task, TaskLeader, TaskUnit
 from taizhang.ledger.selectors import (
     TaskFilters,
-    ledger_list,
     ledger_people_and_units,
     task_list,
 )
 from taizhang.reporting.models import Round
 from taizhang.reporting.selectors import round_current, round_document, task_timeline
+from taizhang.supervision.history import task_light_history
+from taizhang.supervision.rows import LIT_FIELDS, RowLight, RowLights
 from taizhang.supervision.selectors import default_as_of, supervise_tasks
 from taizhang.web.forms import CommentForm, FigureForm, TaskEditForm, TaskFilterForm
 from taizhang.web.templatetags.ledger_page import QUICK_SELECTS
@@ -49,16 +50,6 @@ def visible_task(request: HttpRequest, task_id: int) -> Task:
     return access.access_task(request.user, task_id, tasks)
 
 
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    """The ledgers, with what each role does next."""
-    if access.can_read_ledgers(request.user):
-        ledgers = ledger_list(access.visible_tasks(request.user))
-    else:
-        ledgers = Ledger.objects.none()
-    return render(request, "web/home.html", {"ledgers": ledgers})
-
-
 def with_context(rows: QuerySet[Task], visible: QuerySet[Task]) -> QuerySet[Task]:
     """Filtered rows of the ledger page, and the task of each sub-item among them, shown as
     its context (`matched` is False for such a task when it did not match itself)."""
@@ -79,10 +70,15 @@ def ledger_detail(request: HttpRequest, ledger_id: int) -> HttpResponse:
     )
     people, units = ledger_people_and_units(ledger.pk)
     form = TaskFilterForm(request.GET or None, people=people, units=units, renderer=QUICK_SELECTS)
-    filters = TaskFilters(**form.cleaned_data) if form.is_valid() else TaskFilters()
+    chosen = dict(form.cleaned_data) if form.is_valid() else {}
+    colour = chosen.pop("light", "")
+    filters = TaskFilters(**chosen)
+    lights = RowLights(ledger, default_as_of(ledger))
     visible = access.visible_tasks(request.user)
     tasks = task_list(visible, ledger.pk, filters)
-    filtered = filters != TaskFilters()
+    if colour:
+        tasks = lights.only(tasks, colour)
+    filtered = filters != TaskFilters() or bool(colour)
     if filtered:
         tasks = task_list(with_context(tasks, visible), ledger.pk, TaskFilters())
     counts = tasks.aggregate(
@@ -99,7 +95,10 @@ def ledger_detail(request: HttpRequest, ledger_id: int) -> HttpResponse:
         "ledger": ledger,
         "form": form,
         "page": page,
-        "rows": ledger_rows(tasks, first, first + PAGE_SIZE, matched=filtered),
+        "rows": ledger_rows(
+            lights.lit(tasks), first, first + PAGE_SIZE, matched=filtered, lights=lights
+        ),
+        "as_of": lights.as_of,
         "counts": counts,
         "query": query.urlencode(),
         "titles": {c["key"]: c["title"] for c in ledger.columns},
@@ -139,6 +138,7 @@ class LedgerRow(NamedTuple):
     matched: bool | None  # False: shown only as the task of a matching sub-item
     leaders: list[str]
     units: list[tuple[str, str]]  # name, role
+    light: RowLight | None = None  # None: no stored state (or not asked)
 
     @property
     def shown_number(self) -> str:
@@ -151,19 +151,45 @@ class LedgerRow(NamedTuple):
         return str(self.number)
 
 
-def ledger_rows(tasks: QuerySet[Task], start: int, end: int, *, matched: bool) -> list[LedgerRow]:
+def ledger_rows(
+    tasks: QuerySet[Task], start: int, end: int, *, matched: bool, lights: RowLights | None = None
+) -> list[LedgerRow]:
     """Rows `start` to `end` of the page's tasks (in their order), with their leaders and
-    units, in three queries (one when there are none). `matched`: the tasks carry the
-    `matched` annotation of `with_context`."""
+    units, in three queries (one when there are none); with `lights`, each row's light (the
+    tasks are `lights.lit`) and one more query. `matched`:
+    the tasks carry the `matched` annotation of `with_context`."""
     fields = (*ROW_FIELDS, "matched") if matched else ROW_FIELDS
+    if lights is not None:
+        fields = (*fields, *LIT_FIELDS)
     found = list(tasks.prefetch_related(None).values_list(*fields)[start:end])
     leaders, units = row_links([values[0] for values in found])
+    lit = _row_lights(found, lights, len(ROW_FIELDS) + matched)
     return [
         LedgerRow._make(
-            (*values[:15], values[15] if matched else None, leaders[values[0]], units[values[0]])
+            (
+                *values[:15],
+                values[15] if matched else None,
+                leaders[values[0]],
+                units[values[0]],
+                lit.get(values[0]),
+            )
         )
         for values in found
     ]
+
+
+def _row_lights(
+    found: list[tuple[Any, ...]], lights: RowLights | None, at: int
+) -> dict[int, RowLight | None]:
+    """Each row's light from the LIT_FIELDS read from index `at` of its values."""
+    if lights is None:
+        return {}
+    lit: dict[int, RowLight | None] = {}
+    for values in found:
+        colour, deadline, lowest, split, status = values[at : at + len(LIT_FIELDS)]
+        lit[values[0]] = lights.reason(colour, status, deadline, lowest, split=bool(split))
+    lights.subitem_reasons(lit)
+    return lit
 
 
 def row_links(ids: list[int]) -> tuple[dict[int, list[str]], dict[int, list[tuple[str, str]]]]:
@@ -232,6 +258,7 @@ def task_detail(request: HttpRequest, task_id: int, refused_panel: Any = None) -
         "leader_links": access.serving_leader_links(task),
         "unit_links": access.serving_unit_links(task),
         "timeline": task_timeline(task),
+        "light_history": task_light_history(task),
         "open_round": round_current(task.ledger_id),
         "can_report": access.can_report(user, task),
         "can_comment": access.can_comment(user, task),

@@ -18,9 +18,11 @@ from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from taizhang.supervision.lights import reason_text
 from taizhang.web.templatetags.taizhang import cn_numeral, status_text
 
 if TYPE_CHECKING:
+    from taizhang.supervision.rows import RowLight
     from taizhang.web.views import LedgerRow
 
 register = template.Library()
@@ -86,6 +88,8 @@ def row_cells(titles: dict[str, str]) -> Callable[[LedgerRow], str]:
         status = escape(status_text(row))
         if row.remarks:
             status += f'\n<span class="muted">{escape(row.remarks)}</span>'
+        if row.light is not None:
+            status += light_mark(row.light)
         return (
             f'<tr class="{classes}"{parent}>'
             f'<td class="num" data-label="{label["number"]}"><a href="{link}">'
@@ -101,6 +105,15 @@ def row_cells(titles: dict[str, str]) -> Callable[[LedgerRow], str]:
         )
 
     return cells
+
+
+def light_mark(light: RowLight) -> str:
+    """A row's light and its first reason: "红灯 已超过完成时限（…）5天，尚未完成"."""
+    reason = f" {escape(reason_text(light.reason))}" if light.reason is not None else ""
+    return (
+        f'\n<span class="row-light badge-{escape(light.colour)}">'
+        f"<strong>{escape(_(light.label))}</strong>{reason}</span>"
+    )
 
 
 class QuickSelects(DjangoTemplates):

@@ -43,6 +43,22 @@ def status_text(task: object) -> str:
 
 
 @register.filter
+def status_word(code: str) -> str:
+    """A status code in words ("lagging" -> "推进缓慢"); empty for none or an unknown one."""
+    return _(status_label_text(code)) if code in STATUS_CODES else ""
+
+
+@register.filter
+def countdown(days: int) -> str:
+    """Days to a due date in words: "距截止3天", "今天截止", "已逾期2天"."""
+    if days > 0:
+        return _("距截止%(n)s天") % {"n": days}
+    if days == 0:
+        return _("今天截止")
+    return _("已逾期%(n)s天") % {"n": -days}
+
+
+@register.filter
 def number_label(task: Task) -> str:
     """The number a row shows: a sub-item's label as written ("3-1", "（1）"), else "3-1"."""
     return display_number(task)
