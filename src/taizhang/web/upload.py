@@ -29,7 +29,7 @@ from taizhang.ledger.editions import KIND_LABELS, AmbiguousError, MatchError
 from taizhang.ledger.matching import Kind
 from taizhang.ledger.models import Ledger
 from taizhang.ledger.reading import ledger_read
-from taizhang.ledger.selectors import ledger_import_preview
+from taizhang.ledger.selectors import import_answers_refusal, ledger_import_preview
 from taizhang.ledger.services import ledger_import
 from taizhang.web.cycle import office_only
 from taizhang.web.http import AuthedRequest
@@ -144,43 +144,6 @@ def _matching(doc: LedgerDoc, answers: dict[str, str | None]) -> dict[str, Any]:
         "plan_unchanged": [r for r in rows if r["decision"].kind == Kind.UNCHANGED],
         "plan_ambiguous": [r for r in rows if r["decision"].kind == Kind.AMBIGUOUS],
         "answers": answers,
-    }
-
-
-def _offered(doc: LedgerDoc, answers: dict[str, str | None]) -> dict[str, set[str | None]]:
-    """The choices the previews offer for each task: {new key: its candidates' keys and None
-    (新任务)}. A sub-item of an ambiguous task is offered once its task is decided, so the
-    plan is made again with each answer that was offered, until no more are."""
-    accepted: dict[str, str | None] = {}
-    offered: dict[str, set[str | None]] = {}
-    while True:
-        plan = ledger_import_preview(doc, accepted)
-        for d in plan.ambiguous if plan is not None else []:
-            offered.setdefault(d.new.key, {None}).update(c.key for c in d.candidates)  # type: ignore[union-attr]
-        more = {
-            key: old
-            for key, old in answers.items()
-            if key not in accepted and old in offered.get(key, ())
-        }
-        if not more:
-            return offered
-        accepted.update(more)
-
-
-def _answers_refusal(doc: LedgerDoc, answers: dict[str, str | None]) -> str | None:
-    """Why the posted decisions cannot be imported, or None: one names a task that is not
-    there or pairs a task with a sub-item (the matching's message), or was not a choice the
-    preview offered (a hand-made form)."""
-    try:
-        ledger_import_preview(doc, answers)
-    except MatchError as error:
-        return str(error)
-    offered = _offered(doc, answers)
-    wrong = [key for key, old in answers.items() if old not in offered.get(key, ())]
-    if not wrong:
-        return None
-    return _("新序号 %(keys)s 的选择不是预览列出的选项，请在预览中重新选择") % {
-        "keys": "、".join(wrong)
     }
 
 
@@ -337,7 +300,7 @@ def ledger_upload_confirm(request: AuthedRequest) -> HttpResponse:
         _pending_drop(request, token)
         messages.error(request, str(error))
         return redirect("web:ledger_upload")
-    refusal = _answers_refusal(doc, answers)
+    refusal = import_answers_refusal(doc, answers)
     if refusal is not None:
         messages.error(request, refusal)
         return _preview(request, token, entry, doc, answers)
