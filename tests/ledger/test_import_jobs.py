@@ -47,12 +47,16 @@ def queued(world: World, data: bytes, **given: Any) -> ImportJob:
     return import_job_create(actor=world.office, data=data, enqueue=lambda _: None, **values)
 
 
+def recorder(told: list[tuple[int, int]]) -> Any:
+    return lambda done, total: told.append((done, total))
+
+
 def test_ledger_import_tells_its_progress_after_each_batch(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(importing, "BATCH", 5)
     told: list[tuple[int, int]] = []
-    ledger_import(doc=read_text(SEED.read_bytes(), name=SEED.name), progress=lambda done, total: told.append((done, total)))
+    ledger_import(doc=read_text(SEED.read_bytes(), name=SEED.name), progress=recorder(told))
     assert told == [(0, 16), (5, 16), (10, 16), (15, 16), (16, 16)]
 
 
@@ -62,7 +66,7 @@ def test_the_tasks_an_edition_removes_count_in_its_progress(
     ledger_import(doc=big_ledger(12))
     monkeypatch.setattr(importing, "BATCH", 5)
     told: list[tuple[int, int]] = []
-    result = ledger_import(doc=big_ledger(7), progress=lambda done, total: told.append((done, total)))
+    result = ledger_import(doc=big_ledger(7), progress=recorder(told))
     assert result.tasks_removed == 5
     assert told == [(0, 12), (5, 12), (7, 12), (12, 12)]
 
