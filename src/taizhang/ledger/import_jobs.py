@@ -74,9 +74,7 @@ def import_job_create(
         created_by=actor, state__in=(ImportJob.State.QUEUED, ImportJob.State.RUNNING)
     ).count()
     if active >= MAX_ACTIVE:
-        raise EditError(
-            _("已有 %(n)s 个导入正在排队或进行，请等其完成后再导入") % {"n": active}
-        )
+        raise EditError(_("已有 %(n)s 个导入正在排队或进行，请等其完成后再导入") % {"n": active})
     job = ImportJob(
         created_by=actor,
         name=name[:300],

@@ -6,40 +6,83 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('ledger', '0006_contacts_and_merges'),
+        ("ledger", "0006_contacts_and_merges"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ImportJob',
+            name="ImportJob",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(blank=True, upload_to='imports/%Y/%m/')),
-                ('name', models.CharField(max_length=300, verbose_name='文件名')),
-                ('year', models.PositiveIntegerField(blank=True, null=True, verbose_name='年度')),
-                ('table', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='表格')),
-                ('columns', models.JSONField(blank=True, default=dict, verbose_name='列的对应')),
-                ('answers', models.JSONField(blank=True, default=dict, verbose_name='比对确认')),
-                ('tasks', models.PositiveIntegerField(default=0, verbose_name='任务数')),
-                ('state', models.CharField(choices=[('queued', '排队中'), ('running', '正在导入'), ('done', '已完成'), ('failed', '导入失败')], default='queued', max_length=10, verbose_name='状态')),
-                ('progress', models.PositiveSmallIntegerField(default=0, verbose_name='进度')),
-                ('counts', models.JSONField(blank=True, default=dict, verbose_name='结果')),
-                ('warnings', models.JSONField(blank=True, default=list, verbose_name='警告')),
-                ('error', models.TextField(blank=True, verbose_name='错误')),
-                ('created_at', models.DateTimeField(verbose_name='创建时间')),
-                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='完成时间')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('ledger', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='ledger.ledger')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("file", models.FileField(blank=True, upload_to="imports/%Y/%m/")),
+                ("name", models.CharField(max_length=300, verbose_name="文件名")),
+                ("year", models.PositiveIntegerField(blank=True, null=True, verbose_name="年度")),
+                (
+                    "table",
+                    models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="表格"),
+                ),
+                ("columns", models.JSONField(blank=True, default=dict, verbose_name="列的对应")),
+                ("answers", models.JSONField(blank=True, default=dict, verbose_name="比对确认")),
+                ("tasks", models.PositiveIntegerField(default=0, verbose_name="任务数")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("queued", "排队中"),
+                            ("running", "正在导入"),
+                            ("done", "已完成"),
+                            ("failed", "导入失败"),
+                        ],
+                        default="queued",
+                        max_length=10,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("progress", models.PositiveSmallIntegerField(default=0, verbose_name="进度")),
+                ("counts", models.JSONField(blank=True, default=dict, verbose_name="结果")),
+                ("warnings", models.JSONField(blank=True, default=list, verbose_name="警告")),
+                ("error", models.TextField(blank=True, verbose_name="错误")),
+                ("created_at", models.DateTimeField(verbose_name="创建时间")),
+                (
+                    "finished_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="完成时间"),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "ledger",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="ledger.ledger",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '导入任务',
-                'verbose_name_plural': '导入任务',
-                'ordering': ['-created_at', '-id'],
-                'indexes': [models.Index(fields=['created_at'], name='importjob_created')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('progress__lte', 100)), name='importjob_progress_max')],
+                "verbose_name": "导入任务",
+                "verbose_name_plural": "导入任务",
+                "ordering": ["-created_at", "-id"],
+                "indexes": [models.Index(fields=["created_at"], name="importjob_created")],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("progress__lte", 100)), name="importjob_progress_max"
+                    )
+                ],
             },
         ),
     ]
