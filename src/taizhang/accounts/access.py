@@ -195,8 +195,9 @@ def access_export_job(user: AnyUser, job_id: int) -> ExportJob:
 
 def access_import_job(user: AnyUser, job_id: int) -> ImportJob:
     """A background import with this id for the user who started it, or for the office (who
-    may import anything); 404 for anyone else."""
-    jobs = ImportJob.objects.select_related("ledger")
+    may import anything); 404 for anyone else. The job's row alone: its page, polled while
+    the import holds the ledger tables in its transaction, reads no other table."""
+    jobs = ImportJob.objects.all()
     if not is_office(user):
         jobs = jobs.filter(created_by_id=user.pk) if user.is_authenticated else jobs.none()
     return _one(jobs, job_id)
