@@ -211,3 +211,27 @@ def test_a_job_queued_long_ago_says_no_worker_may_be_running(world: World) -> No
     assert import_job_status(job).waiting_long is True
     job.state = ImportJob.State.RUNNING
     assert import_job_status(job).waiting_long is False
+
+
+def test_cleanup_removes_old_import_jobs_with_the_files_they_still_hold(
+    world: World, django_capture_on_commit_callbacks: Any
+) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    stuck = queued(world, b"x")  # never run: no worker
+    ImportJob.objects.filter(pk=stuck.pk).update(
+        created_at=timezone.now() - datetime.timedelta(days=8)
+    )
+    recent = queued(world, b"y")
+    out = StringIO()
+    call_command("cleanup", "--days", "7", "--dry-run", stdout=out)
+    assert f"将删除 未完成导入的文件 {stuck.file.name}" in out.getvalue()
+    assert default_storage.exists(stuck.file.name)
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("cleanup", "--days", "7", stdout=StringIO())
+    assert list(ImportJob.objects.all()) == [recent]
+    assert not default_storage.exists(stuck.file.name)
+    assert default_storage.exists(recent.file.name)
+    assert AuditEvent.objects.filter(action="import.cleanup").exists()

@@ -223,3 +223,27 @@ def import_job_status(job: ImportJob, live: int | None = None) -> ImportStatus:
         error=job.error,
         waiting_long=waiting and job.created_at < timezone.now() - WAITING_LONG,
     )
+
+
+@transaction.atomic
+def import_jobs_cleanup(*, days: int, dry_run: bool = False) -> list[str]:
+    """Remove import jobs created more than `days` days ago (their outcome was shown long
+    since; a job still queued or running by then found no worker, or lost it), with any file
+    one still holds: the names of those files. A dry run removes nothing. Files are removed
+    once the rows are gone (committed)."""
+    cutoff = timezone.now() - datetime.timedelta(days=days)
+    old = ImportJob.objects.filter(created_at__lt=cutoff)
+    names = sorted(old.exclude(file="").values_list("file", flat=True))
+    if dry_run:
+        return names
+    count = old.count()
+    old.delete()
+    if count:
+        audit_record(actor=None, action="import.cleanup", data={"jobs": count, "files": len(names)})
+    transaction.on_commit(lambda: _delete_files(names))
+    return names
+
+
+def _delete_files(names: list[str]) -> None:
+    for name in names:
+        default_storage.delete(name)
