@@ -60,9 +60,9 @@ def pending_files() -> set[Path]:
     return set(folder.iterdir()) if folder.exists() else set()
 
 
-def stored_imports() -> list[Path]:
+def stored_imports() -> set[Path]:
     folder = Path(default_storage.path("imports"))
-    return [path for path in folder.rglob("*") if path.is_file()]
+    return {path for path in folder.rglob("*") if path.is_file()}
 
 
 def status_of(client: Client, job: ImportJob) -> dict[str, Any]:
@@ -86,7 +86,7 @@ def test_confirming_a_large_ledger_queues_it_and_shows_its_page(
     assert queued_ids == [job.pk] and (job.state, job.tasks) == ("queued", 30)
     assert not Ledger.objects.filter(title=BIG_TITLE).exists()
     assert pending_files() == set() and job.file  # the file is the job's now
-    assert stored_imports() == [Path(job.file.path)]
+    assert Path(job.file.path) in stored_imports()
     page = client.get(response.url).content.decode()
     assert 'id="import-progress" max="100" value="0"' in page and "排队中" in page
     assert "taizhang/import_job.js" in page and "<script>" not in page
@@ -110,6 +110,7 @@ def test_a_finished_job_shows_what_it_did_and_links_to_the_ledger(
 ) -> None:
     client = client_for(world, "office")
     token = previewed(client, big_ledger_json(30))
+    files = stored_imports()  # other tests' (media is kept per test process)
     # Run at once (huey's immediate mode) when the transaction that queued it commits.
     with immediate_queue(), django_capture_on_commit_callbacks(execute=True):
         response = confirm(client, token)
@@ -124,7 +125,7 @@ def test_a_finished_job_shows_what_it_did_and_links_to_the_ledger(
     assert 'id="import-created">30<' in page and state["ledger"] in page
     assert client.get(state["ledger"]).status_code == 200
     # The uploaded file was the job's only, until it ended.
-    assert not job.file and stored_imports() == []
+    assert not job.file and stored_imports() == files
 
 
 def test_a_failed_job_says_why_in_chinese_and_changes_nothing(
