@@ -262,6 +262,8 @@ LOGGING = {
 #   tasks takes a few hundred MB while it runs).
 # - TAIZHANG_EXPORT_INLINE_TASKS: a web export of a ledger of more tasks than this (sub-items
 #   counted) runs in the background; smaller ones download at once.
+# - TAIZHANG_IMPORT_INLINE_TASKS: a web import of a ledger file of more tasks than this
+#   (sub-items counted) runs in the background, with a progress page; smaller ones at once.
 # ---------------------------------------------------------------------------------------------
 TAIZHANG_REDIS_URL = os.environ.get("TAIZHANG_REDIS_URL", "").strip()
 INSTALLED_APPS += ["huey.contrib.djhuey", "taizhang.jobs"]
@@ -283,6 +285,7 @@ HUEY = {
     },
 }
 TAIZHANG_EXPORT_INLINE_TASKS = int(os.environ.get("TAIZHANG_EXPORT_INLINE_TASKS", "2000"))
+TAIZHANG_IMPORT_INLINE_TASKS = int(os.environ.get("TAIZHANG_IMPORT_INLINE_TASKS", "2000"))
 # The worker's log (a line per job) once, through the console handler, not through huey's own
 # handler as well.
 LOGGING["loggers"] = {"huey": {"handlers": ["console"], "level": "INFO", "propagate": False}}

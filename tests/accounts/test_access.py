@@ -13,6 +13,7 @@ from django.http import Http404
 from taizhang.accounts import access
 from taizhang.accounts.models import Role
 from taizhang.accounts.services import account_create
+from taizhang.ledger.import_jobs import import_job_create
 from taizhang.ledger.models import Ledger, Person, Task, TaskLeader, TaskUnit, Unit
 from taizhang.reporting.exports import export_job_create
 from taizhang.reporting.models import Attachment, Report, Round
@@ -455,3 +456,30 @@ def test_a_user_reads_his_or_her_own_notifications_only(world: World) -> None:
         access.access_notification(world.water, theirs.pk, notes)
     with pytest.raises(Http404):
         access.access_notification(world.office, mine.pk, notes)  # the office's neither
+
+
+def import_job_of(user: Any) -> Any:
+    return import_job_create(
+        actor=user,
+        data=b"x",
+        name="t.txt",
+        year=None,
+        table=None,
+        columns={},
+        answers={},
+        tasks=1,
+        enqueue=lambda _: None,
+    )
+
+
+def test_a_background_import_is_its_creators_and_the_offices(world: World) -> None:
+    # Started by an account that is not the office's (say, one whose role changed since):
+    # its creator and the office see it, nobody else.
+    job = import_job_of(world.water)
+    assert access.access_import_job(world.water, job.pk) == job
+    assert access.access_import_job(world.office, job.pk) == job
+    for user in (world.viewer, world.leader, AnonymousUser()):
+        with pytest.raises(Http404):
+            access.access_import_job(user, job.pk)
+    with pytest.raises(Http404):
+        access.access_import_job(world.office, job.pk + 1)

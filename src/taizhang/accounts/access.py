@@ -11,7 +11,7 @@ its task, as the context it belongs to. A task split into sub-items is reported 
 the task itself takes no report.
 
 Fetching one object for a user is `access_ledger`, `access_task`, `access_round`,
-`access_report`, `access_attachment` and `access_export_job` (after Zulip's
+`access_report`, `access_attachment`, `access_export_job` and `access_import_job` (after Zulip's
 `access_stream_by_id`): the object, or the same `Http404` whether it is missing or forbidden.
 Callers pass their own queryset to load what they show; the scope is always applied here."""
 
@@ -25,7 +25,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from taizhang.accounts.models import Role
-from taizhang.ledger.models import Ledger, Task, TaskLeader, TaskUnit
+from taizhang.ledger.models import ImportJob, Ledger, Task, TaskLeader, TaskUnit
 from taizhang.reporting.models import Attachment, ExportJob, Report, Round
 from taizhang.reporting.snapshots import snapshot_keys_of
 
@@ -190,6 +190,16 @@ def access_export_job(user: AnyUser, job_id: int) -> ExportJob:
     may export anything); 404 for anyone else. Its file holds the ledger as its creator could
     see it, so it is not anyone else's to read."""
     jobs = ExportJob.objects.select_related("ledger", "round")
+    if not is_office(user):
+        jobs = jobs.filter(created_by_id=user.pk) if user.is_authenticated else jobs.none()
+    return _one(jobs, job_id)
+
+
+def access_import_job(user: AnyUser, job_id: int) -> ImportJob:
+    """A background import with this id for the user who started it, or for the office (who
+    may import anything); 404 for anyone else. The job's row alone: its page, polled while
+    the import holds the ledger tables in its transaction, reads no other table."""
+    jobs = ImportJob.objects.all()
     if not is_office(user):
         jobs = jobs.filter(created_by_id=user.pk) if user.is_authenticated else jobs.none()
     return _one(jobs, job_id)

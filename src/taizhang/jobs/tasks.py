@@ -3,10 +3,13 @@ app's `tasks`) to know them; a view queues one through the function beside it.""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from huey.contrib.djhuey import db_task
 
+from taizhang.jobs.progress import progress_drop, progress_get, progress_key, progress_put
+from taizhang.ledger.import_jobs import import_job_run
 from taizhang.reporting.exports import export_job_run
 
 # huey has no type hints: its task is typed here, once.
@@ -17,3 +20,27 @@ def export_enqueue(job_id: int) -> None:
     """Queue the export job `job_id` (`reporting.exports.export_job_run`); in immediate mode
     (TAIZHANG_QUEUE_IMMEDIATE=1) it runs now."""
     export_job(job_id=job_id)
+
+
+def import_job_with_progress(*, job_id: int) -> None:
+    """Run the import job `job_id` (`ledger.import_jobs.import_job_run`), its progress kept in
+    the queue's store while it runs (`jobs.progress`): the import's own transaction hides it
+    from the database until the end."""
+    key = progress_key("import", job_id)
+    try:
+        import_job_run(job_id=job_id, report=partial(progress_put, key))
+    finally:
+        progress_drop(key)
+
+
+import_job: Any = db_task(name="import_job_run")(import_job_with_progress)
+
+
+def import_enqueue(job_id: int) -> None:
+    """Queue the import job `job_id`; in immediate mode it runs now."""
+    import_job(job_id=job_id)
+
+
+def import_progress(job_id: int) -> int | None:
+    """The progress the worker reported for the running import job `job_id`, if any."""
+    return progress_get(progress_key("import", job_id))

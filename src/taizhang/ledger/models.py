@@ -303,3 +303,55 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action}"
+
+
+class ImportJob(models.Model):
+    """A ledger file imported in the background (the task queue, `taizhang.jobs`), for a
+    ledger too large to import within a web request: who asked, the uploaded file (kept only
+    until the job ends) and how the office read it (the column mapping, the table, the
+    decisions on ambiguous tasks), how far it is, and what it did (`ledger.import_jobs`)."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("排队中")
+        RUNNING = "running", _("正在导入")
+        DONE = "done", _("已完成")
+        FAILED = "failed", _("导入失败")
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    file = models.FileField(upload_to="imports/%Y/%m/", blank=True)
+    name = models.CharField(_("文件名"), max_length=300)
+    year = models.PositiveIntegerField(_("年度"), null=True, blank=True)
+    table = models.PositiveSmallIntegerField(_("表格"), null=True, blank=True)
+    # {column title: key}, as previewed; and {new key: stored key, or None for a new task}.
+    columns = models.JSONField(_("列的对应"), default=dict, blank=True)
+    answers = models.JSONField(_("比对确认"), default=dict, blank=True)
+    tasks = models.PositiveIntegerField(_("任务数"), default=0)
+    state = models.CharField(_("状态"), max_length=10, choices=State.choices, default=State.QUEUED)
+    progress = models.PositiveSmallIntegerField(_("进度"), default=0)
+    ledger = models.ForeignKey(
+        Ledger, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # What the import did: {"created": n, "updated": n, "unchanged": n, "removed": n}.
+    counts = models.JSONField(_("结果"), default=dict, blank=True)
+    warnings = models.JSONField(_("警告"), default=list, blank=True)
+    error = models.TextField(_("错误"), blank=True)
+    created_at = models.DateTimeField(_("创建时间"))
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("导入任务")
+        verbose_name_plural = _("导入任务")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(progress__lte=100), name="importjob_progress_max"),
+        ]
+        indexes = [models.Index(fields=["created_at"], name="importjob_created")]
+
+    def __str__(self) -> str:
+        return f"{self.name} · {self.state}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.state in (self.State.DONE, self.State.FAILED)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from taizhang.documents.model import (
     CategoryDoc,
@@ -20,7 +21,7 @@ from taizhang.documents.model import (
     TaskDoc,
     UnitRef,
 )
-from taizhang.ledger.editions import EditionPlan, edition_preview, stored_tasks
+from taizhang.ledger.editions import EditionPlan, MatchError, edition_preview, stored_tasks
 from taizhang.ledger.models import (
     Category,
     Ledger,
@@ -258,3 +259,41 @@ def ledger_import_preview(
     if ledger is None:
         return None
     return edition_preview(doc, stored_tasks(ledger, lock=False), answers)
+
+
+def _offered(doc: LedgerDoc, answers: dict[str, str | None]) -> dict[str, set[str | None]]:
+    """The choices the previews offer for each task: {new key: its candidates' keys and None
+    (新任务)}. A sub-item of an ambiguous task is offered once its task is decided, so the
+    plan is made again with each answer that was offered, until no more are."""
+    accepted: dict[str, str | None] = {}
+    offered: dict[str, set[str | None]] = {}
+    while True:
+        plan = ledger_import_preview(doc, accepted)
+        for d in plan.ambiguous if plan is not None else []:
+            offered.setdefault(d.new.key, {None}).update(c.key for c in d.candidates)  # type: ignore[union-attr]
+        more = {
+            key: old
+            for key, old in answers.items()
+            if key not in accepted and old in offered.get(key, ())
+        }
+        if not more:
+            return offered
+        accepted.update(more)
+
+
+def import_answers_refusal(doc: LedgerDoc, answers: dict[str, str | None]) -> str | None:
+    """Why the office's decisions on ambiguous tasks cannot be imported, or None: one names a
+    task that is not there or pairs a task with a sub-item (the matching's message), or was
+    not a choice the preview offered (a hand-made form). Shared by the web's confirm step and
+    the background import (`ledger.import_jobs`)."""
+    try:
+        ledger_import_preview(doc, answers)
+    except MatchError as error:
+        return str(error)
+    offered = _offered(doc, answers)
+    wrong = [key for key, old in answers.items() if old not in offered.get(key, ())]
+    if not wrong:
+        return None
+    return _("新序号 %(keys)s 的选择不是预览列出的选项，请在预览中重新选择") % {
+        "keys": "、".join(wrong)
+    }

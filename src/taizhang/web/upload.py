@@ -3,7 +3,12 @@ each column was taken for), re-map columns or pick another table and preview aga
 
 The file waits server-side between these requests: under DATA_DIR/pending, named by a random
 token the session holds (so only that session can use it), at most PENDING_PER_SESSION per
-session, removed on confirm and after a day."""
+session, removed on confirm and after a day.
+
+Confirming a ledger of more than TAIZHANG_IMPORT_INLINE_TASKS tasks (sub-items counted)
+imports it in the background (`ledger.import_jobs`, queued by `taizhang.jobs`): the pending
+file becomes the job's, and the job's page shows its progress bar (polled by import_job.js
+from its JSON) and, when done, what it did and a link to the ledger."""
 
 from __future__ import annotations
 
@@ -17,19 +22,24 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
+from taizhang.accounts import access
 from taizhang.documents.errors import LedgerReadError
 from taizhang.documents.model import LedgerDoc
 from taizhang.documents.readers import read_ledger
+from taizhang.jobs.tasks import import_enqueue, import_progress
 from taizhang.ledger.editions import KIND_LABELS, AmbiguousError, MatchError
+from taizhang.ledger.errors import EditError
+from taizhang.ledger.import_jobs import import_job_create, import_job_status
 from taizhang.ledger.matching import Kind
-from taizhang.ledger.models import Ledger
+from taizhang.ledger.models import ImportJob, Ledger
 from taizhang.ledger.reading import ledger_read
-from taizhang.ledger.selectors import ledger_import_preview
+from taizhang.ledger.selectors import import_answers_refusal, ledger_import_preview
 from taizhang.ledger.services import ledger_import
 from taizhang.web.cycle import office_only
 from taizhang.web.http import AuthedRequest
@@ -115,8 +125,14 @@ def _table(entry: dict[str, Any]) -> int:
 
 
 def _shown(doc: LedgerDoc) -> dict[str, Any]:
-    """What the preview shows of the reading, kept to compare the office's choices with."""
-    return {"shown": [[c.title, c.key] for c in doc.columns], "tables": list(doc.tables)}
+    """What the preview shows of the reading, kept to compare the office's choices with, and
+    its size (tasks and sub-items), which decides whether confirming imports in the
+    background."""
+    return {
+        "shown": [[c.title, c.key] for c in doc.columns],
+        "tables": list(doc.tables),
+        "tasks": sum(1 + len(task.subitems) for task in doc.tasks),
+    }
 
 
 def _matching(doc: LedgerDoc, answers: dict[str, str | None]) -> dict[str, Any]:
@@ -144,43 +160,6 @@ def _matching(doc: LedgerDoc, answers: dict[str, str | None]) -> dict[str, Any]:
         "plan_unchanged": [r for r in rows if r["decision"].kind == Kind.UNCHANGED],
         "plan_ambiguous": [r for r in rows if r["decision"].kind == Kind.AMBIGUOUS],
         "answers": answers,
-    }
-
-
-def _offered(doc: LedgerDoc, answers: dict[str, str | None]) -> dict[str, set[str | None]]:
-    """The choices the previews offer for each task: {new key: its candidates' keys and None
-    (新任务)}. A sub-item of an ambiguous task is offered once its task is decided, so the
-    plan is made again with each answer that was offered, until no more are."""
-    accepted: dict[str, str | None] = {}
-    offered: dict[str, set[str | None]] = {}
-    while True:
-        plan = ledger_import_preview(doc, accepted)
-        for d in plan.ambiguous if plan is not None else []:
-            offered.setdefault(d.new.key, {None}).update(c.key for c in d.candidates)  # type: ignore[union-attr]
-        more = {
-            key: old
-            for key, old in answers.items()
-            if key not in accepted and old in offered.get(key, ())
-        }
-        if not more:
-            return offered
-        accepted.update(more)
-
-
-def _answers_refusal(doc: LedgerDoc, answers: dict[str, str | None]) -> str | None:
-    """Why the posted decisions cannot be imported, or None: one names a task that is not
-    there or pairs a task with a sub-item (the matching's message), or was not a choice the
-    preview offered (a hand-made form)."""
-    try:
-        ledger_import_preview(doc, answers)
-    except MatchError as error:
-        return str(error)
-    offered = _offered(doc, answers)
-    wrong = [key for key, old in answers.items() if old not in offered.get(key, ())]
-    if not wrong:
-        return None
-    return _("新序号 %(keys)s 的选择不是预览列出的选项，请在预览中重新选择") % {
-        "keys": "、".join(wrong)
     }
 
 
@@ -331,13 +310,15 @@ def ledger_upload_confirm(request: AuthedRequest) -> HttpResponse:
             messages.info(request, _("列的对应已更改，请核对新的预览后再确认导入"))
             return ledger_upload_preview(request)
     answers = posted_answers(request.POST)
+    if entry.get("tasks", 0) > settings.TAIZHANG_IMPORT_INLINE_TASKS:
+        return _queue(request, token, entry, path, answers)
     try:
         doc = _read(path, entry)
     except LedgerReadError as error:
         _pending_drop(request, token)
         messages.error(request, str(error))
         return redirect("web:ledger_upload")
-    refusal = _answers_refusal(doc, answers)
+    refusal = import_answers_refusal(doc, answers)
     if refusal is not None:
         messages.error(request, refusal)
         return _preview(request, token, entry, doc, answers)
@@ -359,3 +340,64 @@ def ledger_upload_confirm(request: AuthedRequest) -> HttpResponse:
         % {"c": result.tasks_created, "u": result.tasks_updated, "n": result.tasks_unchanged},
     )
     return redirect("web:ledger_detail", ledger_id=result.ledger.pk)
+
+
+def _queue(
+    request: AuthedRequest,
+    token: str,
+    entry: dict[str, Any],
+    path: Path,
+    answers: dict[str, str | None],
+) -> HttpResponse:
+    """A large ledger is imported in the background: the pending file becomes the job's, and
+    the job's page follows it (the job reads the file again and checks the decisions as the
+    inline confirm does)."""
+    try:
+        job = import_job_create(
+            actor=request.user,
+            data=path.read_bytes(),
+            name=entry["name"],
+            year=entry["year"],
+            table=entry["table"],
+            columns=entry["columns"],
+            answers=answers,
+            tasks=entry["tasks"],
+            enqueue=import_enqueue,
+        )
+    except EditError as error:
+        messages.error(request, str(error))
+        return redirect("web:ledger_upload")
+    _pending_drop(request, token)
+    return redirect("web:import_job", job_id=job.pk)
+
+
+@login_required
+@require_GET
+def import_job(request: HttpRequest, job_id: int) -> HttpResponse:
+    """A background import's page: its progress bar, and what it did when done."""
+    job = access.access_import_job(request.user, job_id)
+    status = import_job_status(job, import_progress(job.pk))
+    return render(request, "web/import_job.html", {"job": job, "status": status})
+
+
+@login_required
+@require_GET
+def import_job_state(request: HttpRequest, job_id: int) -> JsonResponse:
+    """A background import's state as JSON, for its page to poll."""
+    job = access.access_import_job(request.user, job_id)
+    status = import_job_status(job, import_progress(job.pk))
+    done = job.state == ImportJob.State.DONE
+    return JsonResponse(
+        {
+            "state": status.state,
+            "label": status.label,
+            "progress": status.progress,
+            "error": status.error,
+            "waiting_long": status.waiting_long,
+            "counts": job.counts if done else None,
+            "warnings": job.warnings if done else [],
+            "ledger": reverse("web:ledger_detail", args=[job.ledger_id])
+            if done and job.ledger_id
+            else None,
+        }
+    )

@@ -68,6 +68,8 @@ _PARKED = "~"
 _PARK_BATCH = 500
 # The document's rows are written this many at a time (also the most pks one query names).
 BATCH = 500
+# Told how far an import is: (rows written, rows to write), after each batch.
+Progress = Callable[[int, int], None]
 
 
 _Named = TypeVar("_Named", Person, Unit)
@@ -174,8 +176,10 @@ class _Importer:
         actor: User | None,
         column_overrides: Mapping[str, str] | None,
         answers: Mapping[str, str | None] | None,
+        progress: Progress | None = None,
     ) -> None:
         self.doc = doc
+        self.progress = progress
         self.column_overrides = column_overrides
         self.answers = answers
         self.actor = actor if actor is not None and actor.pk else None
@@ -205,20 +209,28 @@ class _Importer:
             _ensure_named(Unit, {u.name for r in rows for u in r.task.units})
         )
         pairs = plan.pairs
+        matched = set(pairs.values())
+        removed = [s for s in stored.values() if s.key not in matched and not s.item.removed]
+        total = len(rows) + len(removed)
+        self.report(0, total)
         self.park(stored, pairs, {row.key for row in rows})
         for start in range(0, len(rows), BATCH):
             end = start + BATCH
             self.write_batch(rows[start:end], items[start:end], start, stored, pairs, result)
-        matched = set(pairs.values())
-        removed = [s for s in stored.values() if s.key not in matched and not s.item.removed]
+            self.report(min(end, len(rows)), total)
         for start in range(0, len(removed), BATCH):
             self.remove(removed[start : start + BATCH])
+            self.report(len(rows) + min(start + BATCH, len(removed)), total)
         # Categories beyond this edition: dropped when empty (once this edition's tasks have
         # moved out of them), else kept for their removed tasks.
         Category.objects.filter(pk__in=self.leftover_categories, tasks=None).delete()
         result.tasks_removed = len(removed)
         self.audit(result)
         return result
+
+    def report(self, done: int, total: int) -> None:
+        if self.progress is not None:
+            self.progress(done, total)
 
     def park(self, stored: Mapping[str, Stored], pairs: Mapping[str, str], keys: set[str]) -> None:
         """Stored tasks give up their key first, so that new and renumbered tasks can take
@@ -459,6 +471,7 @@ def ledger_import(
     actor: User | None = None,
     column_overrides: Mapping[str, str] | None = None,
     answers: Mapping[str, str | None] | None = None,
+    progress: Progress | None = None,
 ) -> ImportResult:
     """Store a ledger document, all or nothing. A ledger is known by its title and year: the
     first import creates it; a later edition is matched task by task to the stored tasks by
@@ -471,8 +484,12 @@ def ledger_import(
     stored task, nothing is written and `AmbiguousError` (with the plan) is raised; an answer
     naming a task that is not there raises `MatchError`. Importing the same document again
     changes nothing. `column_overrides` ({title: key}) is saved with the ledger when given,
-    for the next edition (`saved_column_overrides`); None keeps what was saved."""
-    importer = _Importer(doc, actor, column_overrides, answers)
+    for the next edition (`saved_column_overrides`); None keeps what was saved.
+    `progress(done, total)`, when given, is told how far the writing is: once the edition is
+    matched (0) and after each batch of rows (the document's rows, then the stored tasks it
+    removes); it is called inside the import's transaction, so what it writes to this
+    database is seen only if the import commits."""
+    importer = _Importer(doc, actor, column_overrides, answers, progress)
     result = importer.run()
     tasks_written(result.ledger.pk, importer.written)
     return result

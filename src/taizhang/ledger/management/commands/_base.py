@@ -1,17 +1,18 @@
 """What the commands share: one-line errors and a non-zero exit, the ledger by id, an
-office's template, writing the output."""
+office's template, writing the output, a progress bar on a terminal."""
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TextIO, cast
 
 from django.core.management.base import BaseCommand
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils.translation import gettext as _
 
+from taizhang.ledger.management.commands._progress import ProgressBar
 from taizhang.ledger.models import Ledger
 from taizhang.ledger.selectors import ledger_get
 
@@ -22,10 +23,22 @@ class LedgerCommand(BaseCommand):
     # `taizhang check`, `migrate` and `serve` still run them.
     requires_system_checks = ()
 
+    # The progress bar being drawn, ended before an error is printed.
+    bar: ProgressBar | None = None
+
     def fail(self, message: str, status: int = 1) -> NoReturn:
         """Print one line on stderr and exit with `status`."""
+        if self.bar is not None:
+            self.bar.finish()
         self.stderr.write(f"错误：{message}")
         sys.exit(status)
+
+    def progress_bar(self, label: str) -> ProgressBar:
+        """A progress bar on this command's stderr, drawn only when that is a terminal; on the
+        stream itself, not through Django's wrapper, which would add a new line and colour
+        each redraw as an error."""
+        self.bar = ProgressBar(cast(TextIO, self.stderr._out), label)
+        return self.bar
 
     def require_database(self) -> None:
         """Refuse to run on a database that has not been migrated, with the fix in words."""
@@ -49,8 +62,9 @@ class LedgerCommand(BaseCommand):
         except OSError as error:
             self.fail(f"{path}：无法读取模板（{error.strerror}）")
 
-    def write_output(self, data: bytes, path: str | None, done: str) -> None:
-        """Write to the -o file (then say `done` with its path) or to standard output."""
+    def write_output(self, data: bytes, path: str | None, done: str | None) -> None:
+        """Write to the -o file (then say `done` with its path, unless None) or to standard
+        output."""
         if path is None:
             sys.stdout.buffer.write(data)
             sys.stdout.flush()
@@ -59,7 +73,8 @@ class LedgerCommand(BaseCommand):
             Path(path).write_bytes(data)
         except OSError as error:
             self.fail(f"{path}：无法写入（{error.strerror}）")
-        self.stderr.write(done % {"path": path})
+        if done is not None:
+            self.stderr.write(done % {"path": path})
 
     def handle(self, *args: Any, **options: Any) -> None:  # pragma: no cover - abstract
         raise NotImplementedError

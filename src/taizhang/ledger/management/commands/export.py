@@ -1,5 +1,6 @@
 """`taizhang export LEDGER --format docx|xlsx|csv|json|txt [-o FILE] [--as-of DATE]
-[--template FILE] [--round ID]`."""
+[--template FILE] [--round ID]`. On a terminal, stderr shows a progress bar in three steps:
+the ledger read, the file written, the file saved."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from django.utils.translation import gettext as _
 from taizhang.documents.writers import FORMATS, export_ledger
 from taizhang.ledger.management.commands._base import LedgerCommand
 from taizhang.ledger.selectors import ledger_document
+
+STEPS = 3
 
 
 class Command(LedgerCommand):
@@ -32,13 +35,24 @@ class Command(LedgerCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         self.require_database()
         ledger = self.ledger_or_fail(options["ledger"])
-        doc = self.document(ledger, options["round"])
         template = self.read_template(options["template"])
-        try:
-            data = export_ledger(doc, options["format"], as_of=options["as_of"], template=template)
-        except ValueError as error:
-            self.fail(f"{options['template']}：{error}")
-        self.write_output(data, options["output"], _("已导出到 %(path)s"))
+        # Coarse steps, as the web's background export: the ledger read, the file written,
+        # the file saved (the writers tell nothing while they run).
+        with self.progress_bar(_("导出")) as bar:
+            bar.update(0, STEPS)
+            doc = self.document(ledger, options["round"])
+            bar.update(1, STEPS)
+            try:
+                data = export_ledger(
+                    doc, options["format"], as_of=options["as_of"], template=template
+                )
+            except ValueError as error:
+                self.fail(f"{options['template']}：{error}")
+            bar.update(2, STEPS)
+            self.write_output(data, options["output"], None)
+            bar.update(STEPS, STEPS)
+        if options["output"] is not None:
+            self.stderr.write(_("已导出到 %(path)s") % {"path": options["output"]})
 
     def document(self, ledger: Any, round_id: int | None) -> Any:
         if round_id is None:

@@ -2,7 +2,8 @@
 read a ledger file and store it, with the office's own reading of the columns, saved for the
 next edition. A later edition's tasks are matched to the stored ones by content; the summary
 (and the dry run, on stderr) says what becomes of each, and a task that could be more than one
-stored task stops the import until `--match` (or `--match-file`) decides it."""
+stored task stops the import until `--match` (or `--match-file`) decides it. On a terminal,
+stderr shows a progress bar while the rows are written."""
 
 from __future__ import annotations
 
@@ -129,9 +130,13 @@ class Command(LedgerCommand):
         """Import the ledger (saving the mapping when the office gave one) and summarise."""
         doc = reading.doc
         try:
-            result = ledger_import(
-                doc=doc, column_overrides=reading.columns if given else None, answers=answers
-            )
+            with self.progress_bar(_("导入")) as bar:
+                result = ledger_import(
+                    doc=doc,
+                    column_overrides=reading.columns if given else None,
+                    answers=answers,
+                    progress=bar.update,
+                )
         except MatchError as error:
             self.fail(str(error))
         except AmbiguousError as error:

@@ -1,6 +1,6 @@
 """`taizhang cleanup`: remove held files older than N days (those of a draft stay), stored
-attachment files no row points to, and background exports older than N days with their files,
-printing each; `--dry-run` only lists them."""
+attachment files no row points to, and background exports and imports older than N days with
+their files, printing each; `--dry-run` only lists them."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils.translation import gettext as _
 
+from taizhang.ledger.import_jobs import import_jobs_cleanup
 from taizhang.reporting.errors import ReportingError
 from taizhang.reporting.exports import export_jobs_cleanup
 from taizhang.reporting.uploads import MAX_KEEP_DAYS, files_cleanup
@@ -38,6 +39,7 @@ class Command(BaseCommand):
             self.stderr.write(_("错误：%(message)s") % {"message": error})
             raise SystemExit(2) from None
         exports = export_jobs_cleanup(days=options["days"], dry_run=dry_run)
+        imports = import_jobs_cleanup(days=options["days"], dry_run=dry_run)
         verb = _("将删除") if dry_run else _("已删除")
         for name in result.expired_held:
             self.stdout.write(f"{verb} {_('过期的待报送附件')} {name}")
@@ -45,5 +47,7 @@ class Command(BaseCommand):
             self.stdout.write(f"{verb} {_('无主文件')} {name}")
         for name in exports.files:
             self.stdout.write(f"{verb} {_('导出文件')} {name}")
-        total = len(result.expired_held) + len(result.orphans) + len(exports.files)
+        for name in imports:
+            self.stdout.write(f"{verb} {_('未完成导入的文件')} {name}")
+        total = len(result.expired_held) + len(result.orphans) + len(exports.files) + len(imports)
         self.stdout.write(_("共 %(n)s 个文件") % {"n": total})
