@@ -7,13 +7,16 @@ import datetime
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
 
-from taizhang.ledger.management.commands.demo import DEMO_PASSWORD
 from taizhang.ledger.models import Ledger, Task
+from taizhang.notify.management.commands.demo import DEMO_PASSWORD, UNIT_LOGINS
+from taizhang.notify.models import Event, Notification, Reminder
 from taizhang.reporting import services as reporting
+from taizhang.reporting.models import Round
 from taizhang.supervision.selectors import default_as_of
 from tests.factories import World
 from tests.ledger.test_commands import call
@@ -29,9 +32,6 @@ def test_a_second_demo_run_keeps_accepted_progress_and_changed_passwords() -> No
     office, water = User.objects.get(username="office"), User.objects.get(username="slj")
     task = Task.objects.filter(ledger=ledger, unit_links__unit__name="水利局").first()
     assert task is not None
-    reporting.round_open(
-        ledger=ledger, name="演示", due_date=datetime.date(2021, 11, 25), actor=office
-    )
     report = reporting.report_submit(
         task=task, unit=task.units.get(), actor=water, progress=ACCEPTED, status="in_progress"
     )
@@ -46,6 +46,24 @@ def test_a_second_demo_run_keeps_accepted_progress_and_changed_passwords() -> No
     office.refresh_from_db()
     assert office.check_password("the-office-changed-it")
     assert not office.check_password(DEMO_PASSWORD)
+
+
+@time_machine.travel(NOW)
+def test_the_demo_opens_a_round_and_each_reporter_finds_a_reminder_in_the_bell() -> None:
+    code, out, _err = call("demo")
+    assert code == 0 and "催办提醒" in out
+    round_ = Round.objects.get(closed_at__isnull=True)
+    days = max(settings.TAIZHANG_REMIND_DAYS_BEFORE, default=0)
+    assert round_.due_date == NOW.date() + datetime.timedelta(days=days)
+    client = Client()
+    water = User.objects.get(username="slj")
+    assert water.check_password(DEMO_PASSWORD)
+    client.force_login(water)
+    bell = client.get(reverse("web:notifications")).content.decode()
+    assert f"{round_.name}报送将于{days}天后截止" in bell
+    reminded = set(Reminder.objects.filter(round=round_).values_list("unit__name", flat=True))
+    assert {"水利局", "卫健委"} <= reminded and len(reminded) == len(UNIT_LOGINS)
+    assert Notification.objects.filter(user__username="slj", event=Event.ROUND_DUE).count() == 1
 
 
 def test_the_demo_does_not_load_into_a_database_in_use(world: World) -> None:

@@ -1,14 +1,21 @@
 """`taizhang demo`: load the sample ledger (the 2021 Jiyuan ledger) and demo accounts (the
 office, a reporter for each unit, each leader, a viewer), and print them with their password,
-so a newcomer can try the whole cycle at once. Only into an empty database (no ledger at all):
-run again, or on a database in use, it changes nothing, so `make run` never re-imports the
-sample over the office's progress nor resets a password."""
+so a newcomer can try the whole cycle at once; then open a reporting round due in a few days
+and send today's scheduled reminders (as the worker does at TAIZHANG_REMIND_AT), so each
+unit's reporter finds a 催办 in the bell at first sign-in. (In notify: above every app it
+uses.) Only into an empty database (no ledger at all): run again, or on a database in use,
+it changes nothing, so `make run` never re-imports the sample over the office's progress nor
+resets a password."""
 
 from __future__ import annotations
 
+import datetime
 from importlib import resources
 from typing import Any
 
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from taizhang.accounts.models import Role
@@ -17,6 +24,8 @@ from taizhang.documents.read_text import read_text
 from taizhang.ledger.management.commands._base import LedgerCommand
 from taizhang.ledger.models import Ledger, Person, Unit
 from taizhang.ledger.services import ledger_import
+from taizhang.notify.schedule import round_reminders_due
+from taizhang.reporting.services import round_open
 
 SAMPLE = "jiyuan-2021-ledger.txt"
 DEMO_PASSWORD = "taizhang-demo"  # noqa: S105 - printed to the user; demo accounts only
@@ -56,7 +65,7 @@ class Command(LedgerCommand):
             % {"id": result.ledger.pk, "title": result.ledger.title, "count": len(doc.tasks)}
         )
         rows = [("office", _("督查室"))]
-        account_create(
+        office = account_create(
             username="office", password=DEMO_PASSWORD, role=Role.OFFICE, display_name="督查室"
         )
         for unit in (
@@ -93,3 +102,22 @@ class Command(LedgerCommand):
         )
         for login, label in rows:
             self.stdout.write(f"  {login:<12} {label}")
+        self.open_round(result.ledger, office)
+
+    def open_round(self, ledger: Ledger, office: User) -> None:
+        """A round open now, due on the first day before its due date that units are
+        reminded (TAIZHANG_REMIND_DAYS_BEFORE), with that day's reminders sent."""
+        today = timezone.localdate()
+        days = max(settings.TAIZHANG_REMIND_DAYS_BEFORE, default=0)
+        due = today + datetime.timedelta(days=days)
+        round_ = round_open(
+            ledger=ledger,
+            name=_("%(year)s年%(month)s月（演示）") % {"year": today.year, "month": today.month},
+            due_date=due,
+            actor=office,
+        )
+        reminders = round_reminders_due(today)
+        self.stdout.write(
+            _("已开启报送轮次“%(name)s”，%(due)s截止；已向%(count)s个单位发出催办提醒。")
+            % {"name": round_.name, "due": due.isoformat(), "count": len(reminders)}
+        )
