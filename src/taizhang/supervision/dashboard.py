@@ -11,6 +11,7 @@ import datetime
 from collections import Counter
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import (
     Case,
@@ -207,7 +208,10 @@ _GROUP_KEYS = ("tasks", "completed", "lagging", "overdue", "not_reported", "red"
 def _plain(query: QuerySet[Any, Any]) -> list[tuple[Any, ...]]:
     """The rows of a `values_list` of plain integers and texts as the database driver gives
     them, without Django's per-row work (tens of thousands of rows a dashboard)."""
-    sql, params = query.query.sql_with_params()
+    try:
+        sql, params = query.query.sql_with_params()
+    except EmptyResultSet:  # a filter Django knows to match nothing (a user who sees none)
+        return []
     with connections[query.db].cursor() as cursor:
         cursor.execute(sql, params)
         rows: list[tuple[Any, ...]] = cursor.fetchall()
