@@ -222,7 +222,11 @@ def test_rounds_closed_before_lights_were_kept_are_lit_from_their_snapshots(
     with on(datetime.date(2021, 11, 5)):
         services.round_close(round_=round_, actor=world.office)
     RoundStatus.objects.filter(round=round_).update(light="")  # as before 0009
-    assert round_lights_fill(ledger=world.ledger) == 1
+    ninth = world.task(9)
+    page = client_for(world, "office").get(reverse("web:task_detail", args=[ninth.pk]))
+    assert "2021年8月" not in page.content.decode().split('id="light-history"')[-1]
+    assert RoundStatus.objects.filter(round=round_, light="").exists()  # a page writes none
+    assert round_lights_fill() == 1  # the queue's job, every ten minutes
     assert round_lights_fill(ledger=world.ledger) == 0
     lights = dict(RoundStatus.objects.filter(round=round_).values_list("task__number", "light"))
     assert lights[9] == "red"  # 2021-10-31 passed by the close

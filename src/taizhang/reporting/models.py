@@ -212,7 +212,12 @@ class RoundStatus(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["round", "task"], name="round_status_unique"),
         ]
-        indexes = [models.Index(fields=["task", "round"], name="round_status_task")]
+        indexes = [
+            models.Index(fields=["task", "round"], name="round_status_task"),
+            # The few rows still to light (rounds closed before lights were kept): finding
+            # them, or that there are none, reads this index only.
+            models.Index(fields=["round"], condition=Q(light=""), name="round_status_unlit"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.round_id} {self.task_id} {self.status}"

@@ -58,15 +58,19 @@ def on_round_closed(sender: object, *, round_id: int, **kwargs: Any) -> None:
     round_lights_write(round_=Round.objects.select_related("ledger").get(pk=round_id))
 
 
-def round_lights_fill(*, ledger: Ledger) -> int:
-    """Light the statuses of the ledger's rounds closed before lights were kept, from their
-    snapshots (one query when none lacks them). Returns the rounds filled."""
+def round_lights_fill(*, ledger: Ledger | None = None) -> int:
+    """Light the statuses of the rounds (of `ledger`, or all) closed before lights were kept,
+    from their snapshots, a round a transaction: work for the queue (`jobs.tasks`, every
+    ten minutes), never for a page, which shows a round's light once it is filled. One
+    indexed query when none lacks them. Returns the rounds filled."""
     unlit = RoundStatus.objects.filter(light="").values("round_id")
-    missing = Round.objects.filter(ledger=ledger, snapshot__isnull=False, pk__in=unlit)
+    missing = Round.objects.filter(snapshot__isnull=False, pk__in=unlit)
+    if ledger is not None:
+        missing = missing.filter(ledger=ledger)
     filled = 0
     for round_ in missing.select_related("ledger").order_by("pk"):
         with transaction.atomic():
-            _from_snapshot(round_, light_settings(ledger))
+            _from_snapshot(round_, light_settings(round_.ledger))
         filled += 1
     return filled
 
@@ -124,12 +128,12 @@ class RoundLight:
 
 
 def task_light_history(task: Task) -> list[RoundLight]:
-    """The task's light and status at each closed round of its ledger, oldest first, in two
-    queries (a few more once per round closed before lights were kept). None for a
-    sub-item: rounds keep their tasks' (`RoundStatus`)."""
+    """The task's light and status at each closed round of its ledger that has its lights,
+    oldest first, in one query (a round closed before lights were kept shows once the queue
+    has lit it: `round_lights_fill`). None for a sub-item: rounds keep their tasks'
+    (`RoundStatus`)."""
     if task.parent_id is not None:
         return []
-    round_lights_fill(ledger=task.ledger)
     rows = (
         RoundStatus.objects.filter(task_id=task.pk, round__snapshot__isnull=False)
         .order_by("round__closed_at", "round_id")
