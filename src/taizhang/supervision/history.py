@@ -69,8 +69,9 @@ def round_lights_fill(*, ledger: Ledger | None = None) -> int:
         missing = missing.filter(ledger=ledger)
     filled = 0
     for round_ in missing.select_related("ledger").order_by("pk"):
-        with transaction.atomic():
-            _from_snapshot(round_, light_settings(round_.ledger))
+        # Not one transaction: the lights are worked out first, then written BATCH rows a
+        # short transaction, so reporters' writes never wait long behind this job.
+        _from_snapshot(round_, light_settings(round_.ledger))
         filled += 1
     return filled
 
@@ -90,7 +91,8 @@ def _from_snapshot(round_: Round, settings: LightSettings) -> None:
         if pk is not None:
             colour = _snapshot_light(task, doc.year, day, settings).colour
             rows.append(RoundStatus(pk=pk, light=colour))
-    RoundStatus.objects.bulk_update(rows, ["light"], batch_size=BATCH)
+    for start in range(0, len(rows), BATCH):
+        RoundStatus.objects.bulk_update(rows[start : start + BATCH], ["light"])
     # Entries no longer matched to a task stay unlit: mark them so they are not read again.
     RoundStatus.objects.filter(round=round_, light="").update(light="none")
 
