@@ -66,7 +66,8 @@ def test_a_round_is_reminded_before_on_and_after_its_due_date_once_each(
         .order_by("created_at")
         .values_list("title", flat=True)
     )
-    assert "3天后截止" in titles[0] and "今天截止" in titles[2] and "已逾期2天" in titles[4]
+    assert titles[0] == f"{round_.name}报送：距截止3天"
+    assert "今天截止" in titles[2] and "已逾期2天" in titles[4]
     # Each run that wrote handed its reminders to the channels in one call.
     assert len(deliveries.calls) == 5
 
