@@ -337,7 +337,8 @@ TAIZHANG_SITE_URL = os.environ.get("TAIZHANG_SITE_URL", "").rstrip("/")
 # - TAIZHANG_REMIND_DAYS_BEFORE: days before a round's due date on which units that have not
 #   reported are reminded (comma-separated, default "3,1"); also on the day, and daily once
 #   overdue.
-# - TAIZHANG_REMIND_AT: the local time (TIME_ZONE) of the daily run, "HH:MM" (default 08:30).
+# - TAIZHANG_REMIND_AT: the local time (TIME_ZONE) from which each day's reminders are sent,
+#   "HH:MM" (default 08:30): by the first run at or after it (the schedule runs every 10 min).
 TAIZHANG_REMIND_DAYS_BEFORE = tuple(
     sorted(
         {
