@@ -17,8 +17,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from taizhang.accounts import access
+from taizhang.accounts.models import Role
+from taizhang.accounts.services import account_create
 from taizhang.documents.model import CategoryDoc, LedgerDoc, TaskDoc, UnitRef
-from taizhang.ledger.models import Ledger, Task, Unit
+from taizhang.ledger.models import Ledger, Task, TaskUnit, Unit
 from taizhang.ledger.services import ledger_import
 from taizhang.notify.models import Delivery, Event, Notification
 from taizhang.notify.services import reminders_send
@@ -27,6 +29,7 @@ from taizhang.reporting.models import Report, Round
 from taizhang.reporting.selectors import missing_units
 from taizhang.supervision.dashboard import dashboard_data
 from taizhang.supervision.models import Bulletin
+from taizhang.supervision.naming import bulletin_units
 from taizhang.web import home
 from tests.factories import World, client_for
 
@@ -198,6 +201,34 @@ def test_bulletins_naming_its_unit(world: World) -> None:
     assert "未印发" not in water
     assert "另一份通报" in health
     assert "点名水利局的通报" not in health
+
+
+def test_a_bulletin_naming_a_longer_unit_name_is_not_the_reporters(world: World) -> None:
+    """水利局's reporter is not named by a bulletin naming only 市水利局 (another unit of the
+    ledger): the home lists what the bulletin's notification would reach, no more."""
+    city = Unit.objects.create(name="市水利局")
+    TaskUnit.objects.create(task=world.task(1), unit=city, role="co", order=9)
+    city_reporter = account_create(
+        username="sslj", password="x" * 12, role=Role.REPORTER, units=[city]
+    )
+    with on(datetime.date(2021, 11, 20)):
+        for title, body in (
+            ("点名市水利局", "市水利局工作滞后。"),
+            ("点名两局", "市水利局、水利局滞后。"),
+        ):
+            Bulletin.objects.create(
+                ledger=world.ledger, as_of=datetime.date(2021, 11, 20), title=title, body=body,
+                created_at=timezone.now(), issued_at=timezone.now(),
+            )  # fmt: skip
+        water = block(home_page(client_for(world, "water")), "bulletins")
+        client = Client()
+        client.force_login(city_reporter)
+        city_home = block(home_page(client), "bulletins")
+    assert "点名两局" in water and "点名市水利局" not in water
+    assert "点名两局" in city_home and "点名市水利局" in city_home
+    for bulletin in Bulletin.objects.all():
+        named = {unit.name for unit in bulletin_units(bulletin)}
+        assert ("水利局" in named) == (bulletin.title in water)
 
 
 # --- office -------------------------------------------------------------------------------

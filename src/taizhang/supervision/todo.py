@@ -22,6 +22,7 @@ from taizhang.reporting.models import Comment, Report, ReportState, Round
 from taizhang.reporting.selectors import missing_units, split_tasks
 from taizhang.supervision.lights import COMPLETED, GREEN, RED, YELLOW
 from taizhang.supervision.models import Bulletin
+from taizhang.supervision.naming import bulletins_naming
 from taizhang.supervision.rows import RowLight, RowLights
 from taizhang.supervision.selectors import default_as_of, display_number, today
 
@@ -173,10 +174,13 @@ def _naming_bulletins(user: access.AnyUser, units: list[int]) -> Capped[Bulletin
     names = list(Unit.objects.filter(pk__in=units).values_list("name", flat=True))
     if not names:
         return Capped()
-    naming = reduce(or_, (Q(body__contains=name) | Q(title__contains=name) for name in names))
+    # Those whose text holds one of the names (a few: the last NEW_DAYS days), then the one
+    # rule of naming (`supervision.naming`): "市水利局" does not name 水利局.
+    holding = reduce(or_, (Q(body__contains=name) | Q(title__contains=name) for name in names))
     bulletins = access.visible_bulletins(user, Bulletin.objects.select_related("ledger"))
-    found = bulletins.filter(naming, issued_at__gte=since()).defer("body")
-    return capped(found.order_by("-issued_at", "-pk"))
+    found = bulletins.filter(holding, issued_at__gte=since()).order_by("-issued_at", "-pk")
+    naming = bulletins_naming(list(found), units)
+    return Capped(naming[:LIMIT], len(naming))
 
 
 # --- office -------------------------------------------------------------------------------
