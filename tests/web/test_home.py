@@ -366,3 +366,54 @@ def test_the_home_costs_the_same_queries_for_a_ledger_ten_times_larger(world: Wo
                 assert f"· {ledger.title}</h1>" in html
                 counts.setdefault(role, []).append(len(queries))
     assert all(small == big for small, big in counts.values()), counts
+
+
+def test_the_home_costs_the_same_queries_however_many_rounds_are_open(world: World) -> None:
+    others = [grown_ledger(n) for n in (8, 9, 10)]
+
+    def measure() -> dict[str, tuple[int, str]]:
+        found = {}
+        for role in ("water", "office"):
+            client = client_for(world, role)
+            with CaptureQueriesContext(connection) as queries:
+                html = home_page(client, ledger=world.ledger.pk)
+            found[role] = (len(queries), html)
+        return found
+
+    with on(datetime.date(2021, 11, 20)):
+        open_round(world)
+        one = measure()
+        rounds = [
+            services.round_open(
+                ledger=ledger,
+                name=f"2021年12月{n}",
+                due_date=datetime.date(2021, 12, n),
+                actor=world.office,
+            )
+            for n, ledger in enumerate(others, start=1)
+        ]
+        report(world, 3, "水利局", "water")
+        four = measure()
+    assert {role: n for role, (n, _html) in one.items()} == {
+        role: n for role, (n, _html) in four.items()
+    }
+    # Each round still shows its own figures.
+    missing = block(four["office"][1], "missing")
+    to_report = block(four["water"][1], "to-report")
+    for round_ in [Round.objects.get(ledger=world.ledger), *rounds]:
+        shown = f"{round_.name}（"
+        assert shown in missing
+        line = missing[missing.index(shown) :].split("</li>")[0]
+        assert f"<strong>{len(missing_units(round_))}</strong>" in line
+        theirs = (
+            reportable(world, "水利局")
+            if round_.ledger == world.ledger
+            else set(
+                round_.ledger.tasks.filter(unit_links__unit__name="水利局").values_list(
+                    "pk", flat=True
+                )
+            )
+        )
+        if round_.ledger == world.ledger:
+            theirs -= {world.task(3).pk}
+        assert f"全部{len(theirs)}项" in to_report
