@@ -333,6 +333,9 @@ TAIZHANG_SMS = {
     "endpoint": os.environ.get("TAIZHANG_SMS_ENDPOINT", "https://dysmsapi.aliyuncs.com/"),
 }
 TAIZHANG_SITE_URL = os.environ.get("TAIZHANG_SITE_URL", "").rstrip("/")
+# E-mail is configured when its server is named: then TAIZHANG_SITE_URL is needed for the
+# links in messages (a system check warns without it, notify/checks.py).
+TAIZHANG_EMAIL_CONFIGURED = bool(os.environ.get("TAIZHANG_EMAIL_HOST", "").strip())
 # Scheduled reminders (taizhang.notify.schedule, run by the worker's scheduler):
 # - TAIZHANG_REMIND_DAYS_BEFORE: days before a round's due date on which units that have not
 #   reported are reminded (comma-separated, default "3,1"); also on the day, and daily once
