@@ -151,7 +151,12 @@ def test_returned_reports_come_first_with_the_offices_comment(world: World) -> N
     returned = block(html, "returned-reports")
     assert "请补充投资完成数" in returned
     assert task_links(returned) == {world.task(3).pk}
-    assert html.index('id="returned-reports"') < html.index('id="to-report"')
+    # Above everything, the unread notifications (the return's among them) after it, then
+    # the tasks to report with the countdown.
+    cards = re.findall(r'<div class="card[^"]*" id="([^"]+)">', html)
+    assert cards[:3] == ["returned-reports", "unread", "to-report"]
+    assert html.index('id="returned-reports"') < html.index('id="new-means"')
+    assert "报送被退回" in block(html, "unread")
     assert world.task(3).pk in task_links(block(html, "to-report"))  # to write again
     assert 'id="returned-reports"' not in other
 
