@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.apps import AppConfig
@@ -13,7 +14,7 @@ SITE_URL_MISSING = "taizhang.W001"
 
 @register()
 def email_links_check(
-    app_configs: list[AppConfig] | None = None, **kwargs: Any
+    *, app_configs: Sequence[AppConfig] | None, databases: Sequence[str] | None, **kwargs: Any
 ) -> list[CheckMessage]:
     """E-mail configured (TAIZHANG_EMAIL_HOST set) but no TAIZHANG_SITE_URL: the links in the
     messages would be bare paths ("/ledgers/3/mine/") that no mail program can open."""
