@@ -333,11 +333,15 @@ TAIZHANG_SMS = {
     "endpoint": os.environ.get("TAIZHANG_SMS_ENDPOINT", "https://dysmsapi.aliyuncs.com/"),
 }
 TAIZHANG_SITE_URL = os.environ.get("TAIZHANG_SITE_URL", "").rstrip("/")
+# E-mail is configured when its server is named: then TAIZHANG_SITE_URL is needed for the
+# links in messages (a system check warns without it, notify/checks.py).
+TAIZHANG_EMAIL_CONFIGURED = bool(os.environ.get("TAIZHANG_EMAIL_HOST", "").strip())
 # Scheduled reminders (taizhang.notify.schedule, run by the worker's scheduler):
 # - TAIZHANG_REMIND_DAYS_BEFORE: days before a round's due date on which units that have not
 #   reported are reminded (comma-separated, default "3,1"); also on the day, and daily once
 #   overdue.
-# - TAIZHANG_REMIND_AT: the local time (TIME_ZONE) of the daily run, "HH:MM" (default 08:30).
+# - TAIZHANG_REMIND_AT: the local time (TIME_ZONE) from which each day's reminders are sent,
+#   "HH:MM" (default 08:30): by the first run at or after it (the schedule runs every 10 min).
 TAIZHANG_REMIND_DAYS_BEFORE = tuple(
     sorted(
         {

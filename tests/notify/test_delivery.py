@@ -62,11 +62,10 @@ def test_a_units_reminder_goes_to_its_email_and_robot_and_is_queued_on_commit(
     assert (stored.state, stored.attempts, stored.unit, stored.reminder) == (
         "queued", 0, unit, reminder[0],
     )  # fmt: skip
-    assert stored.subject == "【催办】请报送“2021年11月”"
+    assert stored.subject == "督查室催办：请尽快报送2021年11月进展"
     assert stored.body.splitlines() == [
-        "测试单位0：",
-        "请于2021年11月10日前报送“2021年11月”的工作进展。",
-        "已逾期2天。",
+        f"测试单位0尚有任务未报送《{round_.ledger.title}》2021年11月的进展，"
+        "报送截止日期为2021年11月10日（已逾期2天）。",
         "督查室留言：请尽快报送",
     ]
 
@@ -81,7 +80,7 @@ def test_a_units_phone_gets_an_sms_once_a_provider_is_set(
         ("sms", "13800001110"),
         ("sms", "13800001111"),
     ]
-    assert "距截止还有3天。" in made[0].body
+    assert "（距截止3天）" in made[0].body
 
 
 def test_a_users_notifications_follow_their_choices(

@@ -13,10 +13,10 @@ from django.urls import reverse
 
 from taizhang.ledger.models import Status
 from taizhang.ledger.services import task_update
-from taizhang.notify.events import bulletin_units
 from taizhang.notify.models import Event, Notification
 from taizhang.notify.schedule import red_tasks_check
 from taizhang.reporting.services import comment_add, report_accept, report_return
+from taizhang.supervision.naming import bulletin_units
 from taizhang.supervision.services import bulletin_create, bulletin_issue
 from tests.factories import World
 from tests.notify.conftest import Deliveries, notified, open_round, outsider, report

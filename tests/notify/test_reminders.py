@@ -115,6 +115,54 @@ def test_reminding_all_when_all_reported_is_refused(
     assert_refused("均已报送", round_=round_, actor=world.office)
 
 
+def test_a_unit_is_not_reminded_twice_within_minutes(
+    world: World, round_: Round, deliveries: Deliveries
+) -> None:
+    water = unit("水利局")
+    first = datetime.datetime(2021, 11, 8, 10, tzinfo=TZ)
+    with time_machine.travel(first, tick=False):
+        reminders_send(round_=round_, units=[water], message="请抓紧", actor=world.office)
+    # A double click, a form sent again: refused, nothing written, nothing sent.
+    calls = len(deliveries.calls)
+    with time_machine.travel(first + datetime.timedelta(minutes=3), tick=False):
+        assert_refused(
+            "水利局 10分钟内已催办过，请勿重复催办",
+            round_=round_, units=[water], actor=world.office,
+        )  # fmt: skip
+    assert len(deliveries.calls) == calls
+    with time_machine.travel(first + datetime.timedelta(minutes=11), tick=False):
+        assert reminders_send(round_=round_, units=[water], actor=world.office)
+    assert Reminder.objects.filter(unit=water).count() == 2
+
+
+def test_reminding_all_twice_reminds_each_unit_once(
+    world: World, round_: Round, deliveries: Deliveries
+) -> None:
+    waiting = missing_units(round_)
+    first = datetime.datetime(2021, 11, 8, 10, tzinfo=TZ)
+    with time_machine.travel(first, tick=False):
+        reminders_send(round_=round_, units=[unit("水利局")], actor=world.office)
+    with time_machine.travel(first + datetime.timedelta(minutes=1), tick=False):
+        sent = reminders_send(round_=round_, actor=world.office)  # the others only
+        assert_refused("请勿重复催办", round_=round_, actor=world.office)  # the double click
+    assert sorted(r.unit.name for r in sent) == sorted(
+        u.name for u in waiting if u.name != "水利局"
+    )
+    assert Reminder.objects.filter(round=round_).count() == len(waiting)
+    assert notified(Event.REMINDER) == {"slj": 1, "wjw": 1}  # each reporter once
+
+
+def test_the_page_says_why_a_second_click_reminds_no_one(
+    world: World, round_: Round, deliveries: Deliveries
+) -> None:
+    office = client_for(world, "office")
+    url = reverse("web:round_remind", args=[round_.pk])
+    assert office.post(url, {}).status_code == 302
+    response = office.post(url, {}, follow=True)
+    assert "已催办过各未报送单位，请勿重复催办" in response.content.decode()
+    assert Reminder.objects.filter(unit=unit("水利局")).count() == 1
+
+
 # --- the round page -------------------------------------------------------------------------
 
 
@@ -183,8 +231,11 @@ def round_page_queries(world: World, round_: Round, times: int) -> int:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    for _ in range(times):
-        reminders_send(round_=round_, actor=world.office)
+    start = Reminder.objects.values("sent_on").distinct().count()
+    for day in range(start, start + times):  # on different days: within minutes is refused
+        moment = datetime.datetime(2021, 11, 1 + day, 10, tzinfo=TZ)
+        with time_machine.travel(moment, tick=False):
+            reminders_send(round_=round_, actor=world.office)
     office = client_for(world, "office")
     url = reverse("web:rounds", args=[world.ledger.pk])
     office.get(url)

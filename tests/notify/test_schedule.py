@@ -11,6 +11,7 @@ import subprocess
 import sys
 import zoneinfo
 from pathlib import Path
+from typing import Any
 
 import pytest
 import time_machine
@@ -21,7 +22,7 @@ from huey.contrib.djhuey import HUEY
 
 from taizhang.notify import schedule
 from taizhang.notify.models import Event, Notification, Reminder
-from taizhang.notify.schedule import remind_crontab, reminder_kind, round_reminders_due
+from taizhang.notify.schedule import reminder_kind, round_reminders_due, round_reminders_now
 from taizhang.reporting.services import round_close
 from tests.factories import World
 from tests.notify.conftest import Deliveries, open_round, report_all_of_health
@@ -66,7 +67,8 @@ def test_a_round_is_reminded_before_on_and_after_its_due_date_once_each(
         .order_by("created_at")
         .values_list("title", flat=True)
     )
-    assert "3天后截止" in titles[0] and "今天截止" in titles[2] and "已逾期2天" in titles[4]
+    assert titles[0] == f"{round_.name}报送：距截止3天"
+    assert "今天截止" in titles[2] and "已逾期2天" in titles[4]
     # Each run that wrote handed its reminders to the channels in one call.
     assert len(deliveries.calls) == 5
 
@@ -124,17 +126,48 @@ def test_the_worker_runs_the_scheduler() -> None:
     assert consumer.periodic is True
 
 
-def test_the_periodic_tasks_run_daily_at_the_local_time_set() -> None:
-    assert remind_crontab("08:30", "Asia/Shanghai") == {"hour": 0, "minute": 30}
-    assert remind_crontab("09:05", "UTC") == {"hour": 9, "minute": 5}
-    # huey's scheduler asks with UTC times: 08:30 in Shanghai is 00:30 UTC.
-    # (naive: huey's own clock is naive UTC)
-    utc = datetime.datetime(2021, 11, 8, 0, 30, tzinfo=datetime.UTC).replace(tzinfo=None)
-    due = {task.name for task in HUEY.read_periodic(utc)}
-    assert {"round_reminders_due", "red_tasks_check"} <= due
-    later = {task.name for task in HUEY.read_periodic(utc + datetime.timedelta(hours=8))}
-    assert not {"round_reminders_due", "red_tasks_check"} & later
+def test_the_periodic_tasks_run_all_day_not_only_in_the_minute_set() -> None:
+    # huey's scheduler asks with naive UTC times, and does not catch up a minute missed: a
+    # worker down at 08:30 (00:30 UTC), or started at 09:00, still reminds that day.
+    names = {"round_reminders_due", "red_tasks_check"}
+    for hour, minute in ((0, 30), (1, 0), (1, 10), (9, 40)):
+        utc = datetime.datetime(2021, 11, 8, hour, minute, tzinfo=datetime.UTC).replace(tzinfo=None)
+        assert names <= {task.name for task in HUEY.read_periodic(utc)}, (hour, minute)
     assert schedule.round_reminders_task.name == "round_reminders_due"
+
+
+def at(day: datetime.date, hour: int, minute: int = 0) -> datetime.datetime:
+    return datetime.datetime.combine(day, datetime.time(hour, minute), tzinfo=TZ)
+
+
+def test_the_days_reminders_wait_for_the_time_set_then_are_sent_once(
+    world: World, deliveries: Deliveries, settings: Any
+) -> None:
+    settings.TAIZHANG_REMIND_AT = "08:30"
+    with time_machine.travel(at(D, 7), tick=False):
+        round_ = open_round(world, D)
+    assert round_reminders_now(at(D, 8, 20)) == []  # not yet
+    assert not Reminder.objects.exists()
+    # The worker was down at 08:30: the first run after it sends the day's reminders.
+    with time_machine.travel(at(D, 9, 40), tick=False):
+        sent = round_reminders_now()
+    assert sent and {r.kind for r in sent} == {"due"} and {r.sent_on for r in sent} == {D}
+    assert round_reminders_now(at(D, 9, 50)) == []  # later runs: nothing twice
+    assert round_reminders_now(at(D, 23, 50)) == []
+    # Local time: 00:10 in Shanghai is the next day, before 08:30.
+    assert round_reminders_now(at(D + datetime.timedelta(days=1), 0, 10)) == []
+    assert Reminder.objects.filter(round=round_).count() == len(sent)
+
+
+def test_tasks_turned_red_are_told_after_the_time_set(
+    world: World, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings.TAIZHANG_REMIND_AT = "08:30"
+    days: list[datetime.date] = []
+    monkeypatch.setattr(schedule, "red_tasks_check", lambda day: days.append(day) or [])
+    schedule.red_tasks_now(at(D, 8, 29))
+    schedule.red_tasks_now(at(D, 11))
+    assert days == [D]
 
 
 def test_the_database_holds_a_scheduled_reminder_to_once_a_day(world: World) -> None:

@@ -60,7 +60,7 @@ def test_the_demo_opens_a_round_and_each_reporter_finds_a_reminder_in_the_bell()
     assert water.check_password(DEMO_PASSWORD)
     client.force_login(water)
     bell = client.get(reverse("web:notifications")).content.decode()
-    assert f"{round_.name}报送将于{days}天后截止" in bell
+    assert f"{round_.name}报送：距截止{days}天" in bell
     reminded = set(Reminder.objects.filter(round=round_).values_list("unit__name", flat=True))
     assert {"水利局", "卫健委"} <= reminded and len(reminded) == len(UNIT_LOGINS)
     assert Notification.objects.filter(user__username="slj", event=Event.ROUND_DUE).count() == 1

@@ -17,8 +17,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from taizhang.accounts import access
+from taizhang.accounts.models import Role
+from taizhang.accounts.services import account_create
 from taizhang.documents.model import CategoryDoc, LedgerDoc, TaskDoc, UnitRef
-from taizhang.ledger.models import Ledger, Task, Unit
+from taizhang.ledger.models import Ledger, Task, TaskUnit, Unit
 from taizhang.ledger.services import ledger_import
 from taizhang.notify.models import Delivery, Event, Notification
 from taizhang.notify.services import reminders_send
@@ -27,6 +29,7 @@ from taizhang.reporting.models import Report, Round
 from taizhang.reporting.selectors import missing_units
 from taizhang.supervision.dashboard import dashboard_data
 from taizhang.supervision.models import Bulletin
+from taizhang.supervision.naming import bulletin_units
 from taizhang.web import home
 from tests.factories import World, client_for
 
@@ -148,7 +151,12 @@ def test_returned_reports_come_first_with_the_offices_comment(world: World) -> N
     returned = block(html, "returned-reports")
     assert "请补充投资完成数" in returned
     assert task_links(returned) == {world.task(3).pk}
-    assert html.index('id="returned-reports"') < html.index('id="to-report"')
+    # Above everything, the unread notifications (the return's among them) after it, then
+    # the tasks to report with the countdown.
+    cards = re.findall(r'<div class="card[^"]*" id="([^"]+)">', html)
+    assert cards[:3] == ["returned-reports", "unread", "to-report"]
+    assert html.index('id="returned-reports"') < html.index('id="new-means"')
+    assert "报送被退回" in block(html, "unread")
     assert world.task(3).pk in task_links(block(html, "to-report"))  # to write again
     assert 'id="returned-reports"' not in other
 
@@ -198,6 +206,34 @@ def test_bulletins_naming_its_unit(world: World) -> None:
     assert "未印发" not in water
     assert "另一份通报" in health
     assert "点名水利局的通报" not in health
+
+
+def test_a_bulletin_naming_a_longer_unit_name_is_not_the_reporters(world: World) -> None:
+    """水利局's reporter is not named by a bulletin naming only 市水利局 (another unit of the
+    ledger): the home lists what the bulletin's notification would reach, no more."""
+    city = Unit.objects.create(name="市水利局")
+    TaskUnit.objects.create(task=world.task(1), unit=city, role="co", order=9)
+    city_reporter = account_create(
+        username="sslj", password="x" * 12, role=Role.REPORTER, units=[city]
+    )
+    with on(datetime.date(2021, 11, 20)):
+        for title, body in (
+            ("点名市水利局", "市水利局工作滞后。"),
+            ("点名两局", "市水利局、水利局滞后。"),
+        ):
+            Bulletin.objects.create(
+                ledger=world.ledger, as_of=datetime.date(2021, 11, 20), title=title, body=body,
+                created_at=timezone.now(), issued_at=timezone.now(),
+            )  # fmt: skip
+        water = block(home_page(client_for(world, "water")), "bulletins")
+        client = Client()
+        client.force_login(city_reporter)
+        city_home = block(home_page(client), "bulletins")
+    assert "点名两局" in water and "点名市水利局" not in water
+    assert "点名两局" in city_home and "点名市水利局" in city_home
+    for bulletin in Bulletin.objects.all():
+        named = {unit.name for unit in bulletin_units(bulletin)}
+        assert ("水利局" in named) == (bulletin.title in water)
 
 
 # --- office -------------------------------------------------------------------------------
@@ -335,3 +371,54 @@ def test_the_home_costs_the_same_queries_for_a_ledger_ten_times_larger(world: Wo
                 assert f"· {ledger.title}</h1>" in html
                 counts.setdefault(role, []).append(len(queries))
     assert all(small == big for small, big in counts.values()), counts
+
+
+def test_the_home_costs_the_same_queries_however_many_rounds_are_open(world: World) -> None:
+    others = [grown_ledger(n) for n in (8, 9, 10)]
+
+    def measure() -> dict[str, tuple[int, str]]:
+        found = {}
+        for role in ("water", "office"):
+            client = client_for(world, role)
+            with CaptureQueriesContext(connection) as queries:
+                html = home_page(client, ledger=world.ledger.pk)
+            found[role] = (len(queries), html)
+        return found
+
+    with on(datetime.date(2021, 11, 20)):
+        open_round(world)
+        one = measure()
+        rounds = [
+            services.round_open(
+                ledger=ledger,
+                name=f"2021年12月{n}",
+                due_date=datetime.date(2021, 12, n),
+                actor=world.office,
+            )
+            for n, ledger in enumerate(others, start=1)
+        ]
+        report(world, 3, "水利局", "water")
+        four = measure()
+    assert {role: n for role, (n, _html) in one.items()} == {
+        role: n for role, (n, _html) in four.items()
+    }
+    # Each round still shows its own figures.
+    missing = block(four["office"][1], "missing")
+    to_report = block(four["water"][1], "to-report")
+    for round_ in [Round.objects.get(ledger=world.ledger), *rounds]:
+        shown = f"{round_.name}（"
+        assert shown in missing
+        line = missing[missing.index(shown) :].split("</li>")[0]
+        assert f"<strong>{len(missing_units(round_))}</strong>" in line
+        theirs = (
+            reportable(world, "水利局")
+            if round_.ledger == world.ledger
+            else set(
+                round_.ledger.tasks.filter(unit_links__unit__name="水利局").values_list(
+                    "pk", flat=True
+                )
+            )
+        )
+        if round_.ledger == world.ledger:
+            theirs -= {world.task(3).pk}
+        assert f"全部{len(theirs)}项" in to_report

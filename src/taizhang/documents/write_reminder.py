@@ -34,19 +34,17 @@ class SheetTask:
 @dataclass(frozen=True)
 class ReminderSheet:
     unit: str
-    ledger: str
-    round: str
-    due: str  # the due date as documents write it: 2021年11月5日
+    lead: str  # the opening paragraph: the round, its due date, how many tasks (worded by notify)
     tasks: tuple[SheetTask, ...]
-    message: str
+    message: str  # the office's message as a line of its own ("督查室留言：..."), or ""
     issuer: str
-    date: str  # the day it is issued, written likewise
+    date: str  # the day it is issued, as documents write it: 2021年11月5日
 
 
 def write_reminder(sheet: ReminderSheet) -> bytes:
-    """The 催办单 of one unit as .docx bytes: addressed to the unit, the round and its due
-    date, the tasks still to report (number and goal), the office's message, the issuer and
-    the date."""
+    """The 催办单 of one unit as .docx bytes: addressed to the unit, the opening paragraph
+    (the round and its due date), the tasks still to report (number and goal), the office's
+    message, the issuer and the date."""
     document = Document()
     section = document.sections[0]
     section.page_width, section.page_height = Mm(210), Mm(297)
@@ -55,15 +53,11 @@ def write_reminder(sheet: ReminderSheet) -> bytes:
     title = _paragraph(document.add_paragraph(), TITLE, TITLE_FONT, TITLE_SIZE, bold=True)
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
     _paragraph(document.add_paragraph(), f"{sheet.unit}：", BODY_FONT, BODY_SIZE)
-    lead = (
-        f"《{sheet.ledger}》{sheet.round}进展报送截止日期为{sheet.due}。"
-        f"截至目前，你单位尚有以下{len(sheet.tasks)}项任务未报送进展，请抓紧报送。"
-    )
-    _body(document.add_paragraph(), lead)
+    _body(document.add_paragraph(), sheet.lead)
     for task in sheet.tasks:
         _body(document.add_paragraph(), f"任务{task.number}：{task.goal}")
     if sheet.message:
-        _body(document.add_paragraph(), f"督查室意见：{sheet.message}")
+        _body(document.add_paragraph(), sheet.message)
     document.add_paragraph()
     for line in (sheet.issuer, sheet.date):
         closing = _paragraph(document.add_paragraph(), line, BODY_FONT, BODY_SIZE)

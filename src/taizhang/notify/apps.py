@@ -8,7 +8,7 @@ class NotifyConfig(AppConfig):
 
     def ready(self) -> None:
         # The services of the layers below send these; notify answers (notify.events).
-        from taizhang.notify import events
+        from taizhang.notify import checks, events  # noqa: F401  (checks: registers them)
         from taizhang.reporting import signals as reporting
         from taizhang.supervision import signals as supervision
 

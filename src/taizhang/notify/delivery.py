@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from taizhang.notify import preferences
 from taizhang.notify.channels import ChannelClient, ChannelError, channels_open, sms_configured
 from taizhang.notify.models import Channel, Delivery, Notification, Reminder
+from taizhang.notify.wording import reminder_text
 
 PENDING = (Delivery.State.QUEUED, Delivery.State.RETRYING)
 # A new delivery the queue did not send (a lost message, a stopped worker) is swept after this.
@@ -52,9 +53,14 @@ def deliveries_create(
     if not rows:
         return []
     created = Delivery.objects.bulk_create(rows, batch_size=500)
-    ids = [delivery.pk for delivery in created]
-    transaction.on_commit(lambda: _enqueue(ids))
+    deliveries_queue([delivery.pk for delivery in created])
     return created
+
+
+def deliveries_queue(ids: list[int]) -> None:
+    """Queue the sending of deliveries `ids` once the transaction commits (a rolled-back one
+    sends nothing)."""
+    transaction.on_commit(lambda: _enqueue(ids))
 
 
 def _enqueue(ids: list[int]) -> None:
@@ -104,7 +110,9 @@ def _with_link(body: str, link: str) -> str:
 def _of_reminders(reminders: Sequence[Reminder], now: datetime) -> list[Delivery]:
     if not reminders:
         return []
-    found = Reminder.objects.select_related("unit", "round").in_bulk([r.pk for r in reminders])
+    found = Reminder.objects.select_related("unit", "round__ledger").in_bulk(
+        [r.pk for r in reminders]
+    )
     rows = []
     for reminder in found.values():
         subject, body = reminder_text(reminder)
@@ -135,34 +143,6 @@ def unit_targets(reminder: Reminder) -> list[tuple[str, str]]:
     if unit.webhook_kind in (Channel.WECOM, Channel.DINGTALK) and unit.webhook_url:
         targets.append((unit.webhook_kind, unit.webhook_url))
     return targets
-
-
-def reminder_text(reminder: Reminder) -> tuple[str, str]:
-    """The subject and body of a 催办 to a unit."""
-    round_, unit = reminder.round, reminder.unit
-    subject = _("【催办】请报送“%(round)s”") % {"round": round_.name}
-    lines = [
-        _("%(unit)s：") % {"unit": unit.name},
-        _("请于%(due)s前报送“%(round)s”的工作进展。")
-        % {"due": _day(round_.due_date), "round": round_.name},
-    ]
-    lines.append(_countdown(reminder.kind, round_.due_date, reminder.sent_on))
-    if reminder.message:
-        lines.append(_("督查室留言：%(message)s") % {"message": reminder.message})
-    return subject, "\n".join(line for line in lines if line)
-
-
-def _day(day: date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
-
-
-def _countdown(kind: str, due: date, today: date) -> str:
-    days = (due - today).days
-    if days > 0:
-        return _("距截止还有%(days)d天。") % {"days": days}
-    if days == 0:
-        return _("今天是报送截止日。")
-    return _("已逾期%(days)d天。") % {"days": -days}
 
 
 # --- sending ------------------------------------------------------------------------------

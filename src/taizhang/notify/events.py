@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from taizhang.accounts.access import serving_leader_links, serving_unit_links
-from taizhang.ledger.models import Task, TaskLeader, TaskUnit, Unit
+from taizhang.ledger.models import Task, TaskLeader, TaskUnit
 from taizhang.notify.models import Event, Notification
 from taizhang.notify.recipients import leader_accounts, reporters_of, unit_reporters
 from taizhang.notify.services import notifications_create
@@ -28,6 +28,7 @@ from taizhang.reporting.selectors import missing_units
 from taizhang.supervision.bulletin import chinese_date, short_goal
 from taizhang.supervision.lights import ALWAYS
 from taizhang.supervision.models import Bulletin
+from taizhang.supervision.naming import bulletin_units
 from taizhang.supervision.selectors import display_number
 
 BATCH = 500  # red tasks told at a time
@@ -111,22 +112,6 @@ def on_comment_added(sender: object, *, comment: Comment, **kwargs: Any) -> None
     }
     link = reverse("web:task_detail", args=[task.pk])
     _send(reporters_of(units), Event.COMMENTED, title, body, link)
-
-
-def bulletin_units(bulletin: Bulletin) -> list[Unit]:
-    """The units a bulletin names: those serving a current task of its ledger whose name
-    appears in its text as issued (the office may have edited it), longest names first so
-    that "市水利局" is not also taken for "水利局"."""
-    units = Unit.objects.filter(
-        task_links__task__ledger_id=bulletin.ledger_id, task_links__task__removed_at__isnull=True
-    ).distinct()
-    text = f"{bulletin.title}\n{bulletin.body}"
-    named = []
-    for unit in sorted(units, key=lambda u: -len(u.name)):
-        if unit.name and unit.name in text:
-            named.append(unit)
-            text = text.replace(unit.name, "")
-    return named
 
 
 def on_bulletin_issued(sender: object, *, bulletin: Bulletin, **kwargs: Any) -> None:

@@ -1,13 +1,17 @@
 """The daily schedule, run by the queue's worker (huey's scheduler, `periodic` on in
 settings.HUEY; no cron entry): reminders of rounds near or past their due date, and tasks
 whose light turned red as a date passed. Plain functions of the day do the work, so that a
-test runs them for any day; the periodic tasks below call them for today, at
-settings.TAIZHANG_REMIND_AT (local time)."""
+test runs them for any day.
+
+The periodic tasks below run every `EVERY_MINUTES` and do the day's work once the local time
+is past settings.TAIZHANG_REMIND_AT: not only in that minute, which huey does not catch up
+(a worker down at 08:30, or started at 09:00, would lose the day's reminders). Running again
+the same day writes nothing twice: each unit gets each kind of reminder once a day, and each
+red episode is told once."""
 
 from __future__ import annotations
 
 import datetime
-import zoneinfo
 from typing import Any
 
 from django.conf import settings
@@ -71,35 +75,48 @@ def red_tasks_check(today: datetime.date) -> list[Notification]:
     return written
 
 
-def remind_crontab(at: str, zone: str) -> dict[str, int]:
-    """The UTC hour and minute (huey's scheduler keeps UTC) of a local time "HH:MM" in the
-    time zone `zone` (its offset today; China keeps no summer time)."""
+EVERY_MINUTES = 10
+
+
+def remind_time(at: str) -> datetime.time:
+    """The local time of day of "HH:MM" (settings.TAIZHANG_REMIND_AT)."""
     hour, minute = (int(part) for part in at.split(":"))
-    tz = zoneinfo.ZoneInfo(zone)
-    local = datetime.datetime.combine(
-        datetime.datetime.now(tz).date(), datetime.time(hour, minute), tzinfo=tz
-    )
-    utc = local.astimezone(datetime.UTC)
-    return {"hour": utc.hour, "minute": utc.minute}
+    return datetime.time(hour, minute)
 
 
-def round_reminders_today() -> None:
-    """The rounds' reminders of today (the periodic task's work)."""
-    round_reminders_due(timezone.localdate())
+def day_due(now: datetime.datetime) -> datetime.date | None:
+    """The local day whose schedule is due at the moment `now`: today once the local time is
+    at or past TAIZHANG_REMIND_AT, else None (not yet)."""
+    local = timezone.localtime(now)
+    if local.time() < remind_time(settings.TAIZHANG_REMIND_AT):
+        return None
+    return local.date()
 
 
-def red_tasks_today() -> None:
-    """Tasks turned red today as a date passed (the periodic task's work)."""
-    red_tasks_check(timezone.localdate())
+def round_reminders_now(now: datetime.datetime | None = None) -> list[Reminder]:
+    """The rounds' reminders of today, once past TAIZHANG_REMIND_AT (the periodic task's
+    work): those not written yet."""
+    day = day_due(now or timezone.now())
+    return round_reminders_due(day) if day is not None else []
 
 
-_AT = {
-    name: str(value)
-    for name, value in remind_crontab(settings.TAIZHANG_REMIND_AT, settings.TIME_ZONE).items()
-}
-# huey has no type hints: its periodic tasks are typed here, once. Daily at
-# TAIZHANG_REMIND_AT; the worker's scheduler enqueues them (settings.HUEY's `periodic`).
-round_reminders_task: Any = db_periodic_task(crontab(**_AT), name="round_reminders_due")(
-    round_reminders_today
-)
-red_tasks_task: Any = db_periodic_task(crontab(**_AT), name="red_tasks_check")(red_tasks_today)
+def red_tasks_now(now: datetime.datetime | None = None) -> list[Notification]:
+    """Tasks turned red as a date passed, once past TAIZHANG_REMIND_AT (the periodic task's
+    work): those not told yet."""
+    day = day_due(now or timezone.now())
+    return red_tasks_check(day) if day is not None else []
+
+
+def _round_reminders() -> None:
+    round_reminders_now()
+
+
+def _red_tasks() -> None:
+    red_tasks_now()
+
+
+# huey has no type hints: its periodic tasks are typed here, once. Every EVERY_MINUTES; the
+# worker's scheduler enqueues them (settings.HUEY's `periodic`).
+_EVERY = crontab(minute=f"*/{EVERY_MINUTES}")
+round_reminders_task: Any = db_periodic_task(_EVERY, name="round_reminders_due")(_round_reminders)
+red_tasks_task: Any = db_periodic_task(_EVERY, name="red_tasks_check")(_red_tasks)

@@ -14,6 +14,7 @@ from django.utils import timezone
 from taizhang.accounts.access import AnyUser, visible_notifications
 from taizhang.documents.write_reminder import ReminderSheet, SheetTask
 from taizhang.ledger.models import Task, TaskUnit, Unit
+from taizhang.notify import wording
 from taizhang.notify.models import Delivery, Notification, Reminder
 from taizhang.reporting.models import Report, ReportState, Round
 from taizhang.reporting.selectors import missing_units, split_tasks
@@ -84,15 +85,14 @@ def reminder_sheet(round_: Round, unit: Unit) -> ReminderSheet:
         .first()
     )
     tasks = unit_missing_tasks(round_, unit)
+    today = timezone.localdate()
     return ReminderSheet(
         unit=unit.name,
-        ledger=round_.ledger.title,
-        round=round_.name,
-        due=chinese_date(round_.due_date),
+        lead=wording.sheet_lead(round_, len(tasks), today),
         tasks=tuple(SheetTask(display_number(task), task.goal) for task in tasks),
-        message=latest.message if latest else "",
+        message=wording.message_line(latest.message) if latest else "",
         issuer=DEFAULT_ISSUER,
-        date=chinese_date(timezone.localdate()),
+        date=chinese_date(today),
     )
 
 

@@ -26,17 +26,20 @@ from django.utils.translation import gettext as _
 from taizhang.accounts.models import Profile
 from taizhang.ledger.models import Unit
 from taizhang.ledger.services import audit_record
-from taizhang.notify.delivery import deliveries_create
+from taizhang.notify.delivery import deliveries_create, deliveries_queue
 from taizhang.notify.errors import NotifyError
 from taizhang.notify.models import Delivery, Event, Notification, Preference, Reminder
 from taizhang.notify.preferences import PERSONAL_CHANNELS
 from taizhang.notify.recipients import unit_reporters
 from taizhang.notify.selectors import TROUBLE
+from taizhang.notify.wording import reminder_body, reminder_title
 from taizhang.reporting.models import Round
 from taizhang.reporting.selectors import missing_units
-from taizhang.supervision.bulletin import chinese_date
 
 MESSAGE_MAX = 500
+# The office's 催办 of a unit is not sent again within this time: a double click or a form
+# sent twice would otherwise reach every unit twice (e-mail, robots, SMS).
+REMIND_AGAIN_AFTER = datetime.timedelta(minutes=10)
 
 
 class ReminderError(Exception):
@@ -91,8 +94,10 @@ def reminders_send(
     """The office's 催办: remind these units (None: every unit that has not reported) of the
     open round, with an optional message: a `Reminder` for each (kind manual), a notification
     to each of its reporters, their deliveries, an audit row. Refused, with nothing written,
-    for a closed round, a unit that has reported everything, an empty choice or a message
-    too long."""
+    for a closed round, a unit that has reported everything, an empty choice, a message too
+    long, or a unit the office reminded of the round less than REMIND_AGAIN_AFTER ago (when
+    reminding every unit, those are left out; refused if that leaves none). The round is
+    locked, so two requests at once are checked one after the other."""
     round_ = Round.objects.select_for_update().select_related("ledger").get(pk=round_.pk)
     if not round_.is_open:
         raise ReminderError(_("该轮次已关闭，不能催办"))
@@ -100,7 +105,7 @@ def reminders_send(
     if len(message) > MESSAGE_MAX:
         raise ReminderError(_("催办内容过长（最多 %(n)s 字）") % {"n": MESSAGE_MAX})
     missing = missing_units(round_)
-    chosen = _chosen(missing, units)
+    chosen = _not_again(round_, _chosen(missing, units), every=units is None)
     reminders = _remind(round_, chosen, Reminder.Kind.MANUAL, actor, message, timezone.localdate())
     audit_record(
         actor=actor,
@@ -126,6 +131,32 @@ def _chosen(missing: list[Unit], units: Sequence[Unit] | None) -> list[Unit]:
             _("%(units)s 本轮没有待报送的任务，无需催办") % {"units": "、".join(done)}
         )
     return list({unit.pk: unit for unit in units}.values())
+
+
+def _not_again(round_: Round, chosen: list[Unit], *, every: bool) -> list[Unit]:
+    """The chosen units less those the office reminded of the round lately: refused when a
+    unit asked for by name was, or when reminding every unit leaves none."""
+    lately = set(
+        Reminder.objects.filter(
+            round=round_,
+            kind=Reminder.Kind.MANUAL,
+            unit_id__in=[unit.pk for unit in chosen],
+            created_at__gt=timezone.now() - REMIND_AGAIN_AFTER,
+        ).values_list("unit_id", flat=True)
+    )
+    minutes = int(REMIND_AGAIN_AFTER.total_seconds() // 60)
+    if every:
+        left = [unit for unit in chosen if unit.pk not in lately]
+        if not left:
+            raise ReminderError(_("%(n)s分钟内已催办过各未报送单位，请勿重复催办") % {"n": minutes})
+        return left
+    again = [unit.name for unit in chosen if unit.pk in lately]
+    if again:
+        raise ReminderError(
+            _("%(units)s %(n)s分钟内已催办过，请勿重复催办")
+            % {"units": "、".join(again), "n": minutes}
+        )
+    return chosen
 
 
 @transaction.atomic
@@ -186,7 +217,7 @@ def _remind(
             user_id=user_id,
             event=Event.REMINDER if manual else Event.ROUND_DUE,
             title=reminder_title(round_, kind, today),
-            body=reminder_body(round_, unit, kind, message, today),
+            body=reminder_body(round_, unit, message, today),
             link=link,
             created_at=now,
             dedup_key="" if manual else f"{kind}:{round_.pk}:{unit.pk}:{today.isoformat()}",
@@ -197,31 +228,6 @@ def _remind(
     created = notifications_insert(notes)
     deliveries_create(notifications=created, reminders=reminders)
     return reminders
-
-
-def reminder_title(round_: Round, kind: str, today: datetime.date) -> str:
-    """The title of a reminder's notification."""
-    if kind == Reminder.Kind.MANUAL:
-        return _("督查室催办：请尽快报送%(round)s进展") % {"round": round_.name}
-    days = (round_.due_date - today).days
-    if days > 0:
-        return _("%(round)s报送将于%(n)s天后截止") % {"round": round_.name, "n": days}
-    if days == 0:
-        return _("%(round)s报送今天截止") % {"round": round_.name}
-    return _("%(round)s报送已逾期%(n)s天") % {"round": round_.name, "n": -days}
-
-
-def reminder_body(round_: Round, unit: Unit, kind: str, message: str, today: datetime.date) -> str:
-    """The text of a reminder: the unit, the round, the due date, the office's message."""
-    text = _("%(unit)s尚有任务未报送《%(ledger)s》%(round)s的进展，报送截止日期为%(due)s。") % {
-        "unit": unit.name,
-        "ledger": round_.ledger.title,
-        "round": round_.name,
-        "due": chinese_date(round_.due_date),
-    }
-    if message:
-        text += "\n" + _("督查室留言：%(message)s") % {"message": message}
-    return text
 
 
 @transaction.atomic
@@ -314,11 +320,5 @@ def deliveries_retry(*, actor: User, ids: Collection[int] | None = None) -> int:
         state=Delivery.State.RETRYING, next_attempt_at=now
     )
     audit_record(actor=actor, action="notify_deliveries_retry", data={"deliveries": retried})
-    transaction.on_commit(lambda: _enqueue(retried))
+    deliveries_queue(retried)
     return len(retried)
-
-
-def _enqueue(ids: list[int]) -> None:
-    from taizhang.notify.tasks import deliveries_enqueue
-
-    deliveries_enqueue(ids)

@@ -7,21 +7,24 @@ the user's current one (`current_ledger`); the rest covers every ledger the user
 from __future__ import annotations
 
 import datetime
+from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import reduce
 from operator import or_
 from typing import Any, Generic, TypeVar
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from taizhang.accounts import access
 from taizhang.ledger.models import Ledger, Task, Unit
 from taizhang.reporting import drafts
 from taizhang.reporting.models import Comment, Report, ReportState, Round
-from taizhang.reporting.selectors import missing_units, split_tasks
+from taizhang.reporting.selectors import missing_unit_ids, split_tasks
 from taizhang.supervision.lights import COMPLETED, GREEN, RED, YELLOW
 from taizhang.supervision.models import Bulletin
+from taizhang.supervision.naming import bulletins_naming
 from taizhang.supervision.rows import RowLight, RowLights
 from taizhang.supervision.selectors import default_as_of, display_number, today
 
@@ -144,22 +147,39 @@ def reporter_todo(user: access.AnyUser, ledger: Ledger | None) -> dict[str, Any]
 
 
 def _to_report(user: access.AnyUser, units: list[int]) -> list[ToReport]:
-    """For each open round of a ledger where the reporter has tasks, soonest due first."""
+    """For each open round of a ledger where the reporter has tasks, soonest due first: three
+    queries whatever the number of rounds (a ledger has one open round at most, so a task's
+    round is its ledger's)."""
     rounds = Round.objects.filter(closed_at__isnull=True, ledger__in=user_ledgers(user))
-    found = []
-    for round_ in rounds.select_related("ledger").order_by("due_date", "pk"):
-        sent = Report.objects.filter(
-            round=round_, task_id=OuterRef("pk"), unit_id__in=units
-        ).exclude(state__in=_NOT_COUNTED)
-        tasks = (
-            _ledger_tasks(user, round_.ledger)
-            .exclude(split_tasks())
-            .exclude(Exists(sent))
-            .select_related("parent")
-            .order_by("order", "pk")
+    found = list(rounds.select_related("ledger").order_by("due_date", "pk"))
+    if not found:
+        return []
+    sent = Report.objects.filter(
+        round__ledger_id=OuterRef("ledger_id"),
+        round__closed_at__isnull=True,
+        task_id=OuterRef("pk"),
+        unit_id__in=units,
+    ).exclude(state__in=_NOT_COUNTED)
+    tasks = (
+        access.visible_tasks(user)
+        .filter(ledger_id__in=[round_.ledger_id for round_ in found])
+        .exclude(split_tasks())
+        .exclude(Exists(sent))
+    )
+    totals = dict(tasks.values_list("ledger_id").annotate(n=Count("pk")).order_by())
+    rank = Window(RowNumber(), partition_by=F("ledger_id"), order_by=[F("order"), F("pk")])
+    first = tasks.annotate(rank=rank).filter(rank__lte=LIMIT).select_related("parent")
+    shown: dict[int, list[Task]] = defaultdict(list)
+    for task in first.order_by("ledger_id", "order", "pk"):
+        shown[task.ledger_id].append(task)
+    return [
+        ToReport(
+            round_,
+            days_left(round_.due_date),
+            Capped(shown[round_.ledger_id], totals.get(round_.ledger_id, 0)),
         )
-        found.append(ToReport(round_, days_left(round_.due_date), capped(tasks)))
-    return found
+        for round_ in found
+    ]
 
 
 def _new_comments(user: access.AnyUser) -> Capped[Comment]:
@@ -173,10 +193,13 @@ def _naming_bulletins(user: access.AnyUser, units: list[int]) -> Capped[Bulletin
     names = list(Unit.objects.filter(pk__in=units).values_list("name", flat=True))
     if not names:
         return Capped()
-    naming = reduce(or_, (Q(body__contains=name) | Q(title__contains=name) for name in names))
+    # Those whose text holds one of the names (a few: the last NEW_DAYS days), then the one
+    # rule of naming (`supervision.naming`): "市水利局" does not name 水利局.
+    holding = reduce(or_, (Q(body__contains=name) | Q(title__contains=name) for name in names))
     bulletins = access.visible_bulletins(user, Bulletin.objects.select_related("ledger"))
-    found = bulletins.filter(naming, issued_at__gte=since()).defer("body")
-    return capped(found.order_by("-issued_at", "-pk"))
+    found = bulletins.filter(holding, issued_at__gte=since()).order_by("-issued_at", "-pk")
+    naming = bulletins_naming(list(found), units)
+    return Capped(naming[:LIMIT], len(naming))
 
 
 # --- office -------------------------------------------------------------------------------
@@ -215,13 +238,12 @@ def office_todo(user: access.AnyUser, ledger: Ledger | None) -> dict[str, Any]:
     if ledger is not None:
         lights = RowLights(ledger, default_as_of(ledger))
         red = _first_red(lights, _ledger_tasks(user, ledger))
+    open_rounds = list(rounds.select_related("ledger"))
+    missing = missing_unit_ids(open_rounds)
     return {
         "waiting": [Waiting(*row) for row in waiting],
         "waiting_total": sum(row[3] for row in waiting),
-        "missing": [
-            Missing(r, len(missing_units(r)), days_left(r.due_date))
-            for r in rounds.select_related("ledger")
-        ],
+        "missing": [Missing(r, len(missing[r.pk]), days_left(r.due_date)) for r in open_rounds],
         "red": Capped(red[0], red[1][RED]),
     }
 

@@ -11,6 +11,7 @@ from taizhang.chinese.statuses import STATUS_CODES, status_label_text
 from taizhang.documents.cells import category_numeral
 from taizhang.documents.model import TaskDoc
 from taizhang.ledger.models import Milestone, Task, TaskLeader, TaskUnit
+from taizhang.notify import wording
 from taizhang.supervision.selectors import display_number
 
 register = template.Library()
@@ -50,12 +51,8 @@ def status_word(code: str) -> str:
 
 @register.filter
 def countdown(days: int) -> str:
-    """Days to a due date in words: "距截止3天", "今天截止", "已逾期2天"."""
-    if days > 0:
-        return _("距截止%(n)s天") % {"n": days}
-    if days == 0:
-        return _("今天截止")
-    return _("已逾期%(n)s天") % {"n": -days}
+    """Days to a due date in words, as reminders word them (`notify.wording.countdown`)."""
+    return wording.countdown(days)
 
 
 @register.filter

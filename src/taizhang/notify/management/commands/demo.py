@@ -1,7 +1,7 @@
 """`taizhang demo`: load the sample ledger (the 2021 Jiyuan ledger) and demo accounts (the
 office, a reporter for each unit, each leader, a viewer), and print them with their password,
 so a newcomer can try the whole cycle at once; then open a reporting round due in a few days
-and send today's scheduled reminders (as the worker does at TAIZHANG_REMIND_AT), so each
+and send today's scheduled reminders (as the worker does once past TAIZHANG_REMIND_AT), so each
 unit's reporter finds a 催办 in the bell at first sign-in. (In notify: above every app it
 uses.) Only into an empty database (no ledger at all): run again, or on a database in use,
 it changes nothing, so `make run` never re-imports the sample over the office's progress nor
