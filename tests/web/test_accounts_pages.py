@@ -137,6 +137,31 @@ def test_a_bad_new_account_is_explained_and_nothing_is_created(world: World) -> 
     assert User.objects.count() == before
 
 
+def test_the_office_cannot_take_over_or_lock_out_a_superuser(world: World) -> None:
+    root = User.objects.create_superuser(username="root", password=PASSWORD)
+    office = client_for(world, "office")
+    audited = AuditEvent.objects.count()
+    edit = reverse("web:account_edit", args=[root.pk])
+    assert office.get(edit).status_code == 404
+    assert office.post(edit, {"role": "viewer"}).status_code == 404
+    assert office.post(reverse("web:account_reset", args=[root.pk])).status_code == 404
+    url = reverse("web:account_active", args=[root.pk])
+    assert office.post(url, {"active": "0"}).status_code == 404
+    root.refresh_from_db()
+    assert root.check_password(PASSWORD) and root.is_active and root.is_staff
+    assert AuditEvent.objects.count() == audited
+
+
+def test_a_superuser_edited_as_a_viewer_keeps_the_admin(world: World) -> None:
+    root = User.objects.create_superuser(username="root", password=PASSWORD)
+    User.objects.create_superuser(username="root2", password=PASSWORD)
+    client = Client()
+    client.force_login(root)
+    edit = reverse("web:account_edit", args=[User.objects.get(username="root2").pk])
+    assert client.post(edit, {"role": "viewer"}).status_code == 302
+    assert User.objects.get(username="root2").is_staff
+
+
 def test_the_office_edits_resets_and_deactivates(world: World) -> None:
     office = client_for(world, "office")
     housing = Unit.objects.get(name="住建局")

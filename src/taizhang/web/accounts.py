@@ -127,15 +127,16 @@ def _password_shown(
     return render(request, "web/office/account_password.html", context)
 
 
-def _account(user_id: int) -> User:
-    return get_object_or_404(User.objects.select_related("profile"), pk=user_id)
+def _account(request: AuthedRequest, user_id: int) -> User:
+    """The account to manage, or 404 (missing, or a superuser to anyone but a superuser)."""
+    return access.access_account(request.user, user_id, User.objects.select_related("profile"))
 
 
 @login_required
 def account_edit(request: AuthedRequest, user_id: int) -> HttpResponse:
     """Change an account's role, name, phone, units or person."""
     access.require_office(request.user)
-    user = _account(user_id)
+    user = _account(request, user_id)
     profile = getattr(user, "profile", None)
     initial = {
         "role": profile.role if profile else Role.VIEWER,
@@ -162,7 +163,7 @@ def account_edit(request: AuthedRequest, user_id: int) -> HttpResponse:
 def account_reset(request: AuthedRequest, user_id: int) -> HttpResponse:
     """A new one-time password, shown once in the answer."""
     access.require_office(request.user)
-    user = _account(user_id)
+    user = _account(request, user_id)
     password = account_password_reset(user=user, actor=request.user)
     return _password_shown(request, user, password, created=False)
 
@@ -172,7 +173,7 @@ def account_reset(request: AuthedRequest, user_id: int) -> HttpResponse:
 def account_active(request: AuthedRequest, user_id: int) -> HttpResponse:
     """Deactivate (active=0) or reactivate (active=1) an account."""
     access.require_office(request.user)
-    user = _account(user_id)
+    user = _account(request, user_id)
     wanted = request.POST.get("active")
     if wanted not in ("0", "1"):
         messages.error(request, _("请求无效"))
