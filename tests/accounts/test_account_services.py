@@ -204,6 +204,9 @@ def test_a_unit_is_created_with_contacts_and_its_name_normalised(world: World) -
     event = AuditEvent.objects.get(action="unit.create")
     assert event.data["name"] == "发改委"
     assert "SECabc123" not in str(event.data)
+    # 钉钉's access_token is a credential too: the address is kept as its scheme and host.
+    assert "access_token" not in str(event.data)
+    assert event.data["webhook_url"] == "https://oapi.dingtalk.com/…"
 
 
 @pytest.mark.parametrize(
