@@ -301,6 +301,9 @@ LOGGING["loggers"] = {"huey": {"handlers": ["console"], "level": "INFO", "propag
 # - TAIZHANG_NOTIFY_BACKOFF: minutes to wait after each failed attempt, comma-separated
 #   (default 1,5,30,120,360); a delivery is given up after the last one fails.
 # - TAIZHANG_NOTIFY_BATCH: deliveries a queue message sends (default 100).
+# - TAIZHANG_WEBHOOK_ALLOWED_HOSTS: the hosts a unit's group robot address may point at though
+#   they are this machine's or the intranet's (refused otherwise: docs/notifications.md),
+#   comma-separated host names or addresses/networks in CIDR (robot-relay.gov.local,10.8.0.0/16).
 # - TAIZHANG_SMS_PROVIDER: `aliyun` (阿里云短信服务 SendSms) or empty (no SMS is sent); its
 #   TAIZHANG_SMS_ACCESS_KEY_ID, TAIZHANG_SMS_ACCESS_KEY_SECRET, TAIZHANG_SMS_SIGN_NAME,
 #   TAIZHANG_SMS_TEMPLATE_CODE (a template with one variable, TAIZHANG_SMS_TEMPLATE_PARAM,
@@ -323,6 +326,11 @@ TAIZHANG_NOTIFY_BACKOFF = [
     if minutes.strip()
 ]
 TAIZHANG_NOTIFY_BATCH = int(os.environ.get("TAIZHANG_NOTIFY_BATCH", "100"))
+TAIZHANG_WEBHOOK_ALLOWED_HOSTS = [
+    entry.strip()
+    for entry in os.environ.get("TAIZHANG_WEBHOOK_ALLOWED_HOSTS", "").split(",")
+    if entry.strip()
+]
 TAIZHANG_SMS_PROVIDER = os.environ.get("TAIZHANG_SMS_PROVIDER", "").strip()
 TAIZHANG_SMS = {
     "access_key_id": os.environ.get("TAIZHANG_SMS_ACCESS_KEY_ID", ""),

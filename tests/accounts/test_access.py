@@ -483,3 +483,27 @@ def test_a_background_import_is_its_creators_and_the_offices(world: World) -> No
             access.access_import_job(user, job.pk)
     with pytest.raises(Http404):
         access.access_import_job(world.office, job.pk + 1)
+
+
+def test_the_office_manages_accounts_but_a_superuser_only_a_superuser(world: World) -> None:
+    root = User.objects.create_superuser(username="root", password=PASSWORD)
+    other_root = User.objects.create_superuser(username="root2", password=PASSWORD)
+    # Not the office: no account at all.
+    assert not access.can_manage_account(world.viewer, world.water)
+    assert not access.can_manage_account(AnonymousUser(), world.water)
+    # The office: an ordinary account, but not a superuser.
+    assert access.can_manage_account(world.office, world.water)
+    assert not access.can_manage_account(world.office, root)
+    # A superuser: a superuser too.
+    assert access.can_manage_account(root, other_root)
+
+
+def test_access_account_is_the_same_404_for_missing_and_forbidden(world: World) -> None:
+    root = User.objects.create_superuser(username="root", password=PASSWORD)
+    assert access.access_account(world.office, world.water.pk) == world.water
+    assert access.access_account(root, root.pk, User.objects.filter(is_superuser=True)) == root
+    for actor, target in ((world.office, root.pk), (world.water, world.water.pk)):
+        with pytest.raises(Http404):
+            access.access_account(actor, target)
+    with pytest.raises(Http404):
+        access.access_account(world.office, root.pk + 1000)

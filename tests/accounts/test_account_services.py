@@ -32,7 +32,7 @@ from taizhang.ledger.errors import EditError
 from taizhang.ledger.models import AuditEvent, Person, TaskRevision, TaskUnit, Unit
 from taizhang.ledger.services import ledger_import
 from taizhang.ledger.services.units import UnitContacts, unit_create, unit_update
-from taizhang.notify.models import Reminder
+from taizhang.notify.models import Delivery, Reminder
 from taizhang.reporting.models import HeldFile, Report, ReportDraft
 from taizhang.reporting.services import report_submit, round_close, round_open
 from taizhang.supervision.models import StateUnit
@@ -204,6 +204,9 @@ def test_a_unit_is_created_with_contacts_and_its_name_normalised(world: World) -
     event = AuditEvent.objects.get(action="unit.create")
     assert event.data["name"] == "发改委"
     assert "SECabc123" not in str(event.data)
+    # 钉钉's access_token is a credential too: the address is kept as its scheme and host.
+    assert "access_token" not in str(event.data)
+    assert event.data["webhook_url"] == "https://oapi.dingtalk.com/…"
 
 
 @pytest.mark.parametrize(
@@ -383,3 +386,64 @@ def test_a_later_import_naming_the_merged_unit_serves_the_unit_it_became(world: 
         "住建局",
         "教体局",
     ]
+
+
+def test_a_merge_keeps_the_lead_role_and_the_earlier_place(world: World) -> None:
+    water, housing = unit("水利局"), unit("住建局")
+    task = world.task(9)  # 住建局 (0), 水利局 (1), 教体局 (2)
+    TaskUnit.objects.filter(task=task, unit=water).update(role="lead", order=0)
+    TaskUnit.objects.filter(task=task, unit=housing).update(role="co", order=1)
+    unit_merge(source=water, target=housing, actor=world.office)
+    assert list(task.unit_links.values_list("unit__name", "role", "order")) == [
+        ("住建局", "lead", 0),
+        ("教体局", TaskUnit.objects.get(task=task, unit__name="教体局").role, 2),
+    ]
+
+
+def test_a_merge_keeps_the_targets_stronger_role(world: World) -> None:
+    water, housing = unit("水利局"), unit("住建局")
+    task = world.task(9)
+    TaskUnit.objects.filter(task=task, unit=water).update(role="co", order=1)
+    TaskUnit.objects.filter(task=task, unit=housing).update(role="lead", order=0)
+    unit_merge(source=water, target=housing, actor=world.office)
+    assert TaskUnit.objects.filter(task=task, unit=housing).values_list("role", "order").get() == (
+        "lead",
+        0,
+    )
+
+
+def test_a_merged_units_pending_deliveries_go_to_the_targets_contacts_or_fail(
+    world: World,
+) -> None:
+    water, housing = unit("水利局"), unit("住建局")
+    Unit.objects.filter(pk=water.pk).update(
+        email="slj@example.gov.cn",
+        webhook_kind="wecom",
+        webhook_url="https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=old",
+    )
+    Unit.objects.filter(pk=housing.pk).update(email="zjj@example.gov.cn")
+    now = timezone.now()
+
+    def delivery(channel: str, target: str, state: str) -> Delivery:
+        return Delivery.objects.create(
+            channel=channel,
+            target=target,
+            unit=water,
+            subject="催办",
+            body="请报送",
+            state=state,
+            created_at=now,
+            next_attempt_at=now,
+        )
+
+    mail = delivery("email", "slj@example.gov.cn", "retrying")
+    robot = delivery("wecom", "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=old", "queued")
+    sent = delivery("email", "slj@example.gov.cn", "sent")
+    unit_merge(source=unit("水利局"), target=unit("住建局"), actor=world.office)
+    mail.refresh_from_db()
+    robot.refresh_from_db()
+    sent.refresh_from_db()
+    assert (mail.unit, mail.target, mail.state) == (housing, "zjj@example.gov.cn", "retrying")
+    assert robot.state == "failed" and robot.next_attempt_at is None
+    assert "已并入“住建局”" in robot.last_error and "没有该渠道" in robot.last_error
+    assert (sent.target, sent.state) == ("slj@example.gov.cn", "sent")  # history as it was

@@ -1,10 +1,14 @@
 """Accounts for a new unit, in a real browser: the office adds 发改委 (then a task names it),
-creates the reporter accounts the ledger's units lack and downloads the printable sheet; the
-new user signs in with the one-time password from the sheet, is held at the password change
-whatever page is asked for, changes it and reaches the home page."""
+creates the reporter accounts the ledger's units lack, which answers with the sheet of their
+one-time passwords: printed (as PDF, without the page's navigation and buttons) and
+downloaded as .docx; the new user signs in with the one-time password from the .docx, is
+held at the password change whatever page is asked for, changes it and reaches the home
+page."""
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -55,12 +59,30 @@ def test_the_office_creates_accounts_for_a_new_unit_who_must_change_the_password
         page.click("button:has-text('创建账号')")
     assert "已创建" in page.inner_text(".messages")
     screenshot(page, "accounts-01-sheet")
+    shown = page.inner_text("#sheet")
+    # The print button prints the page (the browser's dialog saves it as PDF too).
+    page.evaluate("window.print = () => { window.taizhangPrinted = true; }")
+    page.click("#sheet-print")
+    assert page.evaluate("window.taizhangPrinted") is True
+    page.emulate_media(media="print")
+    assert page.is_visible("#sheet") and not page.is_visible("#sheet-actions")
+    assert not page.is_visible("header.top") and not page.is_visible(".messages")
+    printed = tmp_path / "accounts.pdf"
+    page.pdf(path=str(printed), format="A4")
+    assert printed.read_bytes().startswith(b"%PDF")
+    page.emulate_media(media="screen")
     with page.expect_download() as download_info:
         page.click("#sheet-docx")
     sheet = tmp_path / "accounts.docx"
     download_info.value.save_as(str(sheet))
     username, password = sheet_row(sheet, "发改委")
-    assert username in page.inner_text("#sheet")
+    assert username in shown and password in shown  # the page and the .docx agree
+    pdftotext = shutil.which("pdftotext")  # poppler-utils, where installed
+    if pdftotext is not None:
+        text = subprocess.run(
+            [pdftotext, str(printed), "-"], capture_output=True, check=True
+        ).stdout.decode()
+        assert username in text and password in text and "登录地址" in text
 
     # The new user signs in with the sheet's password and must change it first.
     page.context.clear_cookies()

@@ -1,6 +1,7 @@
 """Local receivers the channel tests send to: a real SMTP server (aiosmtpd, in a thread of
 the test) and an HTTP server (http.server, in a thread) that records each request and
-answers as the test tells it (a group robot's JSON, an HTTP error)."""
+answers as the test tells it (a group robot's JSON, an HTTP error, a redirect to its
+"location")."""
 
 from __future__ import annotations
 
@@ -101,6 +102,8 @@ def http_receiver(answer: Answer = robot_ok) -> Iterator[HttpReceiver]:
             status, payload = answers[0](request)
             data = json.dumps(payload).encode()
             self.send_response(status)
+            if 300 <= status < 400:  # a redirect: to the answer's "location"
+                self.send_header("Location", payload["location"])
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(data)))
             self.end_headers()

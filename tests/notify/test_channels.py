@@ -64,6 +64,7 @@ def test_an_smtp_server_that_is_down_is_a_clear_error(smtp_settings: Any) -> Non
         EmailChannel().send(delivery("email", "slj@example.gov.cn"))
 
 
+@pytest.mark.usefixtures("local_robots")
 def test_wecom_receives_its_documented_text_message(settings: Any) -> None:
     with http_receiver() as receiver:
         url = f"{receiver.url}/cgi-bin/webhook/send?key=693a91f6"
@@ -74,6 +75,7 @@ def test_wecom_receives_its_documented_text_message(settings: Any) -> None:
     assert request.json() == {"msgtype": "text", "text": {"content": f"{SUBJECT}\n{BODY}"}}
 
 
+@pytest.mark.usefixtures("local_robots")
 def test_a_long_wecom_message_is_cut_within_its_2048_bytes() -> None:
     with http_receiver() as receiver:
         long = Delivery(channel="wecom", target=receiver.url, subject="催办", body="进展" * 2000)
@@ -86,6 +88,7 @@ def refusing(errcode: int, errmsg: str) -> Any:
     return lambda request: (200, {"errcode": errcode, "errmsg": errmsg})
 
 
+@pytest.mark.usefixtures("local_robots")
 def test_a_robot_that_answers_an_error_code_fails_with_it() -> None:
     with http_receiver(refusing(93000, "invalid webhook url")) as receiver:
         with pytest.raises(ChannelError, match="企业微信返回错误 93000：invalid webhook url"):
@@ -95,6 +98,7 @@ def test_a_robot_that_answers_an_error_code_fails_with_it() -> None:
             DingTalkChannel().send(delivery("dingtalk", receiver.url))
 
 
+@pytest.mark.usefixtures("local_robots")
 def test_a_robot_answering_http_500_or_not_listening_fails_clearly() -> None:
     with (
         http_receiver(lambda request: (500, {"error": "down"})) as receiver,
@@ -114,6 +118,7 @@ def expected_sign(secret: str, timestamp: str) -> str:
     return base64.b64encode(mac.digest()).decode()
 
 
+@pytest.mark.usefixtures("local_robots")
 def test_dingtalk_receives_its_text_message_signed_with_the_units_secret() -> None:
     secret = "SEC5a3ecf88f2b3eb50db30ecfc00f53033ac909c99bf7f88fd612bda89d7f3a9dc"
     unit = Unit(name="水利局", webhook_kind="dingtalk", webhook_secret=secret)

@@ -161,8 +161,10 @@ def test_creating_deliveries_costs_the_same_queries_for_1_or_60_items(
     assert Delivery.objects.count() == 61 * 3 + 61 * 2
 
 
-def robot_units(round_: Round, url: str, count: int = 1) -> list[Delivery]:
-    units = units_with(count, webhook_kind="wecom", webhook_url=url)
+def robot_units(
+    round_: Round, url: str, count: int = 1, prefix: str = "测试单位"
+) -> list[Delivery]:
+    units = units_with(count, prefix, webhook_kind="wecom", webhook_url=url)
     return deliveries_create(reminders=reminders_for(round_, units))
 
 
@@ -178,6 +180,7 @@ def down(request: Any) -> tuple[int, dict[str, Any]]:
         (None, "无法连接"),
     ],
 )
+@pytest.mark.usefixtures("local_robots")
 def test_a_failed_send_is_retried_after_the_first_backoff(
     round_: Round, queued: list[list[int]], answer: Any, error: str
 ) -> None:
@@ -191,6 +194,59 @@ def test_a_failed_send_is_retried_after_the_first_backoff(
     assert error in made.last_error
 
 
+LEAK = "internal-secret-42"
+
+
+def leaking(request: Any) -> tuple[int, Any]:
+    """An internal service's reply: not a robot's, and not the office's to read."""
+    return 200, [LEAK, "root:x:0:0"]
+
+
+def test_a_robot_on_this_machine_is_refused_and_nothing_of_its_reply_is_kept(
+    round_: Round, queued: list[list[int]]
+) -> None:
+    with http_receiver(leaking) as receiver:
+        port = receiver.url.rsplit(":", 1)[1]
+        made = robot_units(round_, f"{receiver.url}/internal?key=K1", 1)
+        # A name resolved at send time: localhost is 127.0.0.1.
+        made += robot_units(round_, f"http://localhost:{port}/internal", 1, "另一单位")
+        assert deliveries_send([d.pk for d in made]).failed == [d.pk for d in made]
+    assert receiver.received == []  # not reached at all
+    for each in Delivery.objects.filter(pk__in=[d.pk for d in made]):
+        assert each.state == "retrying"
+        assert "指向本机或内网" in each.last_error and "127.0.0.1" in each.last_error
+        assert LEAK not in each.last_error and "K1" not in each.last_error
+
+
+@pytest.mark.usefixtures("local_robots")
+def test_an_allowed_relays_reply_and_redirects_never_reach_the_error(
+    round_: Round, queued: list[list[int]]
+) -> None:
+    with http_receiver(leaking) as receiver:
+        (made,) = robot_units(round_, receiver.url)
+        deliveries_send([made.pk])
+        made.refresh_from_db()
+        assert len(receiver.received) == 1
+        assert "不是 JSON 对象" in made.last_error and LEAK not in made.last_error
+        receiver.answer_with(lambda request: (302, {"location": f"{receiver.url}/internal"}))
+        (moved,) = robot_units(round_, receiver.url, 1, "另一单位")
+        deliveries_send([moved.pk])
+        moved.refresh_from_db()
+    assert len(receiver.received) == 2  # the redirect was not followed
+    assert "跳转" in moved.last_error and "302" in moved.last_error
+
+
+def test_an_invalid_address_is_kept_in_the_error_without_its_credentials(
+    round_: Round, queued: list[list[int]]
+) -> None:
+    (made,) = robot_units(round_, "ftp://robots.example.cn/send?key=K9-secret")
+    deliveries_send([made.pk])
+    made.refresh_from_db()
+    assert "地址无效" in made.last_error and "robots.example.cn" in made.last_error
+    assert "K9-secret" not in made.last_error
+
+
+@pytest.mark.usefixtures("local_robots")
 def test_a_channel_that_stays_down_is_retried_with_backoff_then_failed_and_shown(
     world: World, round_: Round, django_capture_on_commit_callbacks: Any
 ) -> None:
@@ -225,6 +281,7 @@ def test_a_channel_that_stays_down_is_retried_with_backoff_then_failed_and_shown
     assert len(receiver.received) == 7
 
 
+@pytest.mark.usefixtures("local_robots")
 def test_two_workers_with_the_same_rows_send_each_delivery_once(
     round_: Round, queued: list[list[int]]
 ) -> None:
@@ -240,6 +297,7 @@ def test_two_workers_with_the_same_rows_send_each_delivery_once(
     assert set(Delivery.objects.values_list("state", "attempts")) == {("sent", 1)}
 
 
+@pytest.mark.usefixtures("local_robots")
 def test_a_sweep_while_a_send_is_in_hand_leaves_that_delivery_alone(
     round_: Round, queued: list[list[int]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -288,6 +346,7 @@ def test_the_sweep_runs_every_minute() -> None:
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("backend", ["sqlite", "redis"])
+@pytest.mark.usefixtures("local_robots")
 def test_a_worker_sends_the_deliveries_queued_in_batches(
     world: World, settings: Any, tmp_path: Any, backend: str, request: pytest.FixtureRequest
 ) -> None:

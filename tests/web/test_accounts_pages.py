@@ -1,18 +1,22 @@
 """The office's account pages: the list (the same queries for more accounts), one account
 created with its one-time password shown once, edited, reset, deactivated; reporter accounts
-for a ledger's units and their sheet, downloadable once; and the password change every new
-account is sent to first (the API refuses it until then). Other roles get a 404; bad input
-and a POST without CSRF change nothing."""
+for a ledger's units, answered with their printable sheet and its .docx, no password kept;
+and the password change every new account is sent to first (the API refuses it until then).
+Other roles get a 404; bad input and a POST without CSRF change nothing."""
 
 from __future__ import annotations
 
+import datetime
 import io
 import re
-import subprocess
 from typing import Any
 
 import pytest
+import time_machine
+from django.apps import apps
 from django.contrib.auth.models import User
+from django.contrib.sessions.models import Session
+from django.core import serializers, signing
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -22,7 +26,6 @@ from docx import Document
 from taizhang.accounts.models import Profile, Role
 from taizhang.accounts.services import account_password_reset, token_create
 from taizhang.ledger.models import AuditEvent, Unit
-from tests.conftest import require_tool
 from tests.factories import PASSWORD, World, client_for
 
 pytestmark = pytest.mark.django_db
@@ -39,8 +42,7 @@ def pages(world: World) -> list[str]:
         reverse("web:account_reset", args=[world.water.pk]),
         reverse("web:account_active", args=[world.water.pk]),
         reverse("web:ledger_accounts", args=[world.ledger.pk]),
-        reverse("web:account_sheet"),
-        reverse("web:account_sheet_download", args=["docx"]),
+        reverse("web:account_sheet_docx"),
     ]
 
 
@@ -75,10 +77,38 @@ def test_the_list_shows_each_account_and_takes_the_same_queries_for_more(
     assert len(response.context["page"]) == User.objects.count()
 
 
+def sheet_rows(response: Any) -> list[tuple[str, str, str]]:
+    """The sheet page's rows: 单位, 用户名, 初始密码."""
+    found = re.findall(
+        r'<tr><td>([^<]*)</td><td><code class="username">([^<]+)</code></td>'
+        r'<td><code class="password">([^<]+)</code></td></tr>',
+        response.content.decode(),
+    )
+    return [(unit, username, password) for unit, username, password in found]
+
+
 def one_time_password(response: Any) -> str:
-    found = re.search(r'<code id="password">([^<]+)</code>', response.content.decode())
+    ((_unit, _username, password),) = sheet_rows(response)
+    return password
+
+
+def signed_sheet(response: Any) -> str:
+    found = re.search(r'name="sheet" value="([^"]+)"', response.content.decode())
     assert found is not None
     return found.group(1)
+
+
+def stored_anywhere(text: str) -> list[str]:
+    """The tables (sessions and audit rows included) whose rows hold `text` anywhere."""
+    found = []
+    for model in apps.get_models():
+        rows = serializers.serialize("json", model._default_manager.all())
+        if text in rows:
+            found.append(model._meta.label)
+    for session in Session.objects.all():
+        if text in str(session.get_decoded()):
+            found.append("session data")
+    return found
 
 
 def test_a_new_account_must_change_its_password_before_anything_else(world: World) -> None:
@@ -137,6 +167,31 @@ def test_a_bad_new_account_is_explained_and_nothing_is_created(world: World) -> 
     assert User.objects.count() == before
 
 
+def test_the_office_cannot_take_over_or_lock_out_a_superuser(world: World) -> None:
+    root = User.objects.create_superuser(username="root", password=PASSWORD)
+    office = client_for(world, "office")
+    audited = AuditEvent.objects.count()
+    edit = reverse("web:account_edit", args=[root.pk])
+    assert office.get(edit).status_code == 404
+    assert office.post(edit, {"role": "viewer"}).status_code == 404
+    assert office.post(reverse("web:account_reset", args=[root.pk])).status_code == 404
+    url = reverse("web:account_active", args=[root.pk])
+    assert office.post(url, {"active": "0"}).status_code == 404
+    root.refresh_from_db()
+    assert root.check_password(PASSWORD) and root.is_active and root.is_staff
+    assert AuditEvent.objects.count() == audited
+
+
+def test_a_superuser_edited_as_a_viewer_keeps_the_admin(world: World) -> None:
+    root = User.objects.create_superuser(username="root", password=PASSWORD)
+    User.objects.create_superuser(username="root2", password=PASSWORD)
+    client = Client()
+    client.force_login(root)
+    edit = reverse("web:account_edit", args=[User.objects.get(username="root2").pk])
+    assert client.post(edit, {"role": "viewer"}).status_code == 302
+    assert User.objects.get(username="root2").is_staff
+
+
 def test_the_office_edits_resets_and_deactivates(world: World) -> None:
     office = client_for(world, "office")
     housing = Unit.objects.get(name="住建局")
@@ -190,47 +245,72 @@ def sheet_text(data: bytes) -> str:
     return "\n".join([p.text for p in document.paragraphs] + cells)
 
 
-def test_accounts_for_a_ledgers_units_and_their_sheet_downloaded_once(world: World) -> None:
+def test_a_ledgers_accounts_answer_with_their_sheet_and_store_no_password(world: World) -> None:
     office = client_for(world, "office")
     url = reverse("web:ledger_accounts", args=[world.ledger.pk])
     assert "住建局" in office.get(url).content.decode()
     response = office.post(url)
-    assert response["Location"] == reverse("web:account_sheet")
-    sheet = office.get(reverse("web:account_sheet"))
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
     username = f"u{Unit.objects.get(name='住建局').pk:04d}"
-    assert username in sheet.content.decode()
-    download = office.get(reverse("web:account_sheet_download", args=["docx"]))
+    rows = {row[0]: row for row in sheet_rows(response)}
+    assert rows["住建局"][1] == username
+    password = rows["住建局"][2]
+    assert User.objects.get(username=username).check_password(password)
+    page = response.content.decode()
+    assert "/login/" in page and "修改密码" in page and "另存为 PDF" in page
+    # Nowhere on the server: no table, no session, no audit row holds a password.
+    assert "auth.User" in stored_anywhere(username)  # (the search finds what is stored)
+    for _unit, _username, each in rows.values():
+        assert stored_anywhere(each) == []
+
+    download = office.post(reverse("web:account_sheet_docx"), {"sheet": signed_sheet(response)})
     assert download.status_code == 200
-    text = sheet_text(download.content)
+    assert download["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert "no-store" in download["Cache-Control"]
     row = next(
         r
         for r in Document(io.BytesIO(download.content)).tables[0].rows
         if r.cells[1].text == username
     )
-    assert row.cells[0].text == "住建局"
-    assert User.objects.get(username=username).check_password(row.cells[2].text)
+    assert (row.cells[0].text, row.cells[2].text) == ("住建局", password)
+    text = sheet_text(download.content)
     assert "/login/" in text and "修改密码" in text
-    assert office.get(reverse("web:account_sheet_download", args=["docx"])).status_code == 404
-    # The passwords are nowhere in the database but as hashes (the session holds the sheet
-    # for the PDF still to come).
-    assert row.cells[2].text not in str(list(AuditEvent.objects.values_list("data", flat=True)))
+    assert stored_anywhere(password) == []
     # Nothing more to create: the page says so.
     assert "都已有填报账号" in office.get(url).content.decode()
 
 
-def test_the_sheet_as_pdf(world: World) -> None:
-    require_tool("soffice", "libreoffice-writer-nogui")
-    pdftotext = require_tool("pdftotext", "poppler-utils")
+def test_the_docx_is_refused_when_expired_forged_or_another_users(world: World) -> None:
     office = client_for(world, "office")
-    office.post(reverse("web:ledger_accounts", args=[world.ledger.pk]))
-    response = office.get(reverse("web:account_sheet_download", args=["pdf"]))
-    assert response.status_code == 200
-    assert response.content.startswith(b"%PDF")
-    text = subprocess.run(
-        [pdftotext, "-", "-"], input=response.content, capture_output=True, check=True
-    ).stdout.decode()
-    assert f"u{Unit.objects.get(name='住建局').pk:04d}" in text
-    assert office.get(reverse("web:account_sheet_download", args=["pdf"])).status_code == 404
-    # Both files taken: the sheet is gone from the session.
-    office.get(reverse("web:account_sheet_download", args=["docx"]))
-    assert "没有待下载的账号单" in office.get(reverse("web:account_sheet")).content.decode()
+    response = office.post(reverse("web:ledger_accounts", args=[world.ledger.pk]))
+    signed = signed_sheet(response)
+    url = reverse("web:account_sheet_docx")
+    assert office.get(url).status_code == 405
+    forged = signing.dumps(
+        {"by": world.office.pk, "title": "x", "rows": [["住建局", "u1", "p"]]}, salt="other"
+    )
+    for data in ({}, {"sheet": signed[:-2] + "xx"}, {"sheet": forged}):
+        refused = office.post(url, data)
+        assert refused.status_code == 400 and "已过期" in refused.content.decode()
+    colleague = User.objects.create_user(username="office2")
+    Profile.objects.create(user=colleague, role=Role.OFFICE)
+    other = Client()
+    other.force_login(colleague)
+    assert other.post(url, {"sheet": signed}).status_code == 400
+    with time_machine.travel(datetime.timedelta(minutes=31)):
+        assert office.post(url, {"sheet": signed}).status_code == 400
+    assert office.post(url, {"sheet": signed}).status_code == 200  # still within 30 minutes
+
+
+def test_a_reset_password_is_shown_once_on_its_sheet_and_stored_nowhere(world: World) -> None:
+    office = client_for(world, "office")
+    response = office.post(reverse("web:account_reset", args=[world.water.pk]))
+    assert response.status_code == 200 and "no-store" in response["Cache-Control"]
+    ((unit_name, username, password),) = sheet_rows(response)
+    assert (unit_name, username) == ("水利局", "slj")
+    world.water.refresh_from_db()
+    assert world.water.check_password(password)
+    assert stored_anywhere(password) == []
+    download = office.post(reverse("web:account_sheet_docx"), {"sheet": signed_sheet(response)})
+    assert password in sheet_text(download.content)

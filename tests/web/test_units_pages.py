@@ -168,3 +168,59 @@ def test_the_office_merges_a_unit_after_confirming(world: World) -> None:
     task_page = office.get(reverse("web:task_detail", args=[world.task(3).pk]))
     assert "住建局" in task_page.content.decode()
     assert AuditEvent.objects.get(action="unit.merge").data["name"] == "水利局"
+
+
+def test_the_dingtalk_secret_is_never_shown_and_kept_when_left_empty(world: World) -> None:
+    water = unit("水利局")
+    Unit.objects.filter(pk=water.pk).update(
+        webhook_kind="dingtalk",
+        webhook_url="https://oapi.dingtalk.com/robot/send?access_token=tok-ABCDEF",
+        webhook_secret="SECabc123",
+    )
+    office = client_for(world, "office")
+    url = reverse("web:unit_edit", args=[water.pk])
+    page = office.get(url).content.decode()
+    assert "SECabc123" not in page and 'type="password"' in page
+    data = {
+        "name": "水利局",
+        "webhook_kind": "dingtalk",
+        "webhook_url": "https://oapi.dingtalk.com/robot/send?access_token=tok-GHIJKL",
+        "webhook_secret": "",
+    }
+    assert office.post(url, data).status_code == 302
+    assert unit("水利局").webhook_secret == "SECabc123"
+    assert office.post(url, {**data, "clear_secret": "on"}).status_code == 302
+    assert unit("水利局").webhook_secret == ""
+    # The audit trail holds neither the secret nor the address's access token.
+    trail = str(list(AuditEvent.objects.values_list("data", flat=True)))
+    assert "unit.update" in str(list(AuditEvent.objects.values_list("action", flat=True)))
+    assert "tok-ABCDEF" not in trail and "tok-GHIJKL" not in trail and "SECabc123" not in trail
+    assert "https://oapi.dingtalk.com/…" in trail
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "http://127.0.0.1:8080/internal",
+        "http://169.254.169.254/latest/meta-data/",
+        "http://10.0.0.5/send",
+        "http://[::1]/send",
+        "http://localhost/send",
+    ],
+)
+def test_a_robot_on_this_machine_or_the_intranet_is_refused_unless_allowed(
+    world: World, settings: Any, address: str
+) -> None:
+    water = unit("水利局")
+    office = client_for(world, "office")
+    url = reverse("web:unit_edit", args=[water.pk])
+    data = {"name": "水利局", "webhook_kind": "wecom", "webhook_url": address}
+    response = office.post(url, data)
+    assert response.status_code == 200
+    assert "不能指向本机、内网或保留地址" in response.content.decode()
+    assert unit("水利局").webhook_url == ""
+    assert not AuditEvent.objects.filter(action__startswith="unit.").exists()
+    settings.TAIZHANG_WEBHOOK_ALLOWED_HOSTS = ["localhost", "127.0.0.0/8", "::1", "10.0.0.0/8"]
+    if "169.254" not in address:
+        assert office.post(url, data).status_code == 302
+        assert unit("水利局").webhook_url == address

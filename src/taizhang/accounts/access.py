@@ -11,7 +11,8 @@ its task, as the context it belongs to. A task split into sub-items is reported 
 the task itself takes no report.
 
 Fetching one object for a user is `access_ledger`, `access_task`, `access_round`,
-`access_report`, `access_attachment`, `access_export_job` and `access_import_job` (after Zulip's
+`access_report`, `access_attachment`, `access_export_job`, `access_import_job` and
+`access_account` (after Zulip's
 `access_stream_by_id`): the object, or the same `Http404` whether it is missing or forbidden.
 Callers pass their own queryset to load what they show; the scope is always applied here."""
 
@@ -334,6 +335,27 @@ def can_edit_task(user: AnyUser, task: Any = None) -> bool:
 def can_read_ledgers(user: AnyUser) -> bool:
     """Any signed-in user with a role may open the ledger pages (scoped to their tasks)."""
     return role_of(user) is not None
+
+
+def can_manage_account(actor: AnyUser, target: User) -> bool:
+    """Whether the actor may edit, reset the password of, deactivate or reactivate the target
+    account: the office may, but a superuser (the sysadmin, with the whole /admin/) is managed
+    by a superuser only, so no office account can take it over."""
+    if not is_office(actor):
+        return False
+    if target.is_superuser:
+        return actor.is_superuser
+    return True
+
+
+def access_account(actor: AnyUser, user_id: int, users: QuerySet[User] | None = None) -> User:
+    """The account with this id if the actor may manage it (`can_manage_account`, from
+    `users`), or the same 404 whether it is missing or forbidden."""
+    users = User.objects.all() if users is None else users
+    target = users.filter(pk=user_id).first()
+    if target is None or not can_manage_account(actor, target):
+        raise Http404(_("未找到，或您无权查看"))
+    return target
 
 
 def password_change_pending(user: AnyUser) -> bool:

@@ -2,17 +2,23 @@
 pointing at the unit to the one it joins, its members included (membership is the accounts
 app's, so the merge lives here, above ledger and reporting).
 
-What moves: the tasks it serves (`TaskUnit`, in their order; a task both served keeps the
-target's link once), its sections of joint tasks' progress, its reports, drafts (the newer of
-two on one task), held files, its members, and the rows of any other app that point at a
-unit (found through the model's relations, so the notify app's reminders and deliveries and
-the dashboard's per-unit state move as well, without this module knowing them). A row whose
-move would break a unique rule of its table (a scheduled reminder both units got the same
-day) stays with the merged unit, as history. Units merged into this one earlier now point at
-the target, so one hop always leads to a current unit.
+What moves: the tasks it serves (`TaskUnit`, in their order; a task both served keeps one
+link, the target's, with the stronger role of the two, 牵头 over 责任 over 配合, and the
+earlier place, so a task the merged unit led keeps a lead), its sections of joint tasks'
+progress, its reports, drafts (the newer of two on one task), held files, its members, and
+the rows of any other app that point at a unit (found through the model's relations, so the
+notify app's reminders and deliveries and the dashboard's per-unit state move as well,
+without this module knowing them). A row whose move would break a unique rule of its table
+(a scheduled reminder both units got the same day) stays with the merged unit, as history.
+Units merged into this one earlier now point at the target, so one hop always leads to a
+current unit.
 
 The merged unit keeps its row (`merged_into`, `merged_at`), so audit rows, revisions and
-closed rounds' snapshots that name it still read; it leaves lists and pickers."""
+closed rounds' snapshots that name it still read; it leaves lists and pickers.
+
+The deliveries still to be sent (queued, retrying) move with the rest but carry the merged
+unit's e-mail, phone or robot: `signals.unit_merged` tells notify, which sends them to the
+target's contacts instead, or fails them saying why (notify.delivery)."""
 
 from __future__ import annotations
 
@@ -26,8 +32,9 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from taizhang.accounts.signals import unit_merged
 from taizhang.ledger.errors import EditError
-from taizhang.ledger.models import Task, TaskUnit, Unit
+from taizhang.ledger.models import Task, TaskUnit, Unit, UnitRole
 from taizhang.ledger.services import audit_record
 from taizhang.ledger.signals import tasks_written
 from taizhang.reporting.models import Report, ReportDraft, ReportState
@@ -78,6 +85,7 @@ def unit_merge(*, source: Unit, target: Unit, actor: User | None) -> MergeResult
     }
     audit_record(actor=actor, action="unit.merge", data=data)
     _tell_ledgers(task_ids)
+    unit_merged.send(sender=None, source=source, target=target)
     return result
 
 
@@ -100,12 +108,28 @@ def _check(source: Unit, target: Unit) -> None:
         )
 
 
+# The stronger role first: a task served by both keeps the stronger of their two roles.
+ROLE_STRENGTH: list[str] = [UnitRole.LEAD, UnitRole.RESPONSIBLE, UnitRole.CO]
+
+
+def _stronger(role: str, other: str) -> str:
+    rank = {name: n for n, name in enumerate(ROLE_STRENGTH)}
+    return role if rank.get(role, len(rank)) < rank.get(other, len(rank)) else other
+
+
 def _move_task_links(source: Unit, target: Unit) -> int:
     """The tasks the source serves now served by the target, each link keeping its place;
-    where the target already serves the task its own link stays and the source's goes."""
+    where the target already serves the task its own link stays, with the stronger role
+    of the two and the earlier place, and the source's goes."""
     links = TaskUnit.objects.filter(unit=source)
-    both = links.filter(Exists(TaskUnit.objects.filter(unit=target, task=OuterRef("task"))))
-    both.delete()
+    theirs = TaskUnit.objects.filter(unit=target, task_id__in=links.values("task_id"))
+    kept = {link.task_id: link for link in theirs}
+    for link in links.filter(task_id__in=list(kept)):
+        other = kept[link.task_id]
+        other.role = _stronger(link.role, other.role)
+        other.order = min(link.order, other.order)
+    links.filter(task_id__in=list(kept)).delete()
+    TaskUnit.objects.bulk_update(list(kept.values()), ["role", "order"])
     return links.update(unit=target)
 
 

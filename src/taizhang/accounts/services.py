@@ -192,7 +192,8 @@ PHONE_MAX = 30  # Profile.phone
 
 
 def _apply(user: User, fields: AccountFields, **more: Any) -> Profile:
-    user.is_staff = fields.role == Role.OFFICE
+    # A superuser keeps /admin/ whatever role the office pages give it.
+    user.is_staff = fields.role == Role.OFFICE or user.is_superuser
     user.save()
     profile, _ = Profile.objects.update_or_create(
         user=user,

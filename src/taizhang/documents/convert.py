@@ -143,36 +143,3 @@ def _run(command: list[str], *, name: str) -> str:
 def _last_line(output: str) -> str:
     lines = [line.strip() for line in output.splitlines() if line.strip()]
     return lines[-1][:200] if lines else ""
-
-
-def docx_to_pdf(data: bytes, *, name: str = "document.docx") -> bytes:
-    """A .docx turned into PDF by LibreOffice (Writer's PDF export), as `convert_with_
-    libreoffice` runs it: its own directory and profile, killed after two minutes. Raises
-    `LedgerReadError` naming `name` when LibreOffice is missing or fails."""
-    binary = libreoffice_binary()
-    if binary is None:
-        raise LedgerReadError(
-            "请安装 LibreOffice（libreoffice-writer-nogui）以生成 PDF", source=name
-        )
-    with tempfile.TemporaryDirectory(prefix="taizhang-pdf-") as work:
-        source = Path(work) / "document.docx"
-        source.write_bytes(data)
-        outdir = Path(work) / "out"
-        command = [
-            binary,
-            f"-env:UserInstallation={(Path(work) / 'profile').as_uri()}",
-            "--headless",
-            "--norestore",
-            "--nologo",
-            "--convert-to",
-            "pdf:writer_pdf_Export",
-            "--outdir",
-            str(outdir),
-            str(source),
-        ]
-        output = _run(command, name=name)
-        result = outdir / "document.pdf"
-        if not result.is_file():
-            reason = _last_line(output) or "没有生成文件"
-            raise LedgerReadError(f"LibreOffice 无法生成 PDF（{reason}）", source=name)
-        return result.read_bytes()

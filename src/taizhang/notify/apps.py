@@ -8,7 +8,8 @@ class NotifyConfig(AppConfig):
 
     def ready(self) -> None:
         # The services of the layers below send these; notify answers (notify.events).
-        from taizhang.notify import checks, events  # noqa: F401  (checks: registers them)
+        from taizhang.accounts import signals as accounts
+        from taizhang.notify import checks, delivery, events  # noqa: F401  (checks: registers them)
         from taizhang.reporting import signals as reporting
         from taizhang.supervision import signals as supervision
 
@@ -19,3 +20,4 @@ class NotifyConfig(AppConfig):
             events.on_bulletin_issued, dispatch_uid="notify-bulletin"
         )
         supervision.tasks_turned_red.connect(events.on_tasks_turned_red, dispatch_uid="notify-red")
+        accounts.unit_merged.connect(delivery.on_unit_merged, dispatch_uid="notify-merge")

@@ -22,6 +22,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from taizhang.ledger.models import Unit
 from taizhang.notify import preferences
 from taizhang.notify.channels import ChannelClient, ChannelError, channels_open, sms_configured
 from taizhang.notify.models import Channel, Delivery, Notification, Reminder
@@ -143,6 +144,42 @@ def unit_targets(reminder: Reminder) -> list[tuple[str, str]]:
     if unit.webhook_kind in (Channel.WECOM, Channel.DINGTALK) and unit.webhook_url:
         targets.append((unit.webhook_kind, unit.webhook_url))
     return targets
+
+
+def _contacts(unit: Unit) -> dict[str, str]:
+    """A unit's address on each channel it has."""
+    found = {Channel.EMAIL.value: unit.email, Channel.SMS.value: unit.phone}
+    if unit.webhook_kind in (Channel.WECOM, Channel.DINGTALK):
+        found[unit.webhook_kind] = unit.webhook_url
+    return {channel: address for channel, address in found.items() if address}
+
+
+@transaction.atomic
+def deliveries_readdress(*, source: Unit, target: Unit) -> int:
+    """After `source` was merged into `target` (its deliveries now point at `target`): those
+    still to be sent to the merged unit's addresses go to the target's address on the same
+    channel instead; where it has none they fail, saying so, rather than retry the merged
+    unit's old address. The number re-addressed or failed."""
+    pending = Delivery.objects.filter(unit=target, state__in=PENDING)
+    new = _contacts(target)
+    changed = 0
+    for channel, address in _contacts(source).items():
+        rows = pending.filter(channel=channel, target=address)
+        if channel in new:
+            changed += rows.update(target=new[channel])
+            continue
+        changed += rows.update(
+            state=Delivery.State.FAILED,
+            next_attempt_at=None,
+            last_error=_("“%(source)s”已并入“%(target)s”，后者没有该渠道的联系方式，未再发送")
+            % {"source": source.name, "target": target.name},
+        )
+    return changed
+
+
+def on_unit_merged(sender: object, *, source: Unit, target: Unit, **kwargs: object) -> None:
+    """accounts.signals.unit_merged: re-address the pending deliveries."""
+    deliveries_readdress(source=source, target=target)
 
 
 # --- sending ------------------------------------------------------------------------------

@@ -1,16 +1,17 @@
 """The office's accounts (账号): the list; one account created, edited, its password reset,
-deactivated or reactivated; one reporter account per unit of a ledger that has none, with the
-printable sheet of user names and one-time passwords; and everyone's own password change,
-which the first sign-in leads to (web.middleware.PasswordChangeMiddleware).
+deactivated or reactivated; one reporter account per unit of a ledger that has none; and
+everyone's own password change, which the first sign-in leads to
+(web.middleware.PasswordChangeMiddleware).
 
-One-time passwords are shown once: a single account's in the answer to the POST that made it
-(never stored, the page not cached); a ledger's sheet is kept in the office's session (server
-side) only until each of its files (.docx, .pdf) has been downloaded once, at most
-`SHEET_MINUTES`, and is gone at sign-out. The database holds only the passwords' hashes."""
+One-time passwords are stored nowhere on the server, not even for a while: the answer to the
+POST that made them (one account, a reset, a ledger's accounts) is the printable sheet itself
+(单位, 用户名, 初始密码; not cached), which the browser prints or saves as PDF. Its "下载 Word
+版" form posts the rows back, signed (`django.core.signing`, valid `SHEET_MINUTES`, for the
+office user who got them), and the .docx is built from them. The database holds only the
+passwords' hashes; a lost sheet is answered by resetting the password."""
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
 from django import forms
@@ -18,11 +19,11 @@ from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
+from django.core import signing
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -42,19 +43,15 @@ from taizhang.accounts.services import (
     password_change,
     units_without_reporter,
 )
-from taizhang.documents.convert import docx_to_pdf
-from taizhang.documents.errors import LedgerReadError
-from taizhang.documents.write_account_sheet import SheetRow, account_sheet_docx
+from taizhang.documents.write_account_sheet import SheetRow
+from taizhang.documents.write_account_sheet import account_sheet_docx as sheet_docx
 from taizhang.ledger.models import Ledger, Person, Unit
 from taizhang.web.http import AuthedRequest
 
 PAGE_SIZE = 100
-SHEET_KEY = "taizhang_account_sheet"
+SHEET_SALT = "taizhang.web.accounts.sheet"
 SHEET_MINUTES = 30
-SHEET_FORMATS = {
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "pdf": "application/pdf",
-}
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 class AccountForm(forms.Form):
@@ -123,19 +120,53 @@ def account_new(request: AuthedRequest) -> HttpResponse:
 def _password_shown(
     request: AuthedRequest, user: User, password: str, *, created: bool
 ) -> HttpResponse:
-    context = {"account": user, "password": password, "created": created}
-    return render(request, "web/office/account_password.html", context)
+    row = SheetRow(_account_label(user), user.get_username(), password)
+    title = _("账号已创建") if created else _("密码已重置")
+    return _sheet_page(request, title=title, rows=[row])
 
 
-def _account(user_id: int) -> User:
-    return get_object_or_404(User.objects.select_related("profile"), pk=user_id)
+def _account_label(user: User) -> str:
+    """What the sheet's 单位 column says of one account: its units, or its display name."""
+    profile = getattr(user, "profile", None)
+    if profile is None:
+        return ""
+    units = "、".join(unit.name for unit in profile.units.all())
+    return units or profile.display_name
+
+
+def _sheet_note() -> str:
+    return _("请在首次登录后立即修改密码。初始密码仅可使用一次，请妥善保管本单。")
+
+
+def _sheet_page(request: AuthedRequest, *, title: str, rows: list[SheetRow]) -> HttpResponse:
+    """The printable sheet of one-time passwords, as the answer to the POST that made them
+    (never stored), with its rows signed for the .docx."""
+    signed = signing.dumps(
+        {"by": request.user.pk, "title": title, "rows": [list(row) for row in rows]},
+        salt=SHEET_SALT,
+        compress=True,
+    )
+    context = {
+        "title": title,
+        "rows": rows,
+        "signed": signed,
+        "sign_in_url": request.build_absolute_uri(reverse("web:login")),
+        "note": _sheet_note(),
+        "minutes": SHEET_MINUTES,
+    }
+    return render(request, "web/office/account_sheet.html", context)
+
+
+def _account(request: AuthedRequest, user_id: int) -> User:
+    """The account to manage, or 404 (missing, or a superuser to anyone but a superuser)."""
+    return access.access_account(request.user, user_id, User.objects.select_related("profile"))
 
 
 @login_required
 def account_edit(request: AuthedRequest, user_id: int) -> HttpResponse:
     """Change an account's role, name, phone, units or person."""
     access.require_office(request.user)
-    user = _account(user_id)
+    user = _account(request, user_id)
     profile = getattr(user, "profile", None)
     initial = {
         "role": profile.role if profile else Role.VIEWER,
@@ -162,7 +193,7 @@ def account_edit(request: AuthedRequest, user_id: int) -> HttpResponse:
 def account_reset(request: AuthedRequest, user_id: int) -> HttpResponse:
     """A new one-time password, shown once in the answer."""
     access.require_office(request.user)
-    user = _account(user_id)
+    user = _account(request, user_id)
     password = account_password_reset(user=user, actor=request.user)
     return _password_shown(request, user, password, created=False)
 
@@ -172,7 +203,7 @@ def account_reset(request: AuthedRequest, user_id: int) -> HttpResponse:
 def account_active(request: AuthedRequest, user_id: int) -> HttpResponse:
     """Deactivate (active=0) or reactivate (active=1) an account."""
     access.require_office(request.user)
-    user = _account(user_id)
+    user = _account(request, user_id)
     wanted = request.POST.get("active")
     if wanted not in ("0", "1"):
         messages.error(request, _("请求无效"))
@@ -189,10 +220,11 @@ def account_active(request: AuthedRequest, user_id: int) -> HttpResponse:
     return redirect("web:accounts")
 
 
+@never_cache
 @login_required
 def ledger_accounts(request: AuthedRequest, ledger_id: int) -> HttpResponse:
     """为没有账号的单位创建填报账号: GET lists the units of the ledger's current tasks with no
-    active reporter; POST creates one account each and leads to the sheet."""
+    active reporter; POST creates one account each and answers with their sheet."""
     access.require_office(request.user)
     ledger = get_object_or_404(Ledger, pk=ledger_id)
     if request.method == "POST":
@@ -200,64 +232,42 @@ def ledger_accounts(request: AuthedRequest, ledger_id: int) -> HttpResponse:
         if not issued:
             messages.info(request, _("所有单位都已有填报账号"))
             return redirect("web:ledger_accounts", ledger_id=ledger.pk)
-        request.session[SHEET_KEY] = {
-            "title": _("%(ledger)s 填报账号") % {"ledger": ledger.title},
-            "rows": [[a.unit, a.username, a.password] for a in issued],
-            "until": (timezone.now() + datetime.timedelta(minutes=SHEET_MINUTES)).isoformat(),
-            "left": sorted(SHEET_FORMATS),
-        }
         messages.success(request, _("已创建 %(n)s 个填报账号") % {"n": len(issued)})
-        return redirect("web:account_sheet")
+        title = _("%(ledger)s 填报账号") % {"ledger": ledger.title}
+        rows = [SheetRow(a.unit, a.username, a.password) for a in issued]
+        return _sheet_page(request, title=title, rows=rows)
     units = units_without_reporter(ledger)
     return render(request, "web/office/ledger_accounts.html", {"ledger": ledger, "units": units})
 
 
-def _sheet(request: AuthedRequest) -> dict[str, Any] | None:
-    sheet: dict[str, Any] | None = request.session.get(SHEET_KEY)
-    if sheet is None:
-        return None
-    if datetime.datetime.fromisoformat(sheet["until"]) < timezone.now() or not sheet["left"]:
-        del request.session[SHEET_KEY]
-        return None
-    return sheet
-
-
 @never_cache
+@require_POST
 @login_required
-def account_sheet(request: AuthedRequest) -> HttpResponse:
-    """The accounts just created (user names; the passwords are in the files only) and the
-    links to the sheet's files while they may still be downloaded."""
+def account_sheet_docx(request: AuthedRequest) -> HttpResponse:
+    """The sheet as .docx, built from the rows its page posts back, signed for this office
+    user `SHEET_MINUTES` ago at most; nothing was kept to build it from."""
     access.require_office(request.user)
-    sheet = _sheet(request)
-    return render(request, "web/office/account_sheet.html", {"sheet": sheet})
-
-
-@never_cache
-@login_required
-def account_sheet_download(request: AuthedRequest, fmt: str) -> HttpResponse:
-    """The sheet as .docx or .pdf (LibreOffice converts the .docx), each once."""
-    access.require_office(request.user)
-    sheet = _sheet(request)
-    if fmt not in SHEET_FORMATS or sheet is None or fmt not in sheet["left"]:
-        raise Http404(_("账号单已下载过或已过期；如需新的初始密码，请重置密码"))
-    data = account_sheet_docx(
-        title=sheet["title"],
-        rows=[SheetRow(*row) for row in sheet["rows"]],
+    max_age = SHEET_MINUTES * 60
+    try:
+        sheet = signing.loads(request.POST.get("sheet", ""), salt=SHEET_SALT, max_age=max_age)
+    except signing.BadSignature:
+        sheet = None
+    if not isinstance(sheet, dict) or sheet.get("by") != request.user.pk:
+        message = _("账号单已过期（%(n)s 分钟）或无效；如需新的初始密码，请在账号列表中重置密码")
+        return render(
+            request,
+            "web/office/account_sheet_gone.html",
+            {"message": message % {"n": SHEET_MINUTES}},
+            status=400,
+        )
+    data = sheet_docx(
+        title=str(sheet["title"]),
+        rows=[SheetRow(*(str(cell) for cell in row)) for row in sheet["rows"]],
         sign_in_url=request.build_absolute_uri(reverse("web:login")),
-        note=_("请在首次登录后立即修改密码。初始密码仅可使用一次，请妥善保管本单。"),
+        note=_sheet_note(),
     )
-    if fmt == "pdf":
-        try:
-            data = docx_to_pdf(data, name="accounts.docx")
-        except LedgerReadError as error:
-            messages.error(request, str(error))
-            return redirect("web:account_sheet")
-    sheet["left"] = [f for f in sheet["left"] if f != fmt]
-    request.session[SHEET_KEY] = sheet
-    if not sheet["left"]:
-        del request.session[SHEET_KEY]
-    response = HttpResponse(data, content_type=SHEET_FORMATS[fmt])
-    response["Content-Disposition"] = f'attachment; filename="accounts.{fmt}"'
+    response = HttpResponse(data, content_type=DOCX)
+    response["Content-Disposition"] = 'attachment; filename="accounts.docx"'
     return response
 
 

@@ -4,6 +4,7 @@ Thin views: parse, ask accounts.access, call one service or selector, render."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from django import forms
@@ -40,17 +41,33 @@ class UnitForm(forms.Form):
     webhook_url = forms.CharField(
         label=gettext_lazy("群机器人地址（https:// 或 http://）"), max_length=500, required=False
     )
+    # A credential: never shown again (the input stays empty), and left empty it keeps the
+    # secret the unit has.
     webhook_secret = forms.CharField(
-        label=gettext_lazy("加签密钥（钉钉，以 SEC 开头）"), max_length=200, required=False
+        label=gettext_lazy("加签密钥（钉钉，以 SEC 开头；不修改请留空）"),
+        max_length=200,
+        required=False,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
     )
+    clear_secret = forms.BooleanField(label=gettext_lazy("清除加签密钥"), required=False)
 
-    def contacts(self) -> UnitContacts:
+    def contacts(self, kept_secret: str = "") -> UnitContacts:
+        """The contacts typed; an empty secret is the one kept (`kept_secret`), unless it is
+        to be cleared or the robot is no longer a 钉钉 one."""
         data = self.cleaned_data
-        return UnitContacts(**{k: data[k] for k in vars(UnitContacts()) if k in data})
+        contacts = UnitContacts(**{k: data[k] for k in vars(UnitContacts()) if k in data})
+        keep = not data.get("webhook_secret") and not data.get("clear_secret")
+        if keep and data.get("webhook_kind") == Unit.Webhook.DINGTALK:
+            contacts = replace(contacts, webhook_secret=kept_secret)
+        return contacts
 
 
 def _initial(unit: Unit) -> dict[str, Any]:
-    return {name: getattr(unit, name) for name in UnitForm.base_fields}
+    return {
+        name: getattr(unit, name)
+        for name in UnitForm.base_fields
+        if name not in ("webhook_secret", "clear_secret")
+    }
 
 
 @login_required
@@ -91,7 +108,7 @@ def unit_edit(request: AuthedRequest, unit_id: int) -> HttpResponse:
             unit_update(
                 unit=unit,
                 name=form.cleaned_data["name"],
-                contacts=form.contacts(),
+                contacts=form.contacts(kept_secret=unit.webhook_secret),
                 actor=request.user,
             )
         except EditError as error:

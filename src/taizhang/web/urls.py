@@ -117,12 +117,7 @@ urlpatterns = [
     path("units/<id:unit_id>/merge/", units.unit_merge_page, name="unit_merge"),
     path("accounts/", accounts.account_list, name="accounts"),
     path("accounts/new/", accounts.account_new, name="account_new"),
-    path("accounts/sheet/", accounts.account_sheet, name="account_sheet"),
-    path(
-        "accounts/sheet/<str:fmt>/",
-        accounts.account_sheet_download,
-        name="account_sheet_download",
-    ),
+    path("accounts/sheet.docx", accounts.account_sheet_docx, name="account_sheet_docx"),
     path("accounts/<id:user_id>/", accounts.account_edit, name="account_edit"),
     path("accounts/<id:user_id>/reset/", accounts.account_reset, name="account_reset"),
     path("accounts/<id:user_id>/active/", accounts.account_active, name="account_active"),

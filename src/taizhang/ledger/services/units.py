@@ -5,10 +5,13 @@ A unit merged into another (`accounts.merging.unit_merge`, which also moves its 
 keeps its row with `merged_into`: it is left out of lists and pickers, cannot be renamed or
 edited, and the history that names it still reads.
 
-The robot's address may point at any host, over https:// or http://: offices reach the
-public robots (qyapi.weixin.qq.com, oapi.dingtalk.com) through a relay of their own on the
-intranet as often as directly, so no list of hosts is imposed here; a 钉钉 secret (加签) starts
-with SEC, as 钉钉 issues it."""
+The robot's address may point at any host on the Internet, over https:// or http://, but not
+at this machine or the intranet (`ledger.robot_addresses`: an IP literal or `localhost` is
+refused here, a name when the channel resolves it) unless TAIZHANG_WEBHOOK_ALLOWED_HOSTS
+allows it: offices reach the public robots (qyapi.weixin.qq.com, oapi.dingtalk.com) through a
+relay of their own on the intranet as often as directly. A 钉钉 secret (加签) starts with SEC,
+as 钉钉 issues it. The audit trail keeps neither the secret nor the address's credentials
+(企业微信's key=, 钉钉's access_token=): the address as `masked_url` shows it."""
 
 from __future__ import annotations
 
@@ -24,6 +27,7 @@ from django.utils.translation import gettext as _
 from taizhang.chinese.names import normalize_unit
 from taizhang.ledger.errors import EditError
 from taizhang.ledger.models import Unit
+from taizhang.ledger.robot_addresses import literal_refused, masked_url
 from taizhang.ledger.services.audit import audit_record
 
 NAME_MAX = 200  # Unit.name
@@ -73,6 +77,14 @@ def _check_webhook(kind: str, url: str, secret: str) -> None:
         parts = urlsplit(url)
         if parts.scheme not in ("https", "http") or not parts.hostname:
             raise EditError(_("群机器人地址须以 https:// 或 http:// 开头，并包含主机名"))
+        if literal_refused(parts.hostname):
+            raise EditError(
+                _(
+                    "群机器人地址不能指向本机、内网或保留地址（%(host)s）；如经内网中转，"
+                    "请由系统管理员在 TAIZHANG_WEBHOOK_ALLOWED_HOSTS 中允许该地址"
+                )
+                % {"host": parts.hostname}
+            )
     if secret and kind != Unit.Webhook.DINGTALK:
         raise EditError(_("只有钉钉群机器人使用加签密钥"))
     if secret and not secret.startswith("SEC"):
@@ -103,9 +115,11 @@ def _check_free(name: str, exclude: Unit | None = None) -> None:
 
 
 def _snapshot(unit: Unit) -> dict[str, str]:
-    """What the audit trail keeps of a unit: never the robot's secret itself."""
+    """What the audit trail keeps of a unit: never the robot's secret itself, nor the
+    credentials in its address (scheme and host only)."""
     kept = {f.name: getattr(unit, f.name) for f in fields(UnitContacts)}
     kept["webhook_secret"] = "***" if unit.webhook_secret else ""
+    kept["webhook_url"] = masked_url(unit.webhook_url) if unit.webhook_url else ""
     return {"name": unit.name, **kept}
 
 
@@ -131,17 +145,16 @@ def unit_update(*, unit: Unit, name: str, contacts: UnitContacts, actor: User | 
     name = unit_name_clean(name)
     cleaned = contacts.cleaned()
     _check_free(name, exclude=unit)
-    before, old_secret = _snapshot(unit), unit.webhook_secret
+    before, old_secret, old_url = _snapshot(unit), unit.webhook_secret, unit.webhook_url
     unit.name = name
     for key, value in vars(cleaned).items():
         setattr(unit, key, value)
     unit.save()
     after = _snapshot(unit)
     changes = {k: {"old": before[k], "new": after[k]} for k in after if before[k] != after[k]}
-    if old_secret != unit.webhook_secret:
-        changes["webhook_secret"] = {
-            "old": before["webhook_secret"],
-            "new": after["webhook_secret"],
-        }
+    # A new secret or key shows as changed though what is kept of it reads the same.
+    for key, old in (("webhook_secret", old_secret), ("webhook_url", old_url)):
+        if old != getattr(unit, key):
+            changes[key] = {"old": before[key], "new": after[key]}
     audit_record(actor=actor, action="unit.update", data={"unit": unit.pk, "changes": changes})
     return unit

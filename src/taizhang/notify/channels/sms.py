@@ -75,6 +75,9 @@ class AliyunSms:
             self.config["endpoint"],
             data=body.encode("ascii"),
             content_type="application/x-www-form-urlencoded",
+            # The gateway is the sysadmin's setting (TAIZHANG_SMS_ENDPOINT), often on the
+            # intranet, not an address the office types: not limited to the Internet.
+            guarded=False,
         )
         if answer.get("Code") != "OK":
             raise ChannelError(
