@@ -1,6 +1,6 @@
 """A large ledger is exported in the background, in a real browser against a real worker: the
 office confirms, the job page shows it queued while no worker runs, its progress bar follows
-the job (export_job.js polls the job's JSON) once a worker takes it, and the file it offers
+the job (job.js polls the job's JSON) once a worker takes it, and the file it offers
 when done is the ledger's."""
 
 from __future__ import annotations

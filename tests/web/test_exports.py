@@ -85,8 +85,8 @@ def test_confirming_queues_a_job_and_shows_its_page(
         None,
     )
     page = office.get(response["Location"]).content.decode()
-    assert '<progress id="export-progress" max="100" value="0">' in page
-    assert "排队中" in page and "export_job.js" in page
+    assert '<progress id="export-progress" max="100" value="0"' in page
+    assert "排队中" in page and "taizhang/job.js" in page
     state = office.get(reverse("web:export_job_status", args=[job.pk])).json()
     assert state == {
         "state": "queued",

@@ -89,7 +89,7 @@ def test_confirming_a_large_ledger_queues_it_and_shows_its_page(
     assert Path(job.file.path) in stored_imports()
     page = client.get(response.url).content.decode()
     assert 'id="import-progress" max="100" value="0"' in page and "排队中" in page
-    assert "taizhang/import_job.js" in page and "<script>" not in page
+    assert "taizhang/job.js" in page and "<script>" not in page
     # The same token cannot queue the import twice.
     again = confirm(client, token)
     assert again.url == reverse("web:ledger_upload") and ImportJob.objects.count() == 1
