@@ -6,7 +6,7 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
-from django.db import close_old_connections, connection
+from django.db import close_old_connections
 from huey import crontab
 from huey.contrib.djhuey import HUEY, db_periodic_task, db_task
 
@@ -53,16 +53,18 @@ def _sweep() -> None:
     jobs_sweep()
 
 
+# The name of the queue's start-up hook (a test's worker orders its own before it).
+WORKER_STARTED = "jobs_worker_started"
 jobs_sweep_task: Any = db_periodic_task(crontab(minute="*"), name="jobs_stalled_sweep")(_sweep)
 
 
-@HUEY.on_startup("jobs_worker_started")  # type: ignore[untyped-decorator]  # huey: no hints
-def _worker_started() -> None:
+@HUEY.on_startup(WORKER_STARTED)  # type: ignore[untyped-decorator]  # huey: no hints
+def worker_started_hook() -> None:
     """Each worker thread, as it starts: the first gives up what a previous worker left
-    (`jobs.stalls.worker_started`). The thread's database connection is closed after, as
-    huey's `db_task` does after a job."""
+    (`jobs.stalls.worker_started`). Its database connection is kept for the thread's jobs,
+    closed when obsolete as huey's `db_task` does."""
     close_old_connections()
     try:
         worker_started()
     finally:
-        connection.close()
+        close_old_connections()
