@@ -260,6 +260,10 @@ LOGGING = {
 #   `make run`, which runs with DEBUG on, would never run a job in the background.
 # - TAIZHANG_QUEUE_WORKERS: jobs the worker runs at once (threads; 1: an export of 50,000
 #   tasks takes a few hundred MB while it runs).
+# - TAIZHANG_JOB_STALL_MINUTES: a background job running this long with no progress has lost
+#   its worker (stopped, killed, the machine restarted) and is given up, with a message.
+# - TAIZHANG_JOB_QUEUED_MINUTES: a background job queued this long while no worker answers is
+#   given up, with a message (so a dead worker never blocks anyone's next import or export).
 # - TAIZHANG_EXPORT_INLINE_TASKS: a web export of a ledger of more tasks than this (sub-items
 #   counted) runs in the background; smaller ones download at once.
 # - TAIZHANG_IMPORT_INLINE_TASKS: a web import of a ledger file of more tasks than this
@@ -284,6 +288,8 @@ HUEY = {
         "periodic": True,
     },
 }
+TAIZHANG_JOB_STALL_MINUTES = int(os.environ.get("TAIZHANG_JOB_STALL_MINUTES", "15"))
+TAIZHANG_JOB_QUEUED_MINUTES = int(os.environ.get("TAIZHANG_JOB_QUEUED_MINUTES", "60"))
 TAIZHANG_EXPORT_INLINE_TASKS = int(os.environ.get("TAIZHANG_EXPORT_INLINE_TASKS", "2000"))
 TAIZHANG_IMPORT_INLINE_TASKS = int(os.environ.get("TAIZHANG_IMPORT_INLINE_TASKS", "2000"))
 # The worker's log (a line per job) once, through the console handler, not through huey's own

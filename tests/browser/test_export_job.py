@@ -1,14 +1,17 @@
 """A large ledger is exported in the background, in a real browser against a real worker: the
 office confirms, the job page shows it queued while no worker runs, its progress bar follows
-the job (export_job.js polls the job's JSON) once a worker takes it, and the file it offers
-when done is the ledger's."""
+the job (job.js polls the job's JSON) once a worker takes it, and the file it offers
+when done is the ledger's; a job whose worker died is given up as the page polls, which then
+says why and offers to export again."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.utils import timezone
 from huey.storage import SqliteStorage
 
 from taizhang.reporting.models import ExportJob
@@ -49,3 +52,28 @@ def test_a_large_export_runs_in_the_background_with_a_progress_bar(
     assert info.value.suggested_filename == job.filename == f"{world.ledger.title}.xlsx"
     data = Path(info.value.path()).read_bytes()
     assert is_export_of(data, world.ledger, "xlsx")
+
+
+def test_a_job_whose_worker_died_shows_why_and_offers_to_start_again(
+    page: Any, live_server: Any, world: World, settings: Any, tmp_path: Path
+) -> None:
+    settings.TAIZHANG_EXPORT_INLINE_TASKS = 10
+    base = live_server.url
+    sign_in(page, base, "office")
+    storage = SqliteStorage(name="taizhang-browser", filename=str(tmp_path / "queue.sqlite3"))
+    with queue_on(storage):
+        page.goto(f"{base}/ledgers/{world.ledger.pk}/export/xlsx/")
+        with page.expect_navigation():
+            page.click("#export-start button[type=submit]")
+        assert page.inner_text("#export-state") == "排队中"
+        assert page.is_hidden("#export-error") and page.is_hidden("#export-retry")
+        # A worker took it twenty minutes ago and died at the first step.
+        ExportJob.objects.update(
+            state="running", progress=10, progress_at=timezone.now() - timedelta(minutes=20)
+        )
+        # The page was not reloaded: its script polled, and the poll gave the job up.
+        page.wait_for_selector("#export-retry", state="visible", timeout=60_000)
+    assert page.inner_text("#export-state") == "导出失败"
+    assert page.inner_text("#export-error").startswith("导出已超过 15 分钟没有进展")
+    assert page.is_hidden("#export-download")
+    screenshot(page, "export-job-given-up")

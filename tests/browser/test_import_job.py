@@ -1,6 +1,6 @@
 """A large ledger is imported in the background, in a real browser against a real worker: the
 office confirms the preview, the job page shows it queued while no worker runs, its progress
-bar follows the worker's progress while the import's transaction is still open (import_job.js
+bar follows the worker's progress while the import's transaction is still open (job.js
 polls the job's JSON; the progress is kept beside the queue), and once done the page says
 what the import did and links to the ledger."""
 

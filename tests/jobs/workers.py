@@ -15,6 +15,7 @@ from huey.contrib.djhuey import HUEY
 from huey.signals import SIGNAL_COMPLETE, SIGNAL_ERROR
 
 from taizhang.jobs.queue import EmbeddedConsumer
+from taizhang.jobs.tasks import WORKER_STARTED, worker_started_hook
 
 
 @contextmanager
@@ -83,6 +84,9 @@ def worker_running() -> Iterator[None]:
             connections[alias] = connection
 
     HUEY.on_startup("test_shared_connection")(use_shared)
+    # The project's start-up hook after the test's: it uses the test's database connection.
+    HUEY.unregister_on_startup(WORKER_STARTED)
+    HUEY.on_startup(WORKER_STARTED)(worker_started_hook)
     # Its own connections (PostgreSQL) are closed as it ends, so the test database can go.
     HUEY.on_shutdown("test_close_connections")(connections.close_all)
     consumer = EmbeddedConsumer(

@@ -5,12 +5,16 @@ creator and the office only."""
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
+import time_machine
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
+from huey.storage import SqliteStorage
 
 from taizhang.accounts.models import Role
 from taizhang.accounts.services import account_create
@@ -20,7 +24,7 @@ from taizhang.reporting.models import ExportJob, Round
 from taizhang.web import exports
 from tests.factories import PASSWORD, World, client_for, signed_in
 from tests.jobs.exported import is_export_of
-from tests.jobs.workers import immediate_queue
+from tests.jobs.workers import immediate_queue, queue_on
 
 pytestmark = pytest.mark.django_db
 
@@ -85,8 +89,8 @@ def test_confirming_queues_a_job_and_shows_its_page(
         None,
     )
     page = office.get(response["Location"]).content.decode()
-    assert '<progress id="export-progress" max="100" value="0">' in page
-    assert "排队中" in page and "export_job.js" in page
+    assert '<progress id="export-progress" max="100" value="0"' in page
+    assert "排队中" in page and "taizhang/job.js" in page
     state = office.get(reverse("web:export_job_status", args=[job.pk])).json()
     assert state == {
         "state": "queued",
@@ -216,3 +220,43 @@ def test_the_export_page_needs_a_csrf_token(world: World, large: None) -> None:
     client.force_login(world.office)
     assert client.post(export_url(world, "docx")).status_code == 403
     assert not ExportJob.objects.exists()
+
+
+@pytest.fixture
+def own_queue(tmp_path: Path) -> Iterator[None]:
+    """The queue's store (the worker's sign of life) is the test's own."""
+    with queue_on(SqliteStorage(name="taizhang-test", filename=str(tmp_path / "q.sqlite3"))):
+        yield
+
+
+def test_a_job_whose_worker_died_fails_when_its_page_polls_and_is_not_handed_back(
+    world: World, large: None, queued_ids: list[int], own_queue: None
+) -> None:
+    office = client_for(world, "office")
+    first = office.post(export_url(world, "xlsx"))["Location"]
+    job = ExportJob.objects.get()
+    ExportJob.objects.filter(pk=job.pk).update(
+        state="running", progress=50, progress_at=timezone.now()
+    )
+    later = timezone.now() + datetime.timedelta(minutes=16)
+    with time_machine.travel(later, tick=False):
+        state = office.get(reverse("web:export_job_status", args=[job.pk])).json()
+        page = office.get(first).content.decode()
+        again = office.post(export_url(world, "xlsx"))["Location"]
+    assert (state["state"], state["download"]) == ("failed", None)
+    assert state["error"] == "导出已超过 15 分钟没有进展，后台服务可能已中断，请重新导出"
+    assert state["error"] in page and "重新导出" in page
+    assert again != first and ExportJob.objects.count() == 2
+
+
+def test_a_job_queued_long_with_no_worker_fails_when_asked_again(
+    world: World, large: None, queued_ids: list[int], own_queue: None
+) -> None:
+    office = client_for(world, "office")
+    first = office.post(export_url(world, "xlsx"))["Location"]
+    with time_machine.travel(timezone.now() + datetime.timedelta(minutes=61), tick=False):
+        again = office.post(export_url(world, "xlsx"))["Location"]
+    # REUSE_WITHIN (30 minutes) is past as well: the check is what says why the first failed.
+    job = ExportJob.objects.get(pk=first.rstrip("/").split("/")[-1])
+    assert again != first and job.state == "failed"
+    assert job.error.startswith("导出排队已超过 60 分钟，后台服务没有运行")

@@ -6,15 +6,20 @@ once."""
 
 from __future__ import annotations
 
+import datetime
 import io
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
+from huey.storage import SqliteStorage
 
 from taizhang.jobs.progress import progress_key, progress_put
 from taizhang.ledger.import_jobs import MAX_ACTIVE
@@ -22,7 +27,7 @@ from taizhang.ledger.models import ImportJob, Ledger, Task
 from taizhang.web import upload
 from tests.factories import World, client_for
 from tests.jobs.imported import BIG_TITLE, big_ledger_json
-from tests.jobs.workers import immediate_queue
+from tests.jobs.workers import immediate_queue, queue_on
 
 pytestmark = pytest.mark.django_db
 
@@ -89,7 +94,7 @@ def test_confirming_a_large_ledger_queues_it_and_shows_its_page(
     assert Path(job.file.path) in stored_imports()
     page = client.get(response.url).content.decode()
     assert 'id="import-progress" max="100" value="0"' in page and "排队中" in page
-    assert "taizhang/import_job.js" in page and "<script>" not in page
+    assert "taizhang/job.js" in page and "<script>" not in page
     # The same token cannot queue the import twice.
     again = confirm(client, token)
     assert again.url == reverse("web:ledger_upload") and ImportJob.objects.count() == 1
@@ -202,3 +207,50 @@ def test_job_pages_answer_get_only(world: World, large: None, queued_ids: list[i
     job = ImportJob.objects.get()
     for name in ("web:import_job", "web:import_job_status"):
         assert client.post(reverse(name, args=[job.pk])).status_code == 405
+
+
+@pytest.fixture
+def own_queue(tmp_path: Path) -> Iterator[None]:
+    """The queue's store (progress, the worker's sign of life) is the test's own."""
+    with queue_on(SqliteStorage(name="taizhang-test", filename=str(tmp_path / "q.sqlite3"))):
+        yield
+
+
+def left_running(job: ImportJob) -> None:
+    """As a worker leaves the job that dies after claiming it."""
+    ImportJob.objects.filter(pk=job.pk).update(
+        state="running", progress=10, progress_at=timezone.now()
+    )
+
+
+def test_a_job_whose_worker_died_fails_when_its_page_polls(
+    world: World, large: None, queued_ids: list[int], own_queue: None
+) -> None:
+    client = client_for(world, "office")
+    confirm(client, previewed(client, big_ledger_json(30)))
+    job = ImportJob.objects.get()
+    left_running(job)
+    with time_machine.travel(timezone.now() + datetime.timedelta(minutes=14), tick=False):
+        assert status_of(client, job)["state"] == "running"
+    with time_machine.travel(timezone.now() + datetime.timedelta(minutes=16), tick=False):
+        state = status_of(client, job)
+        page = client.get(reverse("web:import_job", args=[job.pk])).content.decode()
+    assert (state["state"], state["label"]) == ("failed", "导入失败")
+    assert state["error"].startswith("导入已超过 15 分钟没有进展，后台服务可能已中断")
+    assert state["error"] in page and "重新上传" in page
+
+
+def test_jobs_a_dead_worker_left_running_do_not_block_the_next_import(
+    world: World, large: None, queued_ids: list[int], own_queue: None
+) -> None:
+    client = client_for(world, "office")
+    for _ in range(MAX_ACTIVE):
+        confirm(client, previewed(client, big_ledger_json(30)))
+    for job in ImportJob.objects.all():
+        left_running(job)
+    with time_machine.travel(timezone.now() + datetime.timedelta(minutes=16), tick=False):
+        response = confirm(client, previewed(client, big_ledger_json(30)))
+    newest = ImportJob.objects.order_by("-pk").first()
+    assert newest is not None and response.url == reverse("web:import_job", args=[newest.pk])
+    assert newest.state == "queued" and ImportJob.objects.count() == MAX_ACTIVE + 1
+    assert ImportJob.objects.filter(state="failed").count() == MAX_ACTIVE

@@ -6,9 +6,12 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
-from huey.contrib.djhuey import db_task
+from django.db import close_old_connections
+from huey import crontab
+from huey.contrib.djhuey import HUEY, db_periodic_task, db_task
 
 from taizhang.jobs.progress import progress_drop, progress_get, progress_key, progress_put
+from taizhang.jobs.stalls import jobs_sweep, worker_started
 from taizhang.ledger.import_jobs import import_job_run
 from taizhang.reporting.exports import export_job_run
 
@@ -44,3 +47,24 @@ def import_enqueue(job_id: int) -> None:
 def import_progress(job_id: int) -> int | None:
     """The progress the worker reported for the running import job `job_id`, if any."""
     return progress_get(progress_key("import", job_id))
+
+
+def _sweep() -> None:
+    jobs_sweep()
+
+
+# The name of the queue's start-up hook (a test's worker orders its own before it).
+WORKER_STARTED = "jobs_worker_started"
+jobs_sweep_task: Any = db_periodic_task(crontab(minute="*"), name="jobs_stalled_sweep")(_sweep)
+
+
+@HUEY.on_startup(WORKER_STARTED)  # type: ignore[untyped-decorator]  # huey: no hints
+def worker_started_hook() -> None:
+    """Each worker thread, as it starts: the first gives up what a previous worker left
+    (`jobs.stalls.worker_started`). Its database connection is kept for the thread's jobs,
+    closed when obsolete as huey's `db_task` does."""
+    close_old_connections()
+    try:
+        worker_started()
+    finally:
+        close_old_connections()

@@ -12,7 +12,8 @@ queue keeps beside its jobs (`taizhang.jobs.progress`: huey's key-value store, i
 SQLite file or in Redis, outside the import's transaction), throttled to one write every
 `REPORT_EVERY` seconds; the page shows the larger of that and the job's row. All or nothing:
 a failed import writes nothing but the job's state and message. The uploaded file is deleted
-when the job ends, whatever the outcome."""
+when the job ends, whatever the outcome, or when the job is given up (`import_job_give_up`:
+no worker will finish it, `taizhang.jobs.stalls`)."""
 
 from __future__ import annotations
 
@@ -21,7 +22,6 @@ import logging
 import time
 import uuid
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 
 from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
@@ -33,6 +33,7 @@ from django.utils.translation import gettext_lazy
 
 from taizhang.documents.errors import LedgerReadError
 from taizhang.documents.readers import read_ledger
+from taizhang.ledger.background import JobStatus, job_status
 from taizhang.ledger.errors import EditError
 from taizhang.ledger.models import ImportJob
 from taizhang.ledger.selectors import import_answers_refusal
@@ -45,8 +46,6 @@ CLAIMED, READ, WRITTEN, DONE = 2, 10, 95, 100
 REPORT_EVERY = 1.0
 # Imports one person may have queued or running at once (each keeps its file until it ends).
 MAX_ACTIVE = 3
-# A job queued this long has likely found no worker running; the page says so.
-WAITING_LONG = datetime.timedelta(minutes=2)
 FAILED_MESSAGE = gettext_lazy("导入时出错，台账未作任何改动；请稍后重试，如仍失败请联系系统管理员")
 
 Report = Callable[[int], None]
@@ -130,7 +129,7 @@ def import_job_run(*, job_id: int, report: Report | None = None) -> None:
     be read, a decision that no longer fits the stored ledger) is recorded with its message,
     anything else with a general one (the details in the log)."""
     claimed = ImportJob.objects.filter(pk=job_id, state=ImportJob.State.QUEUED).update(
-        state=ImportJob.State.RUNNING, progress=CLAIMED
+        state=ImportJob.State.RUNNING, progress=CLAIMED, progress_at=timezone.now()
     )
     if not claimed:
         return
@@ -177,7 +176,7 @@ def _import(job: ImportJob, progress: _Throttled) -> ImportResult:
         data, name=job.name, year=job.year, table=job.table, columns=dict(job.columns)
     )
     del data  # not kept while the import runs
-    ImportJob.objects.filter(pk=job.pk).update(progress=READ)
+    ImportJob.objects.filter(pk=job.pk).update(progress=READ, progress_at=timezone.now())
     refusal = import_answers_refusal(doc, dict(job.answers))
     if refusal is not None:
         raise EditError(refusal + _("（台账在预览后可能已有改动，请重新上传并预览）"))
@@ -197,32 +196,38 @@ def _finish(job: ImportJob, **values: object) -> None:
     ImportJob.objects.filter(pk=job.pk).update(finished_at=timezone.now(), file="", **values)
 
 
-@dataclass(frozen=True)
-class ImportStatus:
-    """What the job page and its JSON show of a job."""
-
-    state: str
-    label: str
-    progress: int
-    error: str
-    waiting_long: bool
-
-
-def import_job_status(job: ImportJob, live: int | None = None) -> ImportStatus:
-    """The job's state for the page: its label, progress (while it runs, the larger of the
-    row's and `live`, the progress its worker reported outside the database), the message of
-    a failure, and whether it has waited in the queue so long that no worker is likely
-    running."""
+def import_job_status(job: ImportJob, live: int | None = None) -> JobStatus:
+    """The job's state for the page (`ledger.background.job_status`); while it runs, its
+    progress is the larger of the row's and `live`, the progress its worker reported outside
+    the database (short of `DONE` until the import has committed)."""
     running = job.state == ImportJob.State.RUNNING
     progress = max(job.progress, min(live, WRITTEN)) if running and live is not None else None
-    waiting = job.state == ImportJob.State.QUEUED
-    return ImportStatus(
-        state=job.state,
-        label=str(ImportJob.State(job.state).label),
-        progress=job.progress if progress is None else progress,
-        error=job.error,
-        waiting_long=waiting and job.created_at < timezone.now() - WAITING_LONG,
-    )
+    return job_status(job, label=str(ImportJob.State(job.state).label), progress=progress)
+
+
+def import_job_give_up(*, job_id: int, state: str, reason: str) -> bool:
+    """Fail the import job `job_id` that no worker will finish, if it is still in `state`
+    (queued, or running with no progress for long: `taizhang.jobs.stalls` decides), with the
+    message `reason`, and delete its file; audited. Whether it was given up: a worker that
+    claimed or ended it meanwhile wins. An import is one transaction, so one whose worker died
+    wrote nothing; should its worker be alive after all and commit, its end is recorded over
+    this."""
+    with transaction.atomic():
+        # Locked: a worker's claim (queued to running) waits for this, or this for it.
+        job = ImportJob.objects.select_for_update().filter(pk=job_id, state=state).first()
+        if job is None:
+            return False
+        ImportJob.objects.filter(pk=job_id).update(
+            state=ImportJob.State.FAILED, error=reason, finished_at=timezone.now(), file=""
+        )
+        audit_record(
+            actor=None,
+            action="import.given_up",
+            data={"job": job_id, "source": job.name, "was": state, "error": reason},
+        )
+        names = [job.file.name] if job.file else []
+        transaction.on_commit(lambda: _delete_files(names))
+    return True
 
 
 @transaction.atomic

@@ -338,6 +338,9 @@ class ImportJob(models.Model):
     warnings = models.JSONField(_("警告"), default=list, blank=True)
     error = models.TextField(_("错误"), blank=True)
     created_at = models.DateTimeField(_("创建时间"))
+    # When the worker last moved it on (claimed it, read the file); while the import writes,
+    # its progress and the time of it are kept beside the queue (`taizhang.jobs.progress`).
+    progress_at = models.DateTimeField(_("进度时间"), null=True, blank=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
 
     class Meta:

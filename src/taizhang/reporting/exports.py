@@ -1,7 +1,8 @@
 """Ledger exports in the background. The office's request creates an `ExportJob`
 (`export_job_create`), the task queue's worker runs it (`export_job_run`, queued by
 `taizhang.jobs`), the page polls it (`export_job_status`), and `taizhang cleanup` removes old
-jobs with their files (`export_jobs_cleanup`).
+jobs with their files (`export_jobs_cleanup`); a job no worker will finish is given up
+(`export_job_give_up`, decided by `taizhang.jobs.stalls`).
 
 Progress is coarse, in steps: the job is claimed (10), the ledger read from the database or
 the round's snapshot (50), the file written (90), the file stored (100). The writers report
@@ -25,6 +26,7 @@ from django.utils.translation import gettext_lazy
 
 from taizhang.documents.model import LedgerDoc
 from taizhang.documents.writers import FORMATS, export_chunks
+from taizhang.ledger.background import JobStatus, job_status
 from taizhang.ledger.models import Ledger, Task
 from taizhang.ledger.selectors import ledger_document
 from taizhang.ledger.services import audit_record
@@ -39,8 +41,6 @@ EXPORTS_FOLDER = "exports"
 READING, WRITING, SAVING, DONE = 10, 50, 90, 100
 # A job asked for again within this time, still queued or running, is the same job.
 REUSE_WITHIN = datetime.timedelta(minutes=30)
-# A job queued this long has likely found no worker running; the page says so.
-WAITING_LONG = datetime.timedelta(minutes=2)
 FAILED_MESSAGE = gettext_lazy("导出时出错，请稍后重试；如仍失败，请联系系统管理员")
 
 
@@ -102,7 +102,7 @@ def export_job_run(*, job_id: int) -> None:
     itself: a failure is recorded on the job, with a message for the office (the details in
     the log)."""
     claimed = ExportJob.objects.filter(pk=job_id, state=ExportJob.State.QUEUED).update(
-        state=ExportJob.State.RUNNING, progress=READING
+        state=ExportJob.State.RUNNING, progress=READING, progress_at=timezone.now()
     )
     if not claimed:
         return
@@ -153,35 +153,38 @@ def _job_document(job: ExportJob) -> LedgerDoc:
 
 
 def _step(job_id: int, progress: int) -> None:
-    ExportJob.objects.filter(pk=job_id).update(progress=progress)
+    ExportJob.objects.filter(pk=job_id).update(progress=progress, progress_at=timezone.now())
 
 
 def _finish(job_id: int, **values: object) -> None:
     ExportJob.objects.filter(pk=job_id).update(finished_at=timezone.now(), **values)
 
 
-@dataclass(frozen=True)
-class ExportStatus:
-    """What the job page and its JSON show of a job."""
-
-    state: str
-    label: str
-    progress: int
-    error: str
-    waiting_long: bool
+def export_job_status(job: ExportJob) -> JobStatus:
+    """The job's state for the page (`ledger.background.job_status`)."""
+    return job_status(job, label=str(ExportJob.State(job.state).label))
 
 
-def export_job_status(job: ExportJob) -> ExportStatus:
-    """The job's state for the page: its label, progress, the message of a failure, and
-    whether it has waited in the queue so long that no worker is likely running."""
-    waiting = job.state == ExportJob.State.QUEUED
-    return ExportStatus(
-        state=job.state,
-        label=str(ExportJob.State(job.state).label),
-        progress=job.progress,
-        error=job.error,
-        waiting_long=waiting and job.created_at < timezone.now() - WAITING_LONG,
+@transaction.atomic
+def export_job_give_up(*, job_id: int, state: str, reason: str) -> bool:
+    """Fail the export job `job_id` that no worker will finish, if it is still in `state`
+    (queued, or running with no progress for long: `taizhang.jobs.stalls` decides), with the
+    message `reason`; audited. Whether it was given up: a worker that claimed or ended it
+    meanwhile wins (should a slow worker finish after all, its file is recorded over this)."""
+    # Locked: a worker's claim (queued to running) waits for this, or this for it.
+    job = ExportJob.objects.select_for_update().filter(pk=job_id, state=state).first()
+    if job is None:
+        return False
+    ExportJob.objects.filter(pk=job_id).update(
+        state=ExportJob.State.FAILED, error=reason, finished_at=timezone.now()
     )
+    audit_record(
+        actor=None,
+        action="export.given_up",
+        ledger=job.ledger,
+        data={"job": job_id, "format": job.format, "was": state, "error": reason},
+    )
+    return True
 
 
 @dataclass

@@ -262,6 +262,8 @@ class ExportJob(models.Model):
     filename = models.CharField(_("文件名"), max_length=300, blank=True)
     error = models.TextField(_("错误"), blank=True)
     created_at = models.DateTimeField(_("创建时间"))
+    # When the worker last moved it on (claimed it, or reached a step).
+    progress_at = models.DateTimeField(_("进度时间"), null=True, blank=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
 
     class Meta:

@@ -1,7 +1,7 @@
 """The ledger's downloads (the office's). A ledger of up to TAIZHANG_EXPORT_INLINE_TASKS tasks
 downloads at once (CSV streamed as it is written); a larger one is exported in the background
 (reporting.exports, queued by taizhang.jobs): the office confirms, and a page shows the job's
-progress (polled by export_job.js from its JSON) and, when done, its file.
+progress (polled by job.js from its JSON, web/jobs.py) and, when done, its file.
 Thin views: parse, ask accounts.access, call one selector or service, render."""
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ from taizhang.reporting.models import ExportJob, Round
 from taizhang.reporting.selectors import round_document
 from taizhang.web.forms import database_id
 from taizhang.web.http import AuthedRequest
+from taizhang.web.jobs import job_checked, job_state_response, owner_jobs_checked
 
 EXPORTS = FORMATS
 
@@ -74,6 +75,8 @@ def ledger_export(request: AuthedRequest, ledger_id: int, fmt: str) -> HttpRespo
             raise Http404
         return export_response(doc, fmt)
     if request.method == "POST":
+        # A dead job of this user's is given up first, not handed back as the same export.
+        owner_jobs_checked("export", request.user)
         # The format and the round were checked above: the service refuses nothing more.
         job = export_job_create(
             actor=request.user, ledger=ledger, fmt=fmt, round_=round_, enqueue=export_enqueue
@@ -99,6 +102,7 @@ def _closed_round(request: HttpRequest, ledger: Ledger) -> Round | None:
 def export_job(request: HttpRequest, job_id: int) -> HttpResponse:
     """A background export's page: its progress bar, and its file when done."""
     job = access.access_export_job(request.user, job_id)
+    job_checked("export", job)
     context = {"job": job, "status": export_job_status(job), "label": _format_label(job)}
     return render(request, "web/export_job.html", context)
 
@@ -108,18 +112,12 @@ def export_job(request: HttpRequest, job_id: int) -> HttpResponse:
 def export_job_state(request: HttpRequest, job_id: int) -> JsonResponse:
     """A background export's state as JSON, for its page to poll."""
     job = access.access_export_job(request.user, job_id)
-    status = export_job_status(job)
+    job_checked("export", job)
     done = job.state == ExportJob.State.DONE
-    return JsonResponse(
-        {
-            "state": status.state,
-            "label": status.label,
-            "progress": status.progress,
-            "error": status.error,
-            "waiting_long": status.waiting_long,
-            "download": reverse("web:export_job_download", args=[job.pk]) if done else None,
-            "filename": job.filename if done else None,
-        }
+    return job_state_response(
+        export_job_status(job),
+        download=reverse("web:export_job_download", args=[job.pk]) if done else None,
+        filename=job.filename if done else None,
     )
 
 

@@ -7,7 +7,7 @@ session, removed on confirm and after a day.
 
 Confirming a ledger of more than TAIZHANG_IMPORT_INLINE_TASKS tasks (sub-items counted)
 imports it in the background (`ledger.import_jobs`, queued by `taizhang.jobs`): the pending
-file becomes the job's, and the job's page shows its progress bar (polled by import_job.js
+file becomes the job's, and the job's page shows its progress bar (polled by job.js
 from its JSON) and, when done, what it did and a link to the ledger."""
 
 from __future__ import annotations
@@ -43,6 +43,7 @@ from taizhang.ledger.selectors import import_answers_refusal, ledger_import_prev
 from taizhang.ledger.services import ledger_import
 from taizhang.web.cycle import office_only
 from taizhang.web.http import AuthedRequest
+from taizhang.web.jobs import job_checked, job_state_response, owner_jobs_checked
 from taizhang.web.upload_forms import (
     ColumnMappingForm,
     LedgerUploadForm,
@@ -351,7 +352,9 @@ def _queue(
 ) -> HttpResponse:
     """A large ledger is imported in the background: the pending file becomes the job's, and
     the job's page follows it (the job reads the file again and checks the decisions as the
-    inline confirm does)."""
+    inline confirm does). The user's jobs that no worker will finish are given up first: they
+    hold no place among the few one may have."""
+    owner_jobs_checked("import", request.user)
     try:
         job = import_job_create(
             actor=request.user,
@@ -376,6 +379,7 @@ def _queue(
 def import_job(request: HttpRequest, job_id: int) -> HttpResponse:
     """A background import's page: its progress bar, and what it did when done."""
     job = access.access_import_job(request.user, job_id)
+    job_checked("import", job)
     status = import_job_status(job, import_progress(job.pk))
     return render(request, "web/import_job.html", {"job": job, "status": status})
 
@@ -385,19 +389,13 @@ def import_job(request: HttpRequest, job_id: int) -> HttpResponse:
 def import_job_state(request: HttpRequest, job_id: int) -> JsonResponse:
     """A background import's state as JSON, for its page to poll."""
     job = access.access_import_job(request.user, job_id)
-    status = import_job_status(job, import_progress(job.pk))
+    job_checked("import", job)
     done = job.state == ImportJob.State.DONE
-    return JsonResponse(
-        {
-            "state": status.state,
-            "label": status.label,
-            "progress": status.progress,
-            "error": status.error,
-            "waiting_long": status.waiting_long,
-            "counts": job.counts if done else None,
-            "warnings": job.warnings if done else [],
-            "ledger": reverse("web:ledger_detail", args=[job.ledger_id])
-            if done and job.ledger_id
-            else None,
-        }
+    return job_state_response(
+        import_job_status(job, import_progress(job.pk)),
+        counts=job.counts if done else None,
+        warnings=job.warnings if done else [],
+        ledger=reverse("web:ledger_detail", args=[job.ledger_id])
+        if done and job.ledger_id
+        else None,
     )
