@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("reporting", "0009_round_status_light"),
+        ("reporting", "0011_round_status_unlit_index"),
     ]
 
     operations = [
