@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 
 from taizhang.accounts.models import Role
 from taizhang.ledger.models import ImportJob, Ledger, Task, TaskLeader, TaskUnit
-from taizhang.reporting.models import Attachment, ExportJob, Report, Round
+from taizhang.reporting.models import Attachment, ExportJob, Report, Round, snapshot_deferred
 from taizhang.reporting.snapshots import snapshot_keys_of
 
 AnyUser = User | AnonymousUser
@@ -190,7 +190,7 @@ def access_export_job(user: AnyUser, job_id: int) -> ExportJob:
     """A background export with this id for the user who asked for it, or for the office (who
     may export anything); 404 for anyone else. Its file holds the ledger as its creator could
     see it, so it is not anyone else's to read."""
-    jobs = ExportJob.objects.select_related("ledger", "round")
+    jobs = ExportJob.objects.select_related("ledger", "round").defer(*snapshot_deferred("round__"))
     if not is_office(user):
         jobs = jobs.filter(created_by_id=user.pk) if user.is_authenticated else jobs.none()
     return _one(jobs, job_id)

@@ -27,6 +27,7 @@ from taizhang.notify import preferences
 from taizhang.notify.channels import ChannelClient, ChannelError, channels_open, sms_configured
 from taizhang.notify.models import Channel, Delivery, Notification, Reminder
 from taizhang.notify.wording import reminder_text
+from taizhang.reporting.models import snapshot_deferred
 
 PENDING = (Delivery.State.QUEUED, Delivery.State.RETRYING)
 # A new delivery the queue did not send (a lost message, a stopped worker) is swept after this.
@@ -111,9 +112,11 @@ def _with_link(body: str, link: str) -> str:
 def _of_reminders(reminders: Sequence[Reminder], now: datetime) -> list[Delivery]:
     if not reminders:
         return []
-    found = Reminder.objects.select_related("unit", "round__ledger").in_bulk(
-        [r.pk for r in reminders]
-    )
+    found = (
+        Reminder.objects.select_related("unit", "round__ledger").defer(
+            *snapshot_deferred("round__")
+        )
+    ).in_bulk([r.pk for r in reminders])
     rows = []
     for reminder in found.values():
         subject, body = reminder_text(reminder)

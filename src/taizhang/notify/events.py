@@ -23,7 +23,7 @@ from taizhang.ledger.models import Task, TaskLeader, TaskUnit
 from taizhang.notify.models import Event, Notification
 from taizhang.notify.recipients import leader_accounts, reporters_of, unit_reporters
 from taizhang.notify.services import notifications_create
-from taizhang.reporting.models import Comment, Report, ReportState, Round
+from taizhang.reporting.models import Comment, Report, ReportState, Round, snapshot_deferred
 from taizhang.reporting.selectors import missing_units
 from taizhang.supervision.bulletin import chinese_date, short_goal
 from taizhang.supervision.lights import ALWAYS
@@ -71,9 +71,11 @@ def on_report_reviewed(sender: object, *, report: Report, **kwargs: Any) -> None
     """A report accepted or returned: its reporter (the account that submitted it)."""
     if report.author_id is None:
         return
-    report = Report.objects.select_related("task__parent", "round", "unit", "author").get(
-        pk=report.pk
-    )
+    report = (
+        Report.objects.select_related("task__parent", "round", "unit", "author").defer(
+            *snapshot_deferred("round__")
+        )
+    ).get(pk=report.pk)
     if not report.author or not report.author.is_active:
         return
     number = display_number(report.task)

@@ -16,7 +16,7 @@ from taizhang.documents.write_reminder import ReminderSheet, SheetTask
 from taizhang.ledger.models import Task, TaskUnit, Unit
 from taizhang.notify import wording
 from taizhang.notify.models import Delivery, Notification, Reminder
-from taizhang.reporting.models import Report, ReportState, Round
+from taizhang.reporting.models import Report, ReportState, Round, snapshot_deferred
 from taizhang.reporting.selectors import missing_units, split_tasks
 from taizhang.supervision.bulletin import DEFAULT_ISSUER, chinese_date
 from taizhang.supervision.selectors import display_number
@@ -107,6 +107,7 @@ def failed_deliveries() -> QuerySet[Delivery]:
     return (
         Delivery.objects.filter(state__in=TROUBLE)
         .select_related("unit", "notification__user", "reminder__round")
+        .defer(*snapshot_deferred("reminder__round__"))
         .order_by("-state", "next_attempt_at", "-pk")
     )
 

@@ -20,7 +20,14 @@ from django.utils.translation import gettext as _
 from taizhang.ledger.models import Status, Task, TaskUnit, Unit
 from taizhang.ledger.services import audit_record
 from taizhang.reporting.errors import ReportingError
-from taizhang.reporting.models import HeldFile, Report, ReportDraft, ReportState, Round
+from taizhang.reporting.models import (
+    HeldFile,
+    Report,
+    ReportDraft,
+    ReportState,
+    Round,
+    snapshot_deferred,
+)
 from taizhang.reporting.services import unit_quota_check
 from taizhang.reporting.uploads import checked_upload
 
@@ -211,6 +218,7 @@ def reports_to_redo(
         .filter(_still_served())
         .exclude(Exists(later))
         .select_related("task__parent", "task__ledger", "unit", "round")
+        .defer(*snapshot_deferred("round__"))
         .order_by("-reviewed_at", "-pk")
     )
 

@@ -31,7 +31,7 @@ from taizhang.ledger.models import Ledger, Task
 from taizhang.ledger.selectors import ledger_document
 from taizhang.ledger.services import audit_record
 from taizhang.reporting.errors import ReportingError
-from taizhang.reporting.models import ExportJob, Round
+from taizhang.reporting.models import ExportJob, Round, snapshot_deferred
 from taizhang.reporting.selectors import round_document
 from taizhang.reporting.uploads import MAX_KEEP_DAYS, stored_names
 
@@ -106,7 +106,11 @@ def export_job_run(*, job_id: int) -> None:
     )
     if not claimed:
         return
-    job = ExportJob.objects.select_related("created_by", "ledger", "round").get(pk=job_id)
+    job = (
+        ExportJob.objects.select_related("created_by", "ledger", "round")
+        .defer(*snapshot_deferred("round__"))
+        .get(pk=job_id)
+    )
     try:
         name, filename = _export_to_storage(job)
     except Exception as error:

@@ -10,6 +10,25 @@ from django.utils.translation import gettext_lazy as _
 
 from taizhang.ledger.models import Ledger, Status, Task, Unit
 
+# A closed round's snapshot is the whole ledger as it stood (megabytes of JSON at 10,000
+# tasks): read only where it is used (`round_.snapshot` loads it then), never with every round
+# listed or every report that names its round (`select_related("round")` must defer them:
+# `snapshot_deferred("round__")`).
+SNAPSHOT_FIELDS = ("snapshot", "snapshot_ids")
+
+
+def snapshot_deferred(prefix: str = "") -> tuple[str, ...]:
+    """The snapshot fields of the round at `prefix` ("round__", "reminder__round__"), for
+    `.defer(...)`."""
+    return tuple(prefix + name for name in SNAPSHOT_FIELDS)
+
+
+class RoundManager(models.Manager["Round"]):
+    """Rounds without their snapshots, until one is asked for."""
+
+    def get_queryset(self) -> models.QuerySet[Round]:
+        return super().get_queryset().defer(*SNAPSHOT_FIELDS)
+
 
 class Round(models.Model):
     ledger = models.ForeignKey(Ledger, on_delete=models.CASCADE, related_name="rounds")
@@ -28,6 +47,8 @@ class Round(models.Model):
     # {key in the snapshot: task id}, for tasks and sub-items: who may see a task of the
     # snapshot is decided by its id, as a later edition may give its key to another task.
     snapshot_ids = models.JSONField(_("快照任务"), null=True, blank=True)
+
+    objects = RoundManager()
 
     class Meta:
         verbose_name = _("报送轮次")

@@ -17,7 +17,7 @@ from django.utils import timezone
 from taizhang.documents.json_format import ledger_from_dict
 from taizhang.documents.model import LedgerDoc
 from taizhang.ledger.models import Task, TaskRevision, TaskUnit, Unit
-from taizhang.reporting.models import Comment, Report, ReportState, Round
+from taizhang.reporting.models import Comment, Report, ReportState, Round, snapshot_deferred
 
 
 def round_document(round_: Round) -> LedgerDoc | None:
@@ -176,6 +176,7 @@ def task_timeline(task: Task) -> list[TimelineEntry]:
     reports = (
         Report.objects.filter(task=task)
         .select_related("unit", "author__profile", "reviewed_by", "round")
+        .defer(*snapshot_deferred("round__"))
         .prefetch_related("attachments")
     )
     revisions = TaskRevision.objects.filter(task=task).select_related("actor")

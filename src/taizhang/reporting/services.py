@@ -41,6 +41,7 @@ from taizhang.reporting.models import (
     ReportDraft,
     ReportState,
     Round,
+    snapshot_deferred,
 )
 from taizhang.reporting.payloads import FigureData
 from taizhang.reporting.selectors import round_current
@@ -404,7 +405,12 @@ def report_accept(*, report: Report, actor: User, comment: str = "") -> Report:
     task_id = Report.objects.values_list("task_id", flat=True).get(pk=report.pk)
     # Locks in report_submit's order (task, then report), so the two never deadlock.
     task = Task.objects.select_for_update().select_related("ledger").get(pk=task_id)
-    report = Report.objects.select_for_update().select_related("unit", "round").get(pk=report.pk)
+    report = (
+        Report.objects.select_for_update()
+        .select_related("unit", "round")
+        .defer(*snapshot_deferred("round__"))
+        .get(pk=report.pk)
+    )
     if report.state == ReportState.SUPERSEDED:
         raise ReportingError(_("该报送已被本单位的新报送取代，不能采纳"))
     if report.state != ReportState.SUBMITTED:

@@ -18,7 +18,7 @@ from taizhang.ledger.models import Ledger
 from taizhang.ledger.services import task_update
 from taizhang.notify.selectors import round_waiting_units
 from taizhang.reporting import services
-from taizhang.reporting.models import Report, Round
+from taizhang.reporting.models import Report, Round, snapshot_deferred
 from taizhang.reporting.selectors import (
     missing_units,
     review_queue,
@@ -82,7 +82,10 @@ def accept_warnings(report: Report) -> list[str]:
 @require_POST
 def report_decide(request: AuthedRequest, report_id: int, decision: str) -> HttpResponse:
     office_only(request)
-    report = get_object_or_404(Report.objects.select_related("task", "round", "unit"), pk=report_id)
+    report = get_object_or_404(
+        Report.objects.select_related("task", "round", "unit").defer(*snapshot_deferred("round__")),
+        pk=report_id,
+    )
     form = ReviewForm(request.POST)
     comment = form.cleaned_data["comment"] if form.is_valid() else ""
     if decision == "accept" and request.POST.get("confirm") != "1":
