@@ -1,6 +1,7 @@
 """The office's 催办: every unit that has not reported, or one with a message; refused for a
 closed round or a unit with nothing left to report, with nothing written; the round page's
-list of units with their contacts and the 催办 so far; the 催办单 (.docx) of a unit."""
+list of units with their contacts and the 催办 so far; the 催办单 (.docx) of a unit; the
+queries of a 催办 of every unit, the same for few units or many."""
 
 from __future__ import annotations
 
