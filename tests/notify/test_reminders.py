@@ -1,21 +1,30 @@
 """The office's 催办: every unit that has not reported, or one with a message; refused for a
 closed round or a unit with nothing left to report, with nothing written; the round page's
-list of units with their contacts and the 催办 so far; the 催办单 (.docx) of a unit."""
+list of units with their contacts and the 催办 so far; the 催办单 (.docx) of a unit; the
+queries of a 催办 of every unit, the same for few units or many."""
 
 from __future__ import annotations
 
 import datetime
 import io
+import re
 import zoneinfo
+from collections import Counter
 from typing import Any
 
 import docx
 import pytest
 import time_machine
+from django.contrib.auth.models import User
+from django.db import connection
+from django.db.models import Model
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
-from taizhang.ledger.models import AuditEvent, Unit
-from taizhang.notify.models import Event, Notification, Reminder
+from taizhang.accounts.models import Profile, Role
+from taizhang.ledger.models import AuditEvent, Task, TaskUnit, Unit
+from taizhang.notify.models import Delivery, Event, Notification, Reminder
 from taizhang.notify.services import ReminderError, reminders_send
 from taizhang.reporting.models import Round
 from taizhang.reporting.selectors import missing_units
@@ -28,6 +37,7 @@ from tests.notify.conftest import (
     outsider,
     report,
     report_all_of_health,
+    units_with,
 )
 
 TZ = zoneinfo.ZoneInfo("Asia/Shanghai")
@@ -250,3 +260,75 @@ def test_the_round_page_costs_the_same_however_often_units_were_reminded(
     world: World, round_: Round, deliveries: Deliveries
 ) -> None:
     assert round_page_queries(world, round_, 1) == round_page_queries(world, round_, 4)
+
+
+def batches(model: type[Model], rows: int, most: int | None = None) -> int:
+    """The INSERT statements Django's bulk_create writes `rows` rows of `model` in: on SQLite
+    it keeps to 999 parameters a statement; `most` is the caller's batch_size."""
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    size = connection.ops.bulk_batch_size(fields, [model()] * rows) or rows
+    return -(-rows // min(size, most or size))
+
+
+def remind_all_queries(world: World, round_: Round, count: int, at: datetime.datetime) -> Counter:
+    """Add `count` units that have a task to report on, an e-mail address, a group robot and
+    a reporter with an e-mail address; remind every unit at `at`. The queries of the 催办:
+    INSERTs by table, and all the others."""
+    category = world.task(1).category
+    start = Unit.objects.count()
+    units = units_with(
+        count,
+        f"查询单位{start}-",
+        email="u{i}@example.gov.cn",
+        webhook_kind="wecom",
+        webhook_url="https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key={i}",
+    )
+    tasks = Task.objects.bulk_create(
+        Task(
+            ledger=world.ledger,
+            category=category,
+            number=900 + start + i,
+            key=f"q{start}-{i}",
+            order=900 + start + i,
+            goal="查询任务",
+        )
+        for i in range(count)
+    )
+    TaskUnit.objects.bulk_create(
+        TaskUnit(task=task, unit=unit, role="lead") for task, unit in zip(tasks, units, strict=True)
+    )
+    users = User.objects.bulk_create(
+        User(username=f"q{start}-{i}", email=f"r{start}-{i}@example.gov.cn") for i in range(count)
+    )
+    profiles = Profile.objects.bulk_create(Profile(user=u, role=Role.REPORTER) for u in users)
+    Profile.units.through.objects.bulk_create(
+        Profile.units.through(profile=p, unit=u) for p, u in zip(profiles, units, strict=True)
+    )
+    with time_machine.travel(at, tick=False), CaptureQueriesContext(connection) as captured:
+        reminders_send(round_=round_, actor=world.office)
+    found: Counter = Counter()
+    for query in captured.captured_queries:
+        table = re.match(r'INSERT INTO "(\w+)"', query["sql"])
+        found[table[1] if table else "other"] += 1
+    return found
+
+
+def test_reminding_every_unit_reads_the_same_for_5_or_50_units(
+    world: World, round_: Round, queued: list[list[int]]
+) -> None:
+    at = timezone.now()
+    few = remind_all_queries(world, round_, 5, at)
+    # 45 more units, 11 minutes on: every unit is reminded again.
+    many = remind_all_queries(world, round_, 45, at + datetime.timedelta(minutes=11))
+    assert few["other"] == many["other"]
+    reminders = Reminder.objects.filter(
+        round=round_, created_at=at + datetime.timedelta(minutes=11)
+    )
+    notes = Notification.objects.filter(created_at=at + datetime.timedelta(minutes=11))
+    made = Delivery.objects.filter(created_at=at + datetime.timedelta(minutes=11))
+    assert reminders.filter(unit__name__startswith="查询单位").count() == 50
+    assert made.filter(channel="wecom").count() >= 50 and notes.count() >= 50
+    assert many["notify_reminder"] == batches(Reminder, reminders.count())
+    assert many["notify_notification"] == batches(Notification, notes.count())
+    assert many["notify_delivery"] == batches(Delivery, made.count(), most=500)
+    assert many["ledger_auditevent"] == few["ledger_auditevent"] == 1
