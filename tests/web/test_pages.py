@@ -9,7 +9,9 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from taizhang.ledger.errors import EditError
@@ -24,10 +26,10 @@ pytestmark = pytest.mark.django_db
 ROLES = ["office", "water", "health", "leader", "viewer", "anonymous"]
 
 
-def open_round(world: World) -> Round:
+def open_round(world: World, name: str = "2021年11月") -> Round:
     return services.round_open(
         ledger=world.ledger,
-        name="2021年11月",
+        name=name,
         due_date=datetime.date(2021, 11, 25),
         actor=world.office,
     )
@@ -254,6 +256,30 @@ def test_the_timeline_shows_who_when_status_change_and_what_changed(world: World
     )
     html = page.content.decode()
     assert "slj" in html and "已采纳" in html and "<del>" in html and "<ins>" in html
+
+
+def test_pages_of_tasks_and_reports_never_read_a_rounds_snapshot(world: World) -> None:
+    """A closed round's snapshot is the whole ledger (megabytes at 10,000 tasks): the task
+    page, the review page and the rounds page must not load one per report or round."""
+    first = open_round(world)
+    services.report_accept(report=submit(world), actor=world.office)
+    services.round_close(round_=first, actor=world.office)
+    open_round(world, name="2021年12月")
+    submit(world)
+    pages = [
+        ("office", reverse("web:task_detail", args=[world.task(3).pk])),
+        ("water", reverse("web:task_detail", args=[world.task(3).pk])),
+        ("office", reverse("web:review")),
+        ("office", reverse("web:rounds", args=[world.ledger.pk])),
+        ("water", reverse("web:home")),
+        ("office", "/api/reports"),  # the API, signed in by session
+    ]
+    for role, url in pages:
+        with CaptureQueriesContext(connection) as queries:
+            assert client_for(world, role).get(url).status_code == 200
+        selected = [q["sql"].split(" FROM ", 1)[0] for q in queries]
+        read = [sql for sql in selected if '."snapshot"' in sql]  # any alias of a round
+        assert not read, (url, read[0][:200])
 
 
 # --- ledger management --------------------------------------------------------------------------

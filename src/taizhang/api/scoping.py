@@ -11,7 +11,7 @@ from taizhang.accounts import access
 from taizhang.accounts.access import AnyUser
 from taizhang.ledger.models import Ledger
 from taizhang.ledger.selectors import ledger_list
-from taizhang.reporting.models import Report, Round
+from taizhang.reporting.models import Report, Round, snapshot_deferred
 
 
 def readable_ledgers(user: AnyUser) -> QuerySet[Ledger]:
@@ -45,6 +45,8 @@ def my_reports(user: AnyUser, reports: QuerySet[Report]) -> QuerySet[Report]:
 
 def loaded_reports() -> QuerySet[Report]:
     """Reports with what a report shows loaded."""
-    return Report.objects.select_related(
-        "task__parent", "round", "unit", "author__profile"
-    ).prefetch_related("attachments")
+    return (
+        Report.objects.select_related("task__parent", "round", "unit", "author__profile")
+        .defer(*snapshot_deferred("round__"))
+        .prefetch_related("attachments")
+    )

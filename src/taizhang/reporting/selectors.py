@@ -46,6 +46,7 @@ def review_queue(ledger_id: int | None = None) -> QuerySet[Report]:
         reports.select_related(
             "task__ledger", "task__parent", "unit", "author", "round", "similar_to__round"
         )
+        .defer(*snapshot_deferred("round__"), *snapshot_deferred("similar_to__round__"))
         .prefetch_related(
             "attachments",
             Prefetch("task__unit_links", queryset=links),
