@@ -37,6 +37,8 @@ from taizhang.supervision.models import StateUnit, TaskState
 from taizhang.supervision.selectors import Reported, display_number, supervise_tasks
 from taizhang.supervision.state import states_missing, states_refresh
 
+# The most ids a query names in a list (SQLite allows 32,766 parameters); beyond, a subquery.
+IN_LIST_LIMIT = 20000
 LIST_LIMIT = 20  # tasks a list shows; "全部N项" leads to the ledger page filtered by light
 STATUSES = STATUS_CODES
 LIGHTS = (RED, YELLOW, GREEN, COMPLETED)
@@ -166,7 +168,12 @@ def dashboard_data(
     rounds = open_round_ids(ledger)
     states = TaskState.objects.filter(ledger=ledger)
     if not whole:
-        states = states.filter(task__in=tasks.filter(ledger=ledger).values("pk"))
+        # The user's tasks read once, not as a subquery in each of the queries below (a
+        # reporter's scope is a nest of subqueries the database would run six times).
+        seen = list(tasks.filter(ledger=ledger).values_list("pk", flat=True))
+        scope = seen if len(seen) <= IN_LIST_LIMIT else tasks.filter(ledger=ledger).values("pk")
+        states = states.filter(task_id__in=scope)
+        tasks = Task.objects.filter(pk__in=scope)
     lit = _Lit(ledger, states, as_of, rounds, whole)
     totals, lights = lit.counts()
     red, yellow = _listed(
