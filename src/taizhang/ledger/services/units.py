@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 
 from taizhang.chinese.names import normalize_unit
 from taizhang.ledger.errors import EditError
-from taizhang.ledger.models import Unit
+from taizhang.ledger.models import Person, Unit
 from taizhang.ledger.robot_addresses import literal_refused, masked_url
 from taizhang.ledger.services.audit import audit_record
 
@@ -158,3 +158,29 @@ def unit_update(*, unit: Unit, name: str, contacts: UnitContacts, actor: User | 
             changes[key] = {"old": before[key], "new": after[key]}
     audit_record(actor=actor, action="unit.update", data={"unit": unit.pk, "changes": changes})
     return unit
+
+
+PHONE_MAX = 30  # Person.phone
+
+
+@transaction.atomic
+def person_contacts_update(*, person: Person, phone: str, email: str, actor: User | None) -> Person:
+    """Set a leader's (牵头领导) own phone and e-mail, kept by the office for notifications
+    when the leader's account has none (`notify.preferences`). Bad input raises `EditError`
+    and changes nothing; the audit row holds what changed."""
+    phone, email = phone.strip(), email.strip()
+    if len(phone) > PHONE_MAX:
+        raise EditError(_("“%(field)s”过长") % {"field": _("手机号码")})
+    _check_email(email)
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    changes = {
+        key: {"old": getattr(person, key), "new": value}
+        for key, value in (("phone", phone), ("email", email))
+        if getattr(person, key) != value
+    }
+    person.phone, person.email = phone, email
+    person.save(update_fields=["phone", "email"])
+    audit_record(
+        actor=actor, action="person.update", data={"person": person.pk, "changes": changes}
+    )
+    return person
