@@ -141,18 +141,18 @@ def sheet_grid(ws: Any) -> Grid:
         width = max((c for _, c in full), default=0)
         grid.sheet_columns = [c for c in range(1, width + 1) if c not in hidden_set]
     for merged in ws.merged_cells.ranges:
-        _add_merge(grid, full, hidden_columns, merged.bounds)
+        min_col, min_row = merged.bounds[:2]
+        add_merge(grid, full.get((min_row, min_col), ""), hidden_columns, merged.bounds)
     return grid
 
 
-def _add_merge(
-    grid: Grid,
-    full: dict[tuple[int, int], str],
-    hidden_columns: list[int],
-    bounds: tuple[int, int, int, int],
+def add_merge(
+    grid: Grid, value: str, hidden_columns: list[int], bounds: tuple[int, int, int, int]
 ) -> None:
-    """Keep a merged range in visible columns. Where its first row or column is hidden, the
-    text shows in the visible part (as Excel shows it): it is moved to the first visible cell."""
+    """Keep a merged range (`value`: the text of its first cell) in visible columns. Where its
+    first row or column is hidden, the text shows in the visible part (as Excel shows it): it
+    is moved to the first visible cell. Both readers use it: this module's `sheet_grid` and
+    the streamed `xlsx_stream.streamed_grid`."""
     min_col, min_row, max_col, max_row = bounds
     hidden = set(hidden_columns)
     columns = [c for c in range(min_col, max_col + 1) if c not in hidden][:1] + [
@@ -164,7 +164,6 @@ def _add_merge(
     if not columns or not rows:
         return
     first, last = (c - bisect.bisect_left(hidden_columns, c) for c in columns)
-    value = full.get((min_row, min_col), "")
     top = rows[0]
     if value and (top, columns[0]) != (min_row, min_col):
         grid.cells.setdefault(top, {}).setdefault(first, value)

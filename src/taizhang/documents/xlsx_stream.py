@@ -16,7 +16,7 @@ from lxml import etree
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.cell_range import CellRange
 
-from taizhang.documents.xlsx_sheet import MAX_COLUMN, Grid, cell_text
+from taizhang.documents.xlsx_sheet import MAX_COLUMN, Grid, add_merge, cell_text
 
 _MAIN: Final = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _ROW: Final = f"{_MAIN}row"
@@ -163,7 +163,7 @@ def streamed_grid(ws: Any, layout: SheetLayout) -> Grid:
     if hidden_columns:
         grid.sheet_columns = [c for c in range(1, width + 1) if c not in hidden_set]
     for bounds in layout.merges:
-        _add_merge(grid, firsts, hidden_columns, bounds)
+        add_merge(grid, firsts.get(bounds, ""), hidden_columns, bounds)
     return grid
 
 
@@ -205,27 +205,3 @@ def _clear_merged(texts: dict[int, dict[int, str]], merges: list[Bounds]) -> dic
                 if (number, column) != (min_row, min_col):
                     del row[column]
     return firsts
-
-
-def _add_merge(
-    grid: Grid, firsts: dict[Bounds, str], hidden_columns: list[int], bounds: Bounds
-) -> None:
-    """Keep a merged range in visible columns. Where its first row or column is hidden, the
-    text shows in the visible part (as Excel shows it): it is moved to the first visible cell.
-    (`xlsx_sheet`'s rule for a fully loaded sheet.)"""
-    min_col, min_row, max_col, max_row = bounds
-    hidden = set(hidden_columns)
-    columns = [c for c in range(min_col, max_col + 1) if c not in hidden][:1] + [
-        c for c in range(max_col, min_col - 1, -1) if c not in hidden
-    ][:1]
-    rows = [
-        r for r in range(min_row, min(max_row, min_row + 1000) + 1) if r not in grid.hidden_rows
-    ]
-    if not columns or not rows:
-        return
-    first, last = (c - bisect.bisect_left(hidden_columns, c) for c in columns)
-    value = firsts.get(bounds, "")
-    top = rows[0]
-    if value and (top, columns[0]) != (min_row, min_col):
-        grid.cells.setdefault(top, {}).setdefault(first, value)
-    grid.merges.append((top, first, max_row, last))
