@@ -34,7 +34,7 @@ from taizhang.reporting.models import Report, ReportState, Round, RoundStatus, R
 from taizhang.reporting.snapshots import round_statuses_fill
 from taizhang.supervision.lights import COMPLETED, GREEN, LABELS, RED, YELLOW
 from taizhang.supervision.models import StateUnit, TaskState
-from taizhang.supervision.selectors import Reported, display_number, supervise_tasks
+from taizhang.supervision.selectors import Reported, display_number, supervise_tasks, task_brief
 from taizhang.supervision.state import states_missing, states_refresh
 
 # The most ids a query names in a list (SQLite allows 32,766 parameters); beyond, a subquery.
@@ -356,26 +356,12 @@ def _listed(
     )
     reported = Reported(done if rounds else None)
     found = {
-        row.task.pk: _brief(row.task, row.light_dict())
+        row.task.pk: task_brief(row)
         for row in supervise_tasks(ledger, rows, as_of, reported=reported)
     }
     return [found[pk] for pk in pages[0] if pk in found], [
         found[pk] for pk in pages[1] if pk in found
     ]
-
-
-def _brief(task: Task, light: Any) -> dict[str, Any]:
-    return {
-        "id": task.pk,
-        "number": task.number,
-        "goal": task.goal,
-        "leaders": [link.person.name for link in task.leader_links.all()],
-        "units": [link.unit.name for link in task.unit_links.all()],
-        "deadline": task.deadline.isoformat() if task.deadline else None,
-        "status": task.status or None,
-        "status_label": task.status_label,
-        "light": light,
-    }
 
 
 def _indicators(

@@ -268,7 +268,8 @@ def _reported_tasks(ledger: Ledger, task_ids: list[int] | None = None) -> set[in
     return reported if is_open else None
 
 
-def _task_brief(row: TaskSupervision) -> dict[str, Any]:
+def task_brief(row: TaskSupervision) -> dict[str, Any]:
+    """A task as the dashboard's red and yellow lists give it (page and API)."""
     task = row.task
     return {
         "id": task.pk,
@@ -316,8 +317,8 @@ def ledger_figures(ledger: Ledger, tasks: QuerySet[Task], as_of: datetime.date) 
             as_of,
             reported,
         ),
-        "red": [_task_brief(r) for r in top if r.light.colour == RED],
-        "yellow": [_task_brief(r) for r in top if r.light.colour == YELLOW],
+        "red": [task_brief(r) for r in top if r.light.colour == RED],
+        "yellow": [task_brief(r) for r in top if r.light.colour == YELLOW],
         "indicators": [
             {
                 "task_id": r.task.pk,
