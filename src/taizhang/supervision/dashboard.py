@@ -132,16 +132,6 @@ def light_conditions(
     }
 
 
-def tasks_lit(
-    tasks: QuerySet[Task], ledger: Ledger, colour: str, as_of: datetime.date
-) -> QuerySet[Task]:
-    """Those of `tasks` whose light on `as_of` is `colour` (a task split into sub-items by its
-    combined light, a sub-item by its own)."""
-    ensure_states(ledger)
-    lit = light_case(ledger, as_of, open_round_ids(ledger), "supervision_state__")
-    return tasks.alias(light=lit).filter(light=colour)
-
-
 def ensure_states(ledger: Ledger) -> None:
     """Write what the stored state lacks: a task's state kept before states were (or by a
     path that missed it), a closed round's statuses. One query when nothing is missing."""
