@@ -155,11 +155,18 @@ def test_the_api_refuses_a_user_who_must_change_the_password(world: World) -> No
 
 def test_a_bad_new_account_is_explained_and_nothing_is_created(world: World) -> None:
     office = client_for(world, "office")
+    blank = office.get(reverse("web:account_new")).content.decode()
+    assert '<option value="" selected>请选择角色</option>' in blank  # not 督查室 by default
     before = User.objects.count()
     for data, message in (
         ({"username": "slj", "role": "viewer"}, "已被使用"),
         ({"username": "nobody", "role": "reporter"}, "至少属于一个责任单位"),
         ({"username": "lead", "role": "leader"}, "须关联一位领导"),
+        ({"username": "norole", "display_name": "水利局填报人2"}, "这个字段是必填项"),
+        (
+            {"username": "slj2", "role": "office", "units": [Unit.objects.get(name="水利局").pk]},
+            "只有责任单位填报人账号可选所属单位",
+        ),
     ):
         response = office.post(reverse("web:account_new"), data)
         assert response.status_code == 200

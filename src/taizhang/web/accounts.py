@@ -82,8 +82,24 @@ class AccountForm(forms.Form):
 
 
 class NewAccountForm(AccountForm):
+    """A new account. Its role starts unchosen: a form left as it opened must not hand out
+    the office's rights (督查室 is the first role)."""
+
     username = forms.CharField(label=gettext_lazy("用户名"), max_length=150)
+    role = forms.ChoiceField(
+        label=gettext_lazy("角色"),
+        choices=[("", gettext_lazy("请选择角色")), *Role.choices],
+    )
     field_order = ["username", "role", "display_name", "phone", "units", "person"]  # noqa: RUF012
+
+    def clean(self) -> dict[str, Any]:
+        """Units are a reporter's: chosen for another role they would be dropped unseen."""
+        data = super().clean() or {}
+        if data.get("units") and data.get("role") not in (None, Role.REPORTER):
+            self.add_error(
+                "units", _("只有责任单位填报人账号可选所属单位，请改选角色或取消所选单位")
+            )
+        return data
 
 
 @login_required
