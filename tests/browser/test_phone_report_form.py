@@ -8,7 +8,9 @@ import datetime
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
+from taizhang.ledger.models import Ledger, Unit
 from taizhang.reporting import services
 from tests.browser.conftest import screenshot
 from tests.browser.flows import sign_in
@@ -55,3 +57,25 @@ def test_the_report_form_fits_a_phone(page: Any, live_server: Any, world: World)
     page.goto(f"{base}/ledgers/{world.ledger.pk}/mine/")
     assert_form_fits(page, page.locator("#task-3 form.report-form"))
     screenshot(page, "phone-02-my-tasks")
+
+
+def test_the_offices_lists_and_home_fit_a_phone(page: Any, live_server: Any, world: World) -> None:
+    """Wide lists (units, accounts) scroll inside themselves and the home's ledger choice
+    wraps: the page itself never scrolls sideways."""
+    base = live_server.url
+    for n in range(3):  # several ledgers with long titles: the home offers a choice
+        Ledger.objects.create(
+            title=f"2024年西峡县重点民生实事工作台账西峡县人民政府督查室 2024年7月（第{n}版）",
+            year=2024,
+            imported_at=timezone.now(),
+        )
+    unit = Unit.objects.get(name="水利局")
+    unit.contact_name, unit.email = "张某某", "shuiliju-office@xixia.example.gov.cn"
+    unit.save()
+    page.set_viewport_size({"width": WIDTH, "height": 844})
+    sign_in(page, base, "office")
+    for path in ("/", "/units/", "/accounts/"):
+        page.goto(base + path)
+        width = page.evaluate("document.scrollingElement.scrollWidth")
+        assert width <= page.evaluate("window.innerWidth"), (path, width)
+    screenshot(page, "phone-03-office-accounts")
