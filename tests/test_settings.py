@@ -2,29 +2,18 @@
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
-SHOW = (
-    "from django.conf import settings as s; import json; print(json.dumps({k: getattr(s, k, None) "
-    "for k in ['DEBUG', 'SESSION_COOKIE_SECURE', 'CSRF_COOKIE_SECURE', 'SECURE_HSTS_SECONDS', "
-    "'SESSION_COOKIE_HTTPONLY', 'X_FRAME_OPTIONS', 'LANGUAGE_CODE', 'TIME_ZONE', 'USE_TZ']}))"
-)
+from tests.settings_reader import settings_in
 
 
-def settings_with(tmp_path: Path, **env: str) -> dict[str, object]:
-    """The settings a fresh process reads with this environment. Reading them imports the
-    settings module only: the apps are not loaded (most of a second a process)."""
-    environment = {k: v for k, v in os.environ.items() if k != "TAIZHANG_DEBUG"}
-    environment.update(TAIZHANG_DATA_DIR=str(tmp_path), **env)
-    code = f"import os; os.environ['DJANGO_SETTINGS_MODULE'] = 'taizhang.settings'; {SHOW}"
-    result = subprocess.run(
-        [sys.executable, "-c", code], env=environment, capture_output=True, text=True, check=True
-    )
-    return json.loads(result.stdout)
+def settings_with(tmp_path: Path, **env: str) -> dict[str, Any]:
+    """The settings a fresh process reads with this environment (TAIZHANG_DEBUG unset)."""
+    return settings_in(tmp_path, drop=["TAIZHANG_DEBUG"], **env)
 
 
 def test_production_defaults_are_secure(tmp_path: Path) -> None:

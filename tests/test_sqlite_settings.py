@@ -6,9 +6,6 @@ from __future__ import annotations
 
 import functools
 import json
-import os
-import subprocess
-import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,6 +15,7 @@ import pytest
 from django.db import connections, transaction
 
 from taizhang.sqlite import BUSY_TIMEOUT_SECONDS, sqlite_options
+from tests.settings_reader import settings_in
 
 WAIT = 30  # seconds an event may take before the test gives up (never reached when it works)
 
@@ -156,18 +154,10 @@ def run_together(actions: list[Any], failures: list[BaseException]) -> None:
 
 
 def database_settings(tmp_path: Path, **env: str) -> dict[str, Any]:
-    """settings.DATABASES["default"] of a fresh process with this environment."""
-    environment = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    environment.update(TAIZHANG_DATA_DIR=str(tmp_path), **env)
-    code = (
-        "import django, json, os; os.environ['DJANGO_SETTINGS_MODULE'] = 'taizhang.settings'; "
-        "django.setup(); from django.conf import settings; "
-        "print(json.dumps(settings.DATABASES['default'], default=str))"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", code], env=environment, capture_output=True, text=True, check=True
-    )
-    found: dict[str, Any] = json.loads(result.stdout)
+    """settings.DATABASES["default"] of a fresh process with this environment, as JSON gives
+    it (paths as strings)."""
+    databases = settings_in(tmp_path, drop=["DATABASE_URL"], **env)["DATABASES"]
+    found: dict[str, Any] = json.loads(json.dumps(databases["default"], default=str))
     return found
 
 

@@ -26,6 +26,7 @@ from taizhang.notify.schedule import reminder_kind, round_reminders_due, round_r
 from taizhang.reporting.services import round_close
 from tests.factories import World
 from tests.notify.conftest import Deliveries, open_round, report_all_of_health
+from tests.settings_reader import settings_in
 
 TZ = zoneinfo.ZoneInfo("Asia/Shanghai")
 D = datetime.date(2021, 11, 10)
@@ -91,20 +92,18 @@ def test_reminder_kind_follows_the_days_before_setting(settings: object) -> None
     assert reminder_kind(D, D + datetime.timedelta(days=30)) == "overdue"
 
 
-SHOW = (
-    "import os, json; os.environ['DJANGO_SETTINGS_MODULE'] = 'taizhang.settings'; "
-    "from django.conf import settings; print(json.dumps([settings.TAIZHANG_REMIND_DAYS_BEFORE, "
-    "settings.TAIZHANG_REMIND_AT, settings.HUEY['consumer']]))"
-)
-
-
 def shown(tmp_path: Path, **env: str) -> list[object]:
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("TAIZHANG_REMIND")}
-    environment.update(TAIZHANG_DATA_DIR=str(tmp_path), **env)
-    result = subprocess.run(
-        [sys.executable, "-c", SHOW], env=environment, capture_output=True, text=True, check=True
+    """The reminder settings and the worker's options a fresh process reads, as JSON."""
+    read = settings_in(tmp_path, drop=["TAIZHANG_REMIND*"], **env)
+    found: list[object] = json.loads(
+        json.dumps(
+            [
+                read["TAIZHANG_REMIND_DAYS_BEFORE"],
+                read["TAIZHANG_REMIND_AT"],
+                read["HUEY"]["consumer"],
+            ]
+        )
     )
-    found: list[object] = json.loads(result.stdout)
     return found
 
 

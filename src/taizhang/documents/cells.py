@@ -8,8 +8,7 @@ import re
 from collections.abc import Iterator
 from typing import Final
 
-import cn2an
-
+from taizhang.chinese.numbers import int_to_chinese_numeral
 from taizhang.documents.model import Column, LedgerDoc, TaskDoc
 
 DEFAULT_COLUMNS: Final = (
@@ -37,7 +36,7 @@ def table_columns(doc: LedgerDoc) -> list[Column]:
 
 def category_numeral(number: int) -> str:
     """A category's number as the Chinese numeral of the document (10 -> 十, 11 -> 十一)."""
-    return str(cn2an.an2cn(number))
+    return int_to_chinese_numeral(number)
 
 
 def task_rows(tasks: list[TaskDoc]) -> Iterator[tuple[TaskDoc, TaskDoc | None]]:
