@@ -7,6 +7,7 @@ from taizhang.web import (
     cycle,
     dashboard,
     exports,
+    health,
     home,
     joint,
     notifications,
@@ -27,6 +28,7 @@ register_converter(IdConverter, "id")
 
 app_name = "web"
 urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
     path("login/", LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", home.home, name="home"),
