@@ -3,6 +3,7 @@ from django.urls import path, register_converter
 
 from taizhang.web import (
     accounts,
+    audit,
     bulletin,
     cycle,
     dashboard,
@@ -121,6 +122,8 @@ urlpatterns = [
     path("units/<id:unit_id>/", units.unit_edit, name="unit_edit"),
     path("units/<id:unit_id>/merge/", units.unit_merge_page, name="unit_merge"),
     path("accounts/", accounts.account_list, name="accounts"),
+    path("audit/", audit.audit_log, name="audit_log"),
+    path("audit/export.csv", audit.audit_export, name="audit_export"),
     path("accounts/new/", accounts.account_new, name="account_new"),
     path("accounts/sheet.docx", accounts.account_sheet_docx, name="account_sheet_docx"),
     path("accounts/<id:user_id>/", accounts.account_edit, name="account_edit"),
