@@ -204,7 +204,10 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"
         if not DEBUG
-        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        else "django.contrib.staticfiles.storage.StaticFilesStorage",
+        # Static files are public (CSS, scripts, fonts): collected readable by all, so nginx
+        # can serve them (otherwise they would take FILE_UPLOAD_PERMISSIONS, 0600).
+        "OPTIONS": {"file_permissions_mode": 0o644, "directory_permissions_mode": 0o755},
     },
 }
 
