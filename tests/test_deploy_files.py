@@ -91,12 +91,18 @@ def test_every_variable_of_the_environment_file_is_read_by_taizhang() -> None:
 
 
 def test_nginx_passes_uploads_as_large_as_the_application_takes() -> None:
+    """A report's attachments come in one request, with the form: nginx must take them all,
+    as it must a ledger file, and the environment file must say the application's limits."""
     size = re.search(r"client_max_body_size\s+(\d+)([kmg]?);", NGINX)
     assert size is not None
     factor = {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3}[size.group(2)]
-    limit = int(environment()["TAIZHANG_MAX_UPLOAD_BYTES"])
-    assert limit == settings.TAIZHANG_MAX_UPLOAD_BYTES
-    assert int(size.group(1)) * factor >= limit
+    env = environment()
+    ledger = int(env["TAIZHANG_MAX_UPLOAD_BYTES"])
+    report = int(env["TAIZHANG_MAX_ATTACHMENT_BYTES_PER_REPORT"])
+    assert ledger == settings.TAIZHANG_MAX_UPLOAD_BYTES
+    assert report == settings.TAIZHANG_MAX_ATTACHMENT_BYTES_PER_REPORT
+    # Room for the form's fields and the multipart framing beside the files.
+    assert int(size.group(1)) * factor >= max(ledger, report) + 1024**2
 
 
 def test_nginx_overwrites_x_real_ip_in_every_proxied_location() -> None:
@@ -137,3 +143,43 @@ def test_systemd_finds_no_unknown_or_invalid_setting_in_the_units() -> None:
     assert not [line for line in result.stderr.splitlines() if any(b in line for b in bad)], (
         result.stderr
     )
+
+
+@pytest.mark.skipif(
+    shutil.which("nginx") is None or shutil.which("openssl") is None, reason="no nginx or openssl"
+)
+def test_nginx_accepts_the_example(tmp_path: Path) -> None:
+    """`nginx -t` on the example, inside a minimal nginx.conf, with a throwaway certificate."""
+    crt, key = tmp_path / "taizhang.crt", tmp_path / "taizhang.key"
+    subprocess.run(
+        [shutil.which("openssl") or "", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
+         "-days", "1", "-keyout", str(key), "-out", str(crt), "-subj", "/CN=taizhang"],
+        check=True, capture_output=True, timeout=60,
+    )  # fmt: skip
+    site = NGINX.replace("/etc/taizhang/tls/taizhang.crt", str(crt)).replace(
+        "/etc/taizhang/tls/taizhang.key", str(key)
+    )
+    (tmp_path / "taizhang.conf").write_text(site)
+    temp = " ".join(
+        f"{kind}_temp_path {tmp_path / kind};" for kind in ("client_body", "proxy", "fastcgi")
+    )
+    (tmp_path / "nginx.conf").write_text(
+        f"pid {tmp_path / 'nginx.pid'}; error_log {tmp_path / 'error.log'};\n"
+        f"events {{}}\nhttp {{ access_log off; {temp} "
+        f"uwsgi_temp_path {tmp_path / 'uwsgi'}; scgi_temp_path {tmp_path / 'scgi'};\n"
+        f"include {tmp_path / 'taizhang.conf'}; }}\n"
+    )
+    result = subprocess.run(
+        [
+            shutil.which("nginx") or "",
+            "-t",
+            "-p",
+            str(tmp_path),
+            "-c",
+            str(tmp_path / "nginx.conf"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
