@@ -190,3 +190,13 @@ def test_system_only_runs_djangos_checks_alone() -> None:
     out = io.StringIO()
     call_command("check", "--system-only", stdout=out)
     assert "no issues" in out.getvalue() and "database" not in out.getvalue()
+
+
+def test_healthz_is_spared_the_https_redirect_that_other_pages_get() -> None:
+    from django.conf import settings
+
+    assert "^healthz$" in settings.SECURE_REDIRECT_EXEMPT
+    with override_settings(SECURE_SSL_REDIRECT=True):
+        client = Client()
+        assert client.get("/login/").status_code == 301
+        assert client.get(URL).status_code == 200
