@@ -53,6 +53,9 @@ def test_each_unit_runs_a_command_that_exists_with_the_environment_file(path: Pa
     service = unit(path)["Service"]
     assert service["EnvironmentFile"] == "/etc/taizhang/environment"
     assert service["User"] == "taizhang"
+    # It writes its data directory and nothing else of the system's.
+    assert service["ProtectSystem"] == "strict"
+    assert service["ReadWritePaths"] == environment()["TAIZHANG_DATA_DIR"]
     command = shlex.split(service["ExecStart"])
     assert command[0].startswith(VENV_BIN), command
     program = command[0].removeprefix(VENV_BIN)
