@@ -7,6 +7,8 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,9 +19,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from taizhang.ledger.audit_log import AuditFilters, audit_events
+from taizhang.ledger.audit_log import ACTION_LABELS, AuditFilters, audit_actions, audit_events
 from taizhang.ledger.models import AuditEvent
 from taizhang.ledger.services.audit import audit_record
+from taizhang.reporting.models import ReportState
 from tests.factories import World, client_for
 
 pytestmark = pytest.mark.django_db
@@ -219,3 +222,37 @@ def test_the_admin_shows_events_read_only() -> None:
     assert not model_admin.has_change_permission(request)
     assert not model_admin.has_add_permission(request)
     assert "delete_selected" not in model_admin.get_actions(request)
+
+
+def recorded_actions() -> set[str]:
+    """Every action the code records: the `action=` of each `audit_record(...)` call, a
+    literal, an f-string over a report's states, or a name assigned just before."""
+    source_dir = Path(__file__).resolve().parents[2] / "src" / "taizhang"
+    found: set[str] = set()
+    for path in source_dir.rglob("*.py"):
+        text = path.read_text()
+        for call in re.finditer(r"audit_record\(", text):
+            window = text[call.end() : call.end() + 600]
+            literal = re.search(r'action=(f?)"([^"]+)"', window[: window.find(")") + 200])
+            named = re.search(r"action=action\b", window[:200])
+            if named:
+                before = text[max(0, call.start() - 400) : call.start()]
+                assigned = before[before.rfind("action = ") :]
+                found |= set(re.findall(r'"([a-z_.]+)"', assigned.splitlines()[0]))
+            elif literal and literal.group(1):
+                template = literal.group(2)
+                assert template == "report.{state}", template
+                found |= {
+                    f"report.{state}" for state in (ReportState.ACCEPTED, ReportState.RETURNED)
+                }
+            elif literal:
+                found.add(literal.group(2))
+    return found
+
+
+def test_every_action_the_code_records_has_a_name_and_is_offered() -> None:
+    actions = recorded_actions()
+    assert len(actions) >= 45 and {"ledger.publish", "account.deactivate"} <= actions
+    missing = actions - set(ACTION_LABELS)
+    assert not missing, f"name these in ledger.audit_log.ACTION_LABELS: {sorted(missing)}"
+    assert set(audit_actions()) >= actions
