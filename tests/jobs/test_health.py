@@ -6,6 +6,12 @@ from __future__ import annotations
 
 import io
 import logging
+import os
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,11 +22,14 @@ from django.db.migrations.recorder import MigrationRecorder
 from django.test import Client, override_settings
 from django.urls import reverse
 from huey.contrib.djhuey import HUEY
+from huey.storage import RedisStorage
 
 from taizhang.accounts.models import Profile
 from taizhang.jobs import health
 from taizhang.jobs.progress import worker_alive_put
 from tests.factories import World, client_for
+from tests.jobs.test_queue import REDIS_URL
+from tests.jobs.workers import queue_on
 
 pytestmark = pytest.mark.django_db
 URL = "/healthz"
@@ -200,3 +209,49 @@ def test_healthz_is_spared_the_https_redirect_that_other_pages_get() -> None:
         client = Client()
         assert client.get("/login/").status_code == 301
         assert client.get(URL).status_code == 200
+
+
+@pytest.fixture
+def redis_queue() -> Iterator[RedisStorage]:
+    """A queue of its own in the test Redis: skipped when none answers, failed instead with
+    TAIZHANG_REQUIRE_TOOLS=1 (as tests/jobs/test_queue.py)."""
+    storage = RedisStorage(name=f"taizhang-health-{uuid.uuid4().hex}", url=REDIS_URL)
+    try:
+        storage.conn.ping()
+    except Exception as error:
+        message = f"no Redis answers at {REDIS_URL} ({error}); set TAIZHANG_TEST_REDIS_URL"
+        if os.environ.get("TAIZHANG_REQUIRE_TOOLS") == "1":
+            pytest.fail(message)
+        pytest.skip(message)
+    yield storage
+    storage.flush_all()
+
+
+def test_the_queue_on_redis_answers_and_a_redis_that_does_not_fails(
+    redis_queue: RedisStorage,
+) -> None:
+    with queue_on(redis_queue), override_settings(TAIZHANG_REDIS_URL=REDIS_URL):
+        finding = health.queue_probe()
+        assert finding.level == health.OK and finding.detail.startswith("Redis 127.0.0.1:6379")
+    closed = RedisStorage(name="taizhang-health", url="redis://127.0.0.1:1/0")
+    with queue_on(closed), override_settings(TAIZHANG_REDIS_URL="redis://127.0.0.1:1/0"):
+        finding = health.queue_probe()
+        assert finding.failed and "Redis 127.0.0.1:1/0" in finding.detail
+        assert Client().get(URL).status_code == 503
+
+
+def test_the_command_exits_1_naming_what_failed(tmp_path: Path) -> None:
+    """`taizhang check` in a process of its own, on a fresh data directory never migrated."""
+    environment = {
+        k: v for k, v in os.environ.items() if not k.startswith(("TAIZHANG_", "DATABASE_URL"))
+    }
+    environment["TAIZHANG_DATA_DIR"] = str(tmp_path)
+    result = subprocess.run(
+        [sys.executable, "-m", "taizhang.cli", "check"],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 1
+    assert "[失败] migrations: " in result.stdout and "项检查失败：migrations" in result.stderr
