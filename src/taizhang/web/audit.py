@@ -77,21 +77,20 @@ class AuditFilterForm(forms.Form):
         )
 
 
-def _readable_form(request: AuthedRequest) -> AuditFilterForm:
+def _filter_form(request: AuthedRequest) -> AuditFilterForm:
+    """The filter as asked, for the office only (anyone else: the 404 of a missing page)."""
     if not access.can_read_audit_log(request.user):
         raise Http404(_("未找到，或您无权查看"))
     return AuditFilterForm(request.GET or None)
 
 
-@login_required
-@require_safe
-def audit_log(request: AuthedRequest) -> HttpResponse:
-    """The events the filter selects, newest first, a page at a time."""
-    form = _readable_form(request)
-    valid = form.is_bound is False or form.is_valid()
-    filters = form.filters() if form.is_bound and valid else AuditFilters()
-    events = audit_events(filters) if valid else audit_events(filters).none()
-    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+def _page(request: AuthedRequest, form: AuditFilterForm, status: int = 200) -> HttpResponse:
+    """The page of events the form selects; a form with errors shows them and no event."""
+    refused = form.is_bound and not form.is_valid()
+    events = audit_events(form.filters() if form.is_bound and not refused else AuditFilters())
+    page = Paginator(events.none() if refused else events, PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     rows = [
         {
             "at": event.at,
@@ -106,7 +105,14 @@ def audit_log(request: AuthedRequest) -> HttpResponse:
     query = request.GET.copy()
     query.pop("page", None)
     context = {"form": form, "page": page, "rows": rows, "query": query.urlencode()}
-    return render(request, "web/office/audit_log.html", context)
+    return render(request, "web/office/audit_log.html", context, status=status)
+
+
+@login_required
+@require_safe
+def audit_log(request: AuthedRequest) -> HttpResponse:
+    """The events the filter selects, newest first, a page at a time."""
+    return _page(request, _filter_form(request))
 
 
 class _Echo:
@@ -127,11 +133,9 @@ def _csv_lines(rows: Iterable[list[str]]) -> Iterator[bytes]:
 def audit_export(request: AuthedRequest) -> HttpResponse | StreamingHttpResponse:
     """The events of the same filter as CSV, streamed as it is read; the export is itself
     recorded. A bad filter answers the page with its message, and nothing is exported."""
-    form = _readable_form(request)
+    form = _filter_form(request)
     if form.is_bound and not form.is_valid():
-        page = Paginator(audit_events(AuditFilters()).none(), PAGE_SIZE).get_page(1)
-        context = {"form": form, "page": page, "rows": [], "query": ""}
-        return render(request, "web/office/audit_log.html", context, status=400)
+        return _page(request, form, status=400)
     filters = form.filters() if form.is_bound else AuditFilters()
     audit_record(
         actor=request.user,
