@@ -1,16 +1,17 @@
 """Installing on a server, as docs/deployment.md does it, as far as a machine with no
 containers and no systemd of its own allows: the wheel is built from the source (`pip wheel
 --no-deps`), installed into a fresh virtual environment, migrated (SQLite in a new data
-directory), its static files collected, `taizhang check` passes, and gunicorn with the
-shipped configuration answers 200 on /healthz, /login/ and a static file.
+directory, or on a PostgreSQL run a new database on the same server), its static files
+collected, `taizhang check` passes, and gunicorn with the shipped configuration answers 200
+on /healthz, /login/ and a static file.
 
 The fastest honest way to give the fresh environment Taizhang's dependencies with no index:
 the wheel goes in with `--no-deps`, and a .pth file lets the fresh environment see this
 environment's site-packages (the dependencies, already installed) after its own. Its Taizhang
 is the wheel's (asserted), not this checkout's editable install: a .pth line adds a directory
 but does not run the .pth files in it, and PYTHONPATH is cleared. What it does not test is
-pip resolving the dependencies from a wheelhouse; the document's `pip download` step does
-that on the connected machine."""
+pip resolving the dependencies from a wheelhouse; the document's `pip wheel` step does that
+on the connected machine."""
 
 from __future__ import annotations
 
@@ -23,10 +24,13 @@ import subprocess
 import sys
 import sysconfig
 import time
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
+from psycopg import sql
 
 ROOT = Path(__file__).resolve().parent.parent
 MIN_SETUPTOOLS = 69
@@ -113,6 +117,31 @@ def get(port: int, path: str, host: str = "127.0.0.1") -> tuple[int, bytes]:
 
 
 @pytest.fixture
+def database_url() -> Iterator[str | None]:
+    """On a PostgreSQL run (DATABASE_URL names one), an empty database of its own on that
+    server, as step 5 of the document makes, dropped afterwards; on SQLite, none (the data
+    directory's file)."""
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")):
+        yield None
+        return
+    import psycopg
+
+    parts = urlsplit(url)
+    name = f"taizhang_install_{uuid.uuid4().hex[:12]}"
+    server = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(server, autocommit=True) as admin:
+        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    try:
+        yield urlunsplit(parts._replace(path=f"/{name}"))
+    finally:
+        with psycopg.connect(server, autocommit=True) as admin:
+            admin.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+            )
+
+
+@pytest.fixture
 def gunicorn_of() -> Iterator[list[subprocess.Popen[bytes]]]:
     servers: list[subprocess.Popen[bytes]] = []
     yield servers
@@ -139,9 +168,11 @@ def wait_for(port: int, server: subprocess.Popen[bytes], seconds: float = 60) ->
 
 
 def test_the_wheel_installs_migrates_passes_its_check_and_serves_with_the_shipped_config(
-    tmp_path: Path, gunicorn_of: list[subprocess.Popen[bytes]]
+    tmp_path: Path, gunicorn_of: list[subprocess.Popen[bytes]], database_url: str | None
 ) -> None:
     env = clean_environment(tmp_path / "data", tmp_path / "static")
+    if database_url is not None:
+        env["DATABASE_URL"] = database_url
     wheel = build_wheel(tmp_path, env)
     bin_ = fresh_venv(tmp_path / "venv", wheel, env)
     where = run(bin_ / "python", "-c", "import taizhang; print(taizhang.__file__)", env=env)
@@ -152,6 +183,8 @@ def test_the_wheel_installs_migrates_passes_its_check_and_serves_with_the_shippe
     checked = run(bin_ / "taizhang", "check", env=env)
     assert "全部检查通过" in checked and "[失败]" not in checked
     assert "[正常] static_files" in checked and "[正常] migrations" in checked
+    engine = "PostgreSQL" if database_url is not None else "SQLite"
+    assert f"[正常] database: {engine}" in checked
 
     port = free_port()
     server = subprocess.Popen(
