@@ -167,6 +167,7 @@ def wait_for(port: int, server: subprocess.Popen[bytes], seconds: float = 60) ->
     raise AssertionError("gunicorn did not answer")
 
 
+@pytest.mark.install
 def test_the_wheel_installs_migrates_passes_its_check_and_serves_with_the_shipped_config(
     tmp_path: Path, gunicorn_of: list[subprocess.Popen[bytes]], database_url: str | None
 ) -> None:
