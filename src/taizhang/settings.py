@@ -204,7 +204,10 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"
         if not DEBUG
-        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        else "django.contrib.staticfiles.storage.StaticFilesStorage",
+        # Static files are public (CSS, scripts, fonts): collected readable by all, so nginx
+        # can serve them (otherwise they would take FILE_UPLOAD_PERMISSIONS, 0600).
+        "OPTIONS": {"file_permissions_mode": 0o644, "directory_permissions_mode": 0o755},
     },
 }
 
@@ -228,6 +231,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = TAIZHANG_MAX_UPLOAD_BYTES
 TAIZHANG_COPY_SIMILARITY = float(os.environ.get("TAIZHANG_COPY_SIMILARITY", "0.9"))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+# Health (/healthz answers 503, `taizhang check` fails) when the data directory has less free
+# space than this, in MB: the database, uploads and exports live there.
+TAIZHANG_MIN_FREE_MB = int(os.environ.get("TAIZHANG_MIN_FREE_MB", "500"))
+
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
@@ -239,6 +246,8 @@ if not DEBUG:
     # Browsers honour HSTS only over HTTPS, so a plain-HTTP intranet is not locked out.
     SECURE_HSTS_SECONDS = int(os.environ.get("TAIZHANG_HSTS_SECONDS", str(365 * 24 * 3600)))
     SECURE_SSL_REDIRECT = _flag("TAIZHANG_SSL_REDIRECT")
+    # A monitor on the server itself probes over plain HTTP.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LOGGING = {

@@ -507,3 +507,9 @@ def test_access_account_is_the_same_404_for_missing_and_forbidden(world: World) 
             access.access_account(actor, target)
     with pytest.raises(Http404):
         access.access_account(world.office, root.pk + 1000)
+
+
+def test_only_the_office_reads_the_audit_log(world: World) -> None:
+    assert access.can_read_audit_log(world.office)
+    for user in (world.water, world.leader, world.viewer, AnonymousUser()):
+        assert not access.can_read_audit_log(user)

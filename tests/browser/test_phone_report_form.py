@@ -11,6 +11,7 @@ import pytest
 from django.utils import timezone
 
 from taizhang.ledger.models import Ledger, Unit
+from taizhang.ledger.services.audit import audit_record
 from taizhang.reporting import services
 from tests.browser.conftest import screenshot
 from tests.browser.flows import sign_in
@@ -60,8 +61,8 @@ def test_the_report_form_fits_a_phone(page: Any, live_server: Any, world: World)
 
 
 def test_the_offices_lists_and_home_fit_a_phone(page: Any, live_server: Any, world: World) -> None:
-    """Wide lists (units, accounts) scroll inside themselves and the home's ledger choice
-    wraps: the page itself never scrolls sideways."""
+    """Wide lists (units, accounts, the audit log) scroll inside themselves and the home's
+    ledger choice wraps: the page itself never scrolls sideways."""
     base = live_server.url
     for n in range(3):  # several ledgers with long titles: the home offers a choice
         Ledger.objects.create(
@@ -72,10 +73,17 @@ def test_the_offices_lists_and_home_fit_a_phone(page: Any, live_server: Any, wor
     unit = Unit.objects.get(name="水利局")
     unit.contact_name, unit.email = "张某某", "shuiliju-office@xixia.example.gov.cn"
     unit.save()
+    audit_record(
+        actor=world.office,
+        action="unit.update",
+        data={"unit": unit.name, "email": unit.email * 5, "note": "无空格的长内容" * 30},
+    )
     page.set_viewport_size({"width": WIDTH, "height": 844})
     sign_in(page, base, "office")
-    for path in ("/", "/units/", "/accounts/"):
+    shots = {"/accounts/": "phone-03-office-accounts", "/audit/": "phone-04-office-audit-log"}
+    for path in ("/", "/units/", "/accounts/", "/audit/"):
         page.goto(base + path)
         width = page.evaluate("document.scrollingElement.scrollWidth")
         assert width <= page.evaluate("window.innerWidth"), (path, width)
-    screenshot(page, "phone-03-office-accounts")
+        if path in shots:
+            screenshot(page, shots[path])

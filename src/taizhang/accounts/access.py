@@ -332,6 +332,11 @@ def can_edit_task(user: AnyUser, task: Any = None) -> bool:
     return is_office(user)
 
 
+def can_read_audit_log(user: AnyUser) -> bool:
+    """The audit trail (its page and export) is the office's to read; no one changes it."""
+    return is_office(user)
+
+
 def can_read_ledgers(user: AnyUser) -> bool:
     """Any signed-in user with a role may open the ledger pages (scoped to their tasks)."""
     return role_of(user) is not None

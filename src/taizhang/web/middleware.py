@@ -126,7 +126,8 @@ def refusal(request: HttpRequest) -> HttpResponse:
 class PasswordChangeMiddleware:
     """A signed-in user who must change the password the office gave (accounts.access.
     password_change_pending) is sent to the password change from every page but that one,
-    signing out and static files. The API answers its own refusal (api.auth)."""
+    signing out, static files and /healthz (which reads no session). The API answers its own
+    refusal (api.auth)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -138,5 +139,9 @@ class PasswordChangeMiddleware:
 
     @staticmethod
     def _exempt(path: str) -> bool:
-        allowed = (reverse("web:password_change"), reverse("web:logout"))
+        allowed = (
+            reverse("web:password_change"),
+            reverse("web:logout"),
+            reverse("web:healthz"),
+        )
         return path in allowed or path.startswith(("/api/", "/" + settings.STATIC_URL.lstrip("/")))

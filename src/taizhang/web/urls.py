@@ -3,10 +3,12 @@ from django.urls import path, register_converter
 
 from taizhang.web import (
     accounts,
+    audit,
     bulletin,
     cycle,
     dashboard,
     exports,
+    health,
     home,
     joint,
     notifications,
@@ -27,6 +29,7 @@ register_converter(IdConverter, "id")
 
 app_name = "web"
 urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
     path("login/", LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", home.home, name="home"),
@@ -119,6 +122,8 @@ urlpatterns = [
     path("units/<id:unit_id>/", units.unit_edit, name="unit_edit"),
     path("units/<id:unit_id>/merge/", units.unit_merge_page, name="unit_merge"),
     path("accounts/", accounts.account_list, name="accounts"),
+    path("audit/", audit.audit_log, name="audit_log"),
+    path("audit/export.csv", audit.audit_export, name="audit_export"),
     path("accounts/new/", accounts.account_new, name="account_new"),
     path("accounts/sheet.docx", accounts.account_sheet_docx, name="account_sheet_docx"),
     path("accounts/<id:user_id>/", accounts.account_edit, name="account_edit"),

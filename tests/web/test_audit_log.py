@@ -1,0 +1,258 @@
+"""The office's audit log: a page of AuditEvent rows filtered by date range, user and action,
+paged at the same query count for more rows, and the same filter exported as a streamed CSV
+(itself recorded). Others get a 404; nothing deletes an event, on the page or in the admin."""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.contrib import admin
+from django.db import connection
+from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from taizhang.ledger.audit_log import ACTION_LABELS, AuditFilters, audit_actions, audit_events
+from taizhang.ledger.models import AuditEvent
+from taizhang.ledger.services.audit import audit_record
+from taizhang.reporting.models import ReportState
+from tests.factories import World, client_for
+
+pytestmark = pytest.mark.django_db
+PAGE = "/audit/"
+EXPORT = "/audit/export.csv"
+
+
+def at(day: str, hour: int = 12) -> datetime.datetime:
+    date = datetime.date.fromisoformat(day)
+    return timezone.make_aware(datetime.datetime.combine(date, datetime.time(hour)))
+
+
+def trail(world: World) -> None:
+    """A known trail beside whatever the world's making wrote."""
+    AuditEvent.objects.all().delete()
+    AuditEvent.objects.create(
+        at=at("2026-03-01"), actor=world.office, action="round.open", ledger=world.ledger
+    )
+    AuditEvent.objects.create(
+        at=at("2026-03-02"),
+        actor=world.water,
+        action="report.submit",
+        ledger=world.ledger,
+        data={"task": 3, "progress": "=cmd|' /C calc'!A0"},
+    )
+    AuditEvent.objects.create(at=at("2026-03-03", 0), actor=None, action="round.remind_scheduled")
+    AuditEvent.objects.create(at=at("2026-03-04", 23), actor=world.office, action="round.close")
+
+
+def listed(response: Any) -> list[str]:
+    return [row["code"] for row in response.context["rows"]]
+
+
+def test_the_urls() -> None:
+    assert reverse("web:audit_log") == PAGE and reverse("web:audit_export") == EXPORT
+
+
+@pytest.mark.parametrize("role", ["water", "health", "leader", "viewer"])
+def test_other_roles_get_a_404(world: World, role: str) -> None:
+    client = client_for(world, role)
+    count = AuditEvent.objects.count()
+    assert client.get(PAGE).status_code == 404
+    assert client.get(EXPORT).status_code == 404
+    assert AuditEvent.objects.count() == count
+    assert PAGE not in client.get(reverse("web:home")).content.decode()
+
+
+def test_signing_in_is_needed(world: World) -> None:
+    response = client_for(world, "anonymous").get(PAGE)
+    assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+def test_the_office_sees_every_event_newest_first_linked_from_its_menu(world: World) -> None:
+    trail(world)
+    office = client_for(world, "office")
+    assert f'href="{PAGE}"' in office.get(reverse("web:home")).content.decode()
+    response = office.get(PAGE)
+    assert response.status_code == 200
+    assert listed(response) == [
+        "round.close",
+        "round.remind_scheduled",
+        "report.submit",
+        "round.open",
+    ]
+    html = response.content.decode()
+    assert "报送进展" in html and "系统" in html and "2026-03-04 23:00:00" in html
+    assert "不能修改或删除" in html
+
+
+@pytest.mark.parametrize(
+    ("query", "codes"),
+    [
+        ({"action": "report.submit"}, ["report.submit"]),
+        ({"user": "slj"}, ["report.submit"]),
+        ({"user": "OFFICE"}, ["round.close", "round.open"]),
+        (
+            {"since": "2026-03-02", "until": "2026-03-03"},
+            ["round.remind_scheduled", "report.submit"],
+        ),
+        ({"since": "2026-03-04"}, ["round.close"]),
+        ({"until": "2026-03-01"}, ["round.open"]),
+        ({"user": "office", "action": "round.open"}, ["round.open"]),
+        ({"user": "nobody"}, []),
+    ],
+)
+def test_the_filters(world: World, query: dict[str, str], codes: list[str]) -> None:
+    trail(world)
+    response = client_for(world, "office").get(PAGE, query)
+    assert response.status_code == 200 and listed(response) == codes
+
+
+def test_the_day_is_the_local_day(world: World) -> None:
+    trail(world)
+    # 2026-03-03 00:00 in Shanghai is 2026-03-02 16:00 UTC: still the 3rd for the office.
+    response = client_for(world, "office").get(PAGE, {"since": "2026-03-03", "until": "2026-03-03"})
+    assert listed(response) == ["round.remind_scheduled"]
+
+
+@pytest.mark.parametrize(
+    ("query", "says"),
+    [
+        ({"since": "2026-03-04", "until": "2026-03-01"}, "结束日期不能早于开始日期"),
+        ({"since": "not a day"}, "日期"),
+        ({"action": "no.such.action"}, "选择"),
+    ],
+)
+def test_a_bad_filter_says_why_and_lists_or_exports_nothing(
+    world: World, query: dict[str, str], says: str
+) -> None:
+    trail(world)
+    office = client_for(world, "office")
+    response = office.get(PAGE, query)
+    assert response.status_code == 200 and listed(response) == []
+    assert says in response.content.decode()
+    count = AuditEvent.objects.count()
+    response = office.get(EXPORT, query)
+    assert response.status_code == 400 and says in response.content.decode()
+    assert AuditEvent.objects.count() == count
+
+
+def test_the_page_costs_the_same_queries_for_more_events_and_pages_keep_the_filter(
+    world: World,
+) -> None:
+    trail(world)
+    office = client_for(world, "office")
+    query = {"action": "report.submit"}
+    office.get(PAGE, query)
+    with CaptureQueriesContext(connection) as few:
+        office.get(PAGE, query)
+    AuditEvent.objects.bulk_create(
+        AuditEvent(at=at("2026-02-01"), actor=actor, action="report.submit", ledger=world.ledger)
+        for actor in [world.water, world.health, world.office] * 40
+    )
+    with CaptureQueriesContext(connection) as many:
+        response = office.get(PAGE, query)
+    assert len(many.captured_queries) == len(few.captured_queries)
+    assert len(response.context["rows"]) == 50 and response.context["page"].paginator.count == 121
+    assert "action=report.submit&amp;page=2" in response.content.decode()
+    second = office.get(PAGE, {**query, "page": "3"})
+    assert len(second.context["rows"]) == 21
+
+
+def test_the_export_is_the_filtered_csv_streamed_and_recorded(world: World) -> None:
+    trail(world)
+    office = client_for(world, "office")
+    response = office.get(EXPORT, {"since": "2026-03-02", "until": "2026-03-04"})
+    assert response.status_code == 200 and response.streaming
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert "attachment" in response["Content-Disposition"]
+    body = b"".join(response.streaming_content).decode()  # type: ignore[arg-type]
+    assert body.startswith("\ufeff")
+    rows = list(csv.reader(io.StringIO(body.removeprefix("\ufeff"))))
+    assert rows[0] == ["时间", "用户", "操作", "操作代码", "台账", "内容"]
+    assert [row[3] for row in rows[1:]] == [
+        "round.close",
+        "round.remind_scheduled",
+        "report.submit",
+    ]
+    submit = rows[3]
+    assert submit[0] == "2026-03-02 12:00:00" and "slj" in submit[1] and submit[2] == "报送进展"
+    assert submit[4] == world.ledger.title
+    assert '"progress": "=cmd' in submit[5]  # inside JSON: no cell starts with a formula
+    assert rows[2][1] == "系统"
+    recorded = AuditEvent.objects.get(action="audit.export")
+    assert recorded.actor == world.office
+    assert recorded.data == {"since": "2026-03-02", "until": "2026-03-04", "user": "", "action": ""}
+
+
+def test_a_formula_in_a_cell_is_written_as_text(world: World) -> None:
+    AuditEvent.objects.all().delete()
+    audit_record(actor=world.office, action="=HYPERLINK(1)")
+    body = b"".join(client_for(world, "office").get(EXPORT).streaming_content)  # type: ignore[arg-type]
+    assert "'=HYPERLINK(1)" in body.decode()
+
+
+def test_the_export_reads_the_trail_in_chunks_with_a_query_each(world: World) -> None:
+    trail(world)
+    with CaptureQueriesContext(connection) as read:
+        list(audit_events(AuditFilters()).iterator(chunk_size=2))
+    # Two events a chunk: no query per row (SQLite reads chunks through one cursor).
+    assert len(read.captured_queries) <= 3
+
+
+def test_no_page_changes_or_deletes_an_event(world: World) -> None:
+    trail(world)
+    office = client_for(world, "office")
+    count = AuditEvent.objects.count()
+    assert office.post(PAGE).status_code == 405
+    assert office.post(EXPORT).status_code == 405
+    assert AuditEvent.objects.count() == count
+
+
+def test_the_admin_shows_events_read_only() -> None:
+    model_admin = admin.site._registry[AuditEvent]
+    request = RequestFactory().get("/admin/")
+    assert not model_admin.has_delete_permission(request)
+    assert not model_admin.has_change_permission(request)
+    assert not model_admin.has_add_permission(request)
+    assert "delete_selected" not in model_admin.get_actions(request)
+
+
+def recorded_actions() -> set[str]:
+    """Every action the code records: the `action=` of each `audit_record(...)` call, a
+    literal, an f-string over a report's states, or a name assigned just before."""
+    source_dir = Path(__file__).resolve().parents[2] / "src" / "taizhang"
+    found: set[str] = set()
+    for path in source_dir.rglob("*.py"):
+        text = path.read_text()
+        for call in re.finditer(r"audit_record\(", text):
+            window = text[call.end() : call.end() + 600]
+            literal = re.search(r'action=(f?)"([^"]+)"', window[: window.find(")") + 200])
+            named = re.search(r"action=action\b", window[:200])
+            if named:
+                before = text[max(0, call.start() - 400) : call.start()]
+                assigned = before[before.rfind("action = ") :]
+                found |= set(re.findall(r'"([a-z_.]+)"', assigned.splitlines()[0]))
+            elif literal and literal.group(1):
+                template = literal.group(2)
+                assert template == "report.{state}", template
+                found |= {
+                    f"report.{state}" for state in (ReportState.ACCEPTED, ReportState.RETURNED)
+                }
+            elif literal:
+                found.add(literal.group(2))
+    return found
+
+
+def test_every_action_the_code_records_has_a_name_and_is_offered() -> None:
+    actions = recorded_actions()
+    assert len(actions) >= 45 and {"ledger.publish", "account.deactivate"} <= actions
+    missing = actions - set(ACTION_LABELS)
+    assert not missing, f"name these in ledger.audit_log.ACTION_LABELS: {sorted(missing)}"
+    assert set(audit_actions()) >= actions
