@@ -78,7 +78,9 @@ def main() -> None:
 
     new = SENTENCES_2 + NON_FIGURES
     old = SENTENCES + HELD_OUT + HELD_OUT_2
-    print(f"new set: {len(new)} sentences ({len(NON_FIGURES)} with non-figures), {len(PAIRS)} pairs")
+    print(
+        f"new set: {len(new)} sentences ({len(NON_FIGURES)} with non-figures), {len(PAIRS)} pairs"
+    )
     print(line("new (strict)", score(read, new)))
     print(line("new (loose)", score(read, new, strict=False)))
     hits = non_figure_hits(NON_FIGURES)

@@ -98,7 +98,12 @@ def test_task_4_indicators(expected: dict[str, Any]) -> None:
     # 约165, 约115, 约21: the progress says these are approximate, so the bars say so
     assert indicators[:2] == [
         Indicator(
-            "新增供热覆盖面积", Decimal(285), Decimal(165), "万平方米", Decimal("57.9"), "approximate"
+            "新增供热覆盖面积",
+            Decimal(285),
+            Decimal(165),
+            "万平方米",
+            Decimal("57.9"),
+            "approximate",
         ),
         Indicator(
             "改善供热质量", Decimal(215), Decimal(115), "万平方米", Decimal("53.5"), "approximate"

@@ -17,10 +17,12 @@ from taizhang.chinese.quantities.lines import (
     read_figure_lines,
 )
 from taizhang.chinese.quantities.sentences import actuals, find_quantities, targets
-from taizhang.chinese.quantities.units import KINDS, Indicator, Quantity
+from taizhang.chinese.quantities.units import DOUBTS, KINDS, STAGES, Indicator, Quantity
 
 __all__ = [
+    "DOUBTS",
     "KINDS",
+    "STAGES",
     "FigureLines",
     "Indicator",
     "Quantity",

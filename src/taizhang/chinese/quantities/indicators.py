@@ -24,9 +24,7 @@ def match_indicators(targets: list[Quantity], actuals: list[Quantity]) -> list[I
     measures none. Each indicator carries a doubt code when its match is weak (see _doubt).
     """
     pairs, lone = _best_pairs(targets, actuals)
-    return [
-        _indicator(t, pairs.get(i), unit_only=i in lone) for i, t in enumerate(targets)
-    ]
+    return [_indicator(t, pairs.get(i), unit_only=i in lone) for i, t in enumerate(targets)]
 
 
 def task_indicators(goal: str, deadline_text: str, progress: str) -> list[Indicator]:

@@ -8,8 +8,8 @@ import re
 from taizhang.chinese.quantities.numbers import (
     _CLAUSE_BREAKS,
     _DATE,
-    _Figure,
     _clause_start,
+    _Figure,
     _sentence_start,
 )
 
@@ -32,14 +32,17 @@ _CLAUSE_MARKERS = ("已", "目标", "任务")
 # In a goal or deadline cell "2022年底前累计完成投资2.8亿元" is a cumulative target.
 _PROGRESS_ONLY_MARKERS = ("累计", "至今", "今年以来")
 _MARKER_PATTERN = re.compile(
-    "|".join(sorted((*_MARKERS, *_FUTURE_MARKERS), key=len, reverse=True)).replace(
-        "将", "将(?!近)"
-    )
+    "|".join(sorted((*_MARKERS, *_FUTURE_MARKERS), key=len, reverse=True)).replace("将", "将(?!近)")
 )
 # A progress sentence that restates the task: "为完成新增停车泊位2000个的目标任务，已建成…".
-_RESTATED = re.compile(r"为完成|为实现|围绕|按照|对照|紧扣|任务为|目标为|年度目标|全年目标|目标任务")
+_RESTATED = re.compile(
+    r"为完成|为实现|围绕|按照|对照|紧扣|任务为|目标为|年度目标|全年目标|目标任务"
+)
 # "剩余4公里年底前完工", "其余6个计划于10月建成": words after the figure that put it ahead.
-_AHEAD = re.compile(r"计划|拟|预计|将(?!近)|力争|(?:底|末|日|月|年)前(?:全部|再)?(?:完成|建成|完工|竣工|交付|投用)")
+_AHEAD = re.compile(
+    r"计划|拟|预计|将(?!近)|力争"
+    r"|(?:底|末|日|月|年)前(?:全部|再)?(?:完成|建成|完工|竣工|交付|投用)"
+)
 
 # Stages, tried in this order on the words of the figure's clause.
 _STAGES: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -79,9 +82,7 @@ def _kind(text: str, figure: _Figure, following: _Figure | None, default: str) -
     return kind
 
 
-def _kind_after(
-    text: str, figure: _Figure, following: _Figure | None, default: str
-) -> str | None:
+def _kind_after(text: str, figure: _Figure, following: _Figure | None, default: str) -> str | None:
     """'计划新建的3所学校已全部建成' is done; '剩余6座计划明年实施' is a plan."""
     end = _clause_end(text, figure.end)
     if following is not None and following.start < end:
@@ -146,15 +147,19 @@ def _stage(
     if after_stage:
         return after_stage
     stage = _stage_of(before)
-    if stage or kind != "target":
+    if stage:
         return stage
-    # A target takes the verbs of its sentence: "24个项目，应于6月底前开工，年底前完成" is done.
     sentence_end = figure.end
     while sentence_end < len(text) and text[sentence_end] not in "。；;\n":
         sentence_end += 1
-    sentence = text[_sentence_start(text, figure.start) : sentence_end]
-    done = _STAGES[2][1].search(sentence)
-    return "done" if done else _stage_of(sentence)
+    if kind == "target":
+        # A target takes the verbs of its sentence: "24个项目，应于6月底前开工，年底前完成".
+        sentence = text[_sentence_start(text, figure.start) : sentence_end]
+        return "done" if _STAGES[2][1].search(sentence) else _stage_of(sentence)
+    if before.endswith("等"):
+        # A list's count waits for the list's verb: "东园小区、翠园小区等4个小区，…仍在施工".
+        return _stage_of(text[figure.end : sentence_end])
+    return ""
 
 
 def _stage_of(words: str) -> str:

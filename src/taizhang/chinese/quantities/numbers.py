@@ -43,22 +43,29 @@ _APPROX_IN_CLAUSE = ("约占", "基本完成", "基本建成", "基本完工")
 _RATE = re.compile(
     r"每(?:平方米|公里|季度|[千万百十]|[户人个所套座家台辆间张床项单件名亩年月周天日处])"
 )
-_PER_HEAD = re.compile(r"[户人亩地]均|平均|单[套个座间处价]|均价|标准(?:为|是|提高到|提高至|达到)?$")
+_PER_HEAD = re.compile(
+    r"[户人亩地]均|平均|单[套个座间处价]|均价|标准(?:为|是|提高到|提高至|达到)?\Z"
+)
 # Dimensions of a thing are no amount of it: 红线宽40米, 堤高6米, 埋深2米, 层高不低于8米.
 _DIMENSION = re.compile(
-    r"(?:宽|高|深|厚|直径|管径)度?(?:为|约|达|达到|不低于|不小于|不大于|不超过|控制在)?$"
+    r"(?:宽|高|深|厚|直径|管径)度?(?:为|约|达|达到|不低于|不小于|不大于|不超过|控制在)?\Z"
 )
 _LENGTHS = ("米", "千米", "公里")
 # A range: the lower end and its dash before a figure ("1.2万至1.5万人", "8-10座").
 _RANGE_LOW = re.compile(
-    rf"(?<![0-9.A-Za-z])(?P<low>{_ARABIC})(?P<mult>[千万亿])?(?:至|到|-|~|～|—|－)$"
+    rf"(?<![0-9.A-Za-z])(?P<low>{_ARABIC})(?P<mult>[千万亿])?(?:至|到|-|~|～|—|－)\Z"
 )
+_RANGE_DASHES = "至到-~～—－"
 _BARE_HUNDREDS = ("逾", "近", "上", "超", "约")
 
 _SENTENCE_BREAKS = "。；;！!？?\n"
 # Quotes are no break: "建设“四好农村路”120公里" names its subject inside them.
 _CLAUSE_BREAKS = _SENTENCE_BREAKS + "，,、：:（）()【】《》[]〔〕 \t\u3000"
 _QUOTES = str.maketrans("", "", "“”‘’\"'")
+_LAST_CLAUSE_BREAK = re.compile(f"[{re.escape(_CLAUSE_BREAKS)}][^{re.escape(_CLAUSE_BREAKS)}]*\\Z")
+_LAST_SENTENCE_BREAK = re.compile(
+    f"[{re.escape(_SENTENCE_BREAKS)}][^{re.escape(_SENTENCE_BREAKS)}]*\\Z"
+)
 
 
 # Dates and time words before a subject: the subject starts after them.
@@ -68,7 +75,6 @@ _DATE = re.compile(
     r"|[0-9]{1,2}[日号]|年[底末内]|[上下]半年|第?[一二三四1-4]季度[末底]?"
     r"|(?<=[底末内份旬日号年度])(?:前|以前|之前|以来)"
 )
-
 
 
 @dataclass(frozen=True)
@@ -89,16 +95,14 @@ def _figures(text: str) -> Iterator[_Figure]:
     for match in _FIGURE.finditer(text):
         value = _match_value(match, text)
         unit = match.group("unit") or "%"
-        if unit == "成":  # 七成 = 70%
-            if value is None or value > 10 or match.group("mult"):
-                continue
-            value, unit = value * 10, "%"
-        if value is None:
+        if value is None or (unit == "成" and (value > 10 or match.group("mult"))):
             continue
         if _excluded(text, match, unit, floor):
             floor = max(floor, match.end())
             continue
         floor = match.end()
+        if unit == "成":  # 七成 = 70%
+            value, unit = value * 10, "%"
         yield _figure(text, match, value, unit)
 
 
@@ -114,7 +118,8 @@ def _figure(text: str, match: re.Match[str], value: Decimal, unit: str) -> _Figu
     )
     if text.startswith(_APPROX_AFTER, end):
         end += 2
-    low = _RANGE_LOW.search(text, max(0, start - 24), start) if match.group("arabic") else None
+    dashed = match.group("arabic") and text[start - 1 : start] in _RANGE_DASHES
+    low = _RANGE_LOW.search(text, max(0, start - 24), start) if dashed else None
     if low is None:
         return _Figure(start, end, value, unit, approximate)
     factor = _MULTIPLIERS.get(low.group("mult") or match.group("mult") or "", 1)
@@ -130,8 +135,10 @@ def _match_value(match: re.Match[str], text: str) -> Decimal | None:
         return _number(match.group("percent"))
     written = match.group("arabic") or match.group("chinese")
     number = _number(written)
-    if number is None and written in ("百", "千") and text[: match.start()].endswith(
-        _BARE_HUNDREDS
+    if (
+        number is None
+        and written in ("百", "千")
+        and text[: match.start()].endswith(_BARE_HUNDREDS)
     ):
         number = Decimal(100 if written == "百" else 1000)  # "逾百人", "上千户"
     if number is None:
@@ -167,7 +174,8 @@ def _excluded(text: str, match: re.Match[str], unit: str, floor: int = 0) -> boo
     if chinese == "一" and (following.startswith("一") or text.startswith(_IDIOMS, start)):
         return True
     clause = text[_clause_start(text, start, min(floor, start)) : start]
-    clause = clause[: len(clause) - len(_range_low_text(clause))]
+    if clause[-1:] in _RANGE_DASHES:
+        clause = clause[: len(clause) - len(_range_low_text(clause))]
     if unit in _LENGTHS and _DIMENSION.search(clause):
         return True
     if _RATE.search(clause):
@@ -183,14 +191,10 @@ def _range_low_text(clause: str) -> str:
 
 def _clause_start(text: str, position: int, floor: int = 0) -> int:
     """Index just after the clause break before `position` (not before `floor`)."""
-    index = position
-    while index > floor and text[index - 1] not in _CLAUSE_BREAKS:
-        index -= 1
-    return index
+    last = _LAST_CLAUSE_BREAK.search(text, floor, position)
+    return last.start() + 1 if last else floor
 
 
 def _sentence_start(text: str, position: int) -> int:
-    index = position
-    while index > 0 and text[index - 1] not in _SENTENCE_BREAKS:
-        index -= 1
-    return index
+    last = _LAST_SENTENCE_BREAK.search(text, 0, position)
+    return last.start() + 1 if last else 0

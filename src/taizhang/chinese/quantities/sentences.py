@@ -32,9 +32,15 @@ def find_quantities(text: str, *, default_kind: str = "target") -> list[Quantity
         span = text[figure.start : figure.end]
         found.append(
             Quantity(
-                subject, figure.value, figure.unit, span, figure.approximate, kind, stage,
-                figure.high,
-            )  # fmt: skip
+                subject,
+                figure.value,
+                figure.unit,
+                span,
+                figure.approximate,
+                kind,
+                stage=stage,
+                high=figure.high,
+            )
         )
     return found
 

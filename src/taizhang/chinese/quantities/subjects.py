@@ -11,11 +11,12 @@ from taizhang.chinese.quantities.numbers import (
     _CLAUSE_BREAKS,
     _DATE,
     _QUOTES,
-    _Figure,
     _clause_start,
+    _Figure,
     _sentence_start,
 )
 from taizhang.chinese.quantities.units import Quantity
+
 
 def _longest_first(words: str) -> tuple[str, ...]:
     """Space-separated words as a tuple, longest first, so prefixes never shadow longer words."""
@@ -26,7 +27,8 @@ def _longest_first(words: str) -> tuple[str, ...]:
 # 其余/剩余/其中/本月/较年初… leave the noun to the clause before.
 _LEADING_FILLERS = _longest_first(
     "目前 截至目前 截止目前 现已 已经 已有 已 累计 共计 总计 合计 共有 共 今年以来 今年 年内 全年 "
-    "计划 拟 预计 力争 其中 约 再 另 仅 还 并 均 为 在 全市 全区 全县 同时 此外 实际 截至 截止 分别 "
+    "计划 拟 预计 力争 其中 约 再 另 仅 还 并 均 为 在 全市 全区 全县 同时 此外 实际 截至 截止 "
+    "分别 "
     "另有 还有 尚有 仍有 本月 当月 上月 本周 本季度 较年初 较上月 较去年 较上年 "
     "比年初 同比 环比 围绕 按照 对照 紧扣 下一步 将 建成后 项目建成后 可 全部 均已"
 )
@@ -36,6 +38,7 @@ _TRAILING_FILLERS = _longest_first(
     "超过 逾 提高到 提高至 提升到 提升至 增加到 增至 已 了 已完成 完成了 完成 有 仅 全部 由 分别 "
     "突破 约占 基本"
 )
+_TRAILING_PATTERN = re.compile("(?:" + "|".join(map(re.escape, _TRAILING_FILLERS)) + ")*\\Z")
 # Verbs and modifiers that may open a subject; dropped for matching ("年度完成投资" -> "投资").
 _LEADING_VERBS = _longest_first(
     "新建和改建 新改建 改扩建 新建 改建 扩建 新增 改造提升 巩固提升 改造 提升 建设 建成 完成 实施 "
@@ -127,13 +130,8 @@ def _trim_before(segment: str) -> str:
 
 
 def _strip_trailing(segment: str) -> str:
-    while True:
-        shorter = segment.removesuffix(
-            next((w for w in _TRAILING_FILLERS if segment.endswith(w)), "")
-        )
-        if shorter == segment:
-            return segment
-        segment = shorter
+    """`segment` without the filler words at its end ("覆盖率达到" -> 覆盖率)."""
+    return segment[: _TRAILING_PATTERN.search(segment).start()]  # type: ignore[union-attr]
 
 
 def _after_unit(text: str, end: int) -> tuple[str, bool]:
