@@ -60,7 +60,10 @@ def test_seed_task_8_benefit_gets_its_actual_when_the_text_gives_one(
     progress = t["progress"] + "\n已完成改造的小区惠及群众3400户1.3万人。"
     found = task_indicators(t["goal"], t["deadline_text"], progress)
     benefit = {i.unit: (i.actual, i.percent) for i in found if i.name == "惠及群众"}
-    assert benefit == {"户": (Decimal(3400), Decimal("68.0")), "人": (Decimal(13000), Decimal("65.0"))}
+    assert benefit == {
+        "户": (Decimal(3400), Decimal("68.0")),
+        "人": (Decimal(13000), Decimal("65.0")),
+    }
 
 
 def test_seed_task_6_scope_of_the_rebuild_is_no_actual(expected: dict[str, Any]) -> None:

@@ -32,7 +32,9 @@ _CLAUSE_MARKERS = ("已", "目标", "任务")
 # In a goal or deadline cell "2022年底前累计完成投资2.8亿元" is a cumulative target.
 _PROGRESS_ONLY_MARKERS = ("累计", "至今", "今年以来")
 _MARKER_PATTERN = re.compile(
-    "|".join(sorted((*_MARKERS, *_FUTURE_MARKERS), key=len, reverse=True)).replace("将", "将(?!近)")
+    "|".join(sorted((*_MARKERS, *_FUTURE_MARKERS), key=len, reverse=True)).replace(
+        "将", "(?<![已并均])将(?!近)"
+    )
 )
 # A progress sentence that restates the task: "为完成新增停车泊位2000个的目标任务，已建成…".
 _RESTATED = re.compile(
