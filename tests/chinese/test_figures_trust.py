@@ -119,6 +119,8 @@ def test_goal_progress_pair_gets_the_right_actual_or_none(pair: Pair) -> None:
         ("新增城镇就业1.32万人", [""]),
         ("农村幸福院15个已全部启动建设", ["started"]),
         ("全市接待游客500万人次", [""]),
+        ("3所新建学校，已全部投入使用。", ["done"]),
+        ("12座公厕，均已开工建设。", ["started"]),
     ],
 )
 def test_stage_of_a_progress_figure(text: str, stages: list[str]) -> None:
@@ -292,3 +294,19 @@ def test_new_units_do_not_read_other_words(text: str) -> None:
 def test_hectares_and_square_metres_compare_as_areas() -> None:
     assert q("农田", "1", "公顷").in_unit("平方米") == Decimal(10000)
     assert q("路面", "3200", "㎡").in_unit("平方米") == Decimal(3200)
+
+
+@pytest.mark.parametrize(
+    ("text", "kinds"),
+    [
+        ("3所新建学校，已全部投入使用。", ["actual"]),
+        ("130套新建教师周转宿舍，目前已完工82套。", ["target", "actual"]),
+        ("126条农村黑臭水体治理已完成120条。", ["target", "actual"]),
+        ("已将1200户纳入保障范围。", ["actual"]),
+        ("已建成充电桩320个，将于11月底前再建成180个。", ["actual", "plan"]),
+    ],
+)
+def test_a_sentence_head_is_a_restatement_only_when_the_sentence_goes_on_elsewhere(
+    text: str, kinds: list[str]
+) -> None:
+    assert [q.kind for q in find_quantities(text, default_kind="actual")] == kinds

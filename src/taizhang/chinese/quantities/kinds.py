@@ -46,6 +46,9 @@ _AHEAD = re.compile(
     r"|(?:底|末|日|月|年)前(?:全部|再)?(?:完成|建成|完工|竣工|交付|投用)"
 )
 
+# A clause that goes on about the figure before it: "3所新建学校，已全部投入使用".
+_PREDICATE = re.compile(r"已|均|全部|现已|目前已|正在|尚|未")
+
 # Stages, tried in this order on the words of the figure's clause.
 _STAGES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("pending", re.compile(r"未|尚无|(?<![接招对期优款])待(?!遇)|正在办理|手续|前期")),
@@ -116,6 +119,7 @@ def _restates_task(text: str, figure: _Figure, following: _Figure | None) -> boo
     return (
         bool(after)
         and text[end : end + 1] in ("，", ",", "：", ":")
+        and not _goes_on_about(text, end, following)
         and not _stage_of(after)
         and not any(word in after for word in ("已", "均", "全部", "共"))
         and not _words_before_topic(head)
@@ -161,7 +165,20 @@ def _stage(
     if before.endswith("等"):
         # A list's count waits for the list's verb: "东园小区、翠园小区等4个小区，…仍在施工".
         return _stage_of(text[figure.end : sentence_end])
+    if _goes_on_about(text, end, following):
+        # "3所新建学校，已全部投入使用": the next clause says what became of them.
+        return _stage_of(text[end + 1 : _clause_end(text, end + 1)])
     return ""
+
+
+def _goes_on_about(text: str, end: int, following: _Figure | None) -> bool:
+    """Whether the clause after `end` (a clause break) is the predicate of the figure before:
+    it opens with 已/均/全部… and has no figure of its own ("目前已完工82套" has)."""
+    if text[end : end + 1] not in ("，", ","):
+        return False
+    next_end = _clause_end(text, end + 1)
+    own_figure = following is not None and following.start < next_end
+    return not own_figure and _PREDICATE.match(text, end + 1) is not None
 
 
 def _stage_of(words: str) -> str:
