@@ -310,3 +310,28 @@ def test_a_sentence_head_is_a_restatement_only_when_the_sentence_goes_on_elsewhe
     text: str, kinds: list[str]
 ) -> None:
     assert [q.kind for q in find_quantities(text, default_kind="actual")] == kinds
+
+
+@pytest.mark.parametrize(
+    ("goal", "progress", "actual"),
+    [
+        ("改造老旧小区24个。", "今年共实施老旧小区改造24个，目前已开工21个。", None),
+        ("改造老旧小区24个。", "共24个老旧小区，已完工18个。", Decimal(18)),
+        ("新增城镇就业1.2万人。", "新增城镇就业1.2万人，其中高校毕业生2130人。", Decimal(12000)),
+        ("建成公租房600套。", "建成公租房600套，已分配入住512套。", Decimal(600)),
+    ],
+)
+def test_a_progress_figure_that_repeats_the_target_is_not_its_actual(
+    goal: str, progress: str, actual: Decimal | None
+) -> None:
+    [indicator] = task_indicators(goal, "", progress)
+    assert indicator.actual == actual
+
+
+def test_a_range_written_with_its_unit_twice_is_one_figure() -> None:
+    [found] = find_quantities("新增城镇就业1.2万人至1.5万人。")
+    assert (found.value, found.high, found.text) == (
+        Decimal(12000),
+        Decimal(15000),
+        "1.2万人至1.5万人",
+    )

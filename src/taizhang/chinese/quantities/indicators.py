@@ -36,6 +36,7 @@ def task_indicators(goal: str, deadline_text: str, progress: str) -> list[Indica
     """
     wanted = targets(goal, deadline_text)
     done = actuals(progress)
+    done = [a for a in done if not _restates(a, wanted, done)]
     planned = find_quantities(progress, default_kind="actual")
     for plan in (q for q in planned if q.kind == "plan"):
         if not any(_similarity(t, plan, stages=False) for t in wanted) and any(
@@ -46,6 +47,21 @@ def task_indicators(goal: str, deadline_text: str, progress: str) -> list[Indica
 
 
 # --- matching ------------------------------------------------------------------------------
+
+
+def _restates(actual: Quantity, wanted: list[Quantity], done: list[Quantity]) -> bool:
+    """An actual that only repeats a target: equal to it, its verb saying nothing of the work,
+    while the same progress reports a smaller figure of the family with a stage ("共24个项目，
+    已开工21个": 24 is the task, 21 what happened)."""
+    if actual.stage:
+        return False
+    repeats = any(
+        actual.in_unit(t.unit) == t.value and _similarity(t, actual, stages=False) for t in wanted
+    )
+    return repeats and any(
+        other.stage and (other.in_unit(actual.unit) or actual.value) < actual.value
+        for other in done
+    )
 
 
 def _measures(target: Quantity, actual: Quantity) -> bool:

@@ -51,7 +51,7 @@ _PREDICATE = re.compile(r"已|均|全部|现已|目前已|正在|尚|未")
 
 # Stages, tried in this order on the words of the figure's clause.
 _STAGES: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("pending", re.compile(r"未|尚无|(?<![接招对期优款])待(?!遇)|正在办理|手续|前期")),
+    ("pending", re.compile(r"未|尚无|待开工|待建|正在办理|办理中|正在开展前期|前期阶段")),
     ("started", re.compile(r"主体[^，,；。]{0,4}(?:完工|完成|封顶|竣工)|封顶")),
     ("done", re.compile(r"完工|建成|竣工|交付|投用|投入使用|投入运行|开通|通车|验收|办结|完成")),
     ("started", re.compile(r"开工|开建|启动|动工|进场|施工|在建|正在|开始建设")),

@@ -90,7 +90,25 @@ class _Figure:
 
 
 def _figures(text: str) -> Iterator[_Figure]:
-    """Number-and-unit spans that are figures, with their values."""
+    """Number-and-unit spans that are figures, with their values; "1.2万人至1.5万人", a range
+    with its unit on both ends, is one figure."""
+    held: _Figure | None = None
+    for figure in _single_figures(text):
+        if (
+            held is not None
+            and figure.unit == held.unit
+            and text[held.end : figure.start] in tuple(_RANGE_DASHES)
+        ):
+            held = _Figure(held.start, figure.end, held.value, held.unit, True, high=figure.value)
+            continue
+        if held is not None:
+            yield held
+        held = figure
+    if held is not None:
+        yield held
+
+
+def _single_figures(text: str) -> Iterator[_Figure]:
     floor = 0  # where the words that may hold a rate for the next figure start
     for match in _FIGURE.finditer(text):
         value = _match_value(match, text)
