@@ -106,10 +106,13 @@ def _restates_task(text: str, figure: _Figure, following: _Figure | None) -> boo
     项目，目前…"), or the whole of which the same clause then gives a part ("126条…已完成120条")."""
     clause = _clause_start(text, figure.start)
     before = text[clause : figure.start]
+    end = _clause_end(text, figure.end)
     opener = _RESTATED.search(before)
     if opener and "已" not in before[opener.end() :] and not before.endswith("的"):
-        return True
-    end = _clause_end(text, figure.end)
+        # 按照/对照 also open a rule ("按照每人600元的标准发放…"): only a task restates.
+        loose = opener.group() in ("按照", "对照", "紧扣")
+        if not loose or any(w in text[figure.end : end] for w in ("目标", "任务", "计划")):
+            return True
     if following is not None and following.start < end:
         between = text[figure.end : following.start]
         same_unit = following.unit == figure.unit
