@@ -321,6 +321,12 @@ def test_a_sentence_head_is_a_restatement_only_when_the_sentence_goes_on_elsewhe
         ("改造老旧小区24个。", "共24个老旧小区，已完工18个。", Decimal(18)),
         ("新增城镇就业1.2万人。", "新增城镇就业1.2万人，其中高校毕业生2130人。", Decimal(12000)),
         ("建成公租房600套。", "建成公租房600套，已分配入住512套。", Decimal(600)),
+        (
+            "完成危旧房改造600户。",
+            "完成危旧房改造600户的任务已下达，已开工420户，竣工310户。",
+            Decimal(310),
+        ),
+        ("新建社区食堂20个。", "社区食堂建设共涉及20个社区，已建成运营12个。", Decimal(12)),
     ],
 )
 def test_a_progress_figure_that_repeats_the_target_is_not_its_actual(

@@ -46,6 +46,7 @@ _AHEAD = re.compile(
     r"|(?:底|末|日|月|年)前(?:全部|再)?(?:完成|建成|完工|竣工|交付|投用)"
 )
 
+_TASK_AFTER = re.compile(r"的?(?:目标任务|年度任务|目标|任务)")
 # A clause that goes on about the figure before it: "3所新建学校，已全部投入使用".
 _PREDICATE = re.compile(r"已|均|全部|现已|目前已|正在|尚|未")
 
@@ -60,6 +61,8 @@ _STAGES: tuple[tuple[str, re.Pattern[str]], ...] = (
 
 def _kind(text: str, figure: _Figure, following: _Figure | None, default: str) -> str:
     """Kind from the clause after the figure, else the nearest marker before it, else default."""
+    if default == "actual" and _TASK_AFTER.match(text, figure.end):
+        return "target"  # "完成危旧房改造600户的任务已下达": the task, not what was done
     after = _kind_after(text, figure, following, default)
     if after is not None:
         return after
