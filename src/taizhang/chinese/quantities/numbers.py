@@ -44,7 +44,8 @@ _RATE = re.compile(
     r"每(?:平方米|公里|季度|[千万百十]|[户人个所套座家台辆间张床项单件名亩年月周天日处])"
 )
 _PER_HEAD = re.compile(
-    r"[户人亩地]均|平均|单[套个座间处价]|均价|标准(?:为|是|提高到|提高至|达到)?\Z"
+    r"[户人亩地日月年]均|平均|单[套个座间处价]|均价|(?<![0-9一二三四五六七八九十])[千万]人"
+    r"|标准(?:为|是|提高到|提高至|达到)?\Z"
 )
 # Dimensions of a thing are no amount of it: 红线宽40米, 堤高6米, 埋深2米, 层高不低于8米.
 _DIMENSION = re.compile(
@@ -185,6 +186,8 @@ def _excluded(text: str, match: re.Match[str], unit: str, floor: int = 0) -> boo
         return True
     if unit in ("名", "位") and text[start - 1 : start] == "前":  # 位居前10名: a rank
         return True
+    if _in_slogan(text, start, end):
+        return True
     if chinese and text[start - 1 : start] in tuple(_NOT_BEFORE_CHINESE):
         return True
     if following.startswith(_NOT_AFTER_UNIT.get(unit, ())):
@@ -199,6 +202,12 @@ def _excluded(text: str, match: re.Match[str], unit: str, floor: int = 0) -> boo
     if _RATE.search(clause):
         return True
     return unit != "%" and bool(_PER_HEAD.search(clause))
+
+
+def _in_slogan(text: str, start: int, end: int) -> bool:
+    """A count inside a short quoted slogan: “三个一批”, “两个确保”."""
+    opened = text.rfind("“", max(0, start - 4), start)
+    return opened >= 0 and "”" in text[end : end + 6] and "”" not in text[opened:start]
 
 
 def _range_low_text(clause: str) -> str:

@@ -151,7 +151,10 @@ def _after_unit(text: str, end: int) -> tuple[str, bool]:
         if char in _CLAUSE_BREAKS or char.isdigit() or text.startswith(_AFTER_STOPS, stop):
             break
         stop += 1
-    return text[start:stop], linked
+    noun = text[start:stop]
+    if noun.endswith("中") and text[stop : stop + 1] in ("，", ","):  # "12个乡镇中，已有10个"
+        noun = noun[:-1]
+    return noun, linked
 
 
 def _strip(words: str, openers: tuple[str, ...]) -> str:
