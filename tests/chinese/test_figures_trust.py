@@ -134,6 +134,9 @@ def test_a_target_takes_the_stage_of_its_sentence() -> None:
     assert target.stage == "done"
     [start] = find_quantities("启动建设保障性租赁住房3000套。")
     assert start.stage == "started"
+    # a target with a verb of its own does not borrow another clause's start
+    households, started = find_quantities("改造城镇老旧小区1.5万户，启动老旧小区改造60个。")
+    assert (households.stage, started.stage) == ("", "started")
 
 
 def q(subject: str, value: str, unit: str, stage: str = "", approx: bool = False) -> Quantity:

@@ -165,7 +165,10 @@ def _stage(
     while sentence_end < len(text) and text[sentence_end] not in "。；;\n":
         sentence_end += 1
     if kind == "target":
-        # A target takes the verbs of its sentence: "24个项目，应于6月底前开工，年底前完成".
+        if _words_before_topic(before):
+            return ""  # "改造城镇老旧小区1.5万户，启动…": its own verb, no stage word
+        # A target heading its clause takes the verbs of its sentence: "24个项目，应于6月底前
+        # 开工，年底前完成" is done.
         sentence = text[_sentence_start(text, figure.start) : sentence_end]
         return "done" if _STAGES[2][1].search(sentence) else _stage_of(sentence)
     if before.endswith("等"):
