@@ -65,9 +65,12 @@ def _restates(actual: Quantity, wanted: list[Quantity], done: list[Quantity]) ->
 
 
 def _measures(target: Quantity, actual: Quantity) -> bool:
-    """Whether the actual's stage can measure the target: a start measures only a start."""
-    if actual.stage in ("pending", "planned"):
+    """Whether the actual's stage can measure the target: a start measures only a start, a
+    figure not started (or a preparatory step) only a target of that step."""
+    if actual.stage == "planned":
         return False
+    if actual.stage == "pending":
+        return target.stage == "pending"
     return actual.stage != "started" or target.stage == "started"
 
 

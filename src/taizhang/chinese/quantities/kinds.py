@@ -53,6 +53,8 @@ _PREDICATE = re.compile(r"已|均|全部|现已|目前已|正在|尚|未")
 # Stages, tried in this order on the words of the figure's clause.
 _STAGES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("pending", re.compile(r"未|尚无|待开工|待建|正在办理|办理中|正在开展前期|前期阶段")),
+    # A step before the works is no progress of them: "24个小区已全部完成招标".
+    ("pending", re.compile(r"招标|招投标|选址|立项|可研|前期|审批|征地|签约|评审|公示|图纸设计")),
     ("started", re.compile(r"主体[^，,；。]{0,4}(?:完工|完成|封顶|竣工)|封顶")),
     ("done", re.compile(r"完工|建成|竣工|交付|投用|投入使用|投入运行|开通|通车|验收|办结|完成")),
     ("started", re.compile(r"开工|开建|启动|动工|进场|施工|在建|正在|开始建设")),
@@ -170,7 +172,7 @@ def _stage(
         # A target heading its clause takes the verbs of its sentence: "24个项目，应于6月底前
         # 开工，年底前完成" is done.
         sentence = text[_sentence_start(text, figure.start) : sentence_end]
-        return "done" if _STAGES[2][1].search(sentence) else _stage_of(sentence)
+        return "done" if _STAGES[3][1].search(sentence) else _stage_of(sentence)
     if before.endswith("等"):
         # A list's count waits for the list's verb: "东园小区、翠园小区等4个小区，…仍在施工".
         return _stage_of(text[figure.end : sentence_end])

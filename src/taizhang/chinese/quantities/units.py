@@ -8,7 +8,8 @@ from decimal import Decimal, localcontext
 
 KINDS: tuple[str, ...] = ("target", "actual", "plan")
 # What the verb of a figure says of the work it counts: "done" (完工/建成/竣工/交付/投用…),
-# "started" (开工/开工建设/启动/在建/主体完工…), "pending" (未开工/尚未/正在办理…手续),
+# "started" (开工/开工建设/启动/在建/主体完工…), "pending" (未开工/尚未/正在办理…, or a step
+# before the works: 招标/选址/立项/审批…),
 # "planned" (a plan figure) or "" when the words say none of these ("新增就业1.2万人").
 STAGES: tuple[str, ...] = ("done", "started", "pending", "planned", "")
 # Why an indicator may be wrong (Indicator.doubt): the actual's subject differs from the
