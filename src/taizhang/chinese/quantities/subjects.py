@@ -62,6 +62,7 @@ _AGE = re.compile(r"[0-9]+(?:[至到~-][0-9]+)?周?岁(?:以上|以下)?")
 # A rate that the reader left out stays out of the next subject: "按每户600元标准发放补贴".
 _RATE_PREFIX = re.compile(r"^.*(?:每|[户人亩]均)[^每]*?[0-9.]+[千万亿]?元(?:的)?(?:标准)?")
 _MAX_SUBJECT = 12
+_REMAINDER = ("其余", "剩余", "剩下", "其中", "另有", "本月", "当月", "较年初")
 
 
 def _subject(text: str, figure: _Figure, previous: _Figure | None, inherited: str) -> str:
@@ -89,11 +90,15 @@ def _antecedent(text: str, figure: _Figure, earlier: list[_Figure], found: list[
     "已建成公共厕所42座，其余8座" -> 公共厕所, "新建的口袋公园中，已有21个建成开放" -> 口袋公园.
 
     It is the subject, without its verbs, of the nearest earlier figure of the same sentence
-    and unit family; else the noun of an earlier "…中，" clause of the sentence.
+    (or the sentence before, after 其余/剩余/其中/本月…) and unit family; else the noun of an
+    earlier "…中，" clause of the sentence.
     """
     sentence = _sentence_start(text, figure.start)
+    # 其余/剩余/其中 look back one sentence more: "已建成公厕42座。其余8座正在装修。"
+    head = text[_clause_start(text, figure.start) : figure.start]
+    reach = _sentence_start(text, sentence - 1) if head.startswith(_REMAINDER) else sentence
     for other, quantity in zip(reversed(earlier), reversed(found), strict=True):
-        if other.start < sentence:
+        if other.start < reach:
             break
         if quantity.in_unit(figure.unit) is not None and _key(quantity.subject):
             return _key(quantity.subject)
