@@ -95,13 +95,23 @@ def test_task_4_this_years_plan_is_not_the_actual(expected: dict[str, Any]) -> N
 def test_task_4_indicators(expected: dict[str, Any]) -> None:
     t = task(expected, 4)
     indicators = task_indicators(t["goal"], t["deadline_text"], t["progress"])
+    # 约165, 约115, 约21: the progress says these are approximate, so the bars say so
     assert indicators[:2] == [
-        Indicator("新增供热覆盖面积", Decimal(285), Decimal(165), "万平方米", Decimal("57.9")),
-        Indicator("改善供热质量", Decimal(215), Decimal(115), "万平方米", Decimal("53.5")),
+        Indicator(
+            "新增供热覆盖面积",
+            Decimal(285),
+            Decimal(165),
+            "万平方米",
+            Decimal("57.9"),
+            "approximate",
+        ),
+        Indicator(
+            "改善供热质量", Decimal(215), Decimal(115), "万平方米", Decimal("53.5"), "approximate"
+        ),
     ]
     # the plan's 20 km of pipes has no goal figure; it measures the 21 km done
     assert indicators[2:] == [
-        Indicator("完成管网建设", Decimal(20), Decimal(21), "公里", Decimal("105.0"))
+        Indicator("完成管网建设", Decimal(20), Decimal(21), "公里", Decimal("105.0"), "approximate")
     ]
 
 
@@ -203,7 +213,14 @@ def test_value_keeps_trailing_zeros_out() -> None:
         ("投资5000万元左右", True),
         ("全长大约2公里", True),
         ("完成投资7000万元", False),
-        ("普及率85%以上", False),
+        ("普及率85%以上", True),
+        ("全市接待游客突破500万人次", True),
+        ("惠及群众逾3万人", True),
+        ("累计完成投资超过8亿元", True),
+        ("约占年度计划的76%", True),
+        ("主体建设基本完成23个", True),
+        ("新增城镇就业1.2万至1.5万人", True),
+        ("新增城镇就业1.2万人", False),
     ],
 )
 def test_approximate_words(text: str, approximate: bool) -> None:
@@ -377,7 +394,9 @@ def test_best_subject_wins_over_order() -> None:
 
 def test_a_lone_subjectless_actual_meets_the_lone_target_of_its_family() -> None:
     found = task_indicators("建设5G基站1500个。", "", "已建成1623个。")
-    assert found == [Indicator("建设5G基站", Decimal(1500), Decimal(1623), "个", Decimal("108.2"))]
+    assert found == [
+        Indicator("建设5G基站", Decimal(1500), Decimal(1623), "个", Decimal("108.2"), "unit_only")
+    ]
 
 
 def test_percent_rounds_half_up_and_zero_target_has_none() -> None:

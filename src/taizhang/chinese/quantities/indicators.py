@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from taizhang.chinese.quantities.sentences import _key, actuals, find_quantities, targets
+from taizhang.chinese.quantities.sentences import actuals, find_quantities, targets
+from taizhang.chinese.quantities.subjects import _key
 from taizhang.chinese.quantities.units import Indicator, Quantity
 
 
@@ -17,9 +18,13 @@ def match_indicators(targets: list[Quantity], actuals: list[Quantity]) -> list[I
     rather than its breakdown, "23个" rather than "24个" for a target of 23). A lone unmatched
     target still gets the lone unmatched actual of its family whose subject is empty
     ("已建成1623个"). Indicators follow the order of the targets.
+
+    The verb counts as well as the noun: an actual that only started (已开工21个) measures a
+    target only when the target is itself a start (开工建设1800套); one not started or planned
+    measures none. Each indicator carries a doubt code when its match is weak (see _doubt).
     """
-    pairs = _best_pairs(targets, actuals)
-    return [_indicator(t, pairs.get(i)) for i, t in enumerate(targets)]
+    pairs, lone = _best_pairs(targets, actuals)
+    return [_indicator(t, pairs.get(i), unit_only=i in lone) for i, t in enumerate(targets)]
 
 
 def task_indicators(goal: str, deadline_text: str, progress: str) -> list[Indicator]:
@@ -31,9 +36,10 @@ def task_indicators(goal: str, deadline_text: str, progress: str) -> list[Indica
     """
     wanted = targets(goal, deadline_text)
     done = actuals(progress)
+    done = [a for a in done if not _restates(a, wanted, done)]
     planned = find_quantities(progress, default_kind="actual")
     for plan in (q for q in planned if q.kind == "plan"):
-        if not any(_similarity(t, plan) for t in wanted) and any(
+        if not any(_similarity(t, plan, stages=False) for t in wanted) and any(
             _similarity(plan, a) for a in done
         ):
             wanted.append(plan)
@@ -43,9 +49,35 @@ def task_indicators(goal: str, deadline_text: str, progress: str) -> list[Indica
 # --- matching ------------------------------------------------------------------------------
 
 
-def _similarity(target: Quantity, actual: Quantity) -> float:
-    """Bigram Jaccard of the two keys when they share 2 characters in a row, else 0."""
-    if target.in_unit(actual.unit) is None:
+def _restates(actual: Quantity, wanted: list[Quantity], done: list[Quantity]) -> bool:
+    """An actual that only repeats a target: equal to it, its verb saying nothing of the work,
+    while the same progress reports a smaller figure of the family with a stage ("共24个项目，
+    已开工21个": 24 is the task, 21 what happened)."""
+    if actual.stage:
+        return False
+    repeats = any(
+        actual.in_unit(t.unit) == t.value and _similarity(t, actual, stages=False) for t in wanted
+    )
+    return repeats and any(
+        other.stage and (other.in_unit(actual.unit) or actual.value) < actual.value
+        for other in done
+    )
+
+
+def _measures(target: Quantity, actual: Quantity) -> bool:
+    """Whether the actual's stage can measure the target: a start measures only a start, a
+    figure not started (or a preparatory step) only a target of that step."""
+    if actual.stage == "planned":
+        return False
+    if actual.stage == "pending":
+        return target.stage == "pending"
+    return actual.stage != "started" or target.stage == "started"
+
+
+def _similarity(target: Quantity, actual: Quantity, *, stages: bool = True) -> float:
+    """Bigram Jaccard of the two keys when they share 2 characters in a row, else 0; 0 too
+    when `stages` and the actual's stage cannot measure the target."""
+    if target.in_unit(actual.unit) is None or (stages and not _measures(target, actual)):
         return 0.0
     one, other = _key(target.subject) or target.subject, _key(actual.subject) or actual.subject
     if one == other:
@@ -59,8 +91,11 @@ def _bigrams(words: str) -> set[str]:
     return {words[i : i + 2] for i in range(len(words) - 1)}
 
 
-def _best_pairs(targets: list[Quantity], actuals: list[Quantity]) -> dict[int, Quantity]:
-    """Target index -> actual, best similarity first, each side used once."""
+def _best_pairs(
+    targets: list[Quantity], actuals: list[Quantity]
+) -> tuple[dict[int, Quantity], set[int]]:
+    """Target index -> actual, best similarity first, each side used once; and the targets
+    paired by unit alone."""
     scored = [
         (_similarity(t, a), -abs((a.in_unit(t.unit) or 0) - t.value), -t_index, a_index, t_index)
         for t_index, t in enumerate(targets)
@@ -72,35 +107,67 @@ def _best_pairs(targets: list[Quantity], actuals: list[Quantity]) -> dict[int, Q
         if similarity > 0 and t_index not in pairs and a_index not in used:
             pairs[t_index] = actuals[a_index]
             used.add(a_index)
-    _pair_lone_figures(targets, actuals, pairs, used)
-    return pairs
+    lone = _pair_lone_figures(targets, actuals, pairs, used)
+    return pairs, lone
 
 
 def _pair_lone_figures(
     targets: list[Quantity], actuals: list[Quantity], pairs: dict[int, Quantity], used: set[int]
-) -> None:
-    """Pair a family's one unmatched target with its one unmatched subjectless actual."""
+) -> set[int]:
+    """Pair a family's one unmatched target with its one unmatched subjectless actual, starts
+    with starts ("已开工1650套") and the rest with the rest ("建成交付900套")."""
+    lone: set[int] = set()
     for t_index, target in enumerate(targets):
         if t_index in pairs:
             continue
+        starts = target.stage == "started"
         open_targets = [
             i
             for i, t in enumerate(targets)
-            if i not in pairs and t.in_unit(target.unit) is not None
+            if i not in pairs
+            and t.in_unit(target.unit) is not None
+            and (t.stage == "started") == starts
         ]
         bare = [
             i
             for i, a in enumerate(actuals)
-            if i not in used and a.in_unit(target.unit) is not None and not _key(a.subject)
+            if i not in used
+            and a.in_unit(target.unit) is not None
+            and not _key(a.subject)
+            and _measures(target, a)
+            and (a.stage == "started") == starts
         ]
         if len(open_targets) == 1 and len(bare) == 1:
             pairs[t_index] = actuals[bare[0]]
             used.add(bare[0])
+            lone.add(t_index)
+    return lone
 
 
-def _indicator(target: Quantity, actual: Quantity | None) -> Indicator:
-    value = actual.in_unit(target.unit) if actual is not None else None
+def _doubt(target: Quantity, actual: Quantity, *, unit_only: bool) -> str | None:
+    """Why a match may be wrong, as a code of DOUBTS, or None for a solid one.
+
+    "unit_only": the actual names no subject and was paired by its unit alone; "subject": the
+    two subjects differ (neither key holds the other); "stage": the target is a start but the
+    actual says completion or nothing of its stage; "approximate": the actual is approximate
+    (约/余/以上/逾/突破/基本…, or a range). The first that applies wins.
+    """
+    if unit_only:
+        return "unit_only"
+    one, other = _key(target.subject) or target.subject, _key(actual.subject) or actual.subject
+    if one not in other and other not in one:
+        return "subject"
+    if target.stage == "started" and actual.stage != "started":
+        return "stage"
+    return "approximate" if actual.approximate else None
+
+
+def _indicator(target: Quantity, actual: Quantity | None, *, unit_only: bool) -> Indicator:
+    if actual is None:
+        return Indicator(target.subject, target.value, None, target.unit, None)
+    value = actual.in_unit(target.unit)
     percent = None
     if value is not None and target.value:
         percent = (value * 100 / target.value).quantize(Decimal("0.1"), ROUND_HALF_UP)
-    return Indicator(target.subject, target.value, value, target.unit, percent)
+    doubt = _doubt(target, actual, unit_only=unit_only)
+    return Indicator(target.subject, target.value, value, target.unit, percent, doubt)

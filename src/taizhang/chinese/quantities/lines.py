@@ -65,10 +65,9 @@ def read_figure_line(line: str) -> list[TypedFigure]:
     # The sentence reader knows no negative numbers: "-3" is for the written form below.
     negative = _NEGATIVE.search(plain) is not None
     quantities = [] if negative else find_quantities(plain, default_kind="actual")
-    if quantities:
-        if not all(q.subject.strip() for q in quantities):
-            return []
+    if quantities and all(q.subject.strip() for q in quantities):
         return [TypedFigure(q.subject.strip(), q.value, q.unit) for q in quantities]
+    # A figure without a name may still be written "名称 数值 单位" ("完成 5 公顷").
     written = _NAME_VALUE_UNIT.match(spaced)
     if written is None or not written["name"].strip():
         return []

@@ -1,5 +1,6 @@
 """Where the figures are in a text: number-and-unit spans (285万平方米, 9,000个, ９０００元,
-百分之三十, 两座) with their values, without ordinals, rates, durations and idioms."""
+百分之三十, 两座, 七成, 1.2万至1.5万人) with their values, without ordinals, rates, dimensions,
+durations and idioms."""
 
 from __future__ import annotations
 
@@ -32,13 +33,49 @@ _FIGURE = re.compile(
 # Full-width digits, ％ and ． become ASCII one for one, so spans stay valid in the input.
 _WIDTH = str.maketrans("０１２３４５６７８９％．", "0123456789%.")
 _NOT_BEFORE_CHINESE = "第同统唯每逐之某单"
-_APPROX_BEFORE = ("大约", "将近", "接近", "约", "近")
-_RATE = re.compile(r"每(?:平方米|公里|季度|[户人个所套座家台辆间张床项单件名亩年月周天日])")
+_APPROX_BEFORE = ("大约", "将近", "接近", "约", "近", "超过", "逾", "突破", "约占", "基本")
+_APPROX_AFTER = ("以上", "左右", "上下")
+# "约占年度计划的76%": 约占 makes the share approximate however far before it stands.
+_APPROX_IN_CLAUSE = ("约占", "基本完成", "基本建成", "基本完工")
+# A rate counts per something: 每户500元, 户均800元, 人均1.86万元, 单套面积90平方米,
+# 标准为每人150元. It makes the figure right after it no figure, but not one further on ("按
+# 每户600元标准发放补贴252万元" keeps 252万元).
+_RATE = re.compile(
+    r"每(?:平方米|公里|季度|[千万百十]|[户人个所套座家台辆间张床项单件名亩年月周天日处])"
+)
+_PER_HEAD = re.compile(
+    r"[户人亩地日月年]均|平均|单[套个座间处价]|均价|(?<![0-9一二三四五六七八九十])[千万]人"
+    r"|标准(?:为|是|提高到|提高至|达到)?\Z"
+)
+# Dimensions of a thing are no amount of it: 红线宽40米, 堤高6米, 埋深2米, 层高不低于8米.
+_DIMENSION = re.compile(
+    r"(?:宽|高|深|厚|直径|管径)度?(?:为|约|达|达到|不低于|不小于|不大于|不超过|控制在)?\Z"
+)
+_LENGTHS = ("米", "千米", "公里")
+# A range: the lower end and its dash before a figure ("1.2万至1.5万人", "8-10座").
+_RANGE_LOW = re.compile(
+    rf"(?<![0-9.A-Za-z])(?P<low>{_ARABIC})(?P<mult>[千万亿])?(?:至|到|-|~|～|—|－)\Z"
+)
+_RANGE_DASHES = "至到-~～—－"
+_BARE_HUNDREDS = ("逾", "近", "上", "超", "约")
 
 _SENTENCE_BREAKS = "。；;！!？?\n"
 # Quotes are no break: "建设“四好农村路”120公里" names its subject inside them.
 _CLAUSE_BREAKS = _SENTENCE_BREAKS + "，,、：:（）()【】《》[]〔〕 \t\u3000"
 _QUOTES = str.maketrans("", "", "“”‘’\"'")
+_LAST_CLAUSE_BREAK = re.compile(f"[{re.escape(_CLAUSE_BREAKS)}][^{re.escape(_CLAUSE_BREAKS)}]*\\Z")
+_LAST_SENTENCE_BREAK = re.compile(
+    f"[{re.escape(_SENTENCE_BREAKS)}][^{re.escape(_SENTENCE_BREAKS)}]*\\Z"
+)
+
+
+# Dates and time words before a subject: the subject starts after them.
+_DATE = re.compile(
+    r"(?:[0-9]{4}|[〇零一二三四五六七八九]{4})年度?"
+    r"|[0-9一二三四五六七八九十]{1,3}月(?:份|底|末|初|上旬|中旬|下旬|[0-9一二三四五六七八九十]{1,3}[日号])?"
+    r"|[0-9]{1,2}[日号]|年[底末内]|[上下]半年|第?[一二三四1-4]季度[末底]?"
+    r"|(?<=[底末内份旬日号年度])(?:前|以前|之前|以来)"
+)
 
 
 @dataclass(frozen=True)
@@ -50,28 +87,79 @@ class _Figure:
     value: Decimal
     unit: str
     approximate: bool
+    high: Decimal | None = None  # upper end of a range; value is its lower end
 
 
 def _figures(text: str) -> Iterator[_Figure]:
-    """Number-and-unit spans that are figures, with their values."""
-    for match in _FIGURE.finditer(text):
-        value = _match_value(match)
-        unit = match.group("unit") or "%"
-        if value is None or _excluded(text, match, unit):
+    """Number-and-unit spans that are figures, with their values; "1.2万人至1.5万人", a range
+    with its unit on both ends, is one figure."""
+    held: _Figure | None = None
+    for figure in _single_figures(text):
+        if (
+            held is not None
+            and figure.unit == held.unit
+            and text[held.end : figure.start] in tuple(_RANGE_DASHES)
+        ):
+            held = _Figure(held.start, figure.end, held.value, held.unit, True, high=figure.value)
             continue
-        start = match.start()
-        before = text[max(0, start - 2) : start]
-        approximate = before.endswith(_APPROX_BEFORE) or bool(
-            match.group("more") or match.group("about")
-        )
-        yield _Figure(start, match.end(), value, unit, approximate)
+        if held is not None:
+            yield held
+        held = figure
+    if held is not None:
+        yield held
 
 
-def _match_value(match: re.Match[str]) -> Decimal | None:
+def _single_figures(text: str) -> Iterator[_Figure]:
+    floor = 0  # where the words that may hold a rate for the next figure start
+    for match in _FIGURE.finditer(text):
+        value = _match_value(match, text)
+        unit = match.group("unit") or "%"
+        if value is None or (unit == "成" and (value > 10 or match.group("mult"))):
+            continue
+        if _excluded(text, match, unit, floor):
+            floor = max(floor, match.end())
+            continue
+        floor = match.end()
+        if unit == "成":  # 七成 = 70%
+            value, unit = value * 10, "%"
+        yield _figure(text, match, value, unit)
+
+
+def _figure(text: str, match: re.Match[str], value: Decimal, unit: str) -> _Figure:
+    """The figure of a match, its approximation and, for a range, its lower end."""
+    start, end = match.start(), match.end()
+    clause = text[_clause_start(text, start) : start]
+    approximate = (
+        clause.endswith(_APPROX_BEFORE)
+        or any(word in clause for word in _APPROX_IN_CLAUSE)
+        or bool(match.group("more") or match.group("about"))
+        or text.startswith(_APPROX_AFTER, end)
+    )
+    if text.startswith(_APPROX_AFTER, end):
+        end += 2
+    dashed = match.group("arabic") and text[start - 1 : start] in _RANGE_DASHES
+    low = _RANGE_LOW.search(text, max(0, start - 24), start) if dashed else None
+    if low is None:
+        return _Figure(start, end, value, unit, approximate)
+    factor = _MULTIPLIERS.get(low.group("mult") or match.group("mult") or "", 1)
+    if low.group("mult") and unit.startswith(low.group("mult")):  # "2万～3万亩"
+        factor = 1
+    low_value = _plain(Decimal(low.group("low").replace(",", "")) * factor)
+    return _Figure(low.start(), end, low_value, unit, True, high=value)
+
+
+def _match_value(match: re.Match[str], text: str) -> Decimal | None:
     """The number of a figure match, multiplier applied."""
     if match.group("percent") is not None:
         return _number(match.group("percent"))
-    number = _number(match.group("arabic") or match.group("chinese"))
+    written = match.group("arabic") or match.group("chinese")
+    number = _number(written)
+    if (
+        number is None
+        and written in ("百", "千")
+        and text[: match.start()].endswith(_BARE_HUNDREDS)
+    ):
+        number = Decimal(100 if written == "百" else 1000)  # "逾百人", "上千户"
     if number is None:
         return None
     return _plain(number * _MULTIPLIERS.get(match.group("mult") or "", 1))
@@ -87,12 +175,18 @@ def _number(written: str) -> Decimal | None:
     return None if integer is None else Decimal(integer)
 
 
-def _excluded(text: str, match: re.Match[str], unit: str) -> bool:
-    """Ordinals, rates, durations, other words and idioms that look like figures."""
+def _excluded(text: str, match: re.Match[str], unit: str, floor: int = 0) -> bool:
+    """Ordinals, rates, dimensions, durations, other words and idioms that look like figures.
+
+    floor is the end of the previous figure: a rate word before it belongs to that one."""
     start, end = match.start(), match.end()
     following = text[end : end + 4]
     chinese = match.group("chinese")
     if text[start - 1 : start] == "第" or following.startswith("/"):
+        return True
+    if unit in ("名", "位") and text[start - 1 : start] == "前":  # 位居前10名: a rank
+        return True
+    if _in_slogan(text, start, end):
         return True
     if chinese and text[start - 1 : start] in tuple(_NOT_BEFORE_CHINESE):
         return True
@@ -100,20 +194,34 @@ def _excluded(text: str, match: re.Match[str], unit: str) -> bool:
         return True
     if chinese == "一" and (following.startswith("一") or text.startswith(_IDIOMS, start)):
         return True
-    clause = text[_clause_start(text, start) : start]
-    return bool(_RATE.search(clause))
+    clause = text[_clause_start(text, start, min(floor, start)) : start]
+    if clause[-1:] in _RANGE_DASHES:
+        clause = clause[: len(clause) - len(_range_low_text(clause))]
+    if unit in _LENGTHS and _DIMENSION.search(clause):
+        return True
+    if _RATE.search(clause):
+        return True
+    return unit != "%" and bool(_PER_HEAD.search(clause))
+
+
+def _in_slogan(text: str, start: int, end: int) -> bool:
+    """A count inside a short quoted slogan: “三个一批”, “两个确保”."""
+    opened = text.rfind("“", max(0, start - 4), start)
+    return opened >= 0 and "”" in text[end : end + 6] and "”" not in text[opened:start]
+
+
+def _range_low_text(clause: str) -> str:
+    """The lower end of a range at the end of `clause` ("1.2万至"), or ""."""
+    low = _RANGE_LOW.search(clause)
+    return low.group() if low else ""
 
 
 def _clause_start(text: str, position: int, floor: int = 0) -> int:
     """Index just after the clause break before `position` (not before `floor`)."""
-    index = position
-    while index > floor and text[index - 1] not in _CLAUSE_BREAKS:
-        index -= 1
-    return index
+    last = _LAST_CLAUSE_BREAK.search(text, floor, position)
+    return last.start() + 1 if last else floor
 
 
 def _sentence_start(text: str, position: int) -> int:
-    index = position
-    while index > 0 and text[index - 1] not in _SENTENCE_BREAKS:
-        index -= 1
-    return index
+    last = _LAST_SENTENCE_BREAK.search(text, 0, position)
+    return last.start() + 1 if last else 0

@@ -1,0 +1,123 @@
+"""Score the quantity reader on both labelled sets (issue 15: figures you can trust).
+
+    .venv/bin/python bench/score_quantities.py [--errors] [--repeat 20]
+
+Prints, for the second set (tests/chinese/quantity_sentences_2.py): strict and loose precision
+and recall of figures, how many of its non-figure sentences had a non-figure read as a figure,
+and how many goal/progress pairs got the right actual (or rightly none); then the same figures
+for the first set (quantity_sentences.py: SENTENCES, HELD_OUT, HELD_OUT_2) so a regression
+shows; then the CPU time (time.process_time, not wall time: the machine is shared) to read
+every sentence once. --errors lists what went wrong.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT))
+
+from tests.chinese.quantity_sentences import (  # noqa: E402
+    HELD_OUT,
+    HELD_OUT_2,
+    SENTENCES,
+    Score,
+    Sentence,
+    score,
+)
+from tests.chinese.quantity_sentences_2 import NON_FIGURES, PAIRS, SENTENCES_2, Pair  # noqa: E402
+
+from taizhang.chinese.quantities import Quantity, find_quantities, task_indicators  # noqa: E402
+
+
+def read(cell: str, text: str) -> list[Quantity]:
+    """The reader as the sets are scored: goal and deadline cells default to targets."""
+    return find_quantities(text, default_kind="actual" if cell == "progress" else "target")
+
+
+def line(name: str, result: Score) -> str:
+    found = result.true_positives + len(result.false_positives)
+    wanted = result.true_positives + len(result.misses)
+    return (
+        f"{name:<24} precision {result.precision:.3f}  recall {result.recall:.3f}  "
+        f"(TP {result.true_positives}, found {found}, labelled {wanted})"
+    )
+
+
+def pair_errors(pair: Pair) -> list[str]:
+    """What the indicators of `pair` got wrong; [] when every listed target is right."""
+    indicators = task_indicators(pair.goal, pair.deadline, pair.progress)
+    errors = []
+    for target, unit, actual in pair.wanted:
+        same = [i for i in indicators if (i.target, i.unit) == (target, unit)]
+        if not same:
+            errors.append(f"no indicator for {target}{unit}")
+        elif same[0].actual != actual:
+            errors.append(f"{target}{unit}: actual {same[0].actual}, wanted {actual}")
+    return errors
+
+
+def non_figure_hits(sentences: tuple[Sentence, ...]) -> list[tuple[str, str]]:
+    """(text, extra figure) for each sentence where something not labelled was read."""
+    result = score(read, sentences, strict=False)
+    seen: dict[str, str] = {}
+    for text, found in result.false_positives:
+        seen.setdefault(text, found)
+    return list(seen.items())
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--errors", action="store_true", help="list misses and false reads")
+    parser.add_argument("--repeat", type=int, default=20)
+    args = parser.parse_args()
+
+    new = SENTENCES_2 + NON_FIGURES
+    old = SENTENCES + HELD_OUT + HELD_OUT_2
+    print(
+        f"new set: {len(new)} sentences ({len(NON_FIGURES)} with non-figures), {len(PAIRS)} pairs"
+    )
+    print(line("new (strict)", score(read, new)))
+    print(line("new (loose)", score(read, new, strict=False)))
+    hits = non_figure_hits(NON_FIGURES)
+    print(f"non-figure sentences read as figures: {len(hits)} of {len(NON_FIGURES)}")
+    wrong = [(p, e) for p in PAIRS if (e := pair_errors(p))]
+    print(f"goal/progress pairs right: {len(PAIRS) - len(wrong)} of {len(PAIRS)}")
+    print()
+    for name, sentences in (("old set", SENTENCES), ("old held-out", HELD_OUT),
+                            ("old held-out-2", HELD_OUT_2), ("old all", old)):  # fmt: skip
+        print(line(f"{name} (strict)", score(read, sentences)))
+
+    if args.errors:
+        result = score(read, new)
+        print("\nmisses (new, strict):")
+        for text, label in result.misses:
+            print(f"  {label.keyword or '-'} {label.value}{label.unit} {label.kind}  <- {text}")
+        print("false positives (new, strict):")
+        for text, found in result.false_positives:
+            print(f"  {found}  <- {text}")
+        print("pairs:")
+        for pair, errors in wrong:
+            print(f"  {'; '.join(errors)}  <- {pair.goal}|{pair.deadline}|{pair.progress}")
+        result = score(read, old)
+        print("misses and false positives (old, strict):")
+        for text, label in result.misses:
+            print(f"  miss {label.keyword or '-'} {label.value}{label.unit} {label.kind} <- {text}")
+        for text, found in result.false_positives:
+            print(f"  extra {found}  <- {text}")
+
+    everything = new + old
+    start = time.process_time()
+    for _ in range(args.repeat):
+        for sentence in everything:
+            read(sentence.cell, sentence.text)
+    spent = (time.process_time() - start) / args.repeat / len(everything)
+    print(f"\nCPU time per sentence: {spent * 1e6:.0f} µs (process_time, {args.repeat} passes)")
+
+
+if __name__ == "__main__":
+    main()

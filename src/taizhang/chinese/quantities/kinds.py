@@ -1,0 +1,199 @@
+"""When a figure stands: its kind (target, actual or plan) from the markers of its sentence, and
+its stage (done, started, pending, planned) from the verb of its clause."""
+
+from __future__ import annotations
+
+import re
+
+from taizhang.chinese.quantities.numbers import (
+    _CLAUSE_BREAKS,
+    _DATE,
+    _clause_start,
+    _Figure,
+    _sentence_start,
+)
+
+# Kind markers hold until the end of the sentence or the next marker ("今年计划完成管网建设20
+# 公里，新增…137万平方米" is all plan). In a goal cell 已 binds within its clause only: "在已建成
+# 12所的基础上，再建设8所" asks for 8 more.
+_MARKERS: dict[str, str] = {
+    **dict.fromkeys(("计划", "拟", "预计"), "plan"),
+    **dict.fromkeys(
+        ("目前", "已", "累计", "截至", "截止", "至今", "现已", "今年以来", "实际"), "actual"
+    ),
+    **dict.fromkeys(
+        ("总投资", "总建筑面积", "全长", "总长", "总面积", "力争", "目标", "任务"), "target"
+    ),
+}  # fmt: skip
+# In a progress cell these speak of the future as 计划 does: "下一步将铺设…", "建成后可新增…",
+# "力争9月底前达到120名". In a goal cell the whole cell is wanted, so they change nothing.
+_FUTURE_MARKERS = ("将", "下一步", "建成后", "投用后", "力争", "争取在")
+_CLAUSE_MARKERS = ("已", "目标", "任务")
+# In a goal or deadline cell "2022年底前累计完成投资2.8亿元" is a cumulative target.
+_PROGRESS_ONLY_MARKERS = ("累计", "至今", "今年以来")
+_MARKER_PATTERN = re.compile(
+    "|".join(sorted((*_MARKERS, *_FUTURE_MARKERS), key=len, reverse=True)).replace(
+        "将", "(?<![已并均])将(?!近)"
+    )
+)
+# A progress sentence that restates the task: "为完成新增停车泊位2000个的目标任务，已建成…".
+_RESTATED = re.compile(
+    r"为完成|为实现|围绕|按照|对照|紧扣|任务为|目标为|年度目标|全年目标|目标任务"
+)
+# "剩余4公里年底前完工", "其余6个计划于10月建成": words after the figure that put it ahead.
+_AHEAD = re.compile(
+    r"计划|拟|预计|将(?!近)|力争"
+    r"|(?:底|末|日|月|年)前(?:全部|再)?(?:完成|建成|完工|竣工|交付|投用)"
+)
+
+_TASK_AFTER = re.compile(r"的?(?:目标任务|年度任务|目标|任务)")
+# A clause that goes on about the figure before it: "3所新建学校，已全部投入使用".
+_PREDICATE = re.compile(r"已|均|全部|现已|目前已|正在|尚|未")
+
+# Stages, tried in this order on the words of the figure's clause.
+_STAGES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("pending", re.compile(r"未|尚无|待开工|待建|正在办理|办理中|正在开展前期|前期阶段")),
+    # A step before the works is no progress of them: "24个小区已全部完成招标".
+    ("pending", re.compile(r"招标|招投标|选址|立项|可研|前期|审批|征地|签约|评审|公示|图纸设计")),
+    ("started", re.compile(r"主体[^，,；。]{0,4}(?:完工|完成|封顶|竣工)|封顶")),
+    ("done", re.compile(r"完工|建成|竣工|交付|投用|投入使用|投入运行|开通|通车|验收|办结|完成")),
+    ("started", re.compile(r"开工|开建|启动|动工|进场|施工|在建|正在|开始建设")),
+)  # fmt: skip
+
+
+def _kind(text: str, figure: _Figure, following: _Figure | None, default: str) -> str:
+    """Kind from the clause after the figure, else the nearest marker before it, else default."""
+    if default == "actual" and _TASK_AFTER.match(text, figure.end):
+        return "target"  # "完成危旧房改造600户的任务已下达": the task, not what was done
+    after = _kind_after(text, figure, following, default)
+    if after is not None:
+        return after
+    sentence = _sentence_start(text, figure.start)
+    kind = default
+    for marker in _MARKER_PATTERN.finditer(text, sentence, figure.start):
+        word = marker.group()
+        between = text[marker.end() : figure.start]
+        in_other_clause = any(c in _CLAUSE_BREAKS for c in between)
+        if word in _FUTURE_MARKERS:
+            if default == "actual":
+                kind = "plan"
+            continue
+        if word in _CLAUSE_MARKERS and in_other_clause and (default == "target" or word != "已"):
+            continue
+        if default == "target" and word in _PROGRESS_ONLY_MARKERS:
+            continue
+        # "占总投资的58.3%", "完成年度计划投资的35%": a share of the plan, not a planned figure.
+        share = figure.unit == "%" and between.endswith("的") and not in_other_clause
+        if between.startswith("的") or share:
+            continue
+        kind = _MARKERS[word]
+    if default == "actual" and kind == "actual" and _restates_task(text, figure, following):
+        return "target"
+    return kind
+
+
+def _kind_after(text: str, figure: _Figure, following: _Figure | None, default: str) -> str | None:
+    """'计划新建的3所学校已全部建成' is done; '剩余6座计划明年实施' is a plan."""
+    end = _clause_end(text, figure.end)
+    if following is not None and following.start < end:
+        return None  # the words after belong to the next figure
+    words = text[figure.end : end]
+    if any(m in words for m in ("计划", "拟", "预计")):
+        return "plan"
+    if default == "actual" and "已" not in words and _AHEAD.search(words):
+        return "plan"
+    return "actual" if "已" in words else None
+
+
+def _restates_task(text: str, figure: _Figure, following: _Figure | None) -> bool:
+    """A progress figure that names the task rather than what was done: after 为完成/围绕/…
+    in its clause, at the head of a sentence followed by what was done ("2021年24个老旧小区改造
+    项目，目前…"), or the whole of which the same clause then gives a part ("126条…已完成120条")."""
+    clause = _clause_start(text, figure.start)
+    before = text[clause : figure.start]
+    end = _clause_end(text, figure.end)
+    opener = _RESTATED.search(before)
+    if opener and "已" not in before[opener.end() :] and not before.endswith("的"):
+        # 按照/对照 also open a rule ("按照每人600元的标准发放…"): only a task restates.
+        loose = opener.group() in ("按照", "对照", "紧扣")
+        if not loose or any(w in text[figure.end : end] for w in ("目标", "任务", "计划")):
+            return True
+    if following is not None and following.start < end:
+        between = text[figure.end : following.start]
+        same_unit = following.unit == figure.unit
+        return same_unit and "已" in between and "已" not in before and "完成" not in before
+    after = text[figure.end : end]
+    head = text[_sentence_start(text, figure.start) : figure.start]
+    return (
+        bool(after)
+        and text[end : end + 1] in ("，", ",", "：", ":")
+        and not _goes_on_about(text, end, following)
+        and not _stage_of(after)
+        and not any(word in after for word in ("已", "均", "全部", "共"))
+        and not _words_before_topic(head)
+    )
+
+
+def _words_before_topic(head: str) -> str:
+    """What stands before a sentence's first figure once dates and punctuation are gone."""
+    return _DATE.sub("", head).strip("，,：: \t")
+
+
+def _clause_end(text: str, position: int) -> int:
+    end = position
+    while end < len(text) and text[end] not in _CLAUSE_BREAKS:
+        end += 1
+    return end
+
+
+def _stage(
+    text: str, figure: _Figure, previous: _Figure | None, following: _Figure | None, kind: str
+) -> str:
+    """The stage of a figure from the verb after it in its clause, else the one before it."""
+    if kind == "plan":
+        return "planned"
+    end = _clause_end(text, figure.end)
+    if following is not None:
+        end = min(end, following.start)
+    floor = previous.end if previous is not None else 0
+    before = text[_clause_start(text, figure.start, floor) : figure.start]
+    after_stage = _stage_of(text[figure.end : end])
+    if after_stage:
+        return after_stage
+    stage = _stage_of(before)
+    if stage:
+        return stage
+    sentence_end = figure.end
+    while sentence_end < len(text) and text[sentence_end] not in "。；;\n":
+        sentence_end += 1
+    if kind == "target":
+        if _words_before_topic(before):
+            return ""  # "改造城镇老旧小区1.5万户，启动…": its own verb, no stage word
+        # A target heading its clause takes the verbs of its sentence: "24个项目，应于6月底前
+        # 开工，年底前完成" is done.
+        sentence = text[_sentence_start(text, figure.start) : sentence_end]
+        return "done" if _STAGES[3][1].search(sentence) else _stage_of(sentence)
+    if before.endswith("等"):
+        # A list's count waits for the list's verb: "东园小区、翠园小区等4个小区，…仍在施工".
+        return _stage_of(text[figure.end : sentence_end])
+    if _goes_on_about(text, end, following):
+        # "3所新建学校，已全部投入使用": the next clause says what became of them.
+        return _stage_of(text[end + 1 : _clause_end(text, end + 1)])
+    return ""
+
+
+def _goes_on_about(text: str, end: int, following: _Figure | None) -> bool:
+    """Whether the clause after `end` (a clause break) is the predicate of the figure before:
+    it opens with 已/均/全部… and has no figure of its own ("目前已完工82套" has)."""
+    if text[end : end + 1] not in ("，", ","):
+        return False
+    next_end = _clause_end(text, end + 1)
+    own_figure = following is not None and following.start < next_end
+    return not own_figure and _PREDICATE.match(text, end + 1) is not None
+
+
+def _stage_of(words: str) -> str:
+    for stage, pattern in _STAGES:
+        if pattern.search(words):
+            return stage
+    return ""

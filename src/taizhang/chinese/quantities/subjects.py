@@ -1,0 +1,192 @@
+"""What a figure counts: its subject, read from the words before the number or after the unit,
+or carried from the clause before when the figure's own clause names nothing ("已建成公共厕所
+42座，其余8座…", "本月新增210万元", "较年初新增3.1万人")."""
+
+from __future__ import annotations
+
+import functools
+import re
+
+from taizhang.chinese.quantities.numbers import (
+    _CLAUSE_BREAKS,
+    _DATE,
+    _QUOTES,
+    _clause_start,
+    _Figure,
+    _sentence_start,
+)
+from taizhang.chinese.quantities.units import Quantity
+
+
+def _longest_first(words: str) -> tuple[str, ...]:
+    """Space-separated words as a tuple, longest first, so prefixes never shadow longer words."""
+    return tuple(sorted(words.split(), key=len, reverse=True))
+
+
+# Words that open a clause without naming anything (stripped from the readable subject).
+# 其余/剩余/其中/本月/较年初… leave the noun to the clause before.
+_LEADING_FILLERS = _longest_first(
+    "目前 截至目前 截止目前 现已 已经 已有 已 累计 共计 总计 合计 共有 共 今年以来 今年 年内 全年 "
+    "计划 拟 预计 力争 其中 约 再 另 仅 还 并 均 为 在 全市 全区 全县 同时 此外 实际 截至 截止 "
+    "分别 "
+    "另有 还有 尚有 仍有 本月 当月 上月 本周 本季度 较年初 较上月 较去年 较上年 "
+    "比年初 同比 环比 围绕 按照 对照 紧扣 下一步 将 建成后 项目建成后 可 全部 均已"
+)
+# Words between a subject and its number ("覆盖率达到41%", "服务不少于8万人次").
+_TRAILING_FILLERS = _longest_first(
+    "约 近 大约 将近 接近 达到 达 为 是 到 至 共 计 共计 合计 累计 总计 不少于 不低于 不超过 不足 "
+    "超过 逾 提高到 提高至 提升到 提升至 增加到 增至 已 了 已完成 完成了 完成 有 仅 全部 由 分别 "
+    "突破 约占 基本"
+)
+_TRAILING_PATTERN = re.compile("(?:" + "|".join(map(re.escape, _TRAILING_FILLERS)) + ")*\\Z")
+# Verbs and modifiers that may open a subject; dropped for matching ("年度完成投资" -> "投资").
+_LEADING_VERBS = _longest_first(
+    "新建和改建 新改建 改扩建 新建 改建 扩建 新增 改造提升 巩固提升 改造 提升 建设 建成 完成 实施 "
+    "开展 推进 打通 铺设 安装 更新 新购置 购置 拆除 发放 招聘 招录 培训 服务 惠及 带动 扶持 提供 "
+    "可容纳 容纳 覆盖 投入 配备 整治 排查 收集 办结 办理 接待 减免 清理 引进 争取 落实 实现 启动 "
+    "开工 完工 签订 改善 规划 涉及 拨付 年度 本年度 和 及 与 、 "
+    "开工建设 启动建设 开建 动工 竣工 交付 交付使用 投用 投入使用 投入运行 开通 建成投用 建成开通 "
+    "进场施工 施工 在建 到位 安装到位 接入 封顶 验收 开放 运行 运营 主体 追加 再 新打 栽植 补植 "
+    "其余 剩余 剩下"
+)
+# Where a subject read after the unit stops ("两座泵站已浇筑完成" -> 泵站).
+_AFTER_STOPS = _longest_first(
+    "的 已 正在 正 均 全部 基本 主体 开工 完工 建成 投用 投入 进行 进场 开展 完成 发放 提供 建立 "
+    "对 免 实施 将 未 尚 仍 等 和 及 共 计划 预计 拟 达 为 占 是 提高 提升 增加 增长 降低 下降 "
+    "减少 并 且 同时 均已 全面"
+)
+_SCOPE_WORDS = ("工程", "项目")
+_BOUNDS = ("以上", "以下", "以内")
+# An age between a count and its noun: "3.8万名0至6岁儿童", "2万名60周岁以上老人".
+_AGE = re.compile(r"[0-9]+(?:[至到~-][0-9]+)?周?岁(?:以上|以下)?")
+# A rate that the reader left out stays out of the next subject: "按每户600元标准发放补贴".
+_RATE_PREFIX = re.compile(r"^.*(?:每|[户人亩]均)[^每]*?[0-9.]+[千万亿]?元(?:的)?(?:标准)?")
+_MAX_SUBJECT = 12
+_REMAINDER = ("其余", "剩余", "剩下", "其中", "另有", "本月", "当月", "较年初")
+
+
+def _subject(text: str, figure: _Figure, previous: _Figure | None, inherited: str) -> str:
+    """Readable name of what a figure counts, read before the number or after the unit."""
+    floor = previous.end if previous is not None else 0
+    clause = _clause_start(text, figure.start, floor)
+    before = _trim_before(text[clause : figure.start])
+    after, linked = _after_unit(text, figure.end)
+    if before.endswith("等"):  # "湨河等30公里水系治理": the list names places, not the thing
+        name = after
+    elif before.endswith("的"):  # "今年计划建设的10座中转站"
+        name = after or before[:-1]
+    elif after and not linked:  # "4个景区", "完成68个行政村": what follows is what is counted
+        generic = after in ("任务", "目标", "目标任务", "工作任务")  # "改造户厕1.2万户任务"
+        name = after if _key(before) and not generic else before + after
+    elif after:  # "改善215万平方米的供热质量"
+        name = before + after
+    else:
+        name = before or (inherited if clause == floor and previous is not None else "")
+    return name.translate(_QUOTES)[-_MAX_SUBJECT:]
+
+
+def _antecedent(text: str, figure: _Figure, earlier: list[_Figure], found: list[Quantity]) -> str:
+    """The noun a clause leaves out: "新建公共厕所30座，改造提升20座" -> 公共厕所,
+    "已建成公共厕所42座，其余8座" -> 公共厕所, "新建的口袋公园中，已有21个建成开放" -> 口袋公园.
+
+    It is the subject, without its verbs, of the nearest earlier figure of the same sentence
+    (or the sentence before, after 其余/剩余/其中/本月…) and unit family; else the noun of an
+    earlier "…中，" clause of the sentence.
+    """
+    sentence = _sentence_start(text, figure.start)
+    # 其余/剩余/其中 look back one sentence more: "已建成公厕42座。其余8座正在装修。"
+    head = text[_clause_start(text, figure.start) : figure.start]
+    reach = _sentence_start(text, sentence - 1) if head.startswith(_REMAINDER) else sentence
+    for other, quantity in zip(reversed(earlier), reversed(found), strict=True):
+        if other.start < reach:
+            break
+        if quantity.in_unit(figure.unit) is not None and _key(quantity.subject):
+            return _key(quantity.subject)
+    among = re.search(r"([^，,；。]{2,14})中[，,]", text[sentence : figure.start])
+    if among:
+        return _key(_trim_before(among.group(1)).rsplit("的", 1)[-1])
+    return ""
+
+
+def _trim_before(segment: str) -> str:
+    """The words before a number without dates, project names and filler words."""
+    dates = list(_DATE.finditer(segment))
+    if dates:
+        segment = segment[dates[-1].end() :]
+    segment = _RATE_PREFIX.sub("", segment)
+    # The subject follows the last 的 or adverb inside the words: "…适应症的儿童", "补贴已对接商户".
+    # A cut that leaves only verbs keeps the noun before it: "集中供暖覆盖率已达", "住房已开建".
+    cuts = [segment.rfind(word, 0, len(segment) - 1) for word in ("的", "已", "正在")]
+    inner = max(
+        (cut + (2 if segment.startswith("正在", cut) else 1) for cut in cuts if cut >= 0), default=0
+    )
+    rest = segment[inner:]
+    if inner and segment[inner - 1] != "的" and not _key(_strip_trailing(rest)):
+        word = 2 if segment.startswith("正在", inner - 2) else 1
+        segment = segment[: inner - word] + rest
+    else:
+        segment = rest
+    for scope in _SCOPE_WORDS:
+        # "玉阳湖工业供水工程年度完成投资": the project name ends where an adverb or verb starts.
+        cut = segment.rfind(scope)
+        rest = segment[cut + len(scope) :]
+        if cut >= 0 and _key(rest) and _key(rest) != rest:
+            segment = rest
+    return _strip_trailing(_strip(segment, _LEADING_FILLERS))
+
+
+def _strip_trailing(segment: str) -> str:
+    """`segment` without the filler words at its end ("覆盖率达到" -> 覆盖率)."""
+    return segment[: _TRAILING_PATTERN.search(segment).start()]  # type: ignore[union-attr]
+
+
+def _after_unit(text: str, end: int) -> tuple[str, bool]:
+    """The noun right after a unit, and whether 的 links it ("215万平方米的供热质量")."""
+    for bound in _BOUNDS:
+        if text.startswith(bound, end):
+            end += len(bound)
+    linked = text.startswith("的", end)
+    start = end + linked
+    age = _AGE.match(text, start)
+    start = stop = age.end() if age else start
+    if _DATE.match(text, start):  # "剩余4公里年底前完工": a date, not a noun
+        return "", linked
+    while stop < len(text) and stop - start < _MAX_SUBJECT:
+        char = text[stop]
+        if char in _CLAUSE_BREAKS or char.isdigit() or text.startswith(_AFTER_STOPS, stop):
+            break
+        stop += 1
+    noun = text[start:stop]
+    if noun.endswith("中") and text[stop : stop + 1] in ("，", ","):  # "12个乡镇中，已有10个"
+        noun = noun[:-1]
+    return noun, linked
+
+
+def _strip(words: str, openers: tuple[str, ...]) -> str:
+    """`words` without any of `openers` at its start, repeatedly (the first of `openers` that
+    fits each time, as they are longest first)."""
+    return words[_openers_pattern(openers).match(words).end() :]  # type: ignore[union-attr]
+
+
+@functools.cache
+def _openers_pattern(openers: tuple[str, ...]) -> re.Pattern[str]:
+    # An alternation tries its words in order, as the loop it replaces did, in C.
+    return re.compile("(?:" + "|".join(map(re.escape, openers)) + ")*")
+
+
+@functools.lru_cache(maxsize=4096)
+def _key(subject: str) -> str:
+    """A subject reduced for matching: fillers and opening verbs dropped."""
+    while True:
+        shorter = _strip(_strip(subject, _LEADING_FILLERS), _LEADING_VERBS)
+        if shorter == subject:
+            return subject
+        subject = shorter
+
+
+def _same(one: Quantity, other: Quantity) -> bool:
+    return (one.value, one.unit, _key(one.subject)) == (
+        other.value,
+        other.unit,
+        _key(other.subject),
+    )
