@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from taizhang.chinese.quantities.sentences import _key, actuals, find_quantities, targets
+from taizhang.chinese.quantities.sentences import (
+    _LEADING_VERBS,
+    _key,
+    actuals,
+    find_quantities,
+    targets,
+)
 from taizhang.chinese.quantities.units import Indicator, Quantity
 
 
@@ -103,4 +109,29 @@ def _indicator(target: Quantity, actual: Quantity | None) -> Indicator:
     percent = None
     if value is not None and target.value:
         percent = (value * 100 / target.value).quantize(Decimal("0.1"), ROUND_HALF_UP)
-    return Indicator(target.subject, target.value, value, target.unit, percent)
+    return Indicator(
+        target.subject, target.value, value, target.unit, percent,
+        _doubt(target, actual), actual.subject if actual is not None else "",
+    )  # fmt: skip
+
+
+def _doubt(target: Quantity, actual: Quantity | None) -> str | None:
+    """Why a pairing may be wrong: only the unit matched (an actual naming nothing but a verb),
+    subjects that differ (neither, verbs dropped at both ends, holds the other), an
+    approximate actual; None when solid."""
+    if actual is None:
+        return None
+    one, other = _core(target.subject), _core(actual.subject)
+    if not one or not other:
+        return "unit_only"
+    if one not in other and other not in one:
+        return "subject"
+    return "approximate" if actual.approximate else None
+
+
+def _core(subject: str) -> str:
+    """A subject's key without the verbs that may also close it ("小区改造" -> "小区")."""
+    key = _key(subject)
+    while ending := next((v for v in _LEADING_VERBS if v != key and key.endswith(v)), ""):
+        key = key[: -len(ending)]
+    return key

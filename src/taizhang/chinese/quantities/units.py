@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, localcontext
 
 KINDS: tuple[str, ...] = ("target", "actual", "plan")
@@ -49,6 +49,10 @@ class Indicator:
     actual: Decimal | None
     unit: str
     percent: Decimal | None
+    # Why the pairing may be wrong ("subject", "unit_only", "approximate", "stage"), None when
+    # solid, and the actual's own subject; they qualify the figures, so equality ignores them.
+    doubt: str | None = field(default=None, compare=False)
+    actual_name: str = field(default="", compare=False)
 
 
 # unit -> (family, factor to the family's base). Counters are their own family, except that 名
