@@ -332,6 +332,14 @@ def can_edit_task(user: AnyUser, task: Any = None) -> bool:
     return is_office(user)
 
 
+def can_check_figures(user: AnyUser, task: Task) -> bool:
+    """Confirm or correct the figures read from a task's text (an uncertain bar): the office
+    only, and not on a removed task."""
+    if task.removed_at is not None:
+        return False
+    return is_office(user)
+
+
 def can_read_ledgers(user: AnyUser) -> bool:
     """Any signed-in user with a role may open the ledger pages (scoped to their tasks)."""
     return role_of(user) is not None
