@@ -31,6 +31,14 @@ class IndicatorView:
     actual_name: str = ""  # the subject of the actual read from the text
     checked: str | None = None  # `doubts.VERDICTS`: the office's check of the figure read
 
+    @property
+    def uncertain(self) -> bool:
+        return self.doubt is not None
+
+    @property
+    def doubt_label(self) -> str:
+        return doubt_text(self.doubt, name=self.name, actual_name=self.actual_name)
+
     def facts(self) -> dict[str, Any]:
         """As stored (`TaskState.indicators`): the doubt kept as data, not yet in words."""
         return {
