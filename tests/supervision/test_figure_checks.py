@@ -104,7 +104,8 @@ def test_a_check_survives_a_reread_and_lapses_when_the_progress_changes(world: W
     item = shown(world, 4, HEATING)
     assert (item["uncertain"], item["checked"]) == (True, None)
     # and a correction made on the old text no longer moves the figure
-    figure_check(task=task, name=HEATING, verdict="corrected", actual=Decimal(1), actor=world.office)
+    one = Decimal(1)
+    figure_check(task=task, name=HEATING, verdict="corrected", actual=one, actor=world.office)
     progress_edit(task, world, "已新增供热覆盖面积约170万平方米。")
     item = shown(world, 4, HEATING)
     assert (item["actual"], item["uncertain"]) == (170.0, True)
