@@ -176,3 +176,40 @@ def test_the_lists_are_paged_with_their_totals(world: World) -> None:
 @pytest.mark.parametrize("bad", [{"limit": 0}, {"limit": 100_000}, {"offset": -1}])
 def test_a_bad_page_is_refused(world: World, bad: dict[str, int]) -> None:
     assert paged(world, **bad).status_code == 422
+
+
+def test_an_uncertain_indicator_says_so_and_why_and_a_check_clears_it(world: World) -> None:
+    from decimal import Decimal
+
+    from taizhang.supervision.services import figure_check
+
+    def heating(role: str = "office") -> dict[str, Any]:
+        items = get(world, role, limit=100).json()["indicators"]
+        return next(i for i in items if i["name"] == "新增供热覆盖面积")
+
+    found = heating("leader")
+    assert (found["uncertain"], found["doubt"], found["doubt_label"], found["checked"]) == (
+        True,
+        "approximate",
+        "数字为约数",
+        None,
+    )
+    assert (found["actual"], found["percent"], found["source"]) == (165.0, 57.9, "text")
+    task = world.task(4)
+    figure_check(
+        task=task, name="新增供热覆盖面积", verdict="corrected", actual=Decimal(171),
+        actor=world.office,
+    )  # fmt: skip
+    found = heating()
+    assert (found["uncertain"], found["doubt"], found["doubt_label"], found["checked"]) == (
+        False,
+        None,
+        "",
+        "corrected",
+    )
+    assert (found["actual"], found["percent"], found["source"]) == (171.0, 60.0, "office")
+    one = client_for(world, "office").get(f"/api/tasks/{task.pk}").json()
+    [item] = [i for i in one["indicators"] if i["name"] == "新增供热覆盖面积"]
+    assert (item["uncertain"], item["checked"], item["actual"]) == (False, "corrected", 171.0)
+    [other] = [i for i in one["indicators"] if i["name"] == "改善供热质量"]
+    assert (other["uncertain"], other["doubt_label"]) == (True, "数字为约数")
