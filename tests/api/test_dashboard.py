@@ -213,3 +213,47 @@ def test_an_uncertain_indicator_says_so_and_why_and_a_check_clears_it(world: Wor
     assert (item["uncertain"], item["checked"], item["actual"]) == (False, "corrected", 171.0)
     [other] = [i for i in one["indicators"] if i["name"] == "改善供热质量"]
     assert (other["uncertain"], other["doubt_label"]) == (True, "数字为约数")
+
+
+def check_url(world: World, number: int = 4) -> str:
+    return f"/api/tasks/{world.task(number).pk}/figure-checks"
+
+
+def test_the_office_checks_a_figure_through_the_api(world: World) -> None:
+    client = client_for(world, "office")
+    body = {"name": "新增供热覆盖面积", "verdict": "confirmed"}
+    response = client.post(check_url(world), body, content_type="application/json")
+    assert response.status_code == 200, response.content
+    [found] = [i for i in response.json() if i["name"] == "新增供热覆盖面积"]
+    assert (found["uncertain"], found["checked"], found["actual"]) == (False, "confirmed", 165.0)
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "detail"),
+    [
+        ({"name": "新增供热覆盖面积", "verdict": "corrected"}, 400, "请填写更正后的完成数"),
+        ({"name": "没有这项", "verdict": "not_figure"}, 400, "任务的文字中已没有这项指标"),
+        ({"name": "新增供热覆盖面积", "verdict": "corrected", "actual": -1}, 422, None),
+        ({"name": "新增供热覆盖面积", "verdict": "maybe"}, 422, None),
+    ],
+)
+def test_a_refused_check_through_the_api_changes_nothing(
+    world: World, body: dict[str, Any], status: int, detail: str | None
+) -> None:
+    from taizhang.supervision.models import Figure
+
+    client = client_for(world, "office")
+    response = client.post(check_url(world), body, content_type="application/json")
+    assert response.status_code == status, response.content
+    if detail:
+        assert detail in response.json()["detail"]
+    assert not Figure.objects.exists()
+
+
+def test_only_the_office_checks_a_figure_through_the_api(world: World) -> None:
+    body = {"name": "新增供热覆盖面积", "verdict": "confirmed"}
+    answers = [
+        client_for(world, role).post(check_url(world), body, content_type="application/json")
+        for role in ("leader", "water")
+    ]
+    assert [answer.status_code for answer in answers] == [403, 404]

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from taizhang.documents.json_format import ledger_to_dict
+from taizhang.ledger.errors import EditError
 from taizhang.ledger.models import Ledger, Task
 from taizhang.ledger.selectors import ledger_document
 from taizhang.ledger.services import audit_record
@@ -29,8 +30,9 @@ from taizhang.supervision.state import states_refresh
 TITLE_MAX = Bulletin._meta.get_field("title").max_length or 300
 
 
-class FigureError(Exception):
-    """An office check of a figure the rules refuse, with a message for the office."""
+class FigureError(EditError):
+    """An office check of a figure the rules refuse, with a message for the office (an
+    `EditError`: the API answers 400)."""
 
 
 class BulletinError(Exception):
