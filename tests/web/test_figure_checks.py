@@ -131,3 +131,11 @@ def test_a_next_address_off_the_site_goes_to_the_task_page(world: World) -> None
         client_for(world, "office"), world, verdict="confirmed", next="https://evil.example/"
     )
     assert response.redirect_chain[-1][0] == reverse("web:task_detail", args=[world.task(4).pk])
+
+
+def test_a_post_without_the_indicator_names_the_field(world: World) -> None:
+    url = reverse("web:figure_check", args=[world.task(4).pk])
+    response = client_for(world, "office").post(url, {"verdict": "confirmed"}, follow=True)
+    [said] = messages_of(response)
+    assert said.startswith("指标：")
+    assert not Figure.objects.exists()

@@ -155,7 +155,7 @@ class FigureCheckForm(forms.Form):
     """The office's check of an indicator read from a task's text: confirm it, correct its
     actual, or say it is not a figure for this target (`supervision.services.figure_check`)."""
 
-    name = forms.CharField(max_length=100)
+    name = forms.CharField(label=_("指标"), max_length=100)
     verdict = forms.ChoiceField(
         choices=[
             (CONFIRMED, _("确认无误")),
