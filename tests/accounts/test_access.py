@@ -4,6 +4,7 @@ sub-items takes no report."""
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 import pytest
@@ -136,6 +137,14 @@ def test_only_the_office_and_superusers_are_the_office(world: World) -> None:
     assert not any(access.is_office(getattr(world, n)) for n in ROLE_USERS[1:])
     assert access.can_review(world.office) and not access.can_review(world.viewer)
     assert access.can_edit_task(world.office) and not access.can_edit_task(world.leader)
+
+
+def test_only_the_office_checks_figures_and_not_on_a_removed_task(world: World) -> None:
+    task = world.task(8)
+    assert access.can_check_figures(world.office, task)
+    assert not any(access.can_check_figures(getattr(world, n), task) for n in ROLE_USERS[1:])
+    task.removed_at = datetime.datetime(2021, 11, 5, tzinfo=datetime.UTC)
+    assert not access.can_check_figures(world.office, task)
 
 
 def test_unit_ids_are_a_reporters_own_and_read_once(

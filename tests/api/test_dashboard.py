@@ -176,3 +176,84 @@ def test_the_lists_are_paged_with_their_totals(world: World) -> None:
 @pytest.mark.parametrize("bad", [{"limit": 0}, {"limit": 100_000}, {"offset": -1}])
 def test_a_bad_page_is_refused(world: World, bad: dict[str, int]) -> None:
     assert paged(world, **bad).status_code == 422
+
+
+def test_an_uncertain_indicator_says_so_and_why_and_a_check_clears_it(world: World) -> None:
+    from decimal import Decimal
+
+    from taizhang.supervision.services import figure_check
+
+    def heating(role: str = "office") -> dict[str, Any]:
+        items = get(world, role, limit=100).json()["indicators"]
+        return next(i for i in items if i["name"] == "新增供热覆盖面积")
+
+    found = heating("leader")
+    assert (found["uncertain"], found["doubt"], found["doubt_label"], found["checked"]) == (
+        True,
+        "approximate",
+        "数字为约数",
+        None,
+    )
+    assert (found["actual"], found["percent"], found["source"]) == (165.0, 57.9, "text")
+    task = world.task(4)
+    figure_check(
+        task=task, name="新增供热覆盖面积", verdict="corrected", actual=Decimal(171),
+        actor=world.office,
+    )  # fmt: skip
+    found = heating()
+    assert (found["uncertain"], found["doubt"], found["doubt_label"], found["checked"]) == (
+        False,
+        None,
+        "",
+        "corrected",
+    )
+    assert (found["actual"], found["percent"], found["source"]) == (171.0, 60.0, "office")
+    one = client_for(world, "office").get(f"/api/tasks/{task.pk}").json()
+    [item] = [i for i in one["indicators"] if i["name"] == "新增供热覆盖面积"]
+    assert (item["uncertain"], item["checked"], item["actual"]) == (False, "corrected", 171.0)
+    [other] = [i for i in one["indicators"] if i["name"] == "改善供热质量"]
+    assert (other["uncertain"], other["doubt_label"]) == (True, "数字为约数")
+
+
+def check_url(world: World, number: int = 4) -> str:
+    return f"/api/tasks/{world.task(number).pk}/figure-checks"
+
+
+def test_the_office_checks_a_figure_through_the_api(world: World) -> None:
+    client = client_for(world, "office")
+    body = {"name": "新增供热覆盖面积", "verdict": "confirmed"}
+    response = client.post(check_url(world), body, content_type="application/json")
+    assert response.status_code == 200, response.content
+    [found] = [i for i in response.json() if i["name"] == "新增供热覆盖面积"]
+    assert (found["uncertain"], found["checked"], found["actual"]) == (False, "confirmed", 165.0)
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "detail"),
+    [
+        ({"name": "新增供热覆盖面积", "verdict": "corrected"}, 400, "请填写更正后的完成数"),
+        ({"name": "没有这项", "verdict": "not_figure"}, 400, "任务的文字中已没有这项指标"),
+        ({"name": "新增供热覆盖面积", "verdict": "corrected", "actual": -1}, 422, None),
+        ({"name": "新增供热覆盖面积", "verdict": "maybe"}, 422, None),
+    ],
+)
+def test_a_refused_check_through_the_api_changes_nothing(
+    world: World, body: dict[str, Any], status: int, detail: str | None
+) -> None:
+    from taizhang.supervision.models import Figure
+
+    client = client_for(world, "office")
+    response = client.post(check_url(world), body, content_type="application/json")
+    assert response.status_code == status, response.content
+    if detail:
+        assert detail in response.json()["detail"]
+    assert not Figure.objects.exists()
+
+
+def test_only_the_office_checks_a_figure_through_the_api(world: World) -> None:
+    body = {"name": "新增供热覆盖面积", "verdict": "confirmed"}
+    answers = [
+        client_for(world, role).post(check_url(world), body, content_type="application/json")
+        for role in ("leader", "water")
+    ]
+    assert [answer.status_code for answer in answers] == [403, 404]

@@ -257,6 +257,10 @@ def test_tasks_carry_their_indicators_and_light_as_of_a_date(world: World) -> No
         "unit": "万元",
         "percent": 77.8,
         "source": "text",
+        "uncertain": False,
+        "doubt": None,
+        "doubt_label": "",
+        "checked": None,
     }
     assert by_number[9]["light"] == {
         "colour": "red",

@@ -1,10 +1,13 @@
 """The dashboard (驾驶舱) in real Chromium: the seed ledger as of 2021-11-05, two past rounds and
 an open one; every chart draws on a canvas with the vendored ECharts, under the strict
 Content-Security-Policy and without a console error; the red list shows tasks 8 and 9; on a
-phone the charts stack; printed, the charts and tables stay and the form goes."""
+phone the charts stack; printed, the charts and tables stay and the form goes. An uncertain
+indicator's bar is hatched, tells its reason on hover and on a tap, and the office confirms it
+in one click."""
 
 from __future__ import annotations
 
+import base64
 import datetime
 from typing import Any
 
@@ -14,10 +17,11 @@ from taizhang.ledger.models import Task, Unit
 from taizhang.reporting import services
 from tests.browser.conftest import screenshot
 from tests.browser.flows import sign_in
+from tests.conftest import ARTIFACTS
 from tests.factories import World, build_world
 
 pytestmark = pytest.mark.django_db(transaction=True)
-CHARTS = ["chart-status", "chart-lights", "chart-indicators", "chart-history"]
+CHARTS = ["chart-status", "chart-lights", "chart-history"]
 # Recorded before any page script runs (Playwright's init scripts are not subject to the CSP).
 WATCH_CSP = """
 window.__violations = [];
@@ -115,12 +119,75 @@ def test_the_dashboard_draws_its_charts_and_prints(page: Any, live_server: Any) 
     page.reload()
     wait_for_charts(page)
     page.emulate_media(media="print")
-    for table in ("#unit-table", "#leader-table", "#red-list", "#yellow-list"):
+    for table in ("#indicator-bars", "#unit-table", "#leader-table", "#red-list", "#yellow-list"):
         assert page.locator(table).is_visible(), table
     for chart in CHARTS:
         assert page.locator(f"#{chart} canvas").first.is_visible(), chart
     assert not page.locator(".dash-form").is_visible()
     assert not page.locator("header.top").is_visible()
     screenshot(page, "11-dashboard-print")
+    assert page.evaluate("window.__violations") == []
+    assert errors == []
+
+
+COLOURS_ACROSS = """async (png) => {
+  const image = new Image();
+  image.src = "data:image/png;base64," + png;
+  await image.decode();
+  const canvas = document.createElement("canvas");
+  canvas.width = image.width; canvas.height = image.height;
+  const context = canvas.getContext("2d");
+  context.drawImage(image, 0, 0);
+  const y = Math.floor(image.height / 2);
+  const row = context.getImageData(0, y, Math.max(2, Math.floor(image.width * 0.3)), 1).data;
+  const seen = new Set();
+  for (let i = 8; i < row.length; i += 4) {
+    seen.add(row[i] + "," + row[i + 1] + "," + row[i + 2]);
+  }
+  return seen.size;
+}"""
+
+
+def colours_across(page: Any, bar: Any) -> int:
+    """How many colours the first 30% of a bar (filled on the seed: 57.9% and more) shows
+    along its middle, read from a screenshot of it."""
+    png = base64.b64encode(bar.screenshot()).decode()
+    return int(page.evaluate(COLOURS_ACROSS, png))
+
+
+def test_an_uncertain_bar_tells_why_on_hover_and_tap_and_is_confirmed_in_one_click(
+    page: Any, live_server: Any
+) -> None:
+    world = build_world()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.add_init_script(WATCH_CSP)
+    base = live_server.url
+    sign_in(page, base, "office")
+    page.goto(f"{base}/ledgers/{world.ledger.pk}/dashboard/?as_of=2021-11-05")
+    row = page.locator("#indicator-bars tr.uncertain", has_text="新增供热覆盖面积")
+    bar = row.locator("progress.ind-bar.uncertain")
+    # Hatched: the filled part of the bar alternates two colours; a plain bar's has one.
+    plain = page.locator("#indicator-bars tr:not(.uncertain) progress.ind-bar").first
+    assert colours_across(page, bar) >= 2
+    assert colours_across(page, plain) == 1
+    # The reason on hover (the title the browser shows) and on a tap of the "?".
+    assert row.locator(".ind-progress").get_attribute("title") == "数字为约数"
+    bar.hover()
+    assert not row.locator(".doubt-text").is_visible()
+    page.set_viewport_size({"width": 390, "height": 844})
+    row.locator("summary[aria-label='存疑：数字为约数']").click()
+    assert row.locator(".doubt-text").is_visible()
+    assert row.locator(".doubt-text").inner_text() == "数字为约数"
+    screenshot(page, "12-dashboard-uncertain-phone")
+    page.locator("#indicators").screenshot(path=str(ARTIFACTS / "13-indicators-phone.png"))
+    # One click: confirmed, back on the dashboard, the bar plain.
+    with page.expect_navigation():
+        row.locator("button.confirm-figure").click()
+    assert "督查室已核实" in page.inner_text(".messages")
+    assert "as_of=2021-11-05" in page.url
+    confirmed = page.locator("#indicator-bars tr", has_text="新增供热覆盖面积").first
+    assert confirmed.locator("progress.ind-bar.uncertain").count() == 0
+    assert "督查室已核实" in confirmed.inner_text()
     assert page.evaluate("window.__violations") == []
     assert errors == []

@@ -252,8 +252,8 @@ def test_not_reported_is_counted_while_a_round_is_open(world: World) -> None:
 def test_the_indicators_and_history_read_without_javascript(world: World) -> None:
     response = dashboard(world, "office")
     content = response.content.decode()
-    assert 'id="chart-indicators"' in content and "年度完成投资" in content
-    assert "77.8%" in content  # task 3: 7000 of 9000 万元, in the fallback table
+    assert 'id="indicator-bars"' in content and "年度完成投资" in content
+    assert "77.8%" in content  # task 3: 7000 of 9000 万元, a bar in the table
     assert 'id="no-history"' in content and 'id="chart-history"' not in content
 
 

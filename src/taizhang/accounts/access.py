@@ -322,6 +322,14 @@ def require_office(user: AnyUser) -> None:
         raise Http404(_("未找到，或您无权查看"))
 
 
+def can_check_figures(user: AnyUser, task: Task) -> bool:
+    """Confirm or correct the figures read from a task's text (an uncertain bar): the office
+    only, and not on a removed task."""
+    if task.removed_at is not None:
+        return False
+    return is_office(user)
+
+
 def can_review(user: AnyUser) -> bool:
     """Accept or return reports, open and close rounds."""
     return is_office(user)

@@ -4,7 +4,8 @@ scoped to the tasks the user may see. Every decision is accounts.access's."""
 from __future__ import annotations
 
 import datetime
-from typing import Annotated, Any
+from decimal import Decimal
+from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
@@ -12,10 +13,11 @@ from ninja import Field, Router, Schema
 from taizhang.accounts import access
 from taizhang.api import schemas
 from taizhang.api.auth import user_of
-from taizhang.api.common import MAX_LIMIT, READ_ERRORS, Id, Offset
-from taizhang.api.ledgers import openable_ledger
+from taizhang.api.common import MAX_LIMIT, READ_ERRORS, WRITE_ERRORS, Id, Offset, Text, forbidden
+from taizhang.api.ledgers import openable_ledger, visible_task
 from taizhang.supervision.dashboard import LIST_LIMIT, dashboard_data
-from taizhang.supervision.selectors import default_as_of
+from taizhang.supervision.selectors import default_as_of, supervise_tasks
+from taizhang.supervision.services import figure_check
 
 router = Router(tags=["督查"])
 
@@ -83,6 +85,19 @@ class Indicator(Schema):
     unit: str
     percent: float | None
     source: str = Field(description="text（台账文字）、report（报送）或 office（督查室更正）")
+    uncertain: bool = Field(
+        description="识别结果可能有误（主语不同、仅单位相同、数字为约数、开工与完工不同），"
+        "进度条画为斜纹"
+    )
+    doubt: str | None = Field(
+        description="存疑原因代码：subject（主语不同）、unit_only（仅单位相同）、approximate（约数）、"
+        "stage（开工与完工不同）；不存疑为 null"
+    )
+    doubt_label: str = Field(description="存疑原因的文字（不存疑为空）")
+    checked: str | None = Field(
+        description="督查室对识别结果的核实：confirmed（已核实）、corrected（已更正完成数）、"
+        "not_figure（不是该目标的完成数）；未核实或进展已改为 null"
+    )
 
 
 class HistoryRound(Schema):
@@ -142,3 +157,35 @@ def dashboard(
         limit=limit,
         offset=offset,
     )
+
+
+class FigureCheckIn(Schema):
+    name: Annotated[Text, Field(min_length=1, max_length=100, description="指标名称（name）")]
+    verdict: Literal["confirmed", "corrected", "not_figure"] = Field(
+        description="confirmed：识别无误；corrected：更正完成数（须带 actual）；"
+        "not_figure：不是该目标的完成数"
+    )
+    actual: Decimal | None = Field(
+        default=None, ge=0, lt=10**12, max_digits=16, decimal_places=4,
+        description="更正后的完成数（指标的单位）",
+    )  # fmt: skip
+
+
+@router.post(
+    "/tasks/{task_id}/figure-checks",
+    response={200: list[schemas.IndicatorOut], **WRITE_ERRORS},
+    summary="核实文字识别的指标：确认、更正完成数或判定不是该目标的数字（督查室）",
+)
+def task_figure_check(
+    request: HttpRequest, task_id: Id, payload: FigureCheckIn
+) -> list[dict[str, Any]]:
+    """The office's check of an indicator read from the task's text, for its progress text as
+    it stands; answers the task's indicators after it."""
+    user = user_of(request)
+    task = visible_task(user, task_id)
+    if not access.can_check_figures(user, task):
+        raise forbidden()
+    figure_check(task=task, actor=user, **payload.dict())
+    task.refresh_from_db()
+    (row,) = supervise_tasks(task.ledger, [task], default_as_of(task.ledger))
+    return [indicator.as_dict() for indicator in row.indicators]

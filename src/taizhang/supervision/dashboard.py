@@ -32,6 +32,7 @@ from taizhang.chinese.statuses import STATUS_CODES
 from taizhang.ledger.models import Ledger, Person, Status, Task, TaskLeader, TaskUnit, Unit
 from taizhang.reporting.models import Report, ReportState, Round, RoundStatus, RoundTally
 from taizhang.reporting.snapshots import round_statuses_fill
+from taizhang.supervision.indicators import shown
 from taizhang.supervision.lights import COMPLETED, GREEN, LABELS, RED, YELLOW
 from taizhang.supervision.models import StateUnit, TaskState
 from taizhang.supervision.selectors import Reported, display_number, supervise_tasks, task_brief
@@ -370,7 +371,7 @@ def _indicators(
             "task_id": state.task_id,
             "task": state.task.parent.number if state.task.parent_id else state.task.number,  # type: ignore[union-attr]
             "label": display_number(state.task),
-            **view,
+            **shown(view),
         }
         for state in rows
         for view in state.indicators

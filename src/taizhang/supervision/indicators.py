@@ -1,16 +1,22 @@
 """A task's indicators (指标): targets read from its goal and deadline text, actuals from its
-progress text, then the figures of its latest accepted report, then the office's corrections,
-each later source overriding the earlier by name."""
+progress text, then the office's checks of what was read (confirmed, corrected, not a figure:
+each holds for the progress text it was made on), then the figures of its latest accepted
+report, then the office's own figures, each later source overriding the earlier by name.
+
+An indicator read from the text may be in doubt (`doubt`: the subjects differ, only the unit
+matched, the actual is approximate, the stages differ); `supervision.doubts` words it."""
 
 from __future__ import annotations
 
 import functools
+import hashlib
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from taizhang.chinese.quantities import task_indicators
+from taizhang.supervision.doubts import CONFIRMED, NOT_FIGURE, doubt_text
 
 
 @dataclass(frozen=True)
@@ -21,8 +27,20 @@ class IndicatorView:
     unit: str
     percent: Decimal | None
     source: str  # "text", "report" or "office"
+    doubt: str | None = None  # `doubts.DOUBTS`: why the figure read may be wrong
+    actual_name: str = ""  # the subject of the actual read from the text
+    checked: str | None = None  # `doubts.VERDICTS`: the office's check of the figure read
 
-    def as_dict(self) -> dict[str, Any]:
+    @property
+    def uncertain(self) -> bool:
+        return self.doubt is not None
+
+    @property
+    def doubt_label(self) -> str:
+        return doubt_text(self.doubt, name=self.name, actual_name=self.actual_name)
+
+    def facts(self) -> dict[str, Any]:
+        """As stored (`TaskState.indicators`): the doubt kept as data, not yet in words."""
         return {
             "name": self.name,
             "target": _number(self.target),
@@ -30,7 +48,36 @@ class IndicatorView:
             "unit": self.unit,
             "percent": _number(self.percent),
             "source": self.source,
+            "doubt": self.doubt,
+            "actual_name": self.actual_name,
+            "checked": self.checked,
         }
+
+    def as_dict(self) -> dict[str, Any]:
+        """As the pages and the API give it (`shown`)."""
+        return shown(self.facts())
+
+
+def shown(facts: dict[str, Any]) -> dict[str, Any]:
+    """A stored indicator (`IndicatorView.facts`, or one stored before doubts were kept) as
+    the pages and the API give it: `uncertain`, the doubt's code and its words."""
+    doubt = facts.get("doubt") or None
+    return {
+        **{key: facts.get(key) for key in ("name", "target", "actual", "unit", "percent")},
+        "source": facts.get("source", "text"),
+        "uncertain": doubt is not None,
+        "doubt": doubt,
+        "doubt_label": doubt_text(
+            doubt, name=facts.get("name") or "", actual_name=facts.get("actual_name") or ""
+        ),
+        "checked": facts.get("checked") or None,
+    }
+
+
+def progress_digest(progress: str) -> str:
+    """What an office check is keyed by, with the task and the indicator's name: the progress
+    text it was made on (a changed text is read and doubted afresh)."""
+    return hashlib.sha256(progress.encode()).hexdigest()
 
 
 def _number(value: Decimal | None) -> float | None:
@@ -56,7 +103,7 @@ def percent(target: Decimal | None, actual: Decimal | None) -> Decimal | None:
 def _from_text(goal: str, deadline_text: str, progress: str) -> tuple[IndicatorView, ...]:
     # Cached by the texts themselves: a dashboard of 10,000 tasks reads each text once.
     return tuple(
-        IndicatorView(i.name, i.target, i.actual, i.unit, i.percent, "text")
+        IndicatorView(i.name, i.target, i.actual, i.unit, i.percent, "text", i.doubt, i.actual_name)
         for i in task_indicators(goal, deadline_text, progress)
     )
 
@@ -75,8 +122,13 @@ def task_indicator_views(
     office: Iterable[Any] = (),
 ) -> list[IndicatorView]:
     """The task's indicators. `report_figures` are {name, value, unit} of its latest accepted
-    report (actuals); `office` are `Figure` rows (name, target, actual, unit)."""
+    report (actuals); `office` are `Figure` rows (name, target, actual, unit; with a
+    `verdict`, the office's check of a figure read from the text)."""
     views = list(_from_text(goal, deadline_text, progress))
+    office = list(office)
+    checks = [row for row in office if row.verdict]
+    if checks:
+        views = _checked(views, checks, progress_digest(progress))
     for figure in report_figures:
         name, unit = str(figure.get("name", "")), str(figure.get("unit", ""))
         value = _decimal(figure.get("value"))
@@ -91,6 +143,8 @@ def task_indicator_views(
                 old.name, old.target, value, old.unit, percent(old.target, value), "report"
             )
     for row in office:
+        if row.verdict:
+            continue
         index = next((k for k, v in enumerate(views) if v.name == row.name), None)
         view = IndicatorView(
             row.name, row.target, row.actual, row.unit, percent(row.target, row.actual), "office"
@@ -100,3 +154,38 @@ def task_indicator_views(
         else:
             views[index] = view
     return views
+
+
+def text_views(goal: str, deadline_text: str, progress: str) -> tuple[IndicatorView, ...]:
+    """The indicators read from a task's texts alone (what the office checks)."""
+    return _from_text(goal, deadline_text, progress)
+
+
+_STORED = Decimal("0.0001")  # the places `Figure.actual` keeps
+
+
+def _checked(views: list[IndicatorView], checks: list[Any], digest: str) -> list[IndicatorView]:
+    """The text's indicators with the office's checks made on this progress text: confirmed
+    (while the same actual is read), corrected (its actual), or not a figure (no actual)."""
+    found = {row.name: row for row in checks if row.progress_digest == digest}
+    result = []
+    for view in views:
+        row = found.get(view.name)
+        if row is None or view.source != "text":
+            result.append(view)
+        elif row.verdict == CONFIRMED:
+            same = view.actual is not None and row.actual == view.actual.quantize(_STORED)
+            result.append(replace(view, doubt=None, checked=CONFIRMED) if same else view)
+        else:
+            actual = None if row.verdict == NOT_FIGURE else row.actual
+            result.append(
+                replace(
+                    view,
+                    actual=actual,
+                    percent=percent(view.target, actual),
+                    source="office",
+                    doubt=None,
+                    checked=row.verdict,
+                )
+            )
+    return result

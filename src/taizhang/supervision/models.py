@@ -32,13 +32,19 @@ class LightSettings(models.Model):
 
 
 class Figure(models.Model):
-    """A figure the office corrected or added (overrides what was read from the text)."""
+    """A figure the office corrected or added (overrides what was read from the text), or the
+    office's check of an indicator read from the text (`verdict`: confirmed, corrected or not a
+    figure for its target, `supervision.doubts.VERDICTS`), which holds only while the task's
+    progress text is the one it was made on (`progress_digest`,
+    `indicators.progress_digest`): a changed text is read, and doubted, afresh."""
 
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="figures")
     name = models.CharField(_("指标"), max_length=100)
     target = models.DecimalField(_("目标"), max_digits=16, decimal_places=4, null=True, blank=True)
     actual = models.DecimalField(_("完成"), max_digits=16, decimal_places=4, null=True, blank=True)
     unit = models.CharField(_("单位"), max_length=20, blank=True)
+    verdict = models.CharField(_("核实结论"), max_length=20, blank=True, default="")
+    progress_digest = models.CharField(_("核实时的进展摘要"), max_length=64, blank=True, default="")
     updated_at = models.DateTimeField(_("更新时间"))
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -124,7 +130,7 @@ class TaskState(models.Model):
     # Whether a missing report in an open round makes it yellow (open, not split).
     reports_due = models.BooleanField(default=False)
     lowest_percent = models.DecimalField(max_digits=12, decimal_places=1, null=True)
-    indicators = models.JSONField(default=list)  # IndicatorView.as_dict of those with a target
+    indicators = models.JSONField(default=list)  # IndicatorView.facts of those with a target
     source = models.CharField(max_length=64)  # digest of what the indicators were read from
 
     class Meta:

@@ -1,8 +1,8 @@
-"""Every write of supervision: the ledger's light thresholds and the office's figures; the
-publication of a ledger on the public page (公示: a snapshot taken when published), its
-republication and withdrawal; bulletins (督查通报): a draft composed from the ledger as of a
-date, the office's edits of it, and its issue, after which it is read-only. Each is atomic
-and leaves an audit row."""
+"""Every write of supervision: the ledger's light thresholds, the office's figures and its
+checks of the figures read from a task's text; the publication of a ledger on the public page
+(公示: a snapshot taken when published), its republication and withdrawal; bulletins
+(督查通报): a draft composed from the ledger as of a date, the office's edits of it, and its
+issue, after which it is read-only. Each is atomic and leaves an audit row."""
 
 from __future__ import annotations
 
@@ -16,15 +16,23 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from taizhang.documents.json_format import ledger_to_dict
+from taizhang.ledger.errors import EditError
 from taizhang.ledger.models import Ledger, Task
 from taizhang.ledger.selectors import ledger_document
 from taizhang.ledger.services import audit_record
 from taizhang.supervision.bulletin import DEFAULT_ISSUER, bulletin_data, compose_bulletin
+from taizhang.supervision.doubts import CONFIRMED, CORRECTED, VERDICTS
+from taizhang.supervision.indicators import progress_digest, text_views
 from taizhang.supervision.models import Bulletin, Figure, LightSettings, Publication
 from taizhang.supervision.signals import bulletin_issued
 from taizhang.supervision.state import states_refresh
 
 TITLE_MAX = Bulletin._meta.get_field("title").max_length or 300
+
+
+class FigureError(EditError):
+    """An office check of a figure the rules refuse, with a message for the office (an
+    `EditError`: the API answers 400)."""
 
 
 class BulletinError(Exception):
@@ -72,6 +80,8 @@ def figure_set(
             "target": target,
             "actual": actual,
             "unit": unit.strip(),
+            "verdict": "",
+            "progress_digest": "",
             "updated_at": timezone.now(),
             "updated_by": actor,
         },
@@ -85,6 +95,66 @@ def figure_set(
             "name": figure.name,
             "target": str(target),
             "actual": str(actual),
+        },
+    )
+    states_refresh(ledger=task.ledger, task_ids=[task.pk])
+    return figure
+
+
+_LARGEST_FIGURE = Decimal(10) ** 12  # what `Figure.actual` holds (16 digits, 4 decimals)
+
+
+@transaction.atomic
+def figure_check(
+    *, task: Task, name: str, verdict: str, actual: Decimal | None = None, actor: User
+) -> Figure:
+    """The office's word on an indicator read from a task's text, for its progress text as it
+    stands (a later text is read and doubted afresh): `confirmed`, the figure read is right;
+    `corrected`, the actual is `actual`; `not_figure`, the figure read is not one for this
+    target (no actual). Replaces the office's earlier figure or check of that indicator, with
+    an audit row, and rebuilds the task's stored state. Refused, changing nothing
+    (`FigureError`), for an indicator the text no longer gives, a confirmation of no figure,
+    or a correction without a figure from 0 to 10^12."""
+    task = Task.objects.select_for_update().select_related("ledger").get(pk=task.pk)
+    view = next(
+        (v for v in text_views(task.goal, task.deadline_text, task.progress) if v.name == name),
+        None,
+    )
+    if view is None or view.target is None:
+        raise FigureError(_("任务的文字中已没有这项指标，请刷新页面后再试"))
+    if verdict not in VERDICTS:
+        raise FigureError(_("未知的核实结论"))
+    if verdict == CONFIRMED and view.actual is None:
+        raise FigureError(_("这项指标没有识别出完成数，无可确认"))
+    if verdict == CORRECTED:
+        if actual is None or not actual.is_finite() or not 0 <= actual < _LARGEST_FIGURE:
+            raise FigureError(_("请填写更正后的完成数（不小于0的数字）"))
+    else:
+        actual = view.actual if verdict == CONFIRMED else None
+    figure, _created = Figure.objects.update_or_create(
+        task=task,
+        name=name,
+        defaults={
+            "target": view.target,
+            "actual": actual,
+            "unit": view.unit,
+            "verdict": verdict,
+            "progress_digest": progress_digest(task.progress),
+            "updated_at": timezone.now(),
+            "updated_by": actor,
+        },
+    )
+    audit_record(
+        actor=actor,
+        action="figure.check",
+        ledger=task.ledger,
+        data={
+            "task": task.number,
+            "name": name,
+            "verdict": verdict,
+            "read": str(view.actual),
+            "actual": str(actual),
+            "doubt": view.doubt,
         },
     )
     states_refresh(ledger=task.ledger, task_ids=[task.pk])

@@ -184,7 +184,7 @@ def _state(
     else:
         views = inputs.views(task)
         percents = [view.percent for view in views if view.percent is not None]
-        indicators = [view.as_dict() for view in views if view.target is not None]
+        indicators = [view.facts() for view in views if view.target is not None]
         lowest = min(percents, default=None)
         if lowest is not None:
             lowest = max(-_LARGEST, min(lowest, _LARGEST))
@@ -230,7 +230,8 @@ def _with(state: State, found: Thresholds, *, reports_due: bool) -> State:
 def _source(task: _Facts, inputs: LightInputs) -> str:
     """A digest of what a task's indicators are read from."""
     office = [
-        (f.name, str(f.target), str(f.actual), f.unit) for f in inputs.office.get(task.pk, ())
+        (f.name, str(f.target), str(f.actual), f.unit, f.verdict, f.progress_digest)
+        for f in inputs.office.get(task.pk, ())
     ]
     text = json.dumps(
         [

@@ -25,9 +25,11 @@ from taizhang.reporting.selectors import (
     round_current,
 )
 from taizhang.supervision import services as supervision
+from taizhang.supervision.doubts import verdict_text
 from taizhang.supervision.selectors import display_number
 from taizhang.web.forms import (
     CommentForm,
+    FigureCheckForm,
     FigureForm,
     RemindForm,
     ReviewForm,
@@ -35,6 +37,7 @@ from taizhang.web.forms import (
     TaskEditForm,
 )
 from taizhang.web.http import AuthedRequest
+from taizhang.web.reports import back
 from taizhang.web.views import visible_task
 
 
@@ -157,6 +160,35 @@ def figure_set(request: AuthedRequest, task_id: int) -> HttpResponse:
     else:
         messages.error(request, form.errors.as_text())
     return redirect("web:task_detail", task_id=task.pk)
+
+
+@login_required
+@require_POST
+def figure_check(request: AuthedRequest, task_id: int) -> HttpResponse:
+    """The office confirms or corrects a figure read from a task's text (an uncertain bar),
+    from the dashboard or the task page, and goes back there."""
+    task = visible_task(request, task_id)
+    if not access.can_check_figures(request.user, task):
+        raise Http404
+    form = FigureCheckForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form.message())
+    else:
+        try:
+            supervision.figure_check(task=task, actor=request.user, **form.cleaned_data)
+        except supervision.FigureError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request,
+                _("%(task)s的指标“%(name)s”：%(verdict)s")
+                % {
+                    "task": _("任务%(n)s") % {"n": display_number(task)},
+                    "name": form.cleaned_data["name"],
+                    "verdict": verdict_text(form.cleaned_data["verdict"]),
+                },
+            )
+    return back(request, task)
 
 
 @login_required

@@ -104,6 +104,8 @@ def dashboard(request: HttpRequest, ledger_id: int) -> HttpResponse:
             _group("unit-table", _("各责任单位情况"), _("责任单位"), data["units"]),
             _group("leader-table", _("各牵头领导情况"), _("牵头领导"), data["leaders"]),
         ],
+        # The office confirms or corrects an uncertain indicator from here.
+        "can_check": access.is_office(request.user),
         "lists": [
             _task_list("red-list", RED, _("红灯任务"), data["red"], data["red_total"]),
             _task_list("yellow-list", YELLOW, _("黄灯任务"), data["yellow"], data["yellow_total"]),

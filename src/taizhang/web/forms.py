@@ -17,6 +17,7 @@ from taizhang.reporting.payloads import (
     unread_notices,
     with_unread_lines,
 )
+from taizhang.supervision.doubts import CONFIRMED, CORRECTED, NOT_FIGURE
 from taizhang.supervision.lights import GREEN, RED, YELLOW
 
 STATUS_CHOICES = [("", _("全部状态")), *Status.choices, ("none", _("未标状态"))]
@@ -148,6 +149,45 @@ class FigureForm(forms.Form):
     target = forms.DecimalField(label=_("目标"), required=False, max_digits=16, decimal_places=4)
     actual = forms.DecimalField(label=_("完成"), required=False, max_digits=16, decimal_places=4)
     unit = forms.CharField(label=_("单位"), required=False, max_length=20)
+
+
+class FigureCheckForm(forms.Form):
+    """The office's check of an indicator read from a task's text: confirm it, correct its
+    actual, or say it is not a figure for this target (`supervision.services.figure_check`)."""
+
+    name = forms.CharField(label=_("指标"), max_length=100)
+    verdict = forms.ChoiceField(
+        choices=[
+            (CONFIRMED, _("确认无误")),
+            (CORRECTED, _("更正")),
+            (NOT_FIGURE, _("不是该目标的数字")),
+        ],
+        error_messages={"invalid_choice": _("未知的核实结论")},
+    )
+    actual = forms.DecimalField(
+        label=_("更正后的完成数"),
+        required=False,
+        min_value=0,
+        max_digits=16,
+        decimal_places=4,
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        missing = data.get("verdict") == CORRECTED and data.get("actual") is None
+        if missing and "actual" not in self.errors:
+            self.add_error("actual", _("请填写更正后的完成数"))
+        return data
+
+    def message(self) -> str:
+        """The form's errors as one line for a message, each after its field's label."""
+        return "；".join(
+            f"{self.fields[field].label}：{error}"
+            if field in self.fields and field != "verdict" and self.fields[field].label
+            else str(error)
+            for field, errors in self.errors.items()
+            for error in errors
+        )
 
 
 class LightSettingsForm(forms.Form):

@@ -255,7 +255,7 @@ def _draft(request: AuthedRequest, task: Task, unit: Unit, form: ReportForm) -> 
         form.add_error(None, str(error))
         return _shown_again(request, task, form, unit, [], 400)
     messages.success(request, _("已暂存，可稍后继续填写"))
-    return _back(request, task)
+    return back(request, task)
 
 
 def _send(request: HttpRequest, task: Task, unit: Unit, form: ReportForm) -> HttpResponse:
@@ -276,10 +276,10 @@ def _send(request: HttpRequest, task: Task, unit: Unit, form: ReportForm) -> Htt
     messages.success(request, _("已报送，等待督查室审核"))
     for notice in form.figure_notices():
         messages.info(request, _("%(notice)s（附在进展情况之后）") % {"notice": notice})
-    return _back(request, task)
+    return back(request, task)
 
 
-def _back(request: HttpRequest, task: Task) -> HttpResponse:
+def back(request: HttpRequest, task: Task) -> HttpResponse:
     """After a post that worked: where the form was, if that is a page of this site (never
     another host, whatever the browser makes of "/\\evil.example"), else the task page."""
     target = request.POST.get("next", "")

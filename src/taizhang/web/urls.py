@@ -76,6 +76,7 @@ urlpatterns = [
     path("tasks/<id:task_id>/comment/", cycle.comment_add, name="comment_add"),
     path("tasks/<id:task_id>/edit/", cycle.task_edit, name="task_edit"),
     path("tasks/<id:task_id>/figure/", cycle.figure_set, name="figure_set"),
+    path("tasks/<id:task_id>/figure/check/", cycle.figure_check, name="figure_check"),
     path("review/", cycle.review, name="review"),
     path(
         "reports/<id:report_id>/accept/",

@@ -263,6 +263,7 @@ def task_detail(request: HttpRequest, task_id: int, refused_panel: Any = None) -
         "can_report": access.can_report(user, task),
         "can_comment": access.can_comment(user, task),
         "can_edit": access.can_edit_task(user, task),
+        "can_check": access.can_check_figures(user, task),
         "refused_panel": refused_panel,
     }
     if context["can_comment"]:

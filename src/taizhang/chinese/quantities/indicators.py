@@ -170,4 +170,4 @@ def _indicator(target: Quantity, actual: Quantity | None, *, unit_only: bool) ->
     if value is not None and target.value:
         percent = (value * 100 / target.value).quantize(Decimal("0.1"), ROUND_HALF_UP)
     doubt = _doubt(target, actual, unit_only=unit_only)
-    return Indicator(target.subject, target.value, value, target.unit, percent, doubt)
+    return Indicator(target.subject, target.value, value, target.unit, percent, doubt, actual.subject)

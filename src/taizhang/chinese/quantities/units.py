@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, localcontext
 
 KINDS: tuple[str, ...] = ("target", "actual", "plan")
@@ -61,6 +61,8 @@ class Indicator:
     unit: str
     percent: Decimal | None
     doubt: str | None = None
+    # The actual's own subject (for saying why a pairing may be wrong); equality ignores it.
+    actual_name: str = field(default="", compare=False)
 
 
 # unit -> (family, factor to the family's base). Counters are their own family, except that 名

@@ -12,6 +12,7 @@ from taizhang.documents.cells import category_numeral
 from taizhang.documents.model import TaskDoc
 from taizhang.ledger.models import Milestone, Task, TaskLeader, TaskUnit
 from taizhang.notify import wording
+from taizhang.supervision import doubts
 from taizhang.supervision.selectors import display_number
 
 register = template.Library()
@@ -100,3 +101,9 @@ def revision_summary(changes: dict[str, dict[str, object]]) -> str:
         return str(_("新版台账中已无此任务，标记为移除"))
     names = [field_label(name) for name in changes]
     return "、".join(dict.fromkeys(name for name in names if name))
+
+
+@register.filter
+def verdict_word(code: str | None) -> str:
+    """The office's check of a figure in words (`supervision.doubts.verdict_text`)."""
+    return doubts.verdict_text(code)

@@ -1,7 +1,8 @@
 /* The dashboard's (驾驶舱) charts, drawn with the vendored Apache ECharts on canvas from the
    page's data island (#dashboard-data, #dashboard-labels). No inline script or style: the
    Content-Security-Policy allows neither. The numbers are in the HTML tables as well, so the
-   page reads without this file. */
+   page reads without this file; the indicators' progress is HTML only (bars hatched where
+   the figure read may be wrong, with the reason to hover or tap, and the office's buttons). */
 (function () {
   "use strict";
 
@@ -11,14 +12,10 @@
     red: "#c62828",
     yellow: "#e0a100",
     green: "#2e7d32",
-    reached: "#2e7d32",
-    progress: "#3a6ea5",
     muted: "#757575"
   };
   var LIGHTS = ["red", "yellow", "green", "completed"];
   var FONT = '"Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", sans-serif';
-  var BAR_HEIGHT = 30;
-  var MAX_BARS = 40;  // more indicators than this scroll inside the chart
 
   function read(id) {
     var element = document.getElementById(id);
@@ -125,73 +122,6 @@
     };
   }
 
-  function indicatorName(item) {
-    return labels.task.replace("{number}", item.label || item.task) + " " + item.name;
-  }
-
-  function indicatorLabel(item, small) {
-    if (item.percent === null) {
-      return small ? labels.no_actual : labels.no_actual + "（" + labels.target + number(item.target) + item.unit + "）";
-    }
-    var share = number(item.percent) + "%";
-    return small ? share : share + "（" + number(item.actual) + "/" + number(item.target) + item.unit + "）";
-  }
-
-  function indicatorChart(element) {
-    var items = data.indicators;
-    var small = narrow(element);
-    var most = items.reduce(function (top, item) { return Math.max(top, item.percent || 0); }, 100);
-    var option = {
-      tooltip: {
-        trigger: "item",
-        formatter: function (params) {
-          var item = items[params.dataIndex];
-          return indicatorName(item) + "\n" + labels.target + " " + number(item.target) + item.unit +
-            "，" + labels.actual + " " + (item.actual === null ? "—" : number(item.actual) + item.unit) +
-            "\n" + indicatorLabel(item, true);
-        }
-      },
-      grid: { left: 8, right: small ? 56 : 200, top: 8, bottom: 24, containLabel: true },
-      xAxis: {
-        type: "value", min: 0, max: Math.ceil(most / 20) * 20, splitNumber: small ? 2 : 5,
-        axisLabel: { formatter: "{value}%", hideOverlap: true }, splitLine: { lineStyle: { color: "#eee" } }
-      },
-      yAxis: {
-        type: "category", inverse: true,
-        data: items.map(indicatorName),
-        axisTick: { show: false },
-        axisLabel: { width: small ? 120 : 260, overflow: "truncate" }
-      },
-      series: [{
-        type: "bar", barMaxWidth: 18,
-        data: items.map(function (item) {
-          var reached = item.percent !== null && item.percent >= 100;
-          return {
-            value: item.percent === null ? 0 : item.percent,
-            itemStyle: { color: reached ? COLOURS.reached : COLOURS.progress, borderRadius: [0, 3, 3, 0] },
-            label: {
-              show: true, position: "right", formatter: indicatorLabel(item, small),
-              color: item.percent === null ? COLOURS.muted : "#333"
-            }
-          };
-        }),
-        markLine: {
-          silent: true, symbol: "none", label: { show: false },
-          lineStyle: { type: "dashed", color: "#999" }, data: [{ xAxis: 100 }]
-        }
-      }]
-    };
-    if (items.length > MAX_BARS) {
-      option.dataZoom = [
-        { type: "slider", yAxisIndex: 0, right: 4, width: 14, startValue: 0, endValue: MAX_BARS - 1,
-          showDetail: false, brushSelect: false },
-        { type: "inside", yAxisIndex: 0, zoomOnMouseWheel: false, moveOnMouseWheel: true }
-      ];
-      option.grid.right += 24;
-    }
-    return option;
-  }
-
   function historyChart() {
     var rounds = data.history.map(function (round) { return round.round; });
     var shown = STATUSES.filter(function (key) {
@@ -217,15 +147,8 @@
     };
   }
 
-  var indicators = document.getElementById("chart-indicators");
-  if (indicators) {
-    // Canvas needs its size before drawing; the bars set the height (CSSOM, allowed by CSP).
-    var rows = Math.min(data.indicators.length, MAX_BARS);
-    indicators.style.height = Math.max(160, rows * BAR_HEIGHT + 40) + "px";
-  }
   draw("chart-status", statusChart);
   draw("chart-lights", lightChart);
-  draw("chart-indicators", indicatorChart);
   draw("chart-history", historyChart);
 
   var pending = false;
