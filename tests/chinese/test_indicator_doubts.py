@@ -37,8 +37,14 @@ def test_a_shorter_name_of_the_same_thing_is_not_doubted() -> None:
     assert found.actual == Decimal(21) and found.doubt is None
 
 
-def test_no_actual_no_doubt_and_doubt_is_not_part_of_equality() -> None:
+def test_no_actual_no_doubt_and_the_actuals_name_is_not_part_of_equality() -> None:
     [found] = task_indicators("水系治理30公里。", "", "正在推进。")
     assert found.doubt is None and found.actual_name == ""
-    same = Indicator("a", Decimal(1), Decimal(1), "个", Decimal(100), "approximate", "b")
+    same = Indicator("a", Decimal(1), Decimal(1), "个", Decimal(100), None, "b")
     assert same == Indicator("a", Decimal(1), Decimal(1), "个", Decimal(100))
+    assert same != Indicator("a", Decimal(1), Decimal(1), "个", Decimal(100), "approximate")
+
+
+def test_other_works_on_the_same_thing_are_doubted() -> None:
+    [found] = task_indicators("新建学校12所。", "", "已完成学校改造10所。")
+    assert found.actual == Decimal(10) and found.doubt == "subject"

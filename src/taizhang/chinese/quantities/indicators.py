@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 
 from taizhang.chinese.quantities.sentences import actuals, find_quantities, targets
-from taizhang.chinese.quantities.subjects import _key
+from taizhang.chinese.quantities.subjects import _LEADING_VERBS, _key
 from taizhang.chinese.quantities.units import Indicator, Quantity
 
 
@@ -154,12 +154,33 @@ def _doubt(target: Quantity, actual: Quantity, *, unit_only: bool) -> str | None
     """
     if unit_only:
         return "unit_only"
-    one, other = _key(target.subject) or target.subject, _key(actual.subject) or actual.subject
-    if one not in other and other not in one:
+    if _subjects_differ(target.subject, actual.subject):
         return "subject"
     if target.stage == "started" and actual.stage != "started":
         return "stage"
     return "approximate" if actual.approximate else None
+
+
+# Verbs that say what is done to a thing rather than name it: "新建学校" and "学校改造" are
+# other works on the same noun; "改造老旧小区" and "小区改造" the same work.
+_WORK_VERBS = ("新建", "改建", "扩建", "改扩建", "改造", "新增", "维修", "提升", "拆除", "迁建")
+
+
+def _core(subject: str) -> tuple[str, frozenset[str]]:
+    """A subject's key without the verbs that may also close it ("小区改造" -> "小区"), and the
+    work verbs it names anywhere; the subject itself when nothing is left."""
+    key = _key(subject)
+    while ending := next((v for v in _LEADING_VERBS if v != key and key.endswith(v)), ""):
+        key = key[: -len(ending)]
+    return key or subject, frozenset(v for v in _WORK_VERBS if v in subject)
+
+
+def _subjects_differ(target: str, actual: str) -> bool:
+    """Neither core holds the other, or both name works and no work is the same."""
+    (one, one_works), (other, other_works) = _core(target), _core(actual)
+    if one not in other and other not in one:
+        return True
+    return bool(one_works and other_works and not one_works & other_works)
 
 
 def _indicator(target: Quantity, actual: Quantity | None, *, unit_only: bool) -> Indicator:
@@ -170,4 +191,6 @@ def _indicator(target: Quantity, actual: Quantity | None, *, unit_only: bool) ->
     if value is not None and target.value:
         percent = (value * 100 / target.value).quantize(Decimal("0.1"), ROUND_HALF_UP)
     doubt = _doubt(target, actual, unit_only=unit_only)
-    return Indicator(target.subject, target.value, value, target.unit, percent, doubt, actual.subject)
+    return Indicator(
+        target.subject, target.value, value, target.unit, percent, doubt, actual.subject
+    )
