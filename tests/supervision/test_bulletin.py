@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 import io
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ from taizhang.supervision import services
 from taizhang.supervision.bulletin import (
     BulletinText,
     bulletin_data,
+    bulletin_reason,
     bulletin_subject,
     compose_bulletin,
     short_goal,
@@ -93,9 +95,10 @@ def test_the_overview_gives_shares_lights_and_the_units_with_red_lights(
 ) -> None:
     (overview,) = section(seed, "一、总体情况")
     assert "共16项任务" in overview
-    assert "已完成4项，占25%；正在推进11项，占68.8%；推进缓慢1项，占6.3%" in overview
+    assert "已完成4项，占25.0%；正在推进11项，占68.8%；推进缓慢1项，占6.3%" in overview
     assert "未完成的12项任务中，亮红灯2项、亮绿灯10项，无亮黄灯任务" in overview
-    assert "红灯任务涉及住建局（2项）、教体局（1项）、水利局（1项）" in overview
+    # Units without a count each: one task of three units would count three times.
+    assert "红灯任务涉及3个责任单位：住建局、教体局、水利局。" in overview
 
 
 @pytest.mark.django_db
@@ -159,9 +162,18 @@ def test_with_an_open_round_and_no_reports_the_units_are_listed(world: World) ->
         "水利局（2项）、交投集团（1项）、文广旅局（1项）。"
     )
     assert reported.endswith("请上述单位于2021年11月10日前报送。")
-    # A task whose only reason is the missing report is left to the reporting section.
+    # Tasks whose only reason is the missing report are counted, not listed: the reporting
+    # section names their units.
     attention = section(text, "三、需要关注的任务")
-    assert attention[0] == "（一）亮红灯的任务（2项）" and len(attention) == 3
+    data = bulletin_data(world.ledger, AS_OF)
+    yellow = data["lights"]["yellow"]
+    assert attention[0] == "（一）亮红灯的任务（2项）"
+    assert attention[3] == f"（二）亮黄灯的任务（{yellow}项）"
+    assert attention[4] == (
+        f"以上{yellow}项任务均因本轮尚未报送进展情况而亮黄灯，未逐项列出，"
+        "未报送的单位见“四、报送情况”。"
+    )
+    assert len(attention) == 5
 
 
 @pytest.mark.django_db
@@ -259,9 +271,43 @@ def test_yellow_reasons_read_as_a_bulletin_writes_them() -> None:
     assert task_reasons(brief([today]), AS_OF) == ["完成时限为2021年11月5日，今日到期，尚未完成"]
 
 
-def test_a_missing_report_is_left_to_the_reporting_section() -> None:
-    assert task_reasons(brief([NOT_STARTED, NOT_REPORTED]), AS_OF) == ["尚未启动"]
-    assert task_reasons(brief([NOT_REPORTED]), AS_OF) == []
+def test_a_missing_report_is_worded_with_the_other_reasons() -> None:
+    assert task_reasons(brief([NOT_STARTED, NOT_REPORTED]), AS_OF) == [
+        "尚未启动",
+        "本轮尚未报送进展情况",
+    ]
+
+
+def test_every_reason_kind_has_its_words_in_the_bulletin() -> None:
+    examples = {
+        ReasonKind.OVERDUE: Reason(ReasonKind.OVERDUE, deadline=D(2021, 10, 31), days=5),
+        ReasonKind.DUE_SOON: DUE_SOON,
+        ReasonKind.BEHIND_PACE: BEHIND,
+    }
+    for kind in ReasonKind:
+        reason = examples.get(kind, Reason(kind))
+        words = bulletin_reason(reason, None, AS_OF)
+        assert words and "None" not in words, kind
+        assert bulletin_reason(replace(reason, subitem="3-1"), None, AS_OF) == f"子项3-1{words}"
+
+
+def test_tasks_lit_only_for_a_missing_report_are_counted_and_said_to_be_left_out() -> None:
+    listed = brief([DUE_SOON])
+    left = [brief([NOT_REPORTED]) | {"number": n} for n in (2, 3)]
+    data = dashboard(
+        round_open=True,
+        yellow=[left[0], listed, left[1]],
+        lights={"red": 0, "yellow": 3, "green": 0, "completed": 0},
+    )
+    lines = section(compose_bulletin(data), "三、需要关注的任务")
+    assert lines[:2] == [
+        "（一）亮黄灯的任务（3项）",
+        "其中2项任务因本轮尚未报送进展情况而亮黄灯，未逐项列出，未报送的单位见“四、报送情况”；"
+        "其余1项如下：",
+    ]
+    assert lines[2].startswith("1.第7项") and len(lines) == 3
+    alone = compose_bulletin(data | {"yellow": left})
+    assert section(alone, "三、需要关注的任务")[1].startswith("以上2项任务均因本轮尚未报送")
 
 
 def dashboard(**changes: Any) -> dict[str, Any]:
@@ -319,7 +365,7 @@ def test_plain_dashboard_figures_give_the_completed_count_and_unmarked_tasks() -
     totals = {"tasks": 4, "completed": 2, "in_progress": 1, "lagging": 0, "not_started": 0}
     text = compose_bulletin(dashboard(totals={**totals, "none": 1}))
     assert "截至2022年6月30日，已完成2项任务。" in paragraphs(text)
-    assert "未标注进展状态1项，占25%" in text.body
+    assert "未标注进展状态1项，占25.0%" in text.body
 
 
 def test_a_ledger_with_everything_on_track_says_so() -> None:
