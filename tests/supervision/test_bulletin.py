@@ -4,6 +4,7 @@ issue with their audit rows, and the `taizhang bulletin` command."""
 
 from __future__ import annotations
 
+import argparse
 import datetime
 import io
 from dataclasses import replace
@@ -13,13 +14,18 @@ from typing import Any
 
 import docx
 import pytest
+from django.utils import timezone
 
 from taizhang.ledger.models import AuditEvent
 from taizhang.reporting import services as reporting
 from taizhang.supervision import services
 from taizhang.supervision.bulletin import (
+    BulletinDetails,
     BulletinText,
     bulletin_data,
+    bulletin_details,
+    bulletin_docx,
+    bulletin_frame,
     bulletin_reason,
     bulletin_subject,
     compose_bulletin,
@@ -28,6 +34,7 @@ from taizhang.supervision.bulletin import (
 )
 from taizhang.supervision.lights import Reason, ReasonKind
 from taizhang.supervision.models import Bulletin
+from taizhang.supervision.selectors import next_issue_number
 from tests.factories import World
 from tests.ledger.test_commands import call
 
@@ -465,9 +472,118 @@ def test_the_command_writes_the_word_document(world: World, tmp_path: Path) -> N
     )
     assert code == 0, err
     texts = [p.text for p in docx.Document(str(out)).paragraphs if p.text]
-    assert texts[0] == "关于2021年济源十件重点民生实事\n推进情况的督查通报"
-    assert texts[1:3] == ["各责任单位：", OPENING.replace("市政府督查室", "济源示范区督查局")]
+    # The masthead (the first issue of this ledger: 第1期), then the title.
+    assert texts[:3] == ["督查通报", "第1期", "济源示范区督查局\t2021年11月5日"]
+    assert texts[3] == "关于2021年济源十件重点民生实事\n推进情况的督查通报"
+    assert texts[4:6] == ["各责任单位：", OPENING.replace("市政府督查室", "济源示范区督查局")]
     assert texts[-2:] == ["济源示范区督查局", "2021年11月5日"]
+
+
+@pytest.mark.django_db
+def test_the_command_takes_the_issue_number_doc_number_cc_and_plain_form(
+    world: World, tmp_path: Path
+) -> None:
+    out = tmp_path / "b.docx"
+    args = ["bulletin", str(world.ledger.pk), "--as-of", "2021-11-05", "--format", "docx"]
+    code, _out, err = call(
+        *args,
+        "--issue-number",
+        "9",
+        "--doc-number",
+        "济督〔2021〕9号",
+        "--cc",
+        "市委办公室、市政协办公室",
+        "--printed-on",
+        "2021-11-06",
+        "-o",
+        str(out),
+    )
+    assert code == 0, err
+    document = docx.Document(str(out))
+    texts = [p.text for p in document.paragraphs if p.text]
+    assert texts[:4] == ["督查通报", "第9期", "济督〔2021〕9号", "市政府督查室\t2021年11月5日"]
+    xml = document.element.xml
+    assert "抄送：市委办公室，市政协办公室。" in xml and "2021年11月6日印发" in xml
+    code, _out, err = call(
+        *args, "--form", "plain", "--doc-number", "济督〔2021〕9号", "-o", str(out)
+    )
+    assert code == 0, err
+    texts = [p.text for p in docx.Document(str(out)).paragraphs if p.text]
+    assert texts[0] == "济督〔2021〕9号" and texts[1].startswith("关于2021年")
+
+
+@pytest.mark.parametrize("number", ["0", "x", "10000"])
+def test_a_bad_issue_number_is_refused_by_the_parser(number: str) -> None:
+    from taizhang.supervision.management.commands.bulletin import _positive
+
+    with pytest.raises(argparse.ArgumentTypeError, match="期号"):
+        _positive(number)
+
+
+@pytest.mark.django_db
+def test_the_issue_number_proposed_is_one_more_than_the_last_issued(world: World) -> None:
+    assert next_issue_number(world.ledger) == 1
+    first = services.bulletin_create(
+        ledger=world.ledger,
+        as_of=AS_OF,
+        actor=world.office,
+        details=BulletinDetails(issue_number=4),
+    )
+    assert next_issue_number(world.ledger) == 1  # a draft does not count
+    services.bulletin_issue(bulletin=first, actor=world.office)
+    assert next_issue_number(world.ledger) == 5
+    services.bulletin_create(
+        ledger=world.ledger,
+        as_of=AS_OF,
+        actor=world.office,
+        details=BulletinDetails(issue_number=9),
+    )
+    assert next_issue_number(world.ledger) == 5
+
+
+@pytest.mark.django_db
+def test_the_details_are_stored_edited_and_printed(world: World) -> None:
+    details = BulletinDetails(issue_number=3, doc_number="济督〔2021〕3号", cc="市委办公室")
+    bulletin = services.bulletin_create(
+        ledger=world.ledger, as_of=AS_OF, actor=world.office, issuer="", details=details
+    )
+    assert (bulletin.issuer, bulletin.printer, bulletin.form) == ("市政府督查室", "", "masthead")
+    changed = BulletinDetails(
+        form="plain",
+        issue_number=3,
+        doc_number="济督〔2021〕4号",
+        issuer="市政府督查室",
+        printer="市政府办公室",
+    )
+    services.bulletin_update(
+        bulletin=bulletin,
+        title=bulletin.title,
+        body=bulletin.body,
+        actor=world.office,
+        details=changed,
+    )
+    bulletin.refresh_from_db()
+    assert bulletin_details(bulletin) == changed
+    event = AuditEvent.objects.filter(action="bulletin.update").latest("pk")
+    assert set(event.data["changed"]) == {"form", "doc_number", "cc", "printer"}
+    issued = services.bulletin_issue(bulletin=bulletin, actor=world.office)
+    document = docx.Document(io.BytesIO(bulletin_docx(issued)))
+    assert document.paragraphs[0].text == "济督〔2021〕4号"  # the plain form
+    day = timezone.localdate(issued.issued_at)
+    assert f"{day.year}年{day.month}月{day.day}日印发" in document.element.xml  # the day issued
+    assert "市政府办公室" in document.element.xml
+
+
+@pytest.mark.django_db
+def test_the_office_name_setting_is_the_default_issuer_and_printer(
+    world: World, settings: Any
+) -> None:
+    settings.TAIZHANG_OFFICE_NAME = "济源示范区督查局"
+    bulletin = services.bulletin_create(ledger=world.ledger, as_of=AS_OF, actor=world.office)
+    assert bulletin.issuer == "济源示范区督查局"
+    assert bulletin.body.endswith("济源示范区督查局\n2021年11月5日")
+    masthead, colophon = bulletin_frame(bulletin_details(bulletin), AS_OF)
+    assert masthead.issuer == colophon.printer == "济源示范区督查局"
 
 
 @pytest.mark.django_db

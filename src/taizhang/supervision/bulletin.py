@@ -21,12 +21,17 @@ from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, assert_never
 
+from django.conf import settings
 from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
 
 from taizhang.chinese.statuses import STATUS_LABELS, StatusCode
+from taizhang.documents.bulletin_frame import MASTHEAD, Colophon, Masthead
+from taizhang.documents.write_bulletin import write_bulletin
 from taizhang.ledger.models import Ledger, Status, Task, TaskLeader, TaskUnit
 from taizhang.reporting.models import Round
 from taizhang.supervision.lights import COMPLETED, GREEN, RED, YELLOW, Reason, ReasonKind
+from taizhang.supervision.models import Bulletin
 from taizhang.supervision.selectors import ledger_figures
 
 DEFAULT_ISSUER = "市政府督查室"
@@ -53,6 +58,79 @@ _CLAUSE_END = re.compile(r"[，,。；;！!？?\n]")
 class BulletinText:
     title: str
     body: str
+
+
+@dataclass(frozen=True)
+class BulletinDetails:
+    """What the office sets for a bulletin's 版头 and 版记 besides its text: the form
+    (masthead or plain), 期号, 发文字号, the issuing body, 抄送, 印发机关 and 印发日期."""
+
+    form: str = MASTHEAD
+    issue_number: int | None = None
+    doc_number: str = ""
+    issuer: str = ""
+    cc: str = ""
+    printer: str = ""
+    printed_on: datetime.date | None = None
+
+    def stored(self) -> dict[str, Any]:
+        """The values as a Bulletin's fields, text trimmed."""
+        return {
+            "form": self.form,
+            "issue_number": self.issue_number,
+            "doc_number": self.doc_number.strip(),
+            "issuer": self.issuer.strip(),
+            "cc": self.cc.strip(),
+            "printer": self.printer.strip(),
+            "printed_on": self.printed_on,
+        }
+
+
+def office_name() -> str:
+    """The office's name (settings.TAIZHANG_OFFICE_NAME): the default issuer and 印发机关."""
+    return str(getattr(settings, "TAIZHANG_OFFICE_NAME", "") or DEFAULT_ISSUER)
+
+
+def bulletin_frame(
+    details: BulletinDetails, as_of: datetime.date, printed_on: datetime.date | None = None
+) -> tuple[Masthead, Colophon]:
+    """The 版头 and 版记 the document prints: the masthead dated as of the bulletin's date, the
+    issuing body and the 印发机关 the office's name where left empty, the 印发日期 the one set,
+    else `printed_on` (the day it was issued), else the bulletin's date."""
+    issuer = details.issuer.strip() or office_name()
+    masthead = Masthead(
+        form=details.form,
+        issue_number=details.issue_number,
+        doc_number=details.doc_number.strip(),
+        issuer=issuer,
+        date=as_of,
+    )
+    colophon = Colophon(
+        cc=details.cc.strip(),
+        printer=details.printer.strip() or issuer,
+        printed_on=details.printed_on or printed_on or as_of,
+    )
+    return masthead, colophon
+
+
+def bulletin_details(bulletin: Bulletin) -> BulletinDetails:
+    """A stored bulletin's 版头 and 版记 details."""
+    return BulletinDetails(
+        form=bulletin.form,
+        issue_number=bulletin.issue_number,
+        doc_number=bulletin.doc_number,
+        issuer=bulletin.issuer,
+        cc=bulletin.cc,
+        printer=bulletin.printer,
+        printed_on=bulletin.printed_on,
+    )
+
+
+def bulletin_docx(bulletin: Bulletin) -> bytes:
+    """A stored bulletin as Word, with its 版头 and 版记."""
+    issued = timezone.localdate(bulletin.issued_at) if bulletin.issued_at else None
+    masthead, colophon = bulletin_frame(bulletin_details(bulletin), bulletin.as_of, issued)
+    return write_bulletin(bulletin.title, bulletin.body, masthead=masthead, colophon=colophon)
 
 
 def chinese_date(day: datetime.date) -> str:
