@@ -30,6 +30,7 @@ from taizhang.documents.bulletin_frame import (
     Colophon,
     Masthead,
     cc_line,
+    cc_lines,
 )
 from taizhang.documents.write_bulletin import write_bulletin
 from tests.conftest import ARTIFACTS, require_tool
@@ -223,3 +224,18 @@ def test_libreoffice_renders_the_seed_bulletin_with_masthead_and_colophon(
     shutil.copyfile(pdf, ARTIFACTS / pdf.name)
     for page in pages:
         shutil.copyfile(page, ARTIFACTS / page.name)
+
+
+def test_a_long_cc_list_gets_a_box_tall_enough_for_its_lines() -> None:
+    width = 11906 - 1474 - 1587
+    assert cc_lines("抄送：市委办公室。", width) == 1
+    long = cc_line("、".join(["市委办公室", "市人大常委会办公室", "市政协办公室"] * 4))
+    assert cc_lines(long, width) == 4  # 91 characters: 28 on the first line, 25 on the next
+
+    def height(colophon: Colophon) -> int:
+        document = open_docx(write_bulletin(TITLE, BODY_TEXT, colophon=colophon))
+        extent = document.element.body.find(f".//{{{WP}}}extent")
+        return int(extent.get("cy"))
+
+    short = height(Colophon(cc="市委办公室", printer="督查室"))
+    assert height(Colophon(cc=long, printer="督查室")) == short + 3 * 440 * 635

@@ -19,6 +19,8 @@ Pure: knows nothing of ledgers or the database."""
 from __future__ import annotations
 
 import datetime
+import math
+import unicodedata
 from dataclasses import dataclass
 from typing import Final
 
@@ -104,9 +106,11 @@ def colophon_xml(colophon: Colophon, width: int) -> list[str]:
     floating table's or a frame's position there. Nothing when there is nothing to print."""
     if colophon.empty:
         return []
-    rows = []
+    rows, lines = [], 1
     if colophon.cc.strip():
-        rows.append(_cc_row(cc_line(colophon.cc), width))
+        line = cc_line(colophon.cc)
+        rows.append(_cc_row(line, width))
+        lines += cc_lines(line, width)
     printed = f"{document_date(colophon.printed_on)}印发" if colophon.printed_on else ""
     rows.append(_printed_row(colophon.printer.strip(), printed, width))
     thick = f'w:val="single" w:sz="{THICK_RULE}" w:space="0" w:color="000000"'
@@ -122,12 +126,30 @@ def colophon_xml(colophon: Colophon, width: int) -> list[str]:
         '<w:p><w:pPr><w:spacing w:before="0" w:after="0" w:line="20" w:lineRule="exact"/>'
         '<w:rPr><w:sz w:val="2"/></w:rPr></w:pPr></w:p>'
     )
-    height = len(rows) * (ROW_HEIGHT + 40) + 80
-    return [_anchored_box(table, width * EMU_PER_TWIP, height * EMU_PER_TWIP)]
+    box = lines * LINE_HEIGHT + len(rows) * ROW_SPACE + 80
+    return [_anchored_box(table, width * EMU_PER_TWIP, box * EMU_PER_TWIP)]
 
 
 EMU_PER_TWIP: Final = 635
-ROW_HEIGHT: Final = 440 + 2 * 40  # the 版记's line and the space above and under it
+LINE_HEIGHT: Final = 440  # a line of the 版记, exact
+ROW_SPACE: Final = 2 * 40 + 40  # the space above and under a row's text, and its rules
+
+
+def text_width(text: str) -> float:
+    """The width of `text` in characters of its size: Chinese full, Latin and digits half."""
+    return sum(1.0 if unicodedata.east_asian_width(c) in "WF" else 0.5 for c in text)
+
+
+def cc_lines(line: str, width: int) -> int:
+    """How many lines "抄送：……。" takes: one character in on both sides, the lines after the
+    first under the first name. Rounded up by a character a line, as a full-width
+    punctuation mark that cannot begin a line pulls a character down with it."""
+    first = (width - 2 * COLOPHON_CHAR) // COLOPHON_CHAR - 1
+    rest = first - 3
+    remaining = text_width(line) - first
+    return 1 + max(0, math.ceil(remaining / rest)) if remaining > 0 else 1
+
+
 _NAMESPACES = (
     f'xmlns:w="{W}" '
     'xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" '
@@ -137,6 +159,9 @@ _NAMESPACES = (
 
 
 def _anchored_box(content: str, cx: int, cy: int) -> str:
+    """A text box holding `content`, anchored to a paragraph of its own, its foot on the foot
+    of the text area; where the page has no room left under the text for it, it goes to the
+    foot of the next page, a page of its own (as GB/T 9704 wants: 版记 on the last page)."""
     box = (
         '<wps:wsp><wps:cNvSpPr txBox="1"/><wps:spPr>'
         f'<a:xfrm><a:off x="0" y="0"/><a:ext cx="{cx}" cy="{cy}"/></a:xfrm>'
@@ -147,7 +172,7 @@ def _anchored_box(content: str, cx: int, cy: int) -> str:
     )
     anchor = (
         '<wp:anchor distT="0" distB="0" distL="0" distR="0" simplePos="0" '
-        'relativeHeight="251659264" behindDoc="0" locked="0" layoutInCell="1" '
+        'relativeHeight="251659264" behindDoc="0" locked="0" layoutInCell="0" '
         'allowOverlap="0"><wp:simplePos x="0" y="0"/>'
         '<wp:positionH relativeFrom="margin"><wp:align>center</wp:align></wp:positionH>'
         '<wp:positionV relativeFrom="margin"><wp:align>bottom</wp:align></wp:positionV>'
