@@ -113,6 +113,9 @@ AUTHENTICATION_BACKENDS = [
 LOGIN_URL = "web:login"
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "web:login"
+# The supervision office's name: the bulletin's default 发文机关署名 and 印发机关.
+TAIZHANG_OFFICE_NAME = os.environ.get("TAIZHANG_OFFICE_NAME", "").strip() or "市政府督查室"
+
 # Sign-in throttling (django-axes; the rules are in accounts.signin): this many failures of
 # one name from one address within the window make that pair wait 1 minute, doubled by every
 # further failure up to the cap. Other addresses are never held back, so no one can lock the

@@ -182,10 +182,17 @@ def test_the_issuer_and_date_close_right_aligned_after_an_empty_line(
     for closing in (issuer, date):
         assert style_value(closing.style, lambda f: f.alignment) == WD_ALIGN_PARAGRAPH.RIGHT
         assert closing.paragraph_format.first_line_indent == 0
-    # GB/T 9704 7.3.5.2: the date two characters in; the issuer's first character two
-    # characters left of the date's (6 characters; the date 6.5 wide).
-    assert date.paragraph_format.right_indent == Pt(32)
-    assert issuer.paragraph_format.right_indent == Pt(16 * 4.5)
+    # GB/T 9704 7.3.5.1: the date four characters in; the issuer centred over it (6
+    # characters; the date 6.5 wide, so a quarter character more in).
+    assert date.paragraph_format.right_indent == Pt(16 * 4)
+    assert issuer.paragraph_format.right_indent == Pt(16 * 4.25)
+
+
+def test_an_issuer_longer_than_the_date_is_centred_over_it_too() -> None:
+    body = BODY_TEXT.replace("市政府督查室", "济源示范区管委会督查室")  # 11 wide, the date 6.5
+    issuer, date = open_docx(write_bulletin(TITLE, body)).paragraphs[-2:]
+    assert date.paragraph_format.right_indent == Pt(16 * 4)
+    assert issuer.paragraph_format.right_indent == Pt(16 * 1.75)
 
 
 def test_paragraph_kinds_follow_how_lines_begin() -> None:

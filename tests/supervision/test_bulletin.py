@@ -4,21 +4,29 @@ issue with their audit rows, and the `taizhang bulletin` command."""
 
 from __future__ import annotations
 
+import argparse
 import datetime
 import io
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import docx
 import pytest
+from django.utils import timezone
 
 from taizhang.ledger.models import AuditEvent
 from taizhang.reporting import services as reporting
 from taizhang.supervision import services
 from taizhang.supervision.bulletin import (
+    BulletinDetails,
     BulletinText,
     bulletin_data,
+    bulletin_details,
+    bulletin_docx,
+    bulletin_frame,
+    bulletin_reason,
     bulletin_subject,
     compose_bulletin,
     short_goal,
@@ -26,6 +34,7 @@ from taizhang.supervision.bulletin import (
 )
 from taizhang.supervision.lights import Reason, ReasonKind
 from taizhang.supervision.models import Bulletin
+from taizhang.supervision.selectors import next_issue_number
 from tests.factories import World
 from tests.ledger.test_commands import call
 
@@ -93,9 +102,10 @@ def test_the_overview_gives_shares_lights_and_the_units_with_red_lights(
 ) -> None:
     (overview,) = section(seed, "一、总体情况")
     assert "共16项任务" in overview
-    assert "已完成4项，占25%；正在推进11项，占68.8%；推进缓慢1项，占6.3%" in overview
+    assert "已完成4项，占25.0%；正在推进11项，占68.8%；推进缓慢1项，占6.3%" in overview
     assert "未完成的12项任务中，亮红灯2项、亮绿灯10项，无亮黄灯任务" in overview
-    assert "红灯任务涉及住建局（2项）、教体局（1项）、水利局（1项）" in overview
+    # Units without a count each: one task of three units would count three times.
+    assert "红灯任务涉及3个责任单位：住建局、教体局、水利局。" in overview
 
 
 @pytest.mark.django_db
@@ -159,9 +169,18 @@ def test_with_an_open_round_and_no_reports_the_units_are_listed(world: World) ->
         "水利局（2项）、交投集团（1项）、文广旅局（1项）。"
     )
     assert reported.endswith("请上述单位于2021年11月10日前报送。")
-    # A task whose only reason is the missing report is left to the reporting section.
+    # Tasks whose only reason is the missing report are counted, not listed: the reporting
+    # section names their units.
     attention = section(text, "三、需要关注的任务")
-    assert attention[0] == "（一）亮红灯的任务（2项）" and len(attention) == 3
+    data = bulletin_data(world.ledger, AS_OF)
+    yellow = data["lights"]["yellow"]
+    assert attention[0] == "（一）亮红灯的任务（2项）"
+    assert attention[3] == f"（二）亮黄灯的任务（{yellow}项）"
+    assert attention[4] == (
+        f"以上{yellow}项任务均因本轮尚未报送进展情况而亮黄灯，未逐项列出，"
+        "未报送的单位见“四、报送情况”。"
+    )
+    assert len(attention) == 5
 
 
 @pytest.mark.django_db
@@ -259,9 +278,43 @@ def test_yellow_reasons_read_as_a_bulletin_writes_them() -> None:
     assert task_reasons(brief([today]), AS_OF) == ["完成时限为2021年11月5日，今日到期，尚未完成"]
 
 
-def test_a_missing_report_is_left_to_the_reporting_section() -> None:
-    assert task_reasons(brief([NOT_STARTED, NOT_REPORTED]), AS_OF) == ["尚未启动"]
-    assert task_reasons(brief([NOT_REPORTED]), AS_OF) == []
+def test_a_missing_report_is_worded_with_the_other_reasons() -> None:
+    assert task_reasons(brief([NOT_STARTED, NOT_REPORTED]), AS_OF) == [
+        "尚未启动",
+        "本轮尚未报送进展情况",
+    ]
+
+
+def test_every_reason_kind_has_its_words_in_the_bulletin() -> None:
+    examples = {
+        ReasonKind.OVERDUE: Reason(ReasonKind.OVERDUE, deadline=D(2021, 10, 31), days=5),
+        ReasonKind.DUE_SOON: DUE_SOON,
+        ReasonKind.BEHIND_PACE: BEHIND,
+    }
+    for kind in ReasonKind:
+        reason = examples.get(kind, Reason(kind))
+        words = bulletin_reason(reason, None, AS_OF)
+        assert words and "None" not in words, kind
+        assert bulletin_reason(replace(reason, subitem="3-1"), None, AS_OF) == f"子项3-1{words}"
+
+
+def test_tasks_lit_only_for_a_missing_report_are_counted_and_said_to_be_left_out() -> None:
+    listed = brief([DUE_SOON])
+    left = [brief([NOT_REPORTED]) | {"number": n} for n in (2, 3)]
+    data = dashboard(
+        round_open=True,
+        yellow=[left[0], listed, left[1]],
+        lights={"red": 0, "yellow": 3, "green": 0, "completed": 0},
+    )
+    lines = section(compose_bulletin(data), "三、需要关注的任务")
+    assert lines[:2] == [
+        "（一）亮黄灯的任务（3项）",
+        "其中2项任务因本轮尚未报送进展情况而亮黄灯，未逐项列出，未报送的单位见“四、报送情况”；"
+        "其余1项如下：",
+    ]
+    assert lines[2].startswith("1.第7项") and len(lines) == 3
+    alone = compose_bulletin(data | {"yellow": left})
+    assert section(alone, "三、需要关注的任务")[1].startswith("以上2项任务均因本轮尚未报送")
 
 
 def dashboard(**changes: Any) -> dict[str, Any]:
@@ -319,7 +372,7 @@ def test_plain_dashboard_figures_give_the_completed_count_and_unmarked_tasks() -
     totals = {"tasks": 4, "completed": 2, "in_progress": 1, "lagging": 0, "not_started": 0}
     text = compose_bulletin(dashboard(totals={**totals, "none": 1}))
     assert "截至2022年6月30日，已完成2项任务。" in paragraphs(text)
-    assert "未标注进展状态1项，占25%" in text.body
+    assert "未标注进展状态1项，占25.0%" in text.body
 
 
 def test_a_ledger_with_everything_on_track_says_so() -> None:
@@ -419,9 +472,118 @@ def test_the_command_writes_the_word_document(world: World, tmp_path: Path) -> N
     )
     assert code == 0, err
     texts = [p.text for p in docx.Document(str(out)).paragraphs if p.text]
-    assert texts[0] == "关于2021年济源十件重点民生实事\n推进情况的督查通报"
-    assert texts[1:3] == ["各责任单位：", OPENING.replace("市政府督查室", "济源示范区督查局")]
+    # The masthead (the first issue of this ledger: 第1期), then the title.
+    assert texts[:3] == ["督查通报", "第1期", "济源示范区督查局\t2021年11月5日"]
+    assert texts[3] == "关于2021年济源十件重点民生实事\n推进情况的督查通报"
+    assert texts[4:6] == ["各责任单位：", OPENING.replace("市政府督查室", "济源示范区督查局")]
     assert texts[-2:] == ["济源示范区督查局", "2021年11月5日"]
+
+
+@pytest.mark.django_db
+def test_the_command_takes_the_issue_number_doc_number_cc_and_plain_form(
+    world: World, tmp_path: Path
+) -> None:
+    out = tmp_path / "b.docx"
+    args = ["bulletin", str(world.ledger.pk), "--as-of", "2021-11-05", "--format", "docx"]
+    code, _out, err = call(
+        *args,
+        "--issue-number",
+        "9",
+        "--doc-number",
+        "济督〔2021〕9号",
+        "--cc",
+        "市委办公室、市政协办公室",
+        "--printed-on",
+        "2021-11-06",
+        "-o",
+        str(out),
+    )
+    assert code == 0, err
+    document = docx.Document(str(out))
+    texts = [p.text for p in document.paragraphs if p.text]
+    assert texts[:4] == ["督查通报", "第9期", "济督〔2021〕9号", "市政府督查室\t2021年11月5日"]
+    xml = document.element.xml
+    assert "抄送：市委办公室，市政协办公室。" in xml and "2021年11月6日印发" in xml
+    code, _out, err = call(
+        *args, "--form", "plain", "--doc-number", "济督〔2021〕9号", "-o", str(out)
+    )
+    assert code == 0, err
+    texts = [p.text for p in docx.Document(str(out)).paragraphs if p.text]
+    assert texts[0] == "济督〔2021〕9号" and texts[1].startswith("关于2021年")
+
+
+@pytest.mark.parametrize("number", ["0", "x", "10000"])
+def test_a_bad_issue_number_is_refused_by_the_parser(number: str) -> None:
+    from taizhang.supervision.management.commands.bulletin import _positive
+
+    with pytest.raises(argparse.ArgumentTypeError, match="期号"):
+        _positive(number)
+
+
+@pytest.mark.django_db
+def test_the_issue_number_proposed_is_one_more_than_the_last_issued(world: World) -> None:
+    assert next_issue_number(world.ledger) == 1
+    first = services.bulletin_create(
+        ledger=world.ledger,
+        as_of=AS_OF,
+        actor=world.office,
+        details=BulletinDetails(issue_number=4),
+    )
+    assert next_issue_number(world.ledger) == 1  # a draft does not count
+    services.bulletin_issue(bulletin=first, actor=world.office)
+    assert next_issue_number(world.ledger) == 5
+    services.bulletin_create(
+        ledger=world.ledger,
+        as_of=AS_OF,
+        actor=world.office,
+        details=BulletinDetails(issue_number=9),
+    )
+    assert next_issue_number(world.ledger) == 5
+
+
+@pytest.mark.django_db
+def test_the_details_are_stored_edited_and_printed(world: World) -> None:
+    details = BulletinDetails(issue_number=3, doc_number="济督〔2021〕3号", cc="市委办公室")
+    bulletin = services.bulletin_create(
+        ledger=world.ledger, as_of=AS_OF, actor=world.office, issuer="", details=details
+    )
+    assert (bulletin.issuer, bulletin.printer, bulletin.form) == ("市政府督查室", "", "masthead")
+    changed = BulletinDetails(
+        form="plain",
+        issue_number=3,
+        doc_number="济督〔2021〕4号",
+        issuer="市政府督查室",
+        printer="市政府办公室",
+    )
+    services.bulletin_update(
+        bulletin=bulletin,
+        title=bulletin.title,
+        body=bulletin.body,
+        actor=world.office,
+        details=changed,
+    )
+    bulletin.refresh_from_db()
+    assert bulletin_details(bulletin) == changed
+    event = AuditEvent.objects.filter(action="bulletin.update").latest("pk")
+    assert set(event.data["changed"]) == {"form", "doc_number", "cc", "printer"}
+    issued = services.bulletin_issue(bulletin=bulletin, actor=world.office)
+    document = docx.Document(io.BytesIO(bulletin_docx(issued)))
+    assert document.paragraphs[0].text == "济督〔2021〕4号"  # the plain form
+    day = timezone.localdate(issued.issued_at)
+    assert f"{day.year}年{day.month}月{day.day}日印发" in document.element.xml  # the day issued
+    assert "市政府办公室" in document.element.xml
+
+
+@pytest.mark.django_db
+def test_the_office_name_setting_is_the_default_issuer_and_printer(
+    world: World, settings: Any
+) -> None:
+    settings.TAIZHANG_OFFICE_NAME = "济源示范区督查局"
+    bulletin = services.bulletin_create(ledger=world.ledger, as_of=AS_OF, actor=world.office)
+    assert bulletin.issuer == "济源示范区督查局"
+    assert bulletin.body.endswith("济源示范区督查局\n2021年11月5日")
+    masthead, colophon = bulletin_frame(bulletin_details(bulletin), AS_OF)
+    assert masthead.issuer == colophon.printer == "济源示范区督查局"
 
 
 @pytest.mark.django_db

@@ -44,7 +44,11 @@ CASES = {
         "落后于序时进度（时间已过84.6%，目标仅完成50.0%）",
     ),
     ReasonKind.NOT_STARTED: (Reason(ReasonKind.NOT_STARTED), "尚未启动", "尚未启动"),
-    ReasonKind.NOT_REPORTED: (Reason(ReasonKind.NOT_REPORTED), "本轮尚未报送", ""),
+    ReasonKind.NOT_REPORTED: (
+        Reason(ReasonKind.NOT_REPORTED),
+        "本轮尚未报送",
+        "本轮尚未报送进展情况",
+    ),
 }
 
 
@@ -78,10 +82,8 @@ def test_a_sub_items_reason_names_it_on_the_page_and_in_the_bulletin() -> None:
     named = replace(reason, subitem="3-1")
     assert reason_text(named) == f"子项3-1：{page}"
     assert bulletin_reason(named, None, AS_OF) == f"子项3-1{bulletin}"
-    assert (
-        bulletin_reason(replace(CASES[ReasonKind.NOT_REPORTED][0], subitem="3-1"), None, AS_OF)
-        == ""
-    )
+    missing = replace(CASES[ReasonKind.NOT_REPORTED][0], subitem="3-1")
+    assert bulletin_reason(missing, None, AS_OF) == "子项3-1本轮尚未报送进展情况"
 
 
 def test_a_lagging_task_with_only_that_reason_is_told_its_time_left() -> None:
@@ -98,4 +100,4 @@ def test_rewording_the_page_does_not_change_the_bulletin(monkeypatch: pytest.Mon
     monkeypatch.setattr(lights, "_reason_words", lambda reason: f"reworded {reason.kind}")
     assert reason_text(reasons[0]) == "reworded completed"
     assert task_reasons(brief, AS_OF) == before
-    assert before == [CASES[kind][2] for kind in ReasonKind if CASES[kind][2]]
+    assert before == [CASES[kind][2] for kind in ReasonKind]

@@ -124,7 +124,8 @@ def test_compose_preview_edit_issue_and_download(world: World) -> None:
     assert text.content.decode().startswith("关于民生实事的督查通报\n\n各责任单位、各牵头领导：")
     word = office.get(reverse("web:bulletin_download", args=[bulletin.pk, "docx"]))
     texts = [p.text for p in docx.Document(io.BytesIO(word.content)).paragraphs]
-    assert texts[0] == "关于民生实事的督查通报" and "各责任单位、各牵头领导：" in texts
+    assert texts[:2] == ["督查通报", "第1期"]  # the masthead, the number proposed
+    assert "关于民生实事的督查通报" in texts and "各责任单位、各牵头领导：" in texts
     listing = office.get(reverse("web:bulletins", args=[world.ledger.pk])).content.decode()
     assert "已印发" in listing
 
@@ -183,3 +184,64 @@ def test_the_list_takes_the_same_queries_for_more_bulletins(
     with django_assert_num_queries(len(one.captured_queries)):
         response = office.get(url)
     assert len(response.context["bulletins"]) == 3
+
+
+def test_the_office_sets_form_number_doc_number_cc_and_printer_on_the_page(world: World) -> None:
+    office = client_for(world, "office")
+    page = office.get(reverse("web:bulletins", args=[world.ledger.pk])).content.decode()
+    assert 'name="issue_number" value="1"' in page and 'value="plain"' in page
+    office.post(
+        reverse("web:bulletins", args=[world.ledger.pk]),
+        {
+            "as_of": AS_OF,
+            "issuer": "市政府督查室",
+            "form": "masthead",
+            "issue_number": "6",
+            "doc_number": "济督〔2021〕6号",
+            "cc": "市委办公室，市政协办公室",
+        },
+    )
+    bulletin = Bulletin.objects.get()
+    assert (bulletin.issue_number, bulletin.doc_number) == (6, "济督〔2021〕6号")
+    detail = office.get(reverse("web:bulletin_detail", args=[bulletin.pk])).content.decode()
+    assert '<p class="bulletin-mark">督查通报</p>' in detail and "第6期" in detail
+    assert "抄送：市委办公室，市政协办公室。" in detail
+    values = {
+        "title": bulletin.title,
+        "body": bulletin.body,
+        "form": "plain",
+        "issue_number": "6",
+        "doc_number": "济督〔2021〕7号",
+        "issuer": "市政府督查室",
+        "cc": "",
+        "printer": "市政府办公室",
+        "printed_on": "2021-11-08",
+    }
+    office.post(reverse("web:bulletin_detail", args=[bulletin.pk]), values)
+    bulletin.refresh_from_db()
+    assert (bulletin.form, bulletin.doc_number, bulletin.cc) == ("plain", "济督〔2021〕7号", "")
+    # The confirmation carries the details; issuing keeps them.
+    confirm = office.post(reverse("web:bulletin_issue", args=[bulletin.pk]), values)
+    html = confirm.content.decode()
+    assert 'name="printer" value="市政府办公室"' in html
+    assert 'name="printed_on" value="2021-11-08"' in html
+    office.post(reverse("web:bulletin_issue", args=[bulletin.pk]), values | {"confirm": "1"})
+    bulletin.refresh_from_db()
+    assert bulletin.issued_at is not None and bulletin.printer == "市政府办公室"
+    word = office.get(reverse("web:bulletin_download", args=[bulletin.pk, "docx"]))
+    document = docx.Document(io.BytesIO(word.content))
+    assert document.paragraphs[0].text == "济督〔2021〕7号"
+    assert "2021年11月8日印发" in document.element.xml
+    # The next bulletin is proposed 第7期.
+    page = office.get(reverse("web:bulletins", args=[world.ledger.pk])).content.decode()
+    assert 'name="issue_number" value="7"' in page
+
+
+def test_a_bad_issue_number_is_refused_and_nothing_is_made(world: World) -> None:
+    office = client_for(world, "office")
+    response = office.post(
+        reverse("web:bulletins", args=[world.ledger.pk]),
+        {"as_of": AS_OF, "issue_number": "0", "form": "masthead"},
+    )
+    assert response.status_code == 200 and not Bulletin.objects.exists()
+    assert "issue_number" in response.context["form"].errors

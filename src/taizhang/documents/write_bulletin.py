@@ -11,7 +11,11 @@ from how it begins, as in any 公文:
     一、总体情况           a heading in 黑体; "一、……。" followed by text: the lead only
     （一）压实工作责任。…  a heading in 楷体_GB2312, likewise
     市政府督查室           the last two lines, a name and a date: the closing, the date
-    2021年11月5日          two characters from the right, the name as GB/T 9704 places it
+    2021年11月5日          four characters from the right, the name centred over it
+                           (GB/T 9704 7.3.5.1)
+
+Around it, optionally, the 版头 (masthead or plain form) and the 版记 (抄送, 印发机关 and
+印发日期): see `bulletin_frame`.
 
 Knows nothing of ledgers or the database: it turns a title and a text into bytes."""
 
@@ -26,6 +30,7 @@ from typing import Final
 
 from lxml import etree
 
+from taizhang.documents.bulletin_frame import Colophon, Masthead, colophon_xml, masthead_xml
 from taizhang.documents.docx_package import (
     ATTRIBUTE_ESCAPES,
     SAFE_PARSER,
@@ -45,10 +50,8 @@ TITLE_PLACEHOLDER, BODY_PLACEHOLDER = "{{标题}}", "{{正文}}"
 BODY_SIZE: Final = 16  # 三号, in points
 TITLE_SIZE: Final = 22  # 二号
 CHARACTER: Final = BODY_SIZE * 20  # one character of the body, in twips
-# GB/T 9704: the date two characters in from the right; the issuer's first character two
-# characters left of the date's.
-DATE_RIGHT_CHARS: Final = 2
-ISSUER_LEAD_CHARS: Final = 2
+# GB/T 9704 7.3.5.1: the date four characters in from the right, the issuer centred over it.
+DATE_RIGHT_CHARS: Final = 4
 
 ADDRESSEE, HEADING1, HEADING2, BODY, ISSUER, DATE = (
     "addressee",
@@ -154,11 +157,20 @@ def text_width(text: str) -> float:
     return sum(1.0 if unicodedata.east_asian_width(c) in "WF" else 0.5 for c in text)
 
 
-def write_bulletin(title: str, body: str, *, template: bytes | None = None) -> bytes:
+def write_bulletin(
+    title: str,
+    body: str,
+    *,
+    template: bytes | None = None,
+    masthead: Masthead | None = None,
+    colophon: Colophon | None = None,
+) -> bytes:
     """The bulletin as a Word document in the shipped template or in `template` (an office's
-    .docx with the paragraphs {{标题}} and {{正文}}). A title too long for one line is broken
-    before its "……情况的督查通报" tail, as offices break it. Raises `ValueError` with a Chinese
-    message when the template is no .docx or lacks the {{正文}} paragraph."""
+    .docx with the paragraphs {{标题}} and {{正文}}), with the 版头 `masthead` above the title
+    and the 版记 `colophon` at the foot of the last page when given. A title too long for one
+    line is broken before its "……情况的督查通报" tail, as offices break it. Raises
+    `ValueError` with a Chinese message when the template is no .docx or lacks the {{正文}}
+    paragraph."""
     opened = open_document(
         template if template is not None else _shipped_template(),
         required=BODY_PLACEHOLDER,
@@ -167,9 +179,15 @@ def write_bulletin(title: str, body: str, *, template: bytes | None = None) -> b
     anchor = opened.anchor
     width, _ = text_area(section_properties(anchor))
     title_anchor = opened.slots.get(TITLE_PLACEHOLDER)
+    if masthead is not None:
+        before = title_anchor if title_anchor is not None else anchor
+        for xml in masthead_xml(masthead, width):
+            before.addprevious(etree.fromstring(xml, SAFE_PARSER))
     fill_placeholder(title_anchor, broken_title(title.strip(), width // (TITLE_SIZE * 20)))
     looks = _looks(opened.package.get("word/styles.xml"))
     for xml in _body_xml(bulletin_paragraphs(body), looks):
+        anchor.addprevious(etree.fromstring(xml, SAFE_PARSER))
+    for xml in colophon_xml(colophon, width) if colophon is not None else []:
         anchor.addprevious(etree.fromstring(xml, SAFE_PARSER))
     remove_paragraph(anchor)
     return opened.finish(title.strip())
@@ -266,18 +284,19 @@ def _body_xml(paragraphs: list[BulletinParagraph], looks: dict[str, _Look]) -> l
 
 
 def _closing_indents(paragraphs: list[BulletinParagraph]) -> dict[str, int]:
-    """Right indents of the closing lines in twips: the date two characters in; the issuer so
-    that its first character stands two characters left of the date's (at least two in)."""
+    """Right indents of the closing lines in twips: the date four characters in; the issuer
+    centred over the date (its right indent half their difference in width more, never
+    less than none)."""
     texts = {p.kind: p.text for p in paragraphs if p.kind in (ISSUER, DATE)}
     if DATE not in texts:
         return {}
     date = text_width(texts[DATE])
-    if ISSUER not in texts:
-        return {DATE: round(DATE_RIGHT_CHARS * CHARACTER)}
-    issuer = text_width(texts[ISSUER])
-    issuer_right = max(DATE_RIGHT_CHARS, DATE_RIGHT_CHARS + ISSUER_LEAD_CHARS + date - issuer)
-    date_right = issuer_right + issuer - ISSUER_LEAD_CHARS - date
-    return {ISSUER: round(issuer_right * CHARACTER), DATE: round(date_right * CHARACTER)}
+    indents = {DATE: round(DATE_RIGHT_CHARS * CHARACTER)}
+    if ISSUER in texts:
+        issuer = text_width(texts[ISSUER])
+        issuer_right = max(0.0, DATE_RIGHT_CHARS + (date - issuer) / 2)
+        indents[ISSUER] = round(issuer_right * CHARACTER)
+    return indents
 
 
 def _empty(look: _Look) -> str:

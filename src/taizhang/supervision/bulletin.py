@@ -21,12 +21,17 @@ from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, assert_never
 
+from django.conf import settings
 from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
 
 from taizhang.chinese.statuses import STATUS_LABELS, StatusCode
+from taizhang.documents.bulletin_frame import MASTHEAD, Colophon, Masthead
+from taizhang.documents.write_bulletin import write_bulletin
 from taizhang.ledger.models import Ledger, Status, Task, TaskLeader, TaskUnit
 from taizhang.reporting.models import Round
 from taizhang.supervision.lights import COMPLETED, GREEN, RED, YELLOW, Reason, ReasonKind
+from taizhang.supervision.models import Bulletin
 from taizhang.supervision.selectors import ledger_figures
 
 DEFAULT_ISSUER = "市政府督查室"
@@ -53,6 +58,79 @@ _CLAUSE_END = re.compile(r"[，,。；;！!？?\n]")
 class BulletinText:
     title: str
     body: str
+
+
+@dataclass(frozen=True)
+class BulletinDetails:
+    """What the office sets for a bulletin's 版头 and 版记 besides its text: the form
+    (masthead or plain), 期号, 发文字号, the issuing body, 抄送, 印发机关 and 印发日期."""
+
+    form: str = MASTHEAD
+    issue_number: int | None = None
+    doc_number: str = ""
+    issuer: str = ""
+    cc: str = ""
+    printer: str = ""
+    printed_on: datetime.date | None = None
+
+    def stored(self) -> dict[str, Any]:
+        """The values as a Bulletin's fields, text trimmed."""
+        return {
+            "form": self.form,
+            "issue_number": self.issue_number,
+            "doc_number": self.doc_number.strip(),
+            "issuer": self.issuer.strip(),
+            "cc": self.cc.strip(),
+            "printer": self.printer.strip(),
+            "printed_on": self.printed_on,
+        }
+
+
+def office_name() -> str:
+    """The office's name (settings.TAIZHANG_OFFICE_NAME): the default issuer and 印发机关."""
+    return str(getattr(settings, "TAIZHANG_OFFICE_NAME", "") or DEFAULT_ISSUER)
+
+
+def bulletin_frame(
+    details: BulletinDetails, as_of: datetime.date, printed_on: datetime.date | None = None
+) -> tuple[Masthead, Colophon]:
+    """The 版头 and 版记 the document prints: the masthead dated as of the bulletin's date, the
+    issuing body and the 印发机关 the office's name where left empty, the 印发日期 the one set,
+    else `printed_on` (the day it was issued), else the bulletin's date."""
+    issuer = details.issuer.strip() or office_name()
+    masthead = Masthead(
+        form=details.form,
+        issue_number=details.issue_number,
+        doc_number=details.doc_number.strip(),
+        issuer=issuer,
+        date=as_of,
+    )
+    colophon = Colophon(
+        cc=details.cc.strip(),
+        printer=details.printer.strip() or issuer,
+        printed_on=details.printed_on or printed_on or as_of,
+    )
+    return masthead, colophon
+
+
+def bulletin_details(bulletin: Bulletin) -> BulletinDetails:
+    """A stored bulletin's 版头 and 版记 details."""
+    return BulletinDetails(
+        form=bulletin.form,
+        issue_number=bulletin.issue_number,
+        doc_number=bulletin.doc_number,
+        issuer=bulletin.issuer,
+        cc=bulletin.cc,
+        printer=bulletin.printer,
+        printed_on=bulletin.printed_on,
+    )
+
+
+def bulletin_docx(bulletin: Bulletin) -> bytes:
+    """A stored bulletin as Word, with its 版头 and 版记."""
+    issued = timezone.localdate(bulletin.issued_at) if bulletin.issued_at else None
+    masthead, colophon = bulletin_frame(bulletin_details(bulletin), bulletin.as_of, issued)
+    return write_bulletin(bulletin.title, bulletin.body, masthead=masthead, colophon=colophon)
 
 
 def chinese_date(day: datetime.date) -> str:
@@ -96,11 +174,14 @@ def _quoted(text: str) -> str:
     return "“" + text.replace("“", "‘").replace("”", "’") + "”"
 
 
+def percent(value: Decimal | int) -> str:
+    """A percentage as every line of the bulletin writes it: one decimal, rounded half up
+    ("25.0%", "68.8%", "100.0%")."""
+    return f"{Decimal(value).quantize(Decimal('0.1'), ROUND_HALF_UP)}%"
+
+
 def _share(count: int, total: int) -> str:
-    if not total:
-        return "0%"
-    value = (Decimal(count) * 100 / Decimal(total)).quantize(Decimal("0.1"), ROUND_HALF_UP)
-    return f"{value.normalize():f}%"
+    return percent(Decimal(count) * 100 / Decimal(total) if total else 0)
 
 
 def _names(items: Iterable[str]) -> str:
@@ -169,23 +250,32 @@ def _overview(data: dict[str, Any], subject: str) -> list[str]:
         if key in _ALWAYS or totals.get(key)
     ]
     text = f"{subject}共{total}项任务。从完成情况看，{'；'.join(shares)}。"
-    return [text + _lights_sentence(lights, total) + _red_units_sentence(data["units"])]
+    return [text + _lights_sentence(lights, totals) + _red_units_sentence(data["units"])]
 
 
-def _lights_sentence(lights: dict[str, int], total: int) -> str:
-    open_tasks = total - lights.get(COMPLETED, 0)
-    if not open_tasks:
+def _lights_sentence(lights: dict[str, int], totals: dict[str, int]) -> str:
+    """The lights of the tasks not completed. A task whose sub-items are all completed is
+    lit "completed" while its own status may say otherwise: those are then counted apart, so
+    the numbers still add up to the totals above."""
+    total, done = totals["tasks"], lights.get(COMPLETED, 0)
+    if total == done:
         return "各项任务均已完成。"
     colours = ((RED, "亮红灯"), (YELLOW, "亮黄灯"), (GREEN, "亮绿灯"))
     shown = [f"{label}{lights[key]}项" for key, label in colours if lights.get(key)]
     missing = [label for key, label in colours[:2] if not lights.get(key)]
     tail = f"，无{'、'.join(missing)}任务" if missing else ""
-    return f"从预警情况看，未完成的{open_tasks}项任务中，{'、'.join(shown)}{tail}。"
+    if done == totals.get(StatusCode.COMPLETED, 0):
+        return f"从预警情况看，未完成的{total - done}项任务中，{'、'.join(shown)}{tail}。"
+    rest = f"，另有{done}项已完成或子项均已完成" if done else ""
+    return f"从预警情况看，{total}项任务中，{'、'.join(shown)}{rest}{tail}。"
 
 
 def _red_units_sentence(units: list[dict[str, Any]]) -> str:
-    red = [f"{unit['name']}（{unit['red']}项）" for unit in units if unit.get("red")]
-    return f"红灯任务涉及{_names(red)}。" if red else ""
+    """The units that answer for a red task or sub-item, without a count of tasks per unit:
+    a task with several units would be counted once for each, and the counts would add up
+    to more than the red tasks."""
+    red = [unit["name"] for unit in units if unit.get("red")]
+    return f"红灯任务涉及{len(red)}个责任单位：{_names(red)}。" if red else ""
 
 
 def _completed(data: dict[str, Any], as_of: datetime.date) -> list[str]:
@@ -203,17 +293,36 @@ def _completed(data: dict[str, Any], as_of: datetime.date) -> list[str]:
 
 
 def _attention(data: dict[str, Any], as_of: datetime.date) -> list[str]:
+    """Every red and yellow task under a heading that counts them all, each with why; a task
+    lit only because its unit has not reported in the open round is not listed one by one
+    (the reporting section names those units), and the text says how many were left out."""
     groups = [("亮红灯的任务", data.get("red") or []), ("亮黄灯的任务", data.get("yellow") or [])]
     lines: list[str] = []
     numerals = iter("一二")
     for heading, briefs in groups:
-        items = [(b, reasons) for b in briefs if (reasons := task_reasons(b, as_of))]
-        if not items:
+        if not briefs:
             continue
-        lines.append(f"（{next(numerals)}）{heading}（{len(items)}项）")
-        for index, (brief, reasons) in enumerate(items, 1):
+        lines.append(f"（{next(numerals)}）{heading}（{len(briefs)}项）")
+        listed = [b for b in briefs if not only_not_reported(b)]
+        if len(listed) < len(briefs):
+            lines.append(_left_out(len(briefs) - len(listed), len(listed), heading[:3]))
+        for index, brief in enumerate(listed, 1):
+            reasons = task_reasons(brief, as_of)
             lines.append(f"{index}.{_attention_item(brief)}该项任务{'；'.join(reasons)}。")
     return lines or ["目前各项未完成任务均按序时推进，暂无亮红灯、黄灯的任务。"]
+
+
+def _left_out(count: int, listed: int, light: str) -> str:
+    reason = f"因本轮尚未报送进展情况而{light}，未逐项列出，未报送的单位见“四、报送情况”"
+    if not listed:
+        return f"以上{count}项任务均{reason}。"
+    return f"其中{count}项任务{reason}；其余{listed}项如下："
+
+
+def only_not_reported(brief: dict[str, Any]) -> bool:
+    """Whether a task's light has no reason but a missing report in the open round."""
+    kinds = {item["kind"] for item in brief["light"]["reason_details"]}
+    return kinds == {ReasonKind.NOT_REPORTED.value}
 
 
 def _attention_item(brief: dict[str, Any]) -> str:
@@ -228,38 +337,34 @@ def _attention_item(brief: dict[str, Any]) -> str:
 
 def task_reasons(brief: dict[str, Any], as_of: datetime.date) -> list[str]:
     """Why a red or yellow task needs attention, in a bulletin's words, from its light's
-    reasons as data (`light.reason_details`, see lights.Reason). "No report in the open
-    round" is left to the reporting section; a sub-item's reason names the sub-item
-    ("子项3-1完成时限为…")."""
+    reasons as data (`light.reason_details`, see lights.Reason): one phrase a reason, in the
+    light's order; a sub-item's reason names the sub-item ("子项3-1完成时限为…")."""
     deadline = datetime.date.fromisoformat(brief["deadline"]) if brief.get("deadline") else None
     given = [Reason.from_dict(item) for item in brief["light"]["reason_details"]]
     alone = len(given) == 1
-    return [
-        words
-        for reason in given
-        if (words := bulletin_reason(reason, deadline, as_of, alone=alone))
-    ]
+    return [bulletin_reason(reason, deadline, as_of, alone=alone) for reason in given]
 
 
 def bulletin_reason(
     reason: Reason, deadline: datetime.date | None, as_of: datetime.date, *, alone: bool = False
 ) -> str:
-    """One reason as a bulletin words it ("完成时限为2021年10月31日，目前已逾期5天，尚未完成"),
-    empty for one the bulletin leaves out. `deadline` is the task's: a lagging task's only
-    reason is told with the time left to it."""
+    """One reason as a bulletin words it ("完成时限为2021年10月31日，目前已逾期5天，尚未完成"):
+    the one place the bulletin words each kind of `ReasonKind`. `deadline` is the task's: a
+    lagging task's only reason is told with the time left to it."""
     if reason.subitem:
         words = bulletin_reason(replace(reason, subitem=""), None, as_of)
-        return f"子项{reason.subitem}{words}" if words else ""
+        return f"子项{reason.subitem}{words}"
     kind = reason.kind
     if kind is ReasonKind.NOT_REPORTED:
-        return ""
+        return "本轮尚未报送进展情况"
     if kind is ReasonKind.OVERDUE:
         return f"完成时限为{_day(reason)}，目前已逾期{reason.days}天，尚未完成"
     if kind is ReasonKind.DUE_SOON:
         soon = "今日到期" if reason.days == 0 else f"距完成时限仅剩{reason.days}天"
         return f"完成时限为{_day(reason)}，{soon}，尚未完成"
     if kind is ReasonKind.BEHIND_PACE:
-        return f"落后于序时进度（时间已过{reason.elapsed}%，目标仅完成{reason.reached}%）"
+        elapsed, reached = percent(reason.elapsed or 0), percent(reason.reached or 0)
+        return f"落后于序时进度（时间已过{elapsed}，目标仅完成{reached}）"
     if kind is ReasonKind.LAGGING:
         if deadline and deadline >= as_of and alone:
             days = (deadline - as_of).days

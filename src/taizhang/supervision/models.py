@@ -80,8 +80,17 @@ class Publication(models.Model):
         return str(self.ledger)
 
 
+class BulletinForm(models.TextChoices):
+    """How a bulletin's 版头 looks (documents.bulletin_frame)."""
+
+    MASTHEAD = "masthead", _("督查通报版头（发文机关标志、期号、红色分隔线）")
+    PLAIN = "plain", _("无版头（仅发文字号）")
+
+
 class Bulletin(models.Model):
-    """A monthly bulletin (督查通报): generated, edited by the office, then issued."""
+    """A monthly bulletin (督查通报): generated, edited by the office, then issued; with what
+    its 版头 and 版记 print (GB/T 9704): the form, 期号, 发文字号, the issuing body, 抄送, and
+    印发机关 with 印发日期 (the day it was issued when none is set)."""
 
     ledger = models.ForeignKey(Ledger, on_delete=models.CASCADE, related_name="bulletins")
     as_of = models.DateField(_("截至日期"))
@@ -92,6 +101,15 @@ class Bulletin(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     issued_at = models.DateTimeField(_("印发时间"), null=True, blank=True)
+    form = models.CharField(
+        _("版式"), max_length=10, choices=BulletinForm.choices, default=BulletinForm.MASTHEAD
+    )
+    issue_number = models.PositiveIntegerField(_("期号"), null=True, blank=True)
+    doc_number = models.CharField(_("发文字号"), max_length=60, blank=True)
+    issuer = models.CharField(_("发文机关"), max_length=60, blank=True)
+    cc = models.CharField(_("抄送"), max_length=500, blank=True)
+    printer = models.CharField(_("印发机关"), max_length=60, blank=True)
+    printed_on = models.DateField(_("印发日期"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("督查通报")

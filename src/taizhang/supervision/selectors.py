@@ -8,7 +8,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Max, Prefetch, QuerySet
 from django.utils import timezone
 
 from taizhang.accounts import access
@@ -451,3 +451,12 @@ def valid_date(text: str) -> bool:
 def readable_bulletins(user: access.AnyUser) -> QuerySet[Bulletin]:
     """The bulletins a user may read (accounts.access decides), their ledgers selected."""
     return access.visible_bulletins(user, Bulletin.objects.select_related("ledger"))
+
+
+def next_issue_number(ledger: Ledger) -> int:
+    """The 期号 proposed for the ledger's next bulletin: one more than the highest of its
+    issued bulletins (a ledger is one year's work, so its bulletins are one series), 1 for
+    its first. Drafts do not count: a draft thrown away leaves no gap."""
+    issued = Bulletin.objects.filter(ledger=ledger, issued_at__isnull=False)
+    highest = issued.aggregate(highest=Max("issue_number"))["highest"]
+    return (highest or 0) + 1

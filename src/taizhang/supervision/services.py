@@ -7,6 +7,7 @@ issue, after which it is read-only. Each is atomic and leaves an audit row."""
 from __future__ import annotations
 
 import datetime
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
@@ -20,7 +21,13 @@ from taizhang.ledger.errors import EditError
 from taizhang.ledger.models import Ledger, Task
 from taizhang.ledger.selectors import ledger_document
 from taizhang.ledger.services import audit_record
-from taizhang.supervision.bulletin import DEFAULT_ISSUER, bulletin_data, compose_bulletin
+from taizhang.supervision.bulletin import (
+    BulletinDetails,
+    bulletin_data,
+    bulletin_details,
+    compose_bulletin,
+    office_name,
+)
 from taizhang.supervision.doubts import CONFIRMED, CORRECTED, VERDICTS
 from taizhang.supervision.indicators import progress_digest, text_views
 from taizhang.supervision.models import Bulletin, Figure, LightSettings, Publication
@@ -210,11 +217,18 @@ def ledger_unpublish(*, ledger: Ledger, actor: User | None) -> bool:
 
 @transaction.atomic
 def bulletin_create(
-    *, ledger: Ledger, as_of: datetime.date, actor: User | None, issuer: str = DEFAULT_ISSUER
+    *,
+    ledger: Ledger,
+    as_of: datetime.date,
+    actor: User | None,
+    issuer: str = "",
+    details: BulletinDetails | None = None,
 ) -> Bulletin:
     """Compose the ledger's bulletin as of a date (all its current tasks) and keep it as a
-    draft for the office to edit before issuing."""
-    text = compose_bulletin(bulletin_data(ledger, as_of), issuer=issuer)
+    draft for the office to edit before issuing, with its 版头 and 版记 `details` (the
+    issuing body `issuer`, else the office's name)."""
+    details = replace(details or BulletinDetails(), issuer=issuer.strip() or office_name())
+    text = compose_bulletin(bulletin_data(ledger, as_of), issuer=details.issuer)
     bulletin = Bulletin.objects.create(
         ledger=ledger,
         as_of=as_of,
@@ -222,6 +236,7 @@ def bulletin_create(
         body=text.body,
         created_at=timezone.now(),
         created_by=actor if actor is not None and actor.pk else None,
+        **details.stored(),
     )
     audit_record(
         actor=actor,
@@ -233,9 +248,17 @@ def bulletin_create(
 
 
 @transaction.atomic
-def bulletin_update(*, bulletin: Bulletin, title: str, body: str, actor: User | None) -> Bulletin:
-    """Save the office's edit of a draft. An issued bulletin is read-only."""
-    return _edit(_locked_draft(bulletin), title=title, body=body, actor=actor)
+def bulletin_update(
+    *,
+    bulletin: Bulletin,
+    title: str,
+    body: str,
+    actor: User | None,
+    details: BulletinDetails | None = None,
+) -> Bulletin:
+    """Save the office's edit of a draft: its text and, when given, its 版头 and 版记
+    details. An issued bulletin is read-only."""
+    return _edit(_locked_draft(bulletin), title=title, body=body, actor=actor, details=details)
 
 
 @transaction.atomic
@@ -245,15 +268,17 @@ def bulletin_issue(
     actor: User | None,
     title: str | None = None,
     body: str | None = None,
+    details: BulletinDetails | None = None,
 ) -> Bulletin:
-    """Issue (印发) a draft: from now on it is read-only. The title and body posted with it,
-    when given, are saved first (refused like an edit, and then nothing is issued), so what
-    is issued is what the office last saw."""
+    """Issue (印发) a draft: from now on it is read-only. The title, body and details posted
+    with it, when given, are saved first (refused like an edit, and then nothing is issued),
+    so what is issued is what the office last saw."""
     bulletin = _locked_draft(bulletin)
     title = bulletin.title if title is None else title
     body = bulletin.body if body is None else body
-    if (title.strip(), body.strip()) != (bulletin.title, bulletin.body):
-        bulletin = _edit(bulletin, title=title, body=body, actor=actor)
+    unchanged = details is None or details == bulletin_details(bulletin)
+    if (title.strip(), body.strip()) != (bulletin.title, bulletin.body) or not unchanged:
+        bulletin = _edit(bulletin, title=title, body=body, actor=actor, details=details)
     bulletin.issued_at = timezone.now()
     bulletin.save(update_fields=["issued_at"])
     audit_record(
@@ -266,20 +291,27 @@ def bulletin_issue(
     return bulletin
 
 
-def _edit(bulletin: Bulletin, *, title: str, body: str, actor: User | None) -> Bulletin:
-    """Check and save an edit of a locked draft, with an audit row."""
+def _edit(
+    bulletin: Bulletin,
+    *,
+    title: str,
+    body: str,
+    actor: User | None,
+    details: BulletinDetails | None = None,
+) -> Bulletin:
+    """Check and save an edit of a locked draft, with an audit row naming what changed."""
     title, body = title.strip(), body.strip()
     if not title or not body:
         raise BulletinError(_("标题和正文都不能为空"))
     if len(title) > TITLE_MAX:
         raise BulletinError(_("标题过长（最多 %(n)s 字）") % {"n": TITLE_MAX})
-    changed = [
-        name
-        for name, value in (("title", title), ("body", body))
-        if getattr(bulletin, name) != value
-    ]
-    bulletin.title, bulletin.body = title, body
-    bulletin.save(update_fields=["title", "body"])
+    values: dict[str, Any] = {"title": title, "body": body}
+    if details is not None:
+        values |= details.stored()
+    changed = [name for name, value in values.items() if getattr(bulletin, name) != value]
+    for name, value in values.items():
+        setattr(bulletin, name, value)
+    bulletin.save(update_fields=list(values))
     audit_record(
         actor=actor,
         action="bulletin.update",

@@ -7,26 +7,32 @@ gets a 404, as for something that does not exist."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from taizhang.accounts import access
-from taizhang.documents.write_bulletin import (
-    bulletin_paragraphs,
-    write_bulletin,
-    write_bulletin_text,
-)
+from taizhang.documents.bulletin_frame import cc_line, document_date
+from taizhang.documents.write_bulletin import bulletin_paragraphs, write_bulletin_text
 from taizhang.ledger.models import Ledger
 from taizhang.supervision import services
-from taizhang.supervision.bulletin import DEFAULT_ISSUER
-from taizhang.supervision.models import Bulletin
-from taizhang.supervision.selectors import default_as_of, readable_bulletins
+from taizhang.supervision.bulletin import (
+    BulletinDetails,
+    bulletin_details,
+    bulletin_docx,
+    bulletin_frame,
+    office_name,
+)
+from taizhang.supervision.models import Bulletin, BulletinForm
+from taizhang.supervision.selectors import default_as_of, next_issue_number, readable_bulletins
 from taizhang.web.cycle import office_only
 from taizhang.web.exports import attachment_header
 from taizhang.web.http import AuthedRequest
@@ -38,16 +44,57 @@ DOWNLOADS = {
 }
 
 
-class BulletinCreateForm(forms.Form):
+DETAIL_FIELDS = ("form", "issue_number", "doc_number", "issuer", "cc", "printer", "printed_on")
+
+
+class BulletinDetailsForm(forms.Form):
+    """What the 版头 and 版记 print (GB/T 9704), set by the office on the page."""
+
+    form = forms.ChoiceField(
+        label=gettext_lazy("版式"),
+        choices=BulletinForm.choices,
+        initial=BulletinForm.MASTHEAD,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    issue_number = forms.IntegerField(
+        label=gettext_lazy("期号（第N期）"), min_value=1, max_value=9999, required=False
+    )
+    doc_number = forms.CharField(
+        label=gettext_lazy("发文字号（如 济督〔2021〕5号）"), max_length=60, required=False
+    )
+    issuer = forms.CharField(
+        label=gettext_lazy("发文机关（署名；空则为本室名称）"), max_length=60, required=False
+    )
+    cc = forms.CharField(
+        label=gettext_lazy("抄送（机关之间用顿号或逗号分隔）"), max_length=500, required=False
+    )
+    printer = forms.CharField(
+        label=gettext_lazy("印发机关（空则同发文机关）"), max_length=60, required=False
+    )
+    printed_on = forms.DateField(
+        label=gettext_lazy("印发日期（空则为印发当日）"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    def details(self) -> BulletinDetails | None:
+        """The details posted, or None when the post carries none (an older page, or a
+        client that sends only the text): then the stored ones stay."""
+        if not any(name in self.data for name in DETAIL_FIELDS):
+            return None
+        data = self.cleaned_data | {"form": self.cleaned_data["form"] or BulletinForm.MASTHEAD}
+        return BulletinDetails(**{name: data[name] for name in DETAIL_FIELDS})
+
+
+class BulletinCreateForm(BulletinDetailsForm):
     as_of = forms.DateField(
         label=gettext_lazy("截至日期"), widget=forms.DateInput(attrs={"type": "date"})
     )
-    issuer = forms.CharField(
-        label=gettext_lazy("发文机关署名"), max_length=60, initial=DEFAULT_ISSUER
-    )
+    field_order = ("as_of", "issuer", *DETAIL_FIELDS)
 
 
-class BulletinEditForm(forms.Form):
+class BulletinEditForm(BulletinDetailsForm):
     title = forms.CharField(label=gettext_lazy("标题"), max_length=services.TITLE_MAX)
     body = forms.CharField(
         label=gettext_lazy(
@@ -56,6 +103,28 @@ class BulletinEditForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 30}),
         max_length=100_000,
     )
+    field_order = ("title", "body", *DETAIL_FIELDS)
+
+
+def _with_number(
+    details: BulletinDetails | None, request: HttpRequest, ledger: Ledger
+) -> BulletinDetails:
+    """The details posted, with the 期号 proposed when the post leaves the field out (an
+    empty field posted means none)."""
+    details = details or BulletinDetails()
+    if "issue_number" in request.POST:
+        return details
+    return replace(details, issue_number=next_issue_number(ledger))
+
+
+def _stored(bulletin: Bulletin) -> dict[str, object]:
+    """A bulletin's editable values, as the edit form's initial data."""
+    details = bulletin_details(bulletin)
+    return {
+        "title": bulletin.title,
+        "body": bulletin.body,
+        **{name: getattr(details, name) for name in DETAIL_FIELDS},
+    }
 
 
 def _bulletin(request: HttpRequest, bulletin_id: int) -> Bulletin:
@@ -68,13 +137,19 @@ def bulletin_list(request: AuthedRequest, ledger_id: int) -> HttpResponse:
     """A ledger's bulletins, newest first, and the form that composes a new draft."""
     office_only(request)
     ledger = get_object_or_404(Ledger, pk=ledger_id)
-    form = BulletinCreateForm(request.POST or None, initial={"as_of": default_as_of(ledger)})
+    initial = {
+        "as_of": default_as_of(ledger),
+        "issuer": office_name(),
+        "issue_number": next_issue_number(ledger),
+    }
+    form = BulletinCreateForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         bulletin = services.bulletin_create(
             ledger=ledger,
             as_of=form.cleaned_data["as_of"],
             actor=request.user,
-            issuer=form.cleaned_data["issuer"].strip(),
+            issuer=form.cleaned_data["issuer"],
+            details=_with_number(form.details(), request, ledger),
         )
         messages.success(request, _("已生成通报草稿，请审阅修改后印发"))
         return redirect("web:bulletin_detail", bulletin_id=bulletin.pk)
@@ -99,8 +174,7 @@ def bulletin_detail(request: AuthedRequest, bulletin_id: int) -> HttpResponse:
     bulletin = _bulletin(request, bulletin_id)
     if request.method == "POST":
         office_only(request)
-    initial = {"title": bulletin.title, "body": bulletin.body}
-    form = BulletinEditForm(request.POST or None, initial=initial)
+    form = BulletinEditForm(request.POST or None, initial=_stored(bulletin))
     if request.method == "POST" and form.is_valid():
         try:
             services.bulletin_update(
@@ -108,6 +182,7 @@ def bulletin_detail(request: AuthedRequest, bulletin_id: int) -> HttpResponse:
                 title=form.cleaned_data["title"],
                 body=form.cleaned_data["body"],
                 actor=request.user,
+                details=form.details(),
             )
         except services.BulletinError as error:
             messages.error(request, str(error))
@@ -119,9 +194,23 @@ def bulletin_detail(request: AuthedRequest, bulletin_id: int) -> HttpResponse:
         "form": form,
         "editable": bulletin.issued_at is None and access.is_office(request.user),
         "paragraphs": bulletin_paragraphs(bulletin.body),
+        "frame": _frame(bulletin_details(bulletin), bulletin),
         "downloads": DOWNLOADS,
     }
     return render(request, "web/bulletin.html", context)
+
+
+def _frame(details: BulletinDetails, bulletin: Bulletin) -> dict[str, object]:
+    """The 版头 and 版记 as the preview shows them (what the Word document prints)."""
+    issued = timezone.localdate(bulletin.issued_at) if bulletin.issued_at else None
+    masthead, colophon = bulletin_frame(details, bulletin.as_of, issued)
+    return {
+        "masthead": masthead,
+        "colophon": colophon,
+        "cc": cc_line(colophon.cc) if colophon.cc else "",
+        "date": document_date(masthead.date) if masthead.date else "",
+        "printed": document_date(colophon.printed_on) if colophon.printed_on else "",
+    }
 
 
 @login_required
@@ -137,16 +226,22 @@ def bulletin_issue(request: AuthedRequest, bulletin_id: int) -> HttpResponse:
     if posted and not form.is_valid():
         messages.error(request, _("未印发：%(errors)s") % {"errors": form.errors.as_text()})
         return redirect("web:bulletin_detail", bulletin_id=bulletin.pk)
-    text = form.cleaned_data if posted else {"title": bulletin.title, "body": bulletin.body}
+    if posted:
+        text = {"title": form.cleaned_data["title"], "body": form.cleaned_data["body"]}
+    else:
+        text = {"title": bulletin.title, "body": bulletin.body}
+    details = (form.details() if posted else None) or bulletin_details(bulletin)
     if request.POST.get("confirm") != "1":
         context = {
             "bulletin": bulletin,
             "text": text,
             "paragraphs": bulletin_paragraphs(text["body"]),
+            "frame": _frame(details, bulletin),
+            "hidden": [(name, _posted(getattr(details, name))) for name in DETAIL_FIELDS],
         }
         return render(request, "web/bulletin_confirm.html", context)
     try:
-        services.bulletin_issue(bulletin=bulletin, actor=request.user, **text)
+        services.bulletin_issue(bulletin=bulletin, actor=request.user, details=details, **text)
     except services.BulletinError as error:
         messages.error(request, str(error))
     else:
@@ -161,9 +256,14 @@ def bulletin_download(request: HttpRequest, bulletin_id: int, fmt: str) -> HttpR
     if fmt not in DOWNLOADS:
         raise Http404
     if fmt == "docx":
-        data = write_bulletin(bulletin.title, bulletin.body)
+        data = bulletin_docx(bulletin)
     else:
         data = write_bulletin_text(bulletin.title, bulletin.body)
     response = HttpResponse(data, content_type=DOWNLOADS[fmt])
     response["Content-Disposition"] = attachment_header(f"{bulletin.title}.{fmt}")
     return response
+
+
+def _posted(value: object) -> str:
+    """A detail as a form posts it back (empty for none, dates as YYYY-MM-DD)."""
+    return "" if value is None else str(value)

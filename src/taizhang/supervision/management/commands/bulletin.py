@@ -1,5 +1,8 @@
 """`taizhang bulletin LEDGER [--as-of DATE] [--format docx|txt] [-o FILE] [--issuer NAME]
-[--template FILE]`: the ledger's supervision bulletin (督查通报) as composed, not stored."""
+[--template FILE] [--form masthead|plain] [--issue-number N] [--doc-number TEXT] [--cc TEXT]
+[--printer NAME] [--printed-on DATE]`: the ledger's supervision bulletin (督查通报) as
+composed, not stored; the Word document with its 版头 and 版记 (期号 proposed as one more
+than the ledger's last issued bulletin's)."""
 
 from __future__ import annotations
 
@@ -10,10 +13,17 @@ from typing import Any
 from django.core.management.base import CommandParser
 from django.utils.translation import gettext as _
 
+from taizhang.documents.bulletin_frame import FORMS, MASTHEAD, Colophon, Masthead
 from taizhang.documents.write_bulletin import write_bulletin, write_bulletin_text
 from taizhang.ledger.management.commands._base import LedgerCommand
-from taizhang.supervision.bulletin import DEFAULT_ISSUER, bulletin_data, compose_bulletin
-from taizhang.supervision.selectors import today
+from taizhang.supervision.bulletin import (
+    BulletinDetails,
+    bulletin_data,
+    bulletin_frame,
+    compose_bulletin,
+    office_name,
+)
+from taizhang.supervision.selectors import next_issue_number, today
 
 
 def _date(text: str) -> datetime.date:
@@ -25,6 +35,12 @@ def _date(text: str) -> datetime.date:
         ) from None
 
 
+def _positive(text: str) -> int:
+    if text.isdigit() and 0 < int(text) < 10_000:
+        return int(text)
+    raise argparse.ArgumentTypeError(_("期号应为 1 至 9999 的整数：%(text)s") % {"text": text})
+
+
 class Command(LedgerCommand):
     help = _("生成督查通报（LEDGER 为 taizhang ledgers 列出的编号）")
 
@@ -34,24 +50,60 @@ class Command(LedgerCommand):
         parser.add_argument("--format", choices=["docx", "txt"], default="txt")
         parser.add_argument("-o", "--output", help=_("输出文件（默认输出到标准输出）"))
         parser.add_argument(
-            "--issuer", default=DEFAULT_ISSUER, help=_("发文机关署名（默认 市政府督查室）")
+            "--issuer",
+            default="",
+            help=_("发文机关署名（默认 TAIZHANG_OFFICE_NAME，市政府督查室）"),
         )
         parser.add_argument("--template", help=_("本单位的 Word 模板（.docx）"))
+        parser.add_argument(
+            "--form",
+            choices=FORMS,
+            default=MASTHEAD,
+            help=_("版式：masthead 督查通报版头（默认），plain 无版头（仅发文字号）"),
+        )
+        parser.add_argument(
+            "--issue-number",
+            type=_positive,
+            help=_("期号（默认为本台账已印发通报的最大期号加1）"),
+        )
+        parser.add_argument("--doc-number", default="", help=_("发文字号，如 济督〔2021〕5号"))
+        parser.add_argument("--cc", default="", help=_("抄送机关，用顿号或逗号分隔"))
+        parser.add_argument("--printer", default="", help=_("印发机关（默认同发文机关）"))
+        parser.add_argument(
+            "--printed-on", type=_date, help=_("印发日期 YYYY-MM-DD（默认截至日期）")
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         self.require_database()
         ledger = self.ledger_or_fail(options["ledger"])
         as_of = options["as_of"] or today()
-        text = compose_bulletin(bulletin_data(ledger, as_of), issuer=options["issuer"].strip())
+        issuer = options["issuer"].strip() or office_name()
+        text = compose_bulletin(bulletin_data(ledger, as_of), issuer=issuer)
         if options["format"] == "txt":
             data = write_bulletin_text(text.title, text.body)
         else:
-            data = self.docx(text.title, text.body, options["template"])
+            number = options["issue_number"]
+            details = BulletinDetails(
+                form=options["form"],
+                issue_number=next_issue_number(ledger) if number is None else number,
+                doc_number=options["doc_number"],
+                issuer=issuer,
+                cc=options["cc"],
+                printer=options["printer"],
+                printed_on=options["printed_on"],
+            )
+            frame = bulletin_frame(details, as_of)
+            data = self.docx(text.title, text.body, options["template"], frame)
         self.write_output(data, options["output"], _("已生成 %(path)s"))
 
-    def docx(self, title: str, body: str, template_path: str | None) -> bytes:
+    def docx(
+        self, title: str, body: str, template_path: str | None, frame: tuple[Masthead, Colophon]
+    ) -> bytes:
         template = self.read_template(template_path)
+        masthead, colophon = frame
         try:
-            return write_bulletin(title, body, template=template)
+            return write_bulletin(
+                title, body, template=template, masthead=masthead, colophon=colophon
+            )
         except ValueError as error:
             self.fail(f"{template_path}：{error}")
