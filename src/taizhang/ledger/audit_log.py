@@ -38,6 +38,7 @@ ACTION_LABELS: dict[str, Promise] = {
     "export.given_up": _("后台导出中断"),
     "export.cleanup": _("清理导出文件"),
     "figure.set": _("修改指标数值"),
+    "figure.check": _("核实指标"),
     "files.cleanup": _("清理文件"),
     "import.queue": _("后台导入排队"),
     "import.failed": _("后台导入失败"),
