@@ -130,11 +130,12 @@ def _run(command: list[str], *, name: str) -> str:
 
 
 def run_soffice(
-    command: list[str], *, env: dict[str, str] | None = None, timeout: int = TIMEOUT_SECONDS
+    command: list[str], *, env: dict[str, str] | None = None, timeout: float | None = None
 ) -> str:
     """Run LibreOffice in a session of its own, so that on timeout the whole process group
     (the `soffice` wrapper and `soffice.bin`) is killed; return its output. Raises
-    `subprocess.TimeoutExpired` after killing it."""
+    `subprocess.TimeoutExpired` after killing it (after `timeout` seconds, else
+    TIMEOUT_SECONDS)."""
     process = subprocess.Popen(  # noqa: S603 -- a fixed command line, no shell
         command,
         stdout=subprocess.PIPE,
@@ -144,7 +145,7 @@ def run_soffice(
         env=env,
     )
     try:
-        output, _ = process.communicate(timeout=timeout)
+        output, _ = process.communicate(timeout=timeout or TIMEOUT_SECONDS)
     except subprocess.TimeoutExpired:
         os.killpg(process.pid, signal.SIGKILL)
         process.communicate()

@@ -34,9 +34,9 @@ COLUMN_KEYS: Final = (
 # - `progress_month`: 本月进展 beside 累计进展, kept as the month's entry;
 # - `month`: one column of a monthly ledger (1月 … 12月), kept as that month's entry;
 # - `contact`: 责任人 / 联系人 / 联系电话, kept in `extra` without a warning;
-# - `extra`: a column that could not be placed, kept in `extra` and named in a warning;
-# - `warning`: the 预警 column an export may add (`TaskDoc.warning`); never read.
-MORE_COLUMN_KEYS: Final = ("start", "progress_month", "month", "contact", "extra", "warning")
+# - `extra`: a column that could not be placed, kept in `extra` and named in a warning.
+# (An export may add one more, `warning`: the 预警 column, `documents.groups`; never read.)
+MORE_COLUMN_KEYS: Final = ("start", "progress_month", "month", "contact", "extra")
 
 
 @dataclass(frozen=True)
