@@ -40,6 +40,7 @@ from taizhang.reporting.exports import export_job_create, export_job_status, exp
 from taizhang.reporting.models import ExportJob, Round
 from taizhang.reporting.selectors import round_document
 from taizhang.supervision.exports import export_document
+from taizhang.supervision.selectors import readable_bulletins
 from taizhang.web.forms import ExportOptionsForm, database_id
 from taizhang.web.http import AuthedRequest
 from taizhang.web.jobs import job_checked, job_state_response, owner_jobs_checked
@@ -124,6 +125,34 @@ def ledger_export(request: AuthedRequest, ledger_id: int, fmt: str) -> HttpRespo
         "layout": dict(options.fields["layout"].choices)[layout] if layout != LEDGER else "",  # type: ignore[attr-defined]
         "as_of": as_of,
         "pdf_missing": fmt == "pdf" and not pdf_available(),
+    }
+    return render(request, "web/export_start.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def bulletin_pdf(request: AuthedRequest, bulletin_id: int) -> HttpResponseBase:
+    """A bulletin as PDF (for the office's website), written by LibreOffice in the
+    background: GET asks to confirm, POST queues the job and goes to its page. Whoever may
+    read the bulletin may have its PDF."""
+    bulletin = get_object_or_404(
+        readable_bulletins(request.user).select_related("ledger"), pk=bulletin_id
+    )
+    if request.method == "POST":
+        owner_jobs_checked("export", request.user)
+        job = export_job_create(
+            actor=request.user,
+            ledger=bulletin.ledger,
+            fmt="pdf",
+            enqueue=export_enqueue,
+            bulletin_id=bulletin.pk,
+        )
+        return redirect("web:export_job", job_id=job.pk)
+    context = {
+        "ledger": bulletin.ledger,
+        "bulletin": bulletin,
+        "label": "PDF",
+        "pdf_missing": not pdf_available(),
     }
     return render(request, "web/export_start.html", context)
 
