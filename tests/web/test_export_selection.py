@@ -155,9 +155,9 @@ def test_the_warning_is_of_the_as_of_date(world: World) -> None:
 def test_a_reporter_exports_its_own_units_tasks(world: World) -> None:
     water = client_for(world, "water")
     doc = read_back(body(export(water, world, "csv", {})), "csv")
-    assert doc.tasks and all(
-        any(u.name == "水利局" for u in t.units) for t in doc.tasks
-    ), [t.units for t in doc.tasks]
+    assert doc.tasks and all(any(u.name == "水利局" for u in t.units) for t in doc.tasks), [
+        t.units for t in doc.tasks
+    ]
     assert doc_goals(doc) == page_goals(water, world, {})
     # The zip per unit and the 领导分管 version are the office's.
     assert export(water, world, "csv", {"layout": "units"}).status_code == 404
@@ -219,3 +219,19 @@ def test_a_background_export_keeps_the_selection(
         data = opened.read()
     settings.TAIZHANG_EXPORT_INLINE_TASKS = 10_000
     assert data == body(export(office, world, "csv", query))
+
+
+def test_a_background_zip_per_unit_downloads_as_a_zip(
+    world: World, settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    settings.TAIZHANG_EXPORT_INLINE_TASKS = 1
+    office = client_for(world, "office")
+    url = reverse("web:ledger_export", args=[world.ledger.pk, "xlsx"])
+    with immediate_queue(), django_capture_on_commit_callbacks(execute=True):
+        office.post(f"{url}?layout=units")
+    job = ExportJob.objects.get()
+    assert job.state == ExportJob.State.DONE and job.filename.endswith("（按单位）.zip")
+    download = office.get(reverse("web:export_job_download", args=[job.pk]))
+    assert download["Content-Type"] == "application/zip"
+    names = zipfile.ZipFile(io.BytesIO(b"".join(download.streaming_content))).namelist()
+    assert "水利局.xlsx" in names and "住建局.xlsx" in names

@@ -15,6 +15,7 @@ import logging
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -43,7 +44,9 @@ EXPORTS_FOLDER = "exports"
 READING, WRITING, SAVING, DONE = 10, 50, 90, 100
 # A job asked for again within this time, still queued or running, is the same job.
 REUSE_WITHIN = datetime.timedelta(minutes=30)
-JobFile = Callable[[ExportJob], ExportFile]
+# A job's file in two steps: reading what it exports (`JobFile(job)`, at READING), then
+# writing it (calling what that returns, at WRITING).
+JobFile = Callable[[ExportJob], Callable[[], ExportFile]]
 FAILED_MESSAGE = gettext_lazy("导出时出错，请稍后重试；如仍失败，请联系系统管理员")
 
 
@@ -163,8 +166,9 @@ def _export_to_storage(job: ExportJob, make_file: JobFile) -> tuple[str, str]:
     """Write the job's export into the storage: its stored name and its download name. The
     bytes go through a temporary file (CSV and zips as they are written), not one string in
     memory."""
-    export = make_file(job)
+    write = make_file(job)
     _step(job.pk, WRITING)
+    export = write()
     with tempfile.TemporaryFile() as out:
         for chunk in export.chunks:
             out.write(chunk)
@@ -176,11 +180,11 @@ def _export_to_storage(job: ExportJob, make_file: JobFile) -> tuple[str, str]:
     return name, export.filename
 
 
-def export_file(job: ExportJob) -> ExportFile:
-    """The job's file: the whole ledger, or a closed round's snapshot, in its format,
-    layout and 截至 date (not yet written: its chunks are written as they are read)."""
+def export_file(job: ExportJob) -> Callable[[], ExportFile]:
+    """The job's file (a `JobFile`): the whole ledger, or a closed round's snapshot, read
+    now; written, in its format, layout and 截至 date, when the result is called."""
     doc = job_document(job)
-    return export_files(doc, job.format, layout=job.layout, as_of=job.as_of)
+    return partial(export_files, doc, job.format, layout=job.layout, as_of=job.as_of)
 
 
 def job_document(job: ExportJob) -> LedgerDoc:

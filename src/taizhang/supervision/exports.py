@@ -6,6 +6,8 @@ downloads, the background export jobs (`job_file`, handed to `reporting.exports`
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
+from functools import partial
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.utils.translation import gettext as _
@@ -54,19 +56,21 @@ def bulletin_docx(bulletin: Bulletin) -> bytes:
 
 
 def bulletin_pdf(bulletin: Bulletin) -> ExportFile:
-    """The bulletin as PDF (LibreOffice; `documents.pdf.PdfError` where it is missing)."""
+    """The bulletin as PDF, written now (LibreOffice; `documents.pdf.PdfError` where it is
+    missing)."""
     data = docx_to_pdf(bulletin_docx(bulletin))
     return ExportFile(iter([data]), f"{file_name(bulletin.title)}.pdf", "application/pdf")
 
 
-def job_file(job: ExportJob) -> ExportFile:
-    """A background export job's file: its bulletin, or its closed round, or the selection
-    of the ledger its creator may see."""
+def job_file(job: ExportJob) -> Callable[[], ExportFile]:
+    """A background export job's file (`reporting.exports.JobFile`): its bulletin, or its
+    closed round, or the selection of the ledger its creator may see, read now; written
+    when the result is called."""
     if job.bulletin_id is not None:
         bulletin = Bulletin.objects.filter(pk=job.bulletin_id, ledger_id=job.ledger_id).first()
         if bulletin is None:
             raise ReportingError(_("该督查通报已不存在"))
-        return bulletin_pdf(bulletin)
+        return partial(bulletin_pdf, bulletin)
     if job.round_id is not None:
         doc = job_document(job)
     else:
@@ -74,4 +78,6 @@ def job_file(job: ExportJob) -> ExportFile:
         doc = export_document(
             job.ledger, job.created_by, selection, as_of=job.as_of, warnings=job.warnings
         )
-    return export_files(doc, job.format, layout=job.layout, as_of=job.as_of, warnings=job.warnings)
+    return partial(
+        export_files, doc, job.format, layout=job.layout, as_of=job.as_of, warnings=job.warnings
+    )

@@ -31,6 +31,7 @@ from taizhang.documents.writers import (
     LEDGER,
     SLOW_FORMATS,
     UNITS,
+    ZIP_CONTENT_TYPE,
     ExportFile,
     export_files,
 )
@@ -199,7 +200,8 @@ def export_job_download(request: HttpRequest, job_id: int) -> FileResponse:
     job = access.access_export_job(request.user, job_id)
     if job.state != ExportJob.State.DONE or not job.file:
         raise Http404(_("导出尚未完成"))
-    export = FORMATS[job.format]
+    zipped = job.layout == UNITS and job.bulletin_id is None
+    content_type = ZIP_CONTENT_TYPE if zipped else FORMATS[job.format].content_type
     try:
         opened = job.file.open("rb")
     except FileNotFoundError:
@@ -208,7 +210,7 @@ def export_job_download(request: HttpRequest, job_id: int) -> FileResponse:
         opened,
         as_attachment=True,
         filename=job.filename,
-        content_type=export.content_type,
+        content_type=content_type,
     )
 
 
