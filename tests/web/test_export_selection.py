@@ -235,3 +235,22 @@ def test_a_background_zip_per_unit_downloads_as_a_zip(
     assert download["Content-Type"] == "application/zip"
     names = zipfile.ZipFile(io.BytesIO(b"".join(download.streaming_content))).namelist()
     assert "水利局.xlsx" in names and "住建局.xlsx" in names
+
+
+def test_a_lit_selection_takes_the_same_queries_for_few_rows_or_many(world: World) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from taizhang.supervision.exports import export_document
+    from taizhang.supervision.selection import Selection, TaskFilters
+
+    def queries(selection: Selection) -> tuple[int, int]:
+        export_document(world.ledger, world.office, selection, warnings=True)  # states built
+        with CaptureQueriesContext(connection) as seen:
+            doc = export_document(world.ledger, world.office, selection, warnings=True)
+        return len(seen), len(doc.tasks)
+
+    few = queries(Selection(TaskFilters(unit=_unit("水利局"))))
+    many = queries(Selection())
+    assert few[1] < many[1]
+    assert few[0] == many[0]
