@@ -10,7 +10,10 @@ Two sources:
 - `db`: the ledger is first imported (`ledger_import`, in a child of its own, not timed) into
   a fresh SQLite file in a temporary directory, or the database of DATABASE_URL when set (a
   database made for the benchmark); the child then times `ledger_document(ledger)` and the
-  writer, end to end as an export from the web or `taizhang export`.
+  writer, end to end as an export from the web or `taizhang export`;
+- `lit`: as `db`, but the document is the selection's (`supervision.exports.export_document`)
+  with every row's light and 预警 (the lights' stored state built first, not timed), and the
+  file has the 预警 column: the export with the most work per row.
 For each run it prints the wall seconds of building the document and of the writer, the
 writer's CPU seconds (steadier than wall time on a shared machine), the process's peak RSS
 while building the document, its RSS when the writer began (the document, the interpreter)
@@ -95,15 +98,28 @@ def child_export(source: str, fmt: str, tasks: int, ledger_id: int, trace: bool)
     """In a fresh process: build the document (from the generator or the database), write
     it in `fmt`, print the figures as JSON."""
     steps = Steps(trace)
-    if source == "db":
+    if source in ("db", "lit"):
         import django
 
         django.setup()
+        from taizhang.documents.groups import add_warning_column
         from taizhang.ledger.models import Ledger
         from taizhang.ledger.selectors import ledger_document
+        from taizhang.supervision.dashboard import ensure_states
+        from taizhang.supervision.exports import export_document
+        from taizhang.supervision.selection import Selection
 
         ledger = Ledger.objects.get(pk=ledger_id)
-        doc = steps.run("document", lambda: ledger_document(ledger))
+        if source == "db":
+            doc = steps.run("document", lambda: ledger_document(ledger))
+        else:
+            ensure_states(ledger)
+            doc = steps.run(
+                "document",
+                lambda: add_warning_column(
+                    export_document(ledger, None, Selection(), warnings=True)
+                ),
+            )
     else:
         doc = steps.run("document", lambda: bench_ledger(tasks))
     assert len(doc.tasks) == tasks, f"{len(doc.tasks)} tasks, not {tasks}"
@@ -207,7 +223,7 @@ def main() -> None:
     trace = ["--trace"] if args.tracemalloc else []
 
     ledgers: dict[int, int] = {}
-    if "db" in sources:
+    if "db" in sources or "lit" in sources:
         database = os.environ.get("DATABASE_URL") or "SQLite in " + os.environ["TAIZHANG_DATA_DIR"]
         print(f"database: {database}")
         for size in sizes:
@@ -227,7 +243,7 @@ def main() -> None:
     for fmt in formats:
         for source in sources:
             for size in sizes:
-                if source == "db" and size not in ledgers:
+                if source in ("db", "lit") and size not in ledgers:
                     results.setdefault((fmt, source), {})[size] = None
                     continue
                 ledger = str(ledgers.get(size, 0))

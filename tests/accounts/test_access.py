@@ -147,6 +147,14 @@ def test_only_the_office_checks_figures_and_not_on_a_removed_task(world: World) 
     assert not access.can_check_figures(world.office, task)
 
 
+def test_the_office_exports_in_any_layout_a_reporter_its_own_ledger_only(world: World) -> None:
+    assert access.can_export(world.office, "units") and access.can_export(world.office)
+    assert access.can_export(world.water) and access.can_export(world.water, "ledger")
+    assert not access.can_export(world.water, "units")
+    assert not access.can_export(world.water, "leaders")
+    assert not any(access.can_export(getattr(world, n)) for n in ("leader", "viewer"))
+
+
 def test_unit_ids_are_a_reporters_own_and_read_once(
     world: World, django_assert_num_queries: Any
 ) -> None:

@@ -16,7 +16,7 @@ from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.utils import timezone
 
-from taizhang.documents.writers import export_chunks
+from taizhang.documents.writers import export_files
 from taizhang.ledger.models import AuditEvent, Task
 from taizhang.ledger.selectors import ledger_document
 from taizhang.reporting import exports, services
@@ -84,7 +84,7 @@ def test_asking_again_while_queued_gives_the_same_job(world: World) -> None:
 
 
 @pytest.mark.parametrize(
-    ("fmt", "message"), [("pdf", "不支持导出为 pdf 格式"), ("docx", "只能导出本台账已关闭的轮次")]
+    ("fmt", "message"), [("odt", "不支持导出为 odt 格式"), ("docx", "只能导出本台账已关闭的轮次")]
 )
 def test_a_bad_format_or_an_open_round_is_refused_and_nothing_is_created(
     world: World, fmt: str, message: str
@@ -146,18 +146,18 @@ def test_a_job_not_queued_is_left_alone(world: World) -> None:
 def test_progress_is_recorded_at_each_step(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
     job = queued(world)
     seen: list[tuple[str, int]] = []
-    real_document, real_chunks = ledger_document, export_chunks
+    real_document, real_files = ledger_document, export_files
 
     def document(ledger: Any) -> Any:
         seen.append(ExportJob.objects.values_list("state", "progress").get(pk=job.pk))
         return real_document(ledger)
 
-    def chunks(doc: Any, fmt: str) -> Any:
+    def files(doc: Any, fmt: str, **options: Any) -> Any:
         seen.append(ExportJob.objects.values_list("state", "progress").get(pk=job.pk))
-        return real_chunks(doc, fmt)
+        return real_files(doc, fmt, **options)
 
     monkeypatch.setattr(exports, "ledger_document", document)
-    monkeypatch.setattr(exports, "export_chunks", chunks)
+    monkeypatch.setattr(exports, "export_files", files)
     export_job_run(job_id=job.pk)
     assert seen == [("running", 10), ("running", 50)]
 

@@ -70,6 +70,8 @@ def test_read_pages_by_role(world: World, role: str) -> None:
         reverse("web:ledger_upload"): {"office": 200, "anonymous": 302},
         reverse("web:ledger_export", args=[world.ledger.pk, "json"]): {
             "office": 200,
+            "water": 200,  # a reporter exports its own tasks
+            "health": 200,
             "anonymous": 302,
         },
         reverse("web:task_detail", args=[world.task(3).pk]): {

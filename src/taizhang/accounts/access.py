@@ -330,6 +330,15 @@ def can_check_figures(user: AnyUser, task: Task) -> bool:
     return is_office(user)
 
 
+def can_export(user: AnyUser, layout: str = "ledger") -> bool:
+    """Whether the user may export a ledger in `layout` (`documents.writers.LAYOUTS`): the
+    office in any; a unit's reporter its own tasks (those `visible_tasks` gives it), as the
+    ledger itself: the per-unit zip and the 领导分管 version are the office's."""
+    if is_office(user):
+        return True
+    return role_of(user) == Role.REPORTER and layout == "ledger"
+
+
 def can_review(user: AnyUser) -> bool:
     """Accept or return reports, open and close rounds."""
     return is_office(user)

@@ -77,6 +77,7 @@ def task_cells(task: TaskDoc, columns: list[Column], parent: TaskDoc | None = No
         "deadline": task.deadline_text,
         "progress": task.progress,
         "start": _start(task),
+        "warning": task.warning,
     }
     status_key = "status" if "status" in keys else "remarks"
     remarks_key = "remarks" if "remarks" in keys else "status"

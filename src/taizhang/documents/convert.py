@@ -112,7 +112,7 @@ def convert_with_libreoffice(data: bytes, *, name: str, target: str) -> bytes:
         output = _run(command, name=name)
         result = outdir / f"ledger.{target}"
         if not result.is_file():
-            reason = _last_line(output) or "没有生成文件"
+            reason = last_line(output) or "没有生成文件"
             raise LedgerReadError(
                 f"LibreOffice 无法把此文件转换为 .{target}（{reason}）", source=name
             )
@@ -120,26 +120,39 @@ def convert_with_libreoffice(data: bytes, *, name: str, target: str) -> bytes:
 
 
 def _run(command: list[str], *, name: str) -> str:
+    """`run_soffice`, a timeout told as a `LedgerReadError` naming the file."""
+    try:
+        return run_soffice(command)
+    except subprocess.TimeoutExpired:
+        raise LedgerReadError(
+            f"LibreOffice 转换超时（超过{TIMEOUT_SECONDS}秒），已中止", source=name
+        ) from None
+
+
+def run_soffice(
+    command: list[str], *, env: dict[str, str] | None = None, timeout: float | None = None
+) -> str:
     """Run LibreOffice in a session of its own, so that on timeout the whole process group
-    (the `soffice` wrapper and `soffice.bin`) is killed; return its output."""
+    (the `soffice` wrapper and `soffice.bin`) is killed; return its output. Raises
+    `subprocess.TimeoutExpired` after killing it (after `timeout` seconds, else
+    TIMEOUT_SECONDS)."""
     process = subprocess.Popen(  # noqa: S603 -- a fixed command line, no shell
         command,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         stdin=subprocess.DEVNULL,
         start_new_session=True,
+        env=env,
     )
     try:
-        output, _ = process.communicate(timeout=TIMEOUT_SECONDS)
+        output, _ = process.communicate(timeout=timeout or TIMEOUT_SECONDS)
     except subprocess.TimeoutExpired:
         os.killpg(process.pid, signal.SIGKILL)
         process.communicate()
-        raise LedgerReadError(
-            f"LibreOffice 转换超时（超过{TIMEOUT_SECONDS}秒），已中止", source=name
-        ) from None
+        raise
     return output.decode("utf-8", errors="replace")
 
 
-def _last_line(output: str) -> str:
+def last_line(output: str) -> str:
     lines = [line.strip() for line in output.splitlines() if line.strip()]
     return lines[-1][:200] if lines else ""

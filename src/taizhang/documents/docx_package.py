@@ -20,6 +20,7 @@ from typing import Final
 from lxml import etree
 
 from taizhang.documents.errors import LedgerReadError
+from taizhang.documents.fonts import with_gb_fonts
 from taizhang.documents.safety import check_office_zip
 from taizhang.documents.xml_text import TEXT_ESCAPES, chunked
 from taizhang.documents.xml_text import clean_text as clean_text  # re-exported for the writers
@@ -116,6 +117,7 @@ class TemplateDocument:
         """The filled document as .docx bytes, titled `title` in its properties."""
         xml = etree.tostring(self.document, xml_declaration=True, encoding="UTF-8", standalone=True)
         set_core_title(self.package, title)
+        with_gb_fonts(self.package)
         package: dict[str, bytes | Iterable[bytes]] = dict(self.package)
         package["word/document.xml"] = self._spliced_into(xml) if self._spliced else xml
         return zip_parts(package)

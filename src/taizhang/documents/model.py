@@ -35,6 +35,7 @@ COLUMN_KEYS: Final = (
 # - `month`: one column of a monthly ledger (1月 … 12月), kept as that month's entry;
 # - `contact`: 责任人 / 联系人 / 联系电话, kept in `extra` without a warning;
 # - `extra`: a column that could not be placed, kept in `extra` and named in a warning.
+# (An export may add one more, `warning`: the 预警 column, `documents.groups`; never read.)
 MORE_COLUMN_KEYS: Final = ("start", "progress_month", "month", "contact", "extra")
 
 
@@ -94,6 +95,9 @@ class TaskDoc:
     label: str = ""
     entries: list[EntryDoc] = field(default_factory=list)
     subitems: list[TaskDoc] = field(default_factory=list)
+    # The light and its first reason ("红灯：…") an export writes in its 预警 column; not
+    # read from a file, not part of the ledger's content.
+    warning: str = field(default="", compare=False)
 
     def display_number(self, parent: TaskDoc | None = None) -> str:
         """The number shown in the 序号 column: the label as written, else `3-1` for a

@@ -13,6 +13,8 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Pt
 
+from taizhang.documents.fonts import docx_with_gb_fonts
+
 FONT = "宋体"
 MONO = "Courier New"  # user names and passwords: each character told apart
 HEADERS = ("单位", "用户名", "初始密码")
@@ -52,4 +54,4 @@ def account_sheet_docx(
     document.add_paragraph(note)
     out = io.BytesIO()
     document.save(out)
-    return out.getvalue()
+    return docx_with_gb_fonts(out.getvalue())

@@ -56,6 +56,7 @@ COLUMN_WIDTHS_CM: Final = {
     "progress_month": 6.0,
     "month": 3.0,
     "contact": 2.2,
+    "warning": 3.2,
 }
 OTHER_WIDTH_CM: Final = 2.2
 # Columns of a few words: centred across and down the cell. Long texts read from the top left.

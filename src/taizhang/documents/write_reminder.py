@@ -17,6 +17,8 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 from docx.text.paragraph import Paragraph
 
+from taizhang.documents.fonts import docx_with_gb_fonts
+
 TITLE: Final = "催办单"
 TITLE_FONT: Final = "方正小标宋简体"
 BODY_FONT: Final = "仿宋_GB2312"
@@ -65,7 +67,7 @@ def write_reminder(sheet: ReminderSheet) -> bytes:
         closing.paragraph_format.right_indent = Pt(BODY_SIZE.pt * 2)
     out = io.BytesIO()
     document.save(out)
-    return out.getvalue()
+    return docx_with_gb_fonts(out.getvalue())
 
 
 def _body(paragraph: Paragraph, text: str) -> Paragraph:

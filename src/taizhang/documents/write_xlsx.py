@@ -42,6 +42,7 @@ COLUMN_WIDTHS: Final = {
     "progress_month": 40,
     "month": 24,
     "contact": 12,
+    "warning": 20,
 }
 EXTRA_WIDTH: Final = 14
 # Short cells read better centered; long text is left-aligned.

@@ -1,13 +1,19 @@
-"""The export formats, one place: what each writes and how it is named and served."""
+"""The export formats, one place: what each writes and how it is named and served; and the
+layouts an export comes in (`LAYOUTS`: the ledger, one file per unit in a zip, the 领导分管
+version), with the optional 预警 column (`export_files`)."""
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Iterator
+import zipfile
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from typing import Final
 
+from taizhang.documents.groups import add_warning_column, by_leader, by_unit, file_name
 from taizhang.documents.json_format import write_json
 from taizhang.documents.model import LedgerDoc
+from taizhang.documents.pdf import docx_to_pdf
 from taizhang.documents.write_csv import iter_csv, write_csv
 from taizhang.documents.write_docx import write_docx
 from taizhang.documents.write_text import write_text
@@ -49,6 +55,12 @@ FORMATS: dict[str, ExportFormat] = {
         "CSV",
         stream=lambda doc, as_of, template: iter_csv(doc, as_of=as_of),
     ),
+    "pdf": ExportFormat(
+        lambda doc, as_of, template: docx_to_pdf(write_docx(doc, as_of=as_of, template=template)),
+        "pdf",
+        "application/pdf",
+        "PDF",
+    ),
     "json": ExportFormat(
         lambda doc, as_of, template: write_json(doc), "json", "application/json", "JSON"
     ),
@@ -86,3 +98,90 @@ def export_chunks(
     if export.stream is not None:
         return export.stream(doc, as_of, template)
     return iter([export.write(doc, as_of, template)])
+
+
+# Formats with a 预警 column (the table formats people read); JSON and text keep the ledger's.
+WARNING_FORMATS: Final = frozenset({"docx", "xlsx", "csv", "pdf"})
+# Formats written by an outside program (LibreOffice): always in the background on the web.
+SLOW_FORMATS: Final = frozenset({"pdf"})
+LEDGER, UNITS, LEADERS = "ledger", "units", "leaders"
+LAYOUTS: Final = {LEDGER: "台账", UNITS: "按责任单位分文件（zip）", LEADERS: "按领导分管"}
+ZIP_CONTENT_TYPE: Final = "application/zip"
+
+
+@dataclass(frozen=True)
+class ExportFile:
+    """An export's bytes (in chunks, as `export_chunks` gives them), download name and type."""
+
+    chunks: Iterator[bytes]
+    filename: str
+    content_type: str
+
+
+def export_files(
+    doc: LedgerDoc,
+    fmt: str,
+    *,
+    layout: str = LEDGER,
+    as_of: datetime.date | None = None,
+    template: bytes | None = None,
+    warnings: bool = False,
+) -> ExportFile:
+    """The ledger exported in format `fmt` and `layout` (a key of LAYOUTS): the ledger
+    itself, the 领导分管 version, or one file per unit in a zip (named by unit). `warnings`
+    adds the 预警 column (the tasks' `warning`) in the formats of WARNING_FORMATS. Raises as
+    `export_ledger` does (a file written whole is written before the first chunk is given),
+    and KeyError for an unknown layout."""
+    export = FORMATS[fmt]
+    LAYOUTS[layout]
+    if warnings and fmt in WARNING_FORMATS:
+        doc = add_warning_column(doc)
+    if layout == LEADERS:
+        doc = by_leader(doc)
+    if layout != UNITS:
+        name = f"{file_name(doc.title)}.{export.suffix}"
+        chunks = export_chunks(doc, fmt, as_of=as_of, template=template)
+        return ExportFile(chunks, name, export.content_type)
+    t = template
+    members = (
+        (f"{file_name(unit)}.{export.suffix}", export_chunks(part, fmt, as_of=as_of, template=t))
+        for unit, part in by_unit(doc)
+    )
+    name = f"{file_name(doc.title)}（按单位）.zip"
+    return ExportFile(zip_chunks(members), name, ZIP_CONTENT_TYPE)
+
+
+class _Sink:
+    """An output zipfile writes into without seeking (so it writes data descriptors), whose
+    bytes are taken out as they come."""
+
+    def __init__(self) -> None:
+        self.parts: list[bytes] = []
+
+    def write(self, data: bytes) -> int:
+        self.parts.append(bytes(data))
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+    def take(self) -> Iterator[bytes]:
+        if self.parts:
+            yield b"".join(self.parts)
+            self.parts.clear()
+
+
+def zip_chunks(members: Iterable[tuple[str, Iterable[bytes]]]) -> Iterator[bytes]:
+    """A zip of the named members, in chunks as each member's chunks are compressed: never
+    the whole archive in memory. Fixed timestamps, so the same files give the same bytes."""
+    sink = _Sink()
+    with zipfile.ZipFile(sink, "w", zipfile.ZIP_DEFLATED) as archive:  # type: ignore[call-overload]
+        for name, chunks in members:
+            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            with archive.open(info, "w") as member:
+                for chunk in chunks:
+                    member.write(chunk)
+                    yield from sink.take()
+            yield from sink.take()
+    yield from sink.take()

@@ -14,9 +14,17 @@ from taizhang.jobs.progress import progress_drop, progress_get, progress_key, pr
 from taizhang.jobs.stalls import jobs_sweep, worker_started
 from taizhang.ledger.import_jobs import import_job_run
 from taizhang.reporting.exports import export_job_run
+from taizhang.supervision.exports import job_file
+
+
+def export_job_with_selection(*, job_id: int) -> None:
+    """Run the export job `job_id` (`reporting.exports.export_job_run`), its file made by
+    `supervision.exports.job_file` (selections, lights, bulletins: above reporting)."""
+    export_job_run(job_id=job_id, make_file=job_file)
+
 
 # huey has no type hints: its task is typed here, once.
-export_job: Any = db_task(name="export_job_run")(export_job_run)
+export_job: Any = db_task(name="export_job_run")(export_job_with_selection)
 
 
 def export_enqueue(job_id: int) -> None:

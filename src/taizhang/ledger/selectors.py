@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter, defaultdict
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -74,9 +74,17 @@ def ledger_get(ledger_id: int) -> Ledger | None:
     return Ledger.objects.filter(pk=ledger_id).first()
 
 
-def ledger_document(ledger: Ledger) -> LedgerDoc:
+def ledger_document(
+    ledger: Ledger,
+    *,
+    only: Collection[int] | None = None,
+    warnings: Mapping[int, str] | None = None,
+) -> LedgerDoc:
     """The stored ledger as a `LedgerDoc` (current tasks only), each task's current sub-items
-    under it in document order, in a fixed number of queries whatever its size.
+    under it in document order, in a fixed number of queries whatever its size. With `only`
+    (task ids: a selection, which holds the task of each sub-item it holds), those tasks
+    and sub-items alone, and only the categories that keep a task; `warnings` gives tasks
+    their 预警 text by id.
 
     Built from plain rows (`values_list`, read in chunks), never from model instances: at
     50,000 tasks that is a tenth of the time and a quarter of the memory. The links (leaders,
@@ -104,7 +112,11 @@ def ledger_document(ledger: Ledger) -> LedgerDoc:
         stored[category_id] += 1
         if removed_at is not None or category_id not in categories:
             continue
+        if only is not None and pk not in only:
+            continue
         task = _task_doc(values, leaders.pop(pk, []), units.pop(pk, []), milestones.pop(pk, []))
+        if warnings is not None:
+            task.warning = warnings.get(pk, "")
         if parent_id is None:
             tops[pk] = (category_id, task)
             categories[category_id].tasks.append(task)
@@ -117,7 +129,10 @@ def ledger_document(ledger: Ledger) -> LedgerDoc:
         if parent is not None and parent[0] == category_id:
             parent[1].subitems.append(task)
     # A category whose tasks were all removed by a later edition is no longer shown.
-    doc.categories = [c for pk, c in categories.items() if c.tasks or not stored[pk]]
+    # A selection shows the categories of its tasks only.
+    doc.categories = [
+        c for pk, c in categories.items() if c.tasks or (only is None and not stored[pk])
+    ]
     return doc
 
 

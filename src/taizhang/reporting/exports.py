@@ -15,6 +15,8 @@ import logging
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.files import File
@@ -25,7 +27,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from taizhang.documents.model import LedgerDoc
-from taizhang.documents.writers import FORMATS, export_chunks
+from taizhang.documents.pdf import PdfError
+from taizhang.documents.writers import FORMATS, LAYOUTS, ExportFile, export_files
 from taizhang.ledger.background import JobStatus, job_status
 from taizhang.ledger.models import Ledger, Task
 from taizhang.ledger.selectors import ledger_document
@@ -41,6 +44,9 @@ EXPORTS_FOLDER = "exports"
 READING, WRITING, SAVING, DONE = 10, 50, 90, 100
 # A job asked for again within this time, still queued or running, is the same job.
 REUSE_WITHIN = datetime.timedelta(minutes=30)
+# A job's file in two steps: reading what it exports (`JobFile(job)`, at READING), then
+# writing it (calling what that returns, at WRITING).
+JobFile = Callable[[ExportJob], Callable[[], ExportFile]]
 FAILED_MESSAGE = gettext_lazy("导出时出错，请稍后重试；如仍失败，请联系系统管理员")
 
 
@@ -61,46 +67,71 @@ def export_job_create(
     fmt: str,
     round_: Round | None = None,
     enqueue: Callable[[int], None],
+    selection: dict[str, Any] | None = None,
+    layout: str = "ledger",
+    as_of: datetime.date | None = None,
+    warnings: bool = False,
+    bulletin_id: int | None = None,
 ) -> ExportJob:
     """A background export of the ledger (or of a closed round of it) in format `fmt`, for
     `actor`: a new job, queued with `enqueue(job id)` once this transaction commits; or the
     same export the actor asked for within `REUSE_WITHIN`, if still queued or running (a
-    second click starts no second export). Raises `ReportingError` for an unknown format or a
-    round that is not a closed round of this ledger."""
+    second click starts no second export). `selection` (`supervision.selection.Selection`'s
+    data), `layout`, `as_of` and `warnings` say what is exported; `bulletin_id` a bulletin of
+    the ledger instead (the caller has checked it is one). Raises `ReportingError` for an
+    unknown format or layout, or a round that is not a closed round of this ledger."""
     if fmt not in FORMATS:
         raise ReportingError(_("不支持导出为 %(fmt)s 格式") % {"fmt": fmt})
+    if layout not in LAYOUTS:
+        raise ReportingError(_("不支持的导出版式"))
     if round_ is not None and (round_.ledger_id != ledger.pk or round_.snapshot is None):
         raise ReportingError(_("只能导出本台账已关闭的轮次"))
+    what = {
+        "round": round_,
+        "format": fmt,
+        "selection": selection or {},
+        "layout": layout,
+        "as_of": as_of,
+        "warnings": warnings,
+        "bulletin_id": bulletin_id,
+    }
     same = ExportJob.objects.filter(
         created_by=actor,
         ledger=ledger,
-        round=round_,
-        format=fmt,
         state__in=(ExportJob.State.QUEUED, ExportJob.State.RUNNING),
         created_at__gte=timezone.now() - REUSE_WITHIN,
+        **what,
     ).first()
     if same is not None:
         return same
     job = ExportJob.objects.create(
-        created_by=actor, ledger=ledger, round=round_, format=fmt, created_at=timezone.now()
+        created_by=actor, ledger=ledger, created_at=timezone.now(), **what
     )
     audit_record(
         actor=actor,
         action="export.queue",
         ledger=ledger,
-        data={"job": job.pk, "format": fmt, "round": round_.pk if round_ else None},
+        data={
+            "job": job.pk,
+            "format": fmt,
+            "round": round_.pk if round_ else None,
+            "layout": layout,
+            "selection": selection or {},
+            "bulletin": bulletin_id,
+        },
     )
     transaction.on_commit(lambda: enqueue(job.pk))
     return job
 
 
-def export_job_run(*, job_id: int) -> None:
+def export_job_run(*, job_id: int, make_file: JobFile | None = None) -> None:
     """Run a queued export job: read the ledger, write the file into the media storage
-    (exports/), and record each step's progress and the outcome in its own short
-    transaction, so the page sees it at once. A job that is gone, or no longer queued (run
-    already, by a task the queue delivered twice), is left alone. Never raises for the export
-    itself: a failure is recorded on the job, with a message for the office (the details in
-    the log)."""
+        (exports/), and record each step's progress and the outcome in its own short
+        transaction, so the page sees it at once. A job that is gone, or no longer queued (run
+        already, by a task the queue delivered twice), is left alone. Never raises for the export
+        itself: a failure is recorded on the job, with a message for the office (the details in
+        the log). `make_file` writes the job's file (`export_file`, unless a higher layer passes
+    its own: `supervision.exports.job_file`, which knows selections and bulletins)."""
     claimed = ExportJob.objects.filter(pk=job_id, state=ExportJob.State.QUEUED).update(
         state=ExportJob.State.RUNNING, progress=READING, progress_at=timezone.now()
     )
@@ -112,10 +143,10 @@ def export_job_run(*, job_id: int) -> None:
         .get(pk=job_id)
     )
     try:
-        name, filename = _export_to_storage(job)
+        name, filename = _export_to_storage(job, make_file or export_file)
     except Exception as error:
         # Refusals carry a message for the office; anything else is logged, not shown.
-        known = isinstance(error, ReportingError)
+        known = isinstance(error, (ReportingError, PdfError))
         if not known:
             logger.exception("export job %s failed", job_id)
         _finish(
@@ -131,23 +162,33 @@ def export_job_run(*, job_id: int) -> None:
     )
 
 
-def _export_to_storage(job: ExportJob) -> tuple[str, str]:
+def _export_to_storage(job: ExportJob, make_file: JobFile) -> tuple[str, str]:
     """Write the job's export into the storage: its stored name and its download name. The
-    bytes go through a temporary file (CSV as it is written), not one string in memory."""
-    doc = _job_document(job)
+    bytes go through a temporary file (CSV and zips as they are written), not one string in
+    memory."""
+    write = make_file(job)
     _step(job.pk, WRITING)
-    export = FORMATS[job.format]
+    export = write()
     with tempfile.TemporaryFile() as out:
-        for chunk in export_chunks(doc, job.format):
+        for chunk in export.chunks:
             out.write(chunk)
         _step(job.pk, SAVING)
         out.seek(0)
         folder = timezone.localdate().strftime(f"{EXPORTS_FOLDER}/%Y/%m")
-        name = default_storage.save(f"{folder}/{job.pk}.{export.suffix}", File(out))
-    return name, f"{doc.title}.{export.suffix}"
+        suffix = export.filename.rsplit(".", 1)[-1]
+        name = default_storage.save(f"{folder}/{job.pk}.{suffix}", File(out))
+    return name, export.filename
 
 
-def _job_document(job: ExportJob) -> LedgerDoc:
+def export_file(job: ExportJob) -> Callable[[], ExportFile]:
+    """The job's file (a `JobFile`): the whole ledger, or a closed round's snapshot, read
+    now; written, in its format, layout and 截至 date, when the result is called."""
+    doc = job_document(job)
+    return partial(export_files, doc, job.format, layout=job.layout, as_of=job.as_of)
+
+
+def job_document(job: ExportJob) -> LedgerDoc:
+    """The closed round's snapshot the job exports, else the whole ledger."""
     if job.round is None:
         return ledger_document(job.ledger)
     doc = round_document(job.round)

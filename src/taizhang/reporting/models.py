@@ -277,6 +277,15 @@ class ExportJob(models.Model):
         Round, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
     format = models.CharField(_("格式"), max_length=10)
+    # What is exported: the rows of a selection of the ledger page (`supervision.selection`,
+    # its `as_data`; {} for all the creator may see), in a layout (`documents.writers.LAYOUTS`),
+    # 截至 `as_of` (the lights' day too), with the 预警 column or not; or, with `bulletin_id`,
+    # a bulletin of the ledger (as PDF). An id, not a key: bulletins are supervision's.
+    selection = models.JSONField(_("筛选条件"), default=dict, blank=True)
+    layout = models.CharField(_("版式"), max_length=10, default="ledger")
+    as_of = models.DateField(_("截至日期"), null=True, blank=True)
+    warnings = models.BooleanField(_("预警列"), default=False)
+    bulletin_id = models.PositiveIntegerField(_("督查通报"), null=True, blank=True)
     state = models.CharField(_("状态"), max_length=10, choices=State.choices, default=State.QUEUED)
     progress = models.PositiveSmallIntegerField(_("进度"), default=0)
     file = models.FileField(upload_to="exports/%Y/%m/", blank=True)

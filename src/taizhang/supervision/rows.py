@@ -31,6 +31,7 @@ from taizhang.supervision.lights import (
     Reason,
     ReasonKind,
     first_reason,
+    reason_text,
 )
 from taizhang.supervision.models import LightSettings, TaskState
 from taizhang.supervision.selectors import light_settings
@@ -147,3 +148,14 @@ class RowLights:
             if sub is not None and sub.reason is not None:
                 shown = label or f"{top_number}-{number}"
                 lights[top] = RowLight(colour, replace(sub.reason, subitem=shown))
+
+
+def warning_text(light: RowLight | None) -> str:
+    """A row's 预警 as an export writes it, the one wording of it: the light and its first
+    reason ("红灯：已超过完成时限（2021-10-31）5天，尚未完成"), the light alone when it has
+    no reason to give, nothing for a row without a stored state."""
+    if light is None:
+        return ""
+    if light.reason is None:
+        return light.label
+    return f"{light.label}：{reason_text(light.reason)}"

@@ -13,6 +13,7 @@ from django.http import (
     Http404,
     HttpRequest,
     HttpResponse,
+    HttpResponseBadRequest,
     HttpResponseBase,
     JsonResponse,
     StreamingHttpResponse,
@@ -24,31 +25,40 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from taizhang.accounts import access
-from taizhang.documents.model import LedgerDoc
-from taizhang.documents.writers import FORMATS, export_chunks, export_ledger
+from taizhang.documents.pdf import pdf_available
+from taizhang.documents.writers import (
+    FORMATS,
+    LEDGER,
+    SLOW_FORMATS,
+    UNITS,
+    ZIP_CONTENT_TYPE,
+    ExportFile,
+    export_files,
+)
 from taizhang.jobs.tasks import export_enqueue
 from taizhang.ledger.models import Ledger
-from taizhang.ledger.selectors import ledger_document
 from taizhang.reporting.exports import export_job_create, export_job_status, export_size
 from taizhang.reporting.models import ExportJob, Round
 from taizhang.reporting.selectors import round_document
-from taizhang.web.forms import database_id
+from taizhang.supervision.exports import export_document
+from taizhang.supervision.selectors import readable_bulletins
+from taizhang.web.forms import ExportOptionsForm, database_id
 from taizhang.web.http import AuthedRequest
 from taizhang.web.jobs import job_checked, job_state_response, owner_jobs_checked
+from taizhang.web.views import page_selection
 
 EXPORTS = FORMATS
 
 
-def export_response(doc: LedgerDoc, fmt: str) -> HttpResponseBase:
-    """The ledger as a download in `fmt`, named after its title: streamed as it is written
-    where the format can be (CSV), else written whole first."""
-    export = FORMATS[fmt]
+def export_response(export: ExportFile, *, stream: bool) -> HttpResponseBase:
+    """An export as a download: streamed as it is written where it can be (CSV, a zip of
+    files), else written whole first (its errors before a response is begun)."""
     response: HttpResponseBase
-    if export.stream is not None:
-        response = StreamingHttpResponse(export_chunks(doc, fmt), content_type=export.content_type)
+    if stream:
+        response = StreamingHttpResponse(export.chunks, content_type=export.content_type)
     else:
-        response = HttpResponse(export_ledger(doc, fmt), content_type=export.content_type)
-    response["Content-Disposition"] = attachment_header(f"{doc.title}.{export.suffix}")
+        response = HttpResponse(b"".join(export.chunks), content_type=export.content_type)
+    response["Content-Disposition"] = attachment_header(export.filename)
     return response
 
 
@@ -60,29 +70,91 @@ def attachment_header(filename: str) -> str:
 @login_required
 @require_http_methods(["GET", "POST"])
 def ledger_export(request: AuthedRequest, ledger_id: int, fmt: str) -> HttpResponseBase:
-    """Download the ledger (or, with ?round=ID, the ledger as of a closed round). Over
-    TAIZHANG_EXPORT_INLINE_TASKS tasks it is exported in the background: GET asks the office
-    to confirm (a GET changes nothing), POST queues the job and goes to its page."""
-    access.require_office(request.user)
-    ledger = get_object_or_404(Ledger, pk=ledger_id)
+    """Download the rows of the ledger page's selection (its filters in the query), 截至
+    ?as_of= (the lights' day too; else the page's), with ?warnings=1 the 预警 column, in
+    ?layout= (the office's zip per unit or 领导分管 version); or, with ?round=ID, the ledger
+    as of a closed round (the office's). A reporter exports its own tasks. Over
+    TAIZHANG_EXPORT_INLINE_TASKS tasks, and as PDF, it is exported in the background: GET
+    asks to confirm (a GET changes nothing), POST queues the job and goes to its page."""
+    ledger = access.access_ledger(request.user, ledger_id)
     if fmt not in EXPORTS:
         raise Http404
+    options = ExportOptionsForm(request.GET)
+    if not options.is_valid():
+        wrong = "；".join(str(e) for errors in options.errors.values() for e in errors)
+        return HttpResponseBadRequest(_("导出选项有误：%(errors)s") % {"errors": wrong})
+    layout, as_of, warnings = options.chosen()
+    if not access.can_export(request.user, layout):
+        raise Http404
     round_ = _closed_round(request, ledger)
+    if round_ is not None:
+        access.require_office(request.user)
+    selection = page_selection(request, ledger)
     size = export_size(ledger, round_)
-    if size <= settings.TAIZHANG_EXPORT_INLINE_TASKS:
-        doc = ledger_document(ledger) if round_ is None else round_document(round_)
+    if size <= settings.TAIZHANG_EXPORT_INLINE_TASKS and fmt not in SLOW_FORMATS:
+        doc = (
+            export_document(ledger, request.user, selection, as_of=as_of, warnings=warnings)
+            if round_ is None
+            else round_document(round_)
+        )
         if doc is None:
             raise Http404
-        return export_response(doc, fmt)
+        export = export_files(doc, fmt, layout=layout, as_of=as_of, warnings=warnings)
+        return export_response(export, stream=FORMATS[fmt].stream is not None or layout == UNITS)
     if request.method == "POST":
         # A dead job of this user's is given up first, not handed back as the same export.
         owner_jobs_checked("export", request.user)
-        # The format and the round were checked above: the service refuses nothing more.
+        # The format, layout and round were checked above: the service refuses nothing more.
         job = export_job_create(
-            actor=request.user, ledger=ledger, fmt=fmt, round_=round_, enqueue=export_enqueue
+            actor=request.user,
+            ledger=ledger,
+            fmt=fmt,
+            round_=round_,
+            enqueue=export_enqueue,
+            selection=selection.as_data(),
+            layout=layout,
+            as_of=as_of,
+            warnings=warnings,
         )
         return redirect("web:export_job", job_id=job.pk)
-    context = {"ledger": ledger, "round": round_, "size": size, "label": EXPORTS[fmt].label}
+    context = {
+        "ledger": ledger,
+        "round": round_,
+        "size": size,
+        "label": EXPORTS[fmt].label,
+        "selection": selection.filtered,
+        "layout": dict(options.fields["layout"].choices)[layout] if layout != LEDGER else "",  # type: ignore[attr-defined]
+        "as_of": as_of,
+        "pdf_missing": fmt == "pdf" and not pdf_available(),
+    }
+    return render(request, "web/export_start.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def bulletin_pdf(request: AuthedRequest, bulletin_id: int) -> HttpResponseBase:
+    """A bulletin as PDF (for the office's website), written by LibreOffice in the
+    background: GET asks to confirm, POST queues the job and goes to its page. Whoever may
+    read the bulletin may have its PDF."""
+    bulletin = get_object_or_404(
+        readable_bulletins(request.user).select_related("ledger"), pk=bulletin_id
+    )
+    if request.method == "POST":
+        owner_jobs_checked("export", request.user)
+        job = export_job_create(
+            actor=request.user,
+            ledger=bulletin.ledger,
+            fmt="pdf",
+            enqueue=export_enqueue,
+            bulletin_id=bulletin.pk,
+        )
+        return redirect("web:export_job", job_id=job.pk)
+    context = {
+        "ledger": bulletin.ledger,
+        "bulletin": bulletin,
+        "label": "PDF",
+        "pdf_missing": not pdf_available(),
+    }
     return render(request, "web/export_start.html", context)
 
 
@@ -128,7 +200,8 @@ def export_job_download(request: HttpRequest, job_id: int) -> FileResponse:
     job = access.access_export_job(request.user, job_id)
     if job.state != ExportJob.State.DONE or not job.file:
         raise Http404(_("导出尚未完成"))
-    export = FORMATS[job.format]
+    zipped = job.layout == UNITS and job.bulletin_id is None
+    content_type = ZIP_CONTENT_TYPE if zipped else FORMATS[job.format].content_type
     try:
         opened = job.file.open("rb")
     except FileNotFoundError:
@@ -137,7 +210,7 @@ def export_job_download(request: HttpRequest, job_id: int) -> FileResponse:
         opened,
         as_attachment=True,
         filename=job.filename,
-        content_type=export.content_type,
+        content_type=content_type,
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Sequence
 from typing import Any
 
@@ -10,6 +11,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from taizhang.chinese.quantities import FigureLines, read_figure_lines
+from taizhang.documents.writers import LEADERS, LEDGER, UNITS
 from taizhang.ledger.models import Status
 from taizhang.reporting.payloads import (
     FigureData,
@@ -45,6 +47,30 @@ class TaskFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["unit"].choices = [("", _("全部单位")), *((u.pk, u.name) for u in units)]  # type: ignore[attr-defined]
         self.fields["leader"].choices = [("", _("全部领导")), *((p.pk, p.name) for p in people)]  # type: ignore[attr-defined]
+
+
+class ExportOptionsForm(forms.Form):
+    """An export's options beside the ledger page's filters: the 截至 date (the lights' day
+    too), the 预警 column, the layout."""
+
+    as_of = forms.DateField(
+        label=_("截至"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    warnings = forms.BooleanField(label=_("含预警列"), required=False)
+    layout = forms.ChoiceField(
+        label=_("版式"),
+        choices=[
+            (LEDGER, _("台账")),
+            (UNITS, _("按责任单位分文件（zip）")),
+            (LEADERS, _("按领导分管")),
+        ],
+        required=False,
+    )
+
+    def chosen(self) -> tuple[str, datetime.date | None, bool]:
+        """The layout (the ledger itself when none is chosen), the date, the 预警 column."""
+        data = self.cleaned_data
+        return data["layout"] or LEDGER, data["as_of"], bool(data["warnings"])
 
 
 class ReportForm(forms.Form):

@@ -45,6 +45,7 @@ urlpatterns = [
     path("ledgers/<id:ledger_id>/rounds/", cycle.rounds, name="rounds"),
     path("ledgers/<id:ledger_id>/export/<str:fmt>/", exports.ledger_export, name="ledger_export"),
     path("exports/<id:job_id>/", exports.export_job, name="export_job"),
+    path("bulletins/<id:bulletin_id>/pdf/", exports.bulletin_pdf, name="bulletin_pdf"),
     path("exports/<id:job_id>/status/", exports.export_job_state, name="export_job_status"),
     path("exports/<id:job_id>/download/", exports.export_job_download, name="export_job_download"),
     path("ledgers/upload/", upload.ledger_upload, name="ledger_upload"),

@@ -9,25 +9,31 @@ from typing import Any, NamedTuple
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from taizhang.accounts import access
 from taizhang.documents.model import LedgerDoc, subitem_keys, task_keys
-from taizhang.documents.writers import FORMATS
+from taizhang.documents.writers import FORMATS, UNITS
 from taizhang.ledger.models import Ledger, Task, TaskLeader, TaskUnit
 from taizhang.ledger.selectors import (
     TaskFilters,
     ledger_people_and_units,
-    task_list,
 )
 from taizhang.reporting.models import Round
 from taizhang.reporting.selectors import round_current, round_document, task_timeline
 from taizhang.supervision.history import task_light_history
 from taizhang.supervision.rows import LIT_FIELDS, RowLight, RowLights
+from taizhang.supervision.selection import Selection, selected_tasks
 from taizhang.supervision.selectors import default_as_of, supervise_tasks
-from taizhang.web.forms import CommentForm, FigureForm, TaskEditForm, TaskFilterForm
+from taizhang.web.forms import (
+    CommentForm,
+    ExportOptionsForm,
+    FigureForm,
+    TaskEditForm,
+    TaskFilterForm,
+)
 from taizhang.web.templatetags.ledger_page import QUICK_SELECTS
 
 PAGE_SIZE = 100
@@ -50,16 +56,6 @@ def visible_task(request: HttpRequest, task_id: int) -> Task:
     return access.access_task(request.user, task_id, tasks)
 
 
-def with_context(rows: QuerySet[Task], visible: QuerySet[Task]) -> QuerySet[Task]:
-    """Filtered rows of the ledger page, and the task of each sub-item among them, shown as
-    its context (`matched` is False for such a task when it did not match itself)."""
-    parents = rows.filter(parent__isnull=False).values("parent_id")
-    matched = Q(pk__in=rows.values("pk"))
-    return visible.filter(matched | Q(pk__in=parents)).annotate(
-        matched=ExpressionWrapper(matched, output_field=BooleanField())
-    )
-
-
 @login_required
 def ledger_detail(request: HttpRequest, ledger_id: int) -> HttpResponse:
     """One ledger in the layout of the document, filtered and paginated; the same number of
@@ -68,19 +64,10 @@ def ledger_detail(request: HttpRequest, ledger_id: int) -> HttpResponse:
     ledger = access.access_ledger(
         request.user, ledger_id, Ledger.objects.select_related("publication")
     )
-    people, units = ledger_people_and_units(ledger.pk)
-    form = TaskFilterForm(request.GET or None, people=people, units=units, renderer=QUICK_SELECTS)
-    chosen = dict(form.cleaned_data) if form.is_valid() else {}
-    colour = chosen.pop("light", "")
-    filters = TaskFilters(**chosen)
+    form, selection = _filter_form(request, ledger)
     lights = RowLights(ledger, default_as_of(ledger))
-    visible = access.visible_tasks(request.user)
-    tasks = task_list(visible, ledger.pk, filters)
-    if colour:
-        tasks = lights.only(tasks, colour)
-    filtered = filters != TaskFilters() or bool(colour)
-    if filtered:
-        tasks = task_list(with_context(tasks, visible), ledger.pk, TaskFilters())
+    tasks = selected_tasks(access.visible_tasks(request.user), ledger, selection, lights)
+    filtered = selection.filtered
     counts = tasks.aggregate(
         tasks=Count("pk", filter=Q(parent__isnull=True)),
         subitems=Count("pk", filter=Q(parent__isnull=False)),
@@ -91,6 +78,9 @@ def ledger_detail(request: HttpRequest, ledger_id: int) -> HttpResponse:
     first = (page.number - 1) * PAGE_SIZE
     query = request.GET.copy()
     query.pop("page", None)
+    export_query = query.copy()
+    for option in ExportOptionsForm.base_fields:
+        export_query.pop(option, None)
     context = {
         "ledger": ledger,
         "form": form,
@@ -104,8 +94,28 @@ def ledger_detail(request: HttpRequest, ledger_id: int) -> HttpResponse:
         "titles": {c["key"]: c["title"] for c in ledger.columns},
         "open_round": round_current(ledger.pk),
         "export_formats": FORMATS,
+        "export_fields": [(k, v) for k, values in export_query.lists() for v in values],
+        "export_layouts": ExportOptionsForm.base_fields["layout"].choices  # type: ignore[attr-defined]
+        if access.can_export(request.user, UNITS)
+        else [],
+        "can_export": access.can_export(request.user),
     }
     return render(request, "web/ledger_detail.html", context)
+
+
+def _filter_form(request: HttpRequest, ledger: Ledger) -> tuple[TaskFilterForm, Selection]:
+    """The ledger page's filter form and the selection it makes (none when it is invalid)."""
+    people, units = ledger_people_and_units(ledger.pk)
+    form = TaskFilterForm(request.GET or None, people=people, units=units, renderer=QUICK_SELECTS)
+    chosen = dict(form.cleaned_data) if form.is_valid() else {}
+    colour = chosen.pop("light", "")
+    return form, Selection(TaskFilters(**chosen), colour)
+
+
+def page_selection(request: HttpRequest, ledger: Ledger) -> Selection:
+    """The selection of the ledger page whose query `request` carries: an export of it
+    holds the page's rows."""
+    return _filter_form(request, ledger)[1]
 
 
 ROW_FIELDS = (

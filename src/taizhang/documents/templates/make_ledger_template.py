@@ -29,6 +29,8 @@ from docx.styles.style import ParagraphStyle
 from docx.text.paragraph import Paragraph
 from lxml import etree
 
+from taizhang.documents.fonts import font_table
+
 OUTPUT = Path(__file__).with_name("ledger.docx")
 BODY_FONT = "仿宋_GB2312"
 FIXED_TIME = datetime.datetime(2021, 1, 1, tzinfo=datetime.UTC)
@@ -36,16 +38,6 @@ FIXED_TIME = datetime.datetime(2021, 1, 1, tzinfo=datetime.UTC)
 # 2010's duplicate styles, an empty custom XML item).
 DROPPED_PARTS = ("docProps/thumbnail.jpeg", "word/stylesWithEffects.xml", "customXml/")
 DROPPED_TARGETS = ("thumbnail.jpeg", "stylesWithEffects.xml", "customXml/")
-# The fonts the styles name, each with the font Word may substitute (altName) where it is not
-# installed: 仿宋 and 楷体 ship with Windows, the _GB2312 variants often do not.
-FONTS = (
-    ("仿宋_GB2312", "仿宋", "roman", "02010609030101010101"),
-    ("楷体_GB2312", "楷体", "roman", "02010609030101010101"),
-    ("方正小标宋简体", "宋体", "roman", "02000000000000000000"),
-    ("宋体", "SimSun", "roman", "02010600030101010101"),
-    ("黑体", "SimHei", "swiss", "02010609060101010101"),
-    ("Times New Roman", "", "roman", "02020603050405020304"),
-)
 REFERENCING_PARTS = ("[Content_Types].xml", "_rels/.rels", "word/_rels/document.xml.rels")
 
 
@@ -246,23 +238,6 @@ def _drop_references(xml: bytes) -> bytes:
             root.remove(element)
     result: bytes = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
     return result
-
-
-def font_table() -> bytes:
-    """word/fontTable.xml naming the template's fonts (python-docx's default names Japanese
-    ones), each with its Chinese character set and a substitute."""
-    entries = "".join(
-        f'<w:font w:name="{name}">'
-        + (f'<w:altName w:val="{alternative}"/>' if alternative else "")
-        + f'<w:panose1 w:val="{panose}"/><w:charset w:val="{"00" if not alternative else "86"}"/>'
-        f'<w:family w:val="{family}"/><w:pitch w:val="variable"/></w:font>'
-        for name, alternative, family, panose in FONTS
-    )
-    return (
-        "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
-        f'<w:fonts xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
-        f"{entries}</w:fonts>"
-    ).encode()
 
 
 def main() -> None:

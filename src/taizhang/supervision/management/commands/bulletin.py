@@ -1,4 +1,4 @@
-"""`taizhang bulletin LEDGER [--as-of DATE] [--format docx|txt] [-o FILE] [--issuer NAME]
+"""`taizhang bulletin LEDGER [--as-of DATE] [--format docx|pdf|txt] [-o FILE] [--issuer NAME]
 [--template FILE] [--form masthead|plain] [--issue-number N] [--doc-number TEXT] [--cc TEXT]
 [--printer NAME] [--printed-on DATE]`: the ledger's supervision bulletin (督查通报) as
 composed, not stored; the Word document with its 版头 and 版记 (期号 proposed as one more
@@ -14,6 +14,7 @@ from django.core.management.base import CommandParser
 from django.utils.translation import gettext as _
 
 from taizhang.documents.bulletin_frame import FORMS, MASTHEAD, Colophon, Masthead
+from taizhang.documents.pdf import PdfError, docx_to_pdf
 from taizhang.documents.write_bulletin import write_bulletin, write_bulletin_text
 from taizhang.ledger.management.commands._base import LedgerCommand
 from taizhang.supervision.bulletin import (
@@ -47,7 +48,7 @@ class Command(LedgerCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("ledger", type=int, help=_("台账编号"))
         parser.add_argument("--as-of", type=_date, help=_("“截至”日期 YYYY-MM-DD（默认今天）"))
-        parser.add_argument("--format", choices=["docx", "txt"], default="txt")
+        parser.add_argument("--format", choices=["docx", "pdf", "txt"], default="txt")
         parser.add_argument("-o", "--output", help=_("输出文件（默认输出到标准输出）"))
         parser.add_argument(
             "--issuer",
@@ -94,6 +95,11 @@ class Command(LedgerCommand):
             )
             frame = bulletin_frame(details, as_of)
             data = self.docx(text.title, text.body, options["template"], frame)
+        if options["format"] == "pdf":
+            try:
+                data = docx_to_pdf(data)
+            except PdfError as error:
+                self.fail(str(error))
         self.write_output(data, options["output"], _("已生成 %(path)s"))
 
     def docx(

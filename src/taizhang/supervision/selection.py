@@ -1,0 +1,128 @@
+"""A selection of a ledger's rows, the ledger page's and every export's: the filters (unit,
+leader, status, deadline window, text) and the light. The page and the exports both read
+their rows through `selected_tasks`, so an export holds exactly the rows the page shows;
+`selection_document` turns a selection into the `LedgerDoc` the writers take, with each
+row's 预警 (`rows.warning_text`) when asked."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
+
+from taizhang.documents.model import LedgerDoc
+from taizhang.ledger.models import Ledger, Task
+from taizhang.ledger.selectors import TaskFilters, ledger_document, task_list
+from taizhang.supervision.lights import RED, YELLOW
+from taizhang.supervision.rows import (
+    LIGHT_FILTERS,
+    LIT_FIELDS,
+    RowLight,
+    RowLights,
+    warning_text,
+)
+
+
+@dataclass(frozen=True)
+class Selection:
+    """The ledger page's filters and light (one of `rows.LIGHT_FILTERS`, or "" for any)."""
+
+    filters: TaskFilters = field(default_factory=TaskFilters)
+    light: str = ""
+
+    @property
+    def filtered(self) -> bool:
+        return self.filters != TaskFilters() or bool(self.light)
+
+    def as_data(self) -> dict[str, Any]:
+        """The selection as JSON data (stored with a background export)."""
+        data = {key: value for key, value in asdict(self.filters).items() if value}
+        for key in ("due_from", "due_to"):
+            if key in data:
+                data[key] = data[key].isoformat()
+        if self.light:
+            data["light"] = self.light
+        return data
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any]) -> Selection:
+        """The selection `as_data` stored; what it does not know is left out."""
+        values = dict(data)
+        light = values.pop("light", "")
+        for key in ("due_from", "due_to"):
+            if values.get(key):
+                values[key] = datetime.date.fromisoformat(values[key])
+        known = {k: v for k, v in values.items() if k in TaskFilters.__dataclass_fields__}
+        return cls(TaskFilters(**known), light if light in LIGHT_FILTERS else "")
+
+
+def with_context(rows: QuerySet[Task], visible: QuerySet[Task]) -> QuerySet[Task]:
+    """Filtered rows of the ledger page, and the task of each sub-item among them, shown as
+    its context (`matched` is False for such a task when it did not match itself)."""
+    parents = rows.filter(parent__isnull=False).values("parent_id")
+    matched = Q(pk__in=rows.values("pk"))
+    return visible.filter(matched | Q(pk__in=parents)).annotate(
+        matched=ExpressionWrapper(matched, output_field=BooleanField())
+    )
+
+
+def selected_tasks(
+    visible: QuerySet[Task], ledger: Ledger, selection: Selection, lights: RowLights
+) -> QuerySet[Task]:
+    """The rows of `ledger` the selection shows, of those in `visible` (the user's, from
+    accounts.access), in document order: every row, task or sub-item, that matches, and the
+    task of each matching sub-item (with `matched` annotated when filtered). The light is
+    the one on `lights.as_of`."""
+    tasks = task_list(visible, ledger.pk, selection.filters)
+    if selection.light:
+        tasks = lights.only(tasks, selection.light)
+    if selection.filtered:
+        tasks = task_list(with_context(tasks, visible), ledger.pk, TaskFilters())
+    return tasks
+
+
+def selection_document(
+    ledger: Ledger,
+    visible: QuerySet[Task],
+    selection: Selection,
+    *,
+    as_of: datetime.date,
+    warnings: bool = False,
+    everything: bool = False,
+) -> LedgerDoc:
+    """The selected rows as a `LedgerDoc`, lights as of `as_of`, each row's 预警 written when
+    `warnings`. `everything`: `visible` is every task (the office's), so an unfiltered
+    selection reads the ledger as a whole, as an export always did. A fixed number of
+    queries whatever the rows."""
+    lights = RowLights(ledger, as_of) if warnings or selection.light else None
+    if not selection.filtered and everything and lights is None:
+        return ledger_document(ledger)
+    tasks = selected_tasks(visible, ledger, selection, lights or RowLights(ledger, as_of))
+    if lights is None:
+        return ledger_document(ledger, only=set(tasks.values_list("pk", flat=True)))
+    found = lights.lit(tasks, page=False).values_list("pk", *LIT_FIELDS)
+    by_id: dict[int, RowLight | None] = {}
+    for pk, colour, deadline, lowest, split, status in found.iterator(chunk_size=5000):
+        by_id[pk] = lights.reason(colour, status, deadline, lowest, split=bool(split))
+    _split_reasons(lights, by_id)
+    texts = {pk: warning_text(light) for pk, light in by_id.items()} if warnings else None
+    return ledger_document(ledger, only=by_id.keys(), warnings=texts)
+
+
+_SPLIT_BATCH = 2000
+
+
+def _split_reasons(lights: RowLights, by_id: dict[int, RowLight | None]) -> None:
+    """Give each split red or yellow task its first sub-item's reason, asked in batches (a
+    query per 2,000 split tasks: the database's limit on parameters)."""
+    waiting = [
+        pk
+        for pk, light in by_id.items()
+        if light is not None and light.reason is None and light.colour in (RED, YELLOW)
+    ]
+    for start in range(0, len(waiting), _SPLIT_BATCH):
+        batch = {pk: by_id[pk] for pk in waiting[start : start + _SPLIT_BATCH]}
+        lights.subitem_reasons(batch)
+        by_id.update(batch)
