@@ -8,7 +8,6 @@ every task, for the bulletin; the tests hold the two equal."""
 from __future__ import annotations
 
 import datetime
-from collections import Counter
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet
@@ -164,11 +163,9 @@ def dashboard_data(
         scope = seen if len(seen) <= IN_LIST_LIMIT else tasks.filter(ledger=ledger).values("pk")
         states = states.filter(task_id__in=scope)
         tasks = Task.objects.filter(pk__in=scope)
-    lit = _Lit(ledger, states, as_of, rounds, whole)
+    lit = _Lit(ledger, states, as_of, rounds, limit, offset)
     totals, lights = lit.counts()
-    red, yellow = _listed(
-        ledger, lit.page(RED, limit, offset), lit.page(YELLOW, limit, offset), as_of, rounds
-    )
+    red, yellow = _listed(ledger, lit.page(RED), lit.page(YELLOW), as_of, rounds)
     indicators, indicators_total = _indicators(states, limit, offset)
     return {
         "ledger": {"id": ledger.pk, "title": ledger.title, "year": ledger.year},
@@ -177,18 +174,8 @@ def dashboard_data(
         "totals": totals,
         "lights": lights,
         "light_labels": LABELS,
-        "units": lit.groups(
-            StateUnit.objects.filter(state_id__in=states.values("task_id"))
-            .order_by()
-            .values_list("state_id", "unit_id"),
-            Unit,
-        ),
-        "leaders": lit.groups(
-            TaskLeader.objects.filter(task_id__in=states.filter(is_top=True).values("task_id"))
-            .order_by()
-            .values_list("task_id", "person_id"),
-            Person,
-        ),
+        "units": lit.groups("u", Unit),
+        "leaders": lit.groups("l", Person),
         "red": red,
         "red_total": lights[RED],
         "yellow": yellow,
@@ -220,12 +207,12 @@ def _flag(field: str, value: int) -> Case:
 
 
 class _Lit:
-    """The stored states of the tasks a user sees, each with its light on a day, read once
-    (one row a task or sub-item) and counted in Python: totals, the pages of red and yellow
-    tasks, the tables of units and leaders. The light is `light_case`'s rule, as the ledger
-    page filters by it in SQL (the tests hold the two and `ledger_figures` equal). Counting a
-    read of the rows is several times cheaper than the database computing each light again
-    for every table."""
+    """The stored states of the tasks a user sees, each with its light on a day (the
+    ledger's `light_case`, "not reported" included), counted by the database in one query:
+    the states' lights worked out once (a materialised `WITH`), then grouped three ways
+    (the tasks by light and status, the units' and the leaders' links by group, light and
+    status) and the pages of red and yellow tasks, a few hundred rows in all whatever the
+    size of the ledger. Python only adds the groups up."""
 
     def __init__(
         self,
@@ -233,80 +220,67 @@ class _Lit:
         states: QuerySet[TaskState],
         as_of: datetime.date,
         rounds: list[int],
-        whole: bool,
+        limit: int,
+        offset: int,
     ) -> None:
-        reported: set[int] = set()
+        unreported: Any = Value(0, output_field=IntegerField())
         if rounds:
-            reported = {row[0] for row in _plain(_reported(rounds).values_list("task_id"))}
-        # The light without "not reported" and whether the task is overdue, computed by the
-        # database (plain values: no dates to convert), the rest here.
-        flags = _flag("is_top", 4) + _flag("split", 2) + _flag("reports_due", 1)
-        rows = _plain(
-            states.annotate(
-                base=light_case(ledger, as_of, []),
+            unreported = Case(
+                When(Q(split=False) & ~Q(task_id__in=_reported(rounds)), then=1),
+                default=0,
+                output_field=IntegerField(),
+            )
+        lit = (
+            states.order_by()
+            .annotate(
+                light=light_case(ledger, as_of, rounds),
                 overdue=Case(
                     When(Q(deadline__lt=as_of) & ~Q(status=Status.COMPLETED), then=1),
                     default=0,
                     output_field=IntegerField(),
                 ),
-                flags=flags,
-            ).values_list("task_id", "top_id", "status", "position", "base", "overdue", "flags")
-        )
-        # A task waits for a report while it, or an open sub-item of it, has none: of the
-        # whole ledger (a reporter's split task counts its other units' sub-items too).
-        waiting: set[int] = set()
-        if rounds and whole:
-            waiting = {row[1] for row in rows if row[6] & 1 and row[0] not in reported}
-        elif rounds:
-            waiting = set(
-                TaskState.objects.filter(ledger=ledger, reports_due=True)
-                .exclude(task_id__in=reported)
-                .values_list("top_id", flat=True)
+                unreported=unreported,
+                head=_flag("is_top", 1),
             )
-        self.rows: dict[int, tuple[str, str, int, bool]] = {}  # light, status, overdue, unreported
-        self.tops: list[tuple[int, int, str, str]] = []  # position, id, light, status
-        for pk, _top, status, position, light, overdue, bits in rows:
-            is_top, split, due = bits & 4, bits & 2, bits & 1
-            unreported = bool(rounds) and not split and pk not in reported
-            if light == GREEN and rounds and ((pk in waiting) if is_top else (due and unreported)):
-                light = YELLOW
-            self.rows[pk] = (light, status, overdue, unreported)
-            if is_top:
-                self.tops.append((position, pk, light, status))
-        self.tops.sort()
+            .values_list("task_id", "head", "status", "position", "light", "overdue", "unreported")
+        )
+        try:
+            lit_sql, params = lit.query.sql_with_params()
+        except EmptyResultSet:  # a filter Django knows to match nothing (a user who sees none)
+            lit_sql, params = None, ()
+        self.rows: list[tuple[Any, ...]] = []
+        if lit_sql is not None:
+            self.rows = _counted(lit.db, lit_sql, tuple(params), limit, offset)
 
     def counts(self) -> tuple[dict[str, int], dict[str, int]]:
         """Totals by status and by light of the tasks (not sub-items)."""
         statuses = dict.fromkeys((*STATUSES, "none"), 0)
         lights = dict.fromkeys(LIGHTS, 0)
-        for _position, _pk, light, status in self.tops:
-            statuses[status or "none"] += 1
-            lights[light] += 1
-        return {"tasks": len(self.tops), **statuses}, lights
+        for kind, _key, light, status, n, _overdue, _unreported in self.rows:
+            if kind == "t":
+                statuses[status or "none"] += n
+                lights[light] += n
+        return {"tasks": sum(lights.values()), **statuses}, lights
 
-    def page(self, colour: str, limit: int, offset: int) -> list[int]:
-        """The ids of a page of the tasks of this colour, in ledger order."""
-        found = [pk for _position, pk, light, _status in self.tops if light == colour]
-        return found[offset : offset + limit]
+    def page(self, colour: str) -> list[int]:
+        """The ids of the page of the tasks of this colour asked for, in ledger order."""
+        kind = "r" if colour == RED else "y"
+        found = sorted((row[4], row[1]) for row in self.rows if row[0] == kind)
+        return [pk for _position, pk in found]
 
-    def groups(self, links: Any, model: type[Unit] | type[Person]) -> list[dict[str, Any]]:
-        """Per unit or leader (`links`: pairs of a task's id and the group's), the counts of
-        its rows among these, worst first (most red, then most lagging, then by name)."""
-        rows, links = self.rows, _plain(links)
-        task_ids, keys = zip(*links, strict=True) if links else ((), ())
-        # How many links of each group have each kind of row, counted in C (few kinds).
-        kinds = Counter(zip(keys, map(rows.get, task_ids), strict=True))
+    def groups(self, kind: str, model: type[Unit] | type[Person]) -> list[dict[str, Any]]:
+        """Per unit ("u") or leader ("l"), the counts of its rows among these, worst first
+        (most red, then most lagging, then by name)."""
         sums: dict[int, list[int]] = {}
-        for (key, found), n in kinds.items():
-            if found is None:
+        for found, key, light, status, n, overdue, unreported in self.rows:
+            if found != kind:
                 continue
-            light, status, overdue, unreported = found
             counts = sums.setdefault(key, [0] * len(_GROUP_KEYS))
             counts[0] += n
             counts[1] += n * (status == Status.COMPLETED)
             counts[2] += n * (status == Status.LAGGING)
-            counts[3] += n * overdue
-            counts[4] += n * unreported
+            counts[3] += overdue
+            counts[4] += unreported
             counts[5] += n * (light == RED)
             counts[6] += n * (light == YELLOW)
         names = dict(model.objects.filter(pk__in=list(sums)).values_list("pk", "name"))
@@ -315,6 +289,48 @@ class _Lit:
             for key, counts in sums.items()
         ]
         return sorted(groups, key=lambda g: (-g["red"], -g["lagging"], g["name"]))
+
+
+def _counted(
+    alias: str, lit: str, params: tuple[Any, ...], limit: int, offset: int
+) -> list[tuple[Any, ...]]:
+    """One query over the lit states (`lit`: task_id, top, status, position, light, overdue,
+    unreported): rows of (kind, key, light, status, n, overdue, unreported) where kind is
+    "t" (the tasks by light and status), "u" and "l" (a unit's or a leader's links by light
+    and status: key is the group) or "r" and "y" (a task of the page of red or yellow tasks:
+    key is its id, n its position)."""
+    connection = connections[alias]
+    qn = connection.ops.quote_name
+    units, leaders = StateUnit._meta.db_table, TaskLeader._meta.db_table
+    materialised = "MATERIALIZED " if _materialises(connection) else ""
+    columns = "task_id, top, status, position, light, overdue, unreported"
+    page = (
+        "SELECT * FROM (SELECT %s, task_id, light, status, position, 0, 0 FROM lit"
+        " WHERE top = 1 AND light = %s ORDER BY position, task_id LIMIT %s OFFSET %s) AS {name}"
+    )
+    sql = (
+        f"WITH lit ({columns}) AS {materialised}({lit}) "  # noqa: S608 (names and SQL of ours)
+        "SELECT 't', 0, light, status, COUNT(*), 0, 0 FROM lit WHERE top = 1"
+        " GROUP BY light, status"
+        f" UNION ALL SELECT 'u', g.{qn('unit_id')}, light, status, COUNT(*), SUM(overdue),"
+        f" SUM(unreported) FROM {qn(units)} g INNER JOIN lit ON lit.task_id = g.{qn('state_id')}"
+        f" GROUP BY g.{qn('unit_id')}, light, status"
+        f" UNION ALL SELECT 'l', g.{qn('person_id')}, light, status, COUNT(*), SUM(overdue),"
+        f" SUM(unreported) FROM {qn(leaders)} g INNER JOIN lit ON lit.task_id = g.{qn('task_id')}"
+        f" WHERE top = 1 GROUP BY g.{qn('person_id')}, light, status"
+        f" UNION ALL {page.format(name='red_page')} UNION ALL {page.format(name='yellow_page')}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, (*params, "r", RED, limit, offset, "y", YELLOW, limit, offset))
+        rows: list[tuple[Any, ...]] = cursor.fetchall()
+    return rows
+
+
+def _materialises(connection: Any) -> bool:
+    """Whether the database takes `WITH … AS MATERIALIZED` (PostgreSQL 12, SQLite 3.35)."""
+    if connection.vendor == "sqlite":
+        return bool(connection.Database.sqlite_version_info >= (3, 35))
+    return connection.vendor == "postgresql"
 
 
 def _listed(
