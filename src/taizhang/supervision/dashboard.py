@@ -330,7 +330,7 @@ def _materialises(connection: Any) -> bool:
     """Whether the database takes `WITH … AS MATERIALIZED` (PostgreSQL 12, SQLite 3.35)."""
     if connection.vendor == "sqlite":
         return bool(connection.Database.sqlite_version_info >= (3, 35))
-    return connection.vendor == "postgresql"
+    return bool(connection.vendor == "postgresql")
 
 
 def _listed(
