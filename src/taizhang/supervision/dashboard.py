@@ -209,10 +209,9 @@ def _flag(field: str, value: int) -> Case:
 class _Lit:
     """The stored states of the tasks a user sees, each with its light on a day (the
     ledger's `light_case`, "not reported" included), counted by the database in one query:
-    the states' lights worked out once (a materialised `WITH`), then grouped three ways
-    (the tasks by light and status, the units' and the leaders' links by group, light and
-    status) and the pages of red and yellow tasks, a few hundred rows in all whatever the
-    size of the ledger. Python only adds the groups up."""
+    the states' lights worked out once (a materialised `WITH`), then summed three ways (the
+    tasks, the units' and the leaders' links by group) and the pages of red and yellow
+    tasks, a hundred rows or so whatever the size of the ledger."""
 
     def __init__(
         self,
@@ -254,35 +253,31 @@ class _Lit:
 
     def counts(self) -> tuple[dict[str, int], dict[str, int]]:
         """Totals by status and by light of the tasks (not sub-items)."""
-        statuses = dict.fromkeys((*STATUSES, "none"), 0)
-        lights = dict.fromkeys(LIGHTS, 0)
-        for kind, _key, light, status, n, _overdue, _unreported in self.rows:
-            if kind == "t":
-                statuses[status or "none"] += n
-                lights[light] += n
-        return {"tasks": sum(lights.values()), **statuses}, lights
+        (found,) = [row for row in self.rows if row[0] == "t"] or [("t", 0) + (0,) * _SUMS]
+        n, *sums = (value or 0 for value in found[2:])  # SUM of no rows is NULL
+        statuses = dict(zip(STATUSES, sums, strict=False))
+        statuses["none"] = n - sum(statuses.values())
+        red, yellow, completed = sums[len(STATUSES) : len(STATUSES) + 3]
+        lights = {RED: red, YELLOW: yellow, GREEN: n - red - yellow - completed}
+        lights[COMPLETED] = completed
+        return {"tasks": n, **statuses}, lights
 
     def page(self, colour: str) -> list[int]:
         """The ids of the page of the tasks of this colour asked for, in ledger order."""
         kind = "r" if colour == RED else "y"
-        found = sorted((row[4], row[1]) for row in self.rows if row[0] == kind)
+        found = sorted((row[2], row[1]) for row in self.rows if row[0] == kind)
         return [pk for _position, pk in found]
 
     def groups(self, kind: str, model: type[Unit] | type[Person]) -> list[dict[str, Any]]:
         """Per unit ("u") or leader ("l"), the counts of its rows among these, worst first
         (most red, then most lagging, then by name)."""
+        done, lagging = STATUSES.index(Status.COMPLETED), STATUSES.index(Status.LAGGING)
+        at = len(STATUSES)
         sums: dict[int, list[int]] = {}
-        for found, key, light, status, n, overdue, unreported in self.rows:
-            if found != kind:
-                continue
-            counts = sums.setdefault(key, [0] * len(_GROUP_KEYS))
-            counts[0] += n
-            counts[1] += n * (status == Status.COMPLETED)
-            counts[2] += n * (status == Status.LAGGING)
-            counts[3] += overdue
-            counts[4] += unreported
-            counts[5] += n * (light == RED)
-            counts[6] += n * (light == YELLOW)
+        for found, key, n, *rest in self.rows:
+            if found == kind:
+                rest = [value or 0 for value in rest]
+                sums[key] = [n, rest[done], rest[lagging], *rest[at + 3 :], *rest[at : at + 2]]
         names = dict(model.objects.filter(pk__in=list(sums)).values_list("pk", "name"))
         groups = [
             {"id": key, "name": names[key], **dict(zip(_GROUP_KEYS, counts, strict=True))}
@@ -291,37 +286,64 @@ class _Lit:
         return sorted(groups, key=lambda g: (-g["red"], -g["lagging"], g["name"]))
 
 
+# The sums each row of `_counted` has after its kind, key and count: one a status, then red,
+# yellow and completed lights, overdue and not reported.
+_SUMS = len(STATUSES) + 5
+
+
 def _counted(
     alias: str, lit: str, params: tuple[Any, ...], limit: int, offset: int
 ) -> list[tuple[Any, ...]]:
     """One query over the lit states (`lit`: task_id, top, status, position, light, overdue,
-    unreported): rows of (kind, key, light, status, n, overdue, unreported) where kind is
-    "t" (the tasks by light and status), "u" and "l" (a unit's or a leader's links by light
-    and status: key is the group) or "r" and "y" (a task of the page of red or yellow tasks:
-    key is its id, n its position)."""
+    unreported): rows of (kind, key, n, then `_SUMS` sums: of each status in STATUSES, of red,
+    yellow and completed lights, of overdue and of not reported). Kind "t" is the tasks (one
+    row), "u" and "l" a unit's or a leader's links (key: the group), "r" and "y" a task of
+    the page of red or yellow tasks asked for (key: its id, n: its place in the ledger).
+    Each sum is a column rather than a group: the database sorts no rows to count them."""
     connection = connections[alias]
     qn = connection.ops.quote_name
     units, leaders = StateUnit._meta.db_table, TaskLeader._meta.db_table
     materialised = "MATERIALIZED " if _materialises(connection) else ""
     columns = "task_id, top, status, position, light, overdue, unreported"
+    sums = ", ".join(
+        [
+            *["SUM(CASE WHEN status = %s THEN 1 ELSE 0 END)"] * len(STATUSES),
+            *["SUM(CASE WHEN light = %s THEN 1 ELSE 0 END)"] * 3,
+            "SUM(overdue), SUM(unreported)",
+        ]
+    )
+    sum_params = (*STATUSES, RED, YELLOW, COMPLETED)
+    zeros = ", ".join(["0"] * _SUMS)
     page = (
-        "SELECT * FROM (SELECT %s, task_id, light, status, position, 0, 0 FROM lit"
+        f"SELECT * FROM (SELECT %s, task_id, position, {zeros} FROM lit"  # noqa: S608
         " WHERE top = 1 AND light = %s ORDER BY position, task_id LIMIT %s OFFSET %s) AS {name}"
     )
     sql = (
         f"WITH lit ({columns}) AS {materialised}({lit}) "  # noqa: S608 (names and SQL of ours)
-        "SELECT 't', 0, light, status, COUNT(*), 0, 0 FROM lit WHERE top = 1"
-        " GROUP BY light, status"
-        f" UNION ALL SELECT 'u', g.{qn('unit_id')}, light, status, COUNT(*), SUM(overdue),"
-        f" SUM(unreported) FROM {qn(units)} g INNER JOIN lit ON lit.task_id = g.{qn('state_id')}"
-        f" GROUP BY g.{qn('unit_id')}, light, status"
-        f" UNION ALL SELECT 'l', g.{qn('person_id')}, light, status, COUNT(*), SUM(overdue),"
-        f" SUM(unreported) FROM {qn(leaders)} g INNER JOIN lit ON lit.task_id = g.{qn('task_id')}"
-        f" WHERE top = 1 GROUP BY g.{qn('person_id')}, light, status"
+        f"SELECT 't', 0, COUNT(*), {sums} FROM lit WHERE top = 1"
+        f" UNION ALL SELECT 'u', g.{qn('unit_id')}, COUNT(*), {sums} FROM {qn(units)} g"
+        f" INNER JOIN lit ON lit.task_id = g.{qn('state_id')} GROUP BY g.{qn('unit_id')}"
+        f" UNION ALL SELECT 'l', g.{qn('person_id')}, COUNT(*), {sums} FROM {qn(leaders)} g"
+        f" INNER JOIN lit ON lit.task_id = g.{qn('task_id')} WHERE top = 1"
+        f" GROUP BY g.{qn('person_id')}"
         f" UNION ALL {page.format(name='red_page')} UNION ALL {page.format(name='yellow_page')}"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, (*params, "r", RED, limit, offset, "y", YELLOW, limit, offset))
+        cursor.execute(
+            sql,
+            (
+                *params,
+                *sum_params * 3,
+                "r",
+                RED,
+                limit,
+                offset,
+                "y",
+                YELLOW,
+                limit,
+                offset,
+            ),
+        )
         rows: list[tuple[Any, ...]] = cursor.fetchall()
     return rows
 
