@@ -305,10 +305,16 @@ class Timing:
     bare: float  # median ms
     queries: int
     response: Any
+    app_cpu: float = 0.0  # median ms of this process's CPU (time.process_time)
+    bare_cpu: float = 0.0
 
     @property
     def ratio(self) -> float:
         return self.app / self.bare
+
+    @property
+    def cpu_ratio(self) -> float:
+        return self.app_cpu / self.bare_cpu if self.bare_cpu else float("inf")
 
 
 def timed(measurement: Measurement, runs: int) -> Timing:
@@ -322,18 +328,28 @@ def timed(measurement: Measurement, runs: int) -> Timing:
         response = measurement.request()
         assert response.status_code == 200, response.status_code
         measurement.bare()
-    app, bare = [], []
+    app, bare, app_cpu, bare_cpu = [], [], [], []
     for _ in range(runs):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         measurement.request()
-        middle = time.perf_counter()
+        middle, middle_cpu = time.perf_counter(), time.process_time()
         measurement.bare()
         app.append((middle - start) * 1000)
         bare.append((time.perf_counter() - middle) * 1000)
+        app_cpu.append((middle_cpu - start_cpu) * 1000)
+        bare_cpu.append((time.process_time() - middle_cpu) * 1000)
     with CaptureQueriesContext(connection) as queries:
         response = measurement.request()
     p95 = statistics.quantiles(app, n=20, method="inclusive")[-1]
-    return Timing(statistics.median(app), p95, statistics.median(bare), len(queries), response)
+    return Timing(
+        statistics.median(app),
+        p95,
+        statistics.median(bare),
+        len(queries),
+        response,
+        statistics.median(app_cpu),
+        statistics.median(bare_cpu),
+    )
 
 
 def measurements(ledger: Any, office: Any, tasks: int) -> list[Measurement]:
@@ -431,7 +447,7 @@ def profile(measurement: Measurement, runs: int, top: int) -> None:
     import io
     import pstats
 
-    profiler = cProfile.Profile()
+    profiler = cProfile.Profile(time.process_time)  # CPU: the machine may be busy
     profiler.enable()
     for _ in range(runs):
         measurement.request()
@@ -493,6 +509,11 @@ def main() -> None:
             f"median {timing.app:6.1f} ms  p95 {timing.app_p95:6.1f} ms  "
             f"bare SQL {timing.bare:5.1f} ms  ratio {timing.ratio:4.1f}x  "
             f"{timing.queries:2} queries  {measurement.name} ({shown})"
+        )
+        print(
+            f"    CPU of this process (time.process_time): request {timing.app_cpu:5.1f} ms, "
+            f"bare SQL {timing.bare_cpu:5.1f} ms, ratio {timing.cpu_ratio:4.1f}x"
+            + ("" if connection.vendor == "sqlite" else " (the server's CPU not counted)")
         )
         if args.profile:
             profile(measurement, args.profile, args.top)

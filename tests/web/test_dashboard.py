@@ -329,15 +329,15 @@ def test_the_ledger_and_home_pages_link_to_the_dashboard(world: World) -> None:
 
 # The session, the user, the profile, the bell's unread count, the ledger, then
 # dashboard_data's fixed set, counted from the stored state (supervision.dashboard): whether
-# any state is missing, the closed rounds without statuses, the open round, the reported
-# tasks, the states with what their lights are computed from, a page of red and one of yellow
-# tasks with their leaders, units and reports, what their reasons are computed from
-# (sub-items and their units, figures, reports' figures, settings), the indicators and their
-# count, the units' and leaders' links and names, the closed rounds, the current tasks, their
-# tallies and the statuses of tasks removed since; then the light settings of the office's
-# form. A reporter reads its units, its tasks' ids (once, for every query that follows) and
-# which tasks of the whole ledger wait for a report, but no tallies.
-QUERIES = 29
+# any state is missing, the closed rounds without statuses, the open round, one query that
+# works out every state's light and counts the tasks, the units' and leaders' links and the
+# pages of red and yellow tasks, those tasks with their leaders, units and reports, what
+# their reasons are computed from (sub-items and their units, figures, reports' figures,
+# settings), the indicators and their count, the units' and leaders' names, the closed
+# rounds, the current tasks, their tallies and the statuses of tasks removed since; then the
+# light settings of the office's form. A reporter reads its units and its tasks' ids (once,
+# for every query that follows), but no tallies.
+QUERIES = 26
 
 
 def big_ledger(tasks: int) -> Ledger:
@@ -397,4 +397,4 @@ def test_the_dashboard_costs_the_same_queries_for_any_size(world: World, role: s
     assert island(response)["totals"]["tasks"] == (200 if role == "office" else 100)
     assert len(island(response)["history"]) == 2
     assert counts[0] == counts[1], counts
-    assert counts[0] == QUERIES + (role == "water"), counts
+    assert counts[0] == QUERIES, counts

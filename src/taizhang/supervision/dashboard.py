@@ -8,7 +8,6 @@ every task, for the bulletin; the tests hold the two equal."""
 from __future__ import annotations
 
 import datetime
-from collections import Counter
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet
@@ -165,11 +164,9 @@ def dashboard_data(
         scope = seen if len(seen) <= IN_LIST_LIMIT else tasks.filter(ledger=ledger).values("pk")
         states = states.filter(task_id__in=scope)
         tasks = Task.objects.filter(pk__in=scope)
-    lit = _Lit(ledger, states, as_of, rounds, whole)
+    lit = _Lit(ledger, states, as_of, rounds, limit, offset)
     totals, lights = lit.counts()
-    red, yellow = _listed(
-        ledger, lit.page(RED, limit, offset), lit.page(YELLOW, limit, offset), as_of, rounds
-    )
+    red, yellow = _listed(ledger, lit.page(RED), lit.page(YELLOW), as_of, rounds)
     indicators, indicators_total = _indicators(states, limit, offset)
     return {
         "ledger": {"id": ledger.pk, "title": ledger.title, "year": ledger.year},
@@ -178,18 +175,8 @@ def dashboard_data(
         "totals": totals,
         "lights": lights,
         "light_labels": LABELS,
-        "units": lit.groups(
-            StateUnit.objects.filter(state_id__in=states.values("task_id"))
-            .order_by()
-            .values_list("state_id", "unit_id"),
-            Unit,
-        ),
-        "leaders": lit.groups(
-            TaskLeader.objects.filter(task_id__in=states.filter(is_top=True).values("task_id"))
-            .order_by()
-            .values_list("task_id", "person_id"),
-            Person,
-        ),
+        "units": lit.groups("u", Unit),
+        "leaders": lit.groups("l", Person),
         "red": red,
         "red_total": lights[RED],
         "yellow": yellow,
@@ -221,12 +208,11 @@ def _flag(field: str, value: int) -> Case:
 
 
 class _Lit:
-    """The stored states of the tasks a user sees, each with its light on a day, read once
-    (one row a task or sub-item) and counted in Python: totals, the pages of red and yellow
-    tasks, the tables of units and leaders. The light is `light_case`'s rule, as the ledger
-    page filters by it in SQL (the tests hold the two and `ledger_figures` equal). Counting a
-    read of the rows is several times cheaper than the database computing each light again
-    for every table."""
+    """The stored states of the tasks a user sees, each with its light on a day (the
+    ledger's `light_case`, "not reported" included), counted by the database in one query:
+    the states' lights worked out once (a materialised `WITH`), then summed three ways (the
+    tasks, the units' and the leaders' links by group) and the pages of red and yellow
+    tasks, a hundred rows or so whatever the size of the ledger."""
 
     def __init__(
         self,
@@ -234,88 +220,139 @@ class _Lit:
         states: QuerySet[TaskState],
         as_of: datetime.date,
         rounds: list[int],
-        whole: bool,
+        limit: int,
+        offset: int,
     ) -> None:
-        reported: set[int] = set()
+        unreported: Any = Value(0, output_field=IntegerField())
         if rounds:
-            reported = {row[0] for row in _plain(_reported(rounds).values_list("task_id"))}
-        # The light without "not reported" and whether the task is overdue, computed by the
-        # database (plain values: no dates to convert), the rest here.
-        flags = _flag("is_top", 4) + _flag("split", 2) + _flag("reports_due", 1)
-        rows = _plain(
-            states.annotate(
-                base=light_case(ledger, as_of, []),
+            unreported = Case(
+                When(Q(split=False) & ~Q(task_id__in=_reported(rounds)), then=1),
+                default=0,
+                output_field=IntegerField(),
+            )
+        lit = (
+            states.order_by()
+            .annotate(
+                light=light_case(ledger, as_of, rounds),
                 overdue=Case(
                     When(Q(deadline__lt=as_of) & ~Q(status=Status.COMPLETED), then=1),
                     default=0,
                     output_field=IntegerField(),
                 ),
-                flags=flags,
-            ).values_list("task_id", "top_id", "status", "position", "base", "overdue", "flags")
-        )
-        # A task waits for a report while it, or an open sub-item of it, has none: of the
-        # whole ledger (a reporter's split task counts its other units' sub-items too).
-        waiting: set[int] = set()
-        if rounds and whole:
-            waiting = {row[1] for row in rows if row[6] & 1 and row[0] not in reported}
-        elif rounds:
-            waiting = set(
-                TaskState.objects.filter(ledger=ledger, reports_due=True)
-                .exclude(task_id__in=reported)
-                .values_list("top_id", flat=True)
+                unreported=unreported,
+                head=_flag("is_top", 1),
             )
-        self.rows: dict[int, tuple[str, str, int, bool]] = {}  # light, status, overdue, unreported
-        self.tops: list[tuple[int, int, str, str]] = []  # position, id, light, status
-        for pk, _top, status, position, light, overdue, bits in rows:
-            is_top, split, due = bits & 4, bits & 2, bits & 1
-            unreported = bool(rounds) and not split and pk not in reported
-            if light == GREEN and rounds and ((pk in waiting) if is_top else (due and unreported)):
-                light = YELLOW
-            self.rows[pk] = (light, status, overdue, unreported)
-            if is_top:
-                self.tops.append((position, pk, light, status))
-        self.tops.sort()
+            .values_list("task_id", "head", "status", "position", "light", "overdue", "unreported")
+        )
+        try:
+            lit_sql, params = lit.query.sql_with_params()
+        except EmptyResultSet:  # a filter Django knows to match nothing (a user who sees none)
+            lit_sql, params = None, ()
+        self.rows: list[tuple[Any, ...]] = []
+        if lit_sql is not None:
+            self.rows = _counted(lit.db, lit_sql, tuple(params), limit, offset)
 
     def counts(self) -> tuple[dict[str, int], dict[str, int]]:
         """Totals by status and by light of the tasks (not sub-items)."""
-        statuses = dict.fromkeys((*STATUSES, "none"), 0)
-        lights = dict.fromkeys(LIGHTS, 0)
-        for _position, _pk, light, status in self.tops:
-            statuses[status or "none"] += 1
-            lights[light] += 1
-        return {"tasks": len(self.tops), **statuses}, lights
+        (found,) = [row for row in self.rows if row[0] == "t"] or [("t", 0) + (0,) * _SUMS]
+        n, *sums = (value or 0 for value in found[2:])  # SUM of no rows is NULL
+        statuses = dict(zip(STATUSES, sums, strict=False))
+        statuses["none"] = n - sum(statuses.values())
+        red, yellow, completed = sums[len(STATUSES) : len(STATUSES) + 3]
+        lights = {RED: red, YELLOW: yellow, GREEN: n - red - yellow - completed}
+        lights[COMPLETED] = completed
+        return {"tasks": n, **statuses}, lights
 
-    def page(self, colour: str, limit: int, offset: int) -> list[int]:
-        """The ids of a page of the tasks of this colour, in ledger order."""
-        found = [pk for _position, pk, light, _status in self.tops if light == colour]
-        return found[offset : offset + limit]
+    def page(self, colour: str) -> list[int]:
+        """The ids of the page of the tasks of this colour asked for, in ledger order."""
+        kind = "r" if colour == RED else "y"
+        found = sorted((row[2], row[1]) for row in self.rows if row[0] == kind)
+        return [pk for _position, pk in found]
 
-    def groups(self, links: Any, model: type[Unit] | type[Person]) -> list[dict[str, Any]]:
-        """Per unit or leader (`links`: pairs of a task's id and the group's), the counts of
-        its rows among these, worst first (most red, then most lagging, then by name)."""
-        rows, links = self.rows, _plain(links)
-        task_ids, keys = zip(*links, strict=True) if links else ((), ())
-        # How many links of each group have each kind of row, counted in C (few kinds).
-        kinds = Counter(zip(keys, map(rows.get, task_ids), strict=True))
+    def groups(self, kind: str, model: type[Unit] | type[Person]) -> list[dict[str, Any]]:
+        """Per unit ("u") or leader ("l"), the counts of its rows among these, worst first
+        (most red, then most lagging, then by name)."""
+        done, lagging = STATUSES.index(Status.COMPLETED), STATUSES.index(Status.LAGGING)
+        at = len(STATUSES)
         sums: dict[int, list[int]] = {}
-        for (key, found), n in kinds.items():
-            if found is None:
-                continue
-            light, status, overdue, unreported = found
-            counts = sums.setdefault(key, [0] * len(_GROUP_KEYS))
-            counts[0] += n
-            counts[1] += n * (status == Status.COMPLETED)
-            counts[2] += n * (status == Status.LAGGING)
-            counts[3] += n * overdue
-            counts[4] += n * unreported
-            counts[5] += n * (light == RED)
-            counts[6] += n * (light == YELLOW)
+        for found, key, n, *rest in self.rows:
+            if found == kind:
+                rest = [value or 0 for value in rest]
+                sums[key] = [n, rest[done], rest[lagging], *rest[at + 3 :], *rest[at : at + 2]]
         names = dict(model.objects.filter(pk__in=list(sums)).values_list("pk", "name"))
         groups = [
             {"id": key, "name": names[key], **dict(zip(_GROUP_KEYS, counts, strict=True))}
             for key, counts in sums.items()
         ]
         return sorted(groups, key=lambda g: (-g["red"], -g["lagging"], g["name"]))
+
+
+# The sums each row of `_counted` has after its kind, key and count: one a status, then red,
+# yellow and completed lights, overdue and not reported.
+_SUMS = len(STATUSES) + 5
+
+
+def _counted(
+    alias: str, lit: str, params: tuple[Any, ...], limit: int, offset: int
+) -> list[tuple[Any, ...]]:
+    """One query over the lit states (`lit`: task_id, top, status, position, light, overdue,
+    unreported): rows of (kind, key, n, then `_SUMS` sums: of each status in STATUSES, of red,
+    yellow and completed lights, of overdue and of not reported). Kind "t" is the tasks (one
+    row), "u" and "l" a unit's or a leader's links (key: the group), "r" and "y" a task of
+    the page of red or yellow tasks asked for (key: its id, n: its place in the ledger).
+    Each sum is a column rather than a group: the database sorts no rows by kind."""
+    connection = connections[alias]
+    qn = connection.ops.quote_name
+    units, leaders = StateUnit._meta.db_table, TaskLeader._meta.db_table
+    materialised = "MATERIALIZED " if _materialises(connection) else ""
+    columns = "task_id, top, status, position, light, overdue, unreported"
+    # Each state's kinds as 0 or 1 columns, worked out once with its light, so that the
+    # groups below only add integers up (not compare texts for each of 300,000 links).
+    kinds = [
+        *[("status", code) for code in STATUSES],
+        *[("light", colour) for colour in (RED, YELLOW, COMPLETED)],
+    ]
+    flags = ", ".join(
+        f"CASE WHEN {column} = %s THEN 1 ELSE 0 END AS k{n}" for n, (column, _v) in enumerate(kinds)
+    )
+    sums = ", ".join([*(f"SUM(k{n})" for n in range(len(kinds))), "SUM(overdue), SUM(unreported)"])
+    zeros = ", ".join(["0"] * _SUMS)
+    page = (
+        f"SELECT * FROM (SELECT %s, task_id, position, {zeros} FROM lit"  # noqa: S608
+        " WHERE top = 1 AND light = %s ORDER BY position, task_id LIMIT %s OFFSET %s) AS {name}"
+    )
+    # The leaders' links are of tasks: `top > 0` rather than `= 1` for PostgreSQL's guess of
+    # how many (a hash join, not 100,000 index lookups).
+    # The links joined from the lit states (SQLite otherwise indexes the states to walk the
+    # links in the group's order, which costs more than sorting the groups' sums).
+    # PostgreSQL would put the light's expression in place of each use of it below (and
+    # work it out four times a row) where the states are not a query of their own.
+    fence = " OFFSET 0" if connection.vendor == "postgresql" else ""
+    sql = (
+        f"WITH base ({columns}) AS ({lit}{fence}), "  # noqa: S608 (names and SQL of ours)
+        f"lit AS {materialised}(SELECT task_id, top, position, light, overdue, unreported,"
+        f" {flags} FROM base) "
+        f"SELECT 't', 0, COUNT(*), {sums} FROM lit WHERE top = 1"
+        f" UNION ALL SELECT 'u', g.{qn('unit_id')}, COUNT(*), {sums} FROM lit"
+        f" CROSS JOIN {qn(units)} g WHERE g.{qn('state_id')} = lit.task_id"
+        f" GROUP BY g.{qn('unit_id')}"
+        f" UNION ALL SELECT 'l', g.{qn('person_id')}, COUNT(*), {sums} FROM lit"
+        f" CROSS JOIN {qn(leaders)} g WHERE g.{qn('task_id')} = lit.task_id AND top > 0"
+        f" GROUP BY g.{qn('person_id')}"
+        f" UNION ALL {page.format(name='red_page')} UNION ALL {page.format(name='yellow_page')}"
+    )
+    pages = ("r", RED, limit, offset, "y", YELLOW, limit, offset)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, (*params, *(value for _c, value in kinds), *pages))
+        rows: list[tuple[Any, ...]] = cursor.fetchall()
+    return rows
+
+
+def _materialises(connection: Any) -> bool:
+    """Whether the database takes `WITH … AS MATERIALIZED` (PostgreSQL 12, SQLite 3.35)."""
+    if connection.vendor == "sqlite":
+        return bool(connection.Database.sqlite_version_info >= (3, 35))
+    return bool(connection.vendor == "postgresql")
 
 
 def _listed(

@@ -157,6 +157,25 @@ class TaskState(models.Model):
         indexes = [
             models.Index(fields=["ledger", "is_top"], name="state_ledger_top"),
             models.Index(fields=["top"], name="state_top"),
+            # Everything the dashboard works a light out from: it reads the ledger's states
+            # from the index alone, not their rows (wide with the indicators).
+            models.Index(
+                fields=[
+                    "ledger",
+                    "task",
+                    "top",
+                    "is_top",
+                    "status",
+                    "position",
+                    "split",
+                    "deadline",
+                    "completed",
+                    "red_from",
+                    "yellow_from",
+                    "reports_due",
+                ],
+                name="state_ledger_lights",
+            ),
         ]
 
     def __str__(self) -> str:

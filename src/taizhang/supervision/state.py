@@ -102,7 +102,7 @@ def _refresh(
     links = TaskUnit.objects.filter(task_id__in=ids).order_by("order", "pk")
     for task_id, unit_id in links.values_list("task_id", "unit_id"):
         units[task_id].append(unit_id)
-    office, report_figures = task_figures({"task_id__in": ids})
+    office, report_figures = task_figures({"pk__in": ids})
     inputs = LightInputs(ledger, settings, {}, office, report_figures)
     stored_units: dict[int, set[int]] = defaultdict(set)
     for state_id, unit_id in StateUnit.objects.filter(state__top_id__in=top_ids).values_list(

@@ -167,8 +167,16 @@ def my_tasks_page(
 @require_POST
 def report_submit(request: AuthedRequest, task_id: int) -> HttpResponse:
     """Send a report (action "send"), keep it as a draft ("draft") or drop ticked held files
-    ("drop"). Files chosen are held on the server first, so a refusal keeps them too."""
-    task = visible_task(request, task_id)
+    ("drop"). Files chosen are held on the server first, so a refusal keeps them too. The
+    task is read with its units (who may report) but not its leaders: a refusal shows the
+    task page, which reads it again."""
+    task = access.access_task(
+        request.user,
+        task_id,
+        Task.objects.select_related("ledger", "parent").prefetch_related(
+            "unit_links__unit", "parent__unit_links__unit"
+        ),
+    )
     user = request.user
     if not access.can_report(user, task):
         raise Http404
