@@ -39,6 +39,7 @@ ENDPOINTS = [
     ("DELETE", "/api/tasks/1/draft"),
     ("GET", "/api/tasks/1/held-files"),
     ("POST", "/api/tasks/1/held-files"),
+    ("POST", "/api/tasks/1/figure-checks"),
     ("DELETE", "/api/held-files/1"),
 ]
 ROUND = {"name": "2021年11月", "due_date": "2021-11-25"}
