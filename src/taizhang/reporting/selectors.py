@@ -59,8 +59,10 @@ def review_queue(ledger_id: int | None = None) -> QuerySet[Report]:
 def round_reports(round_: Round, unit_ids: list[int]) -> dict[int, Report]:
     """The latest report of these units per task in the round."""
     latest: dict[int, Report] = {}
-    reports = Report.objects.filter(round=round_, unit_id__in=unit_ids).order_by(
-        "submitted_at", "pk"
+    reports = (
+        Report.objects.filter(round=round_, unit_id__in=unit_ids)
+        .select_related("author__profile")
+        .order_by("submitted_at", "pk")
     )
     for report in reports:
         latest[report.task_id] = report
