@@ -427,3 +427,32 @@ def test_the_my_tasks_page_costs_the_same_queries_with_sent_reports(world: World
     with CaptureQueriesContext(connection) as two:
         water.get(reverse("web:my_tasks", args=[world.ledger.pk]))
     assert len(two) == len(one)
+
+
+# --- the review page shows what the report carries and who sent it ---------------------------
+
+
+def test_the_review_page_shows_the_figures_and_the_reporters_display_name(world: World) -> None:
+    profile = world.water.profile
+    profile.display_name = "王磊"
+    profile.save()
+    report = sent(world)
+    html = client_for(world, "office").get(reverse("web:review")).content.decode()
+    item = html.split(f'id="report-{report.pk}"', 1)[1]
+    assert '<td>完成投资</td><td class="num">3000</td><td>万元</td>' in item
+    meta = item.split('class="meta"', 1)[1].split("</p>", 1)[0]
+    assert "王磊" in meta and "水利局" in meta
+    assert world.water.get_username() not in meta
+
+
+def test_the_review_page_names_a_reporter_without_display_name_by_its_unit(
+    world: World,
+) -> None:
+    profile = world.water.profile
+    profile.display_name = ""
+    profile.save()
+    report = sent(world)
+    html = client_for(world, "office").get(reverse("web:review")).content.decode()
+    meta = html.split(f'id="report-{report.pk}"', 1)[1].split('class="meta"', 1)[1]
+    meta = meta.split("</p>", 1)[0]
+    assert "水利局填报员" in meta

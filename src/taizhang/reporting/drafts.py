@@ -190,7 +190,7 @@ def latest_report(task: Task, round_: Round | None, unit_ids: Sequence[int]) -> 
         return None
     return (
         Report.objects.filter(round=round_, task=task, unit_id__in=unit_ids)
-        .select_related("author__profile")
+        .select_related("author__profile", "unit")
         .order_by("-submitted_at", "-pk")
         .first()
     )

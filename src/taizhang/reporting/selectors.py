@@ -44,7 +44,12 @@ def review_queue(ledger_id: int | None = None) -> QuerySet[Report]:
     links = TaskUnit.objects.select_related("unit")
     return (
         reports.select_related(
-            "task__ledger", "task__parent", "unit", "author", "round", "similar_to__round"
+            "task__ledger",
+            "task__parent",
+            "unit",
+            "author__profile",
+            "round",
+            "similar_to__round",
         )
         .defer(*snapshot_deferred("round__"), *snapshot_deferred("similar_to__round__"))
         .prefetch_related(
@@ -61,7 +66,7 @@ def round_reports(round_: Round, unit_ids: list[int]) -> dict[int, Report]:
     latest: dict[int, Report] = {}
     reports = (
         Report.objects.filter(round=round_, unit_id__in=unit_ids)
-        .select_related("author__profile")
+        .select_related("author__profile", "unit")
         .order_by("submitted_at", "pk")
     )
     for report in reports:

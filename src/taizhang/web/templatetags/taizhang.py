@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
+
 from django import template
 from django.core.exceptions import FieldDoesNotExist
 from django.utils.translation import gettext as _
@@ -100,3 +102,29 @@ def revision_summary(changes: dict[str, dict[str, object]]) -> str:
         return str(_("新版台账中已无此任务，标记为移除"))
     names = [field_label(name) for name in changes]
     return "、".join(dict.fromkeys(name for name in names if name))
+
+
+@register.filter
+def person_name(user: object, unit: object = None) -> str:
+    """Who someone is on a page: the account's display name, else its full name, else
+    "<unit>填报员" for one writing for a unit; the login name only when nothing else is known
+    (a login name like u0012 says nothing to the office). Reads `user.profile`: select it."""
+    if user is None:
+        return "—"
+    profile = getattr(user, "profile", None)
+    name = getattr(profile, "display_name", "") or getattr(user, "get_full_name", str)()
+    if name.strip():
+        return str(name).strip()
+    if unit is not None:
+        return _("%(unit)s填报员") % {"unit": getattr(unit, "name", unit)}
+    return str(getattr(user, "get_username", lambda: "")())
+
+
+@register.filter
+def plain_number(value: object) -> str:
+    """A stored figure as people write it: 3000.0 -> "3000", 2.50 -> "2.5"."""
+    try:
+        number = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return str(value)
+    return format(number.normalize(), "f")
