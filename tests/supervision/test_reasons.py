@@ -44,7 +44,7 @@ CASES = {
         "落后于序时进度（时间已过84.6%，目标仅完成50.0%）",
     ),
     ReasonKind.NOT_STARTED: (Reason(ReasonKind.NOT_STARTED), "尚未启动", "尚未启动"),
-    ReasonKind.NOT_REPORTED: (Reason(ReasonKind.NOT_REPORTED), "本轮尚未报送", ""),
+    ReasonKind.NOT_REPORTED: (Reason(ReasonKind.NOT_REPORTED), "尚未报送进展", ""),
 }
 
 
