@@ -284,7 +284,8 @@ ALWAYS = datetime.date.min
 def thresholds(task: LightInput, *, warn_days: int, pace_margin: Decimal) -> Thresholds:
     """The dates on which `light` turns the task red and yellow (`task.reported` aside).
     Red: lagging (always), or past the deadline (the day after it). Yellow: not started or
-    nothing ever reported (always), within `warn_days` of the deadline, or behind 序时进度 (`pace_from`)."""
+    nothing ever reported (always), within `warn_days` of the deadline, or behind 序时进度
+    (`pace_from`)."""
     if task.status == StatusCode.COMPLETED:
         return Thresholds(completed=True)
     red = [ALWAYS] if task.status == StatusCode.LAGGING else []
