@@ -507,3 +507,19 @@ def test_access_account_is_the_same_404_for_missing_and_forbidden(world: World) 
             access.access_account(actor, target)
     with pytest.raises(Http404):
         access.access_account(world.office, root.pk + 1000)
+
+
+def test_a_reporter_sees_only_the_ledgers_where_its_unit_has_tasks(world: World) -> None:
+    from django.utils import timezone
+
+    other = Ledger.objects.create(title="2021年卫健系统台账", year=2021, imported_at=timezone.now())
+    category = other.categories.create(number=1, name="医疗", order=1)
+    task = Task.objects.create(ledger=other, category=category, number=1, goal="建病房楼", order=1)
+    TaskUnit.objects.create(task=task, unit=Unit.objects.get(name="卫健委"), role="responsible")
+    assert list(access.visible_ledgers(world.water)) == [world.ledger]
+    assert set(access.visible_ledgers(world.health)) == {world.ledger, other}
+    assert set(access.visible_ledgers(world.office)) == {world.ledger, other}
+    with pytest.raises(Http404):
+        access.access_ledger(world.water, other.pk)
+    Task.objects.filter(pk=task.pk).update(removed_at=timezone.now())
+    assert list(access.visible_ledgers(world.health)) == [world.ledger]

@@ -140,10 +140,16 @@ def listed_reports(user: AnyUser, reports: QuerySet[Report] | None = None) -> Qu
 
 
 def visible_ledgers(user: AnyUser, ledgers: QuerySet[Ledger] | None = None) -> QuerySet[Ledger]:
-    """Ledgers the user may open (from `ledgers` or all): every ledger for a user with a
-    role, whose pages then show only the tasks the user may see; none for others."""
+    """Ledgers the user may open (from `ledgers` or all): for a reporter, those where one of
+    its units serves a current task (another ledger's very title is not its business); every
+    ledger for another user with a role, whose pages then show only the tasks the user may
+    see; none for others."""
     ledgers = Ledger.objects.all() if ledgers is None else ledgers
-    return ledgers if can_read_ledgers(user) else ledgers.none()
+    if not can_read_ledgers(user):
+        return ledgers.none()
+    if role_of(user) == Role.REPORTER:
+        return ledgers.filter(pk__in=visible_tasks(user).values("ledger_id"))
+    return ledgers
 
 
 def visible_rounds(user: AnyUser, rounds: QuerySet[Round] | None = None) -> QuerySet[Round]:
