@@ -275,6 +275,12 @@ def test_a_ledgers_accounts_answer_with_their_sheet_and_store_no_password(world:
     assert download.status_code == 200
     assert download["Content-Type"].startswith("application/vnd.openxmlformats")
     assert "no-store" in download["Cache-Control"]
+    from urllib.parse import quote
+
+    from django.utils import timezone
+
+    name = f"账号初始密码_{timezone.localdate().isoformat()}.docx"
+    assert f"filename*=utf-8''{quote(name)}" in download["Content-Disposition"]
     row = next(
         r
         for r in Document(io.BytesIO(download.content)).tables[0].rows

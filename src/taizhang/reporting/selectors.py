@@ -187,7 +187,7 @@ def task_timeline(task: Task) -> list[TimelineEntry]:
         .defer(*snapshot_deferred("round__"))
         .prefetch_related("attachments")
     )
-    revisions = TaskRevision.objects.filter(task=task).select_related("actor")
+    revisions = TaskRevision.objects.filter(task=task).select_related("actor__profile")
     comments = Comment.objects.filter(task=task).select_related("author__profile")
     entries = [
         TimelineEntry("report", r.submitted_at, r, text_diff(r.previous_progress, r.progress))

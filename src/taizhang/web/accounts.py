@@ -24,6 +24,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -46,6 +47,7 @@ from taizhang.accounts.services import (
 from taizhang.documents.write_account_sheet import SheetRow
 from taizhang.documents.write_account_sheet import account_sheet_docx as sheet_docx
 from taizhang.ledger.models import Ledger, Person, Unit
+from taizhang.web.exports import attachment_header
 from taizhang.web.http import AuthedRequest
 
 PAGE_SIZE = 100
@@ -283,7 +285,11 @@ def account_sheet_docx(request: AuthedRequest) -> HttpResponse:
         note=_sheet_note(),
     )
     response = HttpResponse(data, content_type=DOCX)
-    response["Content-Disposition"] = 'attachment; filename="accounts.docx"'
+    # A name the office knows the file by when it finds it in 下载 (RFC 5987 filename*).
+    day = timezone.localdate().isoformat()
+    response["Content-Disposition"] = attachment_header(
+        _("账号初始密码_%(day)s.docx") % {"day": day}
+    )
     return response
 
 

@@ -107,8 +107,9 @@ def revision_summary(changes: dict[str, dict[str, object]]) -> str:
 @register.filter
 def person_name(user: object, unit: object = None) -> str:
     """Who someone is on a page: the account's display name, else its full name, else
-    "<unit>填报员" for one writing for a unit; the login name only when nothing else is known
-    (a login name like u0012 says nothing to the office). Reads `user.profile`: select it."""
+    "<unit>填报员" for one writing for a unit, 督查室 for the office; the login name only
+    when nothing else is known (u0012 says nothing to the office). Reads `user.profile`:
+    select it."""
     if user is None:
         return "—"
     profile = getattr(user, "profile", None)
@@ -117,6 +118,8 @@ def person_name(user: object, unit: object = None) -> str:
         return str(name).strip()
     if unit is not None:
         return _("%(unit)s填报员") % {"unit": getattr(unit, "name", unit)}
+    if getattr(profile, "role", None) == "office":
+        return _("督查室")
     return str(getattr(user, "get_username", lambda: "")())
 
 
