@@ -64,6 +64,11 @@ _TITLE_END = re.compile(
     r"(?:台账|清单|表|情况|一览|汇总|分工|方案|计划|安排|统计|明细|目录|名单)"
     r"(?:[（(][^（）()]*[）)])*$"
 )
+# A year a 完成时限 cell names: "2023年", or "2023.10" / "2023-10" / "2023/10" (not a decimal
+# like 2023.5万元: the month is 1..12 and no digit follows).
+_DEADLINE_YEAR = re.compile(
+    r"(?<![0-9.])((?:19|20)\d{2})(?:\s*年|\s*[-./]\s*(?:1[0-2]|0?[1-9])(?![0-9]))"
+)
 _YEAR_IN_NAME = re.compile(r"((?:19|20)\d{2})")
 
 
@@ -163,7 +168,7 @@ def _year(
     for row in table.rows[header_index + 1 :]:
         for i in deadline_at:
             if i < len(row.cells):
-                years.update(int(y) for y in _YEAR.findall(row.cells[i]))
+                years.update(int(y) for y in _DEADLINE_YEAR.findall(row.cells[i]))
     if years:
         return years.most_common(1)[0][0]
     named = _YEAR_IN_NAME.search(PurePath(table.source).name)
