@@ -327,3 +327,19 @@ def test_a_reset_password_is_shown_once_on_its_sheet_and_stored_nowhere(world: W
     assert stored_anywhere(password) == []
     download = office.post(reverse("web:account_sheet_docx"), {"sheet": signed_sheet(response)})
     assert password in sheet_text(download.content)
+
+
+def test_the_accounts_page_names_the_collective_phrases_it_makes_no_account_for(
+    world: World,
+) -> None:
+    from taizhang.ledger.models import TaskUnit, Unit
+
+    task = world.task(3)
+    TaskUnit.objects.create(task=task, unit=Unit.objects.create(name="各乡镇（街道）"), role="co")
+    html = (
+        client_for(world, "office")
+        .get(reverse("web:ledger_accounts", args=[world.ledger.pk]))
+        .content.decode()
+    )
+    assert "各乡镇（街道）" in html.split('id="collective-units"', 1)[1]
+    assert "各乡镇（街道）" not in html.split('id="units-without"', 1)[1].split("</ul>", 1)[0]

@@ -41,6 +41,7 @@ from taizhang.accounts.services import (
     account_set_active,
     account_update,
     accounts_for_units,
+    collective_units,
     password_change,
     units_without_reporter,
 )
@@ -255,7 +256,8 @@ def ledger_accounts(request: AuthedRequest, ledger_id: int) -> HttpResponse:
         rows = [SheetRow(a.unit, a.username, a.password) for a in issued]
         return _sheet_page(request, title=title, rows=rows)
     units = units_without_reporter(ledger)
-    return render(request, "web/office/ledger_accounts.html", {"ledger": ledger, "units": units})
+    context = {"ledger": ledger, "units": units, "collective": collective_units(ledger)}
+    return render(request, "web/office/ledger_accounts.html", context)
 
 
 @never_cache
