@@ -4,6 +4,7 @@ sub-items takes no report."""
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 import pytest
@@ -521,5 +522,11 @@ def test_a_reporter_sees_only_the_ledgers_where_its_unit_has_tasks(world: World)
     assert set(access.visible_ledgers(world.office)) == {world.ledger, other}
     with pytest.raises(Http404):
         access.access_ledger(world.water, other.pk)
+    round_ = Round.objects.create(
+        ledger=other, name="11月", due_date=datetime.date(2021, 11, 5), opened_at=timezone.now()
+    )
+    assert round_ not in access.visible_rounds(world.water)
+    assert round_ in access.visible_rounds(world.health)
+    assert round_ in access.visible_rounds(world.office)
     Task.objects.filter(pk=task.pk).update(removed_at=timezone.now())
     assert list(access.visible_ledgers(world.health)) == [world.ledger]

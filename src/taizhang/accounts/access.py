@@ -153,9 +153,13 @@ def visible_ledgers(user: AnyUser, ledgers: QuerySet[Ledger] | None = None) -> Q
 
 
 def visible_rounds(user: AnyUser, rounds: QuerySet[Round] | None = None) -> QuerySet[Round]:
-    """Rounds of the ledgers the user may open."""
+    """Rounds of the ledgers the user may open (`visible_ledgers`)."""
     rounds = Round.objects.all() if rounds is None else rounds
-    return rounds if can_read_ledgers(user) else rounds.none()
+    if not can_read_ledgers(user):
+        return rounds.none()
+    if role_of(user) == Role.REPORTER:
+        return rounds.filter(ledger__in=visible_ledgers(user))
+    return rounds
 
 
 def _one(found: QuerySet[M], pk: int) -> M:
