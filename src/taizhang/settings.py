@@ -156,6 +156,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "taizhang.web.context.roles",
                 "taizhang.web.context.notifications",
+                "taizhang.web.context.site",
             ],
         },
     },
@@ -359,6 +360,9 @@ TAIZHANG_SMS = {
     "endpoint": os.environ.get("TAIZHANG_SMS_ENDPOINT", "https://dysmsapi.aliyuncs.com/"),
 }
 TAIZHANG_SITE_URL = os.environ.get("TAIZHANG_SITE_URL", "").rstrip("/")
+# TAIZHANG_SITE_NAME: the product's name in the page titles (browser tabs) and the header,
+# e.g. "济源市重点工作台账"; "重点工作台账" when not set.
+TAIZHANG_SITE_NAME = os.environ.get("TAIZHANG_SITE_NAME", "").strip() or "重点工作台账"
 # E-mail is configured when its server is named: then TAIZHANG_SITE_URL is needed for the
 # links in messages (a system check warns without it, notify/checks.py).
 TAIZHANG_EMAIL_CONFIGURED = bool(os.environ.get("TAIZHANG_EMAIL_HOST", "").strip())

@@ -530,3 +530,25 @@ def test_only_the_office_reads_the_audit_log(world: World) -> None:
     assert access.can_read_audit_log(world.office)
     for user in (world.water, world.leader, world.viewer, AnonymousUser()):
         assert not access.can_read_audit_log(user)
+
+
+def test_a_reporter_sees_only_the_ledgers_where_its_unit_has_tasks(world: World) -> None:
+    from django.utils import timezone
+
+    other = Ledger.objects.create(title="2021年卫健系统台账", year=2021, imported_at=timezone.now())
+    category = other.categories.create(number=1, name="医疗", order=1)
+    task = Task.objects.create(ledger=other, category=category, number=1, goal="建病房楼", order=1)
+    TaskUnit.objects.create(task=task, unit=Unit.objects.get(name="卫健委"), role="responsible")
+    assert list(access.visible_ledgers(world.water)) == [world.ledger]
+    assert set(access.visible_ledgers(world.health)) == {world.ledger, other}
+    assert set(access.visible_ledgers(world.office)) == {world.ledger, other}
+    with pytest.raises(Http404):
+        access.access_ledger(world.water, other.pk)
+    round_ = Round.objects.create(
+        ledger=other, name="11月", due_date=datetime.date(2021, 11, 5), opened_at=timezone.now()
+    )
+    assert round_ not in access.visible_rounds(world.water)
+    assert round_ in access.visible_rounds(world.health)
+    assert round_ in access.visible_rounds(world.office)
+    Task.objects.filter(pk=task.pk).update(removed_at=timezone.now())
+    assert list(access.visible_ledgers(world.health)) == [world.ledger]

@@ -447,3 +447,16 @@ def test_a_merged_units_pending_deliveries_go_to_the_targets_contacts_or_fail(
     assert robot.state == "failed" and robot.next_attempt_at is None
     assert "已并入“住建局”" in robot.last_error and "没有该渠道" in robot.last_error
     assert (sent.target, sent.state) == ("slj@example.gov.cn", "sent")  # history as it was
+
+
+def test_a_collective_phrase_gets_no_reporter_account(world: World) -> None:
+    task = world.ledger.tasks.first()
+    assert task is not None
+    for name in ("各乡镇（街道）", "市直各单位", "有关单位"):
+        TaskUnit.objects.create(task=task, unit=Unit.objects.create(name=name), role="co")
+    assert [u.name for u in units_without_reporter(world.ledger)] == SEED_UNITS
+    assert [a.unit for a in accounts_for_units(ledger=world.ledger, actor=world.office)] == (
+        SEED_UNITS
+    )
+    assert Unit.objects.get(name="各乡镇（街道）").is_collective
+    assert not Unit.objects.get(name="水利局").is_collective

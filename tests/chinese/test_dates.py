@@ -640,3 +640,93 @@ def test_warnings_name_an_invalid_date_or_the_date_assumed_for_a_term(text: str,
 @given(tricky_text, ledger_years)
 def test_undated_clauses_do_not_change_the_result(text: str, year: int) -> None:
     assert parse_deadline(f"长期坚持。{text}\n持续推进", year) == parse_deadline(text, year)
+
+
+# --- year and month written as figures, short years, Q1..Q4 (new-user walk) ----------------
+
+# (cell, deadline) read in a 2023 ledger, so that a year written in the cell is visibly used.
+YEAR_MONTH_FORMS = [
+    ("2024.10", "2024-10-31"),
+    ("2024.10.31", "2024-10-31"),
+    ("2024年10月底", "2024-10-31"),
+    ("2024.10月", "2024-10-31"),
+    ("2024.10月底前", "2024-10-31"),
+    ("2024.10底前", "2024-10-31"),
+    ("2024.10前完成", "2024-10-31"),
+    ("2024.10上旬", "2024-10-10"),
+    ("2024.10中旬前", "2024-10-20"),
+    ("2024.1", "2024-01-31"),
+    ("2024.02", "2024-02-29"),
+    ("2024. 10", "2024-10-31"),
+    ("２０２４．１０", "2024-10-31"),
+    ("24年10月", "2024-10-31"),
+    ("24年10月底前", "2024-10-31"),
+    ("24年底", "2024-12-31"),
+    ("2024-10", "2024-10-31"),
+    ("2024/10", "2024-10-31"),
+    ("10月底前", "2023-10-31"),
+    ("Q3", "2023-09-30"),
+    ("q1", "2023-03-31"),
+    ("Q4前", "2023-12-31"),
+    ("Q2末", "2023-06-30"),
+    ("2024Q3", "2024-09-30"),
+    ("2024年Q3", "2024-09-30"),
+    ("三季度末", "2023-09-30"),
+    ("2024年三季度末", "2024-09-30"),
+    ("2024.10—2024.12", "2024-12-31"),
+    ("2024.10-2024.12", "2024-12-31"),
+    ("2024.10~2024.12", "2024-12-31"),
+    ("2024.10至2024.12", "2024-12-31"),
+    ("2024.10-12", "2024-12-31"),
+    ("2024/10-12月", "2024-12-31"),
+    ("2024.10—12月", "2024-12-31"),
+    ("2024年10月—12月", "2024-12-31"),
+    ("2024.10.31—2024.12.31", "2024-12-31"),
+    ("持续推进，2024.12前完成", "2024-12-31"),
+    ("2024.3启动，2024.6完成", "2024-06-30"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), YEAR_MONTH_FORMS)
+def test_year_month_forms_give_the_end_of_the_month_or_range(text: str, expected: str) -> None:
+    assert parse_deadline(text, 2023).deadline == d(expected)
+    assert parse_deadline(text, 2023).warnings == ()
+
+
+# Figures that look like a year and a month but are amounts, decimals or counts.
+NOT_YEAR_MONTH = [
+    "完成投资2024.5万元",
+    "2024.15",
+    "2024.10亿元",
+    "增长2020.5%",
+    "2021.3个百分点",
+    "24.10",
+    "24年前完成",
+    "3024.10",
+    "2024.100",
+    "12024.10",
+    "HQ3",
+    "Q5",
+    "Q34",
+]
+
+
+@pytest.mark.parametrize("text", NOT_YEAR_MONTH)
+def test_figures_that_are_no_year_and_month_give_no_deadline(text: str) -> None:
+    result = parse_deadline(text, 2023)
+    assert result.deadline is None
+    assert result.warnings == ()
+
+
+@given(
+    st.integers(min_value=1990, max_value=2099),
+    st.integers(min_value=1, max_value=12),
+    st.sampled_from([".", "-", "/", "．"]),
+    st.sampled_from(["", "月", "月底", "底前", "前", "月底前完成"]),
+)
+def test_any_year_and_month_written_as_figures_is_the_last_day(
+    year: int, month: int, sep: str, tail: str
+) -> None:
+    last = calendar.monthrange(year, month)[1]
+    text = f"{year}{sep}{month}{tail}"
+    assert parse_deadline(text, 2023).deadline == datetime.date(year, month, last)

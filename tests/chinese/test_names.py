@@ -5,6 +5,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from taizhang.chinese.names import (
+    is_collective_unit,
     normalize_person,
     normalize_unit,
     split_people,
@@ -281,3 +282,67 @@ def test_any_person_with_a_title_in_brackets_is_that_person(name: str, title: st
 )
 def test_a_position_written_beside_a_name_is_no_person(cell: str, people: list[str]) -> None:
     assert split_people(cell) == people
+
+
+# --- collective phrases ----------------------------------------------------------------------
+
+COLLECTIVE = [
+    "各乡镇",
+    "各县区",
+    "各街道",
+    "各有关单位",
+    "市直各单位",
+    "各乡镇（街道）",
+    "各乡镇(街道)",
+    "各县（市、区）",
+    "县直各部门",
+    "县直有关部门",
+    "有关单位",
+    "相关部门",
+    "相关乡镇（街道）",
+    "属地乡镇",
+    "其他成员单位",
+    "各成员单位",
+    "各镇（街道）",
+    "各级各部门",
+    "全体成员单位",
+    "各县市区",
+    "涉及乡镇",
+    "各相关单位",
+    "市直有关单位",
+    "各村（社区）",
+    "驻县各单位",
+    "市直单位",
+    " 各 乡 镇 ",
+]
+NOT_COLLECTIVE = [
+    "县发改委",
+    "市直机关工委",
+    "交通局",
+    "县政府办",
+    "市委宣传部（网信办）",
+    "县直属机关工委",
+    "乡镇企业局",
+    "街道办事处",
+    "城关镇",
+    "民政局",
+    "县教体局",
+    "区住建局",
+    "县委政法委",
+    "各",
+    "有关",
+]
+
+
+@pytest.mark.parametrize("name", COLLECTIVE)
+def test_collective_phrases_are_no_single_unit(name: str) -> None:
+    assert is_collective_unit(name)
+
+
+@pytest.mark.parametrize("name", NOT_COLLECTIVE)
+def test_unit_names_are_not_collective(name: str) -> None:
+    assert not is_collective_unit(name)
+
+
+def test_a_cell_with_a_collective_phrase_keeps_it_as_written() -> None:
+    assert split_units("县交通局、各乡镇（街道）") == ["县交通局", "各乡镇（街道）"]

@@ -779,3 +779,67 @@ def test_a_broken_doc_file_is_refused_with_libreoffices_reason() -> None:
         convert_with_libreoffice(OLE_SIGNATURE + bytes(504), name="坏.doc", target="docx")
     text = str(caught.value)
     assert text.startswith("坏.doc：LibreOffice 无法把此文件转换为 .docx（") and "\n" not in text
+
+
+# --- the line under the title is no part of it (new-user walk) -------------------------------
+
+TITLE = "2024年某县重点工作台账"
+
+
+@pytest.mark.parametrize(
+    ("line", "as_of"),
+    [
+        ("（截至2024年6月30日）", "2024-06-30"),
+        ("截至2024年6月30日", "2024-06-30"),
+        ("截止时间：2024年6月30日", "2024-06-30"),
+        ("截止日期：2024年6月30日", "2024-06-30"),
+        ("进展情况截至2024年6月底", "2024-06-30"),
+        ("（截至6月底）", "2024-06-30"),
+        ("2024年6月30日", "2024-06-30"),
+        ("（2024年6月30日）", "2024-06-30"),
+        ("填报时间：2024年7月5日", None),
+        ("报送日期：2024年7月5日", None),
+        ("填报单位：县发改委        填报时间：2024年7月5日", None),
+        ("填报单位：县发改委", None),
+        ("填报单位（盖章）：县发改委", None),
+        ("编制单位：县政府督查室", None),
+        ("2024年6月", None),
+        ("（2024年6月）", None),
+        ("2024年X月", None),
+        ("2024年第二季度", None),
+        ("2024年1-6月", None),
+        ("统计时间：2024年1-6月", None),
+        ("时间：2024年6月", None),
+        ("——2024年上半年进展情况", None),
+        ("—2024年上半年进展情况—", None),
+        ("（第三季度）", None),
+        ("单位：万元", None),
+        ("联系人：张三  电话：0391-1234567", None),
+        ("重点任务推进情况表", None),
+    ],
+)
+def test_the_line_under_the_title_is_its_own_field_or_dropped(line: str, as_of: str | None) -> None:
+    doc = read_docx(
+        ledger_docx([Category("一", "民生"), ROAD], title=TITLE, as_of=line), name="t.docx"
+    )
+    assert doc.title == TITLE
+    assert (doc.as_of and doc.as_of.isoformat()) == as_of
+
+
+@pytest.mark.parametrize(
+    ("lines", "title"),
+    [
+        (
+            ["济源市2024年《政府工作报告》", "重点任务分解台账"],
+            "济源市2024年《政府工作报告》重点任务分解台账",
+        ),
+        (["2024年县政府", "重点工作推进情况表"], "2024年县政府重点工作推进情况表"),
+        (["2024年重点工作台账", "（截至2024年6月30日）"], "2024年重点工作台账"),
+    ],
+)
+def test_a_title_written_on_two_lines_is_joined(lines: list[str], title: str) -> None:
+    doc = read_docx(
+        ledger_docx([Category("一", "民生"), ROAD], title=lines[0], as_of="\n".join(lines[1:])),
+        name="t.docx",
+    )
+    assert doc.title == title

@@ -45,7 +45,7 @@ CATEGORY = ["一", "民生", "", "", "", "", ""]
         (("2021年某县工作台账（截至2021年6月30日）",), "2021年某县工作台账", "2021-06-30"),
         (("附件1", "2021年某县工作台账(截止6月30日)"), "2021年某县工作台账", "2021-06-30"),
         (("2021年某县工作台账 截至2021年6月30日",), "2021年某县工作台账", "2021-06-30"),
-        (("2021年某县工作台账（数据截至10月底）",), "2021年某县工作台账", None),
+        (("2021年某县工作台账（数据截至10月底）",), "2021年某县工作台账", "2021-10-31"),
         (
             ("附件", "2021年某县工作台账", "（截至2021年6月30日）"),
             "2021年某县工作台账",
@@ -190,3 +190,13 @@ def test_units_marked_lead_or_co_survive_an_export_and_a_read_back() -> None:
     doc = ledger_from_table(_table(CATEGORY, _task("1", "建医院", units)))
     for write, read in ((write_xlsx, read_xlsx), (write_docx, read_docx)):
         assert read(write(doc), name="back").tasks[0].units == doc.tasks[0].units
+
+
+@pytest.mark.parametrize(
+    "deadline", ["2023.10", "2023-10", "2023/10月底", "2023.10.31", "2023年10月"]
+)
+def test_with_no_year_above_the_table_the_year_the_deadlines_name_is_taken(deadline: str) -> None:
+    task = ["1", "修路", "张三", "交通局", deadline, "", ""]
+    doc = ledger_from_table(_table(CATEGORY, task, preamble=("某县重点工作台账",)))
+    assert doc.year == 2023
+    assert doc.tasks[0].deadline == datetime.date(2023, 10, 31)

@@ -136,7 +136,7 @@ def test_a_unit_is_not_reminded_twice_within_minutes(
     calls = len(deliveries.calls)
     with time_machine.travel(first + datetime.timedelta(minutes=3), tick=False):
         assert_refused(
-            "水利局 10分钟内已催办过，请勿重复催办",
+            "水利局 10分钟内已催办过，请勿重复催办（如需补充要求，请填写新的催办内容）",
             round_=round_, units=[water], actor=world.office,
         )  # fmt: skip
     assert len(deliveries.calls) == calls
@@ -332,3 +332,51 @@ def test_reminding_every_unit_reads_the_same_for_5_or_50_units(
     assert many["notify_notification"] == batches(Notification, notes.count())
     assert many["notify_delivery"] == batches(Delivery, made.count(), most=500)
     assert many["ledger_auditevent"] == few["ledger_auditevent"] == 1
+
+
+# --- a new message is never dropped as a repeat (new-user walk) -------------------------------
+
+
+def test_a_message_to_one_unit_minutes_after_reminding_all_is_delivered(
+    world: World, round_: Round, deliveries: Deliveries
+) -> None:
+    water = unit("水利局")
+    first = datetime.datetime(2021, 11, 8, 10, tzinfo=TZ)
+    with time_machine.travel(first, tick=False):
+        reminders_send(round_=round_, message="请于今日报送", actor=world.office)
+    calls = len(deliveries.calls)
+    with time_machine.travel(first + datetime.timedelta(minutes=3), tick=False):
+        sent = reminders_send(
+            round_=round_, units=[water], message="水利局请补报河道清淤数据", actor=world.office
+        )
+    assert [r.message for r in sent] == ["水利局请补报河道清淤数据"]
+    assert len(deliveries.calls) > calls
+    assert Reminder.objects.filter(unit=water, message="水利局请补报河道清淤数据").exists()
+    # The same words again minutes later are the double click: refused, said why.
+    with time_machine.travel(first + datetime.timedelta(minutes=4), tick=False):
+        assert_refused(
+            "请勿重复催办",
+            round_=round_, units=[water], message="水利局请补报河道清淤数据", actor=world.office,
+        )  # fmt: skip
+
+
+def test_reminding_all_with_a_new_message_reaches_units_reminded_minutes_ago(
+    world: World, round_: Round, deliveries: Deliveries
+) -> None:
+    waiting = missing_units(round_)
+    first = datetime.datetime(2021, 11, 8, 10, tzinfo=TZ)
+    with time_machine.travel(first, tick=False):
+        reminders_send(round_=round_, units=[unit("水利局")], message="请抓紧", actor=world.office)
+    with time_machine.travel(first + datetime.timedelta(minutes=2), tick=False):
+        sent = reminders_send(round_=round_, message="明日上午前报送", actor=world.office)
+    assert sorted(r.unit.name for r in sent) == sorted(u.name for u in waiting)
+
+
+def test_the_page_names_the_units_reminding_all_left_out(
+    world: World, round_: Round, deliveries: Deliveries
+) -> None:
+    office = client_for(world, "office")
+    url = reverse("web:round_remind", args=[round_.pk])
+    office.post(url, {"unit": unit("水利局").pk})
+    response = office.post(url, {}, follow=True)
+    assert "水利局 10分钟内已收到同样的催办，未重复发送" in response.content.decode()

@@ -177,7 +177,7 @@ def test_with_an_open_round_and_no_reports_the_units_are_listed(world: World) ->
     assert attention[0] == "（一）亮红灯的任务（2项）"
     assert attention[3] == f"（二）亮黄灯的任务（{yellow}项）"
     assert attention[4] == (
-        f"以上{yellow}项任务均因本轮尚未报送进展情况而亮黄灯，未逐项列出，"
+        f"以上{yellow}项任务均因尚未报送进展情况而亮黄灯，未逐项列出，"
         "未报送的单位见“四、报送情况”。"
     )
     assert len(attention) == 5
@@ -281,7 +281,7 @@ def test_yellow_reasons_read_as_a_bulletin_writes_them() -> None:
 def test_a_missing_report_is_worded_with_the_other_reasons() -> None:
     assert task_reasons(brief([NOT_STARTED, NOT_REPORTED]), AS_OF) == [
         "尚未启动",
-        "本轮尚未报送进展情况",
+        "尚未报送进展情况",
     ]
 
 
@@ -309,7 +309,7 @@ def test_tasks_lit_only_for_a_missing_report_are_counted_and_said_to_be_left_out
     lines = section(compose_bulletin(data), "三、需要关注的任务")
     assert lines[:2] == [
         "（一）亮黄灯的任务（3项）",
-        "其中2项任务因本轮尚未报送进展情况而亮黄灯，未逐项列出，未报送的单位见“四、报送情况”；"
+        "其中2项任务因尚未报送进展情况而亮黄灯，未逐项列出，未报送的单位见“四、报送情况”；"
         "其余1项如下：",
     ]
     assert lines[2].startswith("1.第7项") and len(lines) == 3

@@ -142,13 +142,13 @@ def check_numbers(text: BulletinText, ledger: Ledger, as_of: datetime.date) -> N
         )
         assert heads == (1 if lights[key] else 0)
         said = body.take(
-            rf"其中(\d+)项任务因本轮尚未报送进展情况而亮{colour}灯[^；]*；其余(\d+)项如下：",
+            rf"其中(\d+)项任务因尚未报送进展情况而亮{colour}灯[^；]*；其余(\d+)项如下：",
             lambda m, left=left, n=count: assert_equal(
                 (int(m.group(1)), int(m.group(2))), (left, n - left)
             ),
         )
         said += body.take(
-            rf"以上(\d+)项任务均因本轮尚未报送进展情况而亮{colour}灯",
+            rf"以上(\d+)项任务均因尚未报送进展情况而亮{colour}灯",
             lambda m, left=left, n=count: assert_equal((int(m.group(1)), n), (left, left)),
         )
         assert said == (1 if left else 0)

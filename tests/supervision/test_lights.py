@@ -79,7 +79,7 @@ def test_the_most_behind_indicator_counts() -> None:
 
 
 def test_no_report_in_the_open_round_is_yellow_and_no_round_says_nothing() -> None:
-    assert colour(reported=False) == ("yellow", ("本轮尚未报送",))
+    assert colour(reported=False) == ("yellow", ("尚未报送进展",))
     assert colour(reported=True)[0] == "green"
     assert colour(reported=None)[0] == "green"
 
@@ -126,3 +126,44 @@ def test_every_light_has_a_colour_and_a_reason(
     assert (result.colour == "completed") == (status == "completed")
     if status != "completed" and deadline is not None and deadline < as_of:
         assert result.colour == "red"
+
+
+# --- nothing ever reported (new-user walk: empty progress showed 绿灯) -------------------------
+
+
+def test_no_progress_and_no_status_is_yellow_not_reported() -> None:
+    assert colour(status=None, has_progress=False) == ("yellow", ("尚未报送进展",))
+    assert colour(status=None, deadline=None, has_progress=False)[0] == "yellow"
+
+
+def test_no_progress_and_no_status_is_said_once_in_an_open_round() -> None:
+    assert colour(status=None, has_progress=False, reported=False) == (
+        "yellow",
+        ("尚未报送进展",),
+    )
+
+
+def test_no_progress_but_a_status_follows_the_status() -> None:
+    assert colour(status="in_progress", has_progress=False)[0] == "green"
+    assert colour(status="lagging", has_progress=False)[0] == "red"
+    assert colour(status="completed", has_progress=False)[0] == "completed"
+
+
+def test_no_progress_past_the_deadline_is_red() -> None:
+    assert colour(status=None, deadline=D(2021, 10, 31), has_progress=False)[0] == "red"
+
+
+@given(
+    st.sampled_from([None, "completed", "in_progress", "lagging", "not_started"]),
+    st.one_of(st.none(), st.dates(D(2020, 1, 1), D(2023, 12, 31))),
+    st.booleans(),
+    st.dates(D(2021, 1, 1), D(2022, 12, 31)),
+)
+def test_thresholds_agree_with_the_light_when_nothing_was_reported(
+    status: str | None, deadline: datetime.date | None, has_progress: bool, as_of: datetime.date
+) -> None:
+    from taizhang.supervision.lights import colour_on, thresholds
+
+    task = LightInput(status, deadline, 2021, (), None, has_progress)
+    found = thresholds(task, warn_days=30, pace_margin=Decimal("10"))
+    assert colour_on(found, as_of) == light(task, as_of).colour

@@ -44,11 +44,7 @@ CASES = {
         "落后于序时进度（时间已过84.6%，目标仅完成50.0%）",
     ),
     ReasonKind.NOT_STARTED: (Reason(ReasonKind.NOT_STARTED), "尚未启动", "尚未启动"),
-    ReasonKind.NOT_REPORTED: (
-        Reason(ReasonKind.NOT_REPORTED),
-        "本轮尚未报送",
-        "本轮尚未报送进展情况",
-    ),
+    ReasonKind.NOT_REPORTED: (Reason(ReasonKind.NOT_REPORTED), "尚未报送进展", "尚未报送进展情况"),
 }
 
 
@@ -83,7 +79,7 @@ def test_a_sub_items_reason_names_it_on_the_page_and_in_the_bulletin() -> None:
     assert reason_text(named) == f"子项3-1：{page}"
     assert bulletin_reason(named, None, AS_OF) == f"子项3-1{bulletin}"
     missing = replace(CASES[ReasonKind.NOT_REPORTED][0], subitem="3-1")
-    assert bulletin_reason(missing, None, AS_OF) == "子项3-1本轮尚未报送进展情况"
+    assert bulletin_reason(missing, None, AS_OF) == "子项3-1尚未报送进展情况"
 
 
 def test_a_lagging_task_with_only_that_reason_is_told_its_time_left() -> None:

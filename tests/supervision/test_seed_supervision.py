@@ -111,7 +111,7 @@ def test_an_accepted_reports_figures_become_actuals(world: World) -> None:
 def test_no_report_in_an_open_round_turns_tasks_yellow(world: World) -> None:
     services.round_open(ledger=world.ledger, name="11月", due_date=AS_OF, actor=world.office)
     found = rows(world)
-    assert found[1].light.colour == "yellow" and "本轮尚未报送" in found[1].light.reason_texts
+    assert found[1].light.colour == "yellow" and "尚未报送进展" in found[1].light.reason_texts
     data = dashboard_data(world.ledger, Task.objects.all(), AS_OF)
     water = next(u for u in data["units"] if u["name"] == "水利局")
     assert water["not_reported"] == 2 and water["tasks"] == 2
@@ -213,3 +213,17 @@ def test_the_office_sets_the_thresholds_and_the_lights_follow(world: World) -> N
     assert reporter.post(url, {"warn_days": "0", "pace_margin": "50"}).status_code == 404
     dashboard = reporter.get(reverse("web:dashboard", args=[world.ledger.pk]))
     assert 'name="pace_margin"' not in dashboard.content.decode()
+
+
+def test_a_task_with_no_progress_and_no_status_is_yellow_on_every_page(world: World) -> None:
+    from taizhang.supervision.state import states_refresh
+
+    task = world.task(1)
+    Task.objects.filter(pk=task.pk).update(progress="", status="")
+    states_refresh(ledger=world.ledger)
+    found = rows(world)
+    assert found[1].light.colour == "yellow"
+    assert found[1].light.reason_texts == ["尚未报送进展"]
+    data = dashboard_data(world.ledger, Task.objects.all(), AS_OF)
+    assert data["yellow_total"] >= 1
+    assert task.pk in [item["id"] for item in data["yellow"]]

@@ -275,6 +275,12 @@ def test_a_ledgers_accounts_answer_with_their_sheet_and_store_no_password(world:
     assert download.status_code == 200
     assert download["Content-Type"].startswith("application/vnd.openxmlformats")
     assert "no-store" in download["Cache-Control"]
+    from urllib.parse import quote
+
+    from django.utils import timezone
+
+    name = f"账号初始密码_{timezone.localdate().isoformat()}.docx"
+    assert f"filename*=utf-8''{quote(name)}" in download["Content-Disposition"]
     row = next(
         r
         for r in Document(io.BytesIO(download.content)).tables[0].rows
@@ -321,3 +327,19 @@ def test_a_reset_password_is_shown_once_on_its_sheet_and_stored_nowhere(world: W
     assert stored_anywhere(password) == []
     download = office.post(reverse("web:account_sheet_docx"), {"sheet": signed_sheet(response)})
     assert password in sheet_text(download.content)
+
+
+def test_the_accounts_page_names_the_collective_phrases_it_makes_no_account_for(
+    world: World,
+) -> None:
+    from taizhang.ledger.models import TaskUnit, Unit
+
+    task = world.task(3)
+    TaskUnit.objects.create(task=task, unit=Unit.objects.create(name="各乡镇（街道）"), role="co")
+    html = (
+        client_for(world, "office")
+        .get(reverse("web:ledger_accounts", args=[world.ledger.pk]))
+        .content.decode()
+    )
+    assert "各乡镇（街道）" in html.split('id="collective-units"', 1)[1]
+    assert "各乡镇（街道）" not in html.split('id="units-without"', 1)[1].split("</ul>", 1)[0]

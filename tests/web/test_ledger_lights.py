@@ -140,7 +140,7 @@ def test_each_row_says_its_first_reason(world: World) -> None:
         html = page(client_for(world, "office"), world.ledger)
     assert "已超过完成时限（2021-10-31）20天，尚未完成" in row_of(html, world.task(9))
     assert "<strong>红灯</strong> 推进缓慢" in row_of(html, world.task(8))
-    assert "本轮尚未报送" in html
+    assert "尚未报送进展" in html
     assert "<strong>已完成</strong> 已完成" in html
 
 

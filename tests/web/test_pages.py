@@ -257,7 +257,13 @@ def test_the_timeline_shows_who_when_status_change_and_what_changed(world: World
         kinds.count("report") == 1 and kinds.count("comment") == 1 and kinds.count("revision") == 2
     )
     html = page.content.decode()
-    assert "slj" in html and "已采纳" in html and "<del>" in html and "<ins>" in html
+    assert (
+        "水利局填报员" in html
+        and "slj" not in html
+        and "已采纳" in html
+        and "<del>" in html
+        and "<ins>" in html
+    )
 
 
 def test_pages_of_tasks_and_reports_never_read_a_rounds_snapshot(world: World) -> None:
@@ -553,3 +559,27 @@ def test_revisions_are_summarised_in_words() -> None:
         "status_label": {"old": "正在推进", "new": "已完成"},
     }
     assert revision_summary(changed) == "进展情况、状态、状态原文"
+
+
+def test_the_tab_title_names_the_product_in_chinese_or_the_configured_site(
+    world: World, settings: Any
+) -> None:
+    office = client_for(world, "office")
+    html = office.get(reverse("web:home")).content.decode()
+    assert "<title>待办 · 重点工作台账</title>" in html and "Taizhang<" not in html
+    settings.TAIZHANG_SITE_NAME = "济源市重点工作台账"
+    html = office.get(reverse("web:home")).content.decode()
+    assert "<title>待办 · 济源市重点工作台账</title>" in html
+    assert ">济源市重点工作台账</a>" in html
+
+
+def test_the_task_history_names_the_office_not_its_login(world: World) -> None:
+    from taizhang.ledger.models import TaskRevision
+
+    task = world.task(3)
+    TaskRevision.objects.filter(task=task).update(actor=world.office)
+    html = client_for(world, "office").get(reverse("web:task_detail", args=[task.pk])).content
+    text = html.decode()
+    assert "· 督查室" in text
+    assert f"· {world.office.get_username()}<" not in text
+    assert f"· {world.office.get_username()} " not in text

@@ -343,3 +343,116 @@ def test_the_my_tasks_page_costs_the_same_queries_with_drafts_and_returns(
     with CaptureQueriesContext(connection) as after:
         water.get(reverse("web:my_tasks", args=[world.ledger.pk]))
     assert len(after) == len(before)
+
+
+# --- a sent report is shown as sent, read-only until returned ---------------------------------
+
+
+def sent(world: World) -> Report:
+    open_round(world)
+    return services.report_submit(
+        task=world.task(3),
+        unit=Unit.objects.get(name="水利局"),
+        actor=world.water,
+        progress="北部供水工程已开工，完成投资3000万元。",
+        status="in_progress",
+        figures=[{"name": "完成投资", "value": 3000.0, "unit": "万元"}],
+    )
+
+
+def test_a_sent_report_is_shown_waiting_for_review_with_its_text_and_no_form(
+    world: World,
+) -> None:
+    report = sent(world)
+    water = client_for(world, "water")
+    for url in (
+        reverse("web:task_detail", args=[world.task(3).pk]),
+        reverse("web:my_tasks", args=[world.ledger.pk]),
+    ):
+        html = water.get(url).content.decode()
+        block = html.split(f'id="sent-{world.task(3).pk}"', 1)[1].split("</div>", 1)[0]
+        assert "已报送，待审核" in block, url
+        assert report.progress in block and "完成投资 3000 万元" in block, url
+        assert f'id="report-form-{world.task(3).pk}"' not in html, url
+    page = water.get(reverse("web:task_detail", args=[world.task(3).pk]))
+    assert page.context["panel"].sent == report
+
+
+def test_an_accepted_report_is_shown_accepted_and_a_returned_one_opens_the_form(
+    world: World,
+) -> None:
+    report = sent(world)
+    water = client_for(world, "water")
+    url = reverse("web:task_detail", args=[world.task(3).pk])
+    services.report_return(report=report, actor=world.office, comment="请补充")
+    html = water.get(url).content.decode()
+    assert f'id="report-form-{world.task(3).pk}"' in html and "已报送，待审核" not in html
+    again = services.report_submit(
+        task=world.task(3),
+        unit=Unit.objects.get(name="水利局"),
+        actor=world.water,
+        progress="已补充管网数据。",
+        status="in_progress",
+    )
+    services.report_accept(report=again, actor=world.office)
+    html = water.get(url).content.decode()
+    assert "已采纳" in html.split(f'id="sent-{world.task(3).pk}"', 1)[1].split("</div>", 1)[0]
+    assert "已补充管网数据。" in html
+
+
+def test_a_draft_written_after_sending_opens_the_form(world: World) -> None:
+    sent(world)
+    water = client_for(world, "water")
+    water.post(report_url(world), {"progress": "再补充", "status": "", "action": "draft"})
+    html = water.get(reverse("web:task_detail", args=[world.task(3).pk])).content.decode()
+    assert f'id="report-form-{world.task(3).pk}"' in html
+
+
+def test_the_my_tasks_page_costs_the_same_queries_with_sent_reports(world: World) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    sent(world)
+    water = client_for(world, "water")
+    water.get(reverse("web:my_tasks", args=[world.ledger.pk]))  # warm the session
+    with CaptureQueriesContext(connection) as one:
+        water.get(reverse("web:my_tasks", args=[world.ledger.pk]))
+    services.report_submit(
+        task=world.task(9),
+        unit=Unit.objects.get(name="水利局"),
+        actor=world.water,
+        progress="已开工",
+        status="in_progress",
+    )
+    with CaptureQueriesContext(connection) as two:
+        water.get(reverse("web:my_tasks", args=[world.ledger.pk]))
+    assert len(two) == len(one)
+
+
+# --- the review page shows what the report carries and who sent it ---------------------------
+
+
+def test_the_review_page_shows_the_figures_and_the_reporters_display_name(world: World) -> None:
+    profile = world.water.profile
+    profile.display_name = "王磊"
+    profile.save()
+    report = sent(world)
+    html = client_for(world, "office").get(reverse("web:review")).content.decode()
+    item = html.split(f'id="report-{report.pk}"', 1)[1]
+    assert '<td>完成投资</td><td class="num">3000</td><td>万元</td>' in item
+    meta = item.split('class="meta"', 1)[1].split("</p>", 1)[0]
+    assert "王磊" in meta and "水利局" in meta
+    assert world.water.get_username() not in meta
+
+
+def test_the_review_page_names_a_reporter_without_display_name_by_its_unit(
+    world: World,
+) -> None:
+    profile = world.water.profile
+    profile.display_name = ""
+    profile.save()
+    report = sent(world)
+    html = client_for(world, "office").get(reverse("web:review")).content.decode()
+    meta = html.split(f'id="report-{report.pk}"', 1)[1].split('class="meta"', 1)[1]
+    meta = meta.split("</p>", 1)[0]
+    assert "水利局填报员" in meta

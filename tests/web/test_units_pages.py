@@ -224,3 +224,11 @@ def test_a_robot_on_this_machine_or_the_intranet_is_refused_unless_allowed(
     if "169.254" not in address:
         assert office.post(url, data).status_code == 302
         assert unit("水利局").webhook_url == address
+
+
+def test_the_list_marks_a_collective_phrase(world: World) -> None:
+    Unit.objects.create(name="各乡镇（街道）")
+    html = client_for(world, "office").get(reverse("web:units")).content.decode()
+    row = html.split("各乡镇（街道）", 1)[1].split("</td>", 1)[0]
+    assert "统称" in row
+    assert "统称" not in html.split("水利局", 1)[1].split("</td>", 1)[0]

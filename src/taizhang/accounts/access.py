@@ -140,16 +140,26 @@ def listed_reports(user: AnyUser, reports: QuerySet[Report] | None = None) -> Qu
 
 
 def visible_ledgers(user: AnyUser, ledgers: QuerySet[Ledger] | None = None) -> QuerySet[Ledger]:
-    """Ledgers the user may open (from `ledgers` or all): every ledger for a user with a
-    role, whose pages then show only the tasks the user may see; none for others."""
+    """Ledgers the user may open (from `ledgers` or all): for a reporter, those where one of
+    its units serves a current task (another ledger's very title is not its business); every
+    ledger for another user with a role, whose pages then show only the tasks the user may
+    see; none for others."""
     ledgers = Ledger.objects.all() if ledgers is None else ledgers
-    return ledgers if can_read_ledgers(user) else ledgers.none()
+    if not can_read_ledgers(user):
+        return ledgers.none()
+    if role_of(user) == Role.REPORTER:
+        return ledgers.filter(pk__in=visible_tasks(user).values("ledger_id"))
+    return ledgers
 
 
 def visible_rounds(user: AnyUser, rounds: QuerySet[Round] | None = None) -> QuerySet[Round]:
-    """Rounds of the ledgers the user may open."""
+    """Rounds of the ledgers the user may open (`visible_ledgers`)."""
     rounds = Round.objects.all() if rounds is None else rounds
-    return rounds if can_read_ledgers(user) else rounds.none()
+    if not can_read_ledgers(user):
+        return rounds.none()
+    if role_of(user) == Role.REPORTER:
+        return rounds.filter(ledger__in=visible_ledgers(user))
+    return rounds
 
 
 def _one(found: QuerySet[M], pk: int) -> M:

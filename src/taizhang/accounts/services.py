@@ -366,9 +366,19 @@ def accounts_for_units(*, ledger: Ledger, actor: User | None) -> list[IssuedAcco
     return issued
 
 
+def collective_units(ledger: Ledger) -> list[Unit]:
+    """The collective phrases (各乡镇, 有关单位) serving a current task of the ledger, by name:
+    no account is made for them (`units_without_reporter`)."""
+    serving = TaskUnit.objects.filter(
+        unit=OuterRef("pk"), task__ledger=ledger, task__removed_at__isnull=True
+    )
+    units = Unit.objects.filter(Exists(serving), merged_into__isnull=True).order_by("name")
+    return [unit for unit in units if unit.is_collective]
+
+
 def units_without_reporter(ledger: Ledger) -> list[Unit]:
     """The units serving a current task of the ledger that no active reporter belongs to,
-    by name."""
+    by name; collective phrases (各乡镇, 有关单位) are no unit anyone reports as."""
     serving = TaskUnit.objects.filter(
         unit=OuterRef("pk"), task__ledger=ledger, task__removed_at__isnull=True
     )
@@ -376,4 +386,4 @@ def units_without_reporter(ledger: Ledger) -> list[Unit]:
         unit=OuterRef("pk"), profile__role=Role.REPORTER, profile__user__is_active=True
     )
     units = Unit.objects.filter(Exists(serving), ~Exists(reporters), merged_into__isnull=True)
-    return list(units.order_by("name"))
+    return [unit for unit in units.order_by("name") if not unit.is_collective]

@@ -83,7 +83,28 @@ _NUMERIC_DATE = re.compile(
     r"(?<![0-9])(?P<year>[0-9]{4})(?P<sep>[-./])(?P<month>[0-9]{1,2})(?P=sep)"
     r"(?P<day>[0-9]{1,2})(?![0-9])[日号]?"
 )
-_MONTH_DATE = re.compile(rf"{_NOT_AFTER_NUMBER}{_YEAR}?{_MONTH}{_MONTH_TAIL}?")
+# A year and month written as figures: "2024.10", "2024-10", "2024/10", "2024.10月底",
+# "2024.10-12" (a range: its end); "2021-12/31" mixes separators and is no date. A 完成时限
+# cell is read as a deadline, but a figure like "2024.10万元" or "2024.15" is still no date:
+# the year is 19xx/20xx, the month 1..12, not followed by more digits or a unit of quantity.
+_QUANTITY_UNIT = r"(?:[万亿千百元%个项件吨米亩人户家台辆套座次倍天日周年]|公里|平方)"
+_RANGE_DASH = r"[-—–~～至到]"
+_NUMERIC_MONTH = re.compile(
+    r"(?<![0-9.])(?P<year>(?:19|20)[0-9]{2})\s*(?P<sep>[-./])\s*(?P<month>1[0-2]|0?[1-9])"
+    rf"(?![0-9])(?!(?P=sep)[0-9]|[./][0-9])(?!\s*{_QUANTITY_UNIT})"
+    rf"(?:\s*{_RANGE_DASH}\s*(?P<month_end>1[0-2]|0?[1-9])(?![0-9.]))?"
+    r"(?:月份|月)?(?P<part>上旬|中旬|下旬|初|底|末)?"
+)
+# A year written with two figures before a month or 底/末: "24年10月", "24年底" (never
+# "24年前", which is "24 years ago", nor "24年内").
+_SHORT_YEAR = r"(?<![0-9])(?P<short_year>[0-9]{2})年"
+_MONTH_DATE = re.compile(rf"{_NOT_AFTER_NUMBER}(?:{_YEAR}|{_SHORT_YEAR})?{_MONTH}{_MONTH_TAIL}?")
+_SHORT_YEAR_END = re.compile(rf"{_SHORT_YEAR}[底末]")
+# Q3, 2024Q3, 2024年Q3, Q4末: a quarter written the English way.
+_Q_QUARTER = re.compile(
+    r"(?<![A-Za-z0-9])(?:(?P<year>(?:19|20)[0-9]{2})\s*年?\s*)?[Qq](?P<quarter>[1-4])"
+    r"(?![0-9])(?:季度)?(?:末|底)?"
+)
 _HALF_YEAR = re.compile(rf"{_NOT_AFTER_NUMBER}{_YEAR}?(?P<half>上|下)半年")
 _QUARTER = re.compile(rf"{_NOT_AFTER_NUMBER}{_YEAR}?第?(?P<quarter>[一二三四1-4])季度(?:末|底)?")
 _YEAR_END = re.compile(rf"{_NOT_AFTER_NUMBER}{_YEAR}(?:年?[底末内]|全年)")
@@ -270,6 +291,8 @@ def _year_ref(match: re.Match[str]) -> _YearRef:
     groups = match.groupdict()
     if groups.get("year"):
         return chinese_numeral_to_int(groups["year"])
+    if groups.get("short_year"):
+        return 2000 + int(groups["short_year"])
     return groups.get("word")
 
 
@@ -289,6 +312,11 @@ def _month_day_of_month(m: re.Match[str]) -> _MonthDay:
     return _number(m.group("month")), _PART_DAY.get(m.group("part") or "")
 
 
+def _month_day_of_numeric_month(m: re.Match[str]) -> _MonthDay:
+    month = _number(m.group("month_end") or m.group("month"))
+    return month, _PART_DAY.get(m.group("part") or "")
+
+
 def _month_day_of_half(m: re.Match[str]) -> _MonthDay:
     return (6 if m.group("half") == "上" else 12), None
 
@@ -305,7 +333,10 @@ def _month_day_of_year_end(_m: re.Match[str]) -> _MonthDay:
 # same way for all of them, by _year_ref.
 _PATTERNS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], _MonthDay]], ...] = (
     (_NUMERIC_DATE, _month_day_of_numeric),
+    (_NUMERIC_MONTH, _month_day_of_numeric_month),
     (_MONTH_DATE, _month_day_of_month),
+    (_SHORT_YEAR_END, _month_day_of_year_end),
+    (_Q_QUARTER, _month_day_of_quarter),
     (_HALF_YEAR, _month_day_of_half),
     (_QUARTER, _month_day_of_quarter),
     (_YEAR_END, _month_day_of_year_end),

@@ -190,3 +190,26 @@ def _brackets_balance(text: str) -> bool:
         if depth < 0:
             return False
     return depth == 0
+
+
+# A phrase naming many units at once ("各乡镇", "市直各单位", "有关单位", "相关乡镇（街道）"):
+# it stays in the ledger as written, but no one reports as it (see docs/chinese-rules.md).
+_COLLECTIVE = re.compile(
+    r"^(?:各|(?:[省市州盟县区旗]直|[省市州盟县区旗]级|全[省市县区]|驻[^各]{1,6})?各"
+    r"|(?:[省市州盟县区旗]直)?(?:有关|相关|涉及|属地|其他|其它|全体|所有|其余)"
+    r"|[省市州盟县区旗]直)"
+    r".{0,10}?(?:单位|部门|机关|乡镇|乡|镇|街道|办事处|县区|县|区|市|村|社区|企业|学校|成员单位)"
+    r"(?:（[^（）]*）)?(?:等)?$"
+)
+
+
+def is_collective_unit(name: str) -> bool:
+    """True for a phrase naming many units at once rather than one unit: 各乡镇, 各县区,
+    各街道, 各乡镇（街道）, 各县（市、区）, 各有关单位, 市直各单位, 县直有关部门, 有关单位,
+    相关乡镇, 属地乡镇, 其他成员单位. Assumes nothing about normalisation (it normalises).
+
+    A unit's own name never starts with 各, 有关, 相关, 涉及, 属地, 其他, 全体 or 所有, nor is
+    it 市直/县直 and a kind of unit alone; "市直机关工委" is one unit (it does not end in a
+    kind of unit).
+    """
+    return _COLLECTIVE.match(normalize_unit(name)) is not None

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from taizhang.chinese.names import is_collective_unit
 from taizhang.chinese.statuses import STATUS_LABELS, StatusCode
 
 
@@ -140,6 +141,12 @@ class Unit(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_collective(self) -> bool:
+        """A phrase naming many units (各乡镇, 市直各单位, 有关单位): kept as the ledger wrote
+        it, but no one reports as it (see chinese.names.is_collective_unit)."""
+        return is_collective_unit(self.name)
 
 
 class Task(models.Model):

@@ -95,8 +95,9 @@ def reminders_send(
     open round, with an optional message: a `Reminder` for each (kind manual), a notification
     to each of its reporters, their deliveries, an audit row. Refused, with nothing written,
     for a closed round, a unit that has reported everything, an empty choice, a message too
-    long, or a unit the office reminded of the round less than REMIND_AGAIN_AFTER ago (when
-    reminding every unit, those are left out; refused if that leaves none). The round is
+    long, or a unit the office reminded of the round less than REMIND_AGAIN_AFTER ago with
+    no new message (when reminding every unit, those are left out; refused if that leaves
+    none; a new message is always sent). The round is
     locked, so two requests at once are checked one after the other."""
     round_ = Round.objects.select_for_update().select_related("ledger").get(pk=round_.pk)
     if not round_.is_open:
@@ -105,7 +106,7 @@ def reminders_send(
     if len(message) > MESSAGE_MAX:
         raise ReminderError(_("催办内容过长（最多 %(n)s 字）") % {"n": MESSAGE_MAX})
     missing = missing_units(round_)
-    chosen = _not_again(round_, _chosen(missing, units), every=units is None)
+    chosen = _not_again(round_, _chosen(missing, units), every=units is None, message=message)
     reminders = _remind(round_, chosen, Reminder.Kind.MANUAL, actor, message, timezone.localdate())
     audit_record(
         actor=actor,
@@ -133,17 +134,18 @@ def _chosen(missing: list[Unit], units: Sequence[Unit] | None) -> list[Unit]:
     return list({unit.pk: unit for unit in units}.values())
 
 
-def _not_again(round_: Round, chosen: list[Unit], *, every: bool) -> list[Unit]:
-    """The chosen units less those the office reminded of the round lately: refused when a
-    unit asked for by name was, or when reminding every unit leaves none."""
-    lately = set(
-        Reminder.objects.filter(
-            round=round_,
-            kind=Reminder.Kind.MANUAL,
-            unit_id__in=[unit.pk for unit in chosen],
-            created_at__gt=timezone.now() - REMIND_AGAIN_AFTER,
-        ).values_list("unit_id", flat=True)
-    )
+def _not_again(round_: Round, chosen: list[Unit], *, every: bool, message: str) -> list[Unit]:
+    """The chosen units less those the office reminded of the round lately with nothing new
+    (no message, or the message they were sent then): refused when a unit asked for by name
+    was, or when reminding every unit leaves none. A new message is never a repeat: what the
+    office wrote reaches the unit (a 一键催办 then a word to one unit, or the reverse)."""
+    sent_lately = Reminder.objects.filter(
+        round=round_,
+        kind=Reminder.Kind.MANUAL,
+        unit_id__in=[unit.pk for unit in chosen],
+        created_at__gt=timezone.now() - REMIND_AGAIN_AFTER,
+    ).values_list("unit_id", "message")
+    lately = {pk for pk, sent in sent_lately if not message or sent.strip() == message}
     minutes = int(REMIND_AGAIN_AFTER.total_seconds() // 60)
     if every:
         left = [unit for unit in chosen if unit.pk not in lately]
@@ -153,7 +155,7 @@ def _not_again(round_: Round, chosen: list[Unit], *, every: bool) -> list[Unit]:
     again = [unit.name for unit in chosen if unit.pk in lately]
     if again:
         raise ReminderError(
-            _("%(units)s %(n)s分钟内已催办过，请勿重复催办")
+            _("%(units)s %(n)s分钟内已催办过，请勿重复催办（如需补充要求，请填写新的催办内容）")
             % {"units": "、".join(again), "n": minutes}
         )
     return chosen

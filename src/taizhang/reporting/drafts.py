@@ -184,16 +184,22 @@ def held_files_by_task(
     return dict(held)
 
 
-def returned_report(task: Task, round_: Round | None, unit_ids: Sequence[int]) -> Report | None:
-    """The units' latest report on the task in the round when the office returned it (the
-    one the reporter writes again), else None."""
+def latest_report(task: Task, round_: Round | None, unit_ids: Sequence[int]) -> Report | None:
+    """The units' latest report on the task in the round (None without a round)."""
     if round_ is None:
         return None
-    latest = (
+    return (
         Report.objects.filter(round=round_, task=task, unit_id__in=unit_ids)
+        .select_related("author__profile", "unit")
         .order_by("-submitted_at", "-pk")
         .first()
     )
+
+
+def returned_report(task: Task, round_: Round | None, unit_ids: Sequence[int]) -> Report | None:
+    """The units' latest report on the task in the round when the office returned it (the
+    one the reporter writes again), else None."""
+    latest = latest_report(task, round_, unit_ids)
     return latest if latest is not None and latest.state == ReportState.RETURNED else None
 
 

@@ -44,7 +44,12 @@ def review_queue(ledger_id: int | None = None) -> QuerySet[Report]:
     links = TaskUnit.objects.select_related("unit")
     return (
         reports.select_related(
-            "task__ledger", "task__parent", "unit", "author", "round", "similar_to__round"
+            "task__ledger",
+            "task__parent",
+            "unit",
+            "author__profile",
+            "round",
+            "similar_to__round",
         )
         .defer(*snapshot_deferred("round__"), *snapshot_deferred("similar_to__round__"))
         .prefetch_related(
@@ -59,8 +64,10 @@ def review_queue(ledger_id: int | None = None) -> QuerySet[Report]:
 def round_reports(round_: Round, unit_ids: list[int]) -> dict[int, Report]:
     """The latest report of these units per task in the round."""
     latest: dict[int, Report] = {}
-    reports = Report.objects.filter(round=round_, unit_id__in=unit_ids).order_by(
-        "submitted_at", "pk"
+    reports = (
+        Report.objects.filter(round=round_, unit_id__in=unit_ids)
+        .select_related("author__profile", "unit")
+        .order_by("submitted_at", "pk")
     )
     for report in reports:
         latest[report.task_id] = report
@@ -180,7 +187,7 @@ def task_timeline(task: Task) -> list[TimelineEntry]:
         .defer(*snapshot_deferred("round__"))
         .prefetch_related("attachments")
     )
-    revisions = TaskRevision.objects.filter(task=task).select_related("actor")
+    revisions = TaskRevision.objects.filter(task=task).select_related("actor__profile")
     comments = Comment.objects.filter(task=task).select_related("author__profile")
     entries = [
         TimelineEntry("report", r.submitted_at, r, text_diff(r.previous_progress, r.progress))

@@ -313,7 +313,7 @@ def _attention(data: dict[str, Any], as_of: datetime.date) -> list[str]:
 
 
 def _left_out(count: int, listed: int, light: str) -> str:
-    reason = f"因本轮尚未报送进展情况而{light}，未逐项列出，未报送的单位见“四、报送情况”"
+    reason = f"因尚未报送进展情况而{light}，未逐项列出，未报送的单位见“四、报送情况”"
     if not listed:
         return f"以上{count}项任务均{reason}。"
     return f"其中{count}项任务{reason}；其余{listed}项如下："
@@ -356,7 +356,7 @@ def bulletin_reason(
         return f"子项{reason.subitem}{words}"
     kind = reason.kind
     if kind is ReasonKind.NOT_REPORTED:
-        return "本轮尚未报送进展情况"
+        return "尚未报送进展情况"
     if kind is ReasonKind.OVERDUE:
         return f"完成时限为{_day(reason)}，目前已逾期{reason.days}天，尚未完成"
     if kind is ReasonKind.DUE_SOON:

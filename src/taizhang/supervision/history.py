@@ -107,6 +107,7 @@ def _snapshot_light(task: TaskDoc, year: int, day: datetime.date, settings: Ligh
             deadline=item.deadline or (parent.deadline if parent is not None else None),
             year=year,
             percents=tuple(v.percent for v in views if v.percent is not None),
+            has_progress=bool(item.progress.strip()),
         )
         return light(facts, day, warn_days=settings.warn_days, pace_margin=settings.pace_margin)
 

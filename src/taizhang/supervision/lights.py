@@ -30,7 +30,7 @@ class ReasonKind(StrEnum):
     DUE_SOON = "due_soon"  # `days` left to `deadline`
     BEHIND_PACE = "behind_pace"  # `elapsed` percent of the time gone, `reached` percent done
     NOT_STARTED = "not_started"  # marked 未启动
-    NOT_REPORTED = "not_reported"  # no report in the open round
+    NOT_REPORTED = "not_reported"  # no report in the open round, or no progress ever
 
 
 class ReasonData(TypedDict):
@@ -121,7 +121,7 @@ def _reason_words(reason: Reason) -> str:
     if kind is ReasonKind.NOT_STARTED:
         return _("尚未启动")
     if kind is ReasonKind.NOT_REPORTED:
-        return _("本轮尚未报送")
+        return _("尚未报送进展")
     assert_never(kind)
 
 
@@ -143,6 +143,14 @@ class LightInput:
     year: int
     percents: tuple[Decimal, ...] = ()  # share of each target reached, in percent
     reported: bool | None = None  # None when no round is open
+    # False when nothing was ever reported: no progress text. With no status either, nothing
+    # says the task is on pace, so it is not green (yellow, "not reported").
+    has_progress: bool = True
+
+    @property
+    def nothing_known(self) -> bool:
+        """No progress and no status: the task has never been reported on."""
+        return not self.has_progress and self.status is None
 
 
 @dataclass(frozen=True)
@@ -185,7 +193,8 @@ def light(
 ) -> Light:
     """The task's light as of a date. Completed tasks are apart. Red: past the deadline and not
     completed, or lagging. Yellow: deadline within `warn_days`, behind 序时进度 by more than
-    `pace_margin` points, not started, or no report in the open round. Green otherwise."""
+    `pace_margin` points, not started, no report in the open round, or nothing ever reported
+    (no progress and no status: nothing says it is on pace). Green otherwise."""
     if task.status == StatusCode.COMPLETED:
         return Light(COMPLETED, (Reason(ReasonKind.COMPLETED),))
     red = _red_reasons(task, as_of)
@@ -221,7 +230,7 @@ def _yellow_reasons(
             reasons.append(Reason(ReasonKind.BEHIND_PACE, elapsed=due, reached=reached))
     if task.status == StatusCode.NOT_STARTED:
         reasons.append(Reason(ReasonKind.NOT_STARTED))
-    if task.reported is False:
+    if task.reported is False or task.nothing_known:
         reasons.append(Reason(ReasonKind.NOT_REPORTED))
     return reasons
 
@@ -274,12 +283,13 @@ ALWAYS = datetime.date.min
 
 def thresholds(task: LightInput, *, warn_days: int, pace_margin: Decimal) -> Thresholds:
     """The dates on which `light` turns the task red and yellow (`task.reported` aside).
-    Red: lagging (always), or past the deadline (the day after it). Yellow: not started
-    (always), within `warn_days` of the deadline, or behind 序时进度 (`pace_from`)."""
+    Red: lagging (always), or past the deadline (the day after it). Yellow: not started or
+    nothing ever reported (always), within `warn_days` of the deadline, or behind 序时进度
+    (`pace_from`)."""
     if task.status == StatusCode.COMPLETED:
         return Thresholds(completed=True)
     red = [ALWAYS] if task.status == StatusCode.LAGGING else []
-    yellow = [ALWAYS] if task.status == StatusCode.NOT_STARTED else []
+    yellow = [ALWAYS] if task.status == StatusCode.NOT_STARTED or task.nothing_known else []
     if task.deadline is not None:
         red += [_day_after(task.deadline)] if task.deadline < datetime.date.max else []
         yellow.append(_minus_days(task.deadline, warn_days))

@@ -174,6 +174,7 @@ class LightInputs:
             deadline=task.deadline or (parent.deadline if parent is not None else None),
             year=self.ledger.year,
             percents=tuple(v.percent for v in views if v.percent is not None),
+            has_progress=bool(task.progress.strip()),
         )
 
 

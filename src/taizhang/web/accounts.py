@@ -24,6 +24,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -40,12 +41,14 @@ from taizhang.accounts.services import (
     account_set_active,
     account_update,
     accounts_for_units,
+    collective_units,
     password_change,
     units_without_reporter,
 )
 from taizhang.documents.write_account_sheet import SheetRow
 from taizhang.documents.write_account_sheet import account_sheet_docx as sheet_docx
 from taizhang.ledger.models import Ledger, Person, Unit
+from taizhang.web.exports import attachment_header
 from taizhang.web.http import AuthedRequest
 
 PAGE_SIZE = 100
@@ -253,7 +256,8 @@ def ledger_accounts(request: AuthedRequest, ledger_id: int) -> HttpResponse:
         rows = [SheetRow(a.unit, a.username, a.password) for a in issued]
         return _sheet_page(request, title=title, rows=rows)
     units = units_without_reporter(ledger)
-    return render(request, "web/office/ledger_accounts.html", {"ledger": ledger, "units": units})
+    context = {"ledger": ledger, "units": units, "collective": collective_units(ledger)}
+    return render(request, "web/office/ledger_accounts.html", context)
 
 
 @never_cache
@@ -283,7 +287,11 @@ def account_sheet_docx(request: AuthedRequest) -> HttpResponse:
         note=_sheet_note(),
     )
     response = HttpResponse(data, content_type=DOCX)
-    response["Content-Disposition"] = 'attachment; filename="accounts.docx"'
+    # A name the office knows the file by when it finds it in 下载 (RFC 5987 filename*).
+    day = timezone.localdate().isoformat()
+    response["Content-Disposition"] = attachment_header(
+        _("账号初始密码_%(day)s.docx") % {"day": day}
+    )
     return response
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
 
 from taizhang.accounts import access
@@ -27,3 +28,8 @@ def notifications(request: HttpRequest) -> dict[str, Any]:
     if user is None or not user.is_authenticated:
         return {}
     return {"unread_notifications": functools.partial(unread_count, user)}
+
+
+def site(request: HttpRequest) -> dict[str, Any]:
+    """The product's name for the page titles and the header (settings.TAIZHANG_SITE_NAME)."""
+    return {"site_name": settings.TAIZHANG_SITE_NAME}

@@ -15,8 +15,10 @@ from taizhang.accounts import access
 from taizhang.documents.write_reminder import write_reminder
 from taizhang.ledger.models import Unit
 from taizhang.notify import services
+from taizhang.notify.models import Reminder
 from taizhang.notify.selectors import reminder_sheet
 from taizhang.reporting.models import Round
+from taizhang.reporting.selectors import missing_units
 from taizhang.web.exports import attachment_header
 from taizhang.web.forms import RemindForm
 from taizhang.web.http import AuthedRequest
@@ -45,7 +47,22 @@ def round_remind(request: AuthedRequest, round_id: int) -> HttpResponse:
     else:
         names = "、".join(reminder.unit.name for reminder in sent)
         messages.success(request, _("已催办：%(units)s") % {"units": names})
+        if units is None:
+            _say_left_out(request, round_, sent)
     return redirect("web:rounds", ledger_id=round_.ledger_id)
+
+
+def _say_left_out(request: AuthedRequest, round_: Round, sent: list[Reminder]) -> None:
+    """一键催办 leaves out units reminded minutes ago with nothing new: say which."""
+    reminded = {reminder.unit_id for reminder in sent}
+    left = [unit.name for unit in missing_units(round_) if unit.pk not in reminded]
+    if left:
+        minutes = int(services.REMIND_AGAIN_AFTER.total_seconds() // 60)
+        messages.info(
+            request,
+            _("%(units)s %(n)s分钟内已收到同样的催办，未重复发送")
+            % {"units": "、".join(left), "n": minutes},
+        )
 
 
 @login_required

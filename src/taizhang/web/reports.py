@@ -49,6 +49,14 @@ class ReportPanel:
     held: list[HeldFile]
     draft: ReportDraft | None
     returned: Report | None
+    # The report sent in the open round, waiting for review or accepted: shown read-only in
+    # place of the form (until the office returns it, or the reporter keeps a newer draft).
+    sent: Report | None = None
+
+    @property
+    def sent_figures(self) -> list[str]:
+        """The sent report's figures as typed ("完成投资 3000 万元")."""
+        return _figure_lines(self.sent.figures) if self.sent is not None else []
 
 
 def unit_choices(user: Any, task: Task) -> list[tuple[int, str]]:
@@ -69,14 +77,17 @@ def _initial(task: Task, draft: ReportDraft | None, returned: Report | None) -> 
             "unit": draft.unit_id,
         }
     if returned is not None:
-        lines = [f"{f['name']} {_plain(f['value'])} {f['unit']}".strip() for f in returned.figures]
         return {
             "progress": returned.progress,
             "status": returned.status,
-            "figures": "\n".join(lines),
+            "figures": "\n".join(_figure_lines(returned.figures)),
             "unit": returned.unit_id,
         }
     return {"progress": task.progress, "status": task.status or Status.IN_PROGRESS}
+
+
+def _figure_lines(figures: list[dict[str, Any]]) -> list[str]:
+    return [f"{f['name']} {_plain(f['value'])} {f['unit']}".strip() for f in figures]
 
 
 def _plain(value: float) -> str:
@@ -85,16 +96,19 @@ def _plain(value: float) -> str:
 
 
 def report_panels(
-    user: Any, tasks: Sequence[Task], returned: dict[int, Report]
+    user: Any, tasks: Sequence[Task], latest: dict[int, Report]
 ) -> dict[int, ReportPanel]:
     """The report form of each task, in a fixed number of queries (tasks with their unit
-    links prefetched; `returned`: task id -> the user's returned report in the open round)."""
+    links prefetched; `latest`: task id -> the user's units' latest report in the open
+    round: returned, it fills the form; waiting or accepted, it stands in the form's place)."""
     units = access.unit_ids(user)
     drafts_of = drafts.drafts_by_task(tasks, units)
     held_of = drafts.held_files_by_task(tasks, units, user)
     panels = {}
     for task in tasks:
-        draft, back = drafts_of.get(task.pk), returned.get(task.pk)
+        draft, report = drafts_of.get(task.pk), latest.get(task.pk)
+        back = report if report is not None and report.state == ReportState.RETURNED else None
+        sent = report if report is not None and report.state in _SENT else None
         choices = unit_choices(user, task)
         initial = _initial(task, draft, back)
         unit = initial.get("unit") or (choices[0][0] if len(choices) == 1 else None)
@@ -103,15 +117,18 @@ def report_panels(
         held = [f for (t, u), files in held_of.items() if t == task.pk for f in files]
         held = [f for f in held if unit is None or f.unit_id == unit]
         form = ReportForm(initial=initial, units=choices)
-        panels[task.pk] = ReportPanel(task, form, held, draft, back)
+        panels[task.pk] = ReportPanel(task, form, held, draft, back, None if draft else sent)
     return panels
+
+
+_SENT = (ReportState.SUBMITTED, ReportState.ACCEPTED)
 
 
 def report_panel_for(user: Any, task: Task) -> ReportPanel:
     """The report form of one task (the task page)."""
     round_ = round_current(task.ledger_id)
-    back = drafts.returned_report(task, round_, access.reportable_unit_ids(user, task))
-    return report_panels(user, [task], {task.pk: back} if back else {})[task.pk]
+    latest = drafts.latest_report(task, round_, access.reportable_unit_ids(user, task))
+    return report_panels(user, [task], {task.pk: latest} if latest else {})[task.pk]
 
 
 # --- the reporter's tasks ----------------------------------------------------------------
@@ -145,7 +162,8 @@ def my_tasks_page(
         if t.latest_report is not None and t.latest_report.state == ReportState.RETURNED  # type: ignore[attr-defined]
     }
     tasks.sort(key=lambda t: t.pk not in returned)  # stable: document order otherwise
-    panels = report_panels(request.user, tasks, returned)
+    latest = {t.pk: t.latest_report for t in tasks if t.latest_report is not None}  # type: ignore[attr-defined]
+    panels = report_panels(request.user, tasks, latest)
     if refused is not None:
         panels[refused.task.pk] = refused
     rows = [(task, panels[task.pk]) for task in tasks]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
+
 from django import template
 from django.core.exceptions import FieldDoesNotExist
 from django.utils.translation import gettext as _
@@ -107,3 +109,32 @@ def revision_summary(changes: dict[str, dict[str, object]]) -> str:
 def verdict_word(code: str | None) -> str:
     """The office's check of a figure in words (`supervision.doubts.verdict_text`)."""
     return doubts.verdict_text(code)
+
+
+@register.filter
+def person_name(user: object, unit: object = None) -> str:
+    """Who someone is on a page: the account's display name, else its full name, else
+    "<unit>填报员" for one writing for a unit, 督查室 for the office; the login name only
+    when nothing else is known (u0012 says nothing to the office). Reads `user.profile`:
+    select it."""
+    if user is None:
+        return "—"
+    profile = getattr(user, "profile", None)
+    name = getattr(profile, "display_name", "") or getattr(user, "get_full_name", str)()
+    if name.strip():
+        return str(name).strip()
+    if unit is not None:
+        return _("%(unit)s填报员") % {"unit": getattr(unit, "name", unit)}
+    if getattr(profile, "role", None) == "office":
+        return _("督查室")
+    return str(getattr(user, "get_username", lambda: "")())
+
+
+@register.filter
+def plain_number(value: object) -> str:
+    """A stored figure as people write it: 3000.0 -> "3000", 2.50 -> "2.5"."""
+    try:
+        number = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return str(value)
+    return format(number.normalize(), "f")
