@@ -314,7 +314,7 @@ def test_tasks_lit_only_for_a_missing_report_are_counted_and_said_to_be_left_out
     ]
     assert lines[2].startswith("1.第7项") and len(lines) == 3
     alone = compose_bulletin(data | {"yellow": left})
-    assert section(alone, "三、需要关注的任务")[1].startswith("以上2项任务均因本轮尚未报送")
+    assert section(alone, "三、需要关注的任务")[1].startswith("以上2项任务均因尚未报送")
 
 
 def dashboard(**changes: Any) -> dict[str, Any]:
