@@ -18,6 +18,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import DatabaseError, connection
+from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
 from django.test import Client, override_settings
 from django.urls import reverse
@@ -118,13 +119,27 @@ def test_check_passes_and_prints_every_probe_with_its_details() -> None:
 
 
 def test_an_unapplied_migration_fails_the_check() -> None:
-    latest = MigrationRecorder.Migration.objects.filter(app="ledger").order_by("-id").first()
-    assert latest is not None
-    latest.delete()
-    passed, out = check()
+    # The real migrations, also where the suite built its database from the models
+    # (--no-migrations: no migration known, no django_migrations table): all recorded as
+    # applied but ledger's latest.
+    with override_settings(MIGRATION_MODULES={}):
+        recorder = MigrationRecorder(connection)
+        with connection.cursor() as cursor:  # not the schema editor: inside the test's transaction
+            key = "integer" if connection.vendor == "sqlite" else "serial"
+            cursor.execute(
+                f"CREATE TABLE IF NOT EXISTS django_migrations (id {key} PRIMARY KEY, "
+                "app varchar(255) NOT NULL, name varchar(255) NOT NULL, applied timestamp NOT NULL)"
+            )
+        done = recorder.applied_migrations()
+        known = MigrationLoader(connection, ignore_no_migrations=True).disk_migrations
+        for app, name in sorted(set(known) - set(done)):
+            recorder.record_applied(app, name)
+        latest = max(name for app, name in known if app == "ledger")
+        recorder.record_unapplied("ledger", latest)
+        passed, out = check()
     assert not passed
-    assert "[失败] migrations: 1 个迁移未执行（ledger." in out and "taizhang migrate" in out
-    assert "1 项检查失败：migrations" in out
+    assert f"[失败] migrations: 1 个迁移未执行（ledger.{latest}）" in out
+    assert "taizhang migrate" in out and "1 项检查失败：migrations" in out
 
 
 @pytest.mark.parametrize(
