@@ -206,7 +206,7 @@ class Archive:
     def check(self) -> None:
         """Refuse (ArchiveError) unless every member the manifest names is there with its
         size and sha256, every table has the columns and number of rows it says, no other
-        member is there, and every byte outside the members is a zero."""
+        member is there, and every header is as written, every byte outside the members a zero."""
         manifest = self.manifest
         expected = {MANIFEST, SEAL}
         for table in manifest.tables:
@@ -249,12 +249,22 @@ class Archive:
             )
 
     def _check_padding(self) -> None:
-        covered = sorted(
-            (m.offset, m.offset_data + m.size) for m in self.members.values()
-        )
+        covered = sorted((m.offset, m.offset_data + m.size) for m in self.members.values())
+        size = self.path.stat().st_size
+        # A whole archive is whole tar records, its last member followed by the two zero
+        # blocks that end it: cut anywhere, it is not.
+        if size % tarfile.RECORDSIZE or size < covered[-1][1] + 2 * tarfile.BLOCKSIZE:
+            raise ArchiveError("备份文件不完整（被截断）")
         with self.path.open("rb") as raw:
+            # Headers exactly as written: tar's own checksum lets some bytes vary (the
+            # checksum field's terminators), a header written again must not.
+            for member in self.members.values():
+                raw.seek(member.offset)
+                written = raw.read(member.offset_data - member.offset)
+                if written != member.tobuf(tarfile.USTAR_FORMAT, "utf-8", "surrogateescape"):
+                    raise ArchiveError(f"备份文件已损坏：{member.name} 的文件头有误")
             position = 0
-            for start, end in [*covered, (self.path.stat().st_size, 0)]:
+            for start, end in [*covered, (size, 0)]:
                 if start > position and _nonzero(raw, position, start):
                     raise ArchiveError("备份文件已损坏：成员之间有非零字节")
                 position = max(position, end)

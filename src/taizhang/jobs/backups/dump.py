@@ -24,6 +24,7 @@ from typing import IO, Any
 
 from django.conf import settings
 from django.db import connections, transaction
+from django.db.utils import load_backend
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone
 
@@ -103,13 +104,14 @@ def _repeatable_read(alias: str) -> Iterator[BaseDatabaseWrapper]:
 
 @contextmanager
 def _alias(name: str, settings_dict: dict[str, Any]) -> Iterator[BaseDatabaseWrapper]:
-    connections.settings[name] = dict(settings_dict)
+    """A connection of its own under a temporary alias (not in settings.DATABASES)."""
+    connection = load_backend(settings_dict["ENGINE"]).DatabaseWrapper(settings_dict, name)
+    connections[name] = connection
     try:
-        yield connections[name]
+        yield connection
     finally:
-        connections[name].close()
+        connection.close()
         del connections[name]
-        del connections.settings[name]
 
 
 def backup_write(output: Path, *, alias: str = "default") -> BackupResult:
