@@ -18,11 +18,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from taizhang.documents.writers import export_ledger
 from taizhang.jobs.backups.archive import MANIFEST, SEAL, Archive, ArchiveError
 from taizhang.jobs.backups.dump import backup_write
 from taizhang.jobs.backups.load import RestoreRefused, backup_restore
 from taizhang.ledger.selectors import ledger_document
-from taizhang.documents.writers import export_ledger
 from taizhang.reporting.models import Round
 from taizhang.reporting.selectors import round_document
 from taizhang.reporting.services import report_accept, report_submit, round_close, round_open
@@ -39,9 +39,7 @@ def office(world: World, settings: Any, tmp_path: Path) -> World:
     """The seed ledger with a closed round (an accepted report with a photo) and an open one."""
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.TAIZHANG_BACKUP_DIR = tmp_path / "backups"
-    first = round_open(
-        ledger=world.ledger, name="一月", due_date=DUE, actor=world.office
-    )
+    first = round_open(ledger=world.ledger, name="一月", due_date=DUE, actor=world.office)
     report = report_submit(
         task=world.task(3),
         unit=world.water.profile.units.get(),
@@ -52,9 +50,7 @@ def office(world: World, settings: Any, tmp_path: Path) -> World:
     )
     report_accept(report=report, actor=world.office)
     round_close(round_=first, actor=world.office)
-    round_open(
-        ledger=world.ledger, name="二月", due_date=DUE, actor=world.office
-    )
+    round_open(ledger=world.ledger, name="二月", due_date=DUE, actor=world.office)
     assert first.pk
     return world
 
@@ -109,7 +105,7 @@ def test_manifest_names_version_engine_migrations_and_counts(office: World, tmp_
     assert order.index("ledger.ledger") < order.index("ledger.task")
     assert order.index("ledger.task") < order.index("reporting.report")
     assert order.index("auth.user") < order.index("reporting.report")
-    assert [f.path for f in manifest.files][0].startswith("reports/")
+    assert all(f.path.startswith("reports/") for f in manifest.files)
 
 
 def reseal(path: Path, change: Any) -> None:
@@ -117,7 +113,7 @@ def reseal(path: Path, change: Any) -> None:
     with tarfile.open(path) as tar:
         members = [(m, tar.extractfile(m).read()) for m in tar.getmembers()]  # type: ignore[union-attr]
     with tarfile.open(path, "w", format=tarfile.USTAR_FORMAT) as tar:
-        manifest = json.loads(dict((m.name, d) for m, d in members)[MANIFEST])
+        manifest = json.loads({m.name: d for m, d in members}[MANIFEST])
         change(manifest)
         data = json.dumps(manifest).encode()
         for member, content in members:
@@ -188,9 +184,8 @@ def test_every_flipped_byte_is_found(office: World, tmp_path: Path) -> None:
         damaged = bytearray(whole)
         damaged[offset] ^= 0x20
         archive.write_bytes(bytes(damaged))
-        with pytest.raises(ArchiveError):
-            with Archive(archive) as bad:
-                bad.check()
+        with pytest.raises(ArchiveError), Archive(archive) as bad:
+            bad.check()
 
 
 def test_flipped_byte_leaves_the_database_untouched(office: World, tmp_path: Path) -> None:
@@ -209,5 +204,5 @@ def test_flipped_byte_leaves_the_database_untouched(office: World, tmp_path: Pat
 def test_a_database_with_data_is_refused_without_force(office: World, tmp_path: Path) -> None:
     archive = tmp_path / "a.tar"
     backup_write(archive)
-    with pytest.raises(CommandError, match="不是空的.*--force"):
+    with pytest.raises(CommandError, match=r"不是空的.*--force"):
         call_command("restore", str(archive))

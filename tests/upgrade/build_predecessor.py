@@ -58,7 +58,7 @@ def run(code: Path, data: Path, *args: str, stdin: bytes | None = None) -> bytes
         "TZ": "Asia/Shanghai",
     }
     command = [sys.executable, "-m", "taizhang.cli", *args]
-    done = subprocess.run(command, env=env, input=stdin, capture_output=True, check=False)  # noqa: S603
+    done = subprocess.run(command, env=env, input=stdin, capture_output=True, check=False)
     if done.returncode:
         sys.exit(f"{' '.join(args)} failed:\n{done.stderr.decode()}")
     return done.stdout
@@ -67,16 +67,16 @@ def run(code: Path, data: Path, *args: str, stdin: bytes | None = None) -> bytes
 def build(commit: str) -> None:
     with tempfile.TemporaryDirectory(prefix="taizhang-predecessor-") as folder:
         code, data = Path(folder) / "code", Path(folder) / "data"
-        subprocess.run(  # noqa: S603
-            ["git", "-C", str(ROOT), "worktree", "add", "--detach", str(code), commit],  # noqa: S607
+        subprocess.run(
+            ["git", "-C", str(ROOT), "worktree", "add", "--detach", str(code), commit],
             check=True,
             capture_output=True,
         )
         try:
             build_in(code, data, commit)
         finally:
-            subprocess.run(  # noqa: S603
-                ["git", "-C", str(ROOT), "worktree", "remove", "--force", str(code)],  # noqa: S607
+            subprocess.run(
+                ["git", "-C", str(ROOT), "worktree", "remove", "--force", str(code)],
                 check=False,
             )
 

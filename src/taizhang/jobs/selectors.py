@@ -16,9 +16,7 @@ def last_backup() -> BackupRecord | None:
     return record_read()
 
 
-def backup_stale(
-    record: BackupRecord | None, now: datetime.datetime | None = None
-) -> bool:
+def backup_stale(record: BackupRecord | None, now: datetime.datetime | None = None) -> bool:
     """Whether the office should be warned: no backup, or the last one older than
     settings.TAIZHANG_BACKUP_WARN_DAYS (two days)."""
     if record is None:

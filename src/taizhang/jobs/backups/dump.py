@@ -24,8 +24,8 @@ from typing import IO, Any
 
 from django.conf import settings
 from django.db import connections, transaction
-from django.db.utils import load_backend
 from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.utils import load_backend
 from django.utils import timezone
 
 from taizhang.jobs.backups.archive import (
@@ -95,11 +95,12 @@ def _sqlite_copy(source: BaseDatabaseWrapper) -> Iterator[BaseDatabaseWrapper]:
 @contextmanager
 def _repeatable_read(alias: str) -> Iterator[BaseDatabaseWrapper]:
     name = f"backup_snapshot_{uuid.uuid4().hex}"
-    with _alias(name, {**connections[alias].settings_dict, "CONN_MAX_AGE": 0}) as connection:
-        with transaction.atomic(using=name):
-            with connection.cursor() as cursor:
-                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-            yield connection
+    settings_dict = {**connections[alias].settings_dict, "CONN_MAX_AGE": 0}
+    with _alias(name, settings_dict) as connection, transaction.atomic(using=name):
+        # The transaction's first statement: every table is then read as of one moment.
+        with connection.cursor() as cursor:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        yield connection
 
 
 @contextmanager
@@ -177,20 +178,22 @@ def _jsonl_write(
     path: Path, model: str, fields: list[str], rows: Iterator[tuple[Any, ...]]
 ) -> tuple[int, int, str]:
     count = 0
-    with path.open("wb") as raw:
-        # mtime=0: the member's bytes depend on the rows only.
-        with gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, compresslevel=6) as out:
-            header = json.dumps({"model": model, "fields": fields}, ensure_ascii=False)
-            out.write(header.encode() + b"\n")
-            lines = []
-            for row in rows:
-                lines.append(json.dumps(row, ensure_ascii=False, default=json_value))
-                count += 1
-                if len(lines) >= ROWS_CHUNK:
-                    out.write(("\n".join(lines) + "\n").encode())
-                    lines = []
-            if lines:
+    # mtime=0: the member's bytes depend on the rows only.
+    with (
+        path.open("wb") as raw,
+        gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, compresslevel=6) as out,
+    ):
+        header = json.dumps({"model": model, "fields": fields}, ensure_ascii=False)
+        out.write(header.encode() + b"\n")
+        lines = []
+        for row in rows:
+            lines.append(json.dumps(row, ensure_ascii=False, default=json_value))
+            count += 1
+            if len(lines) >= ROWS_CHUNK:
                 out.write(("\n".join(lines) + "\n").encode())
+                lines = []
+        if lines:
+            out.write(("\n".join(lines) + "\n").encode())
     with path.open("rb") as written:
         digest = hashlib.file_digest(written, "sha256").hexdigest()
     return count, path.stat().st_size, digest

@@ -172,7 +172,10 @@ def _table_load(
     for batch in _batches(archive.rows(table), size):
         objs = [
             SimpleNamespace(
-                **{name: convert(value) for name, convert, value in zip(attnames, decoders, row, strict=True)}
+                **{
+                    name: convert(value)
+                    for name, convert, value in zip(attnames, decoders, row, strict=True)
+                }
             )
             for row in batch
         ]

@@ -30,28 +30,23 @@ def backup_now(output: Path | None = None) -> BackupResult:
 
 
 def kept_backups(folder: Path | None = None) -> dict[Path, datetime.datetime]:
-    """The scheduled backups in the backups directory, with their local time."""
+    """The scheduled backups in the backups directory, with the (aware) time in their name."""
     folder = folder or backups_dir()
     found = {}
     for path in folder.glob("taizhang-*.tar") if folder.is_dir() else []:
         match = NAME.match(path.name)
         if match:
-            moment = datetime.datetime.strptime("".join(match.groups()), "%Y%m%d%H%M%S")
-            found[path] = moment
+            naive = datetime.datetime.strptime("".join(match.groups()), "%Y%m%d%H%M%S")  # noqa: DTZ007 - local time, made aware next
+            found[path] = timezone.make_aware(naive)
     return found
 
 
-def backups_to_keep(
-    moments: dict[Path, datetime.datetime], daily: int, weekly: int
-) -> set[Path]:
+def backups_to_keep(moments: dict[Path, datetime.datetime], daily: int, weekly: int) -> set[Path]:
     """The backups retention keeps: the newest of each of the `daily` most recent days, and
     the newest of each of the `weekly` most recent ISO weeks."""
     newest = sorted(moments, key=lambda p: moments[p], reverse=True)
     keep: set[Path] = set()
-    for key, count in (
-        (lambda m: m.date(), daily),
-        (lambda m: m.isocalendar()[:2], weekly),
-    ):
+    for key, count in ((_day, daily), (_week, weekly)):
         seen: list[object] = []
         for path in newest:
             period = key(moments[path])
@@ -59,6 +54,14 @@ def backups_to_keep(
                 seen.append(period)
                 keep.add(path)
     return keep
+
+
+def _day(moment: datetime.datetime) -> object:
+    return moment.date()
+
+
+def _week(moment: datetime.datetime) -> object:
+    return tuple(moment.isocalendar()[:2])
 
 
 def backups_prune(folder: Path | None = None) -> list[Path]:
@@ -80,7 +83,8 @@ def backup_due(now: datetime.datetime, folder: Path | None = None) -> bool:
     hour, minute = (int(part) for part in settings.TAIZHANG_BACKUP_AT.split(":"))
     if local.time() < datetime.time(hour, minute):
         return False
-    return all(moment.date() != local.date() for moment in kept_backups(folder).values())
+    taken = kept_backups(folder).values()
+    return all(timezone.localtime(moment).date() != local.date() for moment in taken)
 
 
 def backup_scheduled(now: datetime.datetime | None = None) -> BackupResult | None:

@@ -18,9 +18,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("archive", help=_("归档文件"))
-        parser.add_argument(
-            "--force", action="store_true", help=_("目标数据库已有数据时仍然覆盖")
-        )
+        parser.add_argument("--force", action="store_true", help=_("目标数据库已有数据时仍然覆盖"))
 
     def handle(self, *args: Any, **options: Any) -> None:
         path = Path(options["archive"])
