@@ -70,3 +70,80 @@ def test_sqlite_to_postgresql_and_back(office: Site, tmp_path: Path) -> None:
         # The office moves back down too: PostgreSQL's backup restores onto SQLite.
         round_trip(moved, Site(tmp_path / "back"), tmp_path / "pg.tar")
         assert Site(tmp_path / "back").exports() == office.exports()
+
+
+BUSY = """
+import threading
+from pathlib import Path
+from django.contrib.auth.models import User
+from django.db import close_old_connections
+from taizhang.ledger.models import TaskUnit
+from taizhang.reporting.services import report_submit
+
+STOP = Path(%(stop)r)
+links = list(TaskUnit.objects.filter(task__parent__isnull=True).select_related("task", "unit"))
+reporters = {link.unit_id: User.objects.filter(profile__units=link.unit).first() for link in links}
+sent = []
+
+
+def reporter(n):
+    link = links[n %% len(links)]
+    try:
+        while not STOP.exists():
+            report_submit(task=link.task, unit=link.unit, actor=reporters[link.unit_id],
+                          progress="忙时报送 %%d" %% n, status="in_progress")
+            sent.append(n)
+    finally:
+        close_old_connections()
+
+
+threads = [threading.Thread(target=reporter, args=(n,)) for n in range(20)]
+for thread in threads:
+    thread.start()
+for thread in threads:
+    thread.join()
+print("sent", len(sent))
+"""
+
+CONSISTENT = """
+from taizhang.ledger.models import AuditEvent
+from taizhang.reporting.models import Report
+busy = Report.objects.filter(progress__startswith="忙时报送").count()
+audited = AuditEvent.objects.filter(action="report.submit").count()
+print(busy, audited - Report.objects.exclude(progress__startswith="忙时报送").count())
+"""
+
+
+def test_a_backup_taken_while_twenty_reporters_submit_restores_consistent(
+    office: Site, tmp_path: Path
+) -> None:
+    import shutil
+    import subprocess
+    import sys
+
+    busy = Site(tmp_path / "busy")
+    shutil.copytree(office.data, busy.data, dirs_exist_ok=True)
+    stop = tmp_path / "stop"
+    load = subprocess.Popen(
+        [sys.executable, "-m", "taizhang.cli", "shell", "-c", BUSY % {"stop": str(stop)}],
+        env=busy.env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        counts = []
+        for number in range(2):
+            archive = tmp_path / f"busy-{number}.tar"
+            busy.run("backup", "-o", str(archive))
+            target = Site(tmp_path / f"restored-{number}")
+            target.run("restore", str(archive))
+            # Each submission writes its report and its audit event in one transaction: a
+            # snapshot of one moment holds both or neither.
+            reports, audited = map(int, target.shell(CONSISTENT).split()[-2:])
+            assert reports == audited
+            counts.append(reports)
+    finally:
+        stop.touch()
+        out, err = load.communicate(timeout=300)
+    assert load.returncode == 0, err.decode()
+    assert counts[-1] > 0, (counts, out)  # the reporters were submitting meanwhile
