@@ -17,7 +17,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 from django.apps.registry import Apps
@@ -41,7 +40,6 @@ from taizhang.jobs.backups.models import (
 )
 
 BATCH = 1000
-MAX_PARAMS = 30000
 
 
 class RestoreRefused(Exception):
@@ -163,25 +161,34 @@ def _table_load(
     table: TableEntry,
     archive: Archive,
 ) -> int:
+    """Insert the rows of `table` as they are (no `auto_now`, no `upload_to`, no signals, as
+    loaddata's raw saves): each value turned back by its field's `to_python` and prepared by
+    its `get_db_prep_save`, then one `executemany` per batch (the ORM's insert compiler cost
+    twice as much CPU per value)."""
     fields = columns(model)
     decoders = [decoder(field) for field in fields]
-    attnames = [field.attname for field in fields]
-    size = max(1, min(BATCH, MAX_PARAMS // max(1, len(fields))))
-    manager = model._base_manager.using(connection.alias)
+    quote = connection.ops.quote_name
+    # Names from the models, quoted by the backend; values are parameters.
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608
+        quote(model._meta.db_table),
+        ", ".join(quote(field.column) for field in fields),
+        ", ".join(["%s"] * len(fields)),
+    )
+    steps = list(zip(fields, decoders, strict=True))
     count = 0
-    for batch in _batches(archive.rows(table), size):
-        objs = [
-            SimpleNamespace(
-                **{
-                    name: convert(value)
-                    for name, convert, value in zip(attnames, decoders, row, strict=True)
-                }
+    with connection.cursor() as cursor:
+        for batch in _batches(archive.rows(table), BATCH):
+            cursor.executemany(
+                sql,
+                [
+                    [
+                        field.get_db_prep_save(convert(value), connection)
+                        for (field, convert), value in zip(steps, row, strict=True)
+                    ]
+                    for row in batch
+                ],
             )
-            for row in batch
-        ]
-        # raw=True: the values as they are (no auto_now, no upload_to), as loaddata does.
-        manager._insert(objs, fields=fields, raw=True, using=connection.alias)  # type: ignore[attr-defined]
-        count += len(objs)
+            count += len(batch)
     return count
 
 
