@@ -67,6 +67,18 @@ def test_sqlite_to_postgresql_and_back(office: Site, tmp_path: Path) -> None:
     with postgres_database() as url:
         moved = Site(tmp_path / "pg", url)
         round_trip(office, moved, tmp_path / "office.tar")
+        # PostgreSQL's sequences were set past the restored keys: a new row gets a new one.
+        made = moved.shell(
+            "from django.db.models import Max\n"
+            "from taizhang.ledger.models import Unit\n"
+            "top = Unit.objects.aggregate(m=Max('pk'))['m']\n"
+            "print(Unit.objects.create(name='新设单位').pk - top)\n"
+        )
+        assert made.split()[-1] == b"1"
+        moved.shell(
+            "from taizhang.ledger.models import Unit\n"
+            "Unit.objects.filter(name='新设单位').delete()\n"
+        )
         # The office moves back down too: PostgreSQL's backup restores onto SQLite.
         round_trip(moved, Site(tmp_path / "back"), tmp_path / "pg.tar")
         assert Site(tmp_path / "back").exports() == office.exports()
