@@ -383,3 +383,20 @@ TAIZHANG_REMIND_DAYS_BEFORE = tuple(
     )
 )
 TAIZHANG_REMIND_AT = os.environ.get("TAIZHANG_REMIND_AT", "08:30").strip()
+
+# ---------------------------------------------------------------------------------------------
+# Backups (taizhang.jobs.backups; docs/backup.md). `taizhang backup` any time; the worker also
+# takes one a day and keeps a few.
+# - TAIZHANG_BACKUP_DIR: where scheduled backups go (default DATA_DIR/backups); the record of
+#   the last successful backup (last.json) is kept there too.
+# - TAIZHANG_BACKUP_AT: local time "HH:MM" from which the day's backup is taken (default 02:30).
+# - TAIZHANG_BACKUP_SCHEDULED=0: no scheduled backups (e.g. taken by a systemd timer instead).
+# - TAIZHANG_BACKUP_KEEP_DAILY / _WEEKLY: the newest of each of the last 7 days and of the
+#   last 4 ISO weeks are kept; older scheduled backups are deleted.
+# - TAIZHANG_BACKUP_WARN_DAYS: the office's home page warns when the last backup is older.
+TAIZHANG_BACKUP_DIR = Path(os.environ.get("TAIZHANG_BACKUP_DIR") or DATA_DIR / "backups")
+TAIZHANG_BACKUP_AT = os.environ.get("TAIZHANG_BACKUP_AT", "02:30").strip()
+TAIZHANG_BACKUP_SCHEDULED = os.environ.get("TAIZHANG_BACKUP_SCHEDULED", "1").strip() != "0"
+TAIZHANG_BACKUP_KEEP_DAILY = int(os.environ.get("TAIZHANG_BACKUP_KEEP_DAILY", "7"))
+TAIZHANG_BACKUP_KEEP_WEEKLY = int(os.environ.get("TAIZHANG_BACKUP_KEEP_WEEKLY", "4"))
+TAIZHANG_BACKUP_WARN_DAYS = int(os.environ.get("TAIZHANG_BACKUP_WARN_DAYS", "2"))

@@ -422,3 +422,28 @@ def test_the_home_costs_the_same_queries_however_many_rounds_are_open(world: Wor
         if round_.ledger == world.ledger:
             theirs -= {world.task(3).pk}
         assert f"全部{len(theirs)}项" in to_report
+
+
+# --- backups ------------------------------------------------------------------------------
+
+
+def test_the_office_sees_the_last_backup_and_a_warning_once_it_is_two_days_old(
+    world: World, settings: Any, tmp_path: Any
+) -> None:
+    from taizhang.jobs.backups.record import BackupRecord, record_write
+
+    settings.TAIZHANG_BACKUP_DIR = tmp_path
+    client = client_for(world, "office")
+    none_yet = block(home_page(client), "backup-status")
+    assert "还没有成功的备份" in none_yet
+    taken = datetime.datetime(2026, 3, 1, 2, 30, tzinfo=datetime.UTC)
+    record_write(BackupRecord(at=taken, path="/srv/b.tar", size=2048))
+    with time_machine.travel(taken + datetime.timedelta(days=1), tick=False):
+        fresh = block(home_page(client), "backup-status")
+    assert "最近一次成功备份：2026-03-01 10:30" in fresh
+    assert "没有成功备份" not in fresh
+    with time_machine.travel(taken + datetime.timedelta(days=2, minutes=1), tick=False):
+        stale = block(home_page(client), "backup-status")
+    assert "已超过2天没有成功备份" in stale
+    # Only the office is told.
+    assert 'id="backup-status"' not in home_page(client_for(world, "water"))

@@ -76,3 +76,13 @@ def worker_started_hook() -> None:
         worker_started()
     finally:
         close_old_connections()
+
+
+def _backup() -> None:
+    from taizhang.jobs.backups.schedule import backup_scheduled
+
+    backup_scheduled()
+
+
+# The daily backup (jobs.backups.schedule): checked every 10 minutes, taken once a day.
+backup_task: Any = db_periodic_task(crontab(minute="*/10"), name="backup_scheduled")(_backup)

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from taizhang.accounts import access
+from taizhang.jobs.selectors import backup_stale, last_backup
 from taizhang.ledger.selectors import ledger_list
 from taizhang.notify.selectors import failed_deliveries_count, user_notifications
 from taizhang.supervision import todo
@@ -44,4 +46,8 @@ def home(request: HttpRequest) -> HttpResponse:
         context["todo"] = reads(user, ledger)
     if role == "office":
         context["failed_deliveries"] = failed_deliveries_count()
+        # The last successful backup, and a warning when it is old (a file: no query).
+        context["backup"] = last_backup()
+        context["backup_stale"] = backup_stale(context["backup"])
+        context["backup_warn_days"] = settings.TAIZHANG_BACKUP_WARN_DAYS
     return render(request, "web/home.html", context)

@@ -1,0 +1,208 @@
+"""`taizhang backup` and `taizhang restore` in the test's own database (either engine, as the
+suite runs): a round trip in place, and damaged archives refused with the database untouched.
+Between engines and installations: test_backup_engines.py."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import io
+import json
+import tarfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.apps import apps
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from taizhang.documents.writers import export_ledger
+from taizhang.jobs.backups.archive import MANIFEST, SEAL, Archive, ArchiveError
+from taizhang.jobs.backups.dump import backup_write
+from taizhang.jobs.backups.load import RestoreRefused, backup_restore
+from taizhang.ledger.selectors import ledger_document
+from taizhang.reporting.models import Round
+from taizhang.reporting.selectors import round_document
+from taizhang.reporting.services import report_accept, report_submit, round_close, round_open
+from tests.factories import World
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+DUE = datetime.date(2026, 1, 31)
+PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(200))
+
+
+@pytest.fixture
+def office(world: World, settings: Any, tmp_path: Path) -> World:
+    """The seed ledger with a closed round (an accepted report with a photo) and an open one."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.TAIZHANG_BACKUP_DIR = tmp_path / "backups"
+    first = round_open(ledger=world.ledger, name="一月", due_date=DUE, actor=world.office)
+    report = report_submit(
+        task=world.task(3),
+        unit=world.water.profile.units.get(),
+        actor=world.water,
+        progress="已完成投资7000万元。",
+        status="in_progress",
+        files=[SimpleUploadedFile("现场.png", PNG)],
+    )
+    report_accept(report=report, actor=world.office)
+    round_close(round_=first, actor=world.office)
+    round_open(ledger=world.ledger, name="二月", due_date=DUE, actor=world.office)
+    assert first.pk
+    return world
+
+
+def exports(world: World) -> dict[str, bytes]:
+    found = {"ledger": export_ledger(ledger_document(world.ledger), "json")}
+    for round_ in Round.objects.filter(snapshot__isnull=False):
+        doc = round_document(round_)
+        assert doc is not None
+        found[f"round-{round_.pk}"] = export_ledger(doc, "json")
+    return found
+
+
+def rows() -> dict[str, int]:
+    return {
+        model._meta.label_lower: model._base_manager.count()
+        for model in apps.get_models(include_auto_created=True)
+        if model._meta.managed
+    }
+
+
+def test_round_trip_in_place_gives_back_every_export_row_and_file(
+    office: World, tmp_path: Path, settings: Any
+) -> None:
+    before, counted = exports(office), rows()
+    media = Path(settings.MEDIA_ROOT)
+    files = {p.name: p.read_bytes() for p in media.rglob("*") if p.is_file()}
+    archive = tmp_path / "a.tar"
+    result = backup_write(archive)
+    assert result.manifest.row_total == sum(
+        n for name, n in counted.items() if name != "sessions.session"
+    ) + counted.get("sessions.session", 0)
+    for path in media.rglob("*"):
+        if path.is_file():
+            path.unlink()
+    restored = backup_restore(archive, force=True)
+    assert restored.files == 1
+    assert exports(office) == before
+    assert rows() == counted
+    assert {p.name: p.read_bytes() for p in media.rglob("*") if p.is_file()} == files
+
+
+def test_manifest_names_version_engine_migrations_and_counts(office: World, tmp_path: Path) -> None:
+    manifest = backup_write(tmp_path / "a.tar").manifest
+    assert manifest.version
+    assert ("reporting", "0001_reporting_rounds_reports") in manifest.migrations
+    tables = {t.model: t for t in manifest.tables}
+    assert tables["ledger.task"].rows == rows()["ledger.task"]
+    assert tables["reporting.attachment"].rows == 1
+    # Dependency order: a table comes after the tables its foreign keys point to.
+    order = [t.model for t in manifest.tables]
+    assert order.index("ledger.ledger") < order.index("ledger.task")
+    assert order.index("ledger.task") < order.index("reporting.report")
+    assert order.index("auth.user") < order.index("reporting.report")
+    assert all(f.path.startswith("reports/") for f in manifest.files)
+
+
+def reseal(path: Path, change: Any) -> None:
+    """Rewrite the archive with its manifest changed by `change` and sealed again."""
+    with tarfile.open(path) as tar:
+        members = [(m, tar.extractfile(m).read()) for m in tar.getmembers()]  # type: ignore[union-attr]
+    with tarfile.open(path, "w", format=tarfile.USTAR_FORMAT) as tar:
+        manifest = json.loads({m.name: d for m, d in members}[MANIFEST])
+        change(manifest)
+        data = json.dumps(manifest).encode()
+        for member, content in members:
+            if member.name == MANIFEST:
+                content = data
+            elif member.name == SEAL:
+                content = hashlib.sha256(data).hexdigest().encode()
+            member.size = len(content)
+            tar.addfile(member, io.BytesIO(content))
+
+
+def wrong_count(manifest: dict[str, Any]) -> None:
+    table = next(t for t in manifest["tables"] if t["model"] == "ledger.task")
+    table["rows"] += 1
+
+
+def newer_migration(manifest: dict[str, Any]) -> None:
+    manifest["migrations"].append(["ledger", "9999_from_the_future"])
+
+
+def file_outside(manifest: dict[str, Any]) -> None:
+    manifest["files"][0]["path"] = "../../etc/cron.d/x"
+
+
+@pytest.mark.parametrize(
+    ("change", "says"),
+    [(wrong_count, "应有"), (newer_migration, "更新版本"), (file_outside, "不安全")],
+)
+def test_a_resealed_manifest_that_lies_is_refused(
+    office: World, tmp_path: Path, change: Any, says: str
+) -> None:
+    archive = tmp_path / "a.tar"
+    backup_write(archive)
+    reseal(archive, change)
+    counted = rows()
+    with pytest.raises(RestoreRefused, match=says):
+        backup_restore(archive, force=True)
+    assert rows() == counted
+
+
+def test_a_truncated_archive_is_refused_with_one_line_and_the_database_untouched(
+    office: World, tmp_path: Path
+) -> None:
+    archive = tmp_path / "a.tar"
+    backup_write(archive)
+    whole = archive.read_bytes()
+    counted = rows()
+    for keep in (len(whole) - 1, len(whole) - 512, len(whole) // 2, 700, 0):
+        archive.write_bytes(whole[:keep])
+        with pytest.raises(CommandError) as refused:
+            call_command("restore", str(archive), "--force")
+        assert "\n" not in str(refused.value)
+        assert str(refused.value).startswith("未恢复")
+    assert rows() == counted
+
+
+def test_every_flipped_byte_is_found(office: World, tmp_path: Path) -> None:
+    archive = tmp_path / "a.tar"
+    backup_write(archive)
+    whole = archive.read_bytes()
+    with Archive(archive) as good:
+        good.check()
+        ends = [m.offset_data + m.size for m in good.members.values()]
+    # Every member's first and last byte, the padding after each, and a sweep of the rest.
+    offsets = {o for end in ends for o in (end - 1, end, end + 1) if o < len(whole)}
+    offsets |= set(range(0, len(whole), 211)) | {len(whole) - 1}
+    for offset in sorted(offsets):
+        damaged = bytearray(whole)
+        damaged[offset] ^= 0x20
+        archive.write_bytes(bytes(damaged))
+        with pytest.raises(ArchiveError), Archive(archive) as bad:
+            bad.check()
+
+
+def test_flipped_byte_leaves_the_database_untouched(office: World, tmp_path: Path) -> None:
+    archive = tmp_path / "a.tar"
+    backup_write(archive)
+    damaged = bytearray(archive.read_bytes())
+    damaged[len(damaged) // 3] ^= 0x01
+    archive.write_bytes(bytes(damaged))
+    counted, before = rows(), exports(office)
+    with pytest.raises(RestoreRefused):
+        backup_restore(archive, force=True)
+    assert rows() == counted
+    assert exports(office) == before
+
+
+def test_a_database_with_data_is_refused_without_force(office: World, tmp_path: Path) -> None:
+    archive = tmp_path / "a.tar"
+    backup_write(archive)
+    with pytest.raises(CommandError, match=r"不是空的.*--force"):
+        call_command("restore", str(archive))

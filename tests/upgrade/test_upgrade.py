@@ -1,0 +1,117 @@
+"""Upgrades: the database this release's predecessor made with its own commands
+(tests/fixtures/upgrade/, built by build_predecessor.py) is migrated to the current schema and
+reads back equal: every ledger's and closed round's JSON export byte for byte, every report,
+revision and attachment row still there, every file's sha256. On SQLite by `taizhang migrate`
+in place; on PostgreSQL by `taizhang backup` of the old file restored (at its migration
+state, then migrated forward) into an empty database, as an office moving up does.
+
+And an archive from an older migration state: restored at that state, then migrated."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.upgrade.cli import Site, needs_postgres, postgres_database
+
+pytestmark = pytest.mark.slow
+
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "upgrade"
+KEPT = (
+    "ledger.ledger",
+    "ledger.task",
+    "ledger.taskrevision",
+    "ledger.auditevent",
+    "reporting.round",
+    "reporting.report",
+    "reporting.attachment",
+    "reporting.comment",
+    "auth.user",
+    "accounts.profile",
+)
+
+
+def predecessor() -> dict[str, Any]:
+    return dict(json.loads((FIXTURE / "predecessor.json").read_text(encoding="utf-8")))
+
+
+def predecessor_site(folder: Path) -> Site:
+    """A copy of the predecessor's data directory: its SQLite database and media files."""
+    site = Site(folder)
+    database = gzip.decompress((FIXTURE / "taizhang.sqlite3.gz").read_bytes())
+    (folder / "taizhang.sqlite3").write_bytes(database)
+    shutil.copytree(FIXTURE / "media", folder / "media")
+    return site
+
+
+def assert_as_the_predecessor_left_it(site: Site) -> None:
+    facts, made = site.facts(), predecessor()
+    expected = {p.stem: p.read_bytes() for p in (FIXTURE / "exports").glob("*.json")}
+    assert facts["exports"] == expected
+    for table in KEPT:
+        assert facts["rows"][table] == made["rows"][table], table
+    assert made["rows"]["reporting.attachment"] > 0
+    assert site.files() == made["files"]
+
+
+def test_the_predecessors_database_migrates_on_sqlite_and_reads_back_equal(tmp_path: Path) -> None:
+    site = predecessor_site(tmp_path / "old")
+    site.run("migrate", "-v0")
+    assert b"[ ]" not in site.run("showmigrations").stdout
+    assert_as_the_predecessor_left_it(site)
+
+
+@needs_postgres
+def test_the_predecessors_database_moves_to_postgresql_and_reads_back_equal(
+    tmp_path: Path,
+) -> None:
+    old = predecessor_site(tmp_path / "old")
+    archive = tmp_path / "old.tar"
+    old.run("backup", "-o", str(archive))  # read at its own migration state, unmigrated
+    with postgres_database() as url:
+        moved = Site(tmp_path / "pg", url)
+        moved.run("restore", str(archive))
+        assert b"[ ]" not in moved.run("showmigrations").stdout
+        assert_as_the_predecessor_left_it(moved)
+
+
+OLDER = """
+from django.db import connection
+from django.db.migrations.loader import MigrationLoader
+from django.utils import timezone
+OLD = ("reporting", "0005_one_waiting_report_drafts_held_files")
+state = MigrationLoader(connection).project_state(OLD)
+Ledger = state.apps.get_model("ledger", "Ledger")
+Round = state.apps.get_model("reporting", "Round")
+User = state.apps.get_model("auth", "User")
+ledger = Ledger.objects.create(title="二〇二〇年台账", year=2020, imported_at=timezone.now())
+office = User.objects.create(username="office")
+Round.objects.create(
+    ledger=ledger, name="十二月", due_date="2020-12-31", opened_by=office, opened_at=timezone.now()
+)
+"""
+
+
+def test_an_archive_from_an_older_migration_state_is_restored_then_migrated(
+    tmp_path: Path,
+) -> None:
+    old = Site(tmp_path / "old")
+    old.run("migrate", "reporting", "0005_one_waiting_report_drafts_held_files", "-v0")
+    old.shell(OLDER)
+    archive = tmp_path / "old.tar"
+    old.run("backup", "-o", str(archive))
+    target = Site(tmp_path / "new")
+    target.run("migrate", "-v0")  # an office that set up the new version first
+    target.run("restore", str(archive))
+    assert b"[ ]" not in target.run("showmigrations").stdout
+    shown = target.shell(
+        "from taizhang.reporting.models import Round\n"
+        "r = Round.objects.get()\n"
+        "print(r.ledger.title, r.name, r.due_date, r.opened_by.username)\n"
+    )
+    assert shown.decode().split("\n")[-2] == "二〇二〇年台账 十二月 2020-12-31 office"
