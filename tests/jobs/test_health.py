@@ -4,6 +4,7 @@ probes (taizhang.jobs.health)."""
 
 from __future__ import annotations
 
+import datetime
 import io
 import logging
 import os
@@ -22,11 +23,13 @@ from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
 from django.test import Client, override_settings
 from django.urls import reverse
+from django.utils import timezone
 from huey.contrib.djhuey import HUEY
 from huey.storage import RedisStorage
 
 from taizhang.accounts.models import Profile
 from taizhang.jobs import health
+from taizhang.jobs.backups.record import BackupRecord, record_write
 from taizhang.jobs.progress import worker_alive_put
 from tests.factories import World, client_for
 from tests.jobs.test_queue import REDIS_URL
@@ -201,13 +204,28 @@ def test_static_files_not_collected_are_a_warning(tmp_path: Any) -> None:
 def test_a_new_probe_is_one_line_and_one_that_raises_fails_alone(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    def backup_probe() -> health.Finding:
+    def archive_probe() -> health.Finding:
         raise RuntimeError("no archive")
 
-    monkeypatch.setattr(health, "CHECKS", [*health.CHECKS, backup_probe])
+    monkeypatch.setattr(health, "CHECKS", [*health.CHECKS, archive_probe])
     passed, out = check()
-    assert not passed and "[失败] backup: RuntimeError('no archive')" in out
+    assert not passed and "[失败] archive: RuntimeError('no archive')" in out
     assert "[正常] database" in out
+
+
+def test_the_last_backup_is_checked_and_an_old_or_missing_one_is_a_warning(
+    tmp_path: Any,
+) -> None:
+    with override_settings(TAIZHANG_BACKUP_DIR=tmp_path):
+        passed, out = check(ALLOWED_HOSTS=["taizhang.example.gov.cn"])
+        assert passed and "[注意] backup: 尚无成功的备份" in out  # a warning, not a failure
+        now = timezone.now()
+        record_write(BackupRecord(now - datetime.timedelta(hours=3), "/b/1.tar", 2048))
+        _passed, out = check(ALLOWED_HOSTS=["taizhang.example.gov.cn"])
+        assert line(out, "backup").startswith("[正常]") and "/b/1.tar（2 KB）" in out
+        record_write(BackupRecord(now - datetime.timedelta(days=3), "/b/0.tar", 2048))
+        _passed, out = check(ALLOWED_HOSTS=["taizhang.example.gov.cn"])
+        assert line(out, "backup").startswith("[注意]") and "已超过 2 天" in out
 
 
 def test_system_only_runs_djangos_checks_alone() -> None:

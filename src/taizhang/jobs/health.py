@@ -281,6 +281,21 @@ def worker_probe() -> Finding:
     return Finding("worker", OK, f"后台服务 {ago} 秒前报告运行")
 
 
+def backup_probe() -> Finding:
+    """The last successful backup is recent (within TAIZHANG_BACKUP_WARN_DAYS): a warning
+    when it is older or there is none, as the site works without it."""
+    from taizhang.jobs.selectors import backup_stale, last_backup
+
+    record = last_backup()
+    if record is None:
+        return Finding("backup", WARN, "尚无成功的备份：请运行 taizhang backup 或启动后台服务")
+    when = timezone.localtime(record.at).strftime("%Y-%m-%d %H:%M")
+    detail = f"最近一次成功备份 {when}，{record.path}（{record.size // 1024} KB）"
+    if backup_stale(record):
+        return Finding("backup", WARN, f"{detail}，已超过 {settings.TAIZHANG_BACKUP_WARN_DAYS} 天")
+    return Finding("backup", OK, detail)
+
+
 # What /healthz asks (cheap: one SELECT 1, one queue length, one statvfs).
 VITAL: tuple[Probe, ...] = (database_probe, queue_probe, free_space_probe)
 
@@ -297,6 +312,7 @@ CHECKS: list[Probe] = [
     static_files_probe,
     office_tools_probe,
     worker_probe,
+    backup_probe,
 ]
 
 
