@@ -23,6 +23,7 @@ from taizhang.accounts.errors import AccountError
 from taizhang.accounts.models import ApiToken, Profile, Role
 from taizhang.ledger.models import Ledger, Person, TaskUnit, Unit
 from taizhang.ledger.services import audit_record
+from taizhang.reporting.selectors import expected_to_report
 
 
 @transaction.atomic
@@ -373,7 +374,7 @@ def collective_units(ledger: Ledger) -> list[Unit]:
         unit=OuterRef("pk"), task__ledger=ledger, task__removed_at__isnull=True
     )
     units = Unit.objects.filter(Exists(serving), merged_into__isnull=True).order_by("name")
-    return [unit for unit in units if unit.is_collective]
+    return [unit for unit in units if not expected_to_report(unit.name)]
 
 
 def units_without_reporter(ledger: Ledger) -> list[Unit]:
@@ -386,4 +387,4 @@ def units_without_reporter(ledger: Ledger) -> list[Unit]:
         unit=OuterRef("pk"), profile__role=Role.REPORTER, profile__user__is_active=True
     )
     units = Unit.objects.filter(Exists(serving), ~Exists(reporters), merged_into__isnull=True)
-    return [unit for unit in units.order_by("name") if not unit.is_collective]
+    return [unit for unit in units.order_by("name") if expected_to_report(unit.name)]

@@ -14,6 +14,7 @@ from typing import Any
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from taizhang.chinese.names import is_collective_unit
 from taizhang.documents.json_format import ledger_from_dict
 from taizhang.documents.model import LedgerDoc
 from taizhang.ledger.models import Task, TaskRevision, TaskUnit, Unit
@@ -79,12 +80,22 @@ def split_tasks() -> Exists:
     return Exists(Task.objects.filter(parent=OuterRef("pk"), removed_at__isnull=True))
 
 
+def expected_to_report(name: str) -> bool:
+    """Whether the unit of this name is one that reports: every unit but a collective phrase
+    (各乡镇, 市直各单位, 有关单位; `chinese.names.is_collective_unit`), which no account
+    reports as. The one rule of every list and count of units expected to report: the units
+    missing from a round, its 催办, the per-unit "not reported" counts of the dashboard and
+    the bulletin, the accounts to issue (docs/chinese-rules.md)."""
+    return not is_collective_unit(name)
+
+
 def missing_units(round_: Round) -> list[Unit]:
     """Units with something still to report in the round: a task or sub-item they serve with
     no report of theirs in it (a returned or superseded report does not count). What a unit
     reports on: the tasks it serves that are not split into sub-items, and the sub-items it
     serves (a sub-item naming no unit is served by its task's units). A unit that reported on
-    one of its four items is still missing the other three."""
+    one of its four items is still missing the other three. Only units `expected_to_report`:
+    a collective phrase is never missing."""
     reported = Report.objects.filter(round=round_).exclude(
         state__in=[ReportState.RETURNED, ReportState.SUPERSEDED]
     )
@@ -98,15 +109,17 @@ def missing_units(round_: Round) -> list[Unit]:
         .annotate(unit=F("parent__unit_links__unit_id"))
         .exclude(Exists(reported.filter(task_id=OuterRef("pk"), unit_id=OuterRef("unit"))))
     )
-    return list(
+    units = (
         Unit.objects.filter(Q(pk__in=own.values("unit_id")) | Q(pk__in=inherited.values("unit")))
         .distinct()
         .order_by("name")
     )
+    return [unit for unit in units if expected_to_report(unit.name)]
 
 
 def missing_unit_ids(rounds: Sequence[Round]) -> dict[int, set[int]]:
-    """For each of these rounds (by id), the ids of the units `missing_units` would list, in
+    """For each of these rounds (by id), the ids of the units `missing_units` would list
+    (collective phrases left out, `expected_to_report`), in
     three queries whatever the number of rounds: what each unit reports on in the rounds'
     ledgers, and the reports that count in the rounds."""
     if not rounds:
@@ -116,14 +129,14 @@ def missing_unit_ids(rounds: Sequence[Round]) -> dict[int, set[int]]:
         split_tasks()
     )
     served: dict[int, set[tuple[int, int]]] = defaultdict(set)
-    own = TaskUnit.objects.filter(task__in=reportable)
-    for ledger_id, task_id, unit_id in own.values_list("task__ledger_id", "task_id", "unit_id"):
-        served[ledger_id].add((task_id, unit_id))
-    inherited = reportable.filter(parent__isnull=False, unit_links__isnull=True).values_list(
-        "ledger_id", "pk", "parent__unit_links__unit_id"
+    own = TaskUnit.objects.filter(task__in=reportable).values_list(
+        "task__ledger_id", "task_id", "unit_id", "unit__name"
     )
-    for ledger_id, task_id, unit_id in inherited:
-        if unit_id is not None:
+    inherited = reportable.filter(parent__isnull=False, unit_links__isnull=True).values_list(
+        "ledger_id", "pk", "parent__unit_links__unit_id", "parent__unit_links__unit__name"
+    )
+    for ledger_id, task_id, unit_id, name in [*own, *inherited]:
+        if unit_id is not None and expected_to_report(name):
             served[ledger_id].add((task_id, unit_id))
     counted = Report.objects.filter(round__in=[r.pk for r in rounds]).exclude(
         state__in=[ReportState.RETURNED, ReportState.SUPERSEDED]

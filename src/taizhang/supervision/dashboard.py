@@ -30,6 +30,7 @@ from django.db.models import (
 from taizhang.chinese.statuses import STATUS_CODES
 from taizhang.ledger.models import Ledger, Person, Status, Task, TaskLeader, TaskUnit, Unit
 from taizhang.reporting.models import Report, ReportState, Round, RoundStatus, RoundTally
+from taizhang.reporting.selectors import expected_to_report
 from taizhang.reporting.snapshots import round_statuses_fill
 from taizhang.supervision.indicators import shown
 from taizhang.supervision.lights import COMPLETED, GREEN, LABELS, RED, YELLOW
@@ -280,10 +281,14 @@ class _Lit:
                 rest = [value or 0 for value in rest]
                 sums[key] = [n, rest[done], rest[lagging], *rest[at + 3 :], *rest[at : at + 2]]
         names = dict(model.objects.filter(pk__in=list(sums)).values_list("pk", "name"))
-        groups = [
+        groups: list[dict[str, Any]] = [
             {"id": key, "name": names[key], **dict(zip(_GROUP_KEYS, counts, strict=True))}
             for key, counts in sums.items()
         ]
+        if kind == "u":  # a collective phrase (各乡镇) reports nothing: never "not reported"
+            for group in groups:
+                if not expected_to_report(group["name"]):
+                    group["not_reported"] = 0
         return sorted(groups, key=lambda g: (-g["red"], -g["lagging"], g["name"]))
 
 

@@ -16,7 +16,7 @@ from taizhang.chinese.statuses import STATUS_CODES
 from taizhang.documents.model import task_keys
 from taizhang.ledger.models import Ledger, Status, Task, TaskLeader, TaskUnit
 from taizhang.reporting.models import Report, ReportState, Round
-from taizhang.reporting.selectors import round_document
+from taizhang.reporting.selectors import expected_to_report, round_document
 from taizhang.supervision.indicators import IndicatorView, task_indicator_views
 from taizhang.supervision.lights import (
     COMPLETED,
@@ -403,7 +403,8 @@ def _groups(
             group["overdue"] += bool(
                 deadline and deadline < as_of and task.status != Status.COMPLETED
             )
-            group["not_reported"] += unreported
+            # A collective phrase (各乡镇) reports nothing: it is never "not reported".
+            group["not_reported"] += unreported and expected_to_report(name)
             group["red"] += row.light.colour == RED
             group["yellow"] += row.light.colour == YELLOW
     return sorted(groups.values(), key=lambda g: (-g["red"], -g["lagging"], g["name"]))
