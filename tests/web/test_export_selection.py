@@ -7,12 +7,16 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
+from html import unescape
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from taizhang.documents.errors import LedgerReadError
@@ -254,3 +258,53 @@ def test_a_lit_selection_takes_the_same_queries_for_few_rows_or_many(world: Worl
     many = queries(Selection())
     assert few[1] < many[1]
     assert few[0] == many[0]
+
+
+def test_a_failed_exports_retry_link_keeps_the_selection(world: World) -> None:
+    """重新导出 of a failed job asks for the same export again: its filters, layout, 截至
+    and 预警 carried in the link (not the whole ledger)."""
+    office = client_for(world, "office")
+    unit = _unit("水利局")
+    job = ExportJob.objects.create(
+        created_by=world.office,
+        ledger=world.ledger,
+        format="xlsx",
+        selection={"unit": unit, "light": "red", "q": "学校 河", "due_from": "2021-06-01"},
+        layout="leaders",
+        as_of="2021-11-05",
+        warnings=True,
+        state=ExportJob.State.FAILED,
+        error="失败",
+        created_at=timezone.now(),
+    )
+    page = office.get(reverse("web:export_job", args=[job.pk]))
+    html = page.content.decode()
+    (href,) = re.findall(r'id="export-retry"[^>]*><a href="([^"]+)"', html)
+    url = urlsplit(unescape(href))
+    assert url.path == reverse("web:ledger_export", args=[world.ledger.pk, "xlsx"])
+    assert parse_qs(url.query) == {
+        "unit": [str(unit)],
+        "light": ["red"],
+        "q": ["学校 河"],
+        "due_from": ["2021-06-01"],
+        "layout": ["leaders"],
+        "as_of": ["2021-11-05"],
+        "warnings": ["1"],
+    }
+    # Followed, it exports those rows that way.
+    again = office.get(unescape(href))
+    assert again.status_code == 200
+
+
+def test_a_failed_plain_exports_retry_link_carries_nothing_more(world: World) -> None:
+    office = client_for(world, "office")
+    job = ExportJob.objects.create(
+        created_by=world.office,
+        ledger=world.ledger,
+        format="csv",
+        state=ExportJob.State.FAILED,
+        created_at=timezone.now(),
+    )
+    html = office.get(reverse("web:export_job", args=[job.pk])).content.decode()
+    (href,) = re.findall(r'id="export-retry"[^>]*><a href="([^"]+)"', html)
+    assert unescape(href) == reverse("web:ledger_export", args=[world.ledger.pk, "csv"])

@@ -6,6 +6,8 @@ Thin views: parse, ask accounts.access, call one selector or service, render."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import (
@@ -175,8 +177,32 @@ def export_job(request: HttpRequest, job_id: int) -> HttpResponse:
     """A background export's page: its progress bar, and its file when done."""
     job = access.access_export_job(request.user, job_id)
     job_checked("export", job)
-    context = {"job": job, "status": export_job_status(job), "label": _format_label(job)}
+    context = {
+        "job": job,
+        "status": export_job_status(job),
+        "label": _format_label(job),
+        "retry": retry_url(job),
+    }
     return render(request, "web/export_job.html", context)
+
+
+def retry_url(job: ExportJob) -> str:
+    """Where 重新导出 asks for the same export again: the bulletin's PDF, or the ledger's
+    export with the job's selection (the ledger page's filters), layout, 截至, 预警 column
+    and closed round in its query, the names `ledger_export` reads."""
+    if job.bulletin_id is not None:
+        return reverse("web:bulletin_pdf", args=[job.bulletin_id])
+    query: dict[str, object] = dict(job.selection or {})
+    if job.layout and job.layout != LEDGER:
+        query["layout"] = job.layout
+    if job.as_of is not None:
+        query["as_of"] = job.as_of.isoformat()
+    if job.warnings:
+        query["warnings"] = "1"
+    if job.round_id is not None:
+        query["round"] = job.round_id
+    url = reverse("web:ledger_export", args=[job.ledger_id, job.format])
+    return f"{url}?{urlencode(query)}" if query else url
 
 
 @login_required
