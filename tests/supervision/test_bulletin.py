@@ -34,7 +34,7 @@ from taizhang.supervision.bulletin import (
 )
 from taizhang.supervision.lights import Reason, ReasonKind
 from taizhang.supervision.models import Bulletin
-from taizhang.supervision.selectors import next_issue_number
+from taizhang.supervision.selectors import issue_number_used, next_issue_number
 from tests.factories import World
 from tests.ledger.test_commands import call
 
@@ -619,3 +619,24 @@ def test_a_malformed_date_is_refused_by_the_parser() -> None:
 
     with pytest.raises(CommandError, match="日期应写成 YYYY-MM-DD"):
         call_command("bulletin", "1", "--as-of", "5/11/2021", stdout=io.StringIO())
+
+
+@pytest.mark.django_db
+def test_the_command_warns_of_a_number_already_issued(world: World, tmp_path: Path) -> None:
+    issued = services.bulletin_create(
+        ledger=world.ledger,
+        as_of=AS_OF,
+        actor=world.office,
+        details=BulletinDetails(issue_number=2),
+    )
+    services.bulletin_issue(bulletin=issued, actor=world.office)
+    out = tmp_path / "b.docx"
+    args = ["bulletin", str(world.ledger.pk), "--as-of", "2021-11-05", "--format", "docx"]
+    code, _out, err = call(*args, "--issue-number", "2", "-o", str(out))
+    assert code == 0 and out.exists()
+    assert "第2期" in err and issued.title in err
+    code, _out, err = call(*args, "--issue-number", "3", "-o", str(out))
+    assert code == 0 and "第3期" not in err
+    assert issue_number_used(world.ledger, 2) == issued
+    assert issue_number_used(world.ledger, 2, exclude=issued.pk) is None
+    assert issue_number_used(world.ledger, 3) is None

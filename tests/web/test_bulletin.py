@@ -245,3 +245,38 @@ def test_a_bad_issue_number_is_refused_and_nothing_is_made(world: World) -> None
     )
     assert response.status_code == 200 and not Bulletin.objects.exists()
     assert "issue_number" in response.context["form"].errors
+
+
+def test_a_number_used_by_an_issued_bulletin_is_warned_of_not_refused(world: World) -> None:
+    """期号 is the office's to set: one already used by an issued bulletin of the ledger is
+    said on the page (the draft, the confirmation, after saving), and the draft still saves
+    and issues."""
+    office = client_for(world, "office")
+    first = draft(world)
+    services.bulletin_issue(bulletin=first, actor=world.office)
+    Bulletin.objects.filter(pk=first.pk).update(issue_number=3)
+    response = office.post(
+        reverse("web:bulletins", args=[world.ledger.pk]),
+        {"as_of": AS_OF, "issuer": "督查室", "form": "masthead", "issue_number": "3"},
+        follow=True,
+    )
+    second = Bulletin.objects.exclude(pk=first.pk).get()
+    assert second.issue_number == 3
+    html = response.content.decode()
+    assert 'id="issue-number-used"' in html and "第3期" in html and first.title in html
+    values = {**_values(second), "issue_number": "3"}
+    confirm = office.post(reverse("web:bulletin_issue", args=[second.pk]), values)
+    assert 'id="issue-number-used"' in confirm.content.decode()
+    office.post(reverse("web:bulletin_issue", args=[second.pk]), values | {"confirm": "1"})
+    second.refresh_from_db()
+    assert second.issued_at is not None and second.issue_number == 3
+    # Another number: no warning; the first bulletin's own number is not "used" by itself.
+    office.post(reverse("web:bulletin_detail", args=[second.pk]), {**values, "issue_number": "4"})
+    Bulletin.objects.filter(pk=second.pk).update(issue_number=4)
+    for bulletin in (first, second):
+        page = office.get(reverse("web:bulletin_detail", args=[bulletin.pk])).content.decode()
+        assert 'id="issue-number-used"' not in page
+
+
+def _values(bulletin: Bulletin) -> dict[str, str]:
+    return {"title": bulletin.title, "body": bulletin.body, "form": "masthead", "issuer": "督查室"}

@@ -477,3 +477,17 @@ def next_issue_number(ledger: Ledger) -> int:
     issued = Bulletin.objects.filter(ledger=ledger, issued_at__isnull=False)
     highest = issued.aggregate(highest=Max("issue_number"))["highest"]
     return (highest or 0) + 1
+
+
+def issue_number_used(
+    ledger: Ledger, number: int | None, exclude: int | None = None
+) -> Bulletin | None:
+    """The issued bulletin of the ledger (other than the one of id `exclude`) that already
+    carries 期号 `number`, if any: the office is warned, not refused (it may reissue a
+    number on purpose, e.g. a corrected bulletin); the earliest issued when several do."""
+    if number is None:
+        return None
+    issued = Bulletin.objects.filter(ledger=ledger, issued_at__isnull=False, issue_number=number)
+    if exclude is not None:
+        issued = issued.exclude(pk=exclude)
+    return issued.order_by("issued_at", "pk").first()

@@ -32,7 +32,12 @@ from taizhang.supervision.bulletin import (
     office_name,
 )
 from taizhang.supervision.models import Bulletin, BulletinForm
-from taizhang.supervision.selectors import default_as_of, next_issue_number, readable_bulletins
+from taizhang.supervision.selectors import (
+    default_as_of,
+    issue_number_used,
+    next_issue_number,
+    readable_bulletins,
+)
 from taizhang.web.cycle import office_only
 from taizhang.web.exports import attachment_header
 from taizhang.web.http import AuthedRequest
@@ -196,6 +201,7 @@ def bulletin_detail(request: AuthedRequest, bulletin_id: int) -> HttpResponse:
         "paragraphs": bulletin_paragraphs(bulletin.body),
         "frame": _frame(bulletin_details(bulletin), bulletin),
         "downloads": DOWNLOADS,
+        "used": issue_number_used(bulletin.ledger, bulletin.issue_number, exclude=bulletin.pk),
     }
     return render(request, "web/bulletin.html", context)
 
@@ -238,6 +244,7 @@ def bulletin_issue(request: AuthedRequest, bulletin_id: int) -> HttpResponse:
             "paragraphs": bulletin_paragraphs(text["body"]),
             "frame": _frame(details, bulletin),
             "hidden": [(name, _posted(getattr(details, name))) for name in DETAIL_FIELDS],
+            "used": issue_number_used(bulletin.ledger, details.issue_number, exclude=bulletin.pk),
         }
         return render(request, "web/bulletin_confirm.html", context)
     try:

@@ -11,12 +11,14 @@ import datetime
 from typing import Any
 
 from django.core.management.base import CommandParser
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from taizhang.documents.bulletin_frame import FORMS, MASTHEAD, Colophon, Masthead
 from taizhang.documents.pdf import PdfError, docx_to_pdf
 from taizhang.documents.write_bulletin import write_bulletin, write_bulletin_text
 from taizhang.ledger.management.commands._base import LedgerCommand
+from taizhang.ledger.models import Ledger
 from taizhang.supervision.bulletin import (
     BulletinDetails,
     bulletin_data,
@@ -24,7 +26,7 @@ from taizhang.supervision.bulletin import (
     compose_bulletin,
     office_name,
 )
-from taizhang.supervision.selectors import next_issue_number, today
+from taizhang.supervision.selectors import issue_number_used, next_issue_number, today
 
 
 def _date(text: str) -> datetime.date:
@@ -84,6 +86,7 @@ class Command(LedgerCommand):
             data = write_bulletin_text(text.title, text.body)
         else:
             number = options["issue_number"]
+            self.warn_if_used(ledger, number)
             details = BulletinDetails(
                 form=options["form"],
                 issue_number=next_issue_number(ledger) if number is None else number,
@@ -101,6 +104,21 @@ class Command(LedgerCommand):
             except PdfError as error:
                 self.fail(str(error))
         self.write_output(data, options["output"], _("已生成 %(path)s"))
+
+    def warn_if_used(self, ledger: Ledger, number: int | None) -> None:
+        """A 期号 already on an issued bulletin of the ledger is said (on stderr), not
+        refused: the office may mean it."""
+        used = issue_number_used(ledger, number)
+        if used is None or used.issued_at is None:
+            return
+        self.stderr.write(
+            _("注意：第%(n)s期已用于本台账%(at)s印发的《%(title)s》，请核对期号。")
+            % {
+                "n": number,
+                "at": timezone.localdate(used.issued_at).isoformat(),
+                "title": used.title,
+            }
+        )
 
     def docx(
         self, title: str, body: str, template_path: str | None, frame: tuple[Masthead, Colophon]
