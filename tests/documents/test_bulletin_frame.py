@@ -138,6 +138,13 @@ def test_without_cc_the_colophon_is_one_row_and_without_anything_none() -> None:
         ("市委办公室、市政协办公室", "抄送：市委办公室，市政协办公室。"),
         (" 市委办公室 ,市政协办公室。", "抄送：市委办公室，市政协办公室。"),
         ("市纪委监委", "抄送：市纪委监委。"),
+        # A 、 inside a name's brackets is the name's own (各县（市、区）), not a separator.
+        (
+            "市委办公室、各县（市、区）人民政府、市直各单位",
+            "抄送：市委办公室，各县（市、区）人民政府，市直各单位。",
+        ),
+        ("各县(市、区)政府，市人大常委会办公室。", "抄送：各县(市、区)政府，市人大常委会办公室。"),
+        ("市委办公室；市政协办公室", "抄送：市委办公室，市政协办公室。"),
     ],
 )
 def test_the_cc_line_takes_full_width_commas_and_a_full_stop(cc: str, line: str) -> None:

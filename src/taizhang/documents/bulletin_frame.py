@@ -74,11 +74,35 @@ def document_date(day: datetime.date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
+_CC_SEPARATORS: Final = frozenset("、，,；;")
+_OPENING: Final = frozenset("（(〔[【")
+_CLOSING: Final = frozenset("）)〕]】")
+
+
+def cc_names(cc: str) -> list[str]:
+    """The 抄送机关 as typed, separated by 、 ， , or ； — but not inside a name's brackets:
+    "各县（市、区）人民政府" is one name."""
+    names: list[str] = []
+    current: list[str] = []
+    depth = 0
+    for char in cc:
+        depth += (char in _OPENING) - (char in _CLOSING and depth > 0)
+        if depth == 0 and char in _CC_SEPARATORS:
+            names.append("".join(current))
+            current = []
+        else:
+            current.append(char)
+    names.append("".join(current))
+    stripped = (name.strip().rstrip("。.").strip() for name in names)
+    return [name for name in stripped if name]
+
+
 def cc_line(cc: str) -> str:
-    """ "抄送：A，B，C。": the names separated by full-width commas, a full stop at the end."""
-    names = [n.strip() for n in cc.replace("、", "，").replace(",", "，").split("，")]
-    listed = "，".join(n for n in names if n).rstrip("。.")
-    return f"抄送：{listed}。"
+    """ "抄送：A，B，C。" (GB/T 9704-2012 7.4.2: a full-width colon after 抄送, a full stop after
+    the last name; the names separated by full-width commas, as its sample shows and as the
+    标点符号用法 has a pause between items of one level), whatever separated them as typed;
+    a 、 inside a name's brackets (各县（市、区）) stays."""
+    return f"抄送：{'，'.join(cc_names(cc))}。"
 
 
 def masthead_xml(masthead: Masthead, width: int) -> list[str]:
