@@ -346,7 +346,9 @@ NON_FIGURES_3: tuple[Sentence, ...] = (
     _s(P, "开通12369环保举报热线，受理环境投诉1260件。", ("环境投诉", "1260", "件", A)),
     _s(P, "全省考核排名第6，较上年前进3位。"),
     _s(P, "综合评分89.6分，列全市第二档。"),
-    _s(P, "PM2.5平均浓度为32微克/立方米，同比下降5.9%。", ("浓度", "5.9", "%", A)),
+    # Labelling mistake fixed after the first score: a change in a clause of its own is keyed
+    # by its verb, as "同比增长8.2%" is in the second set (it had been keyed 浓度).
+    _s(P, "PM2.5平均浓度为32微克/立方米，同比下降5.9%。", ("下降", "5.9", "%", A)),
     _s(P, "空气质量优良天数为276天。"),
     _s(P, "优良天数比例同比提高2.3个百分点。"),
     _s(P, "项目于2023年3月15日开工，计划2024年6月30日竣工。"),
