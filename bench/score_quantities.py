@@ -1,14 +1,14 @@
-"""Score the quantity reader on both labelled sets (issue 15: figures you can trust).
+"""Score the quantity reader on the three labelled sets (issue 15: figures you can trust).
 
     .venv/bin/python bench/score_quantities.py [--errors] [--repeat 20]
 
 Prints, for the third set (tests/chinese/quantity_sentences_3.py, written unseen by the tuned
-reader) and then for the second set (tests/chinese/quantity_sentences_2.py): strict and loose precision
-and recall of figures, how many of its non-figure sentences had a non-figure read as a figure,
-and how many goal/progress pairs got the right actual (or rightly none); then the same figures
-for the first set (quantity_sentences.py: SENTENCES, HELD_OUT, HELD_OUT_2) so a regression
-shows; then the CPU time (time.process_time, not wall time: the machine is shared) to read
-every sentence once. --errors lists what went wrong.
+reader) and then for the second set (tests/chinese/quantity_sentences_2.py): strict and loose
+precision and recall of figures, how many of its non-figure sentences had a non-figure read as
+a figure, and how many goal/progress pairs got the right actual (or rightly none); then the
+same figures for the first set (quantity_sentences.py: SENTENCES, HELD_OUT, HELD_OUT_2) so a
+regression shows; then the CPU time (time.process_time, not wall time: the machine is shared)
+to read every sentence once. --errors lists what went wrong.
 """
 
 from __future__ import annotations
