@@ -1,13 +1,14 @@
-"""Score the quantity reader on both labelled sets (issue 15: figures you can trust).
+"""Score the quantity reader on the three labelled sets (issue 15: figures you can trust).
 
     .venv/bin/python bench/score_quantities.py [--errors] [--repeat 20]
 
-Prints, for the second set (tests/chinese/quantity_sentences_2.py): strict and loose precision
-and recall of figures, how many of its non-figure sentences had a non-figure read as a figure,
-and how many goal/progress pairs got the right actual (or rightly none); then the same figures
-for the first set (quantity_sentences.py: SENTENCES, HELD_OUT, HELD_OUT_2) so a regression
-shows; then the CPU time (time.process_time, not wall time: the machine is shared) to read
-every sentence once. --errors lists what went wrong.
+Prints, for the third set (tests/chinese/quantity_sentences_3.py, written unseen by the tuned
+reader) and then for the second set (tests/chinese/quantity_sentences_2.py): strict and loose
+precision and recall of figures, how many of its non-figure sentences had a non-figure read as
+a figure, and how many goal/progress pairs got the right actual (or rightly none); then the
+same figures for the first set (quantity_sentences.py: SENTENCES, HELD_OUT, HELD_OUT_2) so a
+regression shows; then the CPU time (time.process_time, not wall time: the machine is shared)
+to read every sentence once. --errors lists what went wrong.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from tests.chinese.quantity_sentences import (  # noqa: E402
     score,
 )
 from tests.chinese.quantity_sentences_2 import NON_FIGURES, PAIRS, SENTENCES_2, Pair  # noqa: E402
+from tests.chinese.quantity_sentences_3 import NON_FIGURES_3, PAIRS_3, SENTENCES_3  # noqa: E402
 
 from taizhang.chinese.quantities import Quantity, find_quantities, task_indicators  # noqa: E402
 
@@ -76,6 +78,19 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=20)
     args = parser.parse_args()
 
+    third = SENTENCES_3 + NON_FIGURES_3
+    print(
+        f"third set: {len(third)} sentences ({len(NON_FIGURES_3)} with non-figures), "
+        f"{len(PAIRS_3)} pairs"
+    )
+    print(line("third (strict)", score(read, third)))
+    print(line("third (loose)", score(read, third, strict=False)))
+    hits3 = non_figure_hits(NON_FIGURES_3)
+    print(f"non-figure sentences read as figures: {len(hits3)} of {len(NON_FIGURES_3)}")
+    wrong3 = [(p, e) for p in PAIRS_3 if (e := pair_errors(p))]
+    print(f"goal/progress pairs right: {len(PAIRS_3) - len(wrong3)} of {len(PAIRS_3)}")
+    print()
+
     new = SENTENCES_2 + NON_FIGURES
     old = SENTENCES + HELD_OUT + HELD_OUT_2
     print(
@@ -93,6 +108,19 @@ def main() -> None:
         print(line(f"{name} (strict)", score(read, sentences)))
 
     if args.errors:
+        result = score(read, third)
+        print("\nmisses (third, strict):")
+        for text, label in result.misses:
+            print(f"  {label.keyword or '-'} {label.value}{label.unit} {label.kind}  <- {text}")
+        print("false positives (third, strict):")
+        for text, found in result.false_positives:
+            print(f"  {found}  <- {text}")
+        print("non-figures read (third):")
+        for text, found in hits3:
+            print(f"  {found}  <- {text}")
+        print("pairs (third):")
+        for pair, errors in wrong3:
+            print(f"  {'; '.join(errors)}  <- {pair.goal}|{pair.deadline}|{pair.progress}")
         result = score(read, new)
         print("\nmisses (new, strict):")
         for text, label in result.misses:
@@ -110,7 +138,7 @@ def main() -> None:
         for text, found in result.false_positives:
             print(f"  extra {found}  <- {text}")
 
-    everything = new + old
+    everything = third + new + old
     start = time.process_time()
     for _ in range(args.repeat):
         for sentence in everything:

@@ -31,10 +31,11 @@ _FUTURE_MARKERS = ("将", "下一步", "建成后", "投用后", "力争", "争�
 _CLAUSE_MARKERS = ("已", "目标", "任务")
 # In a goal or deadline cell "2022年底前累计完成投资2.8亿元" is a cumulative target.
 _PROGRESS_ONLY_MARKERS = ("累计", "至今", "今年以来")
+# "超计划16项", "未按计划开工项目12项": 计划 inside a noun reports what happened.
 _MARKER_PATTERN = re.compile(
-    "|".join(sorted((*_MARKERS, *_FUTURE_MARKERS), key=len, reverse=True)).replace(
-        "将", "(?<![已并均])将(?!近)"
-    )
+    "|".join(sorted((*_MARKERS, *_FUTURE_MARKERS), key=len, reverse=True))
+    .replace("将", "(?<![已并均])将(?!近)")
+    .replace("计划", "(?<![按超])计划")
 )
 # A progress sentence that restates the task: "为完成新增停车泊位2000个的目标任务，已建成…".
 _RESTATED = re.compile(

@@ -45,8 +45,11 @@ _RATE = re.compile(
 )
 _PER_HEAD = re.compile(
     r"[户人亩地日月年]均|平均|单[套个座间处价]|均价|(?<![0-9一二三四五六七八九十])[千万]人"
-    r"|标准(?:为|是|提高到|提高至|达到)?\Z"
 )
+# A class of projects or firms is no amount: "10亿元以上项目25个", "亿元及以上产业项目".
+_CLASS_OF = re.compile(r"及?以[上下]的?(?:重大|重点|产业|工业|招商)?(?:项目|企业)")
+# "标准为每人150元": a standard is money; "按每户1500元标准为3000户困难家庭" keeps 3000户.
+_STANDARD = re.compile(r"标准(?:为|是|提高到|提高至|达到)?\Z")
 # Dimensions of a thing are no amount of it: 红线宽40米, 堤高6米, 埋深2米, 层高不低于8米.
 _DIMENSION = re.compile(
     r"(?:宽|高|深|厚|直径|管径)度?(?:为|约|达|达到|不低于|不小于|不大于|不超过|控制在)?\Z"
@@ -111,14 +114,23 @@ def _figures(text: str) -> Iterator[_Figure]:
 
 def _single_figures(text: str) -> Iterator[_Figure]:
     floor = 0  # where the words that may hold a rate for the next figure start
+    skipped: tuple[int, str] | None = None  # end and unit of the last number left out
     for match in _FIGURE.finditer(text):
         value = _match_value(match, text)
         unit = match.group("unit") or "%"
         if value is None or (unit == "成" and (value > 10 or match.group("mult"))):
             continue
-        if _excluded(text, match, unit, floor):
+        rate_after_rate = (
+            skipped is not None
+            and skipped[1] == unit
+            and text[skipped[0] : match.start()] in ("和", "、", "及", "或")
+        )
+        if rate_after_rate or _excluded(text, match, unit, floor):
+            # "每人每月780元和560元": the second value of a rate is a rate too.
             floor = max(floor, match.end())
+            skipped = (match.end(), unit)
             continue
+        skipped = None
         floor = match.end()
         if unit == "成":  # 七成 = 70%
             value, unit = value * 10, "%"
@@ -200,6 +212,10 @@ def _excluded(text: str, match: re.Match[str], unit: str, floor: int = 0) -> boo
     if unit in _LENGTHS and _DIMENSION.search(clause):
         return True
     if _RATE.search(clause):
+        return True
+    if unit.endswith("元") and _CLASS_OF.match(text, end):
+        return True
+    if unit.endswith("元") and _STANDARD.search(clause):
         return True
     return unit != "%" and bool(_PER_HEAD.search(clause))
 

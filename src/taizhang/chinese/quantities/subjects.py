@@ -30,7 +30,8 @@ _LEADING_FILLERS = _longest_first(
     "计划 拟 预计 力争 其中 约 再 另 仅 还 并 均 为 在 全市 全区 全县 同时 此外 实际 截至 截止 "
     "分别 "
     "另有 还有 尚有 仍有 本月 当月 上月 本周 本季度 较年初 较上月 较去年 较上年 "
-    "比年初 同比 环比 围绕 按照 对照 紧扣 下一步 将 建成后 项目建成后 可 全部 均已"
+    "比年初 同比 环比 围绕 按照 对照 紧扣 下一步 将 建成后 项目建成后 可 全部 均已 "
+    "并网发电 并网 在建"
 )
 # Words between a subject and its number ("覆盖率达到41%", "服务不少于8万人次").
 _TRAILING_FILLERS = _longest_first(
@@ -47,7 +48,8 @@ _LEADING_VERBS = _longest_first(
     "开工 完工 签订 改善 规划 涉及 拨付 年度 本年度 和 及 与 、 "
     "开工建设 启动建设 开建 动工 竣工 交付 交付使用 投用 投入使用 投入运行 开通 建成投用 建成开通 "
     "进场施工 施工 在建 到位 安装到位 接入 封顶 验收 开放 运行 运营 主体 追加 再 新打 栽植 补植 "
-    "其余 剩余 剩下"
+    "其余 剩余 剩下 "
+    "并网发电 并网 兑付 治理 完成治理 关停取缔 关停 取缔 整改提升 整改 落地开工 落地 "
 )
 # Where a subject read after the unit stops ("两座泵站已浇筑完成" -> 泵站).
 _AFTER_STOPS = _longest_first(
@@ -55,6 +57,8 @@ _AFTER_STOPS = _longest_first(
     "对 免 实施 将 未 尚 仍 等 和 及 共 计划 预计 拟 达 为 占 是 提高 提升 增加 增长 降低 下降 "
     "减少 并 且 同时 均已 全面"
 )
+# Words that hold a stop inside them ("4个公共文化空间" is not cut at 共).
+_WORDS_WITH_STOPS = ("公共", "总共")
 _SCOPE_WORDS = ("工程", "项目")
 _BOUNDS = ("以上", "以下", "以内")
 # An age between a count and its noun: "3.8万名0至6岁儿童", "2万名60周岁以上老人".
@@ -70,7 +74,15 @@ def _subject(text: str, figure: _Figure, previous: _Figure | None, inherited: st
     floor = previous.end if previous is not None else 0
     clause = _clause_start(text, figure.start, floor)
     before = _trim_before(text[clause : figure.start])
+    if clause > floor and text[clause - 1] in "）)" and not _key(before):
+        # "自动体外除颤器（AED）100台": the noun stands before the bracket.
+        opened = max(text.rfind("（", floor, clause), text.rfind("(", floor, clause))
+        if opened > floor:
+            before = _trim_before(text[_clause_start(text, opened, floor) : opened])
     after, linked = _after_unit(text, figure.end)
+    if figure.unit.endswith("元") and _key(before) and _key(after) != after:
+        # "投资1.55亿元新建高标准农田项目5个": what follows is what the money does.
+        after = ""
     if before.endswith("等"):  # "湨河等30公里水系治理": the list names places, not the thing
         name = after
     elif before.endswith("的"):  # "今年计划建设的10座中转站"
@@ -153,7 +165,9 @@ def _after_unit(text: str, end: int) -> tuple[str, bool]:
         return "", linked
     while stop < len(text) and stop - start < _MAX_SUBJECT:
         char = text[stop]
-        if char in _CLAUSE_BREAKS or char.isdigit() or text.startswith(_AFTER_STOPS, stop):
+        if char in _CLAUSE_BREAKS or char.isdigit():
+            break
+        if text.startswith(_AFTER_STOPS, stop) and not text.startswith(_WORDS_WITH_STOPS, stop - 1):
             break
         stop += 1
     noun = text[start:stop]
