@@ -262,3 +262,14 @@ def migrations_applied(db: None) -> Iterator[None]:
         else:
             for app, name in added:
                 recorder.record_unapplied(app, name)
+
+
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The SQLite database of a data directory `taizhang migrate` made, once per test process:
+    tests that need a fresh installation copy it (tests/upgrade/cli.py, Site.migrated)."""
+    from tests.upgrade.cli import Site
+
+    site = Site(tmp_path_factory.mktemp("migrated"))
+    site.run("migrate", "-v0")
+    return site.data / "taizhang.sqlite3"
