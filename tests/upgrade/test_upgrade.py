@@ -1,9 +1,9 @@
 """Upgrades: the database this release's predecessor made with its own commands
 (tests/fixtures/upgrade/, built by build_predecessor.py) is migrated to the current schema and
 reads back equal: every ledger's and closed round's JSON export byte for byte, every report,
-revision and attachment row still there, every file's sha256. On SQLite by `taizhang migrate`
-in place; on PostgreSQL by `taizhang backup` of the old file restored (at its migration
-state, then migrated forward) into an empty database, as an office moving up does.
+revision and attachment row still there, every file's sha256. On SQLite by `migrate` in place
+(in a `taizhang shell`); on PostgreSQL by `taizhang backup` of the old file restored (at its
+migration state, then migrated forward) into an empty database, as an office moving up does.
 
 And an archive from an older migration state: restored at that state, then migrated."""
 
@@ -61,8 +61,12 @@ def assert_as_the_predecessor_left_it(site: Site) -> None:
 
 def test_the_predecessors_database_migrates_on_sqlite_and_reads_back_equal(tmp_path: Path) -> None:
     site = predecessor_site(tmp_path / "old")
-    site.run("migrate", "-v0")
-    assert b"[ ]" not in site.run("showmigrations").stdout
+    shown = site.shell(
+        "from django.core.management import call_command\n"
+        "call_command('migrate', verbosity=0)\n"
+        "call_command('showmigrations')\n"
+    )
+    assert b"[X]" in shown and b"[ ]" not in shown
     assert_as_the_predecessor_left_it(site)
 
 
