@@ -225,3 +225,51 @@ def _own_data_directory(tmp_path_factory: pytest.TempPathFactory) -> Iterator[No
     data = tmp_path_factory.mktemp("data")
     with override_settings(DATA_DIR=data, MEDIA_ROOT=data / "media"):
         yield
+
+
+@pytest.fixture
+def migrations_applied(db: None) -> Iterator[None]:
+    """The test's database as `migrate` leaves it: the real migrations known to the loader
+    and every one recorded as applied in django_migrations, also where the suite built the
+    database from the models (--no-migrations: pytest-django hides every migration and there
+    is no django_migrations table). Raw SQL, not the schema editor, which SQLite refuses
+    inside the test's transaction. A transactional test's commits are undone at the end: the
+    table dropped if it was made here, else the rows recorded here deleted."""
+    from django.db import connection
+    from django.db.migrations.loader import MigrationLoader
+    from django.db.migrations.recorder import MigrationRecorder
+    from django.test import override_settings
+
+    with override_settings(MIGRATION_MODULES={}):
+        recorder = MigrationRecorder(connection)
+        made = not recorder.has_table()
+        with connection.cursor() as cursor:
+            key = "integer" if connection.vendor == "sqlite" else "serial"
+            cursor.execute(
+                f"CREATE TABLE IF NOT EXISTS django_migrations (id {key} PRIMARY KEY, "
+                "app varchar(255) NOT NULL, name varchar(255) NOT NULL, applied timestamp NOT NULL)"
+            )
+        known = MigrationLoader(connection, ignore_no_migrations=True).disk_migrations
+        added = sorted(set(known) - set(recorder.applied_migrations()))
+        for app, name in added:
+            recorder.record_applied(app, name)
+        yield
+        if connection.in_atomic_block:
+            return  # the test's transaction is rolled back, the table with it
+        if made:
+            with connection.cursor() as cursor:
+                cursor.execute("DROP TABLE django_migrations")
+        else:
+            for app, name in added:
+                recorder.record_unapplied(app, name)
+
+
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The SQLite database of a data directory `taizhang migrate` made, once per test process:
+    tests that need a fresh installation copy it (tests/upgrade/cli.py, Site.migrated)."""
+    from tests.upgrade.cli import Site
+
+    site = Site(tmp_path_factory.mktemp("migrated"))
+    site.run("migrate", "-v0")
+    return site.data / "taizhang.sqlite3"

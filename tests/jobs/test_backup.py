@@ -28,7 +28,12 @@ from taizhang.reporting.selectors import round_document
 from taizhang.reporting.services import report_accept, report_submit, round_close, round_open
 from tests.factories import World
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# The backup reads the database's migration state: every migration recorded as applied, also
+# where the suite built the database from the models (tests/conftest.py).
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("migrations_applied"),
+]
 
 DUE = datetime.date(2026, 1, 31)
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(200))
@@ -206,3 +211,27 @@ def test_a_database_with_data_is_refused_without_force(office: World, tmp_path: 
     backup_write(archive)
     with pytest.raises(CommandError, match=r"不是空的.*--force"):
         call_command("restore", str(archive))
+
+
+@pytest.mark.parametrize(
+    ("applied", "says"),
+    [
+        (lambda real: [], "没有迁移记录"),
+        (lambda real: [*real, ("ledger", "9999_from_the_future")], "ledger.9999_from_the_future"),
+    ],
+)
+def test_a_database_without_a_known_migration_state_is_not_backed_up(
+    office: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, applied: Any, says: str
+) -> None:
+    # A database never migrated or built from the models (no django_migrations), or migrated
+    # by a newer version: its tables cannot be named, and an empty archive would pass for one.
+    from taizhang.jobs.backups import dump, models
+
+    real = models.applied_migrations
+    monkeypatch.setattr(dump, "applied_migrations", lambda connection: applied(real(connection)))
+    archive = tmp_path / "a.tar"
+    with pytest.raises(CommandError) as refused:
+        call_command("backup", "-o", str(archive))
+    assert str(refused.value).startswith("未备份") and says in str(refused.value)
+    assert "\n" not in str(refused.value)
+    assert not archive.exists() and list(tmp_path.glob("*.part")) == []

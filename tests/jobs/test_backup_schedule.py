@@ -69,6 +69,7 @@ def test_the_backup_is_due_once_a_day_past_its_time(tmp_path: Path, settings: An
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("migrations_applied")  # a backup needs the migration state
 def test_the_scheduled_backup_is_written_recorded_and_not_taken_twice(
     tmp_path: Path, settings: Any
 ) -> None:

@@ -121,25 +121,12 @@ def test_check_passes_and_prints_every_probe_with_its_details() -> None:
     assert out.rstrip().endswith("全部检查通过")
 
 
-def test_an_unapplied_migration_fails_the_check() -> None:
-    # The real migrations, also where the suite built its database from the models
-    # (--no-migrations: no migration known, no django_migrations table): all recorded as
-    # applied but ledger's latest.
-    with override_settings(MIGRATION_MODULES={}):
-        recorder = MigrationRecorder(connection)
-        with connection.cursor() as cursor:  # not the schema editor: inside the test's transaction
-            key = "integer" if connection.vendor == "sqlite" else "serial"
-            cursor.execute(
-                f"CREATE TABLE IF NOT EXISTS django_migrations (id {key} PRIMARY KEY, "
-                "app varchar(255) NOT NULL, name varchar(255) NOT NULL, applied timestamp NOT NULL)"
-            )
-        done = recorder.applied_migrations()
-        known = MigrationLoader(connection, ignore_no_migrations=True).disk_migrations
-        for app, name in sorted(set(known) - set(done)):
-            recorder.record_applied(app, name)
-        latest = max(name for app, name in known if app == "ledger")
-        recorder.record_unapplied("ledger", latest)
-        passed, out = check()
+def test_an_unapplied_migration_fails_the_check(migrations_applied: None) -> None:
+    # Every real migration recorded as applied (tests/conftest.py), then ledger's latest not.
+    known = MigrationLoader(connection, ignore_no_migrations=True).disk_migrations
+    latest = max(name for app, name in known if app == "ledger")
+    MigrationRecorder(connection).record_unapplied("ledger", latest)
+    passed, out = check()
     assert not passed
     assert f"[失败] migrations: 1 个迁移未执行（ledger.{latest}）" in out
     assert "taizhang migrate" in out and "1 项检查失败：migrations" in out

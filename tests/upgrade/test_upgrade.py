@@ -1,9 +1,9 @@
 """Upgrades: the database this release's predecessor made with its own commands
 (tests/fixtures/upgrade/, built by build_predecessor.py) is migrated to the current schema and
 reads back equal: every ledger's and closed round's JSON export byte for byte, every report,
-revision and attachment row still there, every file's sha256. On SQLite by `taizhang migrate`
-in place; on PostgreSQL by `taizhang backup` of the old file restored (at its migration
-state, then migrated forward) into an empty database, as an office moving up does.
+revision and attachment row still there, every file's sha256. On SQLite by `migrate` in place
+(in a `taizhang shell`); on PostgreSQL by `taizhang backup` of the old file restored (at its
+migration state, then migrated forward) into an empty database, as an office moving up does.
 
 And an archive from an older migration state: restored at that state, then migrated."""
 
@@ -61,8 +61,12 @@ def assert_as_the_predecessor_left_it(site: Site) -> None:
 
 def test_the_predecessors_database_migrates_on_sqlite_and_reads_back_equal(tmp_path: Path) -> None:
     site = predecessor_site(tmp_path / "old")
-    site.run("migrate", "-v0")
-    assert b"[ ]" not in site.run("showmigrations").stdout
+    shown = site.shell(
+        "from django.core.management import call_command\n"
+        "call_command('migrate', verbosity=0)\n"
+        "call_command('showmigrations')\n"
+    )
+    assert b"[X]" in shown and b"[ ]" not in shown
     assert_as_the_predecessor_left_it(site)
 
 
@@ -80,11 +84,12 @@ def test_the_predecessors_database_moves_to_postgresql_and_reads_back_equal(
         assert_as_the_predecessor_left_it(moved)
 
 
-OLDER = """
+OLD = ("reporting", "0005_one_waiting_report_drafts_held_files")
+OLDER = f"""
 from django.db import connection
 from django.db.migrations.loader import MigrationLoader
 from django.utils import timezone
-OLD = ("reporting", "0005_one_waiting_report_drafts_held_files")
+OLD = {OLD!r}
 state = MigrationLoader(connection).project_state(OLD)
 Ledger = state.apps.get_model("ledger", "Ledger")
 Round = state.apps.get_model("reporting", "Round")
@@ -98,20 +103,26 @@ Round.objects.create(
 
 
 def test_an_archive_from_an_older_migration_state_is_restored_then_migrated(
-    tmp_path: Path,
+    tmp_path: Path, migrated_sqlite: Path
 ) -> None:
+    # The old office, migrated to its state, its data and its backup in one `taizhang shell`
+    # (the backup command itself: test_backup_engines.py); the restore by the command.
     old = Site(tmp_path / "old")
-    old.run("migrate", "reporting", "0005_one_waiting_report_drafts_held_files", "-v0")
-    old.shell(OLDER)
     archive = tmp_path / "old.tar"
-    old.run("backup", "-o", str(archive))
-    target = Site(tmp_path / "new")
-    target.run("migrate", "-v0")  # an office that set up the new version first
+    old.shell(
+        "from django.core.management import call_command\n"
+        f"call_command('migrate', *{OLD}, verbosity=0)\n"
+        f"{OLDER}\n"
+        f"call_command('backup', '-o', {str(archive)!r})\n"
+    )
+    target = Site.migrated(tmp_path / "new", migrated_sqlite)  # set up the new version first
     target.run("restore", str(archive))
-    assert b"[ ]" not in target.run("showmigrations").stdout
     shown = target.shell(
+        "from django.core.management import call_command\n"
         "from taizhang.reporting.models import Round\n"
+        "call_command('showmigrations')\n"
         "r = Round.objects.get()\n"
         "print(r.ledger.title, r.name, r.due_date, r.opened_by.username)\n"
     )
+    assert b"[X]" in shown and b"[ ]" not in shown
     assert shown.decode().split("\n")[-2] == "二〇二〇年台账 十二月 2020-12-31 office"

@@ -25,6 +25,7 @@ from typing import IO, Any
 from django.conf import settings
 from django.db import connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.migrations.loader import MigrationLoader
 from django.db.utils import load_backend
 from django.utils import timezone
 
@@ -48,6 +49,10 @@ from taizhang.jobs.backups.models import (
 ROWS_CHUNK = 2000
 # Files the restore stages beside the media directory's own, and partial writes.
 SKIPPED_PREFIXES = (".restore-", ".backup-")
+
+
+class BackupRefused(Exception):
+    """The backup was refused before any archive was written; the message is one line."""
 
 
 @dataclass(frozen=True)
@@ -124,7 +129,7 @@ def backup_write(output: Path, *, alias: str = "default") -> BackupResult:
     try:
         with tempfile.TemporaryDirectory(prefix=".backup-", dir=output.parent) as folder:
             with snapshot(alias) as connection:
-                migrations = applied_migrations(connection)
+                migrations = _migration_state(connection)
                 tables = _tables_write(connection, migrations, Path(folder))
                 engine = connections[alias].vendor
             with tarfile.open(partial, "w", format=tarfile.USTAR_FORMAT) as tar:
@@ -147,6 +152,24 @@ def backup_write(output: Path, *, alias: str = "default") -> BackupResult:
     finally:
         partial.unlink(missing_ok=True)
     return BackupResult(path=output, size=output.stat().st_size, manifest=manifest)
+
+
+def _migration_state(connection: BaseDatabaseWrapper) -> list[tuple[str, str]]:
+    """The database's applied migrations, which the archive's tables are read with. Refused
+    (BackupRefused) where there are none (a database never migrated, or built from the
+    models without migrations: no way to know its tables) or where one is unknown to this
+    code (a database of a newer version): an archive of either would miss tables."""
+    migrations = applied_migrations(connection)
+    if not migrations:
+        raise BackupRefused("数据库没有迁移记录（未运行过 taizhang migrate），无法确定要备份的表")
+    known = MigrationLoader(connection, ignore_no_migrations=True).graph.nodes
+    unknown = [node for node in migrations if node not in known]
+    if unknown:
+        app, name = unknown[0]
+        raise BackupRefused(
+            f"数据库已执行本版本没有的迁移 {app}.{name}（来自更新的版本），请用新版本备份"
+        )
+    return migrations
 
 
 def _fsync(path: Path) -> None:

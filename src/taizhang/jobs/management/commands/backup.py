@@ -6,9 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from taizhang.jobs.backups.dump import BackupRefused
 from taizhang.jobs.backups.schedule import backup_now
 
 
@@ -20,7 +21,10 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         output = Path(options["output"]) if options["output"] else None
-        result = backup_now(output=output)
+        try:
+            result = backup_now(output=output)
+        except BackupRefused as error:
+            raise CommandError(_("未备份：%(reason)s") % {"reason": error}) from error
         self.stdout.write(
             _("已备份到 %(path)s（%(rows)s 行，%(files)s 个文件，%(size)s 字节）")
             % {
