@@ -168,11 +168,26 @@ def busy_and_audited(path: Path) -> tuple[int, int]:
     return sum(busy), audited - busy.count(False)
 
 
-def test_a_backup_taken_while_reporters_submit_is_consistent(office: Site, tmp_path: Path) -> None:
+# In the restored database: the busy reports, their submission events (as busy_and_audited
+# counts them in an archive), and reports whose task is missing (none may be).
+CHECK_RESTORED = """
+from taizhang.ledger.models import AuditEvent, Task
+from taizhang.reporting.models import Report
+busy = Report.objects.filter(progress__startswith="忙时报送").count()
+others = Report.objects.exclude(progress__startswith="忙时报送").count()
+events = AuditEvent.objects.filter(action="report.submit").count() - others
+orphans = Report.objects.exclude(task_id__in=Task.objects.values("pk")).count()
+print(busy, events, orphans)
+"""
+
+
+def test_a_backup_taken_while_reporters_submit_is_consistent(
+    office: Site, tmp_path: Path, migrated_sqlite: Path
+) -> None:
     busy = Site(tmp_path / "busy")
     shutil.copytree(office.data, busy.data, dirs_exist_ok=True)
     stop, started = tmp_path / "stop", tmp_path / "started"
-    code = BUSY % {"stop": str(stop), "started": str(started), "reporters": 8}
+    code = BUSY % {"stop": str(stop), "started": str(started), "reporters": 20}
     load = subprocess.Popen(
         [sys.executable, "-m", "taizhang.cli", "shell", "-c", code],
         env=busy.env(),
@@ -199,3 +214,8 @@ def test_a_backup_taken_while_reporters_submit_is_consistent(office: Site, tmp_p
         out, err = load.communicate(timeout=300)
     assert load.returncode == 0, err.decode()
     assert 0 < counts[0] <= counts[1], (counts, out)  # the reporters submitted meanwhile
+    # And the later archive restored: every busy report there with its task and its event.
+    restored = Site.migrated(tmp_path / "restored", migrated_sqlite)
+    restored.run("restore", str(tmp_path / "busy-1.tar"))
+    found = restored.shell(CHECK_RESTORED).decode().splitlines()[-1].split()
+    assert found == [str(counts[1]), str(counts[1]), "0"], found
