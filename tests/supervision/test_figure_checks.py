@@ -16,6 +16,7 @@ from taizhang.ledger.services import task_update
 from taizhang.supervision.dashboard import dashboard_data
 from taizhang.supervision.models import Figure, TaskState
 from taizhang.supervision.services import FigureError, figure_check, figure_set
+from taizhang.supervision.state import states_refresh
 from tests.factories import World
 
 pytestmark = pytest.mark.django_db
@@ -99,6 +100,7 @@ def test_a_check_survives_a_reread_and_lapses_when_the_progress_changes(world: W
     task = world.task(4)
     figure_check(task=task, name=HEATING, verdict="confirmed", actor=world.office)
     TaskState.objects.filter(task=task).delete()  # read again from the same text
+    states_refresh(ledger=world.ledger, task_ids=[task.pk])
     assert shown(world, 4, HEATING)["checked"] == "confirmed"
     progress_edit(task, world, task.progress + "另有约10万平方米正在施工。")
     item = shown(world, 4, HEATING)
@@ -118,6 +120,7 @@ def test_a_confirmation_lapses_when_the_same_text_is_read_as_another_figure(
     figure = figure_check(task=task, name=HEATING, verdict="confirmed", actor=world.office)
     Figure.objects.filter(pk=figure.pk).update(actual=Decimal(160))  # a reader that read 160
     TaskState.objects.filter(task=task).delete()
+    states_refresh(ledger=world.ledger, task_ids=[task.pk])
     assert shown(world, 4, HEATING)["uncertain"] is True
 
 

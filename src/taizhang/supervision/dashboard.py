@@ -44,6 +44,10 @@ LIST_LIMIT = 20  # tasks a list shows; "全部N项" leads to the ledger page fil
 STATUSES = STATUS_CODES
 LIGHTS = (RED, YELLOW, GREEN, COMPLETED)
 _COUNTED = [ReportState.RETURNED, ReportState.SUPERSEDED]  # these do not count as reported
+# The states that do count, named (a report's row asks `state IN` these: with the round and
+# the task, three equalities on the `report_round_state_task` index; SQLite, asked `NOT IN`
+# the others, read the round's every report for each row, 8 ms a page of 100 at 10,000 tasks).
+_COUNTING = [state for state in ReportState.values if state not in _COUNTED]
 
 
 def open_round_ids(ledger: Ledger) -> list[int]:
@@ -64,6 +68,12 @@ def _reported(rounds: list[int]) -> QuerySet[Report, Any]:
     )
 
 
+def row_reported(rounds: list[int], task: OuterRef) -> QuerySet[Report, Any]:
+    """Whether a row's task (`task`) has a report that counts in these rounds, for EXISTS,
+    through the index of the round, the state and the task."""
+    return Report.objects.filter(round_id__in=rounds, state__in=_COUNTING, task_id=task).order_by()
+
+
 def _yellow(
     ledger: Ledger, as_of: datetime.date, rounds: list[int], p: str, *, per_row: bool = False
 ) -> Q:
@@ -76,11 +86,11 @@ def _yellow(
         return yellow
     own = Q(**{f"{p}is_top": False, f"{p}reports_due": True})
     if per_row:
-        sent = _reported(rounds).filter(task_id=OuterRef("task_id"))
+        sent = row_reported(rounds, OuterRef("task_id"))
         waiting = TaskState.objects.filter(
             top_id=OuterRef(f"{p}task_id"), reports_due=True
         ).exclude(Exists(sent))
-        own_sent = _reported(rounds).filter(task_id=OuterRef(f"{p}task_id"))
+        own_sent = row_reported(rounds, OuterRef(f"{p}task_id"))
         return (
             yellow | (Q(**{f"{p}is_top": True}) & Q(Exists(waiting))) | (own & ~Q(Exists(own_sent)))
         )

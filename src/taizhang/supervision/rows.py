@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import F, QuerySet
+from django.db.models import Exists, F, OuterRef, QuerySet, Value
 
 from taizhang.chinese.statuses import StatusCode
 from taizhang.ledger.models import Ledger, Task
@@ -20,6 +20,7 @@ from taizhang.supervision.dashboard import (
     light_case,
     light_conditions,
     open_round_ids,
+    row_reported,
 )
 from taizhang.supervision.lights import (
     COMPLETED,
@@ -30,6 +31,8 @@ from taizhang.supervision.lights import (
     LightInput,
     Reason,
     ReasonKind,
+    Thresholds,
+    colour_on,
     first_reason,
     reason_text,
 )
@@ -131,16 +134,29 @@ class RowLights:
         not, none for no rows."""
         if not lights:
             return
+        # A sub-item's colour as `light_case` gives it (for a row that is not a task, that is
+        # `lights.colour_on` of its stored dates), worked out here from the stored dates and
+        # whether it was reported: building the expression cost more than the query.
+        sent = Exists(row_reported(self.rounds, OuterRef("task_id"))) if self.rounds else None
         subs = (
             TaskState.objects.filter(top_id__in=list(lights), is_top=False)
-            .annotate(light=light_case(self.ledger, self.as_of, self.rounds, per_row=True))
+            .annotate(sent=sent if sent is not None else Value(True))
             .order_by("position", "task_id")
             .values_list(
-                "top_id", "light", "status", "deadline", "lowest_percent",
-                "task__label", "task__number", "top__number",
+                "top_id", "completed", "red_from", "yellow_from", "reports_due", "sent",
+                "status", "deadline", "lowest_percent", "task__label", "task__number",
+                "top__number",
             )
         )  # fmt: skip
-        for top, colour, status, deadline, lowest, label, number, top_number in subs:
+        for (
+            top, completed, red_from, yellow_from, due, reported,
+            status, deadline, lowest, label, number, top_number,
+        ) in subs:  # fmt: skip
+            colour = colour_on(
+                Thresholds(bool(completed), red_from, yellow_from),
+                self.as_of,
+                unreported=bool(due) and not reported,
+            )
             row = lights.get(top)
             if row is None or row.reason is not None or colour != row.colour:
                 continue
