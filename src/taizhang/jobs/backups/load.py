@@ -175,19 +175,29 @@ def _table_load(
         ", ".join(["%s"] * len(fields)),
     )
     steps = list(zip(fields, decoders, strict=True))
+
+    def prepared(row: list[Any]) -> list[Any]:
+        return [
+            field.get_db_prep_save(convert(value), connection)
+            for (field, convert), value in zip(steps, row, strict=True)
+        ]
+
     count = 0
     with connection.cursor() as cursor:
-        for batch in _batches(archive.rows(table), BATCH):
-            cursor.executemany(
-                sql,
-                [
-                    [
-                        field.get_db_prep_save(convert(value), connection)
-                        for (field, convert), value in zip(steps, row, strict=True)
-                    ]
-                    for row in batch
-                ],
+        if connection.vendor == "postgresql":
+            # COPY: one stream a table instead of a statement a row (PostgreSQL's restore of
+            # 10,000 tasks and 100,000 reports spent most of its time in the server, executing
+            # executemany's rows one by one). Names from the models, quoted by the backend.
+            copy_sql = "COPY {} ({}) FROM STDIN".format(
+                quote(model._meta.db_table), ", ".join(quote(field.column) for field in fields)
             )
+            with cursor.cursor.copy(copy_sql) as copy:
+                for row in archive.rows(table):
+                    copy.write_row(prepared(row))
+                    count += 1
+            return count
+        for batch in _batches(archive.rows(table), BATCH):
+            cursor.executemany(sql, [prepared(row) for row in batch])
             count += len(batch)
     return count
 
