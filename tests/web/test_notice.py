@@ -5,6 +5,7 @@ sees the link or opens the page."""
 from __future__ import annotations
 
 import io
+import zipfile
 from typing import Any
 from urllib.parse import quote
 
@@ -14,7 +15,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from taizhang.ledger.models import Unit
+from taizhang.ledger.models import Status, Task, Unit
 from tests.factories import World, client_for
 from tests.web.test_dashboard import big_ledger, body_rows, dashboard, parse
 
@@ -109,3 +110,42 @@ def test_the_page_and_download_cost_the_same_queries_for_any_size(world: World) 
             counts.append(len(queries))
     assert counts[:2] == counts[2:], counts
     assert len(docx.Document(io.BytesIO(response.content)).tables[0].rows) > 50
+
+
+# --- every red unit's notice, as a zip ---------------------------------------------------------
+
+
+def test_the_office_downloads_every_red_units_notice_as_a_zip(world: World) -> None:
+    page = dashboard(world, "office").content.decode()
+    url = reverse("web:red_unit_notices", args=[world.ledger.pk])
+    assert f"{url}?as_of={AS_OF}" in page and 'id="red-notices"' in page
+    response = client_for(world, "office").get(url, {"as_of": AS_OF})
+    assert response.status_code == 200 and response["Content-Type"] == "application/zip"
+    assert quote("督办通知单-红灯单位-20211105.zip") in response["Content-Disposition"]
+    with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
+        names = archive.namelist()
+        first = docx.Document(io.BytesIO(archive.read(names[0])))
+    assert names == [  # most red first, then by name, as the dashboard's table
+        "督办通知单-住建局-20211105.docx",
+        "督办通知单-教体局-20211105.docx",
+        "督办通知单-水利局-20211105.docx",
+    ]
+    assert [row.cells[1].text[:3] for row in first.tables[0].rows[1:]] == ["第8项", "第9项"]
+
+
+@pytest.mark.parametrize("role", ["water", "leader", "viewer"])
+def test_no_one_else_gets_the_zip(world: World, role: str) -> None:
+    url = reverse("web:red_unit_notices", args=[world.ledger.pk])
+    assert client_for(world, role).get(url, {"as_of": AS_OF}).status_code == 404
+    assert 'id="red-notices"' not in dashboard(world, role).content.decode()
+
+
+def test_with_no_red_unit_the_zip_is_refused_with_a_word(world: World) -> None:
+    Task.objects.filter(pk=world.task(8).pk).update(status=Status.IN_PROGRESS)
+    url = reverse("web:red_unit_notices", args=[world.ledger.pk])
+    client = client_for(world, "office")
+    response = client.get(url, {"as_of": "2021-06-01"}, follow=True)
+    assert response.redirect_chain[-1][0].endswith("?as_of=2021-06-01")
+    assert "截至该日没有亮红灯的责任单位，无需督办。" in response.content.decode()
+    response = client.get(url, {"as_of": "2021-02-30"}, follow=True)
+    assert "截至日期“2021-02-30”不是有效日期" in response.content.decode()

@@ -18,6 +18,9 @@ into bytes."""
 
 from __future__ import annotations
 
+import io
+import zipfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Final
 
@@ -29,6 +32,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 from docx.table import _Cell, _Row
 
+from taizhang.documents.groups import file_name
 from taizhang.documents.plain_document import (
     BODY_FONT,
     BODY_SIZE,
@@ -79,6 +83,22 @@ def write_notice(sheet: NoticeSheet) -> bytes:
     body(document.add_paragraph(), sheet.request)
     closing(document, sheet.issuer, sheet.date)
     return docx_bytes(document)
+
+
+def notice_file_name(sheet: NoticeSheet, day: str) -> str:
+    """The notice's file name: 督办通知单-住建局-20211105.docx (`day` as YYYYMMDD)."""
+    return f"督办通知单-{file_name(sheet.unit)}-{day}.docx"
+
+
+def write_notices_zip(sheets: Iterable[NoticeSheet], day: str) -> bytes:
+    """Several units' notices as one .zip, a .docx each (`notice_file_name`)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for sheet in sheets:
+            info = zipfile.ZipInfo(notice_file_name(sheet, day), date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, write_notice(sheet))
+    return out.getvalue()
 
 
 def _table(document: WordDocument, tasks: tuple[NoticeTask, ...]) -> None:

@@ -51,19 +51,36 @@ def nothing_lit(unit: Unit, as_of: datetime.date) -> str:
     }
 
 
-def lit_items(ledger: Ledger, unit: Unit, as_of: datetime.date) -> list[TaskSupervision]:
-    """The tasks and sub-items the unit answers for that are red or yellow as of the date,
-    red first, in ledger order within a colour."""
+def lit_by_unit(ledger: Ledger, as_of: datetime.date) -> dict[int, list[TaskSupervision]]:
+    """For each unit (by id), the tasks and sub-items it answers for that are red or yellow
+    as of the date, red first, in ledger order within a colour; read once for all units."""
     tasks = Task.objects.filter(removed_at__isnull=True)
     rows = supervise(ledger, tasks, as_of, reported=Reported.load(ledger))
     top = [row for row in rows if row.task.parent_id is None]
     visible = {row.task.pk for row in rows}
-    lit = [
-        row
-        for row, keys in unit_items(top, visible)
-        if row.light.colour in (RED, YELLOW) and any(key == unit.pk for key, _name in keys)
-    ]
-    return sorted(lit, key=lambda row: row.light.colour != RED)
+    lit: dict[int, list[TaskSupervision]] = {}
+    for row, keys in unit_items(top, visible):
+        if row.light.colour in (RED, YELLOW):
+            for key, _name in keys:
+                lit.setdefault(key, []).append(row)
+    return {
+        key: sorted(found, key=lambda row: row.light.colour != RED) for key, found in lit.items()
+    }
+
+
+def lit_items(ledger: Ledger, unit: Unit, as_of: datetime.date) -> list[TaskSupervision]:
+    """The unit's red and yellow tasks and sub-items (`lit_by_unit`)."""
+    return lit_by_unit(ledger, as_of).get(unit.pk, [])
+
+
+def red_units(ledger: Ledger, as_of: datetime.date) -> list[tuple[Unit, list[TaskSupervision]]]:
+    """The units with a red task as of the date, with their lit tasks: most red first, then
+    by name (as the dashboard's unit table)."""
+    lit = lit_by_unit(ledger, as_of)
+    reds = {key: sum(row.light.colour == RED for row in rows) for key, rows in lit.items()}
+    units = Unit.objects.filter(pk__in=[key for key, count in reds.items() if count])
+    ordered = sorted(units, key=lambda unit: (-reds[unit.pk], unit.name))
+    return [(unit, lit[unit.pk]) for unit in ordered]
 
 
 def notice_task(row: TaskSupervision, as_of: datetime.date) -> NoticeTask:
@@ -91,11 +108,14 @@ def notice_sheet(
     reply_by: datetime.date | None = None,
     number: str = "",
     issuer: str = "",
+    rows: list[TaskSupervision] | None = None,
 ) -> NoticeSheet:
     """The unit's 督办通知单 as of the date (its `tasks` empty where nothing is lit: see
-    `nothing_lit`). `reply_by` defaults to `reply_date`, the issuer to the office's name."""
+    `nothing_lit`). `reply_by` defaults to `reply_date`, the issuer to the office's name;
+    `rows`, the unit's lit tasks where already read (`red_units`)."""
     issuer = issuer.strip() or office_name()
-    items = [notice_task(row, as_of) for row in lit_items(ledger, unit, as_of)]
+    found = lit_items(ledger, unit, as_of) if rows is None else rows
+    items = [notice_task(row, as_of) for row in found]
     red = sum(item.light == LABELS[RED] for item in items)
     counts = [
         f"{count}项亮{LABELS[colour]}"

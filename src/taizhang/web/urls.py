@@ -42,6 +42,11 @@ urlpatterns = [
         name="unit_notice",
     ),
     path(
+        "ledgers/<id:ledger_id>/notices/red.zip",
+        notice.red_unit_notices,
+        name="red_unit_notices",
+    ),
+    path(
         "ledgers/<id:ledger_id>/light-settings/",
         dashboard.light_settings_update,
         name="light_settings",
