@@ -15,7 +15,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from taizhang.ledger.models import Status, Task, Unit
+from taizhang.ledger.models import AuditEvent, Status, Task, Unit
 from tests.factories import World, client_for
 from tests.web.test_dashboard import big_ledger, body_rows, dashboard, parse
 
@@ -70,6 +70,9 @@ def test_the_download_is_the_units_notice(world: World) -> None:
     assert any("于2021年11月15日前" in t for t in texts)
     numbers = [row.cells[1].text.split("：")[0] for row in document.tables[0].rows[1:]]
     assert numbers == ["第8项", "第9项"]
+    event = AuditEvent.objects.get(action="notice.download")
+    assert event.actor == world.office and event.ledger == world.ledger
+    assert event.data == {"as_of": AS_OF, "units": ["住建局"], "number": "督办〔2021〕3号"}
 
 
 def test_a_unit_with_nothing_lit_gets_the_message_and_no_download(world: World) -> None:
@@ -79,6 +82,7 @@ def test_a_unit_with_nothing_lit_gets_the_message_and_no_download(world: World) 
     content = response.content.decode()
     assert "民政局截至2021年11月5日没有亮红灯、黄灯的任务，无需督办。" in content
     assert 'id="notice-download"' not in content
+    assert not AuditEvent.objects.filter(action="notice.download").exists()
 
 
 def test_a_reply_date_before_the_date_is_refused(world: World) -> None:
@@ -131,6 +135,8 @@ def test_the_office_downloads_every_red_units_notice_as_a_zip(world: World) -> N
         "督办通知单-水利局-20211105.docx",
     ]
     assert [row.cells[1].text[:3] for row in first.tables[0].rows[1:]] == ["第8项", "第9项"]
+    event = AuditEvent.objects.get(action="notice.download")
+    assert event.data["units"] == ["住建局", "教体局", "水利局"]
 
 
 @pytest.mark.parametrize("role", ["water", "leader", "viewer"])

@@ -16,6 +16,7 @@ from taizhang.documents.write_notice import notice_file_name, write_notice, writ
 from taizhang.ledger.models import Ledger, Unit
 from taizhang.supervision.notice import nothing_lit, notice_sheet, red_units, reply_date
 from taizhang.supervision.selectors import default_as_of, parse_as_of, valid_date
+from taizhang.supervision.services import notice_downloaded
 from taizhang.web.exports import attachment_header
 from taizhang.web.forms import NoticeForm
 from taizhang.web.http import AuthedRequest
@@ -40,6 +41,9 @@ def unit_notice(request: AuthedRequest, ledger_id: int, unit_id: int) -> HttpRes
         ledger, unit, as_of, reply_by=data.get("reply_by"), number=data.get("number", "")
     )
     if sheet.tasks and "download" in request.GET:
+        notice_downloaded(
+            ledger=ledger, actor=request.user, as_of=as_of, units=[unit.name], number=sheet.number
+        )
         response = HttpResponse(write_notice(sheet), content_type=DOCX)
         name = notice_file_name(sheet, f"{as_of:%Y%m%d}")
         response["Content-Disposition"] = attachment_header(name)
@@ -69,6 +73,8 @@ def red_unit_notices(request: AuthedRequest, ledger_id: int) -> HttpResponse:
     if not sheets:
         messages.info(request, _("截至该日没有亮红灯的责任单位，无需督办。"))
         return redirect(f"{reverse('web:dashboard', args=[ledger.pk])}?as_of={as_of:%Y-%m-%d}")
+    units = [sheet.unit for sheet in sheets]
+    notice_downloaded(ledger=ledger, actor=request.user, as_of=as_of, units=units)
     day = f"{as_of:%Y%m%d}"
     response = HttpResponse(write_notices_zip(sheets, day), content_type="application/zip")
     response["Content-Disposition"] = attachment_header(f"督办通知单-红灯单位-{day}.zip")
