@@ -8,6 +8,7 @@ import datetime
 import io
 import re
 import shutil
+import zipfile
 from dataclasses import replace
 from pathlib import Path
 
@@ -16,7 +17,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from taizhang.documents.write_notice import NoticeSheet, NoticeTask, write_notice
-from taizhang.ledger.models import Unit
+from taizhang.ledger.models import Status, Task, Unit
 from taizhang.supervision.bulletin import bulletin_reason
 from taizhang.supervision.lights import LABELS
 from taizhang.supervision.notice import lit_items, nothing_lit, notice_sheet, reply_date
@@ -186,3 +187,30 @@ def test_libreoffice_renders_the_seed_notice_on_one_page(world: World, tmp_path:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(pdf, ARTIFACTS / pdf.name)
     shutil.copyfile(pages[0], ARTIFACTS / pages[0].name)
+
+
+@pytest.mark.django_db
+def test_the_command_zips_every_red_units_notice(world: World, tmp_path: Path) -> None:
+    target = tmp_path / "notices.zip"
+    code, _out, err = call(
+        "notice", str(world.ledger.pk), "--red-units", "--as-of", "2021-11-05", "-o", str(target)
+    )
+    assert code == 0 and err.strip() == f"已生成 {target}"
+    with zipfile.ZipFile(target) as archive:
+        assert [name.split("-")[1] for name in archive.namelist()] == ["住建局", "教体局", "水利局"]
+
+
+@pytest.mark.django_db
+def test_the_command_says_when_no_unit_is_red(world: World, tmp_path: Path) -> None:
+    Task.objects.filter(pk=world.task(8).pk).update(status=Status.IN_PROGRESS)
+    target = tmp_path / "notices.zip"
+    args = ["notice", str(world.ledger.pk), "--red-units", "--as-of", "2021-06-01"]
+    code, _out, err = call(*args, "-o", str(target))
+    assert code == 1 and err.strip() == "错误：截至2021年6月1日没有亮红灯的责任单位，无需督办。"
+    code, _out, err = call(*args, "--format", "pdf", "-o", str(target))
+    assert code == 1 and "--red-units 只生成 Word" in err and not target.exists()
+
+
+def test_the_command_takes_a_unit_or_the_red_units() -> None:
+    with pytest.raises(CommandError, match="--unit"):
+        call_command("notice", "1")
