@@ -16,15 +16,18 @@ import docx
 import pytest
 from django.core.management import CommandError, call_command
 
+from taizhang.accounts import access
 from taizhang.documents.write_notice import NoticeSheet, NoticeTask, write_notice
 from taizhang.ledger.models import Status, Task, Unit
 from taizhang.supervision.bulletin import bulletin_reason
+from taizhang.supervision.dashboard import dashboard_data
 from taizhang.supervision.lights import LABELS
 from taizhang.supervision.notice import lit_items, nothing_lit, notice_sheet, reply_date
-from tests.conftest import ARTIFACTS
+from tests.conftest import ARTIFACTS, require_tool
 from tests.documents.test_bulletin_frame import render
 from tests.factories import World
 from tests.ledger.test_commands import call
+from tests.web.subitems import split_task_3
 
 DAY = datetime.date(2021, 11, 5)
 LATER = datetime.date(2021, 12, 5)  # deadlines of 2021-12-31 are near: yellow
@@ -214,3 +217,43 @@ def test_the_command_says_when_no_unit_is_red(world: World, tmp_path: Path) -> N
 def test_the_command_takes_a_unit_or_the_red_units() -> None:
     with pytest.raises(CommandError, match="--unit"):
         call_command("notice", "1")
+
+
+# --- what each unit answers for, as the dashboard counts it ------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("split", [False, True])
+@pytest.mark.parametrize("day", [DAY, datetime.date(2021, 11, 10), LATER])
+def test_each_units_notice_counts_what_its_dashboard_row_counts(
+    world: World, split: bool, day: datetime.date
+) -> None:
+    if split:
+        split_task_3(world, inheriting=True)
+    data = dashboard_data(world.ledger, access.visible_tasks(world.office), day)
+    for group in data["units"]:
+        unit = Unit.objects.get(pk=group["id"])
+        lights = [task.light for task in notice_sheet(world.ledger, unit, day).tasks]
+        assert (lights.count("红灯"), lights.count("黄灯")) == (group["red"], group["yellow"])
+
+
+@pytest.mark.django_db
+def test_a_unit_serving_a_sub_item_is_sent_the_sub_item(world: World) -> None:
+    split_task_3(world)  # 3-1 水利局, due 2021-06-30; 3-2 住建局, due 2021-12-31
+    water = notice_sheet(world.ledger, Unit.objects.get(name="水利局"), DAY)
+    assert [task.number for task in water.tasks] == ["3-1", "9"]
+    assert water.tasks[0].reasons == "完成时限为2021年6月30日，目前已逾期128天，尚未完成。"
+    housing = notice_sheet(world.ledger, Unit.objects.get(name="住建局"), DAY)
+    assert "3-1" not in [task.number for task in housing.tasks]
+
+
+@pytest.mark.django_db
+def test_the_command_writes_a_pdf_through_libreoffice(world: World, tmp_path: Path) -> None:
+    require_tool("soffice", "libreoffice-writer-nogui")
+    target = tmp_path / "notice.pdf"
+    code, _out, err = call(
+        "notice", str(world.ledger.pk), "--unit", "住建局", "--as-of", "2021-11-05",
+        "--format", "pdf", "-o", str(target),
+    )  # fmt: skip
+    assert code == 0, err
+    assert target.read_bytes().startswith(b"%PDF")
