@@ -19,6 +19,7 @@ from django.core.management import CommandError, call_command
 from taizhang.accounts import access
 from taizhang.documents.write_notice import NoticeSheet, NoticeTask, write_notice
 from taizhang.ledger.models import Status, Task, Unit
+from taizhang.reporting import services as reporting
 from taizhang.supervision.bulletin import bulletin_reason
 from taizhang.supervision.dashboard import dashboard_data
 from taizhang.supervision.lights import LABELS
@@ -224,12 +225,23 @@ def test_the_command_takes_a_unit_or_the_red_units() -> None:
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("split", [False, True])
+@pytest.mark.parametrize("open_round", [False, True])
 @pytest.mark.parametrize("day", [DAY, datetime.date(2021, 11, 10), LATER])
 def test_each_units_notice_counts_what_its_dashboard_row_counts(
-    world: World, split: bool, day: datetime.date
+    world: World, split: bool, open_round: bool, day: datetime.date
 ) -> None:
     if split:
         split_task_3(world, inheriting=True)
+    if open_round:  # a task of 水利局 reported, the others lit yellow for want of a report
+        due = datetime.date(2021, 11, 25)
+        reporting.round_open(ledger=world.ledger, name="11月", due_date=due, actor=world.office)
+        reporting.report_submit(
+            task=world.task(9),
+            unit=Unit.objects.get(name="水利局"),
+            actor=world.water,
+            progress="已完成治理20公里。",
+            status="in_progress",
+        )
     data = dashboard_data(world.ledger, access.visible_tasks(world.office), day)
     for group in data["units"]:
         unit = Unit.objects.get(pk=group["id"])
