@@ -147,6 +147,12 @@ def test_only_the_office_checks_figures_and_not_on_a_removed_task(world: World) 
     assert not access.can_check_figures(world.office, task)
 
 
+def test_only_the_office_makes_a_units_notice(world: World) -> None:
+    assert access.can_send_notice(world.office)
+    assert not any(access.can_send_notice(getattr(world, n)) for n in ("water", "leader", "viewer"))
+    assert not access.can_send_notice(AnonymousUser())
+
+
 def test_the_office_exports_in_any_layout_a_reporter_its_own_ledger_only(world: World) -> None:
     assert access.can_export(world.office, "units") and access.can_export(world.office)
     assert access.can_export(world.water) and access.can_export(world.water, "ledger")

@@ -218,8 +218,9 @@ def test_the_red_list_has_tasks_8_and_9_with_their_reasons(world: World) -> None
 def test_the_unit_and_leader_tables(world: World) -> None:
     page = parse(dashboard(world, "office"))
     units = {row[0]: row[1:] for row in body_rows(page, "unit-table")}
-    # 住建局: 5 tasks, 2 completed, 1 lagging (8), 1 overdue (9), not reported "—", 2 red.
-    assert units["住建局"] == ["5", "2", "1", "1", "—", "2", "0"]
+    # 住建局: 5 tasks, 2 completed, 1 lagging (8), 1 overdue (9), not reported "—", 2 red;
+    # the office's link to its 督办通知单 (tests/web/test_notice.py).
+    assert units["住建局"] == ["5", "2", "1", "1", "—", "2", "0", "督办通知单"]
     leaders = {row[0]: row[1:] for row in body_rows(page, "leader-table")}
     assert leaders["李拴根"] == ["6", "3", "1", "1", "—", "2", "0"]
     assert list(leaders) == ["李拴根", "侯波", "张宏义", "谭江"]  # most red first

@@ -354,6 +354,12 @@ def can_review(user: AnyUser) -> bool:
     return is_office(user)
 
 
+def can_send_notice(user: AnyUser) -> bool:
+    """Make a unit's 督办通知单 (the dashboard's link and the download): the office only; a
+    unit reads its lights on its own pages, and a leader or viewer issues nothing."""
+    return is_office(user)
+
+
 def can_edit_task(user: AnyUser, task: Any = None) -> bool:
     """Edit a task's fields directly."""
     return is_office(user)

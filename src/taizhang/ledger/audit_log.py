@@ -50,6 +50,7 @@ ACTION_LABELS: dict[str, Promise] = {
     "ledger.republish": _("更新公开内容"),
     "ledger.unpublish": _("撤回公开"),
     "lights.settings": _("修改亮灯规则"),
+    "notice.download": _("下载督办通知单"),
     "notify_deliveries_retry": _("重试发送通知"),
     "notify_preferences_save": _("保存通知设置"),
     "person.update": _("修改领导联系方式"),

@@ -50,6 +50,24 @@ class BulletinError(Exception):
 
 
 @transaction.atomic
+def notice_downloaded(
+    *,
+    ledger: Ledger,
+    actor: User | None,
+    as_of: datetime.date,
+    units: list[str],
+    number: str = "",
+) -> None:
+    """Record that the office took 督办通知单 (one unit's, or every red unit's in a zip): the
+    date, the units, the 督办编号; the document is made again from the ledger, not kept."""
+    audit_record(
+        actor=actor,
+        action="notice.download",
+        ledger=ledger,
+        data={"as_of": as_of.isoformat(), "units": units, "number": number},
+    )
+
+
 def light_settings_set(
     *, ledger: Ledger, warn_days: int, pace_margin: Decimal, actor: User
 ) -> LightSettings:

@@ -106,6 +106,8 @@ def dashboard(request: HttpRequest, ledger_id: int) -> HttpResponse:
         ],
         # The office confirms or corrects an uncertain indicator from here.
         "can_check": access.is_office(request.user),
+        # and makes a lagging unit's 督办通知单 from its row.
+        "can_notice": access.can_send_notice(request.user),
         "lists": [
             _task_list("red-list", RED, _("红灯任务"), data["red"], data["red_total"]),
             _task_list("yellow-list", YELLOW, _("黄灯任务"), data["yellow"], data["yellow_total"]),

@@ -255,3 +255,31 @@ class RemindForm(forms.Form):
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+
+class NoticeForm(forms.Form):
+    """A unit's 督办通知单: 截至 (the lights' day), the day to reply by (5 working days on when
+    empty), the 督办编号."""
+
+    as_of = forms.DateField(
+        label=_("截至"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    reply_by = forms.DateField(
+        label=_("书面反馈截止日期"),
+        required=False,
+        help_text=_("不填则为截至日期后5个工作日"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    number = forms.CharField(
+        label=_("督办编号"),
+        required=False,
+        max_length=50,
+        widget=forms.TextInput(attrs={"placeholder": _("如 督办〔2021〕3号")}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        as_of, reply_by = data.get("as_of"), data.get("reply_by")
+        if as_of and reply_by and reply_by < as_of:
+            self.add_error("reply_by", _("反馈日期不能早于截至日期"))
+        return data

@@ -11,6 +11,7 @@ from taizhang.web import (
     health,
     home,
     joint,
+    notice,
     notifications,
     notify_settings,
     people,
@@ -35,6 +36,16 @@ urlpatterns = [
     path("", home.home, name="home"),
     path("ledgers/<id:ledger_id>/", views.ledger_detail, name="ledger_detail"),
     path("ledgers/<id:ledger_id>/dashboard/", dashboard.dashboard, name="dashboard"),
+    path(
+        "ledgers/<id:ledger_id>/units/<id:unit_id>/notice/",
+        notice.unit_notice,
+        name="unit_notice",
+    ),
+    path(
+        "ledgers/<id:ledger_id>/notices/red.zip",
+        notice.red_unit_notices,
+        name="red_unit_notices",
+    ),
     path(
         "ledgers/<id:ledger_id>/light-settings/",
         dashboard.light_settings_update,

@@ -1,8 +1,10 @@
-"""What the commands share: one-line errors and a non-zero exit, the ledger by id, an
+"""What the commands share: one-line errors and a non-zero exit, the ledger by id, dates, an
 office's template, writing the output, a progress bar on a terminal."""
 
 from __future__ import annotations
 
+import argparse
+import datetime
 import sys
 from pathlib import Path
 from typing import Any, NoReturn, TextIO, cast
@@ -15,6 +17,16 @@ from django.utils.translation import gettext as _
 from taizhang.ledger.management.commands._progress import ProgressBar
 from taizhang.ledger.models import Ledger
 from taizhang.ledger.selectors import ledger_get
+
+
+def iso_date(text: str) -> datetime.date:
+    """A command's date argument (argparse `type`): YYYY-MM-DD, else a message in words."""
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            _("日期应写成 YYYY-MM-DD：%(text)s") % {"text": text}
+        ) from None
 
 
 class LedgerCommand(BaseCommand):

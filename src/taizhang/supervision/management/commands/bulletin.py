@@ -7,7 +7,6 @@ than the ledger's last issued bulletin's)."""
 from __future__ import annotations
 
 import argparse
-import datetime
 from typing import Any
 
 from django.core.management.base import CommandParser
@@ -17,7 +16,7 @@ from django.utils.translation import gettext as _
 from taizhang.documents.bulletin_frame import FORMS, MASTHEAD, Colophon, Masthead
 from taizhang.documents.pdf import PdfError, docx_to_pdf
 from taizhang.documents.write_bulletin import write_bulletin, write_bulletin_text
-from taizhang.ledger.management.commands._base import LedgerCommand
+from taizhang.ledger.management.commands._base import LedgerCommand, iso_date
 from taizhang.ledger.models import Ledger
 from taizhang.supervision.bulletin import (
     BulletinDetails,
@@ -27,15 +26,6 @@ from taizhang.supervision.bulletin import (
     office_name,
 )
 from taizhang.supervision.selectors import issue_number_used, next_issue_number, today
-
-
-def _date(text: str) -> datetime.date:
-    try:
-        return datetime.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            _("日期应写成 YYYY-MM-DD：%(text)s") % {"text": text}
-        ) from None
 
 
 def _positive(text: str) -> int:
@@ -49,7 +39,7 @@ class Command(LedgerCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("ledger", type=int, help=_("台账编号"))
-        parser.add_argument("--as-of", type=_date, help=_("“截至”日期 YYYY-MM-DD（默认今天）"))
+        parser.add_argument("--as-of", type=iso_date, help=_("“截至”日期 YYYY-MM-DD（默认今天）"))
         parser.add_argument("--format", choices=["docx", "pdf", "txt"], default="txt")
         parser.add_argument("-o", "--output", help=_("输出文件（默认输出到标准输出）"))
         parser.add_argument(
@@ -73,7 +63,7 @@ class Command(LedgerCommand):
         parser.add_argument("--cc", default="", help=_("抄送机关，用顿号或逗号分隔"))
         parser.add_argument("--printer", default="", help=_("印发机关（默认同发文机关）"))
         parser.add_argument(
-            "--printed-on", type=_date, help=_("印发日期 YYYY-MM-DD（默认截至日期）")
+            "--printed-on", type=iso_date, help=_("印发日期 YYYY-MM-DD（默认截至日期）")
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
