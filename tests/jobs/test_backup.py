@@ -206,3 +206,48 @@ def test_a_database_with_data_is_refused_without_force(office: World, tmp_path: 
     backup_write(archive)
     with pytest.raises(CommandError, match=r"不是空的.*--force"):
         call_command("restore", str(archive))
+
+
+def older_state_same_columns(manifest: dict[str, Any]) -> None:
+    """The archive says it is of an older migration state, its bulletin columns the newer."""
+    later = {"0005_bulletin_masthead_colophon", "0006_state_ledger_lights"}
+    manifest["migrations"] = [
+        m for m in manifest["migrations"] if not (m[0] == "supervision" and m[1] in later)
+    ]
+
+
+def table_left_out(manifest: dict[str, Any]) -> None:
+    manifest["tables"] = [t for t in manifest["tables"] if t["model"] != "reporting.report"]
+
+
+@pytest.mark.parametrize(
+    ("change", "says"),
+    [(older_state_same_columns, "表结构不符"), (table_left_out, "reporting.report")],
+)
+def test_an_archive_whose_tables_do_not_fit_its_state_is_refused_before_anything_is_written(
+    office: World, tmp_path: Path, change: Any, says: str
+) -> None:
+    """Forced over a database at another migration state, a refusal must come before the
+    database is emptied and its schema moved, not after (it was: data lost, schema old)."""
+    from django.db import connection
+
+    from taizhang.jobs.backups.models import applied_migrations
+
+    archive = tmp_path / "a.tar"
+    backup_write(archive)
+    reseal(archive, change)
+    if change is table_left_out:  # the member goes too, or the check finds it extra
+        with tarfile.open(archive) as tar:
+            kept = [
+                (m, tar.extractfile(m).read())  # type: ignore[union-attr]
+                for m in tar.getmembers()
+                if "reporting.report.jsonl" not in m.name
+            ]
+        with tarfile.open(archive, "w", format=tarfile.USTAR_FORMAT) as tar:
+            for member, content in kept:
+                tar.addfile(member, io.BytesIO(content))
+    counted, migrated = rows(), applied_migrations(connection)
+    with pytest.raises(RestoreRefused, match=says):
+        backup_restore(archive, force=True)
+    assert applied_migrations(connection) == migrated
+    assert rows() == counted

@@ -86,6 +86,7 @@ def backup_restore(
             raise RestoreRefused(str(error)) from error
         manifest = archive.manifest
         _check_known(connection, manifest.migrations)
+        _check_tables(connection, archive)
         filled = {name: n for name, n in database_rows(connection).items() if n}
         if filled and not force:
             raise RestoreRefused(
@@ -113,6 +114,22 @@ def _check_known(connection: BaseDatabaseWrapper, migrations: list[tuple[str, st
         )
 
 
+def _check_tables(connection: BaseDatabaseWrapper, archive: Archive) -> None:
+    """Refuse, before anything is written, an archive whose tables are not those of its own
+    migration state, each with that state's columns: found only while loading, the database
+    would already be emptied and its schema moved (a forced restore over another state)."""
+    models_of = {
+        label(model): model
+        for model in ordered_models(state_apps(connection, archive.manifest.migrations))
+    }
+    for table in archive.manifest.tables:
+        model = models_of.pop(table.model, None)
+        if model is None or [f.attname for f in columns(model)] != table.fields:
+            raise RestoreRefused(f"备份中的 {table.model} 与其迁移状态的表结构不符")
+    if models_of:
+        raise RestoreRefused(f"备份不完整：缺少 {next(iter(models_of))} 表")
+
+
 def _schema_to(connection: BaseDatabaseWrapper, migrations: list[tuple[str, str]]) -> Apps:
     """Migrate the database to exactly the archive's migration state; its models."""
     executor = MigrationExecutor(connection)
@@ -138,11 +155,8 @@ def _flush(connection: BaseDatabaseWrapper, chosen: list[type[models.Model]]) ->
 
 
 def _rows_load(connection: BaseDatabaseWrapper, apps: Apps, archive: Archive) -> int:
+    # `_check_tables` made sure each table is one of these, with their columns.
     by_label = {label(model): model for model in ordered_models(apps)}
-    for table in archive.manifest.tables:
-        model = by_label.get(table.model)
-        if model is None or [f.attname for f in columns(model)] != table.fields:
-            raise RestoreRefused(f"备份中的 {table.model} 与其迁移状态的表结构不符")
     total = 0
     with transaction.atomic(using=connection.alias):
         _flush(connection, list(by_label.values()))
