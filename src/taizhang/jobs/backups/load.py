@@ -26,6 +26,7 @@ from django.core.management.color import no_style
 from django.db import connections, models, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.migrations.executor import MigrationExecutor
+from django.utils.translation import gettext as _
 
 from taizhang.jobs.backups.archive import Archive, ArchiveError, TableEntry
 from taizhang.jobs.backups.models import (
@@ -90,8 +91,8 @@ def backup_restore(
         filled = {name: n for name, n in database_rows(connection).items() if n}
         if filled and not force:
             raise RestoreRefused(
-                f"目标数据库不是空的（{next(iter(filled))} 有 {next(iter(filled.values()))} 行）；"
-                "确需覆盖请加 --force"
+                _("目标数据库不是空的（%(table)s 有 %(rows)s 行）；确需覆盖请加 --force")
+                % {"table": next(iter(filled)), "rows": next(iter(filled.values()))}
             )
         if filled and set(applied_migrations(connection)) != set(manifest.migrations):
             _empty_all(connection)  # the schema moves next: empty what it holds first
@@ -110,7 +111,8 @@ def _check_known(connection: BaseDatabaseWrapper, migrations: list[tuple[str, st
     if unknown:
         app, name = unknown[0]
         raise RestoreRefused(
-            f"备份来自更新版本的台账系统（迁移 {app}.{name} 本版本没有），请先升级再恢复"
+            _("备份来自更新版本的台账系统（迁移 %(app)s.%(name)s 本版本没有），请先升级再恢复")
+            % {"app": app, "name": name}
         )
 
 
@@ -125,9 +127,11 @@ def _check_tables(connection: BaseDatabaseWrapper, archive: Archive) -> None:
     for table in archive.manifest.tables:
         model = models_of.pop(table.model, None)
         if model is None or [f.attname for f in columns(model)] != table.fields:
-            raise RestoreRefused(f"备份中的 {table.model} 与其迁移状态的表结构不符")
+            raise RestoreRefused(
+                _("备份中的 %(model)s 与其迁移状态的表结构不符") % {"model": table.model}
+            )
     if models_of:
-        raise RestoreRefused(f"备份不完整：缺少 {next(iter(models_of))} 表")
+        raise RestoreRefused(_("备份不完整：缺少 %(model)s 表") % {"model": next(iter(models_of))})
 
 
 def _schema_to(connection: BaseDatabaseWrapper, migrations: list[tuple[str, str]]) -> Apps:
