@@ -251,3 +251,28 @@ def test_an_archive_whose_tables_do_not_fit_its_state_is_refused_before_anything
         backup_restore(archive, force=True)
     assert applied_migrations(connection) == migrated
     assert rows() == counted
+
+
+def test_files_that_cannot_be_staged_refuse_before_the_database_is_emptied(
+    office: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Forced over a database at another migration state (as the load module sees it) with a
+    disk too full for the files: refused, every row still there (it was emptied first)."""
+    from django.db import connection
+
+    from taizhang.jobs.backups import load
+    from taizhang.jobs.backups.models import applied_migrations
+
+    archive = tmp_path / "a.tar"
+    backup_write(archive)
+    real = applied_migrations(connection)
+    monkeypatch.setattr(load, "applied_migrations", lambda _connection: real[:-1])
+
+    def disk_full(self: Archive, entry: Any) -> bytes:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(Archive, "file_bytes", disk_full)
+    counted = rows()
+    with pytest.raises(RestoreRefused, match="无法写入上传的文件"):
+        backup_restore(archive, force=True)
+    assert rows() == counted

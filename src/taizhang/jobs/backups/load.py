@@ -1,12 +1,14 @@
 """`backup_restore`: an archive back into a database of either engine.
 
 1. The whole archive is checked (`Archive.check`) before anything is written.
-2. The database must be empty (no row but those `migrate` writes itself) unless `force`.
-3. Its schema is brought to the archive's migration state (forward from nothing, or back).
-4. In one transaction: every table emptied, every row inserted with its own primary key
+2. The database must be empty (no row but those `migrate` writes itself) unless `force`;
+   the archive's tables must be those of its migration state, with their columns.
+3. The files are staged beside the media directory (a failure refuses, nothing written).
+4. Its schema is brought to the archive's migration state (forward from nothing, or back).
+5. In one transaction: every table emptied, every row inserted with its own primary key
    (raw inserts: no `auto_now`, no signals), PostgreSQL's sequences set past the largest key.
-5. The files are put in place (staged beside the media directory first).
-6. `migrate` carries the database on to the code's migration state."""
+6. The staged files are moved into place.
+7. `migrate` carries the database on to the code's migration state."""
 
 from __future__ import annotations
 
@@ -94,10 +96,12 @@ def backup_restore(
                 _("目标数据库不是空的（%(table)s 有 %(rows)s 行）；确需覆盖请加 --force")
                 % {"table": next(iter(filled)), "rows": next(iter(filled.values()))}
             )
-        if filled and set(applied_migrations(connection)) != set(manifest.migrations):
-            _empty_all(connection)  # the schema moves next: empty what it holds first
-        apps = _schema_to(connection, manifest.migrations)
+        # The files are staged first: a disk too full for them refuses the restore before the
+        # database is emptied or its schema moved.
         with _staged_files(archive) as staged:
+            if filled and set(applied_migrations(connection)) != set(manifest.migrations):
+                _empty_all(connection)  # the schema moves next: empty what it holds first
+            apps = _schema_to(connection, manifest.migrations)
             rows = _rows_load(connection, apps, archive)
             _staged_move(staged)
     if migrate:
@@ -236,12 +240,17 @@ def _staged_files(archive: Archive) -> Iterator[_Staged]:
     folder = Path(tempfile.mkdtemp(prefix=".restore-", dir=root))
     try:
         names = []
-        for entry in archive.manifest.files:
-            target = folder / entry.path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(archive.file_bytes(entry))
-            os.chmod(target, 0o600)
-            names.append(entry.path)
+        try:
+            for entry in archive.manifest.files:
+                target = folder / entry.path
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(archive.file_bytes(entry))
+                os.chmod(target, 0o600)
+                names.append(entry.path)
+        except OSError as error:
+            raise RestoreRefused(
+                _("无法写入上传的文件（%(error)s）；数据库未改动") % {"error": error}
+            ) from error
         yield _Staged(folder, names)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
