@@ -21,6 +21,8 @@ MODULES = [
     "jobs/backups/record.py",
     "jobs/management/commands/backup.py",
     "jobs/management/commands/restore.py",
+    "jobs/management/commands/check.py",
+    "jobs/health.py",
 ]
 CHINESE = re.compile("[\u4e00-\u9fff]")
 GETTEXT = {"_", "gettext", "gettext_lazy", "ngettext"}
