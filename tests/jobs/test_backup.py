@@ -276,3 +276,29 @@ def test_files_that_cannot_be_staged_refuse_before_the_database_is_emptied(
     with pytest.raises(RestoreRefused, match="无法写入上传的文件"):
         backup_restore(archive, force=True)
     assert rows() == counted
+
+
+def test_an_upload_named_like_a_temporary_file_is_backed_up(office: World, tmp_path: Path) -> None:
+    """Only the backup's and restore's own temporary folders and files, at the top of the
+    media directory, are left out: a reporter's file called ".backup-…" or ".restore-…" (its
+    stored name keeps the name it was uploaded with) is an attachment like any other."""
+    from taizhang.reporting.models import Attachment
+
+    round_ = Round.objects.get(name="二月")
+    report = report_submit(
+        task=office.task(3),
+        unit=office.water.profile.units.get(),
+        actor=office.water,
+        progress="已完成投资8000万元。",
+        status="in_progress",
+        files=[
+            SimpleUploadedFile(".backup-现场.png", PNG),
+            SimpleUploadedFile(".restore-现场.png", PNG),
+        ],
+    )
+    assert report.round_id == round_.pk
+    stored = set(Attachment.objects.filter(report=report).values_list("file", flat=True))
+    assert len(stored) == 2
+    archive = tmp_path / "a.tar"
+    result = backup_write(archive)
+    assert stored <= {entry.path for entry in result.manifest.files}

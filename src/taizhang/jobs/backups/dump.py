@@ -46,7 +46,7 @@ from taizhang.jobs.backups.models import (
 )
 
 ROWS_CHUNK = 2000
-# Files the restore stages beside the media directory's own, and partial writes.
+# Files the restore stages beside the media directory's own, and partial writes: at its top.
 SKIPPED_PREFIXES = (".restore-", ".backup-")
 
 
@@ -205,11 +205,14 @@ def media_files(root: Path) -> list[Path]:
         return []
     found = []
     for folder, dirs, names in os.walk(root):
-        dirs[:] = sorted(d for d in dirs if not d.startswith(SKIPPED_PREFIXES))
+        # The restore's staging folder and partial writes sit at the top of the media
+        # directory; deeper down such a name is an upload's own (stored as uploaded).
+        top = Path(folder) == root
+        dirs[:] = sorted(d for d in dirs if not (top and d.startswith(SKIPPED_PREFIXES)))
         found += [
             Path(folder) / name
             for name in names
-            if not name.startswith(SKIPPED_PREFIXES) and (Path(folder) / name).is_file()
+            if not (top and name.startswith(SKIPPED_PREFIXES)) and (Path(folder) / name).is_file()
         ]
     return sorted(found)
 
