@@ -302,3 +302,20 @@ def test_an_upload_named_like_a_temporary_file_is_backed_up(office: World, tmp_p
     archive = tmp_path / "a.tar"
     result = backup_write(archive)
     assert stored <= {entry.path for entry in result.manifest.files}
+
+
+def test_media_files_leave_out_only_the_backups_and_restores_own(tmp_path: Path) -> None:
+    from taizhang.jobs.backups.dump import media_files
+
+    root = tmp_path / "media"
+    kept = ["reports/2026/12/.backup-现场.png", "reports/2026/12/.restore-现场.png", "a.png"]
+    left_out = [
+        ".restore-abc/reports/a.png",  # the restore's staging folder
+        ".restore-x.png",
+        "exports/.backup-abc/snapshot.sqlite3",  # a backup's work folder, wherever written
+        "exports/.backup-a.tar.123.part",  # a backup's partial write
+    ]
+    for name in kept + left_out:
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_bytes(b"x")
+    assert [p.relative_to(root).as_posix() for p in media_files(root)] == sorted(kept)
