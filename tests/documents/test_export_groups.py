@@ -84,3 +84,20 @@ def test_the_zip_is_streamed_and_named_by_unit() -> None:
 def test_file_names_are_safe() -> None:
     assert file_name('a/b\\c:d*"e') == "a_b_c_d__e"
     assert file_name(" . ") == "_"
+
+
+def test_units_whose_file_names_coincide_each_keep_their_file() -> None:
+    """ "住建/城管" and "住建:城管" are two units whose safe file names are the same: each
+    gets its own member (a repeated name is overwritten when the zip is unpacked)."""
+    doc = LedgerDoc(
+        title="台账",
+        year=2021,
+        categories=[
+            CategoryDoc(1, "民生", [TaskDoc(1, "甲", units=[UnitRef("住建/城管")]),
+                                  TaskDoc(2, "乙", units=[UnitRef("住建:城管")]),
+                                  TaskDoc(3, "丙", units=[UnitRef("住建_城管")])]),
+        ],
+    )  # fmt: skip
+    export = export_files(doc, "csv", layout="units")
+    names = zipfile.ZipFile(io.BytesIO(b"".join(export.chunks))).namelist()
+    assert names == ["住建_城管.csv", "住建_城管（2）.csv", "住建_城管（3）.csv"]

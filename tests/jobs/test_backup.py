@@ -235,3 +235,116 @@ def test_a_database_without_a_known_migration_state_is_not_backed_up(
     assert str(refused.value).startswith("未备份") and says in str(refused.value)
     assert "\n" not in str(refused.value)
     assert not archive.exists() and list(tmp_path.glob("*.part")) == []
+
+
+def older_state_same_columns(manifest: dict[str, Any]) -> None:
+    """The archive says it is of an older migration state, its bulletin columns the newer."""
+    later = {"0005_bulletin_masthead_colophon", "0006_state_ledger_lights"}
+    manifest["migrations"] = [
+        m for m in manifest["migrations"] if not (m[0] == "supervision" and m[1] in later)
+    ]
+
+
+def table_left_out(manifest: dict[str, Any]) -> None:
+    manifest["tables"] = [t for t in manifest["tables"] if t["model"] != "reporting.report"]
+
+
+@pytest.mark.parametrize(
+    ("change", "says"),
+    [(older_state_same_columns, "表结构不符"), (table_left_out, "reporting.report")],
+)
+def test_an_archive_whose_tables_do_not_fit_its_state_is_refused_before_anything_is_written(
+    office: World, tmp_path: Path, change: Any, says: str
+) -> None:
+    """Forced over a database at another migration state, a refusal must come before the
+    database is emptied and its schema moved, not after (it was: data lost, schema old)."""
+    from django.db import connection
+
+    from taizhang.jobs.backups.models import applied_migrations
+
+    archive = tmp_path / "a.tar"
+    backup_write(archive)
+    reseal(archive, change)
+    if change is table_left_out:  # the member goes too, or the check finds it extra
+        with tarfile.open(archive) as tar:
+            kept = [
+                (m, tar.extractfile(m).read())  # type: ignore[union-attr]
+                for m in tar.getmembers()
+                if "reporting.report.jsonl" not in m.name
+            ]
+        with tarfile.open(archive, "w", format=tarfile.USTAR_FORMAT) as tar:
+            for member, content in kept:
+                tar.addfile(member, io.BytesIO(content))
+    counted, migrated = rows(), applied_migrations(connection)
+    with pytest.raises(RestoreRefused, match=says):
+        backup_restore(archive, force=True)
+    assert applied_migrations(connection) == migrated
+    assert rows() == counted
+
+
+def test_files_that_cannot_be_staged_refuse_before_the_database_is_emptied(
+    office: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Forced over a database at another migration state (as the load module sees it) with a
+    disk too full for the files: refused, every row still there (it was emptied first)."""
+    from django.db import connection
+
+    from taizhang.jobs.backups import load
+    from taizhang.jobs.backups.models import applied_migrations
+
+    archive = tmp_path / "a.tar"
+    backup_write(archive)
+    real = applied_migrations(connection)
+    monkeypatch.setattr(load, "applied_migrations", lambda _connection: real[:-1])
+
+    def disk_full(self: Archive, entry: Any) -> bytes:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(Archive, "file_bytes", disk_full)
+    counted = rows()
+    with pytest.raises(RestoreRefused, match="无法写入上传的文件"):
+        backup_restore(archive, force=True)
+    assert rows() == counted
+
+
+def test_an_upload_named_like_a_temporary_file_is_backed_up(office: World, tmp_path: Path) -> None:
+    """Only the backup's and restore's own temporary folders and files, at the top of the
+    media directory, are left out: a reporter's file called ".backup-…" or ".restore-…" (its
+    stored name keeps the name it was uploaded with) is an attachment like any other."""
+    from taizhang.reporting.models import Attachment
+
+    round_ = Round.objects.get(name="二月")
+    report = report_submit(
+        task=office.task(3),
+        unit=office.water.profile.units.get(),
+        actor=office.water,
+        progress="已完成投资8000万元。",
+        status="in_progress",
+        files=[
+            SimpleUploadedFile(".backup-现场.png", PNG),
+            SimpleUploadedFile(".restore-现场.png", PNG),
+        ],
+    )
+    assert report.round_id == round_.pk
+    stored = set(Attachment.objects.filter(report=report).values_list("file", flat=True))
+    assert len(stored) == 2
+    archive = tmp_path / "a.tar"
+    result = backup_write(archive)
+    assert stored <= {entry.path for entry in result.manifest.files}
+
+
+def test_media_files_leave_out_only_the_backups_and_restores_own(tmp_path: Path) -> None:
+    from taizhang.jobs.backups.dump import media_files
+
+    root = tmp_path / "media"
+    kept = ["reports/2026/12/.backup-现场.png", "reports/2026/12/.restore-现场.png", "a.png"]
+    left_out = [
+        ".restore-abc/reports/a.png",  # the restore's staging folder
+        ".restore-x.png",
+        "exports/.backup-abc/snapshot.sqlite3",  # a backup's work folder, wherever written
+        "exports/.backup-a.tar.123.part",  # a backup's partial write
+    ]
+    for name in kept + left_out:
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_bytes(b"x")
+    assert [p.relative_to(root).as_posix() for p in media_files(root)] == sorted(kept)

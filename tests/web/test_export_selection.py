@@ -308,3 +308,33 @@ def test_a_failed_plain_exports_retry_link_carries_nothing_more(world: World) ->
     html = office.get(reverse("web:export_job", args=[job.pk])).content.decode()
     (href,) = re.findall(r'id="export-retry"[^>]*><a href="([^"]+)"', html)
     assert unescape(href) == reverse("web:ledger_export", args=[world.ledger.pk, "csv"])
+
+
+@pytest.mark.parametrize("query", [{}, {"light": "red", "warnings": "1"}, {"q": "学校"}])
+def test_a_reporters_background_export_holds_its_own_tasks_only(
+    world: World, settings: Any, django_capture_on_commit_callbacks: Any, query: dict[str, str]
+) -> None:
+    """The worker reads the job as its creator may see it: a reporter's queued export holds
+    the same rows as its direct download, each one a task of its unit (and never the whole
+    ledger, as an export without a user, the CLI's, would)."""
+    settings.TAIZHANG_EXPORT_INLINE_TASKS = 1
+    water = client_for(world, "water")
+    url = reverse("web:ledger_export", args=[world.ledger.pk, "csv"])
+    with immediate_queue(), django_capture_on_commit_callbacks(execute=True):
+        response = water.post(url + ("?" + "&".join(f"{k}={v}" for k, v in query.items())))
+    assert response.status_code == 302
+    job = ExportJob.objects.get()
+    assert job.state == ExportJob.State.DONE, job.error
+    download = water.get(reverse("web:export_job_download", args=[job.pk]))
+    data = b"".join(download.streaming_content)
+    goals = exported_goals(data, "csv")
+    settings.TAIZHANG_EXPORT_INLINE_TASKS = 10_000
+    assert goals == exported_goals(body(export(water, world, "csv", query)), "csv")
+    if goals:
+        doc = read_back(data, "csv")
+        assert all(any(u.name == "水利局" for u in t.units) for t in doc.tasks)
+    everything = exported_goals(body(export(client_for(world, "office"), world, "csv", {})), "csv")
+    assert len(goals) < len(everything)
+    # Another unit's reporter cannot download it.
+    health = client_for(world, "health")
+    assert health.get(reverse("web:export_job_download", args=[job.pk])).status_code == 404

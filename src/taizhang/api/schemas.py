@@ -9,7 +9,7 @@ have them, so those fields are declared again as required."""
 
 import datetime
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Annotated, Any
 
 from django.contrib.auth.models import User
 from django.utils.translation import gettext as _
@@ -127,6 +127,31 @@ class TaskUnitOut(ModelSchema, Out):
         fields = ["role"]
 
 
+# An indicator's doubt and the office's check of it, as both indicator schemas document them.
+Uncertain = Annotated[
+    bool,
+    Field(
+        description="识别结果可能有误（主语不同、仅单位相同、数字为约数、开工与完工不同），"
+        "进度条画为斜纹"
+    ),
+]
+Doubt = Annotated[
+    str | None,
+    Field(
+        description="存疑原因代码：subject（主语不同）、unit_only（仅单位相同）、approximate（约数）、"
+        "stage（开工与完工不同）；不存疑为 null"
+    ),
+]
+DoubtLabel = Annotated[str, Field(description="存疑原因的文字（不存疑为空）")]
+Checked = Annotated[
+    str | None,
+    Field(
+        description="督查室对识别结果的核实：confirmed（已核实）、corrected（已更正完成数）、"
+        "not_figure（不是该目标的完成数）；未核实或进展已改为 null"
+    ),
+]
+
+
 class IndicatorOut(Out):
     name: str
     target: float | None
@@ -134,19 +159,10 @@ class IndicatorOut(Out):
     unit: str
     percent: float | None
     source: str
-    uncertain: bool = Field(
-        description="识别结果可能有误（主语不同、仅单位相同、数字为约数、开工与完工不同），"
-        "进度条画为斜纹"
-    )
-    doubt: str | None = Field(
-        description="存疑原因代码：subject（主语不同）、unit_only（仅单位相同）、approximate（约数）、"
-        "stage（开工与完工不同）；不存疑为 null"
-    )
-    doubt_label: str = Field(description="存疑原因的文字（不存疑为空）")
-    checked: str | None = Field(
-        description="督查室对识别结果的核实：confirmed（已核实）、corrected（已更正完成数）、"
-        "not_figure（不是该目标的完成数）；未核实或进展已改为 null"
-    )
+    uncertain: Uncertain
+    doubt: Doubt
+    doubt_label: DoubtLabel
+    checked: Checked
 
 
 class ReasonOut(Out):

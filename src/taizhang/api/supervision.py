@@ -85,19 +85,10 @@ class Indicator(Schema):
     unit: str
     percent: float | None
     source: str = Field(description="text（台账文字）、report（报送）或 office（督查室更正）")
-    uncertain: bool = Field(
-        description="识别结果可能有误（主语不同、仅单位相同、数字为约数、开工与完工不同），"
-        "进度条画为斜纹"
-    )
-    doubt: str | None = Field(
-        description="存疑原因代码：subject（主语不同）、unit_only（仅单位相同）、approximate（约数）、"
-        "stage（开工与完工不同）；不存疑为 null"
-    )
-    doubt_label: str = Field(description="存疑原因的文字（不存疑为空）")
-    checked: str | None = Field(
-        description="督查室对识别结果的核实：confirmed（已核实）、corrected（已更正完成数）、"
-        "not_figure（不是该目标的完成数）；未核实或进展已改为 null"
-    )
+    uncertain: schemas.Uncertain
+    doubt: schemas.Doubt
+    doubt_label: schemas.DoubtLabel
+    checked: schemas.Checked
 
 
 class HistoryRound(Schema):

@@ -143,12 +143,27 @@ def export_files(
         chunks = export_chunks(doc, fmt, as_of=as_of, template=template)
         return ExportFile(chunks, name, export.content_type)
     t = template
+    taken: set[str] = set()
     members = (
-        (f"{file_name(unit)}.{export.suffix}", export_chunks(part, fmt, as_of=as_of, template=t))
+        (
+            _unused(file_name(unit), export.suffix, taken),
+            export_chunks(part, fmt, as_of=as_of, template=t),
+        )
         for unit, part in by_unit(doc)
     )
     name = f"{file_name(doc.title)}（按单位）.zip"
     return ExportFile(zip_chunks(members), name, ZIP_CONTENT_TYPE)
+
+
+def _unused(stem: str, suffix: str, taken: set[str]) -> str:
+    """`stem.suffix`, or `stem（2）.suffix`... when two units' safe names coincide ("住建/城管",
+    "住建:城管"): a zip's repeated name is one file once unpacked. Adds the name to `taken`."""
+    name, number = f"{stem}.{suffix}", 1
+    while name.casefold() in taken:
+        number += 1
+        name = f"{stem}（{number}）.{suffix}"
+    taken.add(name.casefold())
+    return name
 
 
 class _Sink:

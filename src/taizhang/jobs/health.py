@@ -27,6 +27,7 @@ from django.conf import settings
 from django.db import DatabaseError, connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 OK = "ok"
 WARN = "warn"
@@ -63,7 +64,7 @@ def database_probe() -> Finding:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except DatabaseError as error:
-        return Finding("database", FAIL, f"数据库无法连接：{error}")
+        return Finding("database", FAIL, _("数据库无法连接：%(error)s") % {"error": error})
     return Finding("database", OK, database_description())
 
 
@@ -89,22 +90,23 @@ def migrations_probe() -> Finding:
         executor = MigrationExecutor(connection)
         plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
     except DatabaseError as error:
-        return Finding("migrations", FAIL, f"无法读取迁移状态：{error}")
+        return Finding("migrations", FAIL, _("无法读取迁移状态：%(error)s") % {"error": error})
     if plan:
         names = ", ".join(f"{m.app_label}.{m.name}" for m, _backwards in plan[:5])
         more = "…" if len(plan) > 5 else ""
         return Finding(
             "migrations",
             FAIL,
-            f"{len(plan)} 个迁移未执行（{names}{more}）：请运行 taizhang migrate",
+            _("%(count)s 个迁移未执行（%(names)s）：请运行 taizhang migrate")
+            % {"count": len(plan), "names": names + more},
         )
-    return Finding("migrations", OK, "全部迁移已执行")
+    return Finding("migrations", OK, _("全部迁移已执行"))
 
 
 def queue_description() -> str:
     """The queue's backend and where it is, without a password."""
     if settings.HUEY.get("immediate"):
-        return "即时模式（TAIZHANG_QUEUE_IMMEDIATE=1，无后台服务，仅供调试）"
+        return _("即时模式（TAIZHANG_QUEUE_IMMEDIATE=1，无后台服务，仅供调试）")
     if settings.TAIZHANG_REDIS_URL:
         parts = urlsplit(settings.TAIZHANG_REDIS_URL)
         return f"Redis {parts.hostname}:{parts.port or 6379}{parts.path}"
@@ -121,8 +123,17 @@ def queue_probe() -> Finding:
     try:
         waiting = HUEY.pending_count()
     except Exception as error:  # sqlite3, redis and OS errors alike
-        return Finding("queue", FAIL, f"任务队列无法访问（{queue_description()}）：{error}")
-    return Finding("queue", OK, f"{queue_description()}，排队 {waiting} 个")
+        return Finding(
+            "queue",
+            FAIL,
+            _("任务队列无法访问（%(queue)s）：%(error)s")
+            % {"queue": queue_description(), "error": error},
+        )
+    return Finding(
+        "queue",
+        OK,
+        _("%(queue)s，排队 %(count)s 个") % {"queue": queue_description(), "count": waiting},
+    )
 
 
 def free_space_probe() -> Finding:
@@ -131,12 +142,18 @@ def free_space_probe() -> Finding:
     try:
         usage = shutil.disk_usage(settings.DATA_DIR)
     except OSError as error:
-        return Finding("free_space", FAIL, f"无法读取数据目录的可用空间：{error}")
+        return Finding(
+            "free_space", FAIL, _("无法读取数据目录的可用空间：%(error)s") % {"error": error}
+        )
     free_mb = usage.free // (1024 * 1024)
     need = settings.TAIZHANG_MIN_FREE_MB
-    detail = f"{settings.DATA_DIR} 可用 {free_mb} MB（下限 {need} MB）"
+    detail = _("%(folder)s 可用 %(free)s MB（下限 %(need)s MB）") % {
+        "folder": settings.DATA_DIR,
+        "free": free_mb,
+        "need": need,
+    }
     if free_mb < need:
-        return Finding("free_space", FAIL, detail + "：磁盘空间不足")
+        return Finding("free_space", FAIL, detail + _("：磁盘空间不足"))
     return Finding("free_space", OK, detail)
 
 
@@ -148,8 +165,16 @@ def writable_probe() -> Finding:
             with tempfile.NamedTemporaryFile(dir=directory, prefix=".check-"):
                 pass
         except OSError as error:
-            return Finding("writable", FAIL, f"{directory} 不可写：{error}")
-    return Finding("writable", OK, f"{settings.DATA_DIR} 与 {settings.MEDIA_ROOT} 可写")
+            return Finding(
+                "writable",
+                FAIL,
+                _("%(folder)s 不可写：%(error)s") % {"folder": directory, "error": error},
+            )
+    return Finding(
+        "writable",
+        OK,
+        _("%(data)s 与 %(media)s 可写") % {"data": settings.DATA_DIR, "media": settings.MEDIA_ROOT},
+    )
 
 
 def secret_key_probe() -> Finding:
@@ -158,7 +183,7 @@ def secret_key_probe() -> Finding:
     source = (
         "TAIZHANG_SECRET_KEY"
         if os.environ.get("TAIZHANG_SECRET_KEY")
-        else "数据目录中生成的 secret_key 文件"
+        else _("数据目录中生成的 secret_key 文件")
     )
     weak = (
         key.startswith(INSECURE_KEY_PREFIX)
@@ -169,36 +194,41 @@ def secret_key_probe() -> Finding:
         return Finding(
             "secret_key",
             FAIL,
-            f"密钥（{source}）过短或为示例密钥：请设置至少 50 个随机字符的 TAIZHANG_SECRET_KEY，"
-            "或删除该变量，由系统生成",
+            _(
+                "密钥（%(source)s）过短或为示例密钥：请设置至少 50 个随机字符的 "
+                "TAIZHANG_SECRET_KEY，或删除该变量，由系统生成"
+            )
+            % {"source": source},
         )
-    return Finding("secret_key", OK, f"来自{source}")
+    return Finding("secret_key", OK, _("来自%(source)s") % {"source": source})
 
 
 def debug_probe() -> Finding:
     """DEBUG is off (it shows settings and code in error pages)."""
     if settings.DEBUG:
         return Finding(
-            "debug", FAIL, "TAIZHANG_DEBUG 已打开：出错页面会显示配置和代码，生产环境必须关闭"
+            "debug", FAIL, _("TAIZHANG_DEBUG 已打开：出错页面会显示配置和代码，生产环境必须关闭")
         )
-    return Finding("debug", OK, "DEBUG 已关闭")
+    return Finding("debug", OK, _("DEBUG 已关闭"))
 
 
 def allowed_hosts_probe() -> Finding:
     """ALLOWED_HOSTS names the site: not `*`, and not only this machine's own names."""
     hosts = list(settings.ALLOWED_HOSTS)
-    shown = ", ".join(hosts) or "（空）"
+    shown = ", ".join(hosts) or _("（空）")
     if not hosts or "*" in hosts:
         return Finding(
             "allowed_hosts",
             FAIL,
-            f"TAIZHANG_ALLOWED_HOSTS={shown}：请列出用户访问本系统所用的域名或地址",
+            _("TAIZHANG_ALLOWED_HOSTS=%(hosts)s：请列出用户访问本系统所用的域名或地址")
+            % {"hosts": shown},
         )
     if set(hosts) <= {"localhost", "127.0.0.1", "[::1]"}:
         return Finding(
             "allowed_hosts",
             WARN,
-            f"TAIZHANG_ALLOWED_HOSTS={shown}：只能从本机访问；请加上用户所用的域名或地址",
+            _("TAIZHANG_ALLOWED_HOSTS=%(hosts)s：只能从本机访问；请加上用户所用的域名或地址")
+            % {"hosts": shown},
         )
     return Finding("allowed_hosts", OK, shown)
 
@@ -218,9 +248,10 @@ def static_files_probe() -> Finding:
         return Finding(
             "static_files",
             WARN,
-            f"{root} 缺少 {missing} 个静态文件：请运行 taizhang collectstatic --noinput",
+            _("%(folder)s 缺少 %(count)s 个静态文件：请运行 taizhang collectstatic --noinput")
+            % {"folder": root, "count": missing},
         )
-    return Finding("static_files", OK, f"静态文件已收集到 {root}")
+    return Finding("static_files", OK, _("静态文件已收集到 %(folder)s") % {"folder": root})
 
 
 def office_tools_probe() -> Finding:
@@ -232,12 +263,16 @@ def office_tools_probe() -> Finding:
     fonts = _cjk_fonts()
     lacking = []
     if soffice is None:
-        lacking.append("LibreOffice（soffice）未安装，不能读取 .doc/.xls 旧格式台账")
+        lacking.append(_("LibreOffice（soffice）未安装，不能读取 .doc/.xls 旧格式台账"))
     if not fonts:
-        lacking.append("未找到中文字体（如 fonts-noto-cjk），生成的 PDF 中文会缺字")
+        lacking.append(_("未找到中文字体（如 fonts-noto-cjk），生成的 PDF 中文会缺字"))
     if lacking:
         return Finding("office_tools", WARN, "；".join(lacking))
-    return Finding("office_tools", OK, f"{soffice}；中文字体 {fonts}")
+    return Finding(
+        "office_tools",
+        OK,
+        _("%(soffice)s；中文字体 %(fonts)s") % {"soffice": soffice, "fonts": fonts},
+    )
 
 
 def _cjk_fonts() -> str:
@@ -261,24 +296,27 @@ def worker_probe() -> Finding:
     from taizhang.jobs.stalls import WORKER_SILENT
 
     if settings.HUEY.get("immediate"):
-        return Finding("worker", OK, "即时模式，无需后台服务")
+        return Finding("worker", OK, _("即时模式，无需后台服务"))
     try:
         alive = worker_alive_time()
     except Exception as error:  # the queue's store: sqlite3 or redis errors
-        return Finding("worker", WARN, f"无法读取后台服务的心跳：{error}")
+        return Finding("worker", WARN, _("无法读取后台服务的心跳：%(error)s") % {"error": error})
     if alive is None:
         return Finding(
-            "worker", WARN, "后台服务（taizhang run_huey）从未报告运行：请启动 taizhang-worker"
+            "worker", WARN, _("后台服务（taizhang run_huey）从未报告运行：请启动 taizhang-worker")
         )
     ago = int(timezone.now().timestamp() - alive)
     if ago > WORKER_SILENT.total_seconds():
         return Finding(
             "worker",
             WARN,
-            f"后台服务已 {ago // 60} 分钟没有心跳："
-            "请检查 taizhang-worker（journalctl -u taizhang-worker）",
+            _(
+                "后台服务已 %(minutes)s 分钟没有心跳："
+                "请检查 taizhang-worker（journalctl -u taizhang-worker）"
+            )
+            % {"minutes": ago // 60},
         )
-    return Finding("worker", OK, f"后台服务 {ago} 秒前报告运行")
+    return Finding("worker", OK, _("后台服务 %(seconds)s 秒前报告运行") % {"seconds": ago})
 
 
 def backup_probe() -> Finding:
@@ -288,11 +326,20 @@ def backup_probe() -> Finding:
 
     record = last_backup()
     if record is None:
-        return Finding("backup", WARN, "尚无成功的备份：请运行 taizhang backup 或启动后台服务")
+        return Finding("backup", WARN, _("尚无成功的备份：请运行 taizhang backup 或启动后台服务"))
     when = timezone.localtime(record.at).strftime("%Y-%m-%d %H:%M")
-    detail = f"最近一次成功备份 {when}，{record.path}（{record.size // 1024} KB）"
+    detail = _("最近一次成功备份 %(when)s，%(path)s（%(size)s KB）") % {
+        "when": when,
+        "path": record.path,
+        "size": record.size // 1024,
+    }
     if backup_stale(record):
-        return Finding("backup", WARN, f"{detail}，已超过 {settings.TAIZHANG_BACKUP_WARN_DAYS} 天")
+        return Finding(
+            "backup",
+            WARN,
+            _("%(detail)s，已超过 %(days)s 天")
+            % {"detail": detail, "days": settings.TAIZHANG_BACKUP_WARN_DAYS},
+        )
     return Finding("backup", OK, detail)
 
 

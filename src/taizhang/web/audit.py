@@ -6,6 +6,7 @@ ledger.audit_log selectors, render."""
 from __future__ import annotations
 
 import csv
+import datetime
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -33,7 +34,10 @@ from taizhang.ledger.services.audit import audit_record
 from taizhang.web.exports import attachment_header
 from taizhang.web.http import AuthedRequest
 
+ONE_DAY = datetime.timedelta(days=1)
 PAGE_SIZE = 50
+# The days whose bounds (local midnight, the next day's, in UTC) stay dates.
+FIRST_DAY, LAST_DAY = datetime.date.min + ONE_DAY, datetime.date.max - ONE_DAY
 # A cell starting so is a formula to a spreadsheet (CSV injection): it is written as text.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -65,6 +69,11 @@ class AuditFilterForm(forms.Form):
         since, until = data.get("since"), data.get("until")
         if since and until and since > until:
             self.add_error("until", _("结束日期不能早于开始日期"))
+        for name in ("since", "until"):
+            day = data.get(name)
+            # A day's bounds, in local time and then UTC, must be dates too.
+            if day and not FIRST_DAY <= day <= LAST_DAY:
+                self.add_error(name, _("日期超出范围"))
         return data
 
     def filters(self) -> AuditFilters:

@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import IO, Any
 
+from django.utils.translation import gettext as _
+
 FORMAT = "taizhang/backup@1"
 MANIFEST = "manifest.json"
 SEAL = "manifest.sha256"
@@ -80,7 +82,7 @@ class Manifest:
 def manifest_parse(data: dict[str, Any]) -> Manifest:
     """The manifest of the parsed `manifest.json`; ArchiveError if it is not one."""
     if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise ArchiveError(f"不是台账系统的备份文件（缺少 {FORMAT} 清单）")
+        raise ArchiveError(_("不是台账系统的备份文件（缺少 %(format)s 清单）") % {"format": FORMAT})
     try:
         return Manifest(
             version=str(data["version"]),
@@ -91,7 +93,7 @@ def manifest_parse(data: dict[str, Any]) -> Manifest:
             files=[FileEntry(**f) for f in data["files"]],
         )
     except (KeyError, TypeError, ValueError) as error:
-        raise ArchiveError(f"备份清单不完整：{error}") from error
+        raise ArchiveError(_("备份清单不完整：%(error)s") % {"error": error}) from error
 
 
 class HashingReader(io.RawIOBase):
@@ -154,7 +156,9 @@ class Archive:
             self.tar = tarfile.open(path, "r:", ignore_zeros=False)  # noqa: SIM115
             self.members = {m.name: m for m in self.tar.getmembers()}
         except (OSError, tarfile.TarError, EOFError, UnicodeError) as error:
-            raise ArchiveError(f"备份文件已损坏或不完整（{error}）") from error
+            raise ArchiveError(
+                _("备份文件已损坏或不完整（%(error)s）") % {"error": error}
+            ) from error
         self.manifest = self._manifest()
 
     def close(self) -> None:
@@ -170,28 +174,30 @@ class Archive:
         member = self.members.get(name)
         stream = self.tar.extractfile(member) if member is not None else None
         if stream is None:
-            raise ArchiveError(f"备份文件已损坏或不完整（缺少 {name}）")
+            raise ArchiveError(_("备份文件已损坏或不完整（缺少 %(name)s）") % {"name": name})
         try:
             return stream.read()
         except (OSError, tarfile.TarError, EOFError) as error:
-            raise ArchiveError(f"备份文件已损坏或不完整（{name}：{error}）") from error
+            raise ArchiveError(
+                _("备份文件已损坏或不完整（%(name)s：%(error)s）") % {"name": name, "error": error}
+            ) from error
 
     def _manifest(self) -> Manifest:
         data = self._read(MANIFEST)
         seal = self._read(SEAL).decode("ascii", "replace").strip()
         if hashlib.sha256(data).hexdigest() != seal:
-            raise ArchiveError("备份文件已损坏：清单与其校验值不符")
+            raise ArchiveError(_("备份文件已损坏：清单与其校验值不符"))
         try:
             parsed = json.loads(data)
         except ValueError as error:
-            raise ArchiveError(f"备份清单无法读取：{error}") from error
+            raise ArchiveError(_("备份清单无法读取：%(error)s") % {"error": error}) from error
         return manifest_parse(parsed)
 
     def stream(self, member: str) -> IO[bytes]:
         info = self.members.get(member)
         stream = self.tar.extractfile(info) if info is not None else None
         if stream is None:
-            raise ArchiveError(f"备份文件已损坏或不完整（缺少 {member}）")
+            raise ArchiveError(_("备份文件已损坏或不完整（缺少 %(name)s）") % {"name": member})
         return stream
 
     def rows(self, table: TableEntry) -> Iterator[list[Any]]:
@@ -215,37 +221,47 @@ class Archive:
             expected.add(table.member)
         for entry in manifest.files:
             if not safe_path(entry.path):
-                raise ArchiveError(f"备份中的文件路径不安全：{entry.path}")
+                raise ArchiveError(_("备份中的文件路径不安全：%(path)s") % {"path": entry.path})
             self._check_member(entry.member, entry.size, entry.sha256)
             expected.add(entry.member)
         extra = set(self.members) - expected
         if extra:
-            raise ArchiveError(f"备份文件含有清单之外的内容：{sorted(extra)[0]}")
+            raise ArchiveError(
+                _("备份文件含有清单之外的内容：%(name)s") % {"name": sorted(extra)[0]}
+            )
         self._check_padding()
 
     def _check_member(self, name: str, size: int, sha256: str) -> None:
         info = self.members.get(name)
         if info is None or not info.isfile() or info.size != size:
-            raise ArchiveError(f"备份文件已损坏或不完整（{name}）")
+            raise ArchiveError(_("备份文件已损坏或不完整（%(name)s）") % {"name": name})
         try:
             actual = sha256_of(self.stream(name))
         except (OSError, tarfile.TarError, EOFError) as error:
-            raise ArchiveError(f"备份文件已损坏或不完整（{name}：{error}）") from error
+            raise ArchiveError(
+                _("备份文件已损坏或不完整（%(name)s：%(error)s）") % {"name": name, "error": error}
+            ) from error
         if actual != sha256:
-            raise ArchiveError(f"备份文件已损坏：{name} 的校验值不符")
+            raise ArchiveError(_("备份文件已损坏：%(name)s 的校验值不符") % {"name": name})
 
     def _check_rows(self, table: TableEntry) -> None:
         try:
             lines = jsonl_rows(self.stream(table.member))
             header = next(lines)
-            count = sum(1 for _ in lines)
+            count = sum(1 for _line in lines)
         except (OSError, EOFError, ValueError, StopIteration) as error:
-            raise ArchiveError(f"备份文件已损坏：{table.member} 无法读取（{error}）") from error
+            raise ArchiveError(
+                _("备份文件已损坏：%(name)s 无法读取（%(error)s）")
+                % {"name": table.member, "error": error}
+            ) from error
         if header != {"model": table.model, "fields": table.fields}:
-            raise ArchiveError(f"备份文件已损坏：{table.member} 的表头与清单不符")
+            raise ArchiveError(
+                _("备份文件已损坏：%(name)s 的表头与清单不符") % {"name": table.member}
+            )
         if count != table.rows:
             raise ArchiveError(
-                f"备份文件已损坏：{table.model} 应有 {table.rows} 行，实有 {count} 行"
+                _("备份文件已损坏：%(model)s 应有 %(rows)s 行，实有 %(count)s 行")
+                % {"model": table.model, "rows": table.rows, "count": count}
             )
 
     def _check_padding(self) -> None:
@@ -254,7 +270,7 @@ class Archive:
         # A whole archive is whole tar records, its last member followed by the two zero
         # blocks that end it: cut anywhere, it is not.
         if size % tarfile.RECORDSIZE or size < covered[-1][1] + 2 * tarfile.BLOCKSIZE:
-            raise ArchiveError("备份文件不完整（被截断）")
+            raise ArchiveError(_("备份文件不完整（被截断）"))
         with self.path.open("rb") as raw:
             # Headers exactly as written: tar's own checksum lets some bytes vary (the
             # checksum field's terminators), a header written again must not.
@@ -262,11 +278,13 @@ class Archive:
                 raw.seek(member.offset)
                 written = raw.read(member.offset_data - member.offset)
                 if written != member.tobuf(tarfile.USTAR_FORMAT, "utf-8", "surrogateescape"):
-                    raise ArchiveError(f"备份文件已损坏：{member.name} 的文件头有误")
+                    raise ArchiveError(
+                        _("备份文件已损坏：%(name)s 的文件头有误") % {"name": member.name}
+                    )
             position = 0
             for start, end in [*covered, (size, 0)]:
                 if start > position and _nonzero(raw, position, start):
-                    raise ArchiveError("备份文件已损坏：成员之间有非零字节")
+                    raise ArchiveError(_("备份文件已损坏：成员之间有非零字节"))
                 position = max(position, end)
 
 

@@ -228,13 +228,24 @@ def media_files(root: Path) -> list[Path]:
         return []
     found = []
     for folder, dirs, names in os.walk(root):
+        # Folders of that name are the restore's staging folder or a backup's work folder
+        # (uploads make none); a file is a backup's partial write, or at the top, a restore's
+        # leftover. Deeper down a file so named is an upload's own (stored as uploaded).
+        top = Path(folder) == root
         dirs[:] = sorted(d for d in dirs if not d.startswith(SKIPPED_PREFIXES))
         found += [
             Path(folder) / name
             for name in names
-            if not name.startswith(SKIPPED_PREFIXES) and (Path(folder) / name).is_file()
+            if not _work_file(name, top=top) and (Path(folder) / name).is_file()
         ]
     return sorted(found)
+
+
+def _work_file(name: str, *, top: bool) -> bool:
+    """Whether a file of the media directory is the backup's or restore's own, not data."""
+    if top:
+        return name.startswith(SKIPPED_PREFIXES)
+    return name.startswith(".backup-") and name.endswith(".part")
 
 
 def _files_add(tar: tarfile.TarFile, root: Path, mtime: float) -> list[FileEntry]:

@@ -1,12 +1,14 @@
 """`backup_restore`: an archive back into a database of either engine.
 
 1. The whole archive is checked (`Archive.check`) before anything is written.
-2. The database must be empty (no row but those `migrate` writes itself) unless `force`.
-3. Its schema is brought to the archive's migration state (forward from nothing, or back).
-4. In one transaction: every table emptied, every row inserted with its own primary key
+2. The database must be empty (no row but those `migrate` writes itself) unless `force`;
+   the archive's tables must be those of its migration state, with their columns.
+3. The files are staged beside the media directory (a failure refuses, nothing written).
+4. Its schema is brought to the archive's migration state (forward from nothing, or back).
+5. In one transaction: every table emptied, every row inserted with its own primary key
    (raw inserts: no `auto_now`, no signals), PostgreSQL's sequences set past the largest key.
-5. The files are put in place (staged beside the media directory first).
-6. `migrate` carries the database on to the code's migration state."""
+6. The staged files are moved into place.
+7. `migrate` carries the database on to the code's migration state."""
 
 from __future__ import annotations
 
@@ -26,6 +28,7 @@ from django.core.management.color import no_style
 from django.db import connections, models, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.migrations.executor import MigrationExecutor
+from django.utils.translation import gettext as _
 
 from taizhang.jobs.backups.archive import Archive, ArchiveError, TableEntry
 from taizhang.jobs.backups.models import (
@@ -86,16 +89,19 @@ def backup_restore(
             raise RestoreRefused(str(error)) from error
         manifest = archive.manifest
         _check_known(connection, manifest.migrations)
+        _check_tables(connection, archive)
         filled = {name: n for name, n in database_rows(connection).items() if n}
         if filled and not force:
             raise RestoreRefused(
-                f"目标数据库不是空的（{next(iter(filled))} 有 {next(iter(filled.values()))} 行）；"
-                "确需覆盖请加 --force"
+                _("目标数据库不是空的（%(table)s 有 %(rows)s 行）；确需覆盖请加 --force")
+                % {"table": next(iter(filled)), "rows": next(iter(filled.values()))}
             )
-        if filled and set(applied_migrations(connection)) != set(manifest.migrations):
-            _empty_all(connection)  # the schema moves next: empty what it holds first
-        apps = _schema_to(connection, manifest.migrations)
+        # The files are staged first: a disk too full for them refuses the restore before the
+        # database is emptied or its schema moved.
         with _staged_files(archive) as staged:
+            if filled and set(applied_migrations(connection)) != set(manifest.migrations):
+                _empty_all(connection)  # the schema moves next: empty what it holds first
+            apps = _schema_to(connection, manifest.migrations)
             rows = _rows_load(connection, apps, archive)
             _staged_move(staged)
     if migrate:
@@ -109,8 +115,27 @@ def _check_known(connection: BaseDatabaseWrapper, migrations: list[tuple[str, st
     if unknown:
         app, name = unknown[0]
         raise RestoreRefused(
-            f"备份来自更新版本的台账系统（迁移 {app}.{name} 本版本没有），请先升级再恢复"
+            _("备份来自更新版本的台账系统（迁移 %(app)s.%(name)s 本版本没有），请先升级再恢复")
+            % {"app": app, "name": name}
         )
+
+
+def _check_tables(connection: BaseDatabaseWrapper, archive: Archive) -> None:
+    """Refuse, before anything is written, an archive whose tables are not those of its own
+    migration state, each with that state's columns: found only while loading, the database
+    would already be emptied and its schema moved (a forced restore over another state)."""
+    models_of = {
+        label(model): model
+        for model in ordered_models(state_apps(connection, archive.manifest.migrations))
+    }
+    for table in archive.manifest.tables:
+        model = models_of.pop(table.model, None)
+        if model is None or [f.attname for f in columns(model)] != table.fields:
+            raise RestoreRefused(
+                _("备份中的 %(model)s 与其迁移状态的表结构不符") % {"model": table.model}
+            )
+    if models_of:
+        raise RestoreRefused(_("备份不完整：缺少 %(model)s 表") % {"model": next(iter(models_of))})
 
 
 def _schema_to(connection: BaseDatabaseWrapper, migrations: list[tuple[str, str]]) -> Apps:
@@ -138,11 +163,8 @@ def _flush(connection: BaseDatabaseWrapper, chosen: list[type[models.Model]]) ->
 
 
 def _rows_load(connection: BaseDatabaseWrapper, apps: Apps, archive: Archive) -> int:
+    # `_check_tables` made sure each table is one of these, with their columns.
     by_label = {label(model): model for model in ordered_models(apps)}
-    for table in archive.manifest.tables:
-        model = by_label.get(table.model)
-        if model is None or [f.attname for f in columns(model)] != table.fields:
-            raise RestoreRefused(f"备份中的 {table.model} 与其迁移状态的表结构不符")
     total = 0
     with transaction.atomic(using=connection.alias):
         _flush(connection, list(by_label.values()))
@@ -228,12 +250,17 @@ def _staged_files(archive: Archive) -> Iterator[_Staged]:
     folder = Path(tempfile.mkdtemp(prefix=".restore-", dir=root))
     try:
         names = []
-        for entry in archive.manifest.files:
-            target = folder / entry.path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(archive.file_bytes(entry))
-            os.chmod(target, 0o600)
-            names.append(entry.path)
+        try:
+            for entry in archive.manifest.files:
+                target = folder / entry.path
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(archive.file_bytes(entry))
+                os.chmod(target, 0o600)
+                names.append(entry.path)
+        except OSError as error:
+            raise RestoreRefused(
+                _("无法写入上传的文件（%(error)s）；数据库未改动") % {"error": error}
+            ) from error
         yield _Staged(folder, names)
     finally:
         shutil.rmtree(folder, ignore_errors=True)

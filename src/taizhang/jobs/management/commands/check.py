@@ -15,22 +15,24 @@ from typing import Any
 
 from django.core.management.base import CommandError, CommandParser
 from django.core.management.commands.check import Command as DjangoCheck
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from taizhang.jobs import health
 from taizhang.jobs.health import FAIL, OK, WARN, run_probes
 
-MARKS = {OK: "[正常]", WARN: "[注意]", FAIL: "[失败]"}
+MARKS = {OK: gettext_lazy("[正常]"), WARN: gettext_lazy("[注意]"), FAIL: gettext_lazy("[失败]")}
 
 
 class Command(DjangoCheck):
-    help = "检查系统配置与运行状态：数据库与迁移、任务队列、磁盘空间、密钥、静态文件等。"
+    help = _("检查系统配置与运行状态：数据库与迁移、任务队列、磁盘空间、密钥、静态文件等。")
 
     def add_arguments(self, parser: CommandParser) -> None:
         super().add_arguments(parser)
         parser.add_argument(
             "--system-only",
             action="store_true",
-            help="只运行 Django 的系统检查（不连接数据库和任务队列）",
+            help=_("只运行 Django 的系统检查（不连接数据库和任务队列）"),
         )
 
     def handle(self, *app_labels: Any, **options: Any) -> None:
@@ -43,8 +45,13 @@ class Command(DjangoCheck):
             style = {OK: self.style.SUCCESS, WARN: self.style.WARNING}.get(
                 finding.level, self.style.ERROR
             )
-            self.stdout.write(f"{style(MARKS[finding.level])} {finding.name}: {finding.detail}")
+            self.stdout.write(
+                f"{style(str(MARKS[finding.level]))} {finding.name}: {finding.detail}"
+            )
         failed = [finding.name for finding in findings if finding.failed]
         if failed:
-            raise CommandError(f"{len(failed)} 项检查失败：{', '.join(failed)}")
-        self.stdout.write(self.style.SUCCESS("全部检查通过"))
+            raise CommandError(
+                _("%(count)s 项检查失败：%(names)s")
+                % {"count": len(failed), "names": ", ".join(failed)}
+            )
+        self.stdout.write(self.style.SUCCESS(_("全部检查通过")))
