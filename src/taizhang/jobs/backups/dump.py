@@ -28,6 +28,7 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.migrations.loader import MigrationLoader
 from django.db.utils import load_backend
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from taizhang.jobs.backups.archive import (
     FileEntry,
@@ -161,13 +162,16 @@ def _migration_state(connection: BaseDatabaseWrapper) -> list[tuple[str, str]]:
     code (a database of a newer version): an archive of either would miss tables."""
     migrations = applied_migrations(connection)
     if not migrations:
-        raise BackupRefused("数据库没有迁移记录（未运行过 taizhang migrate），无法确定要备份的表")
+        raise BackupRefused(
+            _("数据库没有迁移记录（未运行过 taizhang migrate），无法确定要备份的表")
+        )
     known = MigrationLoader(connection, ignore_no_migrations=True).graph.nodes
     unknown = [node for node in migrations if node not in known]
     if unknown:
         app, name = unknown[0]
         raise BackupRefused(
-            f"数据库已执行本版本没有的迁移 {app}.{name}（来自更新的版本），请用新版本备份"
+            _("数据库已执行本版本没有的迁移 %(migration)s（来自更新的版本），请用新版本备份")
+            % {"migration": f"{app}.{name}"}
         )
     return migrations
 
