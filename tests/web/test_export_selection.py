@@ -19,10 +19,11 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from taizhang.accounts import access
 from taizhang.documents.errors import LedgerReadError
 from taizhang.documents.model import LedgerDoc
 from taizhang.documents.readers import read_ledger
-from taizhang.ledger.models import Person, Unit
+from taizhang.ledger.models import Person, Task, Unit
 from taizhang.reporting.models import ExportJob
 from taizhang.supervision.selectors import default_as_of
 from tests.factories import World, client_for
@@ -338,3 +339,17 @@ def test_a_reporters_background_export_holds_its_own_tasks_only(
     # Another unit's reporter cannot download it.
     health = client_for(world, "health")
     assert health.get(reverse("web:export_job_download", args=[job.pk])).status_code == 404
+
+
+def test_the_background_exports_page_tells_a_reporter_its_own_tasks_count_only(
+    world: World, settings: Any
+) -> None:
+    settings.TAIZHANG_EXPORT_INLINE_TASKS = 1
+    url = reverse("web:ledger_export", args=[world.ledger.pk, "csv"])
+    own = access.visible_tasks(world.water).filter(ledger=world.ledger).count()
+    every = Task.objects.filter(ledger=world.ledger, removed_at__isnull=True).count()
+    assert 1 < own < every
+    html = client_for(world, "water").get(url).content.decode()
+    assert f"该台账共{own}项任务" in html and f"共{every}项" not in html
+    office_html = client_for(world, "office").get(url).content.decode()
+    assert f"该台账共{every}项任务" in office_html

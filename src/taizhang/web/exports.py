@@ -92,7 +92,12 @@ def ledger_export(request: AuthedRequest, ledger_id: int, fmt: str) -> HttpRespo
     if round_ is not None:
         access.require_office(request.user)
     selection = page_selection(request, ledger)
-    size = export_size(ledger, round_)
+    # What this user's export holds: the whole ledger for the office, a reporter's own tasks
+    # (the page told a reporter the whole ledger's count).
+    if round_ is not None or access.sees_all_tasks(request.user):
+        size = export_size(ledger, round_)
+    else:
+        size = access.visible_tasks(request.user).filter(ledger=ledger).count()
     if size <= settings.TAIZHANG_EXPORT_INLINE_TASKS and fmt not in SLOW_FORMATS:
         doc = (
             export_document(ledger, request.user, selection, as_of=as_of, warnings=warnings)
