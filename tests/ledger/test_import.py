@@ -401,15 +401,19 @@ def test_importing_costs_the_same_queries_with_many_sub_items(seed_doc: LedgerDo
 
 def _import_deciding(doc: LedgerDoc) -> Any:
     """Import; when some tasks are ambiguous, decide each (a candidate not yet given, else
-    a new task) as the office would, and import again."""
-    try:
-        return ledger_import(doc=doc)
-    except AmbiguousError as error:
-        answers: dict[str, str | None] = {}
-        for decision in error.plan.ambiguous:
-            free = [c.key for c in decision.candidates if c.key not in answers.values()]
-            answers[decision.new.key] = free[0] if free else None  # type: ignore[union-attr]
-        return ledger_import(doc=doc, answers=answers)
+    a new task) as the office would, and import again, as often as it is asked: once tasks
+    are decided, their sub-items may be asked about in turn ("5/2", "6/1")."""
+    answers: dict[str, str | None] = {}
+    for _round in range(5):
+        try:
+            return ledger_import(doc=doc, answers=answers or None)
+        except AmbiguousError as error:
+            asked = [d for d in error.plan.ambiguous if d.new.key not in answers]  # type: ignore[union-attr]
+            assert asked, f"asked again about what was answered: {error}"
+            for decision in asked:
+                free = [c.key for c in decision.candidates if c.key not in answers.values()]
+                answers[decision.new.key] = free[0] if free else None  # type: ignore[union-attr]
+    raise AssertionError(f"still ambiguous after five rounds of answers: {answers}")
 
 
 @settings(
