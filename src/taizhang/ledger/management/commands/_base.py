@@ -74,6 +74,16 @@ class LedgerCommand(BaseCommand):
         except OSError as error:
             self.fail(f"{path}：无法读取模板（{error.strerror}）")
 
+    def as_pdf(self, docx: bytes) -> bytes:
+        """A Word document as PDF through LibreOffice; where it is missing or fails, its
+        message as one line and a non-zero exit."""
+        from taizhang.documents.pdf import PdfError, docx_to_pdf
+
+        try:
+            return docx_to_pdf(docx)
+        except PdfError as error:
+            self.fail(str(error))
+
     def write_output(self, data: bytes, path: str | None, done: str | None) -> None:
         """Write to the -o file (then say `done` with its path, unless None) or to standard
         output."""

@@ -14,7 +14,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from taizhang.documents.bulletin_frame import FORMS, MASTHEAD, Colophon, Masthead
-from taizhang.documents.pdf import PdfError, docx_to_pdf
 from taizhang.documents.write_bulletin import write_bulletin, write_bulletin_text
 from taizhang.ledger.management.commands._base import LedgerCommand, iso_date
 from taizhang.ledger.models import Ledger
@@ -89,10 +88,7 @@ class Command(LedgerCommand):
             frame = bulletin_frame(details, as_of)
             data = self.docx(text.title, text.body, options["template"], frame)
         if options["format"] == "pdf":
-            try:
-                data = docx_to_pdf(data)
-            except PdfError as error:
-                self.fail(str(error))
+            data = self.as_pdf(data)
         self.write_output(data, options["output"], _("已生成 %(path)s"))
 
     def warn_if_used(self, ledger: Ledger, number: int | None) -> None:

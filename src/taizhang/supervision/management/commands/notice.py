@@ -12,7 +12,6 @@ from typing import Any
 from django.core.management.base import CommandParser
 from django.utils.translation import gettext as _
 
-from taizhang.documents.pdf import PdfError, docx_to_pdf
 from taizhang.documents.write_notice import write_notice, write_notices_zip
 from taizhang.ledger.management.commands._base import LedgerCommand, iso_date
 from taizhang.ledger.models import Ledger, Unit
@@ -74,10 +73,7 @@ class Command(LedgerCommand):
             self.fail(nothing_lit(unit, as_of))
         data = write_notice(sheet)
         if options["format"] == "pdf":
-            try:
-                data = docx_to_pdf(data)
-            except PdfError as error:
-                self.fail(str(error))
+            data = self.as_pdf(data)
         self.write_output(data, options["output"], _("已生成 %(path)s"))
 
     def red_units(
