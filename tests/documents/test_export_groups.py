@@ -6,6 +6,8 @@ from __future__ import annotations
 import io
 import zipfile
 
+import pytest
+
 from taizhang.documents.groups import add_warning_column, by_leader, by_unit, file_name
 from taizhang.documents.model import CategoryDoc, LedgerDoc, TaskDoc, UnitRef
 from taizhang.documents.write_csv import write_csv
@@ -84,6 +86,24 @@ def test_the_zip_is_streamed_and_named_by_unit() -> None:
 def test_file_names_are_safe() -> None:
     assert file_name('a/b\\c:d*"e') == "a_b_c_d__e"
     assert file_name(" . ") == "_"
+
+
+@pytest.mark.parametrize("name", ["CON", "nul", "Com1", "LPT9", "aux.台账", "PRN "])
+def test_windows_device_names_are_not_file_names(name: str) -> None:
+    assert file_name(name) == f"_{name.strip()}"
+
+
+@pytest.mark.parametrize("name", ["CONTROL", "控制CON", "COM10", "NULL单位", "卫健委"])
+def test_names_that_only_begin_like_a_device_are_kept(name: str) -> None:
+    assert file_name(name) == name
+
+
+def test_a_long_title_is_cut_to_fit_a_file_system() -> None:
+    """255 bytes is the usual limit of a file's name; 80 Chinese characters are 240."""
+    long = "济源示范区2021年十件重点民生实事工作推进落实情况台账" * 5 + " ."
+    name = file_name(long)
+    assert len(name) == 80 and long.startswith(name)
+    assert len(f"{name}（按单位）.zip".encode()) < 255
 
 
 def test_units_whose_file_names_coincide_each_keep_their_file() -> None:

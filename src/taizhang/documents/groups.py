@@ -15,6 +15,9 @@ from taizhang.documents.model import CategoryDoc, Column, LedgerDoc, TaskDoc
 WARNING_COLUMN: Final = Column("warning", "预警")
 # What a file name may not hold on Windows or in a zip (and the path separators).
 _UNSAFE_NAME: Final = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
+# Windows refuses these device names as a file's name, whatever its extension.
+_WINDOWS_DEVICE: Final = re.compile(r"(?i)(CON|PRN|AUX|NUL|COM[0-9¹²³]|LPT[0-9¹²³])\s*")
+_NAME_CHARS: Final = 80
 
 
 def add_warning_column(doc: LedgerDoc) -> LedgerDoc:
@@ -96,5 +99,12 @@ def by_leader(doc: LedgerDoc) -> LedgerDoc:
 
 
 def file_name(name: str) -> str:
-    """A unit's (or a title's) name made safe as a file name in a zip and on Windows."""
-    return _UNSAFE_NAME.sub("_", name).strip(" .") or "_"
+    """A unit's (or a title's) name made safe as a file name in a zip and on Windows: no
+    path or reserved characters, not one of Windows' device names (CON, NUL, COM1, ...,
+    which Windows refuses whatever the extension), and at most `_NAME_CHARS` characters, so
+    that with its suffix it stays under the 255 bytes most file systems allow (a Chinese
+    character is 3 bytes in UTF-8)."""
+    safe = _UNSAFE_NAME.sub("_", name).strip(" .")[:_NAME_CHARS].rstrip(" .") or "_"
+    if _WINDOWS_DEVICE.fullmatch(safe.split(".")[0]):
+        return f"_{safe}"
+    return safe
