@@ -1,9 +1,10 @@
-"""Score the quantity reader on the three labelled sets (issue 15: figures you can trust).
+"""Score the quantity reader on the four labelled sets (issue 15: figures you can trust).
 
     .venv/bin/python bench/score_quantities.py [--errors] [--repeat 20]
 
-Prints, for the third set (tests/chinese/quantity_sentences_3.py, written unseen by the tuned
-reader) and then for the second set (tests/chinese/quantity_sentences_2.py): strict and loose
+Prints, for the fourth set (tests/chinese/quantity_sentences_4.py, written unseen by the reader
+tuned on the third), the third set (tests/chinese/quantity_sentences_3.py, written unseen by the
+reader tuned on the second) and then for the second set (quantity_sentences_2.py): strict and loose
 precision and recall of figures, how many of its non-figure sentences had a non-figure read as
 a figure, and how many goal/progress pairs got the right actual (or rightly none); then the
 same figures for the first set (quantity_sentences.py: SENTENCES, HELD_OUT, HELD_OUT_2) so a
@@ -32,6 +33,7 @@ from tests.chinese.quantity_sentences import (  # noqa: E402
 )
 from tests.chinese.quantity_sentences_2 import NON_FIGURES, PAIRS, SENTENCES_2, Pair  # noqa: E402
 from tests.chinese.quantity_sentences_3 import NON_FIGURES_3, PAIRS_3, SENTENCES_3  # noqa: E402
+from tests.chinese.quantity_sentences_4 import NON_FIGURES_4, PAIRS_4, SENTENCES_4  # noqa: E402
 
 from taizhang.chinese.quantities import Quantity, find_quantities, task_indicators  # noqa: E402
 
@@ -72,24 +74,59 @@ def non_figure_hits(sentences: tuple[Sentence, ...]) -> list[tuple[str, str]]:
     return list(seen.items())
 
 
+def unseen_set(
+    name: str,
+    sentences: tuple[Sentence, ...],
+    non_figures: tuple[Sentence, ...],
+    pairs: tuple[Pair, ...],
+) -> tuple[list[tuple[str, str]], list[tuple[Pair, list[str]]]]:
+    """Print an unseen set's scores; return its non-figures read and its wrong pairs."""
+    print(
+        f"{name} set: {len(sentences)} sentences ({len(non_figures)} with non-figures), "
+        f"{len(pairs)} pairs"
+    )
+    print(line(f"{name} (strict)", score(read, sentences)))
+    print(line(f"{name} (loose)", score(read, sentences, strict=False)))
+    hits = non_figure_hits(non_figures)
+    print(f"non-figure sentences read as figures: {len(hits)} of {len(non_figures)}")
+    wrong = [(p, e) for p in pairs if (e := pair_errors(p))]
+    print(f"goal/progress pairs right: {len(pairs) - len(wrong)} of {len(pairs)}")
+    print()
+    return hits, wrong
+
+
+def unseen_errors(
+    name: str,
+    sentences: tuple[Sentence, ...],
+    hits: list[tuple[str, str]],
+    wrong: list[tuple[Pair, list[str]]],
+) -> None:
+    """Print what went wrong on an unseen set."""
+    result = score(read, sentences)
+    print(f"\nmisses ({name}, strict):")
+    for text, label in result.misses:
+        print(f"  {label.keyword or '-'} {label.value}{label.unit} {label.kind}  <- {text}")
+    print(f"false positives ({name}, strict):")
+    for text, found in result.false_positives:
+        print(f"  {found}  <- {text}")
+    print(f"non-figures read ({name}):")
+    for text, found in hits:
+        print(f"  {found}  <- {text}")
+    print(f"pairs ({name}):")
+    for pair, errors in wrong:
+        print(f"  {'; '.join(errors)}  <- {pair.goal}|{pair.deadline}|{pair.progress}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--errors", action="store_true", help="list misses and false reads")
     parser.add_argument("--repeat", type=int, default=20)
     args = parser.parse_args()
 
+    fourth = SENTENCES_4 + NON_FIGURES_4
+    hits4, wrong4 = unseen_set("fourth", fourth, NON_FIGURES_4, PAIRS_4)
     third = SENTENCES_3 + NON_FIGURES_3
-    print(
-        f"third set: {len(third)} sentences ({len(NON_FIGURES_3)} with non-figures), "
-        f"{len(PAIRS_3)} pairs"
-    )
-    print(line("third (strict)", score(read, third)))
-    print(line("third (loose)", score(read, third, strict=False)))
-    hits3 = non_figure_hits(NON_FIGURES_3)
-    print(f"non-figure sentences read as figures: {len(hits3)} of {len(NON_FIGURES_3)}")
-    wrong3 = [(p, e) for p in PAIRS_3 if (e := pair_errors(p))]
-    print(f"goal/progress pairs right: {len(PAIRS_3) - len(wrong3)} of {len(PAIRS_3)}")
-    print()
+    hits3, wrong3 = unseen_set("third", third, NON_FIGURES_3, PAIRS_3)
 
     new = SENTENCES_2 + NON_FIGURES
     old = SENTENCES + HELD_OUT + HELD_OUT_2
@@ -108,19 +145,8 @@ def main() -> None:
         print(line(f"{name} (strict)", score(read, sentences)))
 
     if args.errors:
-        result = score(read, third)
-        print("\nmisses (third, strict):")
-        for text, label in result.misses:
-            print(f"  {label.keyword or '-'} {label.value}{label.unit} {label.kind}  <- {text}")
-        print("false positives (third, strict):")
-        for text, found in result.false_positives:
-            print(f"  {found}  <- {text}")
-        print("non-figures read (third):")
-        for text, found in hits3:
-            print(f"  {found}  <- {text}")
-        print("pairs (third):")
-        for pair, errors in wrong3:
-            print(f"  {'; '.join(errors)}  <- {pair.goal}|{pair.deadline}|{pair.progress}")
+        unseen_errors("fourth", fourth, hits4, wrong4)
+        unseen_errors("third", third, hits3, wrong3)
         result = score(read, new)
         print("\nmisses (new, strict):")
         for text, label in result.misses:
@@ -138,7 +164,7 @@ def main() -> None:
         for text, found in result.false_positives:
             print(f"  extra {found}  <- {text}")
 
-    everything = third + new + old
+    everything = fourth + third + new + old
     start = time.process_time()
     for _ in range(args.repeat):
         for sentence in everything:
