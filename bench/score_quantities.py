@@ -1,8 +1,9 @@
-"""Score the quantity reader on the four labelled sets (issue 15: figures you can trust).
+"""Score the quantity reader on the five labelled sets (issue 15: figures you can trust).
 
     .venv/bin/python bench/score_quantities.py [--errors] [--repeat 20]
 
-Prints, for the fourth set (tests/chinese/quantity_sentences_4.py, written unseen by the reader
+Prints, for the fifth set (tests/chinese/quantity_sentences_5.py, written unseen after the fourth
+was scored), the fourth set (tests/chinese/quantity_sentences_4.py, written unseen by the reader
 tuned on the third), the third set (tests/chinese/quantity_sentences_3.py, written unseen by the
 reader tuned on the second) and then for the second set (quantity_sentences_2.py): strict and loose
 precision and recall of figures, how many of its non-figure sentences had a non-figure read as
@@ -34,6 +35,7 @@ from tests.chinese.quantity_sentences import (  # noqa: E402
 from tests.chinese.quantity_sentences_2 import NON_FIGURES, PAIRS, SENTENCES_2, Pair  # noqa: E402
 from tests.chinese.quantity_sentences_3 import NON_FIGURES_3, PAIRS_3, SENTENCES_3  # noqa: E402
 from tests.chinese.quantity_sentences_4 import NON_FIGURES_4, PAIRS_4, SENTENCES_4  # noqa: E402
+from tests.chinese.quantity_sentences_5 import NON_FIGURES_5, PAIRS_5, SENTENCES_5  # noqa: E402
 
 from taizhang.chinese.quantities import Quantity, find_quantities, task_indicators  # noqa: E402
 
@@ -123,6 +125,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=20)
     args = parser.parse_args()
 
+    fifth = SENTENCES_5 + NON_FIGURES_5
+    hits5, wrong5 = unseen_set("fifth", fifth, NON_FIGURES_5, PAIRS_5)
     fourth = SENTENCES_4 + NON_FIGURES_4
     hits4, wrong4 = unseen_set("fourth", fourth, NON_FIGURES_4, PAIRS_4)
     third = SENTENCES_3 + NON_FIGURES_3
@@ -145,6 +149,7 @@ def main() -> None:
         print(line(f"{name} (strict)", score(read, sentences)))
 
     if args.errors:
+        unseen_errors("fifth", fifth, hits5, wrong5)
         unseen_errors("fourth", fourth, hits4, wrong4)
         unseen_errors("third", third, hits3, wrong3)
         result = score(read, new)
@@ -164,7 +169,7 @@ def main() -> None:
         for text, found in result.false_positives:
             print(f"  extra {found}  <- {text}")
 
-    everything = fourth + third + new + old
+    everything = fifth + fourth + third + new + old
     start = time.process_time()
     for _ in range(args.repeat):
         for sentence in everything:
