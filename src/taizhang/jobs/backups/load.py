@@ -1,28 +1,33 @@
-"""`backup_restore`: an archive back into a database of either engine.
+"""`backup_restore`: an archive back into a database of either engine, all or nothing.
 
 1. The whole archive is checked (`Archive.check`) before anything is written.
 2. The database must be empty (no row but those `migrate` writes itself) unless `force`;
    the archive's tables must be those of its migration state, with their columns.
-3. The files are staged beside the media directory (a failure refuses, nothing written).
-4. Its schema is brought to the archive's migration state (forward from nothing, or back).
-5. In one transaction: every table emptied, every row inserted with its own primary key
-   (raw inserts: no `auto_now`, no signals), PostgreSQL's sequences set past the largest key.
-6. The staged files are moved into place.
-7. `migrate` carries the database on to the code's migration state."""
+3. The files are staged inside the media directory (a failure refuses, nothing written).
+4. From here on every change is undone if any step fails: on PostgreSQL steps 5 to 8 are one
+   transaction; on SQLite the database is first copied aside (SQLite's backup API) and
+   copied back. The files step 8 put in place are put back either way.
+5. Its schema is brought to the archive's migration state (forward from nothing, or back).
+6. Every table emptied, every row inserted with its own primary key (raw inserts: no
+   `auto_now`, no signals), the foreign keys checked, PostgreSQL's sequences set past the
+   largest key.
+7. `migrate` carries the database on to the code's migration state.
+8. The staged files are renamed into place, the files they replace moved aside."""
 
 from __future__ import annotations
 
-import os
 import shutil
+import sqlite3
 import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from django.apps.registry import Apps
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.core.management.color import no_style
 from django.db import connections, models, transaction
@@ -31,22 +36,30 @@ from django.db.migrations.executor import MigrationExecutor
 from django.utils.translation import gettext as _
 
 from taizhang.jobs.backups.archive import Archive, ArchiveError, TableEntry
+from taizhang.jobs.backups.files import FileSwap, Staged, stage_files
 from taizhang.jobs.backups.models import (
     MIGRATE_WRITES,
     applied_migrations,
     columns,
-    decoder,
     graph_leaves,
     label,
     ordered_models,
     state_apps,
 )
+from taizhang.jobs.backups.rows import BadRow, one_line, prepared_rows
 
 BATCH = 1000
 
 
 class RestoreRefused(Exception):
-    """The restore was refused before anything was written; the message is one line."""
+    """The restore did not happen and the database and media directory are as they were:
+    refused before anything was written, or failed midway and everything put back. The
+    message is one line."""
+
+
+class RestoreUndoFailed(Exception):
+    """The restore failed midway and what it had changed could not all be put back; the
+    message (one line) says where the copy of what was there is kept."""
 
 
 @dataclass(frozen=True)
@@ -74,9 +87,10 @@ def database_rows(connection: BaseDatabaseWrapper) -> dict[str, int]:
 def backup_restore(
     path: Path, *, force: bool = False, alias: str = "default", migrate: bool = True
 ) -> RestoreResult:
-    """Restore the archive at `path` into the database `alias` and settings.MEDIA_ROOT.
-    RestoreRefused (nothing written) if the archive is damaged, newer than the code, or the
-    database holds data and not `force`."""
+    """Restore the archive at `path` into the database `alias` and settings.MEDIA_ROOT, all
+    or nothing. RestoreRefused, the database and files as they were, if the archive is
+    damaged, newer than the code, or the database holds data and not `force`, or if any step
+    fails once started; RestoreUndoFailed if putting things back then fails too."""
     connection = connections[alias]
     try:
         archive = Archive(path)
@@ -96,17 +110,114 @@ def backup_restore(
                 _("目标数据库不是空的（%(table)s 有 %(rows)s 行）；确需覆盖请加 --force")
                 % {"table": next(iter(filled)), "rows": next(iter(filled.values()))}
             )
-        # The files are staged first: a disk too full for them refuses the restore before the
-        # database is emptied or its schema moved.
-        with _staged_files(archive) as staged:
-            if filled and set(applied_migrations(connection)) != set(manifest.migrations):
-                _empty_all(connection)  # the schema moves next: empty what it holds first
-            apps = _schema_to(connection, manifest.migrations)
-            rows = _rows_load(connection, apps, archive)
-            _staged_move(staged)
-    if migrate:
-        call_command("migrate", database=alias, interactive=False, verbosity=0)
+        try:
+            staged = stage_files(archive)
+        except OSError as error:
+            raise RestoreRefused(
+                _("无法写入上传的文件（%(error)s）；数据库未改动") % {"error": error}
+            ) from error
+        # A database at another migration state is emptied before its schema moves.
+        moved = bool(filled) and set(applied_migrations(connection)) != set(manifest.migrations)
+        try:
+            rows = _restore_or_undo(connection, archive, staged, empty_first=moved, migrate=migrate)
+        finally:
+            staged.remove()
+    ContentType.objects.clear_cache()  # the restored content types may have other ids
     return RestoreResult(rows=rows, files=len(manifest.files), migrated_from=manifest.migrations)
+
+
+def _restore_or_undo(
+    connection: BaseDatabaseWrapper,
+    archive: Archive,
+    staged: Staged,
+    *,
+    empty_first: bool,
+    migrate: bool,
+) -> int:
+    """Steps 5 to 8; if any fails, the database and the media directory put back as they were
+    and RestoreRefused (RestoreUndoFailed if that fails too)."""
+    swap = FileSwap(staged)
+    try:
+        with _database_kept(connection):
+            rows = _database_restore(connection, archive, empty_first=empty_first, migrate=migrate)
+            swap.run()
+    except BaseException as error:
+        try:
+            swap.undo()
+        except OSError as undo_error:
+            raise RestoreUndoFailed(
+                _("恢复中途失败（%(error)s），原有的上传文件未能全部放回，留在 %(folder)s")
+                % {"error": one_line(error), "folder": staged.folder / "old"}
+            ) from undo_error
+        if isinstance(error, RestoreRefused | RestoreUndoFailed) or not isinstance(
+            error, Exception
+        ):
+            raise
+        reason = str(error) if isinstance(error, BadRow) else one_line(error)
+        raise RestoreRefused(
+            _("恢复中途失败，数据库和上传的文件已回到恢复之前：%(reason)s") % {"reason": reason}
+        ) from error
+    return rows
+
+
+def _database_restore(
+    connection: BaseDatabaseWrapper, archive: Archive, *, empty_first: bool, migrate: bool
+) -> int:
+    if empty_first:
+        _empty_all(connection)  # the schema moves next: empty what it holds first
+    apps = _schema_to(connection, archive.manifest.migrations)
+    rows = _rows_load(connection, apps, archive)
+    if migrate:
+        call_command("migrate", database=connection.alias, interactive=False, verbosity=0)
+    return rows
+
+
+@contextmanager
+def _database_kept(connection: BaseDatabaseWrapper) -> Iterator[None]:
+    """The database as it was put back if the block fails: PostgreSQL's transactions take
+    schema changes too, so the block is one; SQLite's `migrate` cannot run inside one, so
+    the database is copied aside and copied back."""
+    if connection.vendor == "sqlite":
+        with _sqlite_kept(connection):
+            yield
+    else:
+        with transaction.atomic(using=connection.alias):
+            yield
+
+
+@contextmanager
+def _sqlite_kept(connection: BaseDatabaseWrapper) -> Iterator[None]:
+    folder = Path(tempfile.mkdtemp(prefix=".restore-", dir=settings.DATA_DIR))
+    copy = folder / "before.sqlite3"
+    keep = False
+    try:
+        connection.ensure_connection()
+        with closing(sqlite3.connect(copy)) as target:
+            connection.connection.backup(target)
+        try:
+            yield
+        except BaseException as error:
+            try:
+                _sqlite_put_back(connection, copy)
+            except Exception as undo_error:
+                keep = True
+                raise RestoreUndoFailed(
+                    _("恢复中途失败（%(error)s），数据库未能还原；恢复前的副本在 %(copy)s")
+                    % {"error": one_line(error), "copy": copy}
+                ) from undo_error
+            raise
+    finally:
+        if not keep:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _sqlite_put_back(connection: BaseDatabaseWrapper, copy: Path) -> None:
+    connection.ensure_connection()
+    raw = connection.connection
+    if raw.in_transaction:
+        raw.rollback()
+    with closing(sqlite3.connect(copy)) as source:
+        source.backup(raw)
 
 
 def _check_known(connection: BaseDatabaseWrapper, migrations: list[tuple[str, str]]) -> None:
@@ -170,11 +281,24 @@ def _rows_load(connection: BaseDatabaseWrapper, apps: Apps, archive: Archive) ->
         _flush(connection, list(by_label.values()))
         for table in archive.manifest.tables:
             total += _table_load(connection, by_label[table.model], table, archive)
+        _foreign_keys_check(connection)
         statements = connection.ops.sequence_reset_sql(no_style(), list(by_label.values()))
         with connection.cursor() as cursor:
             for statement in statements:
                 cursor.execute(statement)
     return total
+
+
+def _foreign_keys_check(connection: BaseDatabaseWrapper) -> None:
+    """Every foreign key checked now, an IntegrityError naming the first row that points to
+    nothing. On PostgreSQL they then stay checked statement by statement for the rest of the
+    transaction: `migrate` runs inside it, and ALTER TABLE or CREATE INDEX refuse a table with
+    checks pending (supervision 0004 deletes the stored states, 0006 indexes their table)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    else:
+        connection.check_constraints()
 
 
 def _table_load(
@@ -183,27 +307,11 @@ def _table_load(
     table: TableEntry,
     archive: Archive,
 ) -> int:
-    """Insert the rows of `table` as they are (no `auto_now`, no `upload_to`, no signals, as
-    loaddata's raw saves): each value turned back by its field's `to_python` and prepared by
-    its `get_db_prep_save`, then one `executemany` per batch (the ORM's insert compiler cost
-    twice as much CPU per value)."""
+    """Insert the rows of `table` as they are (`rows.prepared_rows`), one `executemany` per
+    batch (the ORM's insert compiler cost twice as much CPU per value), COPY on PostgreSQL."""
     fields = columns(model)
-    decoders = [decoder(field) for field in fields]
     quote = connection.ops.quote_name
-    # Names from the models, quoted by the backend; values are parameters.
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608
-        quote(model._meta.db_table),
-        ", ".join(quote(field.column) for field in fields),
-        ", ".join(["%s"] * len(fields)),
-    )
-    steps = list(zip(fields, decoders, strict=True))
-
-    def prepared(row: list[Any]) -> list[Any]:
-        return [
-            field.get_db_prep_save(convert(value), connection)
-            for (field, convert), value in zip(steps, row, strict=True)
-        ]
-
+    rows = prepared_rows(connection, model, table, archive)
     count = 0
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -214,12 +322,18 @@ def _table_load(
                 quote(model._meta.db_table), ", ".join(quote(field.column) for field in fields)
             )
             with cursor.cursor.copy(copy_sql) as copy:
-                for row in archive.rows(table):
-                    copy.write_row(prepared(row))
+                for row in rows:
+                    copy.write_row(row)
                     count += 1
             return count
-        for batch in _batches(archive.rows(table), BATCH):
-            cursor.executemany(sql, [prepared(row) for row in batch])
+        # Names from the models, quoted by the backend; values are parameters.
+        sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608
+            quote(model._meta.db_table),
+            ", ".join(quote(field.column) for field in fields),
+            ", ".join(["%s"] * len(fields)),
+        )
+        for batch in _batches(rows, BATCH):
+            cursor.executemany(sql, batch)
             count += len(batch)
     return count
 
@@ -233,42 +347,3 @@ def _batches(rows: Iterator[list[Any]], size: int) -> Iterator[list[list[Any]]]:
             batch = []
     if batch:
         yield batch
-
-
-class _Staged:
-    def __init__(self, folder: Path, names: list[str]) -> None:
-        self.folder = folder
-        self.names = names
-
-
-@contextmanager
-def _staged_files(archive: Archive) -> Iterator[_Staged]:
-    """The archive's files written under a temporary folder inside MEDIA_ROOT (so moving
-    them into place is a rename), removed at the end whatever happens."""
-    root = Path(settings.MEDIA_ROOT)
-    root.mkdir(parents=True, exist_ok=True)
-    folder = Path(tempfile.mkdtemp(prefix=".restore-", dir=root))
-    try:
-        names = []
-        try:
-            for entry in archive.manifest.files:
-                target = folder / entry.path
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(archive.file_bytes(entry))
-                os.chmod(target, 0o600)
-                names.append(entry.path)
-        except OSError as error:
-            raise RestoreRefused(
-                _("无法写入上传的文件（%(error)s）；数据库未改动") % {"error": error}
-            ) from error
-        yield _Staged(folder, names)
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
-
-
-def _staged_move(staged: _Staged) -> None:
-    root = Path(settings.MEDIA_ROOT)
-    for name in staged.names:
-        target = root / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(staged.folder / name, target)
