@@ -3,14 +3,16 @@
 1. The whole archive is checked (`Archive.check`) before anything is written.
 2. The database must be empty (no row but those `migrate` writes itself) unless `force`;
    the archive's tables must be those of its migration state, with their columns.
-3. The files are staged inside the media directory (a failure refuses, nothing written).
+3. The files are staged inside the media directory, and on SQLite every row is read into a
+   scratch file (`scratch.py`): a row that cannot be read, or a full disk, refuses the
+   restore with nothing written.
 4. From here on every change is undone if any step fails: on PostgreSQL steps 5 to 8 are one
    transaction; on SQLite the database is first copied aside (SQLite's backup API) and
    copied back. The files step 8 put in place are put back either way.
 5. Its schema is brought to the archive's migration state (forward from nothing, or back).
 6. Every table emptied, every row inserted with its own primary key (raw inserts: no
-   `auto_now`, no signals), the foreign keys checked, PostgreSQL's sequences set past the
-   largest key.
+   `auto_now`, no signals; COPY on PostgreSQL, INSERT … SELECT from the scratch file on
+   SQLite), the foreign keys checked, PostgreSQL's sequences set past the largest key.
 7. `migrate` carries the database on to the code's migration state.
 8. The staged files are renamed into place, the files they replace moved aside."""
 
@@ -23,7 +25,6 @@ from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from django.apps.registry import Apps
 from django.conf import settings
@@ -47,8 +48,9 @@ from taizhang.jobs.backups.models import (
     state_apps,
 )
 from taizhang.jobs.backups.rows import BadRow, one_line, prepared_rows
+from taizhang.jobs.backups.scratch import scratch_copy, scratch_fill
 
-BATCH = 1000
+SCRATCH = "rows.sqlite3"
 
 
 class RestoreRefused(Exception):
@@ -119,17 +121,65 @@ def backup_restore(
         # A database at another migration state is emptied before its schema moves.
         moved = bool(filled) and set(applied_migrations(connection)) != set(manifest.migrations)
         try:
-            rows = _restore_or_undo(connection, archive, staged, empty_first=moved, migrate=migrate)
+            with _work_folder() as work:
+                if connection.vendor == "sqlite":
+                    _rows_read(connection, archive, work.folder / SCRATCH)
+                rows = _restore_or_undo(
+                    connection, archive, staged, work, empty_first=moved, migrate=migrate
+                )
         finally:
             staged.remove()
     ContentType.objects.clear_cache()  # the restored content types may have other ids
     return RestoreResult(rows=rows, files=len(manifest.files), migrated_from=manifest.migrations)
 
 
+class _Work:
+    """A folder of the data directory for the restore's own files (SQLite: the scratch file
+    of rows, the copy of the database), removed at the end unless `keep`."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.keep = False
+
+
+@contextmanager
+def _work_folder() -> Iterator[_Work]:
+    work = _Work(Path(tempfile.mkdtemp(prefix=".restore-", dir=settings.DATA_DIR)))
+    try:
+        yield work
+    finally:
+        if not work.keep:
+            shutil.rmtree(work.folder, ignore_errors=True)
+
+
+def _rows_read(connection: BaseDatabaseWrapper, archive: Archive, path: Path) -> None:
+    """Every row of the archive read into the scratch file at `path`; RestoreRefused if one
+    cannot be, or the file cannot be written (nothing else is written yet)."""
+    try:
+        scratch_fill(connection, _archive_models(connection, archive), archive, path)
+    except BadRow as error:
+        raise RestoreRefused(str(error)) from error
+    except (OSError, sqlite3.Error) as error:
+        raise RestoreRefused(
+            _("无法写入恢复用的临时文件（%(error)s）；数据库未改动") % {"error": one_line(error)}
+        ) from error
+
+
+def _archive_models(connection: BaseDatabaseWrapper, archive: Archive) -> list[type[models.Model]]:
+    """The models of the archive's tables, in its order (`_check_tables` made sure each table
+    is one of its migration state's, with their columns)."""
+    by_label = {
+        label(model): model
+        for model in ordered_models(state_apps(connection, archive.manifest.migrations))
+    }
+    return [by_label[table.model] for table in archive.manifest.tables]
+
+
 def _restore_or_undo(
     connection: BaseDatabaseWrapper,
     archive: Archive,
     staged: Staged,
+    work: _Work,
     *,
     empty_first: bool,
     migrate: bool,
@@ -138,8 +188,10 @@ def _restore_or_undo(
     and RestoreRefused (RestoreUndoFailed if that fails too)."""
     swap = FileSwap(staged)
     try:
-        with _database_kept(connection):
-            rows = _database_restore(connection, archive, empty_first=empty_first, migrate=migrate)
+        with _database_kept(connection, work):
+            rows = _database_restore(
+                connection, archive, work, empty_first=empty_first, migrate=migrate
+            )
             swap.run()
     except BaseException as error:
         try:
@@ -161,24 +213,32 @@ def _restore_or_undo(
 
 
 def _database_restore(
-    connection: BaseDatabaseWrapper, archive: Archive, *, empty_first: bool, migrate: bool
+    connection: BaseDatabaseWrapper,
+    archive: Archive,
+    work: _Work,
+    *,
+    empty_first: bool,
+    migrate: bool,
 ) -> int:
     if empty_first:
         _empty_all(connection)  # the schema moves next: empty what it holds first
-    apps = _schema_to(connection, archive.manifest.migrations)
-    rows = _rows_load(connection, apps, archive)
+    _schema_to(connection, archive.manifest.migrations)
+    if connection.vendor == "sqlite":
+        rows = scratch_copy(connection, _archive_models(connection, archive), work.folder / SCRATCH)
+    else:
+        rows = _rows_copy(connection, archive)
     if migrate:
         call_command("migrate", database=connection.alias, interactive=False, verbosity=0)
     return rows
 
 
 @contextmanager
-def _database_kept(connection: BaseDatabaseWrapper) -> Iterator[None]:
+def _database_kept(connection: BaseDatabaseWrapper, work: _Work) -> Iterator[None]:
     """The database as it was put back if the block fails: PostgreSQL's transactions take
     schema changes too, so the block is one; SQLite's `migrate` cannot run inside one, so
     the database is copied aside and copied back."""
     if connection.vendor == "sqlite":
-        with _sqlite_kept(connection):
+        with _sqlite_kept(connection, work):
             yield
     else:
         with transaction.atomic(using=connection.alias):
@@ -186,29 +246,23 @@ def _database_kept(connection: BaseDatabaseWrapper) -> Iterator[None]:
 
 
 @contextmanager
-def _sqlite_kept(connection: BaseDatabaseWrapper) -> Iterator[None]:
-    folder = Path(tempfile.mkdtemp(prefix=".restore-", dir=settings.DATA_DIR))
-    copy = folder / "before.sqlite3"
-    keep = False
+def _sqlite_kept(connection: BaseDatabaseWrapper, work: _Work) -> Iterator[None]:
+    copy = work.folder / "before.sqlite3"
+    connection.ensure_connection()
+    with closing(sqlite3.connect(copy)) as target:
+        connection.connection.backup(target)
     try:
-        connection.ensure_connection()
-        with closing(sqlite3.connect(copy)) as target:
-            connection.connection.backup(target)
+        yield
+    except BaseException as error:
         try:
-            yield
-        except BaseException as error:
-            try:
-                _sqlite_put_back(connection, copy)
-            except Exception as undo_error:
-                keep = True
-                raise RestoreUndoFailed(
-                    _("恢复中途失败（%(error)s），数据库未能还原；恢复前的副本在 %(copy)s")
-                    % {"error": one_line(error), "copy": copy}
-                ) from undo_error
-            raise
-    finally:
-        if not keep:
-            shutil.rmtree(folder, ignore_errors=True)
+            _sqlite_put_back(connection, copy)
+        except Exception as undo_error:
+            work.keep = True
+            raise RestoreUndoFailed(
+                _("恢复中途失败（%(error)s），数据库未能还原；恢复前的副本在 %(copy)s")
+                % {"error": one_line(error), "copy": copy}
+            ) from undo_error
+        raise
 
 
 def _sqlite_put_back(connection: BaseDatabaseWrapper, copy: Path) -> None:
@@ -273,16 +327,17 @@ def _flush(connection: BaseDatabaseWrapper, chosen: list[type[models.Model]]) ->
             cursor.execute(statement)
 
 
-def _rows_load(connection: BaseDatabaseWrapper, apps: Apps, archive: Archive) -> int:
-    # `_check_tables` made sure each table is one of these, with their columns.
-    by_label = {label(model): model for model in ordered_models(apps)}
+def _rows_copy(connection: BaseDatabaseWrapper, archive: Archive) -> int:
+    """PostgreSQL: every table emptied and loaded with COPY, the foreign keys checked, the
+    sequences set past the largest key."""
+    tables = _archive_models(connection, archive)
     total = 0
     with transaction.atomic(using=connection.alias):
-        _flush(connection, list(by_label.values()))
-        for table in archive.manifest.tables:
-            total += _table_load(connection, by_label[table.model], table, archive)
+        _flush(connection, tables)
+        for model, table in zip(tables, archive.manifest.tables, strict=True):
+            total += _table_copy(connection, model, table, archive)
         _foreign_keys_check(connection)
-        statements = connection.ops.sequence_reset_sql(no_style(), list(by_label.values()))
+        statements = connection.ops.sequence_reset_sql(no_style(), tables)
         with connection.cursor() as cursor:
             for statement in statements:
                 cursor.execute(statement)
@@ -290,60 +345,31 @@ def _rows_load(connection: BaseDatabaseWrapper, apps: Apps, archive: Archive) ->
 
 
 def _foreign_keys_check(connection: BaseDatabaseWrapper) -> None:
-    """Every foreign key checked now, an IntegrityError naming the first row that points to
-    nothing. On PostgreSQL they then stay checked statement by statement for the rest of the
-    transaction: `migrate` runs inside it, and ALTER TABLE or CREATE INDEX refuse a table with
-    checks pending (supervision 0004 deletes the stored states, 0006 indexes their table)."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-    else:
-        connection.check_constraints()
+    """Every foreign key checked now; they then stay checked statement by statement for the
+    rest of the transaction: `migrate` runs inside it, and ALTER TABLE or CREATE INDEX refuse a
+    table with checks pending (supervision 0004 deletes the stored states, 0006 indexes their
+    table)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
 
-def _table_load(
+def _table_copy(
     connection: BaseDatabaseWrapper,
     model: type[models.Model],
     table: TableEntry,
     archive: Archive,
 ) -> int:
-    """Insert the rows of `table` as they are (`rows.prepared_rows`), one `executemany` per
-    batch (the ORM's insert compiler cost twice as much CPU per value), COPY on PostgreSQL."""
-    fields = columns(model)
+    """The rows of `table` as they are (`rows.prepared_rows`) by COPY: one stream a table
+    instead of a statement a row (executemany's rows, executed one by one, took most of the
+    server's time)."""
     quote = connection.ops.quote_name
-    rows = prepared_rows(connection, model, table, archive)
+    # Names from the models, quoted by the backend; values are COPY's rows.
+    copy_sql = "COPY {} ({}) FROM STDIN".format(
+        quote(model._meta.db_table), ", ".join(quote(field.column) for field in columns(model))
+    )
     count = 0
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # COPY: one stream a table instead of a statement a row (PostgreSQL's restore of
-            # 10,000 tasks and 100,000 reports spent most of its time in the server, executing
-            # executemany's rows one by one). Names from the models, quoted by the backend.
-            copy_sql = "COPY {} ({}) FROM STDIN".format(
-                quote(model._meta.db_table), ", ".join(quote(field.column) for field in fields)
-            )
-            with cursor.cursor.copy(copy_sql) as copy:
-                for row in rows:
-                    copy.write_row(row)
-                    count += 1
-            return count
-        # Names from the models, quoted by the backend; values are parameters.
-        sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608
-            quote(model._meta.db_table),
-            ", ".join(quote(field.column) for field in fields),
-            ", ".join(["%s"] * len(fields)),
-        )
-        for batch in _batches(rows, BATCH):
-            cursor.executemany(sql, batch)
-            count += len(batch)
+    with connection.cursor() as cursor, cursor.cursor.copy(copy_sql) as copy:
+        for row in prepared_rows(connection, model, table, archive):
+            copy.write_row(row)
+            count += 1
     return count
-
-
-def _batches(rows: Iterator[list[Any]], size: int) -> Iterator[list[list[Any]]]:
-    batch: list[list[Any]] = []
-    for row in rows:
-        batch.append(row)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch

@@ -21,16 +21,52 @@ class BadRow(Exception):
     """A row of the archive cannot be turned back into its table's values; one line."""
 
 
+# Fields whose value, when JSON gave one of this type (or null), is the value the database
+# takes on either engine: to_python and get_db_prep_save would give it back unchanged. Exact
+# classes only: a subclass may prepare its values its own way.
+AS_IS: dict[type[models.Field[Any, Any]], type] = {
+    models.CharField: str,
+    models.TextField: str,
+    models.SlugField: str,
+    models.EmailField: str,
+    models.URLField: str,
+    models.IntegerField: int,
+    models.BigIntegerField: int,
+    models.SmallIntegerField: int,
+    models.PositiveIntegerField: int,
+    models.PositiveBigIntegerField: int,
+    models.PositiveSmallIntegerField: int,
+    models.AutoField: int,
+    models.BigAutoField: int,
+    models.SmallAutoField: int,
+    models.BooleanField: bool,
+}
+
+
+def as_is(field: models.Field[Any, Any]) -> type | None:
+    """The JSON type `field` takes as it is (None: every value is turned back and prepared)."""
+    if isinstance(field, models.ForeignKey) and type(field) in (
+        models.ForeignKey,
+        models.OneToOneField,
+    ):
+        # A foreign key's value is its target's (`ForeignKey.get_db_prep_save`).
+        return as_is(field.target_field)
+    return AS_IS.get(type(field))
+
+
 def row_preparer(
     connection: BaseDatabaseWrapper, model: type[models.Model]
 ) -> Callable[[list[Any]], list[Any]]:
-    """The function turning one archived row of `model` into the values `connection` inserts."""
-    steps = [(field, decoder(field)) for field in columns(model)]
+    """The function turning one archived row of `model` into the values `connection` inserts
+    (a row of the wrong length: ValueError)."""
+    steps = [(as_is(field), field, decoder(field)) for field in columns(model)]
 
     def prepared(row: list[Any]) -> list[Any]:
         return [
-            field.get_db_prep_save(convert(value), connection)
-            for (field, convert), value in zip(steps, row, strict=True)
+            value
+            if kind is not None and (value is None or type(value) is kind)
+            else field.get_db_prep_save(convert(value), connection)
+            for (kind, field, convert), value in zip(steps, row, strict=True)
         ]
 
     return prepared
