@@ -1,6 +1,6 @@
-"""System checks of the schedules' settings (`taizhang check`, and before `serve`, `migrate`
-and `run_huey`): a time of day that cannot be read stops the worker at start, not at its
-first scheduled run in the night."""
+"""System checks of the schedules' settings (`taizhang check`, and before `run_huey`,
+`migrate` and `serve`): a time of day that cannot be read stops the worker at start, not at
+its first scheduled run in the night."""
 
 from __future__ import annotations
 
