@@ -7,7 +7,11 @@
 Generates the data in DATABASE_URL (or an SQLite file in the data directory; use an empty
 one), then times a backup to a file and a restore of it with --force into the same database
 (every table emptied and reloaded in one transaction, then `migrate`). Prints wall and process
-(CPU) seconds of each: the machine may be shared, CPU seconds are the steadier figure."""
+(CPU) seconds of each: the machine may be shared, CPU seconds are the steadier figure.
+
+`--restore FILE [--repeat N]` only times restores of an existing archive into the database
+(with --force): to compare two versions of the code on the same data, run it with each one's
+`src` first on PYTHONPATH."""
 
 from __future__ import annotations
 
@@ -26,6 +30,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tasks", type=int, default=10000)
     parser.add_argument("--reports", type=int, default=100000)
+    parser.add_argument("--restore", type=Path, help="only restore this archive, --repeat times")
+    parser.add_argument("--repeat", type=int, default=1)
     args = parser.parse_args()
     importlib.import_module("taizhang.wsgi")
     from bench import bench_pages
@@ -33,8 +39,11 @@ def main() -> None:
     from django.db import connection
 
     from taizhang.jobs.backups.dump import backup_write
-    from taizhang.jobs.backups.load import backup_restore
 
+    if args.restore:
+        for _ in range(args.repeat):
+            timed_restore(args.restore)
+        return
     call_command("migrate", verbosity=0)
     start = time.perf_counter()
     bench_pages.generate(args.tasks, args.reports)
@@ -49,13 +58,22 @@ def main() -> None:
             f"{time.process_time() - cpu:5.1f} s CPU; {result.manifest.row_total} rows, "
             f"{result.size / 2**20:.1f} MiB; load average {os.getloadavg()[0]:.1f}"
         )
-        wall, cpu = time.perf_counter(), time.process_time()
-        restored = backup_restore(archive, force=True)
-        print(
-            f"restore: {time.perf_counter() - wall:5.1f} s wall, "
-            f"{time.process_time() - cpu:5.1f} s CPU; {restored.rows} rows; "
-            f"load average {os.getloadavg()[0]:.1f}"
-        )
+        timed_restore(archive)
+
+
+def timed_restore(archive: Path) -> None:
+    from django.db import connection
+
+    import taizhang
+    from taizhang.jobs.backups.load import backup_restore
+
+    wall, cpu = time.perf_counter(), time.process_time()
+    restored = backup_restore(archive, force=True)
+    print(
+        f"restore: {time.perf_counter() - wall:5.1f} s wall, "
+        f"{time.process_time() - cpu:5.1f} s CPU; {restored.rows} rows into "
+        f"{connection.vendor}; load average {os.getloadavg()[0]:.1f} ({taizhang.__file__})"
+    )
 
 
 if __name__ == "__main__":

@@ -440,6 +440,27 @@ def test_only_the_office_passes_the_office_gate(world: World) -> None:
             access.require_office(user)
 
 
+def test_the_office_and_a_superuser_see_the_backups(world: World) -> None:
+    admin = User.objects.create_superuser("root", password=PASSWORD)
+    assert access.can_see_backups(world.office) and access.can_see_backups(admin)
+
+
+def test_no_one_else_sees_the_backups(world: World) -> None:
+    for user in (world.water, world.leader, world.viewer, AnonymousUser()):
+        assert not access.can_see_backups(user)
+
+
+def test_the_office_and_a_superuser_see_failed_deliveries(world: World) -> None:
+    admin = User.objects.create_superuser("root", password=PASSWORD)
+    assert access.can_see_failed_deliveries(world.office)
+    assert access.can_see_failed_deliveries(admin)
+
+
+def test_no_one_else_sees_failed_deliveries(world: World) -> None:
+    for user in (world.water, world.leader, world.viewer, AnonymousUser()):
+        assert not access.can_see_failed_deliveries(user)
+
+
 def test_a_background_export_is_its_creators_and_the_offices(world: World) -> None:
     ledger = Ledger.objects.get()
     job = export_job_create(actor=world.water, ledger=ledger, fmt="xlsx", enqueue=lambda _: None)

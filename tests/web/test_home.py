@@ -447,3 +447,17 @@ def test_the_office_sees_the_last_backup_and_a_warning_once_it_is_two_days_old(
     assert "已超过2天没有成功备份" in stale
     # Only the office is told.
     assert 'id="backup-status"' not in home_page(client_for(world, "water"))
+
+
+def test_the_gate_decides_who_sees_the_backup_and_the_failed_deliveries(
+    world: World, settings: Any, tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings.TAIZHANG_BACKUP_DIR = tmp_path
+    viewer = client_for(world, "viewer")
+    page = home_page(viewer)
+    assert 'id="backup-status"' not in page and 'id="failed-deliveries"' not in page
+    monkeypatch.setattr(access, "can_see_backups", lambda user: True)
+    page = home_page(viewer)
+    assert 'id="backup-status"' in page and 'id="failed-deliveries"' not in page
+    monkeypatch.setattr(access, "can_see_failed_deliveries", lambda user: True)
+    assert "没有发送失败的通知" in block(home_page(viewer), "failed-deliveries")

@@ -370,6 +370,17 @@ def can_read_audit_log(user: AnyUser) -> bool:
     return is_office(user)
 
 
+def can_see_backups(user: AnyUser) -> bool:
+    """The last successful backup and the warning when it is old (the home page): the office
+    keeps the installation running."""
+    return is_office(user)
+
+
+def can_see_failed_deliveries(user: AnyUser) -> bool:
+    """How many deliveries of notifications failed (the home page): the office's to retry."""
+    return is_office(user)
+
+
 def can_read_ledgers(user: AnyUser) -> bool:
     """Any signed-in user with a role may open the ledger pages (scoped to their tasks)."""
     return role_of(user) is not None

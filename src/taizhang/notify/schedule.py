@@ -19,6 +19,7 @@ from django.utils import timezone
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
+from taizhang.daytime import time_of_day
 from taizhang.notify.events import BATCH, tasks_red_notify
 from taizhang.notify.models import Notification, Reminder
 from taizhang.notify.services import reminders_due_send
@@ -78,17 +79,11 @@ def red_tasks_check(today: datetime.date) -> list[Notification]:
 EVERY_MINUTES = 10
 
 
-def remind_time(at: str) -> datetime.time:
-    """The local time of day of "HH:MM" (settings.TAIZHANG_REMIND_AT)."""
-    hour, minute = (int(part) for part in at.split(":"))
-    return datetime.time(hour, minute)
-
-
 def day_due(now: datetime.datetime) -> datetime.date | None:
     """The local day whose schedule is due at the moment `now`: today once the local time is
     at or past TAIZHANG_REMIND_AT, else None (not yet)."""
     local = timezone.localtime(now)
-    if local.time() < remind_time(settings.TAIZHANG_REMIND_AT):
+    if local.time() < time_of_day(settings.TAIZHANG_REMIND_AT):
         return None
     return local.date()
 

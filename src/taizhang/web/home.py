@@ -44,8 +44,12 @@ def home(request: HttpRequest) -> HttpResponse:
     reads = ROLE_TODO.get(role or "")
     if reads is not None:
         context["todo"] = reads(user, ledger)
-    if role == "office":
+    # Who sees the office's cards on the installation's health: accounts.access decides.
+    context["sees_failed_deliveries"] = access.can_see_failed_deliveries(user)
+    if context["sees_failed_deliveries"]:
         context["failed_deliveries"] = failed_deliveries_count()
+    context["sees_backups"] = access.can_see_backups(user)
+    if context["sees_backups"]:
         # The last successful backup, and a warning when it is old (a file: no query).
         context["backup"] = last_backup()
         context["backup_stale"] = backup_stale(context["backup"])

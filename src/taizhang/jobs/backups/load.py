@@ -1,28 +1,34 @@
-"""`backup_restore`: an archive back into a database of either engine.
+"""`backup_restore`: an archive back into a database of either engine, all or nothing.
 
 1. The whole archive is checked (`Archive.check`) before anything is written.
 2. The database must be empty (no row but those `migrate` writes itself) unless `force`;
    the archive's tables must be those of its migration state, with their columns.
-3. The files are staged beside the media directory (a failure refuses, nothing written).
-4. Its schema is brought to the archive's migration state (forward from nothing, or back).
-5. In one transaction: every table emptied, every row inserted with its own primary key
-   (raw inserts: no `auto_now`, no signals), PostgreSQL's sequences set past the largest key.
-6. The staged files are moved into place.
-7. `migrate` carries the database on to the code's migration state."""
+3. The files are staged inside the media directory, and on SQLite every row is read into a
+   scratch file (`scratch.py`): a row that cannot be read, or a full disk, refuses the
+   restore with nothing written.
+4. From here on every change is undone if any step fails: on PostgreSQL steps 5 to 8 are one
+   transaction; on SQLite the database is first copied aside (SQLite's backup API) and
+   copied back. The files step 8 put in place are put back either way.
+5. Its schema is brought to the archive's migration state (forward from nothing, or back).
+6. Every table emptied, every row inserted with its own primary key (raw inserts: no
+   `auto_now`, no signals; COPY on PostgreSQL, INSERT … SELECT from the scratch file on
+   SQLite), the foreign keys checked, PostgreSQL's sequences set past the largest key.
+7. `migrate` carries the database on to the code's migration state.
+8. The staged files are renamed into place, the files they replace moved aside."""
 
 from __future__ import annotations
 
-import os
 import shutil
+import sqlite3
 import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from django.apps.registry import Apps
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.core.management.color import no_style
 from django.db import connections, models, transaction
@@ -31,22 +37,31 @@ from django.db.migrations.executor import MigrationExecutor
 from django.utils.translation import gettext as _
 
 from taizhang.jobs.backups.archive import Archive, ArchiveError, TableEntry
+from taizhang.jobs.backups.files import FileSwap, Staged, stage_files
 from taizhang.jobs.backups.models import (
     MIGRATE_WRITES,
     applied_migrations,
     columns,
-    decoder,
     graph_leaves,
     label,
     ordered_models,
     state_apps,
 )
+from taizhang.jobs.backups.rows import BadRow, one_line, prepared_rows
+from taizhang.jobs.backups.scratch import scratch_copy, scratch_fill
 
-BATCH = 1000
+SCRATCH = "rows.sqlite3"
 
 
 class RestoreRefused(Exception):
-    """The restore was refused before anything was written; the message is one line."""
+    """The restore did not happen and the database and media directory are as they were:
+    refused before anything was written, or failed midway and everything put back. The
+    message is one line."""
+
+
+class RestoreUndoFailed(Exception):
+    """The restore failed midway and what it had changed could not all be put back; the
+    message (one line) says where the copy of what was there is kept."""
 
 
 @dataclass(frozen=True)
@@ -74,9 +89,10 @@ def database_rows(connection: BaseDatabaseWrapper) -> dict[str, int]:
 def backup_restore(
     path: Path, *, force: bool = False, alias: str = "default", migrate: bool = True
 ) -> RestoreResult:
-    """Restore the archive at `path` into the database `alias` and settings.MEDIA_ROOT.
-    RestoreRefused (nothing written) if the archive is damaged, newer than the code, or the
-    database holds data and not `force`."""
+    """Restore the archive at `path` into the database `alias` and settings.MEDIA_ROOT, all
+    or nothing. RestoreRefused, the database and files as they were, if the archive is
+    damaged, newer than the code, or the database holds data and not `force`, or if any step
+    fails once started; RestoreUndoFailed if putting things back then fails too."""
     connection = connections[alias]
     try:
         archive = Archive(path)
@@ -96,17 +112,166 @@ def backup_restore(
                 _("目标数据库不是空的（%(table)s 有 %(rows)s 行）；确需覆盖请加 --force")
                 % {"table": next(iter(filled)), "rows": next(iter(filled.values()))}
             )
-        # The files are staged first: a disk too full for them refuses the restore before the
-        # database is emptied or its schema moved.
-        with _staged_files(archive) as staged:
-            if filled and set(applied_migrations(connection)) != set(manifest.migrations):
-                _empty_all(connection)  # the schema moves next: empty what it holds first
-            apps = _schema_to(connection, manifest.migrations)
-            rows = _rows_load(connection, apps, archive)
-            _staged_move(staged)
-    if migrate:
-        call_command("migrate", database=alias, interactive=False, verbosity=0)
+        try:
+            staged = stage_files(archive)
+        except OSError as error:
+            raise RestoreRefused(
+                _("无法写入上传的文件（%(error)s）；数据库未改动") % {"error": error}
+            ) from error
+        # A database at another migration state is emptied before its schema moves.
+        moved = bool(filled) and set(applied_migrations(connection)) != set(manifest.migrations)
+        try:
+            with _work_folder() as work:
+                if connection.vendor == "sqlite":
+                    _rows_read(connection, archive, work.folder / SCRATCH)
+                rows = _restore_or_undo(
+                    connection, archive, staged, work, empty_first=moved, migrate=migrate
+                )
+        finally:
+            staged.remove()
+    ContentType.objects.clear_cache()  # the restored content types may have other ids
     return RestoreResult(rows=rows, files=len(manifest.files), migrated_from=manifest.migrations)
+
+
+class _Work:
+    """A folder of the data directory for the restore's own files (SQLite: the scratch file
+    of rows, the copy of the database), removed at the end unless `keep`."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.keep = False
+
+
+@contextmanager
+def _work_folder() -> Iterator[_Work]:
+    work = _Work(Path(tempfile.mkdtemp(prefix=".restore-", dir=settings.DATA_DIR)))
+    try:
+        yield work
+    finally:
+        if not work.keep:
+            shutil.rmtree(work.folder, ignore_errors=True)
+
+
+def _rows_read(connection: BaseDatabaseWrapper, archive: Archive, path: Path) -> None:
+    """Every row of the archive read into the scratch file at `path`; RestoreRefused if one
+    cannot be, or the file cannot be written (nothing else is written yet)."""
+    try:
+        scratch_fill(connection, _archive_models(connection, archive), archive, path)
+    except BadRow as error:
+        raise RestoreRefused(str(error)) from error
+    except (OSError, sqlite3.Error) as error:
+        raise RestoreRefused(
+            _("无法写入恢复用的临时文件（%(error)s）；数据库未改动") % {"error": one_line(error)}
+        ) from error
+
+
+def _archive_models(connection: BaseDatabaseWrapper, archive: Archive) -> list[type[models.Model]]:
+    """The models of the archive's tables, in its order (`_check_tables` made sure each table
+    is one of its migration state's, with their columns)."""
+    by_label = {
+        label(model): model
+        for model in ordered_models(state_apps(connection, archive.manifest.migrations))
+    }
+    return [by_label[table.model] for table in archive.manifest.tables]
+
+
+def _restore_or_undo(
+    connection: BaseDatabaseWrapper,
+    archive: Archive,
+    staged: Staged,
+    work: _Work,
+    *,
+    empty_first: bool,
+    migrate: bool,
+) -> int:
+    """Steps 5 to 8; if any fails, the database and the media directory put back as they were
+    and RestoreRefused (RestoreUndoFailed if that fails too)."""
+    swap = FileSwap(staged)
+    try:
+        with _database_kept(connection, work):
+            rows = _database_restore(
+                connection, archive, work, empty_first=empty_first, migrate=migrate
+            )
+            swap.run()
+    except BaseException as error:
+        try:
+            swap.undo()
+        except OSError as undo_error:
+            raise RestoreUndoFailed(
+                _("恢复中途失败（%(error)s），原有的上传文件未能全部放回，留在 %(folder)s")
+                % {"error": one_line(error), "folder": staged.folder / "old"}
+            ) from undo_error
+        if isinstance(error, RestoreRefused | RestoreUndoFailed) or not isinstance(
+            error, Exception
+        ):
+            raise
+        reason = str(error) if isinstance(error, BadRow) else one_line(error)
+        raise RestoreRefused(
+            _("恢复中途失败，数据库和上传的文件已回到恢复之前：%(reason)s") % {"reason": reason}
+        ) from error
+    return rows
+
+
+def _database_restore(
+    connection: BaseDatabaseWrapper,
+    archive: Archive,
+    work: _Work,
+    *,
+    empty_first: bool,
+    migrate: bool,
+) -> int:
+    if empty_first:
+        _empty_all(connection)  # the schema moves next: empty what it holds first
+    _schema_to(connection, archive.manifest.migrations)
+    if connection.vendor == "sqlite":
+        rows = scratch_copy(connection, _archive_models(connection, archive), work.folder / SCRATCH)
+    else:
+        rows = _rows_copy(connection, archive)
+    if migrate:
+        call_command("migrate", database=connection.alias, interactive=False, verbosity=0)
+    return rows
+
+
+@contextmanager
+def _database_kept(connection: BaseDatabaseWrapper, work: _Work) -> Iterator[None]:
+    """The database as it was put back if the block fails: PostgreSQL's transactions take
+    schema changes too, so the block is one; SQLite's `migrate` cannot run inside one, so
+    the database is copied aside and copied back."""
+    if connection.vendor == "sqlite":
+        with _sqlite_kept(connection, work):
+            yield
+    else:
+        with transaction.atomic(using=connection.alias):
+            yield
+
+
+@contextmanager
+def _sqlite_kept(connection: BaseDatabaseWrapper, work: _Work) -> Iterator[None]:
+    copy = work.folder / "before.sqlite3"
+    connection.ensure_connection()
+    with closing(sqlite3.connect(copy)) as target:
+        connection.connection.backup(target)
+    try:
+        yield
+    except BaseException as error:
+        try:
+            _sqlite_put_back(connection, copy)
+        except Exception as undo_error:
+            work.keep = True
+            raise RestoreUndoFailed(
+                _("恢复中途失败（%(error)s），数据库未能还原；恢复前的副本在 %(copy)s")
+                % {"error": one_line(error), "copy": copy}
+            ) from undo_error
+        raise
+
+
+def _sqlite_put_back(connection: BaseDatabaseWrapper, copy: Path) -> None:
+    connection.ensure_connection()
+    raw = connection.connection
+    if raw.in_transaction:
+        raw.rollback()
+    with closing(sqlite3.connect(copy)) as source:
+        source.backup(raw)
 
 
 def _check_known(connection: BaseDatabaseWrapper, migrations: list[tuple[str, str]]) -> None:
@@ -162,113 +327,49 @@ def _flush(connection: BaseDatabaseWrapper, chosen: list[type[models.Model]]) ->
             cursor.execute(statement)
 
 
-def _rows_load(connection: BaseDatabaseWrapper, apps: Apps, archive: Archive) -> int:
-    # `_check_tables` made sure each table is one of these, with their columns.
-    by_label = {label(model): model for model in ordered_models(apps)}
+def _rows_copy(connection: BaseDatabaseWrapper, archive: Archive) -> int:
+    """PostgreSQL: every table emptied and loaded with COPY, the foreign keys checked, the
+    sequences set past the largest key."""
+    tables = _archive_models(connection, archive)
     total = 0
     with transaction.atomic(using=connection.alias):
-        _flush(connection, list(by_label.values()))
-        for table in archive.manifest.tables:
-            total += _table_load(connection, by_label[table.model], table, archive)
-        statements = connection.ops.sequence_reset_sql(no_style(), list(by_label.values()))
+        _flush(connection, tables)
+        for model, table in zip(tables, archive.manifest.tables, strict=True):
+            total += _table_copy(connection, model, table, archive)
+        _foreign_keys_check(connection)
+        statements = connection.ops.sequence_reset_sql(no_style(), tables)
         with connection.cursor() as cursor:
             for statement in statements:
                 cursor.execute(statement)
     return total
 
 
-def _table_load(
+def _foreign_keys_check(connection: BaseDatabaseWrapper) -> None:
+    """Every foreign key checked now; they then stay checked statement by statement for the
+    rest of the transaction: `migrate` runs inside it, and ALTER TABLE or CREATE INDEX refuse a
+    table with checks pending (supervision 0004 deletes the stored states, 0006 indexes their
+    table)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
+
+def _table_copy(
     connection: BaseDatabaseWrapper,
     model: type[models.Model],
     table: TableEntry,
     archive: Archive,
 ) -> int:
-    """Insert the rows of `table` as they are (no `auto_now`, no `upload_to`, no signals, as
-    loaddata's raw saves): each value turned back by its field's `to_python` and prepared by
-    its `get_db_prep_save`, then one `executemany` per batch (the ORM's insert compiler cost
-    twice as much CPU per value)."""
-    fields = columns(model)
-    decoders = [decoder(field) for field in fields]
+    """The rows of `table` as they are (`rows.prepared_rows`) by COPY: one stream a table
+    instead of a statement a row (executemany's rows, executed one by one, took most of the
+    server's time)."""
     quote = connection.ops.quote_name
-    # Names from the models, quoted by the backend; values are parameters.
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608
-        quote(model._meta.db_table),
-        ", ".join(quote(field.column) for field in fields),
-        ", ".join(["%s"] * len(fields)),
+    # Names from the models, quoted by the backend; values are COPY's rows.
+    copy_sql = "COPY {} ({}) FROM STDIN".format(
+        quote(model._meta.db_table), ", ".join(quote(field.column) for field in columns(model))
     )
-    steps = list(zip(fields, decoders, strict=True))
-
-    def prepared(row: list[Any]) -> list[Any]:
-        return [
-            field.get_db_prep_save(convert(value), connection)
-            for (field, convert), value in zip(steps, row, strict=True)
-        ]
-
     count = 0
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # COPY: one stream a table instead of a statement a row (PostgreSQL's restore of
-            # 10,000 tasks and 100,000 reports spent most of its time in the server, executing
-            # executemany's rows one by one). Names from the models, quoted by the backend.
-            copy_sql = "COPY {} ({}) FROM STDIN".format(
-                quote(model._meta.db_table), ", ".join(quote(field.column) for field in fields)
-            )
-            with cursor.cursor.copy(copy_sql) as copy:
-                for row in archive.rows(table):
-                    copy.write_row(prepared(row))
-                    count += 1
-            return count
-        for batch in _batches(archive.rows(table), BATCH):
-            cursor.executemany(sql, [prepared(row) for row in batch])
-            count += len(batch)
+    with connection.cursor() as cursor, cursor.cursor.copy(copy_sql) as copy:
+        for row in prepared_rows(connection, model, table, archive):
+            copy.write_row(row)
+            count += 1
     return count
-
-
-def _batches(rows: Iterator[list[Any]], size: int) -> Iterator[list[list[Any]]]:
-    batch: list[list[Any]] = []
-    for row in rows:
-        batch.append(row)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
-class _Staged:
-    def __init__(self, folder: Path, names: list[str]) -> None:
-        self.folder = folder
-        self.names = names
-
-
-@contextmanager
-def _staged_files(archive: Archive) -> Iterator[_Staged]:
-    """The archive's files written under a temporary folder inside MEDIA_ROOT (so moving
-    them into place is a rename), removed at the end whatever happens."""
-    root = Path(settings.MEDIA_ROOT)
-    root.mkdir(parents=True, exist_ok=True)
-    folder = Path(tempfile.mkdtemp(prefix=".restore-", dir=root))
-    try:
-        names = []
-        try:
-            for entry in archive.manifest.files:
-                target = folder / entry.path
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(archive.file_bytes(entry))
-                os.chmod(target, 0o600)
-                names.append(entry.path)
-        except OSError as error:
-            raise RestoreRefused(
-                _("无法写入上传的文件（%(error)s）；数据库未改动") % {"error": error}
-            ) from error
-        yield _Staged(folder, names)
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
-
-
-def _staged_move(staged: _Staged) -> None:
-    root = Path(settings.MEDIA_ROOT)
-    for name in staged.names:
-        target = root / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(staged.folder / name, target)

@@ -13,6 +13,7 @@ from pathlib import Path
 from django.conf import settings
 from django.utils import timezone
 
+from taizhang.daytime import time_of_day
 from taizhang.jobs.backups.dump import BackupResult, backup_name, backup_write
 from taizhang.jobs.backups.record import BackupRecord, backups_dir, record_write
 
@@ -80,8 +81,7 @@ def backup_due(now: datetime.datetime, folder: Path | None = None) -> bool:
     """Whether the scheduled backup of `now`'s local day is due: past TAIZHANG_BACKUP_AT
     and none taken that day yet."""
     local = timezone.localtime(now)
-    hour, minute = (int(part) for part in settings.TAIZHANG_BACKUP_AT.split(":"))
-    if local.time() < datetime.time(hour, minute):
+    if local.time() < time_of_day(settings.TAIZHANG_BACKUP_AT):
         return False
     taken = kept_backups(folder).values()
     return all(timezone.localtime(moment).date() != local.date() for moment in taken)

@@ -10,7 +10,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from taizhang.jobs.backups.load import RestoreRefused, backup_restore
+from taizhang.jobs.backups.load import RestoreRefused, RestoreUndoFailed, backup_restore
 
 
 class Command(BaseCommand):
@@ -26,7 +26,7 @@ class Command(BaseCommand):
             raise CommandError(_("找不到备份文件 %(path)s") % {"path": path})
         try:
             result = backup_restore(path, force=options["force"])
-        except RestoreRefused as error:
+        except (RestoreRefused, RestoreUndoFailed) as error:
             raise CommandError(_("未恢复：%(reason)s") % {"reason": error}) from error
         self.stdout.write(
             _("已恢复 %(rows)s 行、%(files)s 个文件") % {"rows": result.rows, "files": result.files}
