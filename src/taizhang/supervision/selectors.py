@@ -8,7 +8,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
-from django.db.models import JSONField, Max, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import JSONField, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from taizhang.accounts import access
@@ -97,29 +97,38 @@ def supervise(
     return supervise_tasks(ledger, rows, as_of, whole_ledger=True, reported=reported)
 
 
+Subitems = dict[int, list[tuple[Task, list[TaskUnit]]]]
+
+
 def subitems_of(
     ledger: Ledger, rows: list[Task], *, whole_ledger: bool
-) -> dict[int, list[tuple[Task, list[TaskUnit]]]]:
+) -> tuple[Subitems, dict[int, list[TaskUnit]]]:
     """The current sub-items of the tasks among `rows`, by task id, in document order, each
-    with the units serving it (its own, or its task's when it names none), in two queries
-    whether there are sub-items or not. A sub-item points to its task without a query."""
+    with the units serving it (its own, or its task's when it names none); and the units of
+    the tasks of the sub-items among `rows` whose task is not (what serves such a sub-item
+    when it names none). Two queries whether there are sub-items or not. A sub-item points to
+    its task without a query."""
     found = Task.objects.filter(ledger=ledger, removed_at__isnull=True)
     if whole_ledger:
         found = found.filter(parent__isnull=False)
     else:
         found = found.filter(parent_id__in=[t.pk for t in rows if t.parent_id is None])
-    own: dict[int, list[TaskUnit]] = defaultdict(list)
-    for link in TaskUnit.objects.filter(task__in=found).select_related("unit").order_by("order"):
-        own[link.task_id].append(link)
     tasks = {task.pk: task for task in rows}
-    result: dict[int, list[tuple[Task, list[TaskUnit]]]] = defaultdict(list)
+    apart = {t.parent_id for t in rows if t.parent_id is not None and t.parent_id not in tasks}
+    wanted = Q(task__in=found) | Q(task_id__in=apart) if apart else Q(task__in=found)
+    links = TaskUnit.objects.filter(wanted)
+    own: dict[int, list[TaskUnit]] = defaultdict(list)
+    for link in links.select_related("unit").order_by("order"):
+        own[link.task_id].append(link)
+    result: Subitems = defaultdict(list)
     for sub in found.order_by("order", "pk"):
         parent = tasks.get(sub.parent_id)  # type: ignore[arg-type]
         if parent is not None:
             sub.parent = parent
-        units = own[sub.pk] or (list(parent.unit_links.all()) if parent is not None else [])
-        result[sub.parent_id].append((sub, units))  # type: ignore[index]
-    return result
+        key: int = sub.parent_id  # type: ignore[assignment]
+        inherited = own[key] if parent is None else list(parent.unit_links.all())
+        result[key].append((sub, own[sub.pk] or inherited))
+    return result, {pk: own[pk] for pk in apart}
 
 
 class TaskFacts(Protocol):
@@ -150,9 +159,24 @@ class LightInputs:
 
     ledger: Ledger
     settings: LightSettings
-    subitems: dict[int, list[tuple[Task, list[TaskUnit]]]]
+    subitems: Subitems
     office: dict[int, list[Figure]]
     report_figures: dict[int, list[dict[str, Any]]]
+    # The units of the tasks of sub-items read apart from them (`subitems_of`).
+    parent_links: dict[int, list[TaskUnit]] = field(default_factory=dict)
+
+    def serving(self, task: Task) -> list[TaskUnit]:
+        """The units serving a task read with these inputs (its `unit_links` prefetched), or
+        a sub-item: its own, else its task's."""
+        for sub, units in self.subitems.get(task.parent_id or 0, ()):
+            if sub.pk == task.pk:
+                return units
+        links = list(task.unit_links.all())
+        if links or task.parent_id is None:
+            return links
+        if task.parent_id in self.parent_links:
+            return self.parent_links[task.parent_id]
+        return list(task.parent.unit_links.all())  # type: ignore[union-attr]
 
     def views(self, task: TaskFacts) -> list[IndicatorView]:
         """The task's indicators (its texts read, then its figures)."""
@@ -181,11 +205,12 @@ class LightInputs:
 def light_inputs(ledger: Ledger, rows: list[Task], *, whole_ledger: bool) -> LightInputs:
     """The inputs of the lights of `rows` and their sub-items, in five queries. With
     `whole_ledger`, the reads cover the ledger instead of listing task ids."""
-    subitems = subitems_of(ledger, rows, whole_ledger=whole_ledger)
+    subitems, parent_links = subitems_of(ledger, rows, whole_ledger=whole_ledger)
     ids = [task.pk for task in rows] + [s.pk for subs in subitems.values() for s, _ in subs]
     mine: dict[str, Any] = {"ledger": ledger} if whole_ledger else {"pk__in": ids}
     office, report_figures = task_figures(mine)
-    return LightInputs(ledger, light_settings(ledger), subitems, office, report_figures)
+    settings = light_settings(ledger)
+    return LightInputs(ledger, settings, subitems, office, report_figures, parent_links)
 
 
 def task_figures(
@@ -238,13 +263,20 @@ def supervise_tasks(
     done = (reported or Reported.load(ledger, None if whole_ledger else ids)).tasks
     found: dict[int, tuple[Light, list[IndicatorView]]] = {}
 
+    def awaited(task: Task, split: bool) -> bool | None:
+        """Whether the open round has the task's report (None: none open, or none awaited:
+        a split task, or one only collective phrases serve)."""
+        if done is None or split:
+            return None
+        return task.pk in done if anyone_reports(inputs.serving(task)) else None
+
     def one(task: Task, split: bool = False) -> TaskSupervision:
         if task.pk in found:  # a sub-item that is also one of `rows`
             return TaskSupervision(task, *found[task.pk])
         views = inputs.views(task)
         data = replace(
             inputs.light_input(task, views, task.parent if task.parent_id is not None else None),
-            reported=None if done is None or split else task.pk in done,
+            reported=awaited(task, split),
         )
         colour = light(data, as_of, warn_days=settings.warn_days, pace_margin=settings.pace_margin)
         found[task.pk] = (colour, views)
@@ -259,6 +291,14 @@ def supervise_tasks(
             row = TaskSupervision(task, with_subitems(row.light, labelled), row.indicators, subs)
         result.append(row)
     return result
+
+
+def anyone_reports(links: list[TaskUnit]) -> bool:
+    """Whether someone reports on a task or sub-item served by these units: one of them is
+    not a collective phrase (各乡镇, 有关单位: `reporting.selectors.expected_to_report`), or
+    none is named at all (nothing says who reports). A row only collective phrases serve
+    awaits no report in an open round: it is never "尚未报送进展"."""
+    return not links or any(expected_to_report(link.unit.name) for link in links)
 
 
 def display_number(task: Task) -> str:
