@@ -68,6 +68,8 @@ class RowLights:
         self.as_of = as_of
         self.rounds = open_round_ids(ledger)
         self.settings: LightSettings = light_settings(ledger)
+        # A row's light from its stored facts, worked out once per distinct facts (`reason`).
+        self._known: dict[tuple[Any, ...], RowLight | None] = {}
 
     def lit(self, tasks: QuerySet[Task], *, page: bool = True) -> QuerySet[Task]:
         """`tasks` with LIT_FIELDS annotated (the colour as the dashboard counts it); `page`:
@@ -96,7 +98,22 @@ class RowLights:
         split: bool = False,
     ) -> RowLight | None:
         """A row's light from the values `lit` annotated; None for a task with no state. A
-        split task's red or yellow comes from its sub-items (`subitem_reasons`)."""
+        split task's red or yellow comes from its sub-items (`subitem_reasons`). Rows with
+        the same facts share one `RowLight`, worked out once."""
+        key = (colour, status, deadline, lowest, split)
+        if key not in self._known:
+            self._known[key] = self._reason(colour, status, deadline, lowest, split=split)
+        return self._known[key]
+
+    def _reason(
+        self,
+        colour: str | None,
+        status: str,
+        deadline: datetime.date | None,
+        lowest: Decimal | None,
+        *,
+        split: bool,
+    ) -> RowLight | None:
         if colour is None:
             return None
         if split and colour in (RED, YELLOW):

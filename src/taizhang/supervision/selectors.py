@@ -108,10 +108,12 @@ def subitems_of(
     the tasks of the sub-items among `rows` whose task is not (what serves such a sub-item
     when it names none). Two queries whether there are sub-items or not. A sub-item points to
     its task without a query."""
-    found = Task.objects.filter(ledger=ledger, removed_at__isnull=True)
+    found = Task.objects.filter(removed_at__isnull=True)
     if whole_ledger:
-        found = found.filter(parent__isnull=False)
+        found = found.filter(ledger=ledger, parent__isnull=False)
     else:
+        # By their tasks alone (a sub-item is of its task's ledger): with the ledger too,
+        # SQLite walked the ledger's index over every task (2 ms at 10,000, twice a page).
         found = found.filter(parent_id__in=[t.pk for t in rows if t.parent_id is None])
     tasks = {task.pk: task for task in rows}
     apart = {t.parent_id for t in rows if t.parent_id is not None and t.parent_id not in tasks}

@@ -61,12 +61,13 @@ def ledger_detail(request: HttpRequest, ledger_id: int) -> HttpResponse:
     """One ledger in the layout of the document, filtered and paginated; the same number of
     queries for 10 tasks or 10,000, with or without sub-items. Filters apply to every row,
     task or sub-item; a sub-item that matches is shown under its task."""
-    ledger = access.access_ledger(
+    ledger, ids = access.access_ledger_tasks(
         request.user, ledger_id, Ledger.objects.select_related("publication")
     )
     form, selection = _filter_form(request, ledger)
     lights = RowLights(ledger, default_as_of(ledger))
-    tasks = selected_tasks(access.visible_tasks(request.user), ledger, selection, lights)
+    visible = access.ledger_scope(request.user, ledger.pk, ids)
+    tasks = selected_tasks(visible, ledger, selection, lights)
     filtered = selection.filtered
     counts = tasks.aggregate(
         tasks=Count("pk", filter=Q(parent__isnull=True)),
