@@ -33,7 +33,12 @@ from taizhang.ledger.selectors import TaskFilters, task_list
 from taizhang.ledger.services import task_update
 from taizhang.reporting.models import Comment
 from taizhang.reporting.services import comment_add
-from taizhang.supervision.selectors import TaskSupervision, default_as_of, supervise_tasks
+from taizhang.supervision.selectors import (
+    UNIT_LIST,
+    TaskSupervision,
+    default_as_of,
+    supervise_tasks,
+)
 
 router = Router(tags=["台账与任务"])
 
@@ -127,14 +132,14 @@ def shown(user: AnyUser, ids: list[int] | None, rows: list[TaskSupervision]) -> 
 
 def listed(tasks: QuerySet[Task]) -> QuerySet[Task]:
     """The tasks (of `task_list`) with what `supervise_tasks` reads loaded: the task of a
-    sub-item and the units (the units' links sorted by their own columns: the models' default
-    ordering joins the task and the ledger only to sort them, which cost a third of reading a
-    page of 100 tasks). The leaders are read by `leader_names`."""
+    sub-item and the units (a plain list at `UNIT_LIST`, sorted by their own columns: the
+    models' default ordering joins the task and the ledger only to sort them, which cost a
+    third of reading a page of 100 tasks). The leaders are read by `leader_names`."""
     units = TaskUnit.objects.select_related("unit").order_by("task_id", "order", "pk")
     return (
         tasks.select_related("category", "parent")
         .prefetch_related(None)
-        .prefetch_related(Prefetch("unit_links", units))
+        .prefetch_related(Prefetch("unit_links", units, to_attr=UNIT_LIST))
     )
 
 

@@ -15,11 +15,11 @@ from django.db.models import Exists, F, OuterRef, QuerySet, Value
 
 from taizhang.chinese.statuses import StatusCode
 from taizhang.ledger.models import Ledger, Task
+from taizhang.reporting.models import Round
 from taizhang.supervision.dashboard import (
     ensure_states,
     light_case,
     light_conditions,
-    open_round_ids,
     row_reported,
 )
 from taizhang.supervision.lights import (
@@ -60,13 +60,17 @@ class RowLight:
 
 class RowLights:
     """The lights of a ledger's rows on a day: `lit` annotates a query of tasks (one query
-    to set up: the open rounds; plus the stored states' check and the thresholds)."""
+    to set up: the open rounds (`open_round`: the first, as `reporting.selectors.round_current`
+    gives it); plus the stored states' check and the thresholds)."""
 
     def __init__(self, ledger: Ledger, as_of: datetime.date) -> None:
         ensure_states(ledger)
         self.ledger = ledger
         self.as_of = as_of
-        self.rounds = open_round_ids(ledger)
+        # The open rounds read whole (the page names the open one), not only their ids.
+        found = list(Round.objects.filter(ledger=ledger, closed_at__isnull=True))
+        self.rounds = [round_.pk for round_ in found]
+        self.open_round: Round | None = found[0] if found else None
         self.settings: LightSettings = light_settings(ledger)
         # A row's light from its stored facts, worked out once per distinct facts (`reason`).
         self._known: dict[tuple[Any, ...], RowLight | None] = {}

@@ -98,6 +98,16 @@ def supervise(
 
 
 Subitems = dict[int, list[tuple[Task, list[TaskUnit]]]]
+# Where a list of tasks keeps its units' links as a plain list (`Prefetch(..., to_attr=)`):
+# Django's own prefetch builds a queryset for each task, and another for each `.all()`.
+UNIT_LIST = "unit_list"
+
+
+def unit_links_of(task: Task) -> list[TaskUnit]:
+    """A task's units' links as its query loaded them: the plain list at UNIT_LIST, else its
+    prefetched (or, not loaded, queried) `unit_links`."""
+    listed: list[TaskUnit] | None = getattr(task, UNIT_LIST, None)
+    return listed if listed is not None else list(task.unit_links.all())
 
 
 def subitems_of(
@@ -128,7 +138,7 @@ def subitems_of(
         if parent is not None:
             sub.parent = parent
         key: int = sub.parent_id  # type: ignore[assignment]
-        inherited = own[key] if parent is None else list(parent.unit_links.all())
+        inherited = own[key] if parent is None else unit_links_of(parent)
         result[key].append((sub, own[sub.pk] or inherited))
     return result, {pk: own[pk] for pk in apart}
 
@@ -168,17 +178,17 @@ class LightInputs:
     parent_links: dict[int, list[TaskUnit]] = field(default_factory=dict)
 
     def serving(self, task: Task) -> list[TaskUnit]:
-        """The units serving a task read with these inputs (its `unit_links` prefetched), or
-        a sub-item: its own, else its task's."""
+        """The units serving a task read with these inputs (its links loaded:
+        `unit_links_of`), or a sub-item: its own, else its task's."""
         for sub, units in self.subitems.get(task.parent_id or 0, ()):
             if sub.pk == task.pk:
                 return units
-        links = list(task.unit_links.all())
+        links = unit_links_of(task)
         if links or task.parent_id is None:
             return links
         if task.parent_id in self.parent_links:
             return self.parent_links[task.parent_id]
-        return list(task.parent.unit_links.all())  # type: ignore[union-attr]
+        return unit_links_of(task.parent)  # type: ignore[arg-type]
 
     def views(self, task: TaskFacts) -> list[IndicatorView]:
         """The task's indicators (its texts read, then its figures)."""
@@ -313,15 +323,22 @@ def display_number(task: Task) -> str:
     return str(task.number)
 
 
+# The report states that count as reported (not returned, not superseded).
+_COUNTING = [
+    s for s in ReportState.values if s not in (ReportState.RETURNED, ReportState.SUPERSEDED)
+]
+
+
 def _reported_tasks(ledger: Ledger, task_ids: list[int] | None = None) -> set[int] | None:
     """Tasks (of `task_ids`, or all) with a report, not returned or superseded, in the
     ledger's open round; None without one. Two queries either way, so a page costs the same
-    with or without an open round."""
+    with or without an open round. The states that count are named (`state IN`): with the
+    round and the task, equalities on the index of the three."""
     is_open = Round.objects.filter(ledger=ledger, closed_at__isnull=True).exists()
     reports = Report.objects.filter(round__ledger=ledger, round__closed_at__isnull=True).order_by()
     if task_ids is not None:
         reports = reports.filter(task_id__in=task_ids)
-    counted = reports.exclude(state__in=[ReportState.RETURNED, ReportState.SUPERSEDED])
+    counted = reports.filter(state__in=_COUNTING)
     reported = set(counted.values_list("task_id", flat=True))
     return reported if is_open else None
 

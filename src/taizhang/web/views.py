@@ -93,7 +93,7 @@ def ledger_detail(request: HttpRequest, ledger_id: int) -> HttpResponse:
         "counts": counts,
         "query": query.urlencode(),
         "titles": {c["key"]: c["title"] for c in ledger.columns},
-        "open_round": round_current(ledger.pk),
+        "open_round": lights.open_round,
         "export_formats": FORMATS,
         "export_fields": [(k, v) for k, values in export_query.lists() for v in values],
         "export_layouts": ExportOptionsForm.base_fields["layout"].choices  # type: ignore[attr-defined]
