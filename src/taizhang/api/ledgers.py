@@ -138,6 +138,8 @@ def listed(tasks: QuerySet[Task]) -> QuerySet[Task]:
     units = TaskUnit.objects.select_related("unit").order_by("task_id", "order", "pk")
     return (
         tasks.select_related("category", "parent")
+        # Not in `TaskOut`: the other columns and the sections, JSON decoded for nothing.
+        .defer("extra", "sections", "updated_at")
         .prefetch_related(None)
         .prefetch_related(Prefetch("unit_links", units, to_attr=UNIT_LIST))
     )
