@@ -2,7 +2,7 @@
 100,000 progress reports, against the bare SQL that fetches the same rows.
 
     .venv/bin/python bench/bench_pages.py [--tasks 10000] [--reports 100000] [--runs 20]
-        [--reuse] [--profile N [--top 25]]
+        [--reuse] [--profile N [--top 25]] [--save DIR]
 
 Generates the ledger (500 categories of 20 tasks, one to two leaders and one to three of 40
 units per task), imports it with `ledger_import`, adds 11 reporting rounds (10 closed, 1 open)
@@ -474,6 +474,12 @@ def main() -> None:
     )
     parser.add_argument("--top", type=int, default=25, help="entries of each profile")
     parser.add_argument(
+        "--save",
+        type=Path,
+        metavar="DIR",
+        help="write each response's body to DIR (1.html, ...), to compare two versions' output",
+    )
+    parser.add_argument(
         "--reuse",
         action="store_true",
         help="use the ledger a previous run left in DATABASE_URL (same --tasks) if there is one",
@@ -501,8 +507,14 @@ def main() -> None:
         f"load average {os.getloadavg()[0]:.1f}"
     )
     print(f"data generation (import, rounds, reports): {generation:.1f} s")
-    for measurement in measurements(ledger, office, args.tasks):
+    for n, measurement in enumerate(measurements(ledger, office, args.tasks), 1):
         timing = timed(measurement, args.runs)
+        if args.save:
+            args.save.mkdir(parents=True, exist_ok=True)
+            suffix = "json" if measurement.kind == "api" else "html"
+            # The CSRF token is new each request: masked, so two runs compare equal.
+            body = re.sub(rb'(csrfmiddlewaretoken" value=")\w+', rb"\1-", timing.response.content)
+            (args.save / f"{n}.{suffix}").write_bytes(body)
         ids, shown = listed(timing.response, measurement.kind)
         assert ids == measurement.bare(), f"{measurement.name}: not the rows of the bare SQL"
         print(

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import AnonymousUser, User
 from django.http import Http404
+from django.utils import timezone
 
 from taizhang.accounts import access
 from taizhang.accounts.models import Role
@@ -579,3 +580,37 @@ def test_a_reporter_sees_only_the_ledgers_where_its_unit_has_tasks(world: World)
     assert round_ in access.visible_rounds(world.office)
     Task.objects.filter(pk=task.pk).update(removed_at=timezone.now())
     assert list(access.visible_ledgers(world.health)) == [world.ledger]
+
+
+def test_a_ledgers_tasks_for_each_user_are_its_visible_tasks_named_by_id(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    other = Ledger.objects.create(title="2021年卫健系统台账", year=2021, imported_at=timezone.now())
+    category = other.categories.create(number=1, name="医疗", order=1)
+    task = Task.objects.create(ledger=other, category=category, number=1, goal="建病房楼", order=1)
+    TaskUnit.objects.create(task=task, unit=Unit.objects.get(name="卫健委"), role="responsible")
+    split_task_3(world, inheriting=True)
+    for name in ROLE_USERS:
+        user = getattr(world, name)
+        ledger, ids = access.access_ledger_tasks(user, world.ledger.pk)
+        assert ledger == world.ledger
+        assert (ids is None) == access.sees_all_tasks(user)
+        mine = access.visible_tasks(user).filter(ledger=world.ledger)
+        scoped = access.ledger_scope(user, world.ledger.pk, ids)
+        assert set(scoped.values_list("pk", flat=True)) == set(mine.values_list("pk", flat=True))
+        monkeypatch.setattr(access, "IDS_LIMIT", 1)  # more than the limit: the scope's subquery
+        scoped = access.ledger_scope(user, world.ledger.pk, ids)
+        assert set(scoped.values_list("pk", flat=True)) == set(mine.values_list("pk", flat=True))
+        monkeypatch.undo()
+    # A leader opens every ledger, even one with none of his tasks; a reporter only those
+    # where one of its units serves a task; no one without a role.
+    assert access.access_ledger_tasks(world.leader, other.pk) == (other, [])
+    assert access.access_ledger_tasks(world.health, other.pk) == (other, [task.pk])
+    for user in (world.water, AnonymousUser(), no_profile()):
+        with pytest.raises(Http404):
+            access.access_ledger_tasks(user, other.pk)
+    with pytest.raises(Http404):
+        access.access_ledger_tasks(world.health, 999_999)
+    given = Ledger.objects.filter(pk=world.ledger.pk)
+    with pytest.raises(Http404):
+        access.access_ledger_tasks(world.health, other.pk, given)  # not among those given

@@ -22,6 +22,8 @@ from taizhang.reporting import services
 from taizhang.reporting.models import RoundStatus
 from taizhang.supervision.dashboard import dashboard_data
 from taizhang.supervision.history import round_lights_fill
+from taizhang.supervision.models import TaskState
+from taizhang.supervision.rows import STORED_FIELDS, RowLights
 from tests.factories import World, client_for
 from tests.web.subitems import split_task_3
 from tests.web.test_dashboard import big_ledger
@@ -232,3 +234,21 @@ def test_rounds_closed_before_lights_were_kept_are_lit_from_their_snapshots(
     assert lights[9] == "red"  # 2021-10-31 passed by the close
     assert lights[8] == "red"  # lagging
     assert "" not in lights.values()
+
+
+def test_the_pages_lights_worked_out_in_python_are_the_dashboards(world: World) -> None:
+    """`RowLights.page_lights` (the ledger page's rows, from the stored state) gives each row
+    the colour `light_case` (`RowLights.lit`) gives it: tasks, a split task, its sub-items
+    (one naming no unit), reported and unreported in an open round, a task with no state."""
+    with on(DAY):
+        split_task_3(world, inheriting=True)
+        with_open_round(world, world.ledger)
+        TaskState.objects.filter(task=world.task(5)).delete()  # left green by both
+        lights = RowLights(world.ledger, DAY)
+        tasks = Task.objects.filter(ledger=world.ledger, removed_at__isnull=True)
+        expected = dict(lights.lit(tasks).values_list("pk", "light"))
+        rows = list(lights.stored(tasks).values_list("pk", "parent_id", *STORED_FIELDS))
+        found = lights.page_lights(rows)
+    assert {pk: light.colour for pk, light in found.items() if light} == expected
+    assert set(expected.values()) == {"red", "yellow", "green", "completed"}
+    assert expected[world.task(5).pk] == "green"

@@ -198,3 +198,7 @@ def test_any_page_of_a_large_ledger_costs_the_same_queries(world: World) -> None
             assert len(rows_of(html)) in (50, 100)
     assert counts[0][1] == counts[1][1] == counts[3][1], counts
     assert counts[4][1] == counts[5][1] == counts[7][1], counts
+    # The office: the session, user and profile, the ledger, the filter's people and units,
+    # the states' check, the open rounds, the thresholds, the count, the rows, their leaders,
+    # units and states, the bell. A reporter: its units and the ids of the tasks it sees too.
+    assert (counts[0][1], counts[4][1]) == (15, 17), counts

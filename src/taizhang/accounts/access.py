@@ -175,6 +175,49 @@ def access_ledger(user: AnyUser, ledger_id: int, ledgers: QuerySet[Ledger] | Non
     return _one(visible_ledgers(user, ledgers), ledger_id)
 
 
+# The most task ids a page's queries name as a list (SQLite allows 32,766 parameters); a
+# user who sees more has them as the scope's subquery.
+IDS_LIMIT = 20000
+
+
+def access_ledger_tasks(
+    user: AnyUser, ledger_id: int, ledgers: QuerySet[Ledger] | None = None
+) -> tuple[Ledger, list[int] | None]:
+    """The ledger with this id if the user may open it (`access_ledger`), with the ids of its
+    current tasks and sub-items the user may see (`visible_tasks`), or 404: None for a user
+    who sees them all (`sees_all_tasks`). The ids are read by one plain query, so that a
+    page's queries name them as a list (`ledger_scope`) rather than each repeating the
+    scope's subqueries; for a reporter that query also decides whether it may open the
+    ledger (one of its units serves a task of it, as `visible_ledgers`)."""
+    if sees_all_tasks(user):
+        return access_ledger(user, ledger_id, ledgers), None
+    # The ledger is picked here, not in the query: SQLite, asked for the ledger too, walked
+    # its index over every task of the ledger (4.3 ms at 10,000) instead of the scope's.
+    mine = visible_tasks(user).order_by().values_list("pk", "ledger_id")
+    ids = [pk for pk, ledger in mine if ledger == ledger_id]
+    if role_of(user) != Role.REPORTER:
+        ledger = access_ledger(user, ledger_id, ledgers)
+    elif ids:
+        ledger = _one(Ledger.objects.all() if ledgers is None else ledgers, ledger_id)
+    else:
+        raise Http404(_("未找到，或您无权查看"))
+    return ledger, ids
+
+
+def ledger_scope(
+    user: AnyUser, ledger_id: int, ids: list[int] | None, tasks: QuerySet[Task] | None = None
+) -> QuerySet[Task]:
+    """The ledger's current tasks (from `tasks` or all) among `ids`, what
+    `access_ledger_tasks` gave this user: `visible_tasks` of the ledger, with the ids named
+    as a list (as the scope's subquery beyond IDS_LIMIT of them)."""
+    tasks = (Task.objects.all() if tasks is None else tasks).filter(ledger_id=ledger_id)
+    if ids is None:
+        return tasks.filter(removed_at__isnull=True)
+    if len(ids) > IDS_LIMIT:
+        return visible_tasks(user, tasks)
+    return tasks.filter(pk__in=ids)
+
+
 def access_task(user: AnyUser, task_id: int, tasks: QuerySet[Task] | None = None) -> Task:
     """The task or sub-item with this id if the user may see it (from `tasks`), or 404."""
     return _one(visible_tasks(user, tasks), task_id)

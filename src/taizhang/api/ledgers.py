@@ -33,7 +33,12 @@ from taizhang.ledger.selectors import TaskFilters, task_list
 from taizhang.ledger.services import task_update
 from taizhang.reporting.models import Comment
 from taizhang.reporting.services import comment_add
-from taizhang.supervision.selectors import default_as_of, supervise_tasks
+from taizhang.supervision.selectors import (
+    UNIT_LIST,
+    TaskSupervision,
+    default_as_of,
+    supervise_tasks,
+)
 
 router = Router(tags=["台账与任务"])
 
@@ -97,7 +102,8 @@ def ledger_tasks(
     request: HttpRequest, ledger_id: Id, query: Query[schemas.TaskQuery]
 ) -> HttpResponse:
     user = user_of(request)
-    ledger = openable_ledger(user, ledger_id)
+    with found():
+        ledger, ids = access.access_ledger_tasks(user, ledger_id)
     filters = TaskFilters(
         status=query.status,
         unit=query.unit,
@@ -106,24 +112,36 @@ def ledger_tasks(
         due_to=query.due_to,
         q=query.q,
     )
-    tasks = task_list(access.visible_tasks(user), ledger.pk, filters)
+    tasks = task_list(access.ledger_scope(user, ledger.pk, ids), ledger.pk, filters)
     rows = list(listed(tasks)[query.offset : query.offset + query.limit])
     leaders = leader_names(rows)
-    found = supervise_tasks(ledger, rows, query.as_of or default_as_of(ledger))
-    shown = shown_subitems(user, rows)
-    return json_response(schemas.task_page_data(tasks.count(), found, shown, leaders))
+    lit = supervise_tasks(ledger, rows, query.as_of or default_as_of(ledger))
+    return json_response(schemas.task_page_data(tasks.count(), lit, shown(user, ids, lit), leaders))
+
+
+def shown(user: AnyUser, ids: list[int] | None, rows: list[TaskSupervision]) -> set[int]:
+    """The sub-items of these rows the user may see: those among `ids`, what
+    `access.access_ledger_tasks` gave (all of them for None), without a query."""
+    subitems = {sub.task.pk for row in rows for sub in row.subitems}
+    if ids is None:
+        return subitems
+    if len(ids) > access.IDS_LIMIT:  # not all named: asked of the database
+        return shown_subitems(user, [row.task for row in rows])
+    return subitems & set(ids)
 
 
 def listed(tasks: QuerySet[Task]) -> QuerySet[Task]:
     """The tasks (of `task_list`) with what `supervise_tasks` reads loaded: the task of a
-    sub-item and the units (the units' links sorted by their own columns: the models' default
-    ordering joins the task and the ledger only to sort them, which cost a third of reading a
-    page of 100 tasks). The leaders are read by `leader_names`."""
+    sub-item and the units (a plain list at `UNIT_LIST`, sorted by their own columns: the
+    models' default ordering joins the task and the ledger only to sort them, which cost a
+    third of reading a page of 100 tasks). The leaders are read by `leader_names`."""
     units = TaskUnit.objects.select_related("unit").order_by("task_id", "order", "pk")
     return (
         tasks.select_related("category", "parent")
+        # Not in `TaskOut`: the other columns and the sections, JSON decoded for nothing.
+        .defer("extra", "sections", "updated_at")
         .prefetch_related(None)
-        .prefetch_related(Prefetch("unit_links", units))
+        .prefetch_related(Prefetch("unit_links", units, to_attr=UNIT_LIST))
     )
 
 

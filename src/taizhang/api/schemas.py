@@ -32,7 +32,7 @@ from taizhang.reporting.models import (
     Round,
 )
 from taizhang.supervision.lights import LightData, ReasonKind
-from taizhang.supervision.selectors import TaskSupervision, display_number
+from taizhang.supervision.selectors import TaskSupervision, display_number, unit_links_of
 
 # --- what the selectors worked out, beside the rows ---------------------------------------
 
@@ -306,7 +306,7 @@ def task_data(row: TaskSupervision, shown: set[int], leaders: list[str]) -> dict
         "leaders": leaders,
         "units": [
             {"id": link.unit_id, "name": link.unit.name, "role": link.role}
-            for link in task.unit_links.all()
+            for link in unit_links_of(task)
         ],
         "deadline_text": task.deadline_text,
         "progress": task.progress,

@@ -2,24 +2,27 @@
 colour counted by the database from its stored state (`dashboard.light_case`, the dashboard's
 own expression, so a list filtered by light holds exactly the tasks the dashboard counts),
 and its first reason (`lights.first_reason`) from the same stored state, in a fixed number
-of queries whatever the rows."""
+of queries whatever the rows. The ledger page reads its page of rows' stored states as values
+instead (`RowLights.stored`, `page_lights`) and works the colour out in Python with
+`lights.colour_on`, what `light_case` computes (the tests hold the two equal): building
+that expression for 100 rows cost more than their query."""
 
 from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, replace
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
-from django.db.models import Exists, F, OuterRef, QuerySet, Value
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Value
 
 from taizhang.chinese.statuses import StatusCode
 from taizhang.ledger.models import Ledger, Task
+from taizhang.reporting.models import Round
 from taizhang.supervision.dashboard import (
     ensure_states,
     light_case,
     light_conditions,
-    open_round_ids,
     row_reported,
 )
 from taizhang.supervision.lights import (
@@ -45,6 +48,41 @@ _P = "supervision_state__"
 LIT_FIELDS = ("light", "state_deadline", "state_lowest", "state_split", "state_status")
 
 
+# What `stored` adds to each task: the stored state its light is worked out from in Python.
+STORED_FIELDS = (
+    "state_completed", "state_red_from", "state_yellow_from", "state_deadline", "state_lowest",
+    "state_split", "state_status",
+)  # fmt: skip
+_STORED = (
+    "completed", "red_from", "yellow_from", "deadline", "lowest_percent", "split", "status",
+)  # fmt: skip
+
+
+class _State(NamedTuple):
+    """A stored state as `page_lights` reads it (`_STATE_FIELDS`), and whether it awaits a
+    report in an open round and has none (`waiting`)."""
+
+    task: int
+    top: int
+    is_top: bool
+    completed: bool
+    red_from: datetime.date | None
+    yellow_from: datetime.date | None
+    status: str
+    deadline: datetime.date | None
+    lowest: Decimal | None
+    label: str
+    number: int
+    top_number: int
+    waiting: bool
+
+
+_STATE_FIELDS = (
+    "task_id", "top_id", "is_top", "completed", "red_from", "yellow_from", "status", "deadline",
+    "lowest_percent", "task__label", "task__number", "top__number", "reports_due",
+)  # fmt: skip
+
+
 @dataclass(frozen=True)
 class RowLight:
     """A row's light: its colour, and its first reason (None for a split task until
@@ -60,14 +98,20 @@ class RowLight:
 
 class RowLights:
     """The lights of a ledger's rows on a day: `lit` annotates a query of tasks (one query
-    to set up: the open rounds; plus the stored states' check and the thresholds)."""
+    to set up: the open rounds (`open_round`: the first, as `reporting.selectors.round_current`
+    gives it); plus the stored states' check and the thresholds)."""
 
     def __init__(self, ledger: Ledger, as_of: datetime.date) -> None:
         ensure_states(ledger)
         self.ledger = ledger
         self.as_of = as_of
-        self.rounds = open_round_ids(ledger)
+        # The open rounds read whole (the page names the open one), not only their ids.
+        found = list(Round.objects.filter(ledger=ledger, closed_at__isnull=True))
+        self.rounds = [round_.pk for round_ in found]
+        self.open_round: Round | None = found[0] if found else None
         self.settings: LightSettings = light_settings(ledger)
+        # A row's light from its stored facts, worked out once per distinct facts (`reason`).
+        self._known: dict[tuple[Any, ...], RowLight | None] = {}
 
     def lit(self, tasks: QuerySet[Task], *, page: bool = True) -> QuerySet[Task]:
         """`tasks` with LIT_FIELDS annotated (the colour as the dashboard counts it); `page`:
@@ -96,7 +140,22 @@ class RowLights:
         split: bool = False,
     ) -> RowLight | None:
         """A row's light from the values `lit` annotated; None for a task with no state. A
-        split task's red or yellow comes from its sub-items (`subitem_reasons`)."""
+        split task's red or yellow comes from its sub-items (`subitem_reasons`). Rows with
+        the same facts share one `RowLight`, worked out once."""
+        key = (colour, status, deadline, lowest, split)
+        if key not in self._known:
+            self._known[key] = self._reason(colour, status, deadline, lowest, split=split)
+        return self._known[key]
+
+    def _reason(
+        self,
+        colour: str | None,
+        status: str,
+        deadline: datetime.date | None,
+        lowest: Decimal | None,
+        *,
+        split: bool,
+    ) -> RowLight | None:
         if colour is None:
             return None
         if split and colour in (RED, YELLOW):
@@ -128,6 +187,58 @@ class RowLights:
             split=bool(task.state_split),
         )
 
+    def stored(self, tasks: QuerySet[Task]) -> QuerySet[Task]:
+        """`tasks` with STORED_FIELDS annotated: the stored state a page's rows' lights are
+        worked out from in Python (`page_lights`), without building `light_case`."""
+        return tasks.annotate(
+            **{name: F(f"{_P}{field}") for name, field in zip(STORED_FIELDS, _STORED, strict=True)}
+        )
+
+    def page_lights(self, rows: list[tuple[Any, ...]]) -> dict[int, RowLight | None]:
+        """The lights of a page of rows, each (task id, parent id, STORED_FIELDS' values): the
+        colour `light_case` gives (`lights.colour_on` of the stored dates; not reported in
+        an open round: for a task, a state of it or of one of its sub-items that awaits a
+        report and has none, for a sub-item its own), then the first reason, a split task's
+        from its first sub-item of that colour ("子项3-1：…"). One query whatever the rows
+        (none for no rows), the reports asked state by state through their index."""
+        if not rows:
+            return {}
+        tops = [row[0] for row in rows if row[1] is None]
+        subs = [row[0] for row in rows if row[1] is not None]
+        states = self._states(TaskState.objects.filter(Q(top_id__in=tops) | Q(task_id__in=subs)))
+        # A task awaits a report when a state of it or of a sub-item does; a sub-item, its own.
+        task_waiting = {state.top for state in states if state.waiting}
+        own_waiting = {state.task for state in states if state.waiting}
+        lights: dict[int, RowLight | None] = {}
+        for task, parent, completed, red_from, yellow_from, *facts in rows:
+            deadline, lowest, split, status = facts
+            # No stored state (a left join of nothing): green, as `light_case` gives it.
+            unreported = completed is not None and (
+                task in own_waiting if parent is not None else task in task_waiting
+            )
+            colour = colour_on(
+                Thresholds(bool(completed), red_from, yellow_from),
+                self.as_of,
+                unreported=unreported,
+            )
+            lights[task] = self.reason(colour, status, deadline, lowest, split=bool(split))
+        self._name_subitems(lights, [state for state in states if not state.is_top])
+        return lights
+
+    def _states(self, states: QuerySet[TaskState]) -> list[_State]:
+        """These stored states as `_State`, in document order, the reports asked for each
+        (EXISTS, through the index of the round, the state and the task)."""
+        sent = Exists(row_reported(self.rounds, OuterRef("task_id"))) if self.rounds else None
+        found = (
+            states.annotate(sent=sent if sent is not None else Value(True))
+            .order_by("position", "task_id")
+            .values_list(*_STATE_FIELDS, "sent")
+        )
+        result = []
+        for *facts, due, sent_ in found:
+            result.append(_State._make((*facts, bool(due) and not sent_)))
+        return result
+
     def subitem_reasons(self, lights: dict[int, RowLight | None]) -> None:
         """Give each split task among `lights` (by task id; its reason None) the first reason
         of its first sub-item of its colour ("子项3-1：…"): one query whether any is split or
@@ -137,33 +248,27 @@ class RowLights:
         # A sub-item's colour as `light_case` gives it (for a row that is not a task, that is
         # `lights.colour_on` of its stored dates), worked out here from the stored dates and
         # whether it was reported: building the expression cost more than the query.
-        sent = Exists(row_reported(self.rounds, OuterRef("task_id"))) if self.rounds else None
-        subs = (
-            TaskState.objects.filter(top_id__in=list(lights), is_top=False)
-            .annotate(sent=sent if sent is not None else Value(True))
-            .order_by("position", "task_id")
-            .values_list(
-                "top_id", "completed", "red_from", "yellow_from", "reports_due", "sent",
-                "status", "deadline", "lowest_percent", "task__label", "task__number",
-                "top__number",
-            )
-        )  # fmt: skip
-        for (
-            top, completed, red_from, yellow_from, due, reported,
-            status, deadline, lowest, label, number, top_number,
-        ) in subs:  # fmt: skip
-            colour = colour_on(
-                Thresholds(bool(completed), red_from, yellow_from),
-                self.as_of,
-                unreported=bool(due) and not reported,
-            )
-            row = lights.get(top)
-            if row is None or row.reason is not None or colour != row.colour:
+        subs = self._states(TaskState.objects.filter(top_id__in=list(lights), is_top=False))
+        self._name_subitems(lights, subs)
+
+    def _name_subitems(self, lights: dict[int, RowLight | None], subs: list[_State]) -> None:
+        """Give each split task among `lights` whose reason is None the first reason of its
+        first sub-item (of `subs`, in order) of its colour."""
+        for sub in subs:
+            row = lights.get(sub.top)
+            if row is None or row.reason is not None:
                 continue
-            sub = self.reason(colour, status, deadline, lowest)
-            if sub is not None and sub.reason is not None:
-                shown = label or f"{top_number}-{number}"
-                lights[top] = RowLight(colour, replace(sub.reason, subitem=shown))
+            colour = colour_on(
+                Thresholds(bool(sub.completed), sub.red_from, sub.yellow_from),
+                self.as_of,
+                unreported=sub.waiting,
+            )
+            if colour != row.colour:
+                continue
+            found = self.reason(colour, sub.status, sub.deadline, sub.lowest)
+            if found is not None and found.reason is not None:
+                shown = sub.label or f"{sub.top_number}-{sub.number}"
+                lights[sub.top] = RowLight(colour, replace(found.reason, subitem=shown))
 
 
 def warning_text(light: RowLight | None) -> str:

@@ -8,7 +8,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
-from django.db.models import JSONField, Max, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import JSONField, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from taizhang.accounts import access
@@ -97,29 +97,50 @@ def supervise(
     return supervise_tasks(ledger, rows, as_of, whole_ledger=True, reported=reported)
 
 
+Subitems = dict[int, list[tuple[Task, list[TaskUnit]]]]
+# Where a list of tasks keeps its units' links as a plain list (`Prefetch(..., to_attr=)`):
+# Django's own prefetch builds a queryset for each task, and another for each `.all()`.
+UNIT_LIST = "unit_list"
+
+
+def unit_links_of(task: Task) -> list[TaskUnit]:
+    """A task's units' links as its query loaded them: the plain list at UNIT_LIST, else its
+    prefetched (or, not loaded, queried) `unit_links`."""
+    listed: list[TaskUnit] | None = getattr(task, UNIT_LIST, None)
+    return listed if listed is not None else list(task.unit_links.all())
+
+
 def subitems_of(
     ledger: Ledger, rows: list[Task], *, whole_ledger: bool
-) -> dict[int, list[tuple[Task, list[TaskUnit]]]]:
+) -> tuple[Subitems, dict[int, list[TaskUnit]]]:
     """The current sub-items of the tasks among `rows`, by task id, in document order, each
-    with the units serving it (its own, or its task's when it names none), in two queries
-    whether there are sub-items or not. A sub-item points to its task without a query."""
-    found = Task.objects.filter(ledger=ledger, removed_at__isnull=True)
+    with the units serving it (its own, or its task's when it names none); and the units of
+    the tasks of the sub-items among `rows` whose task is not (what serves such a sub-item
+    when it names none). Two queries whether there are sub-items or not. A sub-item points to
+    its task without a query."""
+    found = Task.objects.filter(removed_at__isnull=True)
     if whole_ledger:
-        found = found.filter(parent__isnull=False)
+        found = found.filter(ledger=ledger, parent__isnull=False)
     else:
+        # By their tasks alone (a sub-item is of its task's ledger): with the ledger too,
+        # SQLite walked the ledger's index over every task (2 ms at 10,000, twice a page).
         found = found.filter(parent_id__in=[t.pk for t in rows if t.parent_id is None])
-    own: dict[int, list[TaskUnit]] = defaultdict(list)
-    for link in TaskUnit.objects.filter(task__in=found).select_related("unit").order_by("order"):
-        own[link.task_id].append(link)
     tasks = {task.pk: task for task in rows}
-    result: dict[int, list[tuple[Task, list[TaskUnit]]]] = defaultdict(list)
+    apart = {t.parent_id for t in rows if t.parent_id is not None and t.parent_id not in tasks}
+    wanted = Q(task__in=found) | Q(task_id__in=apart) if apart else Q(task__in=found)
+    links = TaskUnit.objects.filter(wanted)
+    own: dict[int, list[TaskUnit]] = defaultdict(list)
+    for link in links.select_related("unit").order_by("order"):
+        own[link.task_id].append(link)
+    result: Subitems = defaultdict(list)
     for sub in found.order_by("order", "pk"):
         parent = tasks.get(sub.parent_id)  # type: ignore[arg-type]
         if parent is not None:
             sub.parent = parent
-        units = own[sub.pk] or (list(parent.unit_links.all()) if parent is not None else [])
-        result[sub.parent_id].append((sub, units))  # type: ignore[index]
-    return result
+        key: int = sub.parent_id  # type: ignore[assignment]
+        inherited = own[key] if parent is None else unit_links_of(parent)
+        result[key].append((sub, own[sub.pk] or inherited))
+    return result, {pk: own[pk] for pk in apart}
 
 
 class TaskFacts(Protocol):
@@ -150,9 +171,24 @@ class LightInputs:
 
     ledger: Ledger
     settings: LightSettings
-    subitems: dict[int, list[tuple[Task, list[TaskUnit]]]]
+    subitems: Subitems
     office: dict[int, list[Figure]]
     report_figures: dict[int, list[dict[str, Any]]]
+    # The units of the tasks of sub-items read apart from them (`subitems_of`).
+    parent_links: dict[int, list[TaskUnit]] = field(default_factory=dict)
+
+    def serving(self, task: Task) -> list[TaskUnit]:
+        """The units serving a task read with these inputs (its links loaded:
+        `unit_links_of`), or a sub-item: its own, else its task's."""
+        for sub, units in self.subitems.get(task.parent_id or 0, ()):
+            if sub.pk == task.pk:
+                return units
+        links = unit_links_of(task)
+        if links or task.parent_id is None:
+            return links
+        if task.parent_id in self.parent_links:
+            return self.parent_links[task.parent_id]
+        return unit_links_of(task.parent)  # type: ignore[arg-type]
 
     def views(self, task: TaskFacts) -> list[IndicatorView]:
         """The task's indicators (its texts read, then its figures)."""
@@ -181,11 +217,12 @@ class LightInputs:
 def light_inputs(ledger: Ledger, rows: list[Task], *, whole_ledger: bool) -> LightInputs:
     """The inputs of the lights of `rows` and their sub-items, in five queries. With
     `whole_ledger`, the reads cover the ledger instead of listing task ids."""
-    subitems = subitems_of(ledger, rows, whole_ledger=whole_ledger)
+    subitems, parent_links = subitems_of(ledger, rows, whole_ledger=whole_ledger)
     ids = [task.pk for task in rows] + [s.pk for subs in subitems.values() for s, _ in subs]
     mine: dict[str, Any] = {"ledger": ledger} if whole_ledger else {"pk__in": ids}
     office, report_figures = task_figures(mine)
-    return LightInputs(ledger, light_settings(ledger), subitems, office, report_figures)
+    settings = light_settings(ledger)
+    return LightInputs(ledger, settings, subitems, office, report_figures, parent_links)
 
 
 def task_figures(
@@ -238,13 +275,20 @@ def supervise_tasks(
     done = (reported or Reported.load(ledger, None if whole_ledger else ids)).tasks
     found: dict[int, tuple[Light, list[IndicatorView]]] = {}
 
+    def awaited(task: Task, split: bool) -> bool | None:
+        """Whether the open round has the task's report (None: none open, or none awaited:
+        a split task, or one only collective phrases serve)."""
+        if done is None or split:
+            return None
+        return task.pk in done if anyone_reports(inputs.serving(task)) else None
+
     def one(task: Task, split: bool = False) -> TaskSupervision:
         if task.pk in found:  # a sub-item that is also one of `rows`
             return TaskSupervision(task, *found[task.pk])
         views = inputs.views(task)
         data = replace(
             inputs.light_input(task, views, task.parent if task.parent_id is not None else None),
-            reported=None if done is None or split else task.pk in done,
+            reported=awaited(task, split),
         )
         colour = light(data, as_of, warn_days=settings.warn_days, pace_margin=settings.pace_margin)
         found[task.pk] = (colour, views)
@@ -261,6 +305,14 @@ def supervise_tasks(
     return result
 
 
+def anyone_reports(links: list[TaskUnit]) -> bool:
+    """Whether someone reports on a task or sub-item served by these units: one of them is
+    not a collective phrase (各乡镇, 有关单位: `reporting.selectors.expected_to_report`), or
+    none is named at all (nothing says who reports). A row only collective phrases serve
+    awaits no report in an open round: it is never "尚未报送进展"."""
+    return not links or any(expected_to_report(link.unit.name) for link in links)
+
+
 def display_number(task: Task) -> str:
     """A task's number as the ledger page shows it: a sub-item's label as written, else
     "3-1" (its task's number and its place), else the task's number."""
@@ -271,15 +323,22 @@ def display_number(task: Task) -> str:
     return str(task.number)
 
 
+# The report states that count as reported (not returned, not superseded).
+_COUNTING = [
+    s for s in ReportState.values if s not in (ReportState.RETURNED, ReportState.SUPERSEDED)
+]
+
+
 def _reported_tasks(ledger: Ledger, task_ids: list[int] | None = None) -> set[int] | None:
     """Tasks (of `task_ids`, or all) with a report, not returned or superseded, in the
     ledger's open round; None without one. Two queries either way, so a page costs the same
-    with or without an open round."""
+    with or without an open round. The states that count are named (`state IN`): with the
+    round and the task, equalities on the index of the three."""
     is_open = Round.objects.filter(ledger=ledger, closed_at__isnull=True).exists()
     reports = Report.objects.filter(round__ledger=ledger, round__closed_at__isnull=True).order_by()
     if task_ids is not None:
         reports = reports.filter(task_id__in=task_ids)
-    counted = reports.exclude(state__in=[ReportState.RETURNED, ReportState.SUPERSEDED])
+    counted = reports.filter(state__in=_COUNTING)
     reported = set(counted.values_list("task_id", flat=True))
     return reported if is_open else None
 

@@ -24,6 +24,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from taizhang.ledger.models import Ledger, Task, TaskUnit
+from taizhang.reporting.selectors import expected_to_report
 from taizhang.supervision.lights import Thresholds, combined, thresholds
 from taizhang.supervision.models import LightSettings, StateUnit, TaskState
 from taizhang.supervision.selectors import LightInputs, light_settings, task_figures
@@ -101,9 +102,12 @@ def _refresh(
         subs[row[1]].append(_Facts(*row))
     ids = [task.pk for task in tops] + [s.pk for found in subs.values() for s in found]
     units: dict[int, list[int]] = defaultdict(list)
+    reporting: set[int] = set()  # units expected to report (not a collective phrase)
     links = TaskUnit.objects.filter(task_id__in=ids).order_by("order", "pk")
-    for task_id, unit_id in links.values_list("task_id", "unit_id"):
+    for task_id, unit_id, name in links.values_list("task_id", "unit_id", "unit__name"):
         units[task_id].append(unit_id)
+        if expected_to_report(name):
+            reporting.add(unit_id)
     office, report_figures = task_figures({"pk__in": ids})
     inputs = LightInputs(ledger, settings, {}, office, report_figures)
     stored_units: dict[int, set[int]] = defaultdict(set)
@@ -116,8 +120,9 @@ def _refresh(
         for row in TaskState.objects.filter(top_id__in=top_ids).values_list(*STATE_FIELDS)
     }
     fresh: dict[int, tuple[State, frozenset[int]]] = {}
+    served = _Served(units, reporting)
     for task in tops:
-        _task_states(task, subs.get(task.pk, []), units, inputs, stored, fresh)
+        _task_states(task, subs.get(task.pk, []), served, inputs, stored, fresh)
     changed = [pk for pk, value in fresh.items() if stored.get(pk) != value]
     today = timezone.localdate()
     for pk in changed:
@@ -144,27 +149,46 @@ def _refresh(
     return len(changed)
 
 
+@dataclass(frozen=True)
+class _Served:
+    """The units serving each task (ids, in order) and which of them report: a collective
+    phrase (各乡镇, 有关单位) does not (`reporting.selectors.expected_to_report`)."""
+
+    units: dict[int, list[int]]
+    reporting: set[int]
+
+    def anyone_reports(self, serving: list[int]) -> bool:
+        """Whether someone reports for a row served by these units: a unit that reports
+        among them, or no unit named at all (as before: nothing says who reports)."""
+        return not serving or any(unit in self.reporting for unit in serving)
+
+
 def _task_states(
     task: _Facts,
     subs: list[_Facts],
-    units: dict[int, list[int]],
+    served: _Served,
     inputs: LightInputs,
     stored: dict[int, tuple[State, frozenset[int]]],
     fresh: dict[int, tuple[State, frozenset[int]]],
 ) -> None:
     """The states of a task and of its sub-items, each with the units it answers for on the
     dashboard (as `selectors.unit_items` counts: a sub-item's own units or its task's; a
-    split task's units that serve none of its sub-items)."""
-    own_units = units.get(task.pk, [])
+    split task's units that serve none of its sub-items). A row served only by collective
+    phrases awaits no report (`reports_due` False): no one can send one."""
+    own_units = served.units.get(task.pk, [])
     covered: set[int] = set()
     found: list[Thresholds] = []
     for sub in subs:
-        serving = units.get(sub.pk) or own_units
+        serving = served.units.get(sub.pk) or own_units
         covered |= set(serving)
         state, thresholds_ = _state(sub, task, inputs, stored, split=False)
+        if not served.anyone_reports(serving):
+            state = _with(state, thresholds_, reports_due=False)
         fresh[sub.pk] = (state, frozenset(serving))
         found.append(thresholds_)
     state, own = _state(task, None, inputs, stored, split=bool(subs))
+    if not subs and not served.anyone_reports(own_units):
+        state = _with(state, own, reports_due=False)
     if subs:
         both = combined(own, found)
         state = _with(state, both, reports_due=False)
@@ -218,7 +242,8 @@ def _red_on(state: State, today: datetime.date) -> datetime.date | None:
 
 
 def _with(state: State, found: Thresholds, *, reports_due: bool) -> State:
-    """A split task's state with its sub-items' combined light."""
+    """A state with this light and `reports_due` (a split task's: its sub-items' combined
+    light)."""
     values = dict(zip(STATE_FIELDS, state, strict=True))
     values.update(
         completed=found.completed,

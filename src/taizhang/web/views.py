@@ -24,7 +24,7 @@ from taizhang.ledger.selectors import (
 from taizhang.reporting.models import Round
 from taizhang.reporting.selectors import round_current, round_document, task_timeline
 from taizhang.supervision.history import task_light_history
-from taizhang.supervision.rows import LIT_FIELDS, RowLight, RowLights
+from taizhang.supervision.rows import STORED_FIELDS, RowLight, RowLights
 from taizhang.supervision.selection import Selection, selected_tasks
 from taizhang.supervision.selectors import default_as_of, supervise_tasks
 from taizhang.web.forms import (
@@ -61,12 +61,13 @@ def ledger_detail(request: HttpRequest, ledger_id: int) -> HttpResponse:
     """One ledger in the layout of the document, filtered and paginated; the same number of
     queries for 10 tasks or 10,000, with or without sub-items. Filters apply to every row,
     task or sub-item; a sub-item that matches is shown under its task."""
-    ledger = access.access_ledger(
+    ledger, ids = access.access_ledger_tasks(
         request.user, ledger_id, Ledger.objects.select_related("publication")
     )
     form, selection = _filter_form(request, ledger)
     lights = RowLights(ledger, default_as_of(ledger))
-    tasks = selected_tasks(access.visible_tasks(request.user), ledger, selection, lights)
+    visible = access.ledger_scope(request.user, ledger.pk, ids)
+    tasks = selected_tasks(visible, ledger, selection, lights)
     filtered = selection.filtered
     counts = tasks.aggregate(
         tasks=Count("pk", filter=Q(parent__isnull=True)),
@@ -86,13 +87,13 @@ def ledger_detail(request: HttpRequest, ledger_id: int) -> HttpResponse:
         "form": form,
         "page": page,
         "rows": ledger_rows(
-            lights.lit(tasks), first, first + PAGE_SIZE, matched=filtered, lights=lights
+            lights.stored(tasks), first, first + PAGE_SIZE, matched=filtered, lights=lights
         ),
         "as_of": lights.as_of,
         "counts": counts,
         "query": query.urlencode(),
         "titles": {c["key"]: c["title"] for c in ledger.columns},
-        "open_round": round_current(ledger.pk),
+        "open_round": lights.open_round,
         "export_formats": FORMATS,
         "export_fields": [(k, v) for k, values in export_query.lists() for v in values],
         "export_layouts": ExportOptionsForm.base_fields["layout"].choices  # type: ignore[attr-defined]
@@ -166,11 +167,11 @@ def ledger_rows(
 ) -> list[LedgerRow]:
     """Rows `start` to `end` of the page's tasks (in their order), with their leaders and
     units, in three queries (one when there are none); with `lights`, each row's light (the
-    tasks are `lights.lit`) and one more query. `matched`:
+    tasks are `lights.stored`) and one more query. `matched`:
     the tasks carry the `matched` annotation of `with_context`."""
     fields = (*ROW_FIELDS, "matched") if matched else ROW_FIELDS
     if lights is not None:
-        fields = (*fields, *LIT_FIELDS)
+        fields = (*fields, *STORED_FIELDS)
     found = list(tasks.prefetch_related(None).values_list(*fields)[start:end])
     leaders, units = row_links([values[0] for values in found])
     lit = _row_lights(found, lights, len(ROW_FIELDS) + matched)
@@ -191,15 +192,11 @@ def ledger_rows(
 def _row_lights(
     found: list[tuple[Any, ...]], lights: RowLights | None, at: int
 ) -> dict[int, RowLight | None]:
-    """Each row's light from the LIT_FIELDS read from index `at` of its values."""
+    """Each row's light from the STORED_FIELDS read from index `at` of its values."""
     if lights is None:
         return {}
-    lit: dict[int, RowLight | None] = {}
-    for values in found:
-        colour, deadline, lowest, split, status = values[at : at + len(LIT_FIELDS)]
-        lit[values[0]] = lights.reason(colour, status, deadline, lowest, split=bool(split))
-    lights.subitem_reasons(lit)
-    return lit
+    end = at + len(STORED_FIELDS)
+    return lights.page_lights([(values[0], values[1], *values[at:end]) for values in found])
 
 
 def row_links(ids: list[int]) -> tuple[dict[int, list[str]], dict[int, list[tuple[str, str]]]]:

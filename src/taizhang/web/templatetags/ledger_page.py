@@ -73,6 +73,21 @@ def row_cells(titles: dict[str, str]) -> Callable[[LedgerRow], str]:
     }
     co = f'<span class="muted">（{escape(_("配合"))}）</span>'
     url = id_url("web:task_detail")
+    # The wording of a status and of a light is worked out once per distinct value on a page
+    # (a page of 100 rows has a few dozen), not once a row.
+    statuses: dict[tuple[str, str], str] = {}
+    marks: dict[RowLight, str] = {}
+
+    def status_of(row: LedgerRow) -> str:
+        key = (row.status_label, row.status)
+        if key not in statuses:
+            statuses[key] = escape(status_text(row))
+        return statuses[key]
+
+    def mark_of(light: RowLight) -> str:
+        if light not in marks:
+            marks[light] = light_mark(light)
+        return marks[light]
 
     def cells(row: LedgerRow) -> str:
         link = url(row.pk)
@@ -85,11 +100,11 @@ def row_cells(titles: dict[str, str]) -> Callable[[LedgerRow], str]:
         deadline = escape(row.deadline_text)
         if row.deadline:
             deadline += f'\n<span class="muted">{row.deadline.isoformat()}</span>'
-        status = escape(status_text(row))
+        status = status_of(row)
         if row.remarks:
             status += f'\n<span class="muted">{escape(row.remarks)}</span>'
         if row.light is not None:
-            status += light_mark(row.light)
+            status += mark_of(row.light)
         return (
             f'<tr class="{classes}"{parent}>'
             f'<td class="num" data-label="{label["number"]}"><a href="{link}">'
