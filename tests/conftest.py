@@ -3,6 +3,7 @@ plain clone tests alone."""
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import shutil
@@ -266,10 +267,22 @@ def migrations_applied(db: None) -> Iterator[None]:
 
 @pytest.fixture(scope="session")
 def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The SQLite database of a data directory `taizhang migrate` made, once per test process:
-    tests that need a fresh installation copy it (tests/upgrade/cli.py, Site.migrated)."""
+    """The SQLite database of a data directory `taizhang migrate` made, once per run: tests
+    that need a fresh installation copy it (tests/upgrade/cli.py, Site.migrated). The suite's
+    parallel workers share one (migrating costs seconds of CPU): the first to need it makes
+    it in their run's common temporary directory, under a lock the others wait on."""
     from tests.upgrade.cli import Site
 
-    site = Site(tmp_path_factory.mktemp("migrated"))
-    site.run("migrate", "-v0")
+    if not os.environ.get("PYTEST_XDIST_WORKER"):  # one process: the run's own directory
+        site = Site(tmp_path_factory.mktemp("migrated"))
+        site.run("migrate", "-v0")
+        return site.data / "taizhang.sqlite3"
+    shared = tmp_path_factory.getbasetemp().parent  # popen-gwN's parent: this run's, for all
+    site = Site(shared / "migrated")
+    with open(shared / "migrated.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file is closed
+        made = shared / "migrated.done"
+        if not made.exists():
+            site.run("migrate", "-v0")
+            made.touch()
     return site.data / "taizhang.sqlite3"
