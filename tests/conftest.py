@@ -3,6 +3,7 @@ plain clone tests alone."""
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import shutil
@@ -215,6 +216,49 @@ def _fast_password_hashing() -> Iterator[None]:
         yield
 
 
+def _static_settings() -> tuple[Any, ...]:
+    """Every setting WhiteNoise's middleware reads to list the apps' static files and make
+    their headers."""
+    from django.conf import settings
+
+    named = sorted(name for name in dir(settings) if name.startswith("WHITENOISE_"))
+    return (
+        *((name, repr(getattr(settings, name))) for name in named),
+        settings.DEBUG,
+        settings.STATIC_URL,
+        settings.FORCE_SCRIPT_NAME,
+        repr(settings.STATICFILES_DIRS),
+        tuple(settings.STATICFILES_FINDERS),
+        tuple(settings.INSTALLED_APPS),
+    )
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _static_files_listed_once() -> Iterator[None]:
+    """Each test client loads the middleware anew, and WhiteNoise's (WHITENOISE_USE_FINDERS)
+    lists, stats and types every static file of the apps each time: 26 ms a client, over a
+    tenth of the suite's CPU. A server does it once a process; so do the tests, for each set
+    of the settings it reads. The middleware still serves from that list as it would."""
+    from whitenoise.middleware import WhiteNoiseMiddleware
+
+    listed: dict[tuple[Any, ...], dict[str, Any]] = {}
+    list_files = WhiteNoiseMiddleware.add_files_from_finders
+
+    def add_files_from_finders(self: WhiteNoiseMiddleware) -> None:
+        key = _static_settings()
+        if key not in listed:
+            before = dict(self.files)
+            list_files(self)
+            listed[key] = {url: f for url, f in self.files.items() if before.get(url) is not f}
+        self.files.update(listed[key])
+
+    WhiteNoiseMiddleware.add_files_from_finders = add_files_from_finders  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        WhiteNoiseMiddleware.add_files_from_finders = list_files  # type: ignore[method-assign]
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _own_data_directory(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """Each test process (the suite runs in parallel workers) keeps its pending uploads and
@@ -266,10 +310,22 @@ def migrations_applied(db: None) -> Iterator[None]:
 
 @pytest.fixture(scope="session")
 def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The SQLite database of a data directory `taizhang migrate` made, once per test process:
-    tests that need a fresh installation copy it (tests/upgrade/cli.py, Site.migrated)."""
+    """The SQLite database of a data directory `taizhang migrate` made, once per run: tests
+    that need a fresh installation copy it (tests/upgrade/cli.py, Site.migrated). The suite's
+    parallel workers share one (migrating costs seconds of CPU): the first to need it makes
+    it in their run's common temporary directory, under a lock the others wait on."""
     from tests.upgrade.cli import Site
 
-    site = Site(tmp_path_factory.mktemp("migrated"))
-    site.run("migrate", "-v0")
+    if not os.environ.get("PYTEST_XDIST_WORKER"):  # one process: the run's own directory
+        site = Site(tmp_path_factory.mktemp("migrated"))
+        site.run("migrate", "-v0")
+        return site.data / "taizhang.sqlite3"
+    shared = tmp_path_factory.getbasetemp().parent  # popen-gwN's parent: this run's, for all
+    site = Site(shared / "migrated")
+    with open(shared / "migrated.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file is closed
+        made = shared / "migrated.done"
+        if not made.exists():
+            site.run("migrate", "-v0")
+            made.touch()
     return site.data / "taizhang.sqlite3"

@@ -4,9 +4,12 @@ an empty database; a transactional test gets a world of its own, committed."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.contrib.auth.models import User
 from django.db import connection
+from whitenoise.middleware import WhiteNoiseMiddleware
 
 from taizhang.ledger.models import Ledger, Task
 from tests.factories import World, client_for, signed_in
@@ -58,3 +61,17 @@ def test_client_for_signs_in_the_roles_user_or_no_one(world: World) -> None:
     assert client_for(world, "water").session["_auth_user_id"] == str(world.water.pk)
     assert "_auth_user_id" not in client_for(world, "anonymous").session
     assert "_auth_user_id" not in signed_in(None).session
+
+
+def test_static_files_are_listed_once_for_each_set_of_settings(settings: Any) -> None:
+    # conftest's _static_files_listed_once: a second middleware gets the same files (the very
+    # objects), one under other settings gets them listed again with those settings' headers.
+    first, second = WhiteNoiseMiddleware(), WhiteNoiseMiddleware()
+    script = "/static/taizhang/dashboard.js"
+    assert second.files[script] is first.files[script]
+    settings.WHITENOISE_MAX_AGE = 7
+    other = WhiteNoiseMiddleware()
+    assert other.files.keys() == first.files.keys()
+    response = other.files[script].get_response("GET", {})
+    response.file.close()
+    assert ("Cache-Control", "max-age=7, public") in response.headers

@@ -22,6 +22,7 @@ from taizhang.ledger.services import importing
 from tests.conftest import SEED
 from tests.factories import World
 from tests.jobs.imported import BIG_TITLE, big_ledger_json
+from tests.upgrade.cli import Site
 
 BAR = re.compile(r"\r(\S+) \[([#-]{30})\] +(\d+)%  (\d+)/(\d+)")
 
@@ -134,13 +135,13 @@ def test_a_failing_export_ends_the_bar_before_its_error(
     assert err.getvalue().endswith("0/3\n错误：该台账没有编号为 999 的已关闭轮次\n")
 
 
-def test_the_real_command_draws_on_a_real_terminal(tmp_path: Path) -> None:
+def test_the_real_command_draws_on_a_real_terminal(tmp_path: Path, migrated_sqlite: Path) -> None:
     """`taizhang import` in a process of its own, its stderr a pseudo-terminal; its stdout a
-    pipe, which gets the summary only."""
+    pipe, which gets the summary only. Into a migrated installation (a copy of one)."""
+    Site.migrated(tmp_path, migrated_sqlite)
     env = {**os.environ, "TAIZHANG_DATA_DIR": str(tmp_path)}
     env.pop("DATABASE_URL", None)
     command = [sys.executable, "-m", "taizhang.cli"]
-    subprocess.run([*command, "migrate", "-v0"], env=env, check=True, timeout=300)
     leader, follower = pty.openpty()
     try:
         done = subprocess.run(

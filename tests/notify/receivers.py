@@ -113,7 +113,9 @@ def http_receiver(answer: Answer = robot_ok) -> Iterator[HttpReceiver]:
             pass
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    # It looks for the shutdown flag every poll_interval: 0.5 s by default, so each receiver
+    # kept its test waiting up to that long on its way out.
+    thread = threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True)
     thread.start()
     try:
         yield HttpReceiver(f"http://127.0.0.1:{server.server_port}", received, answers)

@@ -92,6 +92,7 @@ class Site:
             "PYTHONPATH": f"{ROOT / 'src'}{os.pathsep}{ROOT}",
             "TAIZHANG_DATA_DIR": str(self.data),
             "TAIZHANG_QUEUE_IMMEDIATE": "1",
+            "DJANGO_SETTINGS_MODULE": "tests.site_settings",  # a fast password hasher
         }
         if self.database_url:
             env["DATABASE_URL"] = self.database_url
