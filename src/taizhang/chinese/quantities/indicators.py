@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from taizhang.chinese.quantities.sentences import actuals, find_quantities, targets
+from taizhang.chinese.quantities.sentences import find_quantities, targets
 from taizhang.chinese.quantities.subjects import _LEADING_VERBS, _key
-from taizhang.chinese.quantities.units import Indicator, Quantity
+from taizhang.chinese.quantities.units import Indicator, Quantity, _family
 
 
 def match_indicators(targets: list[Quantity], actuals: list[Quantity]) -> list[Indicator]:
@@ -35,10 +35,11 @@ def task_indicators(goal: str, deadline_text: str, progress: str) -> list[Indica
     measured against it; plan figures without an actual would only repeat the text.
     """
     wanted = targets(goal, deadline_text)
-    done = actuals(progress)
-    done = [a for a in done if not _restates(a, wanted, done)]
-    planned = find_quantities(progress, default_kind="actual")
-    for plan in (q for q in planned if q.kind == "plan"):
+    found = find_quantities(progress, default_kind="actual")
+    done = [q for q in found if q.kind == "actual"]  # what actuals(progress) gives
+    smallest = _smallest_staged(done)
+    done = [a for a in done if not _restates(a, wanted, smallest)]
+    for plan in (q for q in found if q.kind == "plan"):
         if not any(_similarity(t, plan, stages=False) for t in wanted) and any(
             _similarity(plan, a) for a in done
         ):
@@ -49,19 +50,28 @@ def task_indicators(goal: str, deadline_text: str, progress: str) -> list[Indica
 # --- matching ------------------------------------------------------------------------------
 
 
-def _restates(actual: Quantity, wanted: list[Quantity], done: list[Quantity]) -> bool:
+def _restates(actual: Quantity, wanted: list[Quantity], smallest: dict[str, Quantity]) -> bool:
     """An actual that only repeats a target: equal to it, its verb saying nothing of the work,
     while the same progress reports a smaller figure of the family with a stage ("共24个项目，
-    已开工21个": 24 is the task, 21 what happened)."""
+    已开工21个": 24 is the task, 21 what happened). `smallest` is _smallest_staged's."""
     if actual.stage:
         return False
     repeats = any(
         actual.in_unit(t.unit) == t.value and _similarity(t, actual, stages=False) for t in wanted
     )
-    return repeats and any(
-        other.stage and (other.in_unit(actual.unit) or actual.value) < actual.value
-        for other in done
-    )
+    other = smallest.get(_family(actual.unit))
+    return repeats and other is not None and (other.in_unit(actual.unit) or 0) < actual.value
+
+
+def _smallest_staged(done: list[Quantity]) -> dict[str, Quantity]:
+    """By unit family, the smallest figure above 0 with a stage."""
+    smallest: dict[str, Quantity] = {}
+    for quantity in (q for q in done if q.stage and q.value):
+        family = _family(quantity.unit)
+        known = smallest.get(family)
+        if known is None or (quantity.in_unit(known.unit) or 0) < known.value:
+            smallest[family] = quantity
+    return smallest
 
 
 def _measures(target: Quantity, actual: Quantity) -> bool:

@@ -3,13 +3,16 @@ its stage (done, started, pending, planned) from the verb of its clause."""
 
 from __future__ import annotations
 
+import functools
 import re
+from bisect import bisect_left
 
 from taizhang.chinese.quantities.numbers import (
-    _CLAUSE_BREAKS,
     _DATE,
+    _clause_end,
     _clause_start,
     _Figure,
+    _sentence_end,
     _sentence_start,
 )
 
@@ -69,28 +72,60 @@ def _kind(text: str, figure: _Figure, following: _Figure | None, default: str) -
     after = _kind_after(text, figure, following, default)
     if after is not None:
         return after
-    sentence = _sentence_start(text, figure.start)
-    kind = default
-    for marker in _MARKER_PATTERN.finditer(text, sentence, figure.start):
+    clause = _clause_start(text, figure.start)
+    kind = _kind_before_clause(text, figure.start, clause, default)
+    for marker in _MARKER_PATTERN.finditer(text, clause, figure.start):
         word = marker.group()
         between = text[marker.end() : figure.start]
-        in_other_clause = any(c in _CLAUSE_BREAKS for c in between)
-        if word in _FUTURE_MARKERS:
-            if default == "actual":
-                kind = "plan"
-            continue
-        if word in _CLAUSE_MARKERS and in_other_clause and (default == "target" or word != "已"):
-            continue
-        if default == "target" and word in _PROGRESS_ONLY_MARKERS:
-            continue
         # "占总投资的58.3%", "完成年度计划投资的35%": a share of the plan, not a planned figure.
-        share = figure.unit == "%" and between.endswith("的") and not in_other_clause
-        if between.startswith("的") or share:
-            continue
-        kind = _MARKERS[word]
+        share = figure.unit == "%" and between.endswith("的")
+        kind = _marker_kind(word, between, default, in_clause=True, share=share) or kind
     if default == "actual" and kind == "actual" and _restates_task(text, figure, following):
         return "target"
     return kind
+
+
+def _marker_kind(word: str, between: str, default: str, *, in_clause: bool, share: bool) -> str:
+    """The kind a marker gives the figure after it, or "" when it gives none there. `between`
+    holds the words from the marker to the figure."""
+    if word in _FUTURE_MARKERS:
+        return "plan" if default == "actual" else ""
+    if word in _CLAUSE_MARKERS and not in_clause and (default == "target" or word != "已"):
+        return ""
+    if default == "target" and word in _PROGRESS_ONLY_MARKERS:
+        return ""
+    if between.startswith("的") or share:
+        return ""
+    return _MARKERS[word]
+
+
+def _kind_before_clause(text: str, position: int, clause: int, default: str) -> str:
+    """The kind the markers of earlier clauses of the sentence give a figure at `position` in
+    the clause starting at `clause`: the last marker that gives one wins, else `default`."""
+    starts, kinds = _markers(text, default)
+    index = bisect_left(starts, clause) - 1
+    if index < 0 or starts[index] < _sentence_start(text, position):
+        return default
+    return kinds[index]
+
+
+@functools.lru_cache(maxsize=16)
+def _markers(text: str, default: str) -> tuple[list[int], list[str]]:
+    """Where the markers of `text` that give a kind to figures of later clauses stand, and the
+    kind each gives; read once per text, so a long sentence is not scanned once per figure."""
+    starts, kinds = [], []
+    for marker in _MARKER_PATTERN.finditer(text):
+        kind = _marker_kind(
+            marker.group(),
+            text[marker.end() : marker.end() + 1],
+            default,
+            in_clause=False,
+            share=False,
+        )
+        if kind:
+            starts.append(marker.start())
+            kinds.append(kind)
+    return starts, kinds
 
 
 def _kind_after(text: str, figure: _Figure, following: _Figure | None, default: str) -> str | None:
@@ -124,14 +159,13 @@ def _restates_task(text: str, figure: _Figure, following: _Figure | None) -> boo
         same_unit = following.unit == figure.unit
         return same_unit and "已" in between and "已" not in before and "完成" not in before
     after = text[figure.end : end]
-    head = text[_sentence_start(text, figure.start) : figure.start]
     return (
         bool(after)
         and text[end : end + 1] in ("，", ",", "：", ":")
         and not _goes_on_about(text, end, following)
         and not _stage_of(after)
         and not any(word in after for word in ("已", "均", "全部", "共"))
-        and not _words_before_topic(head)
+        and _topic_start(text, _sentence_start(text, figure.start)) >= figure.start
     )
 
 
@@ -140,11 +174,27 @@ def _words_before_topic(head: str) -> str:
     return _DATE.sub("", head).strip("，,：: \t")
 
 
-def _clause_end(text: str, position: int) -> int:
-    end = position
-    while end < len(text) and text[end] not in _CLAUSE_BREAKS:
-        end += 1
+@functools.lru_cache(maxsize=64)
+def _topic_start(text: str, sentence: int) -> int:
+    """Where the first word of the sentence starting at `sentence` stands that is neither a
+    date nor punctuation (what _words_before_topic keeps), or the sentence's end."""
+    position, end = sentence, _sentence_end(text, sentence)
+    while position < end:
+        date = _DATE.match(text, position, end)
+        if date and date.end() > position:
+            position = date.end()
+        elif text[position] in "，,：: \t":
+            position += 1
+        else:
+            return position
     return end
+
+
+@functools.lru_cache(maxsize=64)
+def _sentence_stage(text: str, sentence: int) -> str:
+    """The stage the verbs of a whole sentence name: done if any names a completion."""
+    words = text[sentence : _sentence_end(text, sentence)]
+    return "done" if _STAGES[3][1].search(words) else _stage_of(words)
 
 
 def _stage(
@@ -164,19 +214,15 @@ def _stage(
     stage = _stage_of(before)
     if stage:
         return stage
-    sentence_end = figure.end
-    while sentence_end < len(text) and text[sentence_end] not in "。；;\n":
-        sentence_end += 1
     if kind == "target":
         if _words_before_topic(before):
             return ""  # "改造城镇老旧小区1.5万户，启动…": its own verb, no stage word
         # A target heading its clause takes the verbs of its sentence: "24个项目，应于6月底前
         # 开工，年底前完成" is done.
-        sentence = text[_sentence_start(text, figure.start) : sentence_end]
-        return "done" if _STAGES[3][1].search(sentence) else _stage_of(sentence)
+        return _sentence_stage(text, _sentence_start(text, figure.start))
     if before.endswith("等"):
         # A list's count waits for the list's verb: "东园小区、翠园小区等4个小区，…仍在施工".
-        return _stage_of(text[figure.end : sentence_end])
+        return _stage_of(text[figure.end : _sentence_end(text, figure.end)])
     if _goes_on_about(text, end, following):
         # "3所新建学校，已全部投入使用": the next clause says what became of them.
         return _stage_of(text[end + 1 : _clause_end(text, end + 1)])

@@ -13,9 +13,10 @@ from taizhang.chinese.quantities.numbers import (
     _QUOTES,
     _clause_start,
     _Figure,
+    _sentence_end,
     _sentence_start,
 )
-from taizhang.chinese.quantities.units import Quantity
+from taizhang.chinese.quantities.units import Quantity, _family
 
 
 def _longest_first(words: str) -> tuple[str, ...]:
@@ -66,6 +67,7 @@ _AGE = re.compile(r"[0-9]+(?:[至到~-][0-9]+)?周?岁(?:以上|以下)?")
 # A rate that the reader left out stays out of the next subject: "按每户600元标准发放补贴".
 _RATE_PREFIX = re.compile(r"^.*(?:每|[户人亩]均)[^每]*?[0-9.]+[千万亿]?元(?:的)?(?:标准)?")
 _MAX_SUBJECT = 12
+_AMONG = re.compile(r"([^，,；。]{2,14})中[，,]")
 _REMAINDER = ("其余", "剩余", "剩下", "其中", "另有", "本月", "当月", "较年初")
 
 
@@ -97,27 +99,32 @@ def _subject(text: str, figure: _Figure, previous: _Figure | None, inherited: st
     return name.translate(_QUOTES)[-_MAX_SUBJECT:]
 
 
-def _antecedent(text: str, figure: _Figure, earlier: list[_Figure], found: list[Quantity]) -> str:
+def _antecedent(text: str, figure: _Figure, nouns: dict[str, tuple[int, str]]) -> str:
     """The noun a clause leaves out: "新建公共厕所30座，改造提升20座" -> 公共厕所,
     "已建成公共厕所42座，其余8座" -> 公共厕所, "新建的口袋公园中，已有21个建成开放" -> 口袋公园.
 
     It is the subject, without its verbs, of the nearest earlier figure of the same sentence
     (or the sentence before, after 其余/剩余/其中/本月…) and unit family; else the noun of an
-    earlier "…中，" clause of the sentence.
+    earlier "…中，" clause of the sentence. `nouns` holds, by unit family, where the last earlier
+    figure naming something starts and its subject's key.
     """
     sentence = _sentence_start(text, figure.start)
     # 其余/剩余/其中 look back one sentence more: "已建成公厕42座。其余8座正在装修。"
     head = text[_clause_start(text, figure.start) : figure.start]
     reach = _sentence_start(text, sentence - 1) if head.startswith(_REMAINDER) else sentence
-    for other, quantity in zip(reversed(earlier), reversed(found), strict=True):
-        if other.start < reach:
-            break
-        if quantity.in_unit(figure.unit) is not None and _key(quantity.subject):
-            return _key(quantity.subject)
-    among = re.search(r"([^，,；。]{2,14})中[，,]", text[sentence : figure.start])
-    if among:
+    start, noun = nouns.get(_family(figure.unit), (-1, ""))
+    if start >= reach:
+        return noun
+    among = _among(text, sentence)
+    if among and among.end() <= figure.start:
         return _key(_trim_before(among.group(1)).rsplit("的", 1)[-1])
     return ""
+
+
+@functools.lru_cache(maxsize=64)
+def _among(text: str, sentence: int) -> re.Match[str] | None:
+    """The first "…中，" clause of the sentence starting at `sentence` ("12个乡镇中，")."""
+    return _AMONG.search(text, sentence, _sentence_end(text, sentence))
 
 
 def _trim_before(segment: str) -> str:

@@ -97,6 +97,11 @@ _IDIOMS = ("一张网", "一张图", "一张蓝图", "一条龙", "一条心", "
 _MULTIPLIERS = {"千": 1000, "万": 10**4, "亿": 10**8}
 
 
+def _family(unit: str) -> str:
+    """The family of a unit (money, area, 人, 个…); a unit outside the table is its own."""
+    return _UNITS.get(unit, (unit, 1))[0]
+
+
 def _plain(number: Decimal) -> Decimal:
     """A Decimal without exponent or trailing zeros: 12000, 1.2, 0.5, however many digits."""
     normal = number.normalize()
