@@ -118,6 +118,7 @@ def _best_pairs(
             pairs[t_index] = actuals[a_index]
             used.add(a_index)
     lone = _pair_lone_figures(targets, actuals, pairs, used)
+    _pair_only_figures(targets, actuals, pairs, used)
     return pairs, lone
 
 
@@ -152,6 +153,30 @@ def _pair_lone_figures(
             used.add(bare[0])
             lone.add(t_index)
     return lone
+
+
+def _pair_only_figures(
+    targets: list[Quantity], actuals: list[Quantity], pairs: dict[int, Quantity], used: set[int]
+) -> None:
+    """Pair a family's only target with its only actual that can measure it when their nouns
+    share nothing ("中小学和幼儿园14所" and "学校已竣工9所"), when the actual's verb says
+    what became of the work (a figure that only stands, "全市有学校120所", measures nothing
+    here): the bar says its subjects differ."""
+    for t_index, target in enumerate(targets):
+        family = [t for t in targets if t.in_unit(target.unit) is not None]
+        if t_index in pairs or len(family) != 1:
+            continue
+        measuring = [
+            i
+            for i, a in enumerate(actuals)
+            if a.in_unit(target.unit) is not None
+            and a.unit != "%"  # a share ("占全市总数的35%") is no progress of the task
+            and a.stage
+            and _measures(target, a)
+        ]
+        if len(measuring) == 1 and measuring[0] not in used:
+            pairs[t_index] = actuals[measuring[0]]
+            used.add(measuring[0])
 
 
 def _doubt(target: Quantity, actual: Quantity, *, unit_only: bool) -> str | None:

@@ -8,13 +8,16 @@ import re
 from bisect import bisect_left
 
 from taizhang.chinese.quantities.numbers import (
+    _CLAUSE_BREAKS,
     _DATE,
+    _SCAN,
     _clause_end,
     _clause_start,
     _Figure,
     _sentence_end,
     _sentence_start,
 )
+from taizhang.chinese.quantities.subjects import _key, _past_verb_list, _strip_trailing
 
 # Kind markers hold until the end of the sentence or the next marker ("今年计划完成管网建设20
 # 公里，新增…137万平方米" is all plan). In a goal cell 已 binds within its clause only: "在已建成
@@ -50,6 +53,10 @@ _AHEAD = re.compile(
     r"|(?:底|末|日|月|年)前(?:全部|再)?(?:完成|建成|完工|竣工|交付|投用)"
 )
 
+# After a sentence's noun-only head: its scope, or the share of it done.
+_SCOPE_NEXT = ("总投资", "总建筑面积", "总面积", "全长", "总长")
+_SHARE_DONE = re.compile(r"已[^，,；;。]*的(?:[0-9.]+%|[一二三四五六七八九]成)")
+_FIRST_BREAK_OR_DIGIT = re.compile(rf"[0-9{re.escape(_CLAUSE_BREAKS)}]")
 _TASK_AFTER = re.compile(r"的?(?:目标任务|年度任务|目标|任务)")
 # A clause that goes on about the figure before it: "3所新建学校，已全部投入使用".
 _PREDICATE = re.compile(r"已|均|全部|现已|目前已|正在|尚|未")
@@ -73,13 +80,18 @@ def _kind(text: str, figure: _Figure, following: _Figure | None, default: str) -
     if after is not None:
         return after
     clause = _clause_start(text, figure.start)
-    kind = _kind_before_clause(text, figure.start, clause, default)
-    for marker in _MARKER_PATTERN.finditer(text, clause, figure.start):
-        word = marker.group()
+    sentence = _sentence_start(text, figure.start)
+    kind = default
+    if clause - sentence > _SCAN:  # a long sentence: its earlier markers from the index
+        kind, sentence = _kind_before_clause(text, figure.start, clause, default), clause
+    for marker in _MARKER_PATTERN.finditer(text, sentence, figure.start):
         between = text[marker.end() : figure.start]
+        in_clause = marker.start() >= clause
         # "占总投资的58.3%", "完成年度计划投资的35%": a share of the plan, not a planned figure.
-        share = figure.unit == "%" and between.endswith("的")
-        kind = _marker_kind(word, between, default, in_clause=True, share=share) or kind
+        share = in_clause and figure.unit == "%" and between.endswith("的")
+        kind = (
+            _marker_kind(marker.group(), between, default, in_clause=in_clause, share=share) or kind
+        )
     if default == "actual" and kind == "actual" and _restates_task(text, figure, following):
         return "target"
     return kind
@@ -89,7 +101,11 @@ def _marker_kind(word: str, between: str, default: str, *, in_clause: bool, shar
     """The kind a marker gives the figure after it, or "" when it gives none there. `between`
     holds the words from the marker to the figure."""
     if word in _FUTURE_MARKERS:
-        return "plan" if default == "actual" else ""
+        # In a goal cell what is striven for is wanted: "年度计划投资260亿元，力争新开工项目45个"
+        # ends the plan there.
+        return "plan" if default == "actual" else "target"
+    if word == "实际" and default == "target" and _names_a_noun(between):
+        return ""  # "实际到位资金180亿元" in a goal cell names what is asked for
     if word in _CLAUSE_MARKERS and not in_clause and (default == "target" or word != "已"):
         return ""
     if default == "target" and word in _PROGRESS_ONLY_MARKERS:
@@ -97,6 +113,13 @@ def _marker_kind(word: str, between: str, default: str, *, in_clause: bool, shar
     if between.startswith("的") or share:
         return ""
     return _MARKERS[word]
+
+
+def _names_a_noun(words: str) -> bool:
+    """Whether the words after 实际 name a thing ("到位资金", "使用面积", "种粮农民"), so that
+    实际 is inside a noun, rather than only verbs ("完成", "完成了"), so that it is an adverb."""
+    cut = _FIRST_BREAK_OR_DIGIT.search(words)
+    return bool(_key(_strip_trailing(words[: cut.start() if cut else len(words)])))
 
 
 def _kind_before_clause(text: str, position: int, clause: int, default: str) -> str:
@@ -115,13 +138,9 @@ def _markers(text: str, default: str) -> tuple[list[int], list[str]]:
     kind each gives; read once per text, so a long sentence is not scanned once per figure."""
     starts, kinds = [], []
     for marker in _MARKER_PATTERN.finditer(text):
-        kind = _marker_kind(
-            marker.group(),
-            text[marker.end() : marker.end() + 1],
-            default,
-            in_clause=False,
-            share=False,
-        )
+        # The words after a marker up to the next number or break tell 实际 an adverb or not.
+        after = text[marker.end() : _clause_end(text, marker.end()) + 1]
+        kind = _marker_kind(marker.group(), after, default, in_clause=False, share=False)
         if kind:
             starts.append(marker.start())
             kinds.append(kind)
@@ -147,7 +166,7 @@ def _restates_task(text: str, figure: _Figure, following: _Figure | None) -> boo
     项目，目前…"), or the whole of which the same clause then gives a part ("126条…已完成120条")."""
     clause = _clause_start(text, figure.start)
     before = text[clause : figure.start]
-    end = _clause_end(text, figure.end)
+    end = _clause_end(text, _past_verb_list(text, figure.end))  # "14所新建、改扩建学校已竣工9所"
     opener = _RESTATED.search(before)
     if opener and "已" not in before[opener.end() :] and not before.endswith("的"):
         # 按照/对照 also open a rule ("按照每人600元的标准发放…"): only a task restates.
@@ -159,6 +178,8 @@ def _restates_task(text: str, figure: _Figure, following: _Figure | None) -> boo
         same_unit = following.unit == figure.unit
         return same_unit and "已" in between and "已" not in before and "完成" not in before
     after = text[figure.end : end]
+    if not after and _heads_its_progress(text, figure, clause, end, following):
+        return True
     return (
         bool(after)
         and text[end : end + 1] in ("，", ",", "：", ":")
@@ -172,6 +193,30 @@ def _restates_task(text: str, figure: _Figure, following: _Figure | None) -> boo
 def _words_before_topic(head: str) -> str:
     """What stands before a sentence's first figure once dates and punctuation are gone."""
     return _DATE.sub("", head).strip("，,：: \t")
+
+
+def _heads_its_progress(
+    text: str, figure: _Figure, clause: int, end: int, following: _Figure | None
+) -> bool:
+    """A sentence that opens with a noun and its figure only, then gives its scope (总投资…)
+    or the share of it done: "城市更新项目12个，总投资35.2亿元，今年已完成投资…", "博物馆新馆
+    布展面积4200㎡，已完成布展的六成". The head is the task, not what was done ("募集见习岗位
+    846个，已有512名…上岗" and "挂牌督办隐患18项，已完成整改15项" stay what was done)."""
+    words = text[clause : figure.start]
+    if not words or text[end : end + 1] not in ("，", ","):
+        return False
+    if _topic_start(text, _sentence_start(text, figure.start)) < clause:
+        return False  # more than dates before the head's clause
+    noun_only = (
+        _key(words) == words == _strip_trailing(words)
+        and not _stage_of(words)
+        and not _MARKER_PATTERN.search(words)
+    )
+    next_end = _clause_end(text, end + 1)
+    if not noun_only or following is None or following.start >= next_end:
+        return False
+    scope_next = text.startswith(_SCOPE_NEXT, end + 1)
+    return scope_next or bool(_SHARE_DONE.search(text, end, _sentence_end(text, end)))
 
 
 @functools.lru_cache(maxsize=64)

@@ -5,7 +5,13 @@ from __future__ import annotations
 
 from taizhang.chinese.quantities.kinds import _kind, _stage
 from taizhang.chinese.quantities.numbers import _WIDTH, _figures
-from taizhang.chinese.quantities.subjects import _antecedent, _key, _same, _subject
+from taizhang.chinese.quantities.subjects import (
+    _antecedent,
+    _key,
+    _respective,
+    _same,
+    _subject,
+)
 from taizhang.chinese.quantities.units import KINDS, Quantity, _family
 
 
@@ -25,7 +31,9 @@ def find_quantities(text: str, *, default_kind: str = "target") -> list[Quantity
     for index, figure in enumerate(figures):
         previous = figures[index - 1] if index else None
         following = figures[index + 1] if index + 1 < len(figures) else None
-        subject = _subject(plain, figure, previous, found[-1].subject if found else "")
+        subject = _respective(plain, figures, index) or _subject(
+            plain, figure, previous, found[-1].subject if found else ""
+        )
         if not _key(subject):
             subject += _antecedent(plain, figure, nouns)
         if _key(subject):

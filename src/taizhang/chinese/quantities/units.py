@@ -77,6 +77,8 @@ _UNITS: dict[str, tuple[str, int]] = {
     "万吨": ("weight", 10**4), "吨": ("weight", 1),
     "万千瓦": ("power", 10**4), "千瓦": ("power", 1),
     "%": ("percent", 1), "人次": ("人次", 1), "人": ("人", 1), "名": ("人", 1),
+    # Visits are counted each time: 件次, 家次, 户次 are units of their own, as 人次 is.
+    "件次": ("件次", 1), "家次": ("家次", 1), "户次": ("户次", 1),
     "张": ("床", 1), "床": ("床", 1),
     **{counter: (counter, 1) for counter in "套个所座处条家台辆间项颗单件户"},
     **{counter: (counter, 1) for counter in "部盏块株棵口眼栋幢宗只册"},
