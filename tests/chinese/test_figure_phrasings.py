@@ -228,3 +228,28 @@ def test_the_only_target_and_the_only_measuring_actual_pair_with_a_subject_doubt
 )
 def test_a_figure_that_measures_nothing_of_the_task_gets_no_bar(goal: str, progress: str) -> None:
     assert all(i.actual is None for i in task_indicators(goal, "", progress))
+
+
+def test_a_part_given_after_a_stage_verb_makes_the_whole_the_task() -> None:
+    found = find_quantities("第二批8个项目完成5个。", default_kind="actual")
+    assert [(q.value, q.kind) for q in found] == [(Decimal(8), "target"), (Decimal(5), "actual")]
+
+
+def test_yue_inside_a_word_is_no_approximation() -> None:
+    signed = only("已签约1180户。")
+    assert (signed.subject, signed.approximate) == ("签约", False)
+    assert only("已安置约1180户。").approximate
+
+
+@pytest.mark.parametrize(
+    ("text", "subject"),
+    [
+        ("新建的6座水厂中，已有4座通水运行。", "水厂"),
+        ("城镇登记失业率控制在3.2%以内。", "城镇登记失业率"),
+        ("3个片区合计征收房屋1260户。", "片区"),
+    ],
+)
+def test_verbs_after_a_unit_and_words_before_a_number_are_no_subject(
+    text: str, subject: str
+) -> None:
+    assert subject in [q.subject for q in find_quantities(text, default_kind="actual")]

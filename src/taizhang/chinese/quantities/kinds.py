@@ -176,7 +176,9 @@ def _restates_task(text: str, figure: _Figure, following: _Figure | None) -> boo
     if following is not None and following.start < end:
         between = text[figure.end : following.start]
         same_unit = following.unit == figure.unit
-        return same_unit and "已" in between and "已" not in before and "完成" not in before
+        # "126条…已完成120条", "第二批8个项目完成5个": a part of it, after 已 or a stage verb.
+        part = "已" in between or bool(_stage_of(between))
+        return same_unit and part and "已" not in before and "完成" not in before
     after = text[figure.end : end]
     if not after and _heads_its_progress(text, figure, clause, end, following):
         return True

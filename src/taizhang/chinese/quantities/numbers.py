@@ -43,6 +43,8 @@ _FIGURE = re.compile(
 _WIDTH = str.maketrans("０１２３４５６７８９％．", "0123456789%.")
 _NOT_BEFORE_CHINESE = "第同统唯每逐之某单"
 _APPROX_BEFORE = ("大约", "将近", "接近", "约", "近", "超过", "逾", "突破", "约占", "基本")
+# 约 ends 签约, 履约, 预约 …: "已签约1180户" is no approximation.
+_WORD_WITH_YUE = re.compile(r"[签履预节合违解特公条制邀]约\Z")
 _APPROX_AFTER = ("以上", "左右", "上下")
 # "约占年度计划的76%": 约占 makes the share approximate however far before it stands.
 _APPROX_IN_CLAUSE = ("约占", "基本完成", "基本建成", "基本完工")
@@ -154,7 +156,7 @@ def _figure(text: str, match: re.Match[str], value: Decimal, unit: str) -> _Figu
     start, end = match.start(), match.end()
     clause = text[_clause_start(text, start) : start]
     approximate = (
-        clause.endswith(_APPROX_BEFORE)
+        (clause.endswith(_APPROX_BEFORE) and not _WORD_WITH_YUE.search(clause))
         or any(word in clause for word in _APPROX_IN_CLAUSE)
         or bool(match.group("more") or match.group("before_mult") or match.group("about"))
         or text.startswith(_APPROX_AFTER, end)

@@ -36,12 +36,18 @@ _LEADING_FILLERS = _longest_first(
     "并网发电 并网 在建"
 )
 # Words between a subject and its number ("覆盖率达到41%", "服务不少于8万人次").
+_YUE_WORDS = "签履预节合违解特公条制邀"
 _TRAILING_FILLERS = _longest_first(
     "约 近 大约 将近 接近 达到 达 为 是 到 至 共 计 共计 合计 累计 总计 不少于 不低于 不超过 不足 "
     "超过 逾 提高到 提高至 提升到 提升至 增加到 增至 已 了 已完成 完成了 完成 有 仅 全部 由 分别 "
-    "突破 约占 基本 同比 环比"
+    "突破 约占 基本 同比 环比 控制在 保持在 稳定在 维持在"
 )
-_TRAILING_PATTERN = re.compile("(?:" + "|".join(map(re.escape, _TRAILING_FILLERS)) + ")*\\Z")
+# 约 (about) is no filler inside a word: 签约, 履约, 预约, 节约 …
+_TRAILING_PATTERN = re.compile(
+    "(?:"
+    + "|".join(map(re.escape, _TRAILING_FILLERS)).replace("约", f"(?<![{_YUE_WORDS}])约")
+    + ")*\\Z"
+)
 # Verbs and modifiers that may open a subject; dropped for matching ("年度完成投资" -> "投资").
 _LEADING_VERBS = _longest_first(
     "新建和改建 新改建 改扩建 新建 改建 扩建 新增 改造提升 巩固提升 改造 提升 建设 建成 完成 实施 "
@@ -53,13 +59,13 @@ _LEADING_VERBS = _longest_first(
     "其余 剩余 剩下 "
     "并网发电 并网 兑付 治理 完成治理 关停取缔 关停 取缔 整改提升 整改 落地开工 落地 "
     "采购 采购到位 调试 安装调试 优化 调整 优化调整 新开 投产 竣工投产 建成投产 入库 纳统 "
-    "入库纳统 通过 通过验收 主体工程 归集 调用 "
+    "入库纳统 通过 通过验收 主体工程 归集 调用 通水 通电 通气 投运 上线 "
 )
 # Where a subject read after the unit stops ("两座泵站已浇筑完成" -> 泵站).
 _AFTER_STOPS = _longest_first(
     "的 已 正在 正 均 全部 基本 主体 开工 完工 建成 投用 投入 进行 进场 开展 完成 发放 提供 建立 "
     "对 免 实施 将 未 尚 仍 等 和 及 共 计划 预计 拟 达 为 占 是 提高 提升 增加 增长 降低 下降 "
-    "减少 并 且 同时 均已 全面 通过 投产"
+    "减少 并 且 同时 均已 全面 合计 共计 累计 通过 投产 通水 通电 通气 投运 上线 运行 调试"
 )
 # Words that hold a stop inside them ("4个公共文化空间" is not cut at 共).
 _WORDS_WITH_STOPS = ("公共", "总共")
