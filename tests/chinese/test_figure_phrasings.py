@@ -191,6 +191,9 @@ def test_a_head_that_reports_what_was_done_stays_an_actual(text: str) -> None:
         ("新增就业岗位5000至1万个。", "5000", "个", True),
         ("新增就业岗位1.2至1.5万个。", "12000", "个", True),
         ("可解决3.2万山区人口饮水问题。", "32000", "人", False),
+        ("帮扶群众百余人。", "100", "人", True),
+        ("走访企业上千家。", "1000", "家", True),
+        ("服务群众万余人次。", "10000", "人次", True),
         ("检查企业1.8万家次。", "18000", "家次", False),
         ("回访群众860户次。", "860", "户次", False),
         ("受理投诉1260件次。", "1260", "件次", False),
@@ -226,6 +229,11 @@ def test_the_only_target_and_the_only_measuring_actual_pair_with_a_subject_doubt
         ("卫生厕所普及率达到90%。", "已完成改造，改造户数占全市农户总数的45%。"),  # a share
     ],
 )
+@pytest.mark.parametrize("text", ["较上年提升2个位次。", "排名上升3个位次。"])
+def test_a_change_of_rank_is_no_figure(text: str) -> None:
+    assert find_quantities(text) == []
+
+
 def test_a_figure_that_measures_nothing_of_the_task_gets_no_bar(goal: str, progress: str) -> None:
     assert all(i.actual is None for i in task_indicators(goal, "", progress))
 

@@ -32,7 +32,7 @@ _UNIT_ALTERNATIVES = "|".join(re.escape(u) for u in sorted(_UNITS, key=len, reve
 _FIGURE = re.compile(
     rf"百分之(?P<percent>{_ARABIC}|{_CN_NUMBER})"
     rf"|(?:(?<![0-9.A-Za-z])(?P<arabic>{_ARABIC})|(?P<chinese>{_CN_NUMBER})"
-    r"|(?P<bare>(?<=[逾近上超约])万))"  # "近万户": 10,000 户, approximate
+    r"|(?P<bare>(?<=[逾近上超约])万|万(?=[余多])))"  # "近万户", "万余人": 10,000, approximate
     r"(?:(?P<before_mult>余|多)(?=[千万亿]))?"  # "2100余万张"
     rf"(?P<mult>[千万亿])??(?P<more>余|多)?[ \t\u3000]*"
     # "8.6万农村人口": people counted by a noun ending in 人口, the noun their subject.
@@ -71,7 +71,7 @@ _RANGE_LOW = re.compile(
     rf"(?<![0-9.A-Za-z])(?P<low>{_ARABIC})(?P<mult>[千万亿])?(?:至|到|-|~|～|—|－)\Z"
 )
 _RANGE_DASHES = "至到-~～—－"
-_BARE_HUNDREDS = ("逾", "近", "上", "超", "约")
+_BARE_HUNDREDS = frozenset("逾近上超约")
 
 _SENTENCE_BREAKS = "。；;！!？?\n"
 # Quotes are no break: "建设“四好农村路”120公里" names its subject inside them.
@@ -159,6 +159,7 @@ def _figure(text: str, match: re.Match[str], value: Decimal, unit: str) -> _Figu
         (clause.endswith(_APPROX_BEFORE) and not _WORD_WITH_YUE.search(clause))
         or any(word in clause for word in _APPROX_IN_CLAUSE)
         or bool(match.group("more") or match.group("before_mult") or match.group("about"))
+        or _bare(match, text)
         or text.startswith(_APPROX_AFTER, end)
     )
     if text.startswith(_APPROX_AFTER, end):
@@ -186,15 +187,21 @@ def _match_value(match: re.Match[str], text: str) -> Decimal | None:
         return _plain(Decimal(10**4) * _MULTIPLIERS.get(match.group("mult") or "", 1))
     written = match.group("arabic") or match.group("chinese")
     number = _number(written)
-    if (
-        number is None
-        and written in ("百", "千")
-        and text[: match.start()].endswith(_BARE_HUNDREDS)
-    ):
-        number = Decimal(100 if written == "百" else 1000)  # "逾百人", "上千户"
+    if number is None and _bare(match, text):
+        number = Decimal(100 if written == "百" else 1000)  # "逾百人", "上千户", "百余人"
     if number is None:
         return None
     return _plain(number * _MULTIPLIERS.get(match.group("mult") or "", 1))
+
+
+def _bare(match: re.Match[str], text: str) -> bool:
+    """Whether a match is a bare 百, 千 or 万 read as a number: after 逾/近/上/超/约 or before
+    余/多 ("逾百人", "上千户", "百余人", "近万户")."""
+    if match.group("bare"):
+        return True
+    return match.group("chinese") in ("百", "千") and (
+        text[match.start() - 1 : match.start()] in _BARE_HUNDREDS or match.group("more") is not None
+    )
 
 
 def _number(written: str) -> Decimal | None:

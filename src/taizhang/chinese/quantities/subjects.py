@@ -40,7 +40,7 @@ _YUE_WORDS = "签履预节合违解特公条制邀"
 _TRAILING_FILLERS = _longest_first(
     "约 近 大约 将近 接近 达到 达 为 是 到 至 共 计 共计 合计 累计 总计 不少于 不低于 不超过 不足 "
     "超过 逾 提高到 提高至 提升到 提升至 增加到 增至 已 了 已完成 完成了 完成 有 仅 全部 由 分别 "
-    "突破 约占 基本 同比 环比 控制在 保持在 稳定在 维持在"
+    "突破 约占 基本 同比 环比 控制在 保持在 稳定在 维持在 超"
 )
 # 约 (about) is no filler inside a word: 签约, 履约, 预约, 节约 …
 _TRAILING_PATTERN = re.compile(
