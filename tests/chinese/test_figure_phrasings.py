@@ -204,6 +204,11 @@ def test_numbers_people_write(text: str, value: str, unit: str, approximate: boo
     assert (found.value, found.unit, found.approximate) == (Decimal(value), unit, approximate)
 
 
+@pytest.mark.parametrize("text", ["较上年提升2个位次。", "排名上升3个位次。"])
+def test_a_change_of_rank_is_no_figure(text: str) -> None:
+    assert find_quantities(text) == []
+
+
 def test_people_counted_by_a_noun_ending_in_people_keep_the_noun() -> None:
     assert only("可解决3.2万山区人口饮水问题。").subject == "山区人口"
 
@@ -229,11 +234,6 @@ def test_the_only_target_and_the_only_measuring_actual_pair_with_a_subject_doubt
         ("卫生厕所普及率达到90%。", "已完成改造，改造户数占全市农户总数的45%。"),  # a share
     ],
 )
-@pytest.mark.parametrize("text", ["较上年提升2个位次。", "排名上升3个位次。"])
-def test_a_change_of_rank_is_no_figure(text: str) -> None:
-    assert find_quantities(text) == []
-
-
 def test_a_figure_that_measures_nothing_of_the_task_gets_no_bar(goal: str, progress: str) -> None:
     assert all(i.actual is None for i in task_indicators(goal, "", progress))
 
