@@ -28,16 +28,19 @@ def find_quantities(text: str, *, default_kind: str = "target") -> list[Quantity
     figures = list(_figures(plain))
     found: list[Quantity] = []
     nouns: dict[str, tuple[int, str]] = {}  # unit family -> start and key of its last noun
+    respective = "分别" in plain
     for index, figure in enumerate(figures):
         previous = figures[index - 1] if index else None
         following = figures[index + 1] if index + 1 < len(figures) else None
-        subject = _respective(plain, figures, index) or _subject(
+        subject = (respective and _respective(plain, figures, index)) or _subject(
             plain, figure, previous, found[-1].subject if found else ""
         )
-        if not _key(subject):
+        key = _key(subject)
+        if not key:
             subject += _antecedent(plain, figure, nouns)
-        if _key(subject):
-            nouns[_family(figure.unit)] = (figure.start, _key(subject))
+            key = _key(subject)
+        if key:
+            nouns[_family(figure.unit)] = (figure.start, key)
         kind = _kind(plain, figure, following, default_kind)
         stage = _stage(plain, figure, previous, following, kind)
         span = text[figure.start : figure.end]
