@@ -112,6 +112,13 @@ def test_a_respectively_list_pairs_each_value_with_its_noun(text: str, subjects:
         assert wanted in subject, found
 
 
+def test_a_figure_after_a_respectively_list_is_no_value_of_it() -> None:
+    found = find_quantities(
+        "东区、西区、北区分别完成改造12个、8个，新增绿地5个。", default_kind="actual"
+    )
+    assert [q.subject for q in found] == ["东区", "西区", "新增绿地"]
+
+
 @pytest.mark.parametrize(
     ("text", "subjects"),
     [

@@ -29,7 +29,8 @@ def _longest_first(words: str) -> tuple[str, ...]:
 # 其余/剩余/其中/本月/较年初… leave the noun to the clause before.
 _LEADING_FILLERS = _longest_first(
     "目前 截至目前 截止目前 现已 已经 已有 已 累计 共计 总计 合计 共有 共 今年以来 今年 年内 全年 "
-    "计划 拟 预计 力争 其中 约 再 另 仅 还 并 均 为 在 全市 全区 全县 同时 此外 实际 截至 截止 "
+    "计划 拟 预计 力争 确保 其中 约 再 另 仅 还 并 均 为 在 全市 全区 全县 同时 此外 实际 "
+    "截至 截止 "
     "分别 "
     "另有 还有 尚有 仍有 本月 当月 上月 本周 本季度 较年初 较上月 较去年 较上年 "
     "比年初 同比 环比 围绕 按照 对照 紧扣 下一步 将 建成后 项目建成后 可 全部 均已 "
@@ -76,6 +77,8 @@ _AGE = re.compile(r"[0-9]+(?:[至到~-][0-9]+)?周?岁(?:以上|以下)?")
 # A rate that the reader left out stays out of the next subject: "按每户600元标准发放补贴".
 _RATE_PREFIX = re.compile(r"^.*(?:每|[户人亩]均)[^每]*?[0-9.]+[千万亿]?元(?:的)?(?:标准)?")
 _MAX_SUBJECT = 12
+# What joins the values of a 分别 list: "81.2%和96.5%", "6120人、1480人".
+_VALUE_JOINTS = ("、", "和", "及", "与", "，", ",", "以及")
 # What a percentage of change says happened: "分别下降18.6%、22.3%" names no noun of its own.
 _CHANGES = ("下降", "增长", "提高", "降低", "减少", "增加", "上升")
 _PLAN_WORDS_AT_END = re.compile(r"(?:计划|预计|拟|力争|将|于|在|到|至)+\Z")
@@ -139,6 +142,8 @@ def _respective(text: str, figures: list[_Figure], index: int) -> str:
         return ""
     first = index
     while first > 0 and figures[first - 1].start > at:
+        if text[figures[first - 1].end : figures[first].start] not in _VALUE_JOINTS:
+            return ""  # not the next value of the list: "…分别完成12个、8个，新增5个"
         first -= 1
     own = _key(_trim_before(text[at + 2 : figures[first].start]))
     if own and own not in _CHANGES:
