@@ -238,6 +238,7 @@ def test_the_only_target_and_the_only_measuring_actual_pair_with_a_subject_doubt
     ("goal", "progress"),
     [
         ("新建中小学5所。", "全市有学校120所。"),  # stands, says nothing of the work
+        ("新建停车场3个。", "已建成充电桩120个。"),  # other things counted in one counter
         ("卫生厕所普及率达到90%。", "已完成改造，改造户数占全市农户总数的45%。"),  # a share
     ],
 )

@@ -159,9 +159,10 @@ def _pair_only_figures(
     targets: list[Quantity], actuals: list[Quantity], pairs: dict[int, Quantity], used: set[int]
 ) -> None:
     """Pair a family's only target with its only actual that can measure it when their nouns
-    share nothing ("中小学和幼儿园14所" and "学校已竣工9所"), when the actual's verb says
-    what became of the work (a figure that only stands, "全市有学校120所", measures nothing
-    here): the bar says its subjects differ."""
+    share a character but no two in a row ("中小学和幼儿园14所" and "学校已竣工9所"), and the
+    actual's verb says what became of the work (a figure that only stands, "全市有学校120所",
+    measures nothing here): the bar says its subjects differ. Nouns with nothing in common
+    ("停车场" and "充电桩", both counted in 个) are other things."""
     for t_index, target in enumerate(targets):
         family = [t for t in targets if t.in_unit(target.unit) is not None]
         if t_index in pairs or len(family) != 1:
@@ -173,10 +174,16 @@ def _pair_only_figures(
             and a.unit != "%"  # a share ("占全市总数的35%") is no progress of the task
             and a.stage
             and _measures(target, a)
+            and _share_a_character(target, a)
         ]
         if len(measuring) == 1 and measuring[0] not in used:
             pairs[t_index] = actuals[measuring[0]]
             used.add(measuring[0])
+
+
+def _share_a_character(target: Quantity, actual: Quantity) -> bool:
+    """Whether the two nouns, without their verbs, have a character in common."""
+    return bool(set(_core(target.subject)[0]) & set(_core(actual.subject)[0]))
 
 
 def _doubt(target: Quantity, actual: Quantity, *, unit_only: bool) -> str | None:
