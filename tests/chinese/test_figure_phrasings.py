@@ -234,6 +234,13 @@ def test_the_only_target_and_the_only_measuring_actual_pair_with_a_subject_doubt
     assert (indicator.actual, indicator.doubt) == (Decimal(3), "subject")
 
 
+def test_signing_measures_a_target_of_attracting_projects() -> None:
+    (indicator,) = task_indicators("招引亿元以上项目30个。", "", "已签约亿元以上项目32个。")
+    assert (indicator.actual, indicator.doubt) == (Decimal(32), None)
+    # For works, signing is a step before them and measures nothing.
+    assert task_indicators("新建学校3所。", "", "已签约学校项目3所。")[0].actual is None
+
+
 @pytest.mark.parametrize(
     ("goal", "progress"),
     [

@@ -74,13 +74,21 @@ def _smallest_staged(done: list[Quantity]) -> dict[str, Quantity]:
     return smallest
 
 
+_ATTRACTING = ("招引", "引进", "招商", "签约")
+
+
 def _measures(target: Quantity, actual: Quantity) -> bool:
     """Whether the actual's stage can measure the target: a start measures only a start, a
     figure not started (or a preparatory step) only a target of that step."""
     if actual.stage == "planned":
         return False
     if actual.stage == "pending":
-        return target.stage == "pending"
+        # Signing is what a target of attracting projects asks for: "招引亿元以上项目30个" is
+        # measured by "已签约亿元以上项目32个".
+        signs = "签约" in actual.subject or "签订" in actual.subject
+        return target.stage == "pending" or (
+            signs and any(word in target.subject for word in _ATTRACTING)
+        )
     return actual.stage != "started" or target.stage == "started"
 
 
