@@ -258,6 +258,13 @@ def test_a_part_given_after_a_stage_verb_makes_the_whole_the_task() -> None:
     assert [(q.value, q.kind) for q in found] == [(Decimal(8), "target"), (Decimal(5), "actual")]
 
 
+@pytest.mark.parametrize(
+    "text", ["12个乡镇中，已有10个完成垃圾分类试点。", "30个村中，已有26个通过验收。"]
+)
+def test_a_whole_among_which_a_part_is_done_stands_as_an_actual(text: str) -> None:
+    assert [q.kind for q in find_quantities(text, default_kind="actual")] == ["actual", "actual"]
+
+
 def test_yue_inside_a_word_is_no_approximation() -> None:
     signed = only("已签约1180户。")
     assert (signed.subject, signed.approximate) == ("签约", False)

@@ -184,6 +184,7 @@ def _restates_task(text: str, figure: _Figure, following: _Figure | None) -> boo
         return True
     return (
         bool(after)
+        and not after.endswith("中")  # "12个乡镇中，已有10个…": the whole stands, an actual
         and text[end : end + 1] in ("，", ",", "：", ":")
         and not _goes_on_about(text, end, following)
         and not _stage_of(after)
