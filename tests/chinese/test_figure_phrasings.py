@@ -128,8 +128,11 @@ def test_a_figure_after_a_respectively_list_is_no_value_of_it() -> None:
         ("惠及居民2.1万户、6.3万人。", ["居民", "居民"]),
         # A list of nouns before a figure is its subject whole.
         ("完成雨水、污水管网改造18公里。", ["雨水、污水管网"]),
-        # A noun-only opening clause names a figure that names nothing.
+        # A noun-only opening clause names a figure that names nothing, and whose scope a
+        # scope word alone gives.
         ("背街小巷整治，已完成75%。", ["背街小巷整治"]),
+        ("雨污分流改造方面，已完成60%。", ["雨污分流改造"]),
+        ("滨河绿道建设，全长8.6公里，已完成6公里。", ["滨河绿道建设全长", "滨河绿道"]),
     ],
 )
 def test_lists_shares_and_openers_give_their_noun(text: str, subjects: list[str]) -> None:

@@ -11,6 +11,7 @@ from taizhang.chinese.quantities.subjects import (
     _respective,
     _same,
     _subject,
+    _with_owner,
 )
 from taizhang.chinese.quantities.units import KINDS, Quantity, _family
 
@@ -35,6 +36,7 @@ def find_quantities(text: str, *, default_kind: str = "target") -> list[Quantity
         subject = (respective and _respective(plain, figures, index)) or _subject(
             plain, figure, previous, found[-1].subject if found else ""
         )
+        subject = _with_owner(plain, figure, subject)
         key = _key(subject)
         if not key:
             subject += _antecedent(plain, figure, nouns)

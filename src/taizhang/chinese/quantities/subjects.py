@@ -86,10 +86,11 @@ _PLAN_WORDS_AT_END = re.compile(r"(?:计划|预计|拟|力争|将|于|在|到|�
 # Openers that report how the work goes or where a figure comes from, and name nothing:
 # "进展顺利", "据统计", "经核查", "总体推进有序", "（项目）正在有序推进".
 _NO_NOUN_OPENER = re.compile(
-    r"^(?:据|经|根据)[^，,]{0,4}\Z|^(?:总体|整体|目前|当前|现)"
+    r"^(?:据|经|根据)[^，,]{0,4}\Z|^(?:总体|整体|目前|当前|现|在)|方面\Z"
     r"|(?:工作)?(?:进展|进度|推进|运行|实施)?(?:顺利|良好|正常|平稳|有序|较快|迅速)\Z"
     r"|(?:正在|已)?(?:有序|稳步|扎实|加快|全面|积极|持续|正常)?(?:推进|实施|进行)(?:中)?\Z"
 )
+_SCOPE_ALONE = ("总长", "全长", "总长度", "总投资", "总面积", "总建筑面积", "总规模")
 _CN_DIGIT_SET = frozenset("零〇一二两三四五六七八九十百千万")
 _VERB_AND_COMMA = re.compile(r"([^\W\d]{1,4})、")
 _AMONG = re.compile(r"([^，,；。]{2,14})中[，,]")
@@ -185,6 +186,14 @@ def _antecedent(text: str, figure: _Figure, nouns: dict[str, tuple[int, str]]) -
     if among and among.end() <= figure.start:
         return _key(_trim_before(among.group(1)).rsplit("的", 1)[-1])
     return _opening_noun(text, sentence)
+
+
+def _with_owner(text: str, figure: _Figure, subject: str) -> str:
+    """A scope word alone ("总长12公里", "总投资35亿元") names whose scope it is from the
+    sentence's noun-only opening clause: "城区污水管网改造，总长12公里" -> 城区污水管网改造总长."""
+    if _key(subject) not in _SCOPE_ALONE:
+        return subject
+    return _opening_noun(text, _sentence_start(text, figure.start)) + subject
 
 
 @functools.lru_cache(maxsize=64)
