@@ -237,6 +237,15 @@ def test_the_only_target_and_the_only_measuring_actual_pair_with_a_subject_doubt
     assert (indicator.actual, indicator.doubt) == (Decimal(3), "subject")
 
 
+def test_a_target_for_people_names_the_work_done_for_them() -> None:
+    # "为1000户…家庭实施无障碍改造": the progress reports the work, not the families.
+    (indicator,) = task_indicators(
+        "为1000户困难残疾人家庭实施无障碍改造。", "", "已完成无障碍改造860户。"
+    )
+    assert (indicator.actual, indicator.doubt) == (Decimal(860), None)
+    assert "家庭" in indicator.name
+
+
 def test_signing_measures_a_target_of_attracting_projects() -> None:
     (indicator,) = task_indicators("招引亿元以上项目30个。", "", "已签约亿元以上项目32个。")
     assert (indicator.actual, indicator.doubt) == (Decimal(32), None)

@@ -92,6 +92,8 @@ _NO_NOUN_OPENER = re.compile(
 )
 _SCOPE_ALONE = ("总长", "全长", "总长度", "总投资", "总面积", "总建筑面积", "总规模")
 _CN_DIGIT_SET = frozenset("零〇一二两三四五六七八九十百千万")
+# The work done for those a figure counts, after them: "…家庭实施适老化改造", "…儿童开展窝沟封闭".
+_WORK_FOR = re.compile(r"(?:实施|开展|进行)([^，,；;。、\d]{2,8}?)(?:工作|服务)?(?=[，,；;。]|\Z)")
 _VERB_AND_COMMA = re.compile(r"([^\W\d]{1,4})、")
 _AMONG = re.compile(r"([^，,；。]{2,14})中[，,]")
 _REMAINDER = ("其余", "剩余", "剩下", "其中", "另有", "本月", "当月", "较年初")
@@ -279,6 +281,9 @@ def _after_unit(text: str, end: int) -> tuple[str, bool]:
     noun = text[start:stop]
     if noun.endswith("中") and text[stop : stop + 1] in ("，", ","):  # "12个乡镇中，已有10个"
         noun = noun[:-1]
+    work = _WORK_FOR.match(text, stop) if noun else None
+    if work:  # "为1500户困难家庭实施适老化改造": the families and the work done for them
+        noun += work.group(1)
     return noun, linked
 
 
