@@ -78,6 +78,7 @@ def test_a_clause_marker_binds_its_clause_only_in_a_goal_cell() -> None:
         ("12个签约项目中，已竣工投产7个，其余5个正在建设。", ["项目", "项目", "项目"]),
         ("5家社区食堂已有3家通过验收。", ["社区食堂", "社区食堂"]),
         ("农贸市场二期已完成主体工程6栋。", ["农贸市场"]),
+        ("完成农村危房改造456户，其中已竣工入住398户。", ["农村危房", "农村危房"]),
         # A date that would leave only verbs keeps the noun before it.
         ("社区卫生服务站计划年底前再建成3个。", ["社区卫生服务站"]),
     ],
@@ -289,6 +290,7 @@ def test_yue_inside_a_word_is_no_approximation() -> None:
         ("新建的6座水厂中，已有4座通水运行。", "水厂"),
         ("城镇登记失业率控制在3.2%以内。", "城镇登记失业率"),
         ("3个片区合计征收房屋1260户。", "片区"),
+        ("为2.1万名城乡低保对象发放低保金。", "城乡低保对象"),
     ],
 )
 def test_verbs_after_a_unit_and_words_before_a_number_are_no_subject(

@@ -61,7 +61,7 @@ _LEADING_VERBS = _longest_first(
     "其余 剩余 剩下 "
     "并网发电 并网 兑付 治理 完成治理 关停取缔 关停 取缔 整改提升 整改 落地开工 落地 "
     "采购 采购到位 调试 安装调试 优化 调整 优化调整 新开 投产 竣工投产 建成投产 入库 纳统 "
-    "入库纳统 通过 通过验收 主体工程 归集 调用 通水 通电 通气 投运 上线 "
+    "入库纳统 通过 通过验收 主体工程 归集 调用 通水 通电 通气 投运 上线 入住 搬迁入住 交付入住 "
 )
 # Where a subject read after the unit stops ("两座泵站已浇筑完成" -> 泵站).
 _AFTER_STOPS = _longest_first(
@@ -71,6 +71,7 @@ _AFTER_STOPS = _longest_first(
 )
 # Words that hold a stop inside them ("4个公共文化空间" is not cut at 共).
 _WORDS_WITH_STOPS = ("公共", "总共")
+_NOUNS_OPENING_WITH_STOPS = ("对象",)  # "2.1万名城乡低保对象" is not cut at 对
 _SCOPE_WORDS = ("工程", "项目")
 _BOUNDS = ("以上", "以下", "以内")
 # An age between a count and its noun: "3.8万名0至6岁儿童", "2万名60周岁以上老人".
@@ -275,7 +276,11 @@ def _after_unit(text: str, end: int) -> tuple[str, bool]:
         char = text[stop]
         if char in _CLAUSE_BREAKS or char.isdigit():
             break
-        if text.startswith(_AFTER_STOPS, stop) and not text.startswith(_WORDS_WITH_STOPS, stop - 1):
+        if (
+            text.startswith(_AFTER_STOPS, stop)
+            and not text.startswith(_WORDS_WITH_STOPS, stop - 1)
+            and not text.startswith(_NOUNS_OPENING_WITH_STOPS, stop)
+        ):
             break
         stop += 1
     noun = text[start:stop]
