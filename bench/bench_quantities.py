@@ -7,7 +7,8 @@ main set (SENTENCES) and two held-out batches (HELD_OUT, HELD_OUT_2) written aft
 their first scores, before the reader saw them, are recorded next to them.
 A true positive needs value, unit and kind equal and, in the strict score, the labelled keyword
 inside the reader's subject; the loose score ignores subjects. Prints the misses and false
-positives of the strict score, and the median time per sentence.
+positives of the strict score, the median time per sentence, and the CPU time to read a cell
+of 200 and of 800 figures (the reader must stay linear: the ratio near 4).
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from tests.chinese.quantity_sentences import (  # noqa: E402
     score,
 )
 
-from taizhang.chinese.quantities import Quantity, find_quantities  # noqa: E402
+from taizhang.chinese.quantities import Quantity, find_quantities, task_indicators  # noqa: E402
 
 
 def read(cell: str, text: str) -> list[Quantity]:
@@ -56,6 +57,21 @@ def seconds_per_sentence(sentences: tuple[Sentence, ...], repeat: int) -> float:
             read(sentence.cell, sentence.text)
         times.append((time.perf_counter() - start) / len(sentences))
     return statistics.median(times)
+
+
+def long_cell_ms(figures: int, repeat: int = 5) -> tuple[float, float]:
+    """CPU ms (best of `repeat`) to read a progress cell of `figures` figures in one sentence
+    ("完成改造12个，" again and again), with find_quantities and with task_indicators."""
+    text = "完成改造12个，" * figures
+    reads, indicators = [], []
+    for _ in range(repeat):
+        start = time.process_time()
+        find_quantities(text, default_kind="actual")
+        reads.append(time.process_time() - start)
+        start = time.process_time()
+        task_indicators("改造12个。", "", text)
+        indicators.append(time.process_time() - start)
+    return min(reads) * 1000, min(indicators) * 1000
 
 
 def main() -> None:
@@ -89,6 +105,17 @@ def main() -> None:
 
     per_sentence = seconds_per_sentence(sets["all"], args.repeat)
     print(f"\ntime per sentence: {per_sentence * 1e6:.0f} µs (median of {args.repeat} runs)")
+    # The reader must stay linear in the length of a cell: 4 times the figures, about 4 times
+    # the time (it was quadratic once: 800 figures took 335 ms to read, 1211 ms to pair).
+    (read_200, pair_200), (read_800, pair_800) = long_cell_ms(200), long_cell_ms(800)
+    print(
+        f"long cell, find_quantities: 200 figures {read_200:.1f} ms, 800 figures "
+        f"{read_800:.1f} ms (ratio {read_800 / read_200:.1f}; linear is 4)"
+    )
+    print(
+        f"long cell, task_indicators: 200 figures {pair_200:.1f} ms, 800 figures "
+        f"{pair_800:.1f} ms (ratio {pair_800 / pair_200:.1f}; linear is 4)"
+    )
 
 
 if __name__ == "__main__":

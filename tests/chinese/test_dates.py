@@ -693,6 +693,33 @@ def test_year_month_forms_give_the_end_of_the_month_or_range(text: str, expected
     assert parse_deadline(text, 2023).warnings == ()
 
 
+# (cell, ledger year, deadline): a two-figure year is the nearest year ending in its figures.
+TWO_FIGURE_YEARS = [
+    ("25年底", 2021, "2025-12-31"),
+    ("99年底", 2021, "1999-12-31"),
+    ("99年10月", 2021, "1999-10-31"),
+    ("05年底", 2098, "2105-12-31"),
+    ("71年底", 2021, "1971-12-31"),  # 50 years either way: the earlier
+    ("70年底", 2021, "2070-12-31"),
+    ("21年底", 1990, "2021-12-31"),
+    ("00年底", 1, "0100-12-31"),
+]
+
+
+@pytest.mark.parametrize(("text", "year", "expected"), TWO_FIGURE_YEARS)
+def test_a_two_figure_year_takes_the_century_nearest_the_ledger_year(
+    text: str, year: int, expected: str
+) -> None:
+    assert parse_deadline(text, year).deadline == d(expected)
+
+
+def test_a_two_figure_year_sets_the_year_in_force() -> None:
+    assert [m.date for m in parse_deadline("99年10月开工；12月底完工", 2021).milestones] == [
+        d("1999-10-31"),
+        d("1999-12-31"),
+    ]
+
+
 # Figures that look like a year and a month but are amounts, decimals or counts.
 NOT_YEAR_MONTH = [
     "完成投资2024.5万元",

@@ -89,9 +89,10 @@ def test_seed_task_3_and_4_unchanged_but_approximate_bars_say_so(expected: dict[
 
 @pytest.mark.parametrize("strict", [True, False], ids=["strict", "loose"])
 def test_second_set_precision_and_recall(strict: bool) -> None:
+    # After tuning on the fourth set: 1.000 / 0.996 strict and loose (floors rounded down).
     result = score(read, SENTENCES_2 + NON_FIGURES, strict=strict)
-    assert result.precision >= 0.98, result.false_positives
-    assert result.recall >= 0.98, result.misses
+    assert result.precision >= 0.99, result.false_positives
+    assert result.recall >= 0.99, result.misses
 
 
 # --- the third set (written unseen; before tuning on it strict 0.932 / 0.935) ------------------
@@ -99,10 +100,11 @@ def test_second_set_precision_and_recall(strict: bool) -> None:
 
 @pytest.mark.parametrize("strict", [True, False], ids=["strict", "loose"])
 def test_third_set_precision_and_recall_hold_their_floors(strict: bool) -> None:
-    # After tuning: strict 0.990 / 0.990, loose 0.993 / 0.993 (floors rounded down).
+    # After tuning on it: strict 0.990 / 0.990, loose 0.993 / 0.993; after tuning on the fourth
+    # set 1.000 / 1.000 both (floors rounded down).
     result = score(read, SENTENCES_3 + NON_FIGURES_3, strict=strict)
-    assert result.precision >= 0.99, result.false_positives
-    assert result.recall >= 0.99, result.misses
+    assert result.precision >= 1.0, result.false_positives
+    assert result.recall >= 1.0, result.misses
 
 
 def test_third_set_reads_no_non_figure_as_a_figure() -> None:
@@ -122,10 +124,12 @@ def test_third_set_pair_gets_the_right_actual_or_none(pair: Pair) -> None:
 
 
 @pytest.mark.parametrize("strict", [True, False], ids=["strict", "loose"])
-def test_fourth_set_precision_and_recall_hold_their_unseen_floors(strict: bool) -> None:
+def test_fourth_set_precision_and_recall_hold_their_floors(strict: bool) -> None:
     # Scored unseen (reader of commit c91de73): strict 243 of 265 (0.917) for precision and
-    # recall, loose 257 of 265 (0.9698); the floors are those rounded down to two places.
-    floor = 0.91 if strict else 0.96
+    # recall, loose 257 of 265 (0.9698). After tuning on it: strict and loose 265 of 267 found
+    # (0.9925) and 265 of 265 labelled (1.000), the two extra being visits in 家次/户次, which
+    # the set counts as no unit; the floors are those rounded down to two places.
+    floor = 0.99
     result = score(read, SENTENCES_4 + NON_FIGURES_4, strict=strict)
     assert result.precision >= floor, result.false_positives
     assert result.recall >= floor, result.misses
@@ -140,12 +144,13 @@ def _pair_is_right(pair: Pair) -> bool:
     return True
 
 
-def test_fourth_set_non_figures_and_pairs_hold_their_unseen_floors() -> None:
-    # Scored unseen: 1 of 27 non-figure sentences read a figure (1260户次), 19 of 20 pairs right.
+def test_fourth_set_non_figures_and_pairs_hold_their_floors() -> None:
+    # Scored unseen: 1 of 27 non-figure sentences read a figure (1260户次), 19 of 20 pairs right;
+    # after tuning on it the same sentence (户次 is a unit of visits now) and 20 of 20.
     read_wrongly = {text for text, _ in score(read, NON_FIGURES_4, strict=False).false_positives}
     assert len(read_wrongly) <= 1, read_wrongly
     wrong = [pair.progress for pair in PAIRS_4 if not _pair_is_right(pair)]
-    assert len(wrong) <= 1, wrong
+    assert wrong == []
 
 
 # --- the fifth set (written unseen, scored before any tuning on it) ------------------------------

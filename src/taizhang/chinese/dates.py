@@ -40,9 +40,17 @@ class DeadlineParse:
     warnings: tuple[str, ...]
 
 
-# A year reference: an explicit year, a relative word (明年, 次年...) or None for "the year in
-# force" (the ledger's year until an explicit year appears in the text).
-_YearRef: TypeAlias = int | str | None
+@dataclass(frozen=True)
+class _TwoFigureYear:
+    """A year written with its last two figures ("99年底", "25年10月"): the year ending in them
+    that is nearest the ledger's year."""
+
+    figures: int  # 0..99
+
+
+# A year reference: an explicit year, a two-figure year, a relative word (明年, 次年...) or
+# None for "the year in force" (the ledger's year until an explicit year appears in the text).
+_YearRef: TypeAlias = int | _TwoFigureYear | str | None
 # (month, day); day None means the last day of the month.
 _MonthDay: TypeAlias = tuple[int, int | None]
 
@@ -161,7 +169,9 @@ def parse_deadline(text: str, year: int) -> DeadlineParse:
     digits of a date: "①6月底前；②年底前" gives 6-30 and 12-31. A seasonal or event term
     (汛期前, 春节前, 开学前, 供暖季前, 年中, 春季 ..., see seasons.py) in a clause with no other
     date gives its documented default with a warning naming it ("“汛期前”按5月31日计").
-    A date in a later year than the ledger's is kept as written.
+    A date in a later year than the ledger's is kept as written. A two-figure year (24年10月,
+    99年底) is the year ending in those figures nearest the ledger's year: in a 2021 ledger
+    99年底 is 1999-12-31 and 25年底 2025-12-31.
 
     A year without month counts as its last day where it ends a clause ("完成时限：2022年"),
     comes before a verb of completion ("2023年建成投用") or before 前 (以前, 之前): offices
@@ -198,11 +208,21 @@ class _YearResolver:
         """Year for a reference; relative words count from the ledger or the year in force."""
         if isinstance(ref, int):
             return ref
+        if isinstance(ref, _TwoFigureYear):
+            return _nearest_year_ending_in(ref.figures, self.ledger_year)
         if ref is None:
             return self.current
         if ref in _LEDGER_RELATIVE:
             return self.ledger_year + _LEDGER_RELATIVE[ref]
         return self.current + _CONTEXT_RELATIVE[ref]
+
+
+def _nearest_year_ending_in(figures: int, near: int) -> int:
+    """The year ending in the two `figures` nearest to `near` (in a 2021 ledger 99 is 1999 and
+    25 is 2025); of two 50 years away, the earlier one. Stays within 1..9999."""
+    same_century = near - near % 100 + figures
+    years = [y for y in (same_century - 100, same_century, same_century + 100) if 1 <= y <= 9999]
+    return min(years, key=lambda year: (abs(year - near), year))
 
 
 def _clause_dates(clause: str, resolver: _YearResolver, warnings: list[str]) -> list[datetime.date]:
@@ -292,7 +312,7 @@ def _year_ref(match: re.Match[str]) -> _YearRef:
     if groups.get("year"):
         return chinese_numeral_to_int(groups["year"])
     if groups.get("short_year"):
-        return 2000 + int(groups["short_year"])
+        return _TwoFigureYear(int(groups["short_year"]))
     return groups.get("word")
 
 

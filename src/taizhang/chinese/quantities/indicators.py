@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from taizhang.chinese.quantities.sentences import actuals, find_quantities, targets
+from taizhang.chinese.quantities.sentences import find_quantities, targets
 from taizhang.chinese.quantities.subjects import _LEADING_VERBS, _key
-from taizhang.chinese.quantities.units import Indicator, Quantity
+from taizhang.chinese.quantities.units import Indicator, Quantity, _family
 
 
 def match_indicators(targets: list[Quantity], actuals: list[Quantity]) -> list[Indicator]:
@@ -35,10 +35,11 @@ def task_indicators(goal: str, deadline_text: str, progress: str) -> list[Indica
     measured against it; plan figures without an actual would only repeat the text.
     """
     wanted = targets(goal, deadline_text)
-    done = actuals(progress)
-    done = [a for a in done if not _restates(a, wanted, done)]
-    planned = find_quantities(progress, default_kind="actual")
-    for plan in (q for q in planned if q.kind == "plan"):
+    found = find_quantities(progress, default_kind="actual")
+    done = [q for q in found if q.kind == "actual"]  # what actuals(progress) gives
+    smallest = _smallest_staged(done)
+    done = [a for a in done if not _restates(a, wanted, smallest)]
+    for plan in (q for q in found if q.kind == "plan"):
         if not any(_similarity(t, plan, stages=False) for t in wanted) and any(
             _similarity(plan, a) for a in done
         ):
@@ -49,19 +50,31 @@ def task_indicators(goal: str, deadline_text: str, progress: str) -> list[Indica
 # --- matching ------------------------------------------------------------------------------
 
 
-def _restates(actual: Quantity, wanted: list[Quantity], done: list[Quantity]) -> bool:
+def _restates(actual: Quantity, wanted: list[Quantity], smallest: dict[str, Quantity]) -> bool:
     """An actual that only repeats a target: equal to it, its verb saying nothing of the work,
     while the same progress reports a smaller figure of the family with a stage ("共24个项目，
-    已开工21个": 24 is the task, 21 what happened)."""
+    已开工21个": 24 is the task, 21 what happened). `smallest` is _smallest_staged's."""
     if actual.stage:
         return False
     repeats = any(
         actual.in_unit(t.unit) == t.value and _similarity(t, actual, stages=False) for t in wanted
     )
-    return repeats and any(
-        other.stage and (other.in_unit(actual.unit) or actual.value) < actual.value
-        for other in done
-    )
+    other = smallest.get(_family(actual.unit))
+    return repeats and other is not None and (other.in_unit(actual.unit) or 0) < actual.value
+
+
+def _smallest_staged(done: list[Quantity]) -> dict[str, Quantity]:
+    """By unit family, the smallest figure above 0 with a stage."""
+    smallest: dict[str, Quantity] = {}
+    for quantity in (q for q in done if q.stage and q.value):
+        family = _family(quantity.unit)
+        known = smallest.get(family)
+        if known is None or (quantity.in_unit(known.unit) or 0) < known.value:
+            smallest[family] = quantity
+    return smallest
+
+
+_ATTRACTING = ("招引", "引进", "招商", "签约")
 
 
 def _measures(target: Quantity, actual: Quantity) -> bool:
@@ -70,7 +83,12 @@ def _measures(target: Quantity, actual: Quantity) -> bool:
     if actual.stage == "planned":
         return False
     if actual.stage == "pending":
-        return target.stage == "pending"
+        # Signing is what a target of attracting projects asks for: "招引亿元以上项目30个" is
+        # measured by "已签约亿元以上项目32个".
+        signs = "签约" in actual.subject or "签订" in actual.subject
+        return target.stage == "pending" or (
+            signs and any(word in target.subject for word in _ATTRACTING)
+        )
     return actual.stage != "started" or target.stage == "started"
 
 
@@ -108,6 +126,7 @@ def _best_pairs(
             pairs[t_index] = actuals[a_index]
             used.add(a_index)
     lone = _pair_lone_figures(targets, actuals, pairs, used)
+    _pair_only_figures(targets, actuals, pairs, used)
     return pairs, lone
 
 
@@ -142,6 +161,37 @@ def _pair_lone_figures(
             used.add(bare[0])
             lone.add(t_index)
     return lone
+
+
+def _pair_only_figures(
+    targets: list[Quantity], actuals: list[Quantity], pairs: dict[int, Quantity], used: set[int]
+) -> None:
+    """Pair a family's only target with its only actual that can measure it when their nouns
+    share a character but no two in a row ("中小学和幼儿园14所" and "学校已竣工9所"), and the
+    actual's verb says what became of the work (a figure that only stands, "全市有学校120所",
+    measures nothing here): the bar says its subjects differ. Nouns with nothing in common
+    ("停车场" and "充电桩", both counted in 个) are other things."""
+    for t_index, target in enumerate(targets):
+        family = [t for t in targets if t.in_unit(target.unit) is not None]
+        if t_index in pairs or len(family) != 1:
+            continue
+        measuring = [
+            i
+            for i, a in enumerate(actuals)
+            if a.in_unit(target.unit) is not None
+            and a.unit != "%"  # a share ("占全市总数的35%") is no progress of the task
+            and a.stage
+            and _measures(target, a)
+            and _share_a_character(target, a)
+        ]
+        if len(measuring) == 1 and measuring[0] not in used:
+            pairs[t_index] = actuals[measuring[0]]
+            used.add(measuring[0])
+
+
+def _share_a_character(target: Quantity, actual: Quantity) -> bool:
+    """Whether the two nouns, without their verbs, have a character in common."""
+    return bool(set(_core(target.subject)[0]) & set(_core(actual.subject)[0]))
 
 
 def _doubt(target: Quantity, actual: Quantity, *, unit_only: bool) -> str | None:

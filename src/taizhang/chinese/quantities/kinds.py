@@ -3,15 +3,21 @@ its stage (done, started, pending, planned) from the verb of its clause."""
 
 from __future__ import annotations
 
+import functools
 import re
+from bisect import bisect_left
 
 from taizhang.chinese.quantities.numbers import (
     _CLAUSE_BREAKS,
     _DATE,
+    _SCAN,
+    _clause_end,
     _clause_start,
     _Figure,
+    _sentence_end,
     _sentence_start,
 )
+from taizhang.chinese.quantities.subjects import _key, _past_verb_list, _strip_trailing
 
 # Kind markers hold until the end of the sentence or the next marker ("今年计划完成管网建设20
 # 公里，新增…137万平方米" is all plan). In a goal cell 已 binds within its clause only: "在已建成
@@ -47,6 +53,10 @@ _AHEAD = re.compile(
     r"|(?:底|末|日|月|年)前(?:全部|再)?(?:完成|建成|完工|竣工|交付|投用)"
 )
 
+# After a sentence's noun-only head: its scope, or the share of it done.
+_SCOPE_NEXT = ("总投资", "总建筑面积", "总面积", "全长", "总长")
+_SHARE_DONE = re.compile(r"已[^，,；;。]*的(?:[0-9.]+%|[一二三四五六七八九]成)")
+_FIRST_BREAK_OR_DIGIT = re.compile(rf"[0-9{re.escape(_CLAUSE_BREAKS)}]")
 _TASK_AFTER = re.compile(r"的?(?:目标任务|年度任务|目标|任务)")
 # A clause that goes on about the figure before it: "3所新建学校，已全部投入使用".
 _PREDICATE = re.compile(r"已|均|全部|现已|目前已|正在|尚|未")
@@ -69,28 +79,72 @@ def _kind(text: str, figure: _Figure, following: _Figure | None, default: str) -
     after = _kind_after(text, figure, following, default)
     if after is not None:
         return after
+    clause = _clause_start(text, figure.start)
     sentence = _sentence_start(text, figure.start)
     kind = default
+    if clause - sentence > _SCAN:  # a long sentence: its earlier markers from the index
+        kind, sentence = _kind_before_clause(text, figure.start, clause, default), clause
     for marker in _MARKER_PATTERN.finditer(text, sentence, figure.start):
-        word = marker.group()
         between = text[marker.end() : figure.start]
-        in_other_clause = any(c in _CLAUSE_BREAKS for c in between)
-        if word in _FUTURE_MARKERS:
-            if default == "actual":
-                kind = "plan"
-            continue
-        if word in _CLAUSE_MARKERS and in_other_clause and (default == "target" or word != "已"):
-            continue
-        if default == "target" and word in _PROGRESS_ONLY_MARKERS:
-            continue
+        in_clause = marker.start() >= clause
         # "占总投资的58.3%", "完成年度计划投资的35%": a share of the plan, not a planned figure.
-        share = figure.unit == "%" and between.endswith("的") and not in_other_clause
-        if between.startswith("的") or share:
-            continue
-        kind = _MARKERS[word]
+        share = in_clause and figure.unit == "%" and between.endswith("的")
+        kind = (
+            _marker_kind(marker.group(), between, default, in_clause=in_clause, share=share) or kind
+        )
     if default == "actual" and kind == "actual" and _restates_task(text, figure, following):
         return "target"
     return kind
+
+
+def _marker_kind(word: str, between: str, default: str, *, in_clause: bool, share: bool) -> str:
+    """The kind a marker gives the figure after it, or "" when it gives none there. `between`
+    holds the words from the marker to the figure."""
+    if word in _FUTURE_MARKERS:
+        # In a goal cell what is striven for is wanted: "年度计划投资260亿元，力争新开工项目45个"
+        # ends the plan there.
+        return "plan" if default == "actual" else "target"
+    if word == "实际" and default == "target" and _names_a_noun(between):
+        return ""  # "实际到位资金180亿元" in a goal cell names what is asked for
+    if word in _CLAUSE_MARKERS and not in_clause and (default == "target" or word != "已"):
+        return ""
+    if default == "target" and word in _PROGRESS_ONLY_MARKERS:
+        return ""
+    if between.startswith("的") or share:
+        return ""
+    return _MARKERS[word]
+
+
+def _names_a_noun(words: str) -> bool:
+    """Whether the words after 实际 name a thing ("到位资金", "使用面积", "种粮农民"), so that
+    实际 is inside a noun, rather than only verbs ("完成", "完成了"), so that it is an adverb."""
+    cut = _FIRST_BREAK_OR_DIGIT.search(words)
+    return bool(_key(_strip_trailing(words[: cut.start() if cut else len(words)])))
+
+
+def _kind_before_clause(text: str, position: int, clause: int, default: str) -> str:
+    """The kind the markers of earlier clauses of the sentence give a figure at `position` in
+    the clause starting at `clause`: the last marker that gives one wins, else `default`."""
+    starts, kinds = _markers(text, default)
+    index = bisect_left(starts, clause) - 1
+    if index < 0 or starts[index] < _sentence_start(text, position):
+        return default
+    return kinds[index]
+
+
+@functools.lru_cache(maxsize=16)
+def _markers(text: str, default: str) -> tuple[list[int], list[str]]:
+    """Where the markers of `text` that give a kind to figures of later clauses stand, and the
+    kind each gives; read once per text, so a long sentence is not scanned once per figure."""
+    starts, kinds = [], []
+    for marker in _MARKER_PATTERN.finditer(text):
+        # The words after a marker up to the next number or break tell 实际 an adverb or not.
+        after = text[marker.end() : _clause_end(text, marker.end()) + 1]
+        kind = _marker_kind(marker.group(), after, default, in_clause=False, share=False)
+        if kind:
+            starts.append(marker.start())
+            kinds.append(kind)
+    return starts, kinds
 
 
 def _kind_after(text: str, figure: _Figure, following: _Figure | None, default: str) -> str | None:
@@ -112,7 +166,7 @@ def _restates_task(text: str, figure: _Figure, following: _Figure | None) -> boo
     项目，目前…"), or the whole of which the same clause then gives a part ("126条…已完成120条")."""
     clause = _clause_start(text, figure.start)
     before = text[clause : figure.start]
-    end = _clause_end(text, figure.end)
+    end = _clause_end(text, _past_verb_list(text, figure.end))  # "14所新建、改扩建学校已竣工9所"
     opener = _RESTATED.search(before)
     if opener and "已" not in before[opener.end() :] and not before.endswith("的"):
         # 按照/对照 also open a rule ("按照每人600元的标准发放…"): only a task restates.
@@ -122,16 +176,20 @@ def _restates_task(text: str, figure: _Figure, following: _Figure | None) -> boo
     if following is not None and following.start < end:
         between = text[figure.end : following.start]
         same_unit = following.unit == figure.unit
-        return same_unit and "已" in between and "已" not in before and "完成" not in before
+        # "126条…已完成120条", "第二批8个项目完成5个": a part of it, after 已 or a stage verb.
+        part = "已" in between or bool(_stage_of(between))
+        return same_unit and part and "已" not in before and "完成" not in before
     after = text[figure.end : end]
-    head = text[_sentence_start(text, figure.start) : figure.start]
+    if not after and _heads_its_progress(text, figure, clause, end, following):
+        return True
     return (
         bool(after)
+        and not after.endswith("中")  # "12个乡镇中，已有10个…": the whole stands, an actual
         and text[end : end + 1] in ("，", ",", "：", ":")
         and not _goes_on_about(text, end, following)
         and not _stage_of(after)
         and not any(word in after for word in ("已", "均", "全部", "共"))
-        and not _words_before_topic(head)
+        and _topic_start(text, _sentence_start(text, figure.start)) >= figure.start
     )
 
 
@@ -140,11 +198,51 @@ def _words_before_topic(head: str) -> str:
     return _DATE.sub("", head).strip("，,：: \t")
 
 
-def _clause_end(text: str, position: int) -> int:
-    end = position
-    while end < len(text) and text[end] not in _CLAUSE_BREAKS:
-        end += 1
+def _heads_its_progress(
+    text: str, figure: _Figure, clause: int, end: int, following: _Figure | None
+) -> bool:
+    """A sentence that opens with a noun and its figure only, then gives its scope (总投资…)
+    or the share of it done: "城市更新项目12个，总投资35.2亿元，今年已完成投资…", "博物馆新馆
+    布展面积4200㎡，已完成布展的六成". The head is the task, not what was done ("募集见习岗位
+    846个，已有512名…上岗" and "挂牌督办隐患18项，已完成整改15项" stay what was done)."""
+    words = text[clause : figure.start]
+    if not words or text[end : end + 1] not in ("，", ","):
+        return False
+    if _topic_start(text, _sentence_start(text, figure.start)) < clause:
+        return False  # more than dates before the head's clause
+    noun_only = (
+        _key(words) == words == _strip_trailing(words)
+        and not _stage_of(words)
+        and not _MARKER_PATTERN.search(words)
+    )
+    next_end = _clause_end(text, end + 1)
+    if not noun_only or following is None or following.start >= next_end:
+        return False
+    scope_next = text.startswith(_SCOPE_NEXT, end + 1)
+    return scope_next or bool(_SHARE_DONE.search(text, end, _sentence_end(text, end)))
+
+
+@functools.lru_cache(maxsize=64)
+def _topic_start(text: str, sentence: int) -> int:
+    """Where the first word of the sentence starting at `sentence` stands that is neither a
+    date nor punctuation (what _words_before_topic keeps), or the sentence's end."""
+    position, end = sentence, _sentence_end(text, sentence)
+    while position < end:
+        date = _DATE.match(text, position, end)
+        if date and date.end() > position:
+            position = date.end()
+        elif text[position] in "，,：: \t":
+            position += 1
+        else:
+            return position
     return end
+
+
+@functools.lru_cache(maxsize=64)
+def _sentence_stage(text: str, sentence: int) -> str:
+    """The stage the verbs of a whole sentence name: done if any names a completion."""
+    words = text[sentence : _sentence_end(text, sentence)]
+    return "done" if _STAGES[3][1].search(words) else _stage_of(words)
 
 
 def _stage(
@@ -164,19 +262,15 @@ def _stage(
     stage = _stage_of(before)
     if stage:
         return stage
-    sentence_end = figure.end
-    while sentence_end < len(text) and text[sentence_end] not in "。；;\n":
-        sentence_end += 1
     if kind == "target":
         if _words_before_topic(before):
             return ""  # "改造城镇老旧小区1.5万户，启动…": its own verb, no stage word
         # A target heading its clause takes the verbs of its sentence: "24个项目，应于6月底前
         # 开工，年底前完成" is done.
-        sentence = text[_sentence_start(text, figure.start) : sentence_end]
-        return "done" if _STAGES[3][1].search(sentence) else _stage_of(sentence)
+        return _sentence_stage(text, _sentence_start(text, figure.start))
     if before.endswith("等"):
         # A list's count waits for the list's verb: "东园小区、翠园小区等4个小区，…仍在施工".
-        return _stage_of(text[figure.end : sentence_end])
+        return _stage_of(text[figure.end : _sentence_end(text, figure.end)])
     if _goes_on_about(text, end, following):
         # "3所新建学校，已全部投入使用": the next clause says what became of them.
         return _stage_of(text[end + 1 : _clause_end(text, end + 1)])

@@ -4,9 +4,11 @@ durations and idioms."""
 
 from __future__ import annotations
 
+import functools
 import re
+from bisect import bisect_left
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from taizhang.chinese.numbers import chinese_numeral_to_int
@@ -20,20 +22,29 @@ from taizhang.chinese.quantities.units import (
 
 _CN_DIGITS = "零〇一二两三四五六七八九"
 _CN_INT = f"[{_CN_DIGITS}十百千]+(?:万[{_CN_DIGITS}十百千]+)?"
+_CN_DIGIT_VALUES = dict(zip(_CN_DIGITS, "00122345678" + "9", strict=True))
+# "四十五点六": a Chinese number may have decimals, digit by digit after 点.
+_CN_NUMBER = f"{_CN_INT}(?:点[{_CN_DIGITS}]+)?"
 # At most 15 digits and 6 decimals: longer digit strings are codes, not figures, and the
 # arithmetic stays exact within Decimal's default 28 digits.
 _ARABIC = r"[0-9]{1,3}(?:,[0-9]{3}){1,4}(?:\.[0-9]{1,6})?|[0-9]{1,15}(?:\.[0-9]{1,6})?"
 _UNIT_ALTERNATIVES = "|".join(re.escape(u) for u in sorted(_UNITS, key=len, reverse=True))
 _FIGURE = re.compile(
-    rf"百分之(?P<percent>{_ARABIC}|{_CN_INT})"
-    rf"|(?:(?<![0-9.A-Za-z])(?P<arabic>{_ARABIC})|(?P<chinese>{_CN_INT}))"
-    rf"(?P<mult>[千万亿])??(?P<more>余|多)?[ \t\u3000]*(?P<unit>{_UNIT_ALTERNATIVES})"
+    rf"百分之(?P<percent>{_ARABIC}|{_CN_NUMBER})"
+    rf"|(?:(?<![0-9.A-Za-z])(?P<arabic>{_ARABIC})|(?P<chinese>{_CN_NUMBER})"
+    r"|(?P<bare>(?<=[逾近上超约])万|万(?=[余多])))"  # "近万户", "万余人": 10,000, approximate
+    r"(?:(?P<before_mult>余|多)(?=[千万亿]))?"  # "2100余万张"
+    rf"(?P<mult>[千万亿])??(?P<more>余|多)?[ \t\u3000]*"
+    # "8.6万农村人口": people counted by a noun ending in 人口, the noun their subject.
+    rf"(?:(?P<people>(?<=[千万亿])[\u4e00-\u9fff]{{0,4}}?人口|人口)|(?P<unit>{_UNIT_ALTERNATIVES}))"
     r"(?P<about>左右|上下)?"
 )
 # Full-width digits, ％ and ． become ASCII one for one, so spans stay valid in the input.
 _WIDTH = str.maketrans("０１２３４５６７８９％．", "0123456789%.")
 _NOT_BEFORE_CHINESE = "第同统唯每逐之某单"
 _APPROX_BEFORE = ("大约", "将近", "接近", "约", "近", "超过", "逾", "突破", "约占", "基本")
+# 约 ends 签约, 履约, 预约 …: "已签约1180户" is no approximation.
+_WORD_WITH_YUE = re.compile(r"[签履预节合违解特公条制邀]约\Z")
 _APPROX_AFTER = ("以上", "左右", "上下")
 # "约占年度计划的76%": 约占 makes the share approximate however far before it stands.
 _APPROX_IN_CLAUSE = ("约占", "基本完成", "基本建成", "基本完工")
@@ -60,12 +71,14 @@ _RANGE_LOW = re.compile(
     rf"(?<![0-9.A-Za-z])(?P<low>{_ARABIC})(?P<mult>[千万亿])?(?:至|到|-|~|～|—|－)\Z"
 )
 _RANGE_DASHES = "至到-~～—－"
-_BARE_HUNDREDS = ("逾", "近", "上", "超", "约")
+_BARE_HUNDREDS = frozenset("逾近上超约")
 
 _SENTENCE_BREAKS = "。；;！!？?\n"
 # Quotes are no break: "建设“四好农村路”120公里" names its subject inside them.
 _CLAUSE_BREAKS = _SENTENCE_BREAKS + "，,、：:（）()【】《》[]〔〕 \t\u3000"
 _QUOTES = str.maketrans("", "", "“”‘’\"'")
+_CLAUSE_BREAK = re.compile(f"[{re.escape(_CLAUSE_BREAKS)}]")
+_SENTENCE_BREAK = re.compile(f"[{re.escape(_SENTENCE_BREAKS)}]")
 _LAST_CLAUSE_BREAK = re.compile(f"[{re.escape(_CLAUSE_BREAKS)}][^{re.escape(_CLAUSE_BREAKS)}]*\\Z")
 _LAST_SENTENCE_BREAK = re.compile(
     f"[{re.escape(_SENTENCE_BREAKS)}][^{re.escape(_SENTENCE_BREAKS)}]*\\Z"
@@ -91,6 +104,7 @@ class _Figure:
     unit: str
     approximate: bool
     high: Decimal | None = None  # upper end of a range; value is its lower end
+    noun: str = ""  # what is counted when the unit is inside it ("8.6万农村人口" -> 农村人口)
 
 
 def _figures(text: str) -> Iterator[_Figure]:
@@ -103,7 +117,7 @@ def _figures(text: str) -> Iterator[_Figure]:
             and figure.unit == held.unit
             and text[held.end : figure.start] in tuple(_RANGE_DASHES)
         ):
-            held = _Figure(held.start, figure.end, held.value, held.unit, True, high=figure.value)
+            held = replace(held, end=figure.end, approximate=True, high=figure.value)
             continue
         if held is not None:
             yield held
@@ -117,7 +131,7 @@ def _single_figures(text: str) -> Iterator[_Figure]:
     skipped: tuple[int, str] | None = None  # end and unit of the last number left out
     for match in _FIGURE.finditer(text):
         value = _match_value(match, text)
-        unit = match.group("unit") or "%"
+        unit = "人" if match.group("people") else match.group("unit") or "%"
         if value is None or (unit == "成" and (value > 10 or match.group("mult"))):
             continue
         rate_after_rate = (
@@ -142,49 +156,67 @@ def _figure(text: str, match: re.Match[str], value: Decimal, unit: str) -> _Figu
     start, end = match.start(), match.end()
     clause = text[_clause_start(text, start) : start]
     approximate = (
-        clause.endswith(_APPROX_BEFORE)
+        (clause.endswith(_APPROX_BEFORE) and not _WORD_WITH_YUE.search(clause))
         or any(word in clause for word in _APPROX_IN_CLAUSE)
-        or bool(match.group("more") or match.group("about"))
+        or bool(match.group("more") or match.group("before_mult") or match.group("about"))
+        or _bare(match, text)
         or text.startswith(_APPROX_AFTER, end)
     )
     if text.startswith(_APPROX_AFTER, end):
         end += 2
+    people = match.group("people") or ""
+    noun = people if len(people) > 2 else ""
     dashed = match.group("arabic") and text[start - 1 : start] in _RANGE_DASHES
     low = _RANGE_LOW.search(text, max(0, start - 24), start) if dashed else None
     if low is None:
-        return _Figure(start, end, value, unit, approximate)
+        return _Figure(start, end, value, unit, approximate, noun=noun)
+    written = Decimal(low.group("low").replace(",", ""))
     factor = _MULTIPLIERS.get(low.group("mult") or match.group("mult") or "", 1)
     if low.group("mult") and unit.startswith(low.group("mult")):  # "2万～3万亩"
         factor = 1
-    low_value = _plain(Decimal(low.group("low").replace(",", "")) * factor)
-    return _Figure(low.start(), end, low_value, unit, True, high=value)
+    if not low.group("mult") and written * factor > value:
+        factor = 1  # "8000至1万人": 8000万 would pass the upper end, so 8000 stands as written
+    return _Figure(low.start(), end, _plain(written * factor), unit, True, high=value, noun=noun)
 
 
 def _match_value(match: re.Match[str], text: str) -> Decimal | None:
     """The number of a figure match, multiplier applied."""
     if match.group("percent") is not None:
         return _number(match.group("percent"))
+    if match.group("bare"):
+        return _plain(Decimal(10**4) * _MULTIPLIERS.get(match.group("mult") or "", 1))
     written = match.group("arabic") or match.group("chinese")
     number = _number(written)
-    if (
-        number is None
-        and written in ("百", "千")
-        and text[: match.start()].endswith(_BARE_HUNDREDS)
-    ):
-        number = Decimal(100 if written == "百" else 1000)  # "逾百人", "上千户"
+    if number is None and _bare(match, text):
+        number = Decimal(100 if written == "百" else 1000)  # "逾百人", "上千户", "百余人"
     if number is None:
         return None
     return _plain(number * _MULTIPLIERS.get(match.group("mult") or "", 1))
+
+
+def _bare(match: re.Match[str], text: str) -> bool:
+    """Whether a match is a bare 百, 千 or 万 read as a number: after 逾/近/上/超/约 or before
+    余/多 ("逾百人", "上千户", "百余人", "近万户")."""
+    if match.group("bare"):
+        return True
+    return match.group("chinese") in ("百", "千") and (
+        text[match.start() - 1 : match.start()] in _BARE_HUNDREDS or match.group("more") is not None
+    )
 
 
 def _number(written: str) -> Decimal | None:
     """Arabic ("9,000", "1.2") or Chinese ("十二", "两") number; None for "千" or "百" alone."""
     if written[0].isascii():
         return Decimal(written.replace(",", ""))
-    if not (set(written) & set(_CN_DIGITS) or written.startswith("十")):
+    whole, _, decimals = written.partition("点")
+    if not (set(whole) & set(_CN_DIGITS) or whole.startswith("十")):
         return None
-    integer = chinese_numeral_to_int(written)
-    return None if integer is None else Decimal(integer)
+    integer = chinese_numeral_to_int(whole)
+    if integer is None:
+        return None
+    if not decimals:
+        return Decimal(integer)
+    return _plain(Decimal(f"{integer}.{''.join(_CN_DIGIT_VALUES[c] for c in decimals)}"))
 
 
 def _excluded(text: str, match: re.Match[str], unit: str, floor: int = 0) -> bool:
@@ -232,12 +264,54 @@ def _range_low_text(clause: str) -> str:
     return low.group() if low else ""
 
 
+# Clauses and sentences are found by a regular-expression scan within this many characters,
+# and beyond it by bisecting an index of the text's breaks (built once per text): a scan is
+# cheaper for the short cells ledgers hold, the index keeps a long cell linear.
+_SCAN = 160
+
+
 def _clause_start(text: str, position: int, floor: int = 0) -> int:
     """Index just after the clause break before `position` (not before `floor`)."""
-    last = _LAST_CLAUSE_BREAK.search(text, floor, position)
-    return last.start() + 1 if last else floor
+    if position - floor <= _SCAN:
+        last = _LAST_CLAUSE_BREAK.search(text, floor, position)
+        return last.start() + 1 if last else floor
+    clauses = _breaks(text)[0]
+    index = bisect_left(clauses, position) - 1
+    return clauses[index] + 1 if index >= 0 and clauses[index] >= floor else floor
+
+
+def _clause_end(text: str, position: int) -> int:
+    """Index of the first clause break at or after `position`, or the end of `text`."""
+    found = _CLAUSE_BREAK.search(text, position, position + _SCAN)
+    if found or position + _SCAN >= len(text):
+        return found.start() if found else len(text)
+    clauses = _breaks(text)[0]
+    index = bisect_left(clauses, position)
+    return clauses[index] if index < len(clauses) else len(text)
 
 
 def _sentence_start(text: str, position: int) -> int:
-    last = _LAST_SENTENCE_BREAK.search(text, 0, position)
-    return last.start() + 1 if last else 0
+    """Index just after the sentence break before `position`, or 0."""
+    if position <= _SCAN:
+        last = _LAST_SENTENCE_BREAK.search(text, 0, max(position, 0))
+        return last.start() + 1 if last else 0
+    sentences = _breaks(text)[1]
+    index = bisect_left(sentences, position) - 1
+    return sentences[index] + 1 if index >= 0 else 0
+
+
+def _sentence_end(text: str, position: int) -> int:
+    """Index of the first sentence break at or after `position`, or the end of `text`."""
+    found = _SENTENCE_BREAK.search(text, position, position + _SCAN)
+    if found or position + _SCAN >= len(text):
+        return found.start() if found else len(text)
+    sentences = _breaks(text)[1]
+    index = bisect_left(sentences, position)
+    return sentences[index] if index < len(sentences) else len(text)
+
+
+@functools.lru_cache(maxsize=16)
+def _breaks(text: str) -> tuple[list[int], list[int]]:
+    """Where the clause breaks and the sentence breaks of a long `text` are, in order."""
+    clauses = [match.start() for match in _CLAUSE_BREAK.finditer(text)]
+    return clauses, [index for index in clauses if text[index] in _SENTENCE_BREAKS]

@@ -5,8 +5,15 @@ from __future__ import annotations
 
 from taizhang.chinese.quantities.kinds import _kind, _stage
 from taizhang.chinese.quantities.numbers import _WIDTH, _figures
-from taizhang.chinese.quantities.subjects import _antecedent, _key, _same, _subject
-from taizhang.chinese.quantities.units import KINDS, Quantity
+from taizhang.chinese.quantities.subjects import (
+    _antecedent,
+    _key,
+    _respective,
+    _same,
+    _subject,
+    _with_owner,
+)
+from taizhang.chinese.quantities.units import KINDS, Quantity, _family
 
 
 def find_quantities(text: str, *, default_kind: str = "target") -> list[Quantity]:
@@ -21,12 +28,21 @@ def find_quantities(text: str, *, default_kind: str = "target") -> list[Quantity
     plain = text.translate(_WIDTH)
     figures = list(_figures(plain))
     found: list[Quantity] = []
+    nouns: dict[str, tuple[int, str]] = {}  # unit family -> start and key of its last noun
+    respective = "分别" in plain
     for index, figure in enumerate(figures):
         previous = figures[index - 1] if index else None
         following = figures[index + 1] if index + 1 < len(figures) else None
-        subject = _subject(plain, figure, previous, found[-1].subject if found else "")
-        if not _key(subject):
-            subject += _antecedent(plain, figure, figures[:index], found)
+        subject = (respective and _respective(plain, figures, index)) or _subject(
+            plain, figure, previous, found[-1].subject if found else ""
+        )
+        subject = _with_owner(plain, figure, subject)
+        key = _key(subject)
+        if not key:
+            subject += _antecedent(plain, figure, nouns)
+            key = _key(subject)
+        if key:
+            nouns[_family(figure.unit)] = (figure.start, key)
         kind = _kind(plain, figure, following, default_kind)
         stage = _stage(plain, figure, previous, following, kind)
         span = text[figure.start : figure.end]

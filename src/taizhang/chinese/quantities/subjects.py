@@ -11,11 +11,13 @@ from taizhang.chinese.quantities.numbers import (
     _CLAUSE_BREAKS,
     _DATE,
     _QUOTES,
+    _clause_end,
     _clause_start,
     _Figure,
+    _sentence_end,
     _sentence_start,
 )
-from taizhang.chinese.quantities.units import Quantity
+from taizhang.chinese.quantities.units import Quantity, _family
 
 
 def _longest_first(words: str) -> tuple[str, ...]:
@@ -27,38 +29,49 @@ def _longest_first(words: str) -> tuple[str, ...]:
 # 其余/剩余/其中/本月/较年初… leave the noun to the clause before.
 _LEADING_FILLERS = _longest_first(
     "目前 截至目前 截止目前 现已 已经 已有 已 累计 共计 总计 合计 共有 共 今年以来 今年 年内 全年 "
-    "计划 拟 预计 力争 其中 约 再 另 仅 还 并 均 为 在 全市 全区 全县 同时 此外 实际 截至 截止 "
+    "计划 拟 预计 力争 确保 其中 约 再 另 仅 还 并 均 为 在 全市 全区 全县 同时 此外 实际 "
+    "截至 截止 "
     "分别 "
     "另有 还有 尚有 仍有 本月 当月 上月 本周 本季度 较年初 较上月 较去年 较上年 "
-    "比年初 同比 环比 围绕 按照 对照 紧扣 下一步 将 建成后 项目建成后 可 全部 均已 "
+    "比年初 同比 环比 围绕 按照 对照 紧扣 下一步 将 建成后 项目建成后 投用后 项目投用后 可 全部 "
+    "均已 "
     "并网发电 并网 在建"
 )
 # Words between a subject and its number ("覆盖率达到41%", "服务不少于8万人次").
+_YUE_WORDS = "签履预节合违解特公条制邀"
 _TRAILING_FILLERS = _longest_first(
     "约 近 大约 将近 接近 达到 达 为 是 到 至 共 计 共计 合计 累计 总计 不少于 不低于 不超过 不足 "
     "超过 逾 提高到 提高至 提升到 提升至 增加到 增至 已 了 已完成 完成了 完成 有 仅 全部 由 分别 "
-    "突破 约占 基本"
+    "突破 约占 基本 同比 环比 控制在 保持在 稳定在 维持在 超"
 )
-_TRAILING_PATTERN = re.compile("(?:" + "|".join(map(re.escape, _TRAILING_FILLERS)) + ")*\\Z")
+# 约 (about) is no filler inside a word: 签约, 履约, 预约, 节约 …
+_TRAILING_PATTERN = re.compile(
+    "(?:"
+    + "|".join(map(re.escape, _TRAILING_FILLERS)).replace("约", f"(?<![{_YUE_WORDS}])约")
+    + ")*\\Z"
+)
 # Verbs and modifiers that may open a subject; dropped for matching ("年度完成投资" -> "投资").
 _LEADING_VERBS = _longest_first(
     "新建和改建 新改建 改扩建 新建 改建 扩建 新增 改造提升 巩固提升 改造 提升 建设 建成 完成 实施 "
     "开展 推进 打通 铺设 安装 更新 新购置 购置 拆除 发放 招聘 招录 培训 服务 惠及 带动 扶持 提供 "
     "可容纳 容纳 覆盖 投入 配备 整治 排查 收集 办结 办理 接待 减免 清理 引进 争取 落实 实现 启动 "
-    "开工 完工 签订 改善 规划 涉及 拨付 年度 本年度 和 及 与 、 "
+    "开工 完工 签订 签约 招引 招商 改善 规划 涉及 拨付 年度 本年度 和 及 与 、 "
     "开工建设 启动建设 开建 动工 竣工 交付 交付使用 投用 投入使用 投入运行 开通 建成投用 建成开通 "
     "进场施工 施工 在建 到位 安装到位 接入 封顶 验收 开放 运行 运营 主体 追加 再 新打 栽植 补植 "
     "其余 剩余 剩下 "
     "并网发电 并网 兑付 治理 完成治理 关停取缔 关停 取缔 整改提升 整改 落地开工 落地 "
+    "采购 采购到位 调试 安装调试 优化 调整 优化调整 新开 投产 竣工投产 建成投产 入库 纳统 "
+    "入库纳统 通过 通过验收 主体工程 归集 调用 通水 通电 通气 投运 上线 入住 搬迁入住 交付入住 "
 )
 # Where a subject read after the unit stops ("两座泵站已浇筑完成" -> 泵站).
 _AFTER_STOPS = _longest_first(
     "的 已 正在 正 均 全部 基本 主体 开工 完工 建成 投用 投入 进行 进场 开展 完成 发放 提供 建立 "
     "对 免 实施 将 未 尚 仍 等 和 及 共 计划 预计 拟 达 为 占 是 提高 提升 增加 增长 降低 下降 "
-    "减少 并 且 同时 均已 全面"
+    "减少 并 且 同时 均已 全面 合计 共计 累计 通过 投产 通水 通电 通气 投运 上线 运行 调试"
 )
 # Words that hold a stop inside them ("4个公共文化空间" is not cut at 共).
 _WORDS_WITH_STOPS = ("公共", "总共")
+_NOUNS_OPENING_WITH_STOPS = ("对象",)  # "2.1万名城乡低保对象" is not cut at 对
 _SCOPE_WORDS = ("工程", "项目")
 _BOUNDS = ("以上", "以下", "以内")
 # An age between a count and its noun: "3.8万名0至6岁儿童", "2万名60周岁以上老人".
@@ -66,13 +79,39 @@ _AGE = re.compile(r"[0-9]+(?:[至到~-][0-9]+)?周?岁(?:以上|以下)?")
 # A rate that the reader left out stays out of the next subject: "按每户600元标准发放补贴".
 _RATE_PREFIX = re.compile(r"^.*(?:每|[户人亩]均)[^每]*?[0-9.]+[千万亿]?元(?:的)?(?:标准)?")
 _MAX_SUBJECT = 12
+# What joins the values of a 分别 list: "81.2%和96.5%", "6120人、1480人".
+_VALUE_JOINTS = ("、", "和", "及", "与", "，", ",", "以及")
+# What a percentage of change says happened: "分别下降18.6%、22.3%" names no noun of its own.
+_CHANGES = ("下降", "增长", "提高", "降低", "减少", "增加", "上升")
+_PLAN_WORDS_AT_END = re.compile(r"(?:计划|预计|拟|力争|将|于|在|到|至)+\Z")
+# Openers that report how the work goes or where a figure comes from, and name nothing:
+# "进展顺利", "据统计", "经核查", "总体推进有序", "（项目）正在有序推进".
+_NO_NOUN_OPENER = re.compile(
+    r"^(?:据|经|根据)[^，,]{0,4}\Z|^(?:总体|整体|目前|当前|现|在)|方面\Z"
+    r"|(?:工作)?(?:进展|进度|推进|运行|实施)?(?:顺利|良好|正常|平稳|有序|较快|迅速)\Z"
+    r"|(?:正在|已)?(?:有序|稳步|扎实|加快|全面|积极|持续|正常)?(?:推进|实施|进行)(?:中)?\Z"
+)
+_SCOPE_ALONE = ("总长", "全长", "总长度", "总投资", "总面积", "总建筑面积", "总规模")
+_CN_DIGIT_SET = frozenset("零〇一二两三四五六七八九十百千万")
+# The work done for those a figure counts, after them: "…家庭实施适老化改造", "…儿童开展窝沟封闭".
+_WORK_FOR = re.compile(r"(?:实施|开展|进行)([^，,；;。、\d]{2,8}?)(?:工作|服务)?(?=[，,；;。]|\Z)")
+_VERB_AND_COMMA = re.compile(r"([^\W\d]{1,4})、")
+_AMONG = re.compile(r"([^，,；。]{2,14})中[，,]")
 _REMAINDER = ("其余", "剩余", "剩下", "其中", "另有", "本月", "当月", "较年初")
 
 
 def _subject(text: str, figure: _Figure, previous: _Figure | None, inherited: str) -> str:
     """Readable name of what a figure counts, read before the number or after the unit."""
+    if figure.noun:  # "8.6万农村人口"
+        return figure.noun
     floor = previous.end if previous is not None else 0
+    if previous is not None and text[floor : figure.start] in ("的", "、"):
+        # "完成年度目标3.2万人的91.9%": a share of the figure before; "惠及居民1.2万户、4.5万人":
+        # the next value of a list of figures.
+        return inherited
     clause = _clause_start(text, figure.start, floor)
+    while clause - 1 > floor and text[clause - 1] == "、":
+        clause = _clause_start(text, clause - 1, floor)  # "外墙保温、屋面防水改造12万平方米"
     before = _trim_before(text[clause : figure.start])
     if clause > floor and text[clause - 1] in "）)" and not _key(before):
         # "自动体外除颤器（AED）100台": the noun stands before the bracket.
@@ -97,34 +136,104 @@ def _subject(text: str, figure: _Figure, previous: _Figure | None, inherited: st
     return name.translate(_QUOTES)[-_MAX_SUBJECT:]
 
 
-def _antecedent(text: str, figure: _Figure, earlier: list[_Figure], found: list[Quantity]) -> str:
+def _respective(text: str, figures: list[_Figure], index: int) -> str:
+    """The noun a "分别" list gives the figure at `index`: "签约率、履约率分别为81.2%和96.5%" gives
+    81.2% 签约率 and 96.5% 履约率, the n-th value the n-th noun; "" when the figure is no value
+    of such a list, or the values name their own noun ("分别新建学校3所、5所")."""
+    figure = figures[index]
+    at = text.rfind("分别", max(0, figure.start - 40), figure.start)
+    sentence = _sentence_start(text, figure.start) if at >= 0 else 0
+    if at < sentence:
+        return ""
+    first = index
+    while first > 0 and figures[first - 1].start > at:
+        if text[figures[first - 1].end : figures[first].start] not in _VALUE_JOINTS:
+            return ""  # not the next value of the list: "…分别完成12个、8个，新增5个"
+        first -= 1
+    own = _key(_trim_before(text[at + 2 : figures[first].start]))
+    if own and own not in _CHANGES:
+        return ""
+    listed = text[max(sentence, _list_start(text, at)) : at]
+    nouns = [
+        _trim_before(noun)
+        for noun in re.split("[、和及与]" if "、" not in listed else "、", listed)
+    ]
+    order = index - first
+    if len(nouns) < 2 or order >= len(nouns) or not all(map(_key, nouns)):
+        return ""
+    return nouns[order][-_MAX_SUBJECT:]
+
+
+def _list_start(text: str, position: int) -> int:
+    """Where the clause holding `position` starts when 、 does not end a clause."""
+    return max(text.rfind(mark, 0, position) for mark in "，,：:；;。") + 1
+
+
+def _antecedent(text: str, figure: _Figure, nouns: dict[str, tuple[int, str]]) -> str:
     """The noun a clause leaves out: "新建公共厕所30座，改造提升20座" -> 公共厕所,
     "已建成公共厕所42座，其余8座" -> 公共厕所, "新建的口袋公园中，已有21个建成开放" -> 口袋公园.
 
     It is the subject, without its verbs, of the nearest earlier figure of the same sentence
     (or the sentence before, after 其余/剩余/其中/本月…) and unit family; else the noun of an
-    earlier "…中，" clause of the sentence.
+    earlier "…中，" clause of the sentence. `nouns` holds, by unit family, where the last earlier
+    figure naming something starts and its subject's key.
     """
     sentence = _sentence_start(text, figure.start)
     # 其余/剩余/其中 look back one sentence more: "已建成公厕42座。其余8座正在装修。"
     head = text[_clause_start(text, figure.start) : figure.start]
     reach = _sentence_start(text, sentence - 1) if head.startswith(_REMAINDER) else sentence
-    for other, quantity in zip(reversed(earlier), reversed(found), strict=True):
-        if other.start < reach:
-            break
-        if quantity.in_unit(figure.unit) is not None and _key(quantity.subject):
-            return _key(quantity.subject)
-    among = re.search(r"([^，,；。]{2,14})中[，,]", text[sentence : figure.start])
-    if among:
+    start, noun = nouns.get(_family(figure.unit), (-1, ""))
+    if start >= reach:
+        return noun
+    among = _among(text, sentence)
+    if among and among.end() <= figure.start:
         return _key(_trim_before(among.group(1)).rsplit("的", 1)[-1])
-    return ""
+    return _opening_noun(text, sentence)
+
+
+def _with_owner(text: str, figure: _Figure, subject: str) -> str:
+    """A scope word alone ("总长12公里", "总投资35亿元") names whose scope it is from the
+    sentence's noun-only opening clause: "城区污水管网改造，总长12公里" -> 城区污水管网改造总长."""
+    if _key(subject) not in _SCOPE_ALONE:
+        return subject
+    return _opening_noun(text, _sentence_start(text, figure.start)) + subject
+
+
+@functools.lru_cache(maxsize=64)
+def _opening_noun(text: str, sentence: int) -> str:
+    """The noun of a sentence's opening clause when it holds no number and names a thing
+    ("老旧小区改造，已完成85%" -> 老旧小区改造); "" for openers that name nothing (进展顺利,
+    据统计, 截至目前, 总体推进有序)."""
+    clause_end = _clause_end(text, sentence)
+    if text[clause_end : clause_end + 1] not in ("，", ",", "：", ":"):
+        return ""
+    words = text[sentence:clause_end]
+    if any(c.isdigit() for c in words) or _CN_DIGIT_SET.intersection(words):
+        return ""
+    noun = _key(_trim_before(_NO_NOUN_OPENER.sub("", words)))
+    return noun[-_MAX_SUBJECT:] if len(noun) >= 2 else ""
+
+
+@functools.lru_cache(maxsize=64)
+def _among(text: str, sentence: int) -> re.Match[str] | None:
+    """The first "…中，" clause of the sentence starting at `sentence` ("12个乡镇中，")."""
+    return _AMONG.search(text, sentence, _sentence_end(text, sentence))
 
 
 def _trim_before(segment: str) -> str:
     """The words before a number without dates, project names and filler words."""
     dates = list(_DATE.finditer(segment))
     if dates:
-        segment = segment[dates[-1].end() :]
+        rest = segment[dates[-1].end() :]
+        # A date that would leave only verbs keeps the noun before it: "养老服务中心计划年底前
+        # 再建成" -> 养老服务中心再建成.
+        first = len(dates) - 1  # the run of dates ending with the last ("年底" + "前")
+        while first and dates[first - 1].end() == dates[first].start():
+            first -= 1
+        head = segment[dates[first - 1].end() if first else 0 : dates[first].start()]
+        head = _PLAN_WORDS_AT_END.sub("", _strip_trailing(head))
+        verbs_only = not _key(_strip_trailing(_strip(rest, _LEADING_FILLERS)))
+        segment = head + rest if verbs_only and _key(head) else rest
     segment = _RATE_PREFIX.sub("", segment)
     # The subject follows the last 的 or adverb inside the words: "…适应症的儿童", "补贴已对接商户".
     # A cut that leaves only verbs keeps the noun before it: "集中供暖覆盖率已达", "住房已开建".
@@ -160,20 +269,35 @@ def _after_unit(text: str, end: int) -> tuple[str, bool]:
     linked = text.startswith("的", end)
     start = end + linked
     age = _AGE.match(text, start)
-    start = stop = age.end() if age else start
+    start = stop = _past_verb_list(text, age.end() if age else start)
     if _DATE.match(text, start):  # "剩余4公里年底前完工": a date, not a noun
         return "", linked
     while stop < len(text) and stop - start < _MAX_SUBJECT:
         char = text[stop]
         if char in _CLAUSE_BREAKS or char.isdigit():
             break
-        if text.startswith(_AFTER_STOPS, stop) and not text.startswith(_WORDS_WITH_STOPS, stop - 1):
+        if (
+            text.startswith(_AFTER_STOPS, stop)
+            and not text.startswith(_WORDS_WITH_STOPS, stop - 1)
+            and not text.startswith(_NOUNS_OPENING_WITH_STOPS, stop)
+        ):
             break
         stop += 1
     noun = text[start:stop]
     if noun.endswith("中") and text[stop : stop + 1] in ("，", ","):  # "12个乡镇中，已有10个"
         noun = noun[:-1]
+    work = _WORK_FOR.match(text, stop) if noun else None
+    if work:  # "为1500户困难家庭实施适老化改造": the families and the work done for them
+        noun += work.group(1)
     return noun, linked
+
+
+def _past_verb_list(text: str, position: int) -> int:
+    """`position` moved past verbs joined by 、 ("14所新建、改扩建学校" -> at 改扩建): the noun
+    they share comes after the last of them."""
+    while (verb := _VERB_AND_COMMA.match(text, position)) and not _key(verb.group(1)):
+        position = verb.end()
+    return position
 
 
 def _strip(words: str, openers: tuple[str, ...]) -> str:

@@ -77,6 +77,8 @@ _UNITS: dict[str, tuple[str, int]] = {
     "万吨": ("weight", 10**4), "吨": ("weight", 1),
     "万千瓦": ("power", 10**4), "千瓦": ("power", 1),
     "%": ("percent", 1), "人次": ("人次", 1), "人": ("人", 1), "名": ("人", 1),
+    # Visits are counted each time: 件次, 家次, 户次 are units of their own, as 人次 is.
+    "件次": ("件次", 1), "家次": ("家次", 1), "户次": ("户次", 1),
     "张": ("床", 1), "床": ("床", 1),
     **{counter: (counter, 1) for counter in "套个所座处条家台辆间项颗单件户"},
     **{counter: (counter, 1) for counter in "部盏块株棵口眼栋幢宗只册"},
@@ -84,7 +86,7 @@ _UNITS: dict[str, tuple[str, int]] = {
 }  # fmt: skip
 # What may not follow a unit: "3个月" is a duration, "2台账" and "5项目" are other words.
 _NOT_AFTER_UNIT: dict[str, tuple[str, ...]] = {
-    "个": ("月", "工作日", "百分点", "名次", "小时", "季度", "“", '"', "‘"),
+    "个": ("月", "工作日", "百分点", "名次", "位次", "小时", "季度", "“", '"', "‘"),
     "人": ("民",), "名": ("单", "称", "录", "额"), "家": ("属", "庭", "长", "园", "电"),
     "台": ("账", "阶"), "处": ("理", "置", "于"), "所": ("有", "在", "属"), "项": ("目",),
     "单": ("位", "价", "套", "元", "独"), "户": ("籍", "外"), "条": ("件", "例", "款"),
@@ -95,6 +97,11 @@ _NOT_AFTER_UNIT: dict[str, tuple[str, ...]] = {
 }  # fmt: skip
 _IDIOMS = ("一张网", "一张图", "一张蓝图", "一条龙", "一条心", "一家人")
 _MULTIPLIERS = {"千": 1000, "万": 10**4, "亿": 10**8}
+
+
+def _family(unit: str) -> str:
+    """The family of a unit (money, area, 人, 个…); a unit outside the table is its own."""
+    return _UNITS.get(unit, (unit, 1))[0]
 
 
 def _plain(number: Decimal) -> Decimal:
