@@ -23,7 +23,13 @@ print(json.dumps({"imported": imported, "redis_client": huey.storage.Redis is no
 
 
 def after_help(data: Path, **environ: str) -> dict[str, object]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TAIZHANG_", "DJANGO_"))}
+    # The embedded database: with a PostgreSQL DATABASE_URL (CI's second run) Django's backend
+    # imports psycopg for the database itself, which is not the queue's doing.
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("TAIZHANG_", "DJANGO_")) and k != "DATABASE_URL"
+    }
     env |= {"TAIZHANG_DATA_DIR": str(data), **environ}
     done = subprocess.run(
         [sys.executable, "-c", HELP_THEN_MODULES],
