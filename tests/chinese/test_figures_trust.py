@@ -113,11 +113,7 @@ def test_third_set_reads_no_non_figure_as_a_figure() -> None:
 
 @pytest.mark.parametrize("pair", PAIRS_3, ids=lambda p: p.progress[:16])
 def test_third_set_pair_gets_the_right_actual_or_none(pair: Pair) -> None:
-    indicators = task_indicators(pair.goal, pair.deadline, pair.progress)
-    for target, unit, actual in pair.wanted:
-        same = [i for i in indicators if (i.target, i.unit) == (target, unit)]
-        assert same, f"no indicator for {target}{unit}"
-        assert same[0].actual == actual, (pair.progress, same[0])
+    _assert_pair_right(pair)
 
 
 # --- the fourth set (written unseen, scored before any tuning on it) -----------------------------
@@ -133,6 +129,15 @@ def test_fourth_set_precision_and_recall_hold_their_floors(strict: bool) -> None
     result = score(read, SENTENCES_4 + NON_FIGURES_4, strict=strict)
     assert result.precision >= floor, result.false_positives
     assert result.recall >= floor, result.misses
+
+
+def _assert_pair_right(pair: Pair) -> None:
+    """Each wanted target of `pair` has an indicator, with the wanted actual (or none)."""
+    indicators = task_indicators(pair.goal, pair.deadline, pair.progress)
+    for target, unit, actual in pair.wanted:
+        same = [i for i in indicators if (i.target, i.unit) == (target, unit)]
+        assert same, f"no indicator for {target}{unit}"
+        assert same[0].actual == actual, (pair.progress, same[0])
 
 
 def _pair_is_right(pair: Pair) -> bool:
@@ -179,11 +184,7 @@ def test_fifth_set_reads_no_non_figure_as_a_figure() -> None:
 @pytest.mark.parametrize("pair", PAIRS_5, ids=lambda p: p.progress[:16])
 def test_fifth_set_pair_gets_the_right_actual_or_none(pair: Pair) -> None:
     # Scored unseen: 20 of 20 pairs right.
-    indicators = task_indicators(pair.goal, pair.deadline, pair.progress)
-    for target, unit, actual in pair.wanted:
-        same = [i for i in indicators if (i.target, i.unit) == (target, unit)]
-        assert same, f"no indicator for {target}{unit}"
-        assert same[0].actual == actual, (pair.progress, same[0])
+    _assert_pair_right(pair)
 
 
 @pytest.mark.parametrize(

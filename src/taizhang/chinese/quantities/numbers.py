@@ -282,12 +282,7 @@ def _clause_start(text: str, position: int, floor: int = 0) -> int:
 
 def _clause_end(text: str, position: int) -> int:
     """Index of the first clause break at or after `position`, or the end of `text`."""
-    found = _CLAUSE_BREAK.search(text, position, position + _SCAN)
-    if found or position + _SCAN >= len(text):
-        return found.start() if found else len(text)
-    clauses = _breaks(text)[0]
-    index = bisect_left(clauses, position)
-    return clauses[index] if index < len(clauses) else len(text)
+    return _break_at_or_after(text, position, _CLAUSE_BREAK, 0)
 
 
 def _sentence_start(text: str, position: int) -> int:
@@ -302,12 +297,19 @@ def _sentence_start(text: str, position: int) -> int:
 
 def _sentence_end(text: str, position: int) -> int:
     """Index of the first sentence break at or after `position`, or the end of `text`."""
-    found = _SENTENCE_BREAK.search(text, position, position + _SCAN)
+    return _break_at_or_after(text, position, _SENTENCE_BREAK, 1)
+
+
+def _break_at_or_after(text: str, position: int, pattern: re.Pattern[str], kind: int) -> int:
+    """The first break of `pattern` at or after `position`, or the end of `text`: searched
+    directly near `position`, else looked up in the text's index of breaks (`_breaks`, whose
+    list `kind` holds the same breaks)."""
+    found = pattern.search(text, position, position + _SCAN)
     if found or position + _SCAN >= len(text):
         return found.start() if found else len(text)
-    sentences = _breaks(text)[1]
-    index = bisect_left(sentences, position)
-    return sentences[index] if index < len(sentences) else len(text)
+    breaks = _breaks(text)[kind]
+    index = bisect_left(breaks, position)
+    return breaks[index] if index < len(breaks) else len(text)
 
 
 @functools.lru_cache(maxsize=16)
