@@ -1,8 +1,9 @@
-"""Score the quantity reader on the five labelled sets (issue 15: figures you can trust).
+"""Score the quantity reader on the six labelled sets (issue 15: figures you can trust).
 
     .venv/bin/python bench/score_quantities.py [--errors] [--repeat 20]
 
-Prints, for the fifth set (tests/chinese/quantity_sentences_5.py, written unseen after the fourth
+Prints, for the sixth set (tests/chinese/quantity_sentences_6.py, written unseen after the fifth
+was scored), the fifth set (tests/chinese/quantity_sentences_5.py, written unseen after the fourth
 was scored), the fourth set (tests/chinese/quantity_sentences_4.py, written unseen by the reader
 tuned on the third), the third set (tests/chinese/quantity_sentences_3.py, written unseen by the
 reader tuned on the second) and then for the second set (quantity_sentences_2.py): strict and loose
@@ -36,6 +37,7 @@ from tests.chinese.quantity_sentences_2 import NON_FIGURES, PAIRS, SENTENCES_2, 
 from tests.chinese.quantity_sentences_3 import NON_FIGURES_3, PAIRS_3, SENTENCES_3  # noqa: E402
 from tests.chinese.quantity_sentences_4 import NON_FIGURES_4, PAIRS_4, SENTENCES_4  # noqa: E402
 from tests.chinese.quantity_sentences_5 import NON_FIGURES_5, PAIRS_5, SENTENCES_5  # noqa: E402
+from tests.chinese.quantity_sentences_6 import NON_FIGURES_6, PAIRS_6, SENTENCES_6  # noqa: E402
 
 from taizhang.chinese.quantities import Quantity, find_quantities, task_indicators  # noqa: E402
 
@@ -125,6 +127,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=20)
     args = parser.parse_args()
 
+    sixth = SENTENCES_6 + NON_FIGURES_6
+    hits6, wrong6 = unseen_set("sixth", sixth, NON_FIGURES_6, PAIRS_6)
     fifth = SENTENCES_5 + NON_FIGURES_5
     hits5, wrong5 = unseen_set("fifth", fifth, NON_FIGURES_5, PAIRS_5)
     fourth = SENTENCES_4 + NON_FIGURES_4
@@ -149,6 +153,7 @@ def main() -> None:
         print(line(f"{name} (strict)", score(read, sentences)))
 
     if args.errors:
+        unseen_errors("sixth", sixth, hits6, wrong6)
         unseen_errors("fifth", fifth, hits5, wrong5)
         unseen_errors("fourth", fourth, hits4, wrong4)
         unseen_errors("third", third, hits3, wrong3)
@@ -169,7 +174,7 @@ def main() -> None:
         for text, found in result.false_positives:
             print(f"  extra {found}  <- {text}")
 
-    everything = fifth + fourth + third + new + old
+    everything = sixth + fifth + fourth + third + new + old
     start = time.process_time()
     for _ in range(args.repeat):
         for sentence in everything:
