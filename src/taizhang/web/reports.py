@@ -223,7 +223,8 @@ def _chosen_unit(user: Any, task: Task, form: ReportForm) -> Unit | None:
     except access.UnitChoiceError as error:
         form.add_error("unit", str(error))
         return None
-    return Unit.objects.get(pk=unit_id)
+    # One of the units serving the task (reportable_unit_ids), loaded with its links.
+    return next(link.unit for link in access.serving_unit_links(task) if link.unit_id == unit_id)
 
 
 def _keep_files(request: HttpRequest, task: Task, unit: Unit, form: ReportForm) -> list[str]:
