@@ -107,7 +107,7 @@ def main() -> None:
         for query in queries.captured_queries:
             print(query["sql"][:160])
     if args.profile:
-        profiler = cProfile.Profile()
+        profiler = cProfile.Profile(time.process_time)
         profiler.enable()
         for n, task in enumerate(tasks[args.runs + 1 : -1], start=args.runs + 1):
             send(n, task)
