@@ -2,21 +2,25 @@
 request), as the CPU it costs and the SQL queries it makes.
 
     .venv/bin/python bench/bench_report_post.py [--tasks 10000] [--reports 100000] [--runs 20]
-        [--reuse] [--queries]
+        [--reuse] [--queries] [--profile N]
 
 Uses the ledger of bench/bench_pages.py (`--reuse`: the one a previous run left, else a new
 one), signs in a reporter of 水利局 and sends `--runs` reports on as many of its tasks (half
 with a figure line) through Django's test client with DEBUG off, as the form posts them.
-Prints the median CPU of this process a request (`time.process_time`: on SQLite it includes
-the database's work; a busy machine changes it much less than the wall time) and the median
-wall time, and the queries of one more report (`--queries`: each one's SQL).
+Prints the median and the least CPU of this process a request (`time.process_time`: on
+SQLite it includes the database's work; a busy machine changes it much less than the wall
+time, the least least of all) and the median wall time, and the queries of one more report
+(`--queries`: each one's SQL). `--profile N`: the requests are sent again under cProfile and
+its N costliest functions (cumulative) printed.
 """
 
 from __future__ import annotations
 
 import argparse
+import cProfile
 import importlib
 import os
+import pstats
 import secrets
 import statistics
 import sys
@@ -34,6 +38,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--reuse", action="store_true", help="the ledger a previous run left")
     parser.add_argument("--queries", action="store_true", help="print each query's SQL")
+    parser.add_argument("--profile", type=int, default=0, help="print cProfile's N costliest")
     args = parser.parse_args()
     importlib.import_module("taizhang.wsgi")
     from django.conf import settings
@@ -67,7 +72,7 @@ def main() -> None:
         )
         .exclude(subitems__isnull=False)
         .order_by("order")
-        .values_list("pk", flat=True)[: args.runs + 2]
+        .values_list("pk", flat=True)[: args.runs * (2 if args.profile else 1) + 2]
     )
 
     def send(n: int, task: int) -> None:
@@ -85,7 +90,7 @@ def main() -> None:
 
     send(0, tasks[0])  # warm-up
     cpu, wall = [], []
-    for n, task in enumerate(tasks[1:-1], start=1):
+    for n, task in enumerate(tasks[1 : args.runs + 1], start=1):
         start, start_cpu = time.perf_counter(), time.process_time()
         send(n, task)
         cpu.append((time.process_time() - start_cpu) * 1000)
@@ -93,13 +98,21 @@ def main() -> None:
     with CaptureQueriesContext(connection) as queries:
         send(len(tasks), tasks[-1])
     print(
-        f"database: {connection.vendor}; report POST: CPU median {statistics.median(cpu):.1f} ms, "
+        f"database: {connection.vendor}; report POST: CPU median {statistics.median(cpu):.1f} ms "
+        f"(least {min(cpu):.1f}), "
         f"wall median {statistics.median(wall):.1f} ms, {len(queries)} queries; "
         f"load average {os.getloadavg()[0]:.1f}"
     )
     if args.queries:
         for query in queries.captured_queries:
             print(query["sql"][:160])
+    if args.profile:
+        profiler = cProfile.Profile(time.process_time)
+        profiler.enable()
+        for n, task in enumerate(tasks[args.runs + 1 : -1], start=args.runs + 1):
+            send(n, task)
+        profiler.disable()
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(args.profile)
 
 
 if __name__ == "__main__":

@@ -245,6 +245,31 @@ def test_access_task_is_the_same_404_for_missing_and_forbidden(world: World) -> 
     assert access.can_see_task(world.water, task) and not access.can_see_task(world.health, task)
 
 
+@pytest.mark.parametrize("prefetched", [False, True])
+def test_access_task_opens_exactly_the_visible_tasks(world: World, prefetched: bool) -> None:
+    """A reporter's task is checked on the task (`_reporter_sees`), everyone else's through
+    `visible_tasks`: the same tasks open either way, sub-items and removed ones included."""
+    split = split_task_3(world, inheriting=True)
+    Task.objects.filter(pk=world.task(4).pk).update(removed_at=world.ledger.imported_at)
+    # 3-4 of 卫健委, removed: it does not open task 3 to 卫健委.
+    removed = subitem(split.task, 4, "南部供水工程", unit="卫健委")
+    Task.objects.filter(pk=removed.pk).update(removed_at=world.ledger.imported_at)
+    given = Task.objects.select_related("parent").prefetch_related(
+        "unit_links", "parent__unit_links"
+    )
+    users = [*(getattr(world, name) for name in ROLE_USERS), housing_reporter()]
+    users += [account_create(username="nobody-unit", password=PASSWORD, role=Role.REPORTER)]
+    for user in users:
+        seen = set(access.visible_tasks(user).values_list("pk", flat=True))
+        for pk in Task.objects.values_list("pk", flat=True):
+            try:
+                access.access_task(user, pk, given if prefetched else None)
+                opened = True
+            except Http404:
+                opened = False
+            assert opened == (pk in seen), (user.username, pk)
+
+
 def test_access_ledger_for_every_role_and_no_one_else(world: World) -> None:
     for name in ROLE_USERS:
         assert access.access_ledger(getattr(world, name), world.ledger.pk) == world.ledger

@@ -219,8 +219,31 @@ def ledger_scope(
 
 
 def access_task(user: AnyUser, task_id: int, tasks: QuerySet[Task] | None = None) -> Task:
-    """The task or sub-item with this id if the user may see it (from `tasks`), or 404."""
-    return _one(visible_tasks(user, tasks), task_id)
+    """The task or sub-item with this id if the user may see it (from `tasks`), or 404. A
+    reporter's task is read by its id alone and `visible_tasks`' rule checked on it
+    (`_reporter_sees`): compiling and running the scope's subqueries for one task cost
+    4-5 ms of a report's 20 at 10,000 tasks."""
+    if role_of(user) != Role.REPORTER:
+        return _one(visible_tasks(user, tasks), task_id)
+    tasks = Task.objects.all() if tasks is None else tasks
+    task = _one(tasks.filter(removed_at__isnull=True), task_id)
+    if not _reporter_sees(unit_ids(user), task):
+        raise Http404(_("未找到，或您无权查看"))
+    return task
+
+
+def _reporter_sees(units: list[int], task: Task) -> bool:
+    """`visible_tasks` for a reporter of these units, on one current task: the units serve
+    it (`serving_unit_links`, from the caller's prefetch when it made one), or serve one of
+    its current sub-items through a link of the sub-item's own (one naming none is served
+    by the task's units, which then serve the task itself)."""
+    mine = set(units)
+    if any(link.unit_id in mine for link in serving_unit_links(task)):
+        return True
+    subitems = TaskUnit.objects.filter(
+        unit_id__in=units, task__parent_id=task.pk, task__removed_at__isnull=True
+    )
+    return subitems.exists()
 
 
 def access_round(user: AnyUser, round_id: int, rounds: QuerySet[Round] | None = None) -> Round:

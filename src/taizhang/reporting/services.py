@@ -132,7 +132,9 @@ def report_submit(
         raise ReportingError(_("当前没有开放的报送轮次"))
     checked = [checked_upload(f) for f in files or []]
     # Submits for one task queue here (same lock order as report_accept: task, then reports).
-    task = Task.objects.select_for_update().select_related("ledger").get(pk=task.pk)
+    # The task's own fields are read again under the lock (an accepted report may have just
+    # changed its progress); the ledger and the unit links the caller loaded are kept.
+    task.refresh_from_db(fields=_TASK_VALUES, from_queryset=Task.objects.select_for_update())
     held = _held_for(task, unit, actor, held_files)
     waiting = list(
         Report.objects.select_for_update().filter(
@@ -140,9 +142,9 @@ def report_submit(
         )
     )
     report = _report_create(task, unit, actor, round_, progress, status, figures or [], waiting)
-    attachments_create(report=report, uploads=checked, held_files=held)
+    added = attachments_create(report=report, uploads=checked, held_files=held)
     # Kept short: on SQLite the whole transaction holds the database's one write lock.
-    carried = _carry_over(waiting, report) if waiting else []
+    carried = _carry_over(waiting, report, added) if waiting else []
     ReportDraft.objects.filter(task=task, unit=unit).delete()
     audit_record(
         actor=actor,
@@ -157,6 +159,13 @@ def report_submit(
         },
     )
     return report
+
+
+# The task's fields a submission reads again under its lock: all but its relations (the
+# caller's `ledger`, `parent` and prefetched unit links stay loaded).
+_TASK_VALUES = [
+    f.attname for f in Task._meta.concrete_fields if not f.is_relation and not f.primary_key
+]
 
 
 def _report_create(
@@ -217,13 +226,16 @@ def _held_for(
     return sorted(rows, key=lambda held: ids.index(held.pk))
 
 
-def _carry_over(waiting: list[Report], report: Report) -> list[int]:
+def _carry_over(waiting: list[Report], report: Report, added: list[Attachment]) -> list[int]:
     """Move the superseded reports' attachments to the new report, oldest first, while the
-    per-report quotas allow (the reporter does not upload them again); the ids moved."""
+    per-report quotas allow (the reporter does not upload them again; `added`: the new
+    report's own attachments); the ids moved."""
+    olds = list(Attachment.objects.filter(report__in=waiting).order_by("pk"))
+    if not olds:
+        return []
     limit = Quotas.read()
-    count, size = report.attachments.count(), _bytes(report.attachments.all())
+    count, size = len(added), sum(attachment.size for attachment in added)
     moved = []
-    olds = Attachment.objects.filter(report__in=waiting).order_by("pk")
     for attachment in olds:
         if count + 1 > limit.count or size + attachment.size > limit.report_bytes:
             continue

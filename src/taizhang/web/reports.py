@@ -187,11 +187,12 @@ def report_submit(request: AuthedRequest, task_id: int) -> HttpResponse:
     """Send a report (action "send"), keep it as a draft ("draft") or drop ticked held files
     ("drop"). Files chosen are held on the server first, so a refusal keeps them too. The
     task is read with its units (who may report) but not its leaders: a refusal shows the
-    task page, which reads it again."""
+    task page, which reads it again; a sub-item's task is read by the prefetch of its units,
+    not joined to every task's row."""
     task = access.access_task(
         request.user,
         task_id,
-        Task.objects.select_related("ledger", "parent").prefetch_related(
+        Task.objects.select_related("ledger").prefetch_related(
             "unit_links__unit", "parent__unit_links__unit"
         ),
     )
@@ -223,7 +224,8 @@ def _chosen_unit(user: Any, task: Task, form: ReportForm) -> Unit | None:
     except access.UnitChoiceError as error:
         form.add_error("unit", str(error))
         return None
-    return Unit.objects.get(pk=unit_id)
+    # One of the units serving the task (reportable_unit_ids), loaded with its links.
+    return next(link.unit for link in access.serving_unit_links(task) if link.unit_id == unit_id)
 
 
 def _keep_files(request: HttpRequest, task: Task, unit: Unit, form: ReportForm) -> list[str]:

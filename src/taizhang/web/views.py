@@ -256,7 +256,11 @@ def task_detail(request: HttpRequest, task_id: int, refused_panel: Any = None) -
     task = visible_task(request, task_id)
     user = request.user
     (supervision,) = supervise_tasks(task.ledger, [task], default_as_of(task.ledger))
-    shown = set(access.visible_tasks(user).filter(parent=task).values_list("pk", flat=True))
+    shown = (  # a task with no sub-items (most of them, every report's) asks nothing more
+        set(access.visible_tasks(user).filter(parent=task).values_list("pk", flat=True))
+        if supervision.subitems
+        else set()
+    )
     context: dict[str, Any] = {
         "task": task,
         "supervision": supervision,
