@@ -34,14 +34,19 @@ _MARKERS: dict[str, str] = {
 # In a progress cell these speak of the future as 计划 does: "下一步将铺设…", "建成后可新增…",
 # "力争9月底前达到120名". In a goal cell the whole cell is wanted, so they change nothing.
 _FUTURE_MARKERS = ("将", "下一步", "建成后", "投用后", "力争", "争取在")
-_CLAUSE_MARKERS = ("已", "目标", "任务")
+# 目标, 任务 and the scope words bind within their clause only: "新签约项目38个，总投资236.8亿元，
+# 其中10亿元以上项目4个" gives 4 the sentence's kind, not 总投资's.
+_CLAUSE_MARKERS = ("已", "目标", "任务", "总投资", "总建筑面积", "全长", "总长", "总面积")
 # In a goal or deadline cell "2022年底前累计完成投资2.8亿元" is a cumulative target.
 _PROGRESS_ONLY_MARKERS = ("累计", "至今", "今年以来")
-# "超计划16项", "未按计划开工项目12项": 计划 inside a noun reports what happened.
+# "超计划16项", "未按计划开工项目12项": 计划 inside a noun reports what happened; so does a
+# programme's name, a verb before 计划 or a quote after it ("学生营养改善计划惠及学生3.76万人",
+# "“春风计划”已…").
+_PROGRAMME = "改善|行动|提升|培育|扶持|振兴|关爱|培养|支持|促进|帮扶|资助|护航|助力"
 _MARKER_PATTERN = re.compile(
     "|".join(sorted((*_MARKERS, *_FUTURE_MARKERS), key=len, reverse=True))
     .replace("将", "(?<![已并均])将(?!近)")
-    .replace("计划", "(?<![按超])计划")
+    .replace("计划", f"(?<![按超])(?<!{_PROGRAMME})计划(?![”》])")
 )
 # A progress sentence that restates the task: "为完成新增停车泊位2000个的目标任务，已建成…".
 _RESTATED = re.compile(
