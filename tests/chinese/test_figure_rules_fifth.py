@@ -43,6 +43,22 @@ def test_a_verb_of_what_was_done_after_已_keeps_the_noun_before_it(text: str, n
     assert noun in subject, subject
 
 
+@pytest.mark.parametrize(
+    ("text", "noun"),
+    [("城区老旧管网已勘验86处。", "城区老旧管网"), ("农村危房已鉴定320户。", "农村危房")],
+)
+def test_one_word_after_已_is_a_verb_even_when_no_list_knows_it(text: str, noun: str) -> None:
+    # 已 is an adverb: what follows it opens with a verb, so two characters alone are the verb.
+    (subject,) = subjects(text)
+    assert subject.startswith(noun), subject
+
+
+def test_a_verb_and_a_noun_after_已_name_the_noun() -> None:
+    # "补贴已对接商户320家": 320 counts 商户, not 补贴.
+    (subject,) = subjects("补贴已对接商户320家。")
+    assert subject.endswith("商户") and "补贴" not in subject, subject
+
+
 def test_clauses_of_such_verbs_alone_carry_the_noun() -> None:
     found = subjects("劳动争议案件已受理1320件，调解成功1100件，剩余220件已转入仲裁。")
     assert all("劳动争议案件" in subject for subject in found), found

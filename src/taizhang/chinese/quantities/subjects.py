@@ -71,6 +71,9 @@ _LEADING_VERBS = _longest_first(
     "摸排 核查 核实 审核 认证 命名 评定 评选 创建 申报 收储 出让 分配 配租 复垦 腾退 搬迁 消除 "
     "修复 下达 支付 兑现 落户 入驻 投放 检测 检查 抽检 抽查 巡查 办复 答复 转办 交办 吸纳 帮扶 "
     "资助 救治 征收 回收 移交 接收 注销 撤销 吊销 收缴 追回 挽回 种植 造林 办件 更换 维修 "
+    "走访 审批 批准 批复 核准 核验 录入 采集 建档 建档立卡 对接 推送 到账 联网 配置 敷设 转运 "
+    "收运 清淤 疏浚 加固 装修 检验 体检 筛查 接种 诊疗 转移就业 返岗 孵化 培育 遴选 推荐 表彰 "
+    "颁发 复工 达产 试运行 停运 退出 淘汰 翻建 重建 回迁 交房 配售 管护 "
 )
 # Where a subject read after the unit stops ("两座泵站已浇筑完成" -> 泵站).
 _AFTER_STOPS = _longest_first(
@@ -265,7 +268,10 @@ def _trim_before(segment: str, *, keep_noun: bool = False) -> str:
         (cut + (2 if segment.startswith("正在", cut) else 1) for cut in cuts if cut >= 0), default=0
     )
     rest = segment[inner:]
-    work = _key(_strip_trailing(rest))
+    # After 已 / 正在 comes a verb: one word alone (at most two characters: 已走访, 已复垦) is the
+    # verb, whatever it is, and names nothing.
+    done = _strip_trailing(rest)
+    work = "" if len(done) <= 2 and segment[inner - 1 : inner] != "的" else _key(done)
     if inner and segment[inner - 1] != "的" and (keep_noun or not work):
         word = 2 if segment.startswith("正在", inner - 2) else 1
         segment = segment[: inner - word] + (work or rest)  # "…企业已完成安全改造" -> …企业安全改造
