@@ -157,3 +157,35 @@ def test_计划_inside_a_programme_name_is_no_plan(text: str) -> None:
 def test_计划_after_a_noun_still_makes_a_plan() -> None:
     assert [kind for *_, kind in read("该项目计划新建学校3所。")] == ["plan"]
     assert [kind for *_, kind in read("年度计划投资12亿元。")] == ["plan"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "已改造老旧小区36个，其余6个受天气影响延至明年。",
+        "已改造老旧小区36个，剩余6个待验收。",
+        "已改造老旧小区36个，其余6个按计划推进。",
+    ],
+)
+def test_the_rest_followed_by_a_cause_a_wait_or_a_step_carries_the_noun(text: str) -> None:
+    subject, _, _, kind = read(text)[1]
+    assert subject == "其余老旧小区" or subject == "剩余老旧小区", subject
+    assert kind == "actual"  # 按计划 is no plan
+
+
+def test_a_bare_count_entering_a_stage_carries_the_noun() -> None:
+    found = subjects("12个城市口袋公园已建成开放8个，4个进入绿化种植阶段。")
+    assert "口袋公园" in found[2], found
+
+
+def test_a_rest_waiting_for_a_step_is_pending() -> None:
+    found = find_quantities("已改造老旧小区36个，剩余6个待验收。", default_kind="actual")
+    assert [q.stage for q in found] == ["", "pending"]
+
+
+def test_a_clause_opening_with_the_period_so_far_reports_what_happened() -> None:
+    text = "全年计划完成投资56亿元，1-10月完成投资48.6亿元，占年度计划的86.8%。"
+    assert [kind for *_, kind in read(text)] == ["plan", "actual", "actual"]
+    # In a goal cell, and inside a plan's own clause, the period changes nothing.
+    assert [kind for *_, kind in read("计划上半年完成投资5亿元。")] == ["plan"]
+    assert [kind for *_, kind in read(text, cell="goal")][:2] == ["plan", "plan"]

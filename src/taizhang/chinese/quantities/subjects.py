@@ -112,6 +112,10 @@ _WORK_FOR = re.compile(r"(?:实施|开展|进行)([^，,；;。、\d]{2,8}?)(?:�
 _VERB_AND_COMMA = re.compile(r"([^\W\d]{1,4})、")
 _AMONG = re.compile(r"([^，,；。]{2,14})中[，,]")
 _REMAINDER = ("其余", "剩余", "剩下", "其中", "另有", "本月", "当月", "较年初")
+# What opens a predicate, not a noun, after a count of the rest: a cause, a wait, a step.
+_PREDICATE_OPENERS = (
+    "受", "待", "因", "由于", "按", "进入", "纳入", "列入", "转入", "处于", "暂缓", "延期", "推迟",
+)  # fmt: skip
 
 
 def _subject(text: str, figure: _Figure, previous: _Figure | None, inherited: str) -> str:
@@ -148,8 +152,8 @@ def _subject(text: str, figure: _Figure, previous: _Figure | None, inherited: st
         name = after
     elif before.endswith("的"):  # "今年计划建设的10座中转站"
         name = after or before[:-1]
-    elif after and not _key(before) and before.startswith(_REMAINDER[:3]) and _key(after) != after:
-        # "其余54处落实管控措施": after 其余/剩余 a verb says what is done with the rest.
+    elif after and _says_what_becomes(text, figure, previous, before, after):
+        # "其余54处落实管控措施", "剩余6个待验收", "…，4个进入绿化种植阶段": no noun, a predicate.
         name = before
     elif after and not linked:  # "4个景区", "完成68个行政村": what follows is what is counted
         generic = after in ("任务", "目标", "目标任务", "工作任务")  # "改造户厕1.2万户任务"
@@ -159,6 +163,22 @@ def _subject(text: str, figure: _Figure, previous: _Figure | None, inherited: st
     else:
         name = before or (inherited if clause == floor and previous is not None else "")
     return name.translate(_QUOTES)[-_MAX_SUBJECT:]
+
+
+def _says_what_becomes(
+    text: str, figure: _Figure, previous: _Figure | None, before: str, after: str
+) -> bool:
+    """Whether the words after the unit say what becomes of the rest rather than name it: after
+    其余/剩余 a verb, a cause or a wait ("其余54处落实管控措施", "剩余7座因选址调整…", "剩余6个待
+    验收"); after a bare count following a figure of its sentence only a cause or a wait ("4个进入
+    绿化种植阶段")."""
+    if _key(before):
+        return False
+    waits = after.startswith(_PREDICATE_OPENERS)
+    if before.startswith(_REMAINDER[:3]):
+        return waits or _key(after) != after
+    same_sentence = previous is not None and previous.start >= _sentence_start(text, figure.start)
+    return not before and same_sentence and waits
 
 
 def _respective(text: str, figures: list[_Figure], index: int) -> str:
