@@ -84,6 +84,26 @@ def test_a_noun_after_the_unit_may_open_with_a_stop() -> None:
     assert "和美乡村" in found[0] and "和美乡村" in found[1], found
 
 
+@pytest.mark.parametrize(
+    ("text", "noun"),
+    [
+        ("为3.2万名未成年人提供心理健康服务。", "未成年人"),
+        ("12个对口帮扶村已全部脱贫出列。", "对口帮扶村"),
+        ("6个共同富裕示范村已挂牌。", "共同富裕示范村"),
+        ("8个基本农田保护区已划定。", "基本农田保护区"),
+    ],
+)
+def test_a_noun_after_the_unit_may_open_with_any_stop_but_a_predicate(text: str, noun: str) -> None:
+    (found,) = find_quantities(text, default_kind="actual")
+    assert found.subject == noun
+    assert found.stage == ""  # 未 inside 未成年人 says nothing of the work
+
+
+def test_a_predicate_after_a_bare_count_is_still_no_noun() -> None:
+    assert subjects("已建成公厕42座，其余8座正在装修。")[1] == "其余公厕"
+    assert subjects("已改造36个，其余6个未开工。")[1] == "其余"
+
+
 def test_基本_is_an_adverb_that_names_nothing() -> None:
     found = subjects("新建口袋公园18个，基本建成11个。")
     assert "口袋公园" in found[1], found

@@ -78,9 +78,9 @@ _PREDICATE = re.compile(r"已|均|全部|现已|目前已|正在|尚|未")
 
 # Stages, tried in this order on the words of the figure's clause.
 _STAGES: tuple[tuple[str, re.Pattern[str]], ...] = (
-    # 待 waits for a step: 待开工, 待建, 待验收, 待审批 (not 待遇, 接待, 招待, 期待, 对待).
+    # 待 waits for a step: 待开工, 待验收 (not 待遇, 接待, 招待, 期待, 对待); 未, not 未成年人.
     ("pending", re.compile(
-        r"未|尚无|(?<![接招期对])待(?!遇)|正在办理|办理中|正在开展前期|前期阶段"
+        r"未(?!成年)|尚无|(?<![接招期对])待(?!遇)|正在办理|办理中|正在开展前期|前期阶段"
     )),
     # A step before the works is no progress of them: "24个小区已全部完成招标".
     ("pending", re.compile(r"招标|招投标|选址|立项|可研|前期|审批|征地|签约|评审|公示|图纸设计")),

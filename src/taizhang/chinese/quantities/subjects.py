@@ -82,6 +82,13 @@ _AFTER_STOPS = _longest_first(
     "减少 并 且 同时 均已 全面 合计 共计 累计 通过 投产 通水 通电 通气 投运 上线 运行 调试 "
     "因 由于"
 )
+# Stops that open a predicate, never a noun: "3所已建成", "5个正在施工", "8个均已投用".
+_PREDICATE_STOPS = frozenset(
+    _longest_first(
+        "已 正在 均 均已 全部 将 尚 仍 并 且 同时 等 的 累计 合计 共计 预计 拟 占 是 免 实施 进行 "
+        "开展 完成 建成 开工 完工 投用 投入 进场 发放 提供 建立 增加 增长 降低 下降 减少 由"
+    )
+)
 # Words that hold a stop inside them ("4个公共文化空间" is not cut at 共).
 _WORDS_WITH_STOPS = ("公共", "总共")
 # Nouns that open with a stop: "2.1万名城乡低保对象" is not cut at 对, "25个和美乡村示范村" at 和.
@@ -145,6 +152,10 @@ def _subject(text: str, figure: _Figure, previous: _Figure | None, inherited: st
         if opened > floor:
             before = _trim_before(text[_clause_start(text, opened, floor) : opened])
     after, linked = _after_unit(text, figure.end)
+    if not after and not _key(before):
+        # "为3.2万名未成年人提供…", "12个对口帮扶村已…": a noun may open with a stop word.
+        noun, linked = _after_unit(text, figure.end, past_stop=True)
+        after = noun if len(noun) >= 3 and _key(noun) else ""
     if figure.unit.endswith("元") and _key(before) and _key(after) != after:
         # "投资1.55亿元新建高标准农田项目5个": what follows is what the money does.
         after = ""
@@ -311,8 +322,10 @@ def _strip_trailing(segment: str) -> str:
     return segment[: _TRAILING_PATTERN.search(segment).start()]  # type: ignore[union-attr]
 
 
-def _after_unit(text: str, end: int) -> tuple[str, bool]:
-    """The noun right after a unit, and whether 的 links it ("215万平方米的供热质量")."""
+def _after_unit(text: str, end: int, *, past_stop: bool = False) -> tuple[str, bool]:
+    """The noun right after a unit, and whether 的 links it ("215万平方米的供热质量");
+    `past_stop` reads on past a stop word right after the unit that may open a noun (未成年人,
+    对口帮扶村, 共同富裕, 基本农田), not past 已, 正在, 均 and other words of a predicate."""
     for bound in _BOUNDS:
         if text.startswith(bound, end):
             end += len(bound)
@@ -322,6 +335,11 @@ def _after_unit(text: str, end: int) -> tuple[str, bool]:
     start = stop = _past_verb_list(text, age.end() if age else start)
     if _DATE.match(text, start):  # "剩余4公里年底前完工": a date, not a noun
         return "", linked
+    if past_stop:
+        opener = next((w for w in _AFTER_STOPS if text.startswith(w, start)), "")
+        if not opener or opener in _PREDICATE_STOPS:
+            return "", linked
+        stop += len(opener)
     while stop < len(text) and stop - start < _MAX_SUBJECT:
         char = text[stop]
         if char in _CLAUSE_BREAKS or char.isdigit():
