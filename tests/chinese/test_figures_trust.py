@@ -125,7 +125,8 @@ def test_fourth_set_precision_and_recall_hold_their_floors(strict: bool) -> None
     # Scored unseen (reader of commit c91de73): strict 243 of 265 (0.917) for precision and
     # recall, loose 257 of 265 (0.9698). After tuning on it: strict and loose 265 of 267 found
     # (0.9925) and 265 of 265 labelled (1.000), the two extra being visits in 家次/户次, which
-    # the set counts as no unit; the floors are those rounded down to two places.
+    # the set then counted as no unit. Since the fifth set's tuning 家次/户次 are units in the
+    # labels too (docstring): 267 of 267, 1.000 / 1.000; the floors are those rounded down.
     floor = 0.99
     result = score(read, SENTENCES_4 + NON_FIGURES_4, strict=strict)
     assert result.precision >= floor, result.false_positives
@@ -152,26 +153,28 @@ def _pair_is_right(pair: Pair) -> bool:
 
 def test_fourth_set_non_figures_and_pairs_hold_their_floors() -> None:
     # Scored unseen: 1 of 27 non-figure sentences read a figure (1260户次), 19 of 20 pairs right;
-    # after tuning on it the same sentence (户次 is a unit of visits now) and 20 of 20.
+    # after tuning on it the same sentence (户次 is a unit of visits now) and 20 of 20. Since the
+    # fifth set's tuning that sentence is labelled a figure (moved to SENTENCES_4): 0 of 26.
     read_wrongly = {text for text, _ in score(read, NON_FIGURES_4, strict=False).false_positives}
-    assert len(read_wrongly) <= 1, read_wrongly
+    assert not read_wrongly, read_wrongly
     wrong = [pair.progress for pair in PAIRS_4 if not _pair_is_right(pair)]
     assert wrong == []
 
 
-# --- the fifth set (written unseen, scored before any tuning on it) ------------------------------
+# --- the fifth set (written unseen; before tuning on it strict 0.911 / 0.913) -------------------
 
 
 @pytest.mark.parametrize(
     ("strict", "precision", "recall"),
-    [(True, 0.91, 0.91), (False, 0.98, 0.99)],
+    [(True, 0.99, 0.99), (False, 0.99, 0.99)],
     ids=["strict", "loose"],
 )
-def test_fifth_set_precision_and_recall_hold_their_unseen_floors(
+def test_fifth_set_precision_and_recall_hold_their_floors(
     strict: bool, precision: float, recall: float
 ) -> None:
     # Scored unseen (reader of commit c1f25d3): strict 306 of 336 found (0.911) and of 335
-    # labelled (0.913), loose 332 (0.988 / 0.991); the floors are those rounded down.
+    # labelled (0.913), loose 332 (0.988 / 0.991). After tuning on it (one label added, 1860家次):
+    # strict 335 of 336 (0.997 / 0.997), loose 336 of 336 (1.000); the floors rounded down.
     result = score(read, SENTENCES_5 + NON_FIGURES_5, strict=strict)
     assert result.precision >= precision, result.false_positives
     assert result.recall >= recall, result.misses

@@ -34,22 +34,37 @@ _MARKERS: dict[str, str] = {
 # In a progress cell these speak of the future as 计划 does: "下一步将铺设…", "建成后可新增…",
 # "力争9月底前达到120名". In a goal cell the whole cell is wanted, so they change nothing.
 _FUTURE_MARKERS = ("将", "下一步", "建成后", "投用后", "力争", "争取在")
-_CLAUSE_MARKERS = ("已", "目标", "任务")
+# 目标, 任务 and the scope words bind within their clause only: "新签约项目38个，总投资236.8亿元，
+# 其中10亿元以上项目4个" gives 4 the sentence's kind, not 总投资's.
+_CLAUSE_MARKERS = ("已", "目标", "任务", "总投资", "总建筑面积", "全长", "总长", "总面积")
 # In a goal or deadline cell "2022年底前累计完成投资2.8亿元" is a cumulative target.
 _PROGRESS_ONLY_MARKERS = ("累计", "至今", "今年以来")
-# "超计划16项", "未按计划开工项目12项": 计划 inside a noun reports what happened.
+# "超计划16项", "未按计划开工项目12项": 计划 inside a noun reports what happened; so does a
+# programme's name, a verb before 计划 or a quote after it ("学生营养改善计划惠及学生3.76万人",
+# "“春风计划”已…").
+_PROGRAMME = "改善|行动|提升|培育|扶持|振兴|关爱|培养|支持|促进|帮扶|资助|护航|助力"
+# A clause of a progress cell that opens with the period so far reports what happened, whatever
+# plan came before: "全年计划完成投资56亿元，1-10月完成投资48.6亿元" (48.6 is an actual).
+_PERIOD_SO_FAR = (
+    r"(?:^|(?<=[，,；;。：:\n]))(?:[0-9一二三四五六七八九十]{1,2}(?:-|—|至|~|～)"
+    r"[0-9一二三四五六七八九十]{1,2}月份?|前[一二三两]季度|上半年)"
+)
 _MARKER_PATTERN = re.compile(
     "|".join(sorted((*_MARKERS, *_FUTURE_MARKERS), key=len, reverse=True))
     .replace("将", "(?<![已并均])将(?!近)")
-    .replace("计划", "(?<![按超])计划")
+    .replace("计划", f"(?<![按超])(?<!{_PROGRAMME})计划(?![”》])")
+    + "|"
+    + _PERIOD_SO_FAR
 )
+# After the figure: "其余6个计划明年实施" is a plan, "其余6个按计划推进" is not.
+_PLAN_AFTER = re.compile("(?<![按超])计划|拟|预计")
 # A progress sentence that restates the task: "为完成新增停车泊位2000个的目标任务，已建成…".
 _RESTATED = re.compile(
     r"为完成|为实现|围绕|按照|对照|紧扣|任务为|目标为|年度目标|全年目标|目标任务"
 )
 # "剩余4公里年底前完工", "其余6个计划于10月建成": words after the figure that put it ahead.
 _AHEAD = re.compile(
-    r"计划|拟|预计|将(?!近)|力争"
+    r"(?<![按超])计划|拟|预计|将(?!近)|力争"
     r"|(?:底|末|日|月|年)前(?:全部|再)?(?:完成|建成|完工|竣工|交付|投用)"
 )
 
@@ -63,7 +78,10 @@ _PREDICATE = re.compile(r"已|均|全部|现已|目前已|正在|尚|未")
 
 # Stages, tried in this order on the words of the figure's clause.
 _STAGES: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("pending", re.compile(r"未|尚无|待开工|待建|正在办理|办理中|正在开展前期|前期阶段")),
+    # 待 waits for a step: 待开工, 待验收 (not 待遇, 接待, 招待, 期待, 对待); 未, not 未成年人.
+    ("pending", re.compile(
+        r"未(?!成年)|尚无|(?<![接招期对])待(?!遇)|正在办理|办理中|正在开展前期|前期阶段"
+    )),
     # A step before the works is no progress of them: "24个小区已全部完成招标".
     ("pending", re.compile(r"招标|招投标|选址|立项|可研|前期|审批|征地|签约|评审|公示|图纸设计")),
     ("started", re.compile(r"主体[^，,；。]{0,4}(?:完工|完成|封顶|竣工)|封顶")),
@@ -100,6 +118,8 @@ def _kind(text: str, figure: _Figure, following: _Figure | None, default: str) -
 def _marker_kind(word: str, between: str, default: str, *, in_clause: bool, share: bool) -> str:
     """The kind a marker gives the figure after it, or "" when it gives none there. `between`
     holds the words from the marker to the figure."""
+    if word not in _MARKERS and word not in _FUTURE_MARKERS:  # the period so far: "1-10月"
+        return "actual" if default == "actual" else ""
     if word in _FUTURE_MARKERS:
         # In a goal cell what is striven for is wanted: "年度计划投资260亿元，力争新开工项目45个"
         # ends the plan there.
@@ -153,7 +173,7 @@ def _kind_after(text: str, figure: _Figure, following: _Figure | None, default: 
     if following is not None and following.start < end:
         return None  # the words after belong to the next figure
     words = text[figure.end : end]
-    if any(m in words for m in ("计划", "拟", "预计")):
+    if _PLAN_AFTER.search(words):
         return "plan"
     if default == "actual" and "已" not in words and _AHEAD.search(words):
         return "plan"

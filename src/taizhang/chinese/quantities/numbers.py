@@ -182,7 +182,8 @@ def _figure(text: str, match: re.Match[str], value: Decimal, unit: str) -> _Figu
 def _match_value(match: re.Match[str], text: str) -> Decimal | None:
     """The number of a figure match, multiplier applied."""
     if match.group("percent") is not None:
-        return _number(match.group("percent"))
+        # 百分之百 is 100 %, as 百分之六十 is 60 %.
+        return Decimal(100) if match.group("percent") == "百" else _number(match.group("percent"))
     if match.group("bare"):
         return _plain(Decimal(10**4) * _MULTIPLIERS.get(match.group("mult") or "", 1))
     written = match.group("arabic") or match.group("chinese")
@@ -253,8 +254,8 @@ def _excluded(text: str, match: re.Match[str], unit: str, floor: int = 0) -> boo
 
 
 def _in_slogan(text: str, start: int, end: int) -> bool:
-    """A count inside a short quoted slogan: “三个一批”, “两个确保”."""
-    opened = text.rfind("“", max(0, start - 4), start)
+    """A count inside a short quoted slogan: “三个一批”, “两个确保”, “高效办成一件事”."""
+    opened = text.rfind("“", max(0, start - 8), start)
     return opened >= 0 and "”" in text[end : end + 6] and "”" not in text[opened:start]
 
 

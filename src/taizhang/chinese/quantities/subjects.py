@@ -34,7 +34,7 @@ _LEADING_FILLERS = _longest_first(
     "分别 "
     "另有 还有 尚有 仍有 本月 当月 上月 本周 本季度 较年初 较上月 较去年 较上年 "
     "比年初 同比 环比 围绕 按照 对照 紧扣 下一步 将 建成后 项目建成后 投用后 项目投用后 可 全部 "
-    "均已 "
+    "均已 基本 "
     "并网发电 并网 在建"
 )
 # Words between a subject and its number ("覆盖率达到41%", "服务不少于8万人次").
@@ -44,10 +44,12 @@ _TRAILING_FILLERS = _longest_first(
     "超过 逾 提高到 提高至 提升到 提升至 增加到 增至 已 了 已完成 完成了 完成 有 仅 全部 由 分别 "
     "突破 约占 基本 同比 环比 控制在 保持在 稳定在 维持在 超"
 )
-# 约 (about) is no filler inside a word: 签约, 履约, 预约, 节约 …
+# 约 (about) is no filler inside a word: 签约, 履约, 预约, 节约 …; nor is 为 (违法行为, 作为).
 _TRAILING_PATTERN = re.compile(
     "(?:"
-    + "|".join(map(re.escape, _TRAILING_FILLERS)).replace("约", f"(?<![{_YUE_WORDS}])约")
+    + "|".join(map(re.escape, _TRAILING_FILLERS))
+    .replace("约", f"(?<![{_YUE_WORDS}])约")
+    .replace("为", "(?<![行作认成因])为")
     + ")*\\Z"
 )
 # Verbs and modifiers that may open a subject; dropped for matching ("年度完成投资" -> "投资").
@@ -62,16 +64,35 @@ _LEADING_VERBS = _longest_first(
     "并网发电 并网 兑付 治理 完成治理 关停取缔 关停 取缔 整改提升 整改 落地开工 落地 "
     "采购 采购到位 调试 安装调试 优化 调整 优化调整 新开 投产 竣工投产 建成投产 入库 纳统 "
     "入库纳统 通过 通过验收 主体工程 归集 调用 通水 通电 通气 投运 上线 入住 搬迁入住 交付入住 "
+    # What a report says was done to what it counts (认定, 发证, 受理, 化解, 销号, 安置 …): a cut at
+    # 已 before them keeps the noun ("经营主体已认定46家"), a clause of them alone carries it.
+    "认定 发证 颁证 核发 筹集 筹建 受理 化解 调解 调解成功 调处 销号 安置 封堵 取缔封堵 "
+    "挂牌 授牌 挂牌督办 督办 备案 注册 登记 确权 救助 慰问 清运 关闭 处置 处理 查处 立案 结案 "
+    "摸排 核查 核实 审核 认证 命名 评定 评选 创建 申报 收储 出让 分配 配租 复垦 腾退 搬迁 消除 "
+    "修复 下达 支付 兑现 落户 入驻 投放 检测 检查 抽检 抽查 巡查 办复 答复 转办 交办 吸纳 帮扶 "
+    "资助 救治 征收 回收 移交 接收 注销 撤销 吊销 收缴 追回 挽回 种植 造林 办件 更换 维修 "
+    "走访 审批 批准 批复 核准 核验 录入 采集 建档 建档立卡 对接 推送 到账 联网 配置 敷设 转运 "
+    "收运 清淤 疏浚 加固 装修 检验 体检 筛查 接种 诊疗 转移就业 返岗 孵化 培育 遴选 推荐 表彰 "
+    "颁发 复工 达产 试运行 停运 退出 淘汰 翻建 重建 回迁 交房 配售 管护 "
 )
 # Where a subject read after the unit stops ("两座泵站已浇筑完成" -> 泵站).
 _AFTER_STOPS = _longest_first(
     "的 已 正在 正 均 全部 基本 主体 开工 完工 建成 投用 投入 进行 进场 开展 完成 发放 提供 建立 "
     "对 免 实施 将 未 尚 仍 等 和 及 共 计划 预计 拟 达 为 占 是 提高 提升 增加 增长 降低 下降 "
-    "减少 并 且 同时 均已 全面 合计 共计 累计 通过 投产 通水 通电 通气 投运 上线 运行 调试"
+    "减少 并 且 同时 均已 全面 合计 共计 累计 通过 投产 通水 通电 通气 投运 上线 运行 调试 "
+    "因 由于"
+)
+# Stops that open a predicate, never a noun: "3所已建成", "5个正在施工", "8个均已投用".
+_PREDICATE_STOPS = frozenset(
+    _longest_first(
+        "已 正在 均 均已 全部 将 尚 仍 并 且 同时 等 的 累计 合计 共计 预计 拟 占 是 免 实施 进行 "
+        "开展 完成 建成 开工 完工 投用 投入 进场 发放 提供 建立 增加 增长 降低 下降 减少 由"
+    )
 )
 # Words that hold a stop inside them ("4个公共文化空间" is not cut at 共).
 _WORDS_WITH_STOPS = ("公共", "总共")
-_NOUNS_OPENING_WITH_STOPS = ("对象",)  # "2.1万名城乡低保对象" is not cut at 对
+# Nouns that open with a stop: "2.1万名城乡低保对象" is not cut at 对, "25个和美乡村示范村" at 和.
+_NOUNS_OPENING_WITH_STOPS = ("对象", "和美", "和谐", "共享", "共建", "等级")
 _SCOPE_WORDS = ("工程", "项目")
 _BOUNDS = ("以上", "以下", "以内")
 # An age between a count and its noun: "3.8万名0至6岁儿童", "2万名60周岁以上老人".
@@ -98,6 +119,10 @@ _WORK_FOR = re.compile(r"(?:实施|开展|进行)([^，,；;。、\d]{2,8}?)(?:�
 _VERB_AND_COMMA = re.compile(r"([^\W\d]{1,4})、")
 _AMONG = re.compile(r"([^，,；。]{2,14})中[，,]")
 _REMAINDER = ("其余", "剩余", "剩下", "其中", "另有", "本月", "当月", "较年初")
+# What opens a predicate, not a noun, after a count of the rest: a cause, a wait, a step.
+_PREDICATE_OPENERS = (
+    "受", "待", "因", "由于", "按", "进入", "纳入", "列入", "转入", "处于", "暂缓", "延期", "推迟",
+)  # fmt: skip
 
 
 def _subject(text: str, figure: _Figure, previous: _Figure | None, inherited: str) -> str:
@@ -112,13 +137,25 @@ def _subject(text: str, figure: _Figure, previous: _Figure | None, inherited: st
     clause = _clause_start(text, figure.start, floor)
     while clause - 1 > floor and text[clause - 1] == "、":
         clause = _clause_start(text, clause - 1, floor)  # "外墙保温、屋面防水改造12万平方米"
-    before = _trim_before(text[clause : figure.start])
+    # "18家危险化学品企业已完成安全改造15家": a part after 已 of the whole just before it counts
+    # what the whole counts, so the noun before 已 stays with the work.
+    part = (
+        clause == floor
+        and previous is not None
+        and _family(previous.unit) == _family(figure.unit)
+        and "已" in text[floor : figure.start]
+    )
+    before = _trim_before(text[clause : figure.start], keep_noun=part)
     if clause > floor and text[clause - 1] in "）)" and not _key(before):
         # "自动体外除颤器（AED）100台": the noun stands before the bracket.
         opened = max(text.rfind("（", floor, clause), text.rfind("(", floor, clause))
         if opened > floor:
             before = _trim_before(text[_clause_start(text, opened, floor) : opened])
     after, linked = _after_unit(text, figure.end)
+    if not after and not _key(before):
+        # "为3.2万名未成年人提供…", "12个对口帮扶村已…": a noun may open with a stop word.
+        noun, linked = _after_unit(text, figure.end, past_stop=True)
+        after = noun if len(noun) >= 3 and _key(noun) else ""
     if figure.unit.endswith("元") and _key(before) and _key(after) != after:
         # "投资1.55亿元新建高标准农田项目5个": what follows is what the money does.
         after = ""
@@ -126,6 +163,9 @@ def _subject(text: str, figure: _Figure, previous: _Figure | None, inherited: st
         name = after
     elif before.endswith("的"):  # "今年计划建设的10座中转站"
         name = after or before[:-1]
+    elif after and _says_what_becomes(text, figure, previous, before, after):
+        # "其余54处落实管控措施", "剩余6个待验收", "…，4个进入绿化种植阶段": no noun, a predicate.
+        name = before
     elif after and not linked:  # "4个景区", "完成68个行政村": what follows is what is counted
         generic = after in ("任务", "目标", "目标任务", "工作任务")  # "改造户厕1.2万户任务"
         name = after if _key(before) and not generic else before + after
@@ -134,6 +174,22 @@ def _subject(text: str, figure: _Figure, previous: _Figure | None, inherited: st
     else:
         name = before or (inherited if clause == floor and previous is not None else "")
     return name.translate(_QUOTES)[-_MAX_SUBJECT:]
+
+
+def _says_what_becomes(
+    text: str, figure: _Figure, previous: _Figure | None, before: str, after: str
+) -> bool:
+    """Whether the words after the unit say what becomes of the rest rather than name it: after
+    其余/剩余 a verb, a cause or a wait ("其余54处落实管控措施", "剩余7座因选址调整…", "剩余6个待
+    验收"); after a bare count following a figure of its sentence only a cause or a wait ("4个进入
+    绿化种植阶段")."""
+    if _key(before):
+        return False
+    waits = after.startswith(_PREDICATE_OPENERS)
+    if before.startswith(_REMAINDER[:3]):
+        return waits or _key(after) != after
+    same_sentence = previous is not None and previous.start >= _sentence_start(text, figure.start)
+    return not before and same_sentence and waits
 
 
 def _respective(text: str, figures: list[_Figure], index: int) -> str:
@@ -220,8 +276,9 @@ def _among(text: str, sentence: int) -> re.Match[str] | None:
     return _AMONG.search(text, sentence, _sentence_end(text, sentence))
 
 
-def _trim_before(segment: str) -> str:
-    """The words before a number without dates, project names and filler words."""
+def _trim_before(segment: str, *, keep_noun: bool = False) -> str:
+    """The words before a number without dates, project names and filler words; `keep_noun`
+    keeps the noun before a cut at 已 even when verbs and a noun follow it."""
     dates = list(_DATE.finditer(segment))
     if dates:
         rest = segment[dates[-1].end() :]
@@ -242,9 +299,13 @@ def _trim_before(segment: str) -> str:
         (cut + (2 if segment.startswith("正在", cut) else 1) for cut in cuts if cut >= 0), default=0
     )
     rest = segment[inner:]
-    if inner and segment[inner - 1] != "的" and not _key(_strip_trailing(rest)):
+    # After 已 / 正在 comes a verb: one word alone (at most two characters: 已走访, 已复垦) is the
+    # verb, whatever it is, and names nothing.
+    done = _strip_trailing(rest)
+    work = "" if len(done) <= 2 and segment[inner - 1 : inner] != "的" else _key(done)
+    if inner and segment[inner - 1] != "的" and (keep_noun or not work):
         word = 2 if segment.startswith("正在", inner - 2) else 1
-        segment = segment[: inner - word] + rest
+        segment = segment[: inner - word] + (work or rest)  # "…企业已完成安全改造" -> …企业安全改造
     else:
         segment = rest
     for scope in _SCOPE_WORDS:
@@ -261,8 +322,10 @@ def _strip_trailing(segment: str) -> str:
     return segment[: _TRAILING_PATTERN.search(segment).start()]  # type: ignore[union-attr]
 
 
-def _after_unit(text: str, end: int) -> tuple[str, bool]:
-    """The noun right after a unit, and whether 的 links it ("215万平方米的供热质量")."""
+def _after_unit(text: str, end: int, *, past_stop: bool = False) -> tuple[str, bool]:
+    """The noun right after a unit, and whether 的 links it ("215万平方米的供热质量");
+    `past_stop` reads on past a stop word right after the unit that may open a noun (未成年人,
+    对口帮扶村, 共同富裕, 基本农田), not past 已, 正在, 均 and other words of a predicate."""
     for bound in _BOUNDS:
         if text.startswith(bound, end):
             end += len(bound)
@@ -272,6 +335,11 @@ def _after_unit(text: str, end: int) -> tuple[str, bool]:
     start = stop = _past_verb_list(text, age.end() if age else start)
     if _DATE.match(text, start):  # "剩余4公里年底前完工": a date, not a noun
         return "", linked
+    if past_stop:
+        opener = next((w for w in _AFTER_STOPS if text.startswith(w, start)), "")
+        if not opener or opener in _PREDICATE_STOPS:
+            return "", linked
+        stop += len(opener)
     while stop < len(text) and stop - start < _MAX_SUBJECT:
         char = text[stop]
         if char in _CLAUSE_BREAKS or char.isdigit():
@@ -306,17 +374,32 @@ def _strip(words: str, openers: tuple[str, ...]) -> str:
     return words[_openers_pattern(openers).match(words).end() :]  # type: ignore[union-attr]
 
 
+# Openers that are no filler or verb inside a word: 可容纳人数, 可供, 和美乡村, 和谐, 共享, 共建.
+_OPENER_GUARDS = {"可": "可(?!容纳|供)", "和": "和(?!美|谐)", "共": "共(?!享|建)"}
+
+
 @functools.cache
 def _openers_pattern(openers: tuple[str, ...]) -> re.Pattern[str]:
     # An alternation tries its words in order, as the loop it replaces did, in C.
-    return re.compile("(?:" + "|".join(map(re.escape, openers)) + ")*")
+    words = (_OPENER_GUARDS.get(word, re.escape(word)) for word in openers)
+    return re.compile("(?:" + "|".join(words) + ")*")
+
+
+# A verb with only one character after it makes a noun with it: 安置房, 救助站, 检查站, 开工率.
+_OPENING_VERBS = re.compile(
+    "(?:(?:"
+    + "|".join(_OPENER_GUARDS.get(verb, re.escape(verb)) for verb in _LEADING_VERBS)
+    + r")(?![^\W\d_]\Z))*"
+)
 
 
 @functools.lru_cache(maxsize=4096)
 def _key(subject: str) -> str:
-    """A subject reduced for matching: fillers and opening verbs dropped."""
+    """A subject reduced for matching: fillers and opening verbs dropped, but not a verb that
+    makes a noun with the one character after it (安置房, 救助站)."""
     while True:
-        shorter = _strip(_strip(subject, _LEADING_FILLERS), _LEADING_VERBS)
+        shorter = _strip(subject, _LEADING_FILLERS)
+        shorter = shorter[_OPENING_VERBS.match(shorter).end() :]  # type: ignore[union-attr]
         if shorter == subject:
             return subject
         subject = shorter
