@@ -74,6 +74,15 @@ def row_reported(rounds: list[int], task: OuterRef) -> QuerySet[Report, Any]:
     return Report.objects.filter(round_id__in=rounds, state__in=_COUNTING, task_id=task).order_by()
 
 
+def reported_among(rounds: list[int], task_ids: list[int]) -> set[int]:
+    """Those of these tasks that have a report that counts in these rounds (`row_reported`
+    for a list of rows): one query, through the same index; none for no rounds or tasks."""
+    if not rounds or not task_ids:
+        return set()
+    counted = Report.objects.filter(round_id__in=rounds, state__in=_COUNTING, task_id__in=task_ids)
+    return set(counted.order_by().values_list("task_id", flat=True))
+
+
 def _yellow(
     ledger: Ledger, as_of: datetime.date, rounds: list[int], p: str, *, per_row: bool = False
 ) -> Q:
