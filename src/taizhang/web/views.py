@@ -21,6 +21,7 @@ from taizhang.ledger.selectors import (
     TaskFilters,
     ledger_choices,
 )
+from taizhang.prepared import Prepared
 from taizhang.reporting.models import Round
 from taizhang.reporting.selectors import round_current, round_document, task_timeline
 from taizhang.supervision.history import task_light_history
@@ -199,25 +200,30 @@ def _row_lights(
     return lights.page_lights([(values[0], values[1], *values[at:end]) for values in found])
 
 
+def _links_query(ids: list[int]) -> QuerySet[Any]:
+    led = TaskLeader.objects.filter(task_id__in=ids).order_by()
+    served = TaskUnit.objects.filter(task_id__in=ids).order_by()
+    fields = ("task_id", "order", "pk")
+    # A leader's link has no role (NULL); a unit's always has one.
+    return (
+        led.annotate(role=Value(None, output_field=CharField()))
+        .values_list(*fields, "person__name", "role")
+        .union(served.values_list(*fields, "unit__name", "role"), all=True)
+        .order_by("task_id", "order", "pk")
+    )
+
+
+_LINKS = Prepared(_links_query)
+
+
 def row_links(ids: list[int]) -> tuple[dict[int, list[str]], dict[int, list[tuple[str, str]]]]:
     """The names of the leaders and the units (name, role) of these tasks, by task id, in
-    their order: one query (the leaders' links and the units' as one list), none for no
-    tasks."""
+    their order: one query (the leaders' links and the units' as one list, compiled once for
+    each number of tasks), none for no tasks."""
     leaders: dict[int, list[str]] = defaultdict(list)
     units: dict[int, list[tuple[str, str]]] = defaultdict(list)
     if ids:
-        led = (
-            TaskLeader.objects.filter(task_id__in=ids)
-            .order_by()
-            .annotate(role=Value(None, output_field=CharField()))
-        )
-        served = TaskUnit.objects.filter(task_id__in=ids).order_by()
-        fields = ("task_id", "order", "pk")
-        links = led.values_list(*fields, "person__name", "role").union(
-            served.values_list(*fields, "unit__name", "role"), all=True
-        )
-        # A leader's link has no role (NULL); a unit's always has one.
-        for task_id, _order, _pk, name, role in links.order_by("task_id", "order", "pk"):
+        for task_id, _order, _pk, name, role in _LINKS.rows(ids):
             if role is None:
                 leaders[task_id].append(name)
             else:
