@@ -213,9 +213,10 @@ class RowLights:
         subs = (
             self._states(TaskState.objects.filter(top_id__in=split, is_top=False)) if split else []
         )
-        # A split task awaits a report when one of its sub-items does.
-        waiting = {sub.top for sub in subs if sub.waiting}
-        waiting.update(pk for pk in due if pk not in sent and self.rounds)
+        # A row awaits a report when its state does and has none (only in an open round); a
+        # split task, when one of its sub-items does.
+        waiting = set(due) - sent if self.rounds else set()
+        waiting.update(sub.top for sub in subs if sub.waiting)
         lights: dict[int, RowLight | None] = {}
         for task, _parent, completed, red_from, yellow_from, *facts in rows:
             deadline, lowest, is_split, status, _due = facts
