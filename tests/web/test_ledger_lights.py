@@ -17,7 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from taizhang.accounts import access
-from taizhang.ledger.models import Ledger, Task, Unit
+from taizhang.ledger.models import Ledger, Person, Task, TaskLeader, Unit
 from taizhang.reporting import services
 from taizhang.reporting.models import RoundStatus
 from taizhang.supervision.dashboard import dashboard_data
@@ -252,3 +252,48 @@ def test_the_pages_lights_worked_out_in_python_are_the_dashboards(world: World) 
     assert {pk: light.colour for pk, light in found.items() if light} == expected
     assert set(expected.values()) == {"red", "yellow", "green", "completed"}
     assert expected[world.task(5).pk] == "green"
+
+
+def test_the_page_shows_each_write_at_once(world: World) -> None:
+    """The page's prepared queries (`taizhang.prepared`: filter choices, the rows' leaders and
+    units, the reports of the rows awaiting one) keep only SQL, no data: a report, a renamed
+    unit and a new leader show on the next request."""
+    with on(DAY):
+        services.round_open(
+            ledger=world.ledger,
+            name="2021年11月",
+            due_date=datetime.date(2021, 11, 25),
+            actor=world.office,
+        )
+        client = client_for(world, "office")
+        html = page(client, world.ledger)
+        waiting = [
+            task
+            for task in Task.objects.filter(ledger=world.ledger, parent=None).order_by("order")
+            if "尚未报送进展" in row_of(html, task)
+        ]
+        reporters = {"水利局": world.water, "卫健委": world.health}
+        task, unit = next(
+            (task, link.unit)
+            for task in waiting
+            for link in task.unit_links.select_related("unit")
+            if link.unit.name in reporters
+        )
+        services.report_submit(
+            task=task,
+            unit=unit,
+            actor=reporters[unit.name],
+            progress="已完成投资100万元。",
+            status="in_progress",
+        )
+        Unit.objects.filter(pk=unit.pk).update(name="某新单位")
+        person = Person.objects.create(name="新领导")
+        TaskLeader.objects.create(task=task, person=person, order=99)
+        html = page(client, world.ledger)
+    row = row_of(html, task)
+    assert "尚未报送进展" not in row
+    assert "某新单位" in row
+    assert f'<option value="{unit.pk}">{unit.name}</option>' not in html
+    assert "新领导" in row
+    assert f'<option value="{person.pk}">新领导</option>' in html
+    assert f'<option value="{unit.pk}">某新单位</option>' in html

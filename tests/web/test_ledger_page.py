@@ -4,6 +4,7 @@ and a fixed number of queries whatever the page."""
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 import pytest
@@ -16,14 +17,16 @@ from django.urls import reverse
 
 from taizhang.documents.model import CategoryDoc, LedgerDoc, TaskDoc, UnitRef
 from taizhang.ledger.models import Ledger, Person, Task, TaskUnit, Unit
-from taizhang.ledger.selectors import ledger_people_and_units
+from taizhang.ledger.selectors import ledger_choices, ledger_people_and_units
 from taizhang.ledger.services import ledger_import
+from taizhang.reporting.services import round_open
 from taizhang.supervision.selectors import display_number
+from taizhang.supervision.state import states_refresh
 from taizhang.web.forms import TaskFilterForm
 from taizhang.web.templatetags.ledger_page import QUICK_SELECTS
 from taizhang.web.views import LedgerRow
 from tests.factories import World, client_for
-from tests.web.subitems import split_task_3
+from tests.web.subitems import split_task_3, subitem
 
 pytestmark = pytest.mark.django_db
 
@@ -150,10 +153,17 @@ def both(form_class: type[forms.Form], data: Any = None, **kwargs: Any) -> tuple
     [None, {"status": "lagging"}, {"unit": "UNIT", "leader": "LEADER"}, {"unit": "999999"}],
 )
 def test_the_filter_forms_selects_are_djangos(world: World, data: dict[str, str] | None) -> None:
-    people, units = ledger_people_and_units(world.ledger.pk)
-    Unit.objects.filter(pk=units[0].pk).update(name=f"单位{SCRIPT}&")
+    Unit.objects.filter(pk=ledger_people_and_units(world.ledger.pk)[1][0].pk).update(
+        name=f"单位{SCRIPT}&"
+    )
+    people, units = ledger_choices(world.ledger.pk)
+    assert (people, units) == tuple(
+        [(found.pk, found.name) for found in choices]
+        for choices in ledger_people_and_units(world.ledger.pk)
+    )
+    assert any(name == f"单位{SCRIPT}&" for _, name in units)
     if data and data.get("unit") == "UNIT":
-        data = {"unit": str(units[1].pk), "leader": str(people[0].pk)}
+        data = {"unit": str(units[1][0]), "leader": str(people[0][0])}
     django, quick = both(TaskFilterForm, data, people=people, units=units)
     assert quick == django
     assert "<select" in quick
@@ -180,6 +190,21 @@ def test_grouped_options_attributes_and_other_widgets_are_djangos(
 # --- queries -------------------------------------------------------------------------------
 
 
+def page_queries(world: World, ledger: Ledger) -> list[tuple[str, int]]:
+    """The queries of four pages of `ledger`, for the office and for 水利局's reporter."""
+    counts = []
+    for role in ("office", "water"):
+        client = client_for(world, role)
+        for query in ({}, {"page": 2}, {"page": 3, "q": "任务"}, {"page": 1}):
+            with CaptureQueriesContext(connection) as queries:
+                html = page(client, ledger, **query)
+            counts.append((role, len(queries)))
+            assert len(rows_of(html)) >= 50  # 50 or 100, and the sub-items
+    assert counts[0][1] == counts[1][1] == counts[3][1], counts
+    assert counts[4][1] == counts[5][1] == counts[7][1], counts
+    return counts
+
+
 def test_any_page_of_a_large_ledger_costs_the_same_queries(world: World) -> None:
     doc = LedgerDoc(title="2021年大台账", year=2021)
     doc.categories = [CategoryDoc(number=c, name=f"分类{c}") for c in range(1, 4)]
@@ -188,17 +213,22 @@ def test_any_page_of_a_large_ledger_costs_the_same_queries(world: World) -> None
             TaskDoc(number=n, goal=f"任务{n}", leaders=["谭江"], units=[UnitRef("水利局")])
         )
     large = ledger_import(doc=doc).ledger
-    counts = []
-    for role in ("office", "water"):
-        client = client_for(world, role)
-        for query in ({}, {"page": 2}, {"page": 3, "q": "任务"}, {"page": 1}):
-            with CaptureQueriesContext(connection) as queries:
-                html = page(client, large, **query)
-            counts.append((role, len(queries)))
-            assert len(rows_of(html)) in (50, 100)
-    assert counts[0][1] == counts[1][1] == counts[3][1], counts
-    assert counts[4][1] == counts[5][1] == counts[7][1], counts
-    # The office: the session, user and profile, the ledger, the filter's people and units,
-    # the states' check, the open rounds, the thresholds, the count, the rows, their leaders,
-    # units and states, the bell. A reporter: its units and the ids of the tasks it sees too.
-    assert (counts[0][1], counts[4][1]) == (15, 17), counts
+    counts = page_queries(world, large)
+    # The office: the session, user and profile, the ledger, the filter's people and units
+    # (one query), the states' check, the open rounds, the thresholds, the count, the rows,
+    # their leaders and units (one query), the bell. A reporter: its units and the ids of the
+    # tasks it sees too.
+    assert (counts[0][1], counts[4][1]) == (12, 14), counts
+    # An open round: the reports of the rows that await one, one query more.
+    round_open(
+        ledger=large, name="2021年11月", due_date=datetime.date(2021, 11, 25), actor=world.office
+    )
+    counts = page_queries(world, large)
+    assert (counts[0][1], counts[4][1]) == (13, 15), counts
+    # A split task on each page: its sub-items' states, one query more.
+    for number in (3, 52, 122):  # on pages 1, 2 and 3
+        task = large.tasks.get(number=number)
+        subitem(task, 1, f"任务{number}的子项", unit="水利局")
+        states_refresh(ledger=large)
+    counts = page_queries(world, large)
+    assert (counts[0][1], counts[4][1]) == (14, 16), counts

@@ -29,6 +29,7 @@ from django.db.models import (
 
 from taizhang.chinese.statuses import STATUS_CODES
 from taizhang.ledger.models import Ledger, Person, Status, Task, TaskLeader, TaskUnit, Unit
+from taizhang.prepared import Prepared
 from taizhang.reporting.models import Report, ReportState, Round, RoundStatus, RoundTally
 from taizhang.reporting.selectors import expected_to_report
 from taizhang.reporting.snapshots import round_statuses_fill
@@ -72,6 +73,22 @@ def row_reported(rounds: list[int], task: OuterRef) -> QuerySet[Report, Any]:
     """Whether a row's task (`task`) has a report that counts in these rounds, for EXISTS,
     through the index of the round, the state and the task."""
     return Report.objects.filter(round_id__in=rounds, state__in=_COUNTING, task_id=task).order_by()
+
+
+def reported_among(rounds: list[int], task_ids: list[int]) -> set[int]:
+    """Those of these tasks that have a report that counts in these rounds (`row_reported`
+    for a list of rows): one query, through the same index; none for no rounds or tasks."""
+    if not rounds or not task_ids:
+        return set()
+    return {task_id for (task_id,) in _REPORTED.rows(rounds, task_ids)}
+
+
+def _reported_query(rounds: list[int], task_ids: list[int]) -> QuerySet[Report, Any]:
+    counted = Report.objects.filter(round_id__in=rounds, state__in=_COUNTING, task_id__in=task_ids)
+    return counted.order_by().values_list("task_id")
+
+
+_REPORTED = Prepared(_reported_query)
 
 
 def _yellow(

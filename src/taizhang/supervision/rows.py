@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any, NamedTuple
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet, Value
+from django.db.models import Exists, F, OuterRef, QuerySet, Value
 
 from taizhang.chinese.statuses import StatusCode
 from taizhang.ledger.models import Ledger, Task
@@ -23,6 +23,7 @@ from taizhang.supervision.dashboard import (
     ensure_states,
     light_case,
     light_conditions,
+    reported_among,
     row_reported,
 )
 from taizhang.supervision.lights import (
@@ -51,10 +52,11 @@ LIT_FIELDS = ("light", "state_deadline", "state_lowest", "state_split", "state_s
 # What `stored` adds to each task: the stored state its light is worked out from in Python.
 STORED_FIELDS = (
     "state_completed", "state_red_from", "state_yellow_from", "state_deadline", "state_lowest",
-    "state_split", "state_status",
+    "state_split", "state_status", "state_reports_due",
 )  # fmt: skip
 _STORED = (
     "completed", "red_from", "yellow_from", "deadline", "lowest_percent", "split", "status",
+    "reports_due",
 )  # fmt: skip
 
 
@@ -197,32 +199,35 @@ class RowLights:
     def page_lights(self, rows: list[tuple[Any, ...]]) -> dict[int, RowLight | None]:
         """The lights of a page of rows, each (task id, parent id, STORED_FIELDS' values): the
         colour `light_case` gives (`lights.colour_on` of the stored dates; not reported in
-        an open round: for a task, a state of it or of one of its sub-items that awaits a
-        report and has none, for a sub-item its own), then the first reason, a split task's
-        from its first sub-item of that colour ("子项3-1：…"). One query whatever the rows
-        (none for no rows), the reports asked state by state through their index."""
+        an open round: a row whose state awaits a report and has none, or for a split task
+        one of its sub-items'), then the first reason, a split task's from its first sub-item
+        of that colour ("子项3-1：…"). At most two queries whatever the rows: the reports of
+        the rows that await one (none without an open round), and the states of the split
+        tasks' sub-items (none when no row is split), each through its index."""
         if not rows:
             return {}
-        tops = [row[0] for row in rows if row[1] is None]
-        subs = [row[0] for row in rows if row[1] is not None]
-        states = self._states(TaskState.objects.filter(Q(top_id__in=tops) | Q(task_id__in=subs)))
-        # A task awaits a report when a state of it or of a sub-item does; a sub-item, its own.
-        task_waiting = {state.top for state in states if state.waiting}
-        own_waiting = {state.task for state in states if state.waiting}
+        at = 2 + STORED_FIELDS.index("state_split")
+        due = [row[0] for row in rows if row[-1]]  # state_reports_due, the last
+        sent = reported_among(self.rounds, due)
+        split = [row[0] for row in rows if row[1] is None and row[at]]
+        subs = (
+            self._states(TaskState.objects.filter(top_id__in=split, is_top=False)) if split else []
+        )
+        # A row awaits a report when its state does and has none (only in an open round); a
+        # split task, when one of its sub-items does.
+        waiting = set(due) - sent if self.rounds else set()
+        waiting.update(sub.top for sub in subs if sub.waiting)
         lights: dict[int, RowLight | None] = {}
-        for task, parent, completed, red_from, yellow_from, *facts in rows:
-            deadline, lowest, split, status = facts
+        for task, _parent, completed, red_from, yellow_from, *facts in rows:
+            deadline, lowest, is_split, status, _due = facts
             # No stored state (a left join of nothing): green, as `light_case` gives it.
-            unreported = completed is not None and (
-                task in own_waiting if parent is not None else task in task_waiting
-            )
             colour = colour_on(
                 Thresholds(bool(completed), red_from, yellow_from),
                 self.as_of,
-                unreported=unreported,
+                unreported=completed is not None and task in waiting,
             )
-            lights[task] = self.reason(colour, status, deadline, lowest, split=bool(split))
-        self._name_subitems(lights, [state for state in states if not state.is_top])
+            lights[task] = self.reason(colour, status, deadline, lowest, split=bool(is_split))
+        self._name_subitems(lights, subs)
         return lights
 
     def _states(self, states: QuerySet[TaskState]) -> list[_State]:

@@ -43,10 +43,17 @@ class TaskFilterForm(forms.Form):
     # dashboard's "全部N项" links fill it, `?light=red`).
     light = forms.ChoiceField(label=_("灯色"), choices=LIGHT_CHOICES, required=False)
 
-    def __init__(self, *args: Any, people: Any = (), units: Any = (), **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        people: Sequence[tuple[int, str]] = (),
+        units: Sequence[tuple[int, str]] = (),
+        **kwargs: Any,
+    ) -> None:
+        """`people` and `units`: the ledger's, (id, name) (`selectors.ledger_choices`)."""
         super().__init__(*args, **kwargs)
-        self.fields["unit"].choices = [("", _("全部单位")), *((u.pk, u.name) for u in units)]  # type: ignore[attr-defined]
-        self.fields["leader"].choices = [("", _("全部领导")), *((p.pk, p.name) for p in people)]  # type: ignore[attr-defined]
+        self.fields["unit"].choices = [("", _("全部单位")), *units]  # type: ignore[attr-defined]
+        self.fields["leader"].choices = [("", _("全部领导")), *people]  # type: ignore[attr-defined]
 
 
 class ExportOptionsForm(forms.Form):

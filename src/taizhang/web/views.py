@@ -9,7 +9,7 @@ from typing import Any, NamedTuple
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Q, QuerySet
+from django.db.models import CharField, Count, Q, QuerySet, Value
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -19,8 +19,9 @@ from taizhang.documents.writers import FORMATS, UNITS
 from taizhang.ledger.models import Ledger, Task, TaskLeader, TaskUnit
 from taizhang.ledger.selectors import (
     TaskFilters,
-    ledger_people_and_units,
+    ledger_choices,
 )
+from taizhang.prepared import Prepared
 from taizhang.reporting.models import Round
 from taizhang.reporting.selectors import round_current, round_document, task_timeline
 from taizhang.supervision.history import task_light_history
@@ -106,7 +107,7 @@ def ledger_detail(request: HttpRequest, ledger_id: int) -> HttpResponse:
 
 def _filter_form(request: HttpRequest, ledger: Ledger) -> tuple[TaskFilterForm, Selection]:
     """The ledger page's filter form and the selection it makes (none when it is invalid)."""
-    people, units = ledger_people_and_units(ledger.pk)
+    people, units = ledger_choices(ledger.pk)
     form = TaskFilterForm(request.GET or None, people=people, units=units, renderer=QUICK_SELECTS)
     chosen = dict(form.cleaned_data) if form.is_valid() else {}
     colour = chosen.pop("light", "")
@@ -199,18 +200,34 @@ def _row_lights(
     return lights.page_lights([(values[0], values[1], *values[at:end]) for values in found])
 
 
+def _links_query(ids: list[int]) -> QuerySet[Any]:
+    led = TaskLeader.objects.filter(task_id__in=ids).order_by()
+    served = TaskUnit.objects.filter(task_id__in=ids).order_by()
+    fields = ("task_id", "order", "pk")
+    # A leader's link has no role (NULL); a unit's always has one.
+    return (
+        led.annotate(role=Value(None, output_field=CharField()))
+        .values_list(*fields, "person__name", "role")
+        .union(served.values_list(*fields, "unit__name", "role"), all=True)
+        .order_by("task_id", "order", "pk")
+    )
+
+
+_LINKS = Prepared(_links_query)
+
+
 def row_links(ids: list[int]) -> tuple[dict[int, list[str]], dict[int, list[tuple[str, str]]]]:
     """The names of the leaders and the units (name, role) of these tasks, by task id, in
-    their order: two queries, none for no tasks."""
+    their order: one query (the leaders' links and the units' as one list, compiled once for
+    each number of tasks), none for no tasks."""
     leaders: dict[int, list[str]] = defaultdict(list)
     units: dict[int, list[tuple[str, str]]] = defaultdict(list)
     if ids:
-        links = TaskLeader.objects.filter(task_id__in=ids).order_by("task_id", "order", "pk")
-        for task_id, name in links.values_list("task_id", "person__name"):
-            leaders[task_id].append(name)
-        served = TaskUnit.objects.filter(task_id__in=ids).order_by("task_id", "order", "pk")
-        for task_id, name, role in served.values_list("task_id", "unit__name", "role"):
-            units[task_id].append((name, role))
+        for task_id, _order, _pk, name, role in _LINKS.rows(ids):
+            if role is None:
+                leaders[task_id].append(name)
+            else:
+                units[task_id].append((name, role))
     return leaders, units
 
 
