@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 
 from taizhang.accounts.models import Role
 from taizhang.ledger.models import ImportJob, Ledger, Task, TaskLeader, TaskUnit
-from taizhang.prepared import Prepared
+from taizhang.prepared import Prepared, id_list
 from taizhang.reporting.models import Attachment, ExportJob, Report, Round, snapshot_deferred
 from taizhang.reporting.snapshots import snapshot_keys_of
 
@@ -238,7 +238,7 @@ def ledger_scope(
         return tasks.filter(removed_at__isnull=True)
     if len(ids) > IDS_LIMIT:
         return visible_tasks(user, tasks)
-    return tasks.filter(pk__in=ids)
+    return tasks.filter(pk__in=id_list(ids, tasks.db))
 
 
 def access_task(user: AnyUser, task_id: int, tasks: QuerySet[Task] | None = None) -> Task:
