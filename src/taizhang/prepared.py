@@ -1,8 +1,8 @@
 """Queries of a fixed shape that the ORM builds and compiles once per process and shape, then
 runs again with other values: building and compiling a query costs Django 0.3-1 ms, more
-than SQLite takes to answer the small queries of a page (`Prepared`). Only for queries whose
-columns the database driver returns as Python wants them (integers, text): the rows come
-from the cursor as they are, without the ORM's converters."""
+than SQLite takes to answer the small queries of a page (`Prepared`). `rows()` gives the rows
+as the driver returns them, without the ORM's converters (for integers and text);
+`objects()` gives model instances with them. And a list of ids as one parameter (`id_list`)."""
 
 from __future__ import annotations
 

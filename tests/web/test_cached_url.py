@@ -15,7 +15,8 @@ from taizhang.web.templatetags import cached_url
 
 TEXT = (
     "{% url 'web:home' %}|{% url 'web:ledger_detail' pk %}|{% url 'web:ledger_detail' key %}|"
-    "{% url 'web:ledger_export' pk fmt %}|{% url 'web:ledger_detail' ledger_id=pk %}|"
+    "{% url 'web:ledger_export' pk fmt %}|{% url 'web:ledger_export' pk 'docx' %}|"
+    "{% url 'web:ledger_detail' ledger_id=pk %}|"
     "{% url 'web:ledger_detail' pk as there %}[{{ there }}]|{% url name pk %}"
 )
 VALUES: dict[str, Any] = {"pk": 7, "key": "8", "fmt": "docx", "name": "web:ledger_detail"}
@@ -62,6 +63,9 @@ def test_other_arguments_autoescape_off_and_bad_names_are_djangos() -> None:
 
     ours, django = both("{% url 'web:ledger_detail' pk %}", {"pk": Pk()})
     assert ours == django == "/ledgers/5/"
+    text = "{% url 'web:ledger_export' 3 fmt %}"
+    assert both(text, {"fmt": 1}) == ("/ledgers/3/export/1/",) * 2
+    assert both(text, {"fmt": True}) == ("/ledgers/3/export/True/",) * 2  # True == 1 as a key
     text = "{% url 'web:ledger_export' 1 key %}"
     escaped, django = both(text, {"key": "a&b"})
     assert escaped == django and escaped.endswith("/a&amp;b/")

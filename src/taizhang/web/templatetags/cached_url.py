@@ -28,7 +28,7 @@ _MOST = 10_000
 class CachedURLNode(URLNode):
     def render(self, context: Context) -> str:
         args = [arg.resolve(context) for arg in self.args]
-        if self.kwargs or self.asvar or any(type(arg) not in (int, str) for arg in args):
+        if self.kwargs or self.asvar or not all(map(_plain, args)):
             return str(super().render(context))
         view_name = self.view_name.resolve(context)
         current_app = _current_app(context)
@@ -41,6 +41,12 @@ class CachedURLNode(URLNode):
                 _REVERSED.clear()
             _REVERSED[key] = found
         return str(conditional_escape(found)) if context.autoescape else found
+
+
+def _plain(arg: Any) -> bool:
+    """An integer (not a bool, equal to 1 or 0 as a key) or text (a template's literal is a
+    SafeString), which the URL writes as `str` does."""
+    return type(arg) is int or isinstance(arg, str)
 
 
 def _current_app(context: Context) -> str | None:
