@@ -1,0 +1,207 @@
+"""Each task's light, reasons and indicators as of a day, for a page of tasks, from their
+stored state (`supervision.state`) rather than from their texts: what the task list API
+gives (`api.ledgers.ledger_tasks`). `selectors.supervise_tasks` computes the same from the
+tasks themselves (the task's page, the bulletin); the tests hold the two equal.
+
+The stored state holds what `lights.light` is computed from (the status, the deadline, the
+lowest share of a target reached, whether there is any progress, whether a report is
+awaited) and every indicator as data (`IndicatorView.facts`), so a page's rows are read as
+values in two queries (the open rounds; the states of the rows and of their tasks' sub-items,
+each with whether the open round has its report) and the rest is wording, once per distinct
+light."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, NamedTuple
+
+from django.db.models import Exists, OuterRef, Q, Value
+
+from taizhang.ledger.models import Ledger
+from taizhang.supervision.dashboard import ensure_states, open_round_ids, row_reported
+from taizhang.supervision.indicators import shown
+from taizhang.supervision.lights import Light, LightData, LightInput, light, with_subitems
+from taizhang.supervision.models import TaskState
+from taizhang.supervision.selectors import light_settings
+from taizhang.supervision.state import states_refresh
+
+
+class _State(NamedTuple):
+    """A stored state as the task list reads it (`_FIELDS`), with its sub-item's fields and
+    whether the open round has its report (`sent`)."""
+
+    task: int
+    top: int
+    is_top: bool
+    status: str
+    deadline: datetime.date | None
+    lowest: Decimal | None
+    has_progress: bool
+    reports_due: bool
+    indicators: list[dict[str, Any]]
+    number: int
+    label: str
+    task_status: str
+    status_label: str
+    goal: str
+    top_number: int
+    task_deadline: datetime.date | None
+    top_deadline: datetime.date | None
+    sent: bool
+
+    @property
+    def current(self) -> bool:
+        """Whether it agrees with its task's own columns: a task written around the services
+        (a hand edit, a bulk update) has a state that does not."""
+        inherited = self.top_deadline if not self.is_top else None
+        return self.status == self.task_status and self.deadline == (
+            self.task_deadline or inherited
+        )
+
+
+_FIELDS = (
+    "task_id", "top_id", "is_top", "status", "deadline", "lowest_percent", "has_progress",
+    "reports_due", "all_indicators", "task__number", "task__label", "task__status",
+    "task__status_label", "task__goal", "top__number", "task__deadline", "top__deadline",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Served:
+    """A task's or sub-item's light (`LightData`) and indicators (as the API gives them);
+    for a task, its current sub-items in document order (`subitems`, all of them: they make
+    its light), each a `ServedSubitem`."""
+
+    light: LightData
+    indicators: list[dict[str, Any]]
+    subitems: list[ServedSubitem]
+
+
+@dataclass(frozen=True)
+class ServedSubitem:
+    """A sub-item as the API's `SubitemOut` gives it."""
+
+    id: int
+    number: int
+    label: str
+    status: str
+    status_label: str
+    goal: str
+    light: LightData
+
+
+def light_data(found: Light) -> LightData:
+    return {
+        "colour": found.colour,
+        "label": found.label,
+        "reasons": found.reason_texts,
+        "reason_details": found.reason_details,
+    }
+
+
+class _Lights:
+    """`lights.light` of stored facts as of a day, worked out and worded once per distinct
+    facts."""
+
+    def __init__(self, ledger: Ledger, as_of: datetime.date, round_open: bool) -> None:
+        settings = light_settings(ledger)
+        self.year = ledger.year
+        self.as_of = as_of
+        self.round_open = round_open
+        self.warn_days = settings.warn_days
+        self.pace_margin = settings.pace_margin
+        self.known: dict[tuple[Any, ...], tuple[Light, LightData]] = {}
+
+    def of(self, state: _State) -> tuple[Light, LightData]:
+        # Awaited (an open round, not completed, not split, someone to report): reported or
+        # not; else None, as `supervise_tasks` asks it.
+        reported = state.sent if self.round_open and state.reports_due else None
+        key = (state.status, state.deadline, state.lowest, state.has_progress, reported)
+        found = self.known.get(key)
+        if found is None:
+            facts = LightInput(
+                status=state.status or None,
+                deadline=state.deadline,
+                year=self.year,
+                percents=(state.lowest,) if state.lowest is not None else (),
+                reported=reported,
+                has_progress=state.has_progress,
+            )
+            lit = light(facts, self.as_of, warn_days=self.warn_days, pace_margin=self.pace_margin)
+            found = self.known[key] = (lit, light_data(lit))
+        return found
+
+
+def served_tasks(
+    ledger: Ledger, rows: list[tuple[int, int | None, str]], as_of: datetime.date
+) -> dict[int, Served]:
+    """The light and indicators of each of `rows` (task id, parent id, progress text: a task
+    or a sub-item of the ledger) as of `as_of`, by task id, with a task's sub-items. Four
+    queries (the stored states' check, the open rounds, the thresholds, the states), none
+    more for any number of rows. A state that is missing, or that disagrees with its task's
+    status, deadline or whether it has progress (the task was written around the services),
+    is written again first."""
+    if not rows:
+        return {}
+    ensure_states(ledger)
+    rounds = open_round_ids(ledger)
+    lights = _Lights(ledger, as_of, bool(rounds))
+    states = _states(rows, rounds)
+    if stale := _stale(rows, states):
+        states_refresh(ledger=ledger, task_ids=stale)
+        states = _states(rows, rounds)
+    own = {state.task: state for state in states}
+    subs: dict[int, list[_State]] = {}
+    for state in states:
+        if not state.is_top:
+            subs.setdefault(state.top, []).append(state)
+    result: dict[int, Served] = {}
+    for task, parent, _progress in rows:
+        state = own[task]
+        indicators = [shown(facts) for facts in state.indicators]
+        if parent is not None or task not in subs:
+            result[task] = Served(lights.of(state)[1], indicators, [])
+            continue
+        items = []
+        labelled = []
+        for sub in subs[task]:
+            lit, data = lights.of(sub)
+            label = sub.label or f"{sub.top_number}-{sub.number}"
+            labelled.append((label, lit))
+            items.append(
+                ServedSubitem(
+                    sub.task, sub.number, label, sub.task_status, sub.status_label, sub.goal, data
+                )
+            )
+        combined = with_subitems(lights.of(state)[0], labelled)
+        result[task] = Served(light_data(combined), indicators, items)
+    return result
+
+
+def _stale(rows: list[tuple[int, int | None, str]], states: list[_State]) -> list[int]:
+    """The tasks of `rows` or of `states` whose state is missing or not current."""
+    found = {state.task: state for state in states}
+    stale = [state.task for state in states if not state.current]
+    for task, _parent, progress in rows:
+        state = found.get(task)
+        if state is None or state.has_progress != bool(progress.strip()):
+            stale.append(task)
+    return stale
+
+
+def _states(rows: list[tuple[int, int | None, str]], rounds: list[int]) -> list[_State]:
+    """The states of `rows` and of the sub-items of the tasks among them, in document order,
+    each with whether the open round has its report (EXISTS through the index of the round,
+    the state and the task)."""
+    tops = [task for task, parent, _progress in rows if parent is None]
+    subs = [task for task, parent, _progress in rows if parent is not None]
+    sent = Exists(row_reported(rounds, OuterRef("task_id"))) if rounds else Value(False)
+    found = (
+        TaskState.objects.filter(Q(top_id__in=tops) | Q(task_id__in=subs))
+        .annotate(sent=sent)
+        .order_by("position", "task_id")
+        .values_list(*_FIELDS, "sent")
+    )
+    return [_State._make((*facts, bool(sent_))) for *facts, sent_ in found]
