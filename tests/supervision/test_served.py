@@ -55,12 +55,11 @@ def all_rows(world: World) -> list[Task]:
     return list(tasks.select_related("parent").order_by("order", "pk"))
 
 
+DAYS = ("2021-03-01", "2021-06-30", "2021-11-05", "2022-01-15")
+
+
 @pytest.mark.parametrize("round_open_", [True, False])
-@pytest.mark.parametrize(
-    "as_of",
-    [datetime.date(2021, 3, 1), datetime.date(2021, 6, 30), datetime.date(2021, 11, 5)]
-    + [datetime.date(2022, 1, 15)],
-)
+@pytest.mark.parametrize("as_of", [datetime.date.fromisoformat(day) for day in DAYS])
 def test_the_stored_lights_are_the_computed_ones(
     world: World, as_of: datetime.date, round_open_: bool
 ) -> None:
