@@ -102,8 +102,9 @@ def light_data(found: Light) -> LightData:
 
 
 class _Lights:
-    """`lights.light` of stored facts as of a day, worked out and worded once per distinct
-    facts."""
+    """`lights.light` of stored facts as of a day, worded once per distinct light (tasks with
+    the same deadline or none share one), and the stored indicators as shown, a doubt worded
+    once per distinct doubt."""
 
     def __init__(self, ledger: Ledger, as_of: datetime.date, round_open: bool) -> None:
         settings = light_settings(ledger)
@@ -112,26 +113,40 @@ class _Lights:
         self.round_open = round_open
         self.warn_days = settings.warn_days
         self.pace_margin = settings.pace_margin
-        self.known: dict[tuple[Any, ...], tuple[Light, LightData]] = {}
+        self.worded: dict[Light, LightData] = {}
+        self.doubts: dict[tuple[Any, ...], str] = {}
 
     def of(self, state: _State) -> tuple[Light, LightData]:
         # Awaited (an open round, not completed, not split, someone to report): reported or
         # not; else None, as `supervise_tasks` asks it.
         reported = state.sent if self.round_open and state.reports_due else None
-        key = (state.status, state.deadline, state.lowest, state.has_progress, reported)
-        found = self.known.get(key)
+        facts = LightInput(
+            status=state.status or None,
+            deadline=state.deadline,
+            year=self.year,
+            percents=(state.lowest,) if state.lowest is not None else (),
+            reported=reported,
+            has_progress=state.has_progress,
+        )
+        lit = light(facts, self.as_of, warn_days=self.warn_days, pace_margin=self.pace_margin)
+        return lit, self.data(lit)
+
+    def data(self, lit: Light) -> LightData:
+        found = self.worded.get(lit)
         if found is None:
-            facts = LightInput(
-                status=state.status or None,
-                deadline=state.deadline,
-                year=self.year,
-                percents=(state.lowest,) if state.lowest is not None else (),
-                reported=reported,
-                has_progress=state.has_progress,
-            )
-            lit = light(facts, self.as_of, warn_days=self.warn_days, pace_margin=self.pace_margin)
-            found = self.known[key] = (lit, light_data(lit))
+            found = self.worded[lit] = light_data(lit)
         return found
+
+    def shown(self, facts: dict[str, Any]) -> dict[str, Any]:
+        """`indicators.shown` of a stored indicator."""
+        doubt = facts.get("doubt") or None
+        if doubt is None:
+            return shown(facts)
+        key = (doubt, facts.get("name"), facts.get("actual_name"))
+        label = self.doubts.get(key)
+        if label is None:
+            label = self.doubts[key] = shown(facts)["doubt_label"]
+        return {**shown(facts, worded=False), "doubt_label": label}
 
 
 def served_tasks(
@@ -160,7 +175,7 @@ def served_tasks(
     result: dict[int, Served] = {}
     for task, parent, _progress in rows:
         state = own[task]
-        indicators = [shown(facts) for facts in state.indicators]
+        indicators = [lights.shown(facts) for facts in state.indicators]
         if parent is not None or task not in subs:
             result[task] = Served(lights.of(state)[1], indicators, [])
             continue
@@ -176,7 +191,7 @@ def served_tasks(
                 )
             )
         combined = with_subitems(lights.of(state)[0], labelled)
-        result[task] = Served(light_data(combined), indicators, items)
+        result[task] = Served(lights.data(combined), indicators, items)
     return result
 
 
