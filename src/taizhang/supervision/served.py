@@ -22,7 +22,16 @@ from django.db.models import Exists, OuterRef, Q, Value
 from taizhang.ledger.models import Ledger
 from taizhang.supervision.dashboard import ensure_states, open_round_ids, row_reported
 from taizhang.supervision.indicators import shown
-from taizhang.supervision.lights import Light, LightData, LightInput, light, with_subitems
+from taizhang.supervision.lights import (
+    Light,
+    LightData,
+    LightInput,
+    Reason,
+    ReasonData,
+    light,
+    reason_text,
+    with_subitems,
+)
 from taizhang.supervision.models import TaskState
 from taizhang.supervision.selectors import light_settings
 from taizhang.supervision.state import states_refresh
@@ -92,19 +101,24 @@ class ServedSubitem:
     light: LightData
 
 
-def light_data(found: Light) -> LightData:
+def light_data(found: Light, worded: dict[Reason, tuple[str, ReasonData]]) -> LightData:
+    """`TaskSupervision.light_dict` of a light, each reason worded once (`worded`: by reason,
+    its words and data, filled as it goes)."""
+    for reason in found.reasons:
+        if reason not in worded:
+            worded[reason] = (reason_text(reason), reason.as_dict())
     return {
         "colour": found.colour,
         "label": found.label,
-        "reasons": found.reason_texts,
-        "reason_details": found.reason_details,
+        "reasons": [worded[reason][0] for reason in found.reasons],
+        "reason_details": [worded[reason][1] for reason in found.reasons],
     }
 
 
 class _Lights:
     """`lights.light` of stored facts as of a day, worded once per distinct light (tasks with
-    the same deadline or none share one), and the stored indicators as shown, a doubt worded
-    once per distinct doubt."""
+    the same deadline or none share one) and reason, and the stored indicators as shown, a
+    doubt worded once per distinct doubt."""
 
     def __init__(self, ledger: Ledger, as_of: datetime.date, round_open: bool) -> None:
         settings = light_settings(ledger)
@@ -114,6 +128,7 @@ class _Lights:
         self.warn_days = settings.warn_days
         self.pace_margin = settings.pace_margin
         self.worded: dict[Light, LightData] = {}
+        self.reasons: dict[Reason, tuple[str, ReasonData]] = {}
         self.doubts: dict[tuple[Any, ...], str] = {}
 
     def of(self, state: _State) -> tuple[Light, LightData]:
@@ -134,7 +149,7 @@ class _Lights:
     def data(self, lit: Light) -> LightData:
         found = self.worded.get(lit)
         if found is None:
-            found = self.worded[lit] = light_data(lit)
+            found = self.worded[lit] = light_data(lit, self.reasons)
         return found
 
     def shown(self, facts: dict[str, Any]) -> dict[str, Any]:
