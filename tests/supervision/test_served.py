@@ -25,6 +25,7 @@ from taizhang.supervision.state import states_refresh
 from tests.api import client_for, open_cycle
 from tests.api.test_task_list_json import a_varied_ledger
 from tests.factories import World
+from tests.web.subitems import split_task_3
 
 pytestmark = pytest.mark.django_db
 
@@ -159,3 +160,16 @@ def test_a_reported_task_is_not_awaiting_a_report(world: World) -> None:
     )
     kinds = [r["kind"] for r in found[cycle.water_report.task_id].light["reason_details"]]
     assert "not_reported" not in kinds
+
+
+def test_a_sub_item_whose_task_was_removed_is_served_from_its_texts(world: World) -> None:
+    split = split_task_3(world)
+    Task.objects.filter(pk=split.task.pk).update(removed_at=world.ledger.imported_at)
+    TaskState.objects.filter(task=split.first).delete()
+    rows = [split.first]
+    day = datetime.date(2021, 11, 5)
+
+    found = served_tasks(world.ledger, [(t.pk, t.parent_id, t.progress) for t in rows], day)
+
+    (expected,) = supervise_tasks(world.ledger, rows, day)
+    assert served(found[split.first.pk]) == computed(expected)

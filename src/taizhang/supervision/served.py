@@ -19,7 +19,7 @@ from typing import Any, NamedTuple
 
 from django.db.models import Exists, OuterRef, Q, Value
 
-from taizhang.ledger.models import Ledger
+from taizhang.ledger.models import Ledger, Task
 from taizhang.supervision.dashboard import ensure_states, open_round_ids, row_reported
 from taizhang.supervision.indicators import shown
 from taizhang.supervision.lights import (
@@ -33,7 +33,7 @@ from taizhang.supervision.lights import (
     with_subitems,
 )
 from taizhang.supervision.models import TaskState
-from taizhang.supervision.selectors import light_settings
+from taizhang.supervision.selectors import display_number, light_settings, supervise_tasks
 from taizhang.supervision.state import states_refresh
 
 
@@ -172,7 +172,7 @@ def served_tasks(
     queries (the stored states' check, the open rounds, the thresholds, the states), none
     more for any number of rows. A state that is missing, or that disagrees with its task's
     status, deadline or whether it has progress (the task was written around the services),
-    is written again first."""
+    is written again first; a row none can be written for is worked out from its texts."""
     if not rows:
         return {}
     ensure_states(ledger)
@@ -187,8 +187,12 @@ def served_tasks(
     for state in states:
         if not state.is_top:
             subs.setdefault(state.top, []).append(state)
-    result: dict[int, Served] = {}
+    result = _computed(
+        ledger, [task for task, _parent, _progress in rows if task not in own], as_of
+    )
     for task, parent, _progress in rows:
+        if task not in own:
+            continue  # no state can be written (a sub-item whose task was removed): computed
         state = own[task]
         indicators = [lights.shown(facts) for facts in state.indicators]
         if parent is not None or task not in subs:
@@ -207,6 +211,32 @@ def served_tasks(
             )
         combined = with_subitems(lights.of(state)[0], labelled)
         result[task] = Served(lights.data(combined), indicators, items)
+    return result
+
+
+def _computed(ledger: Ledger, task_ids: list[int], as_of: datetime.date) -> dict[int, Served]:
+    """The lights and indicators of these tasks worked out from their texts
+    (`selectors.supervise_tasks`), for rows no state is written for: a sub-item whose task
+    was removed (`state.states_refresh` writes a task's state with its sub-items')."""
+    if not task_ids:
+        return {}
+    tasks = Task.objects.filter(pk__in=task_ids).select_related("parent").order_by("order", "pk")
+    result = {}
+    for row in supervise_tasks(ledger, list(tasks), as_of):
+        subitems = [
+            ServedSubitem(
+                sub.task.pk,
+                sub.task.number,
+                display_number(sub.task),
+                sub.task.status,
+                sub.task.status_label,
+                sub.task.goal,
+                sub.light_dict(),
+            )
+            for sub in row.subitems
+        ]
+        indicators = [view.as_dict() for view in row.indicators]
+        result[row.task.pk] = Served(row.light_dict(), indicators, subitems)
     return result
 
 
