@@ -84,7 +84,8 @@ _STAGES: tuple[tuple[str, re.Pattern[str]], ...] = (
     )),
     # A step before the works is no progress of them: "24个小区已全部完成招标".
     ("pending", re.compile(r"招标|招投标|选址|立项|可研|前期|审批|征地|签约|评审|公示|图纸设计")),
-    ("started", re.compile(r"主体[^，,；。]{0,4}(?:完工|完成|封顶|竣工)|封顶")),
+    # The main works finished are a start of the whole: "主体工程完工", "已完成主体工程10座".
+    ("started", re.compile(r"主体[^，,；。]{0,4}(?:完工|完成|封顶|竣工)|(?:完成|完工)主体|封顶")),
     ("done", re.compile(r"完工|建成|竣工|交付|投用|投入使用|投入运行|开通|通车|验收|办结|完成")),
     ("started", re.compile(r"开工|开建|启动|动工|进场|施工|在建|正在|开始建设")),
 )  # fmt: skip

@@ -1,0 +1,105 @@
+"""The rules added when the figure reader was tuned on the sixth labelled set (docs/figures.md),
+each on sentences of its own that are in no labelled set: 艘 a counter, no unit before 次 or in
+千瓦时, 百余万, a rate across a bracket inside its noun, 完成主体工程 a start, a noun list after
+the count, a list with 等 before it, a noun before a quoted name, a figure in brackets after its
+noun, a level after a change in points, adverbs before a verb, the rest put off to a date, a
+noun-first head with a part done after it, and the rest of a whole that names its noun."""
+
+from decimal import Decimal
+
+import pytest
+
+from taizhang.chinese.quantities import find_quantities, task_indicators
+
+
+def read(text: str, cell: str = "progress") -> list[tuple[str, Decimal, str, str]]:
+    kind = "actual" if cell == "progress" else "target"
+    return [(q.subject, q.value, q.unit, q.kind) for q in find_quantities(text, default_kind=kind)]
+
+
+def subjects(text: str, cell: str = "progress") -> list[str]:
+    return [subject for subject, *_ in read(text, cell)]
+
+
+# --- units and numbers ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("新建执法船艇4艘。", Decimal(4)), ("改造内河货船一百二十艘。", Decimal(120))],
+)
+def test_艘_is_a_counter(text: str, value: Decimal) -> None:
+    ((_, found, unit, _),) = read(text)
+    assert (found, unit) == (value, "艘")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["累计出动执法车辆860台次。", "完成小麦一喷三防120万亩次。", "保障航班起降3.2万架次。"],
+)
+def test_a_unit_before_次_is_a_count_of_times_and_no_figure(text: str) -> None:
+    assert read(text) == []
+
+
+def test_the_visits_that_are_units_stay_figures() -> None:
+    assert [(v, u) for _, v, u, _ in read("开展送医下乡服务3600人次，回访460户次。")] == [
+        (Decimal(3600), "人次"),
+        (Decimal(460), "户次"),
+    ]
+
+
+@pytest.mark.parametrize("text", ["风电场年上网电量4.6亿千瓦时。", "节约用电80万千瓦时。"])
+def test_千瓦时_is_an_energy_and_no_figure(text: str) -> None:
+    assert read(text) == []
+
+
+def test_千瓦_alone_stays_a_figure() -> None:
+    ((_, value, unit, _),) = read("新增分布式光伏装机容量3.5万千瓦。")
+    assert (value, unit) == (Decimal("3.5"), "万千瓦")
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "unit"),
+    [
+        ("全年接待游客百余万人次。", Decimal(1_000_000), "人次"),
+        ("带动农户增收千余万元。", Decimal(1000), "万元"),
+        ("累计服务群众千余万人。", Decimal(10_000_000), "人"),
+    ],
+)
+def test_百_or_千_before_余万_is_a_number(text: str, value: Decimal, unit: str) -> None:
+    (quantity,) = find_quantities(text, default_kind="actual")
+    assert (quantity.value, quantity.unit, quantity.approximate) == (value, unit, True)
+
+
+# --- rates ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "每千人口注册（执业）护士数达到3.4人。",
+        "每万人口全科（家庭）医生数达到3.9名。",
+    ],
+)
+def test_a_rate_holds_across_a_bracket_inside_its_noun(text: str) -> None:
+    assert read(text) == []
+
+
+def test_a_bracket_after_a_noun_hides_no_figure_without_a_rate() -> None:
+    ((_, value, unit, _),) = read("配备自动体外除颤器（AED）36台。")
+    assert (value, unit) == (Decimal(36), "台")
+
+
+# --- stages --------------------------------------------------------------------------------------
+
+
+def test_the_main_works_completed_are_a_start_not_the_works_done() -> None:
+    (quantity,) = find_quantities("安置房已完成主体工程6栋。", default_kind="actual")
+    assert quantity.stage == "started"
+    (indicator,) = task_indicators("建成安置房8栋。", "", "安置房已完成主体工程6栋。")
+    assert indicator.actual is None
+
+
+def test_the_whole_works_completed_stay_done() -> None:
+    (quantity,) = find_quantities("安置房已全部完工6栋。", default_kind="actual")
+    assert quantity.stage == "done"
