@@ -103,3 +103,73 @@ def test_the_main_works_completed_are_a_start_not_the_works_done() -> None:
 def test_the_whole_works_completed_stay_done() -> None:
     (quantity,) = find_quantities("安置房已全部完工6栋。", default_kind="actual")
     assert quantity.stage == "done"
+
+
+# --- subjects ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "nouns"),
+    [
+        ("已为5120名孕产妇、新生儿建立健康档案。", ("孕产妇", "新生儿")),
+        ("为860名脑卒中、冠心病患者提供康复指导。", ("脑卒中", "冠心病患者")),
+    ],
+)
+def test_a_count_before_a_noun_list_counts_the_whole_list(
+    text: str, nouns: tuple[str, ...]
+) -> None:
+    (subject,) = subjects(text)
+    assert all(noun in subject for noun in nouns), subject
+
+
+def test_a_list_of_counts_keeps_each_its_own_noun() -> None:
+    assert subjects("已走访12个乡镇、56个村。") == ["走访乡镇", "村"]
+
+
+@pytest.mark.parametrize(
+    ("text", "nouns"),
+    [
+        ("发放农机具5600台，其中拖拉机、收割机等820台。", ("拖拉机", "收割机")),
+        ("采购应急物资1.2万件，其中帐篷、折叠床等3400件。", ("帐篷", "折叠床")),
+    ],
+)
+def test_a_list_with_等_right_before_the_count_names_what_is_counted(
+    text: str, nouns: tuple[str, ...]
+) -> None:
+    subject = subjects(text)[-1]
+    assert all(noun in subject for noun in nouns), subject
+
+
+def test_a_list_with_等_before_a_noun_after_the_unit_names_places() -> None:
+    assert subjects("完成清河、沙河等4条河道清淤。") == ["河道清淤"]
+
+
+@pytest.mark.parametrize(
+    ("text", "noun"),
+    [
+        ("小微企业入驻“个体工商户服务平台”360家。", "小微企业"),
+        ("养老机构接入“智慧养老监管平台”58家。", "养老机构"),
+    ],
+)
+def test_too_long_a_name_loses_its_quoted_programme_not_its_noun(text: str, noun: str) -> None:
+    (subject,) = subjects(text)
+    assert subject.startswith(noun), subject
+
+
+def test_a_short_name_keeps_its_quoted_part() -> None:
+    assert subjects("建设“美丽庭院”示范户320户。") == ["建设美丽庭院示范户"]
+
+
+@pytest.mark.parametrize(
+    ("text", "noun"),
+    [
+        ("检查校外培训机构260家，依法关停9家。", "校外培训机构"),
+        ("排查自建房1.6万栋，临时封停38栋。", "自建房"),
+    ],
+)
+def test_an_adverb_before_a_verb_names_nothing_so_the_noun_is_carried(text: str, noun: str) -> None:
+    assert noun in subjects(text)[-1]
+
+
+def test_临时_opens_the_noun_临时救助() -> None:
+    assert subjects("临时救助困难群众860人次。") == ["临时救助困难群众"]
