@@ -173,3 +173,43 @@ def test_an_adverb_before_a_verb_names_nothing_so_the_noun_is_carried(text: str,
 
 def test_临时_opens_the_noun_临时救助() -> None:
     assert subjects("临时救助困难群众860人次。") == ["临时救助困难群众"]
+
+
+# --- a figure in brackets, a level after a change ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "noun"),
+    [
+        ("新建污水管网18公里，占全年目标（25公里）的72%。", "全年目标"),
+        ("发放创业担保贷款1.8亿元，占年度任务（2.5亿元）的72%。", "年度任务"),
+    ],
+)
+def test_a_figure_alone_in_brackets_after_the_task_is_the_task(text: str, noun: str) -> None:
+    _, (task, _size, unit, kind), (share, _, percent, share_kind) = read(text)
+    assert noun in task and kind == "target" and unit != "%"
+    assert noun in share and (percent, share_kind) == ("%", "actual")
+
+
+def test_a_share_of_a_plan_sized_in_brackets_stays_an_actual() -> None:
+    assert [kind for *_, kind in read("已完成年度计划（800万元）的90%。")] == ["target", "actual"]
+
+
+def test_a_figure_in_brackets_after_another_noun_names_that_noun() -> None:
+    ((subject, _, _, kind),) = read("完成老旧管网（12公里）改造。")
+    assert "老旧管网" in subject and kind == "actual"
+
+
+@pytest.mark.parametrize(
+    ("text", "noun"),
+    [
+        ("城镇居民医保参保率较上年提高1.2个百分点，达到96.5%。", "参保率"),
+        ("全县森林覆盖率提高两个百分点，达到42.3%，新增造林1.2万亩。", "森林覆盖率"),
+        ("城区黑臭水体比例下降8个百分点，降至3%。", "黑臭水体比例"),
+    ],
+)
+def test_a_level_after_a_change_in_points_is_the_level_of_what_changed(
+    text: str, noun: str
+) -> None:
+    subject = subjects(text)[0]
+    assert noun in subject and "较" not in subject, subject

@@ -11,6 +11,7 @@ from taizhang.chinese.quantities.numbers import (
     _CLAUSE_BREAKS,
     _DATE,
     _SCAN,
+    _bracketed,
     _clause_end,
     _clause_start,
     _Figure,
@@ -71,6 +72,7 @@ _AHEAD = re.compile(
 # After a sentence's noun-only head: its scope, or the share of it done.
 _SCOPE_NEXT = ("总投资", "总建筑面积", "总面积", "全长", "总长")
 _SHARE_DONE = re.compile(r"已[^，,；;。]*的(?:[0-9.]+%|[一二三四五六七八九]成)")
+_BRACKETED_SHARE = re.compile(r"[（(][^（()）]*[）)]的")
 _FIRST_BREAK_OR_DIGIT = re.compile(rf"[0-9{re.escape(_CLAUSE_BREAKS)}]")
 _TASK_AFTER = re.compile(r"的?(?:目标任务|年度任务|目标|任务)")
 # A clause that goes on about the figure before it: "3所新建学校，已全部投入使用".
@@ -95,6 +97,9 @@ def _kind(text: str, figure: _Figure, following: _Figure | None, default: str) -
     """Kind from the clause after the figure, else the nearest marker before it, else default."""
     if default == "actual" and _TASK_AFTER.match(text, figure.end):
         return "target"  # "完成危旧房改造600户的任务已下达": the task, not what was done
+    bracket = _bracketed(text, figure.start, figure.end)
+    if bracket > 0 and text[:bracket].endswith(("任务", "目标", "计划")):
+        return "target"  # "占年度任务（120台）的71.7%": the size of the task, in brackets
     after = _kind_after(text, figure, following, default)
     if after is not None:
         return after
@@ -107,7 +112,10 @@ def _kind(text: str, figure: _Figure, following: _Figure | None, default: str) -
         between = text[marker.end() : figure.start]
         in_clause = marker.start() >= clause
         # "占总投资的58.3%", "完成年度计划投资的35%": a share of the plan, not a planned figure.
-        share = in_clause and figure.unit == "%" and between.endswith("的")
+        # "完成计划（50个）的90%": the plan's size in brackets between keeps it a share.
+        share = (in_clause or _BRACKETED_SHARE.fullmatch(between) is not None) and (
+            figure.unit == "%" and between.endswith("的")
+        )
         kind = (
             _marker_kind(marker.group(), between, default, in_clause=in_clause, share=share) or kind
         )

@@ -280,6 +280,19 @@ def _range_low_text(clause: str) -> str:
 _SCAN = 160
 
 
+def _bracketed(text: str, figure_start: int, figure_end: int) -> int:
+    """Where the bracket opens when a figure stands alone in brackets ("年度任务（120台）"),
+    else -1."""
+    if text[figure_start - 1 : figure_start] in ("（", "(") and text[
+        figure_end : figure_end + 1
+    ] in (
+        "）",
+        ")",
+    ):
+        return figure_start - 1
+    return -1
+
+
 def _clause_start(text: str, position: int, floor: int = 0) -> int:
     """Index just after the clause break before `position` (not before `floor`)."""
     if position - floor <= _SCAN:

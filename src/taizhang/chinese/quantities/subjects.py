@@ -11,6 +11,7 @@ from taizhang.chinese.quantities.numbers import (
     _CLAUSE_BREAKS,
     _DATE,
     _QUOTES,
+    _bracketed,
     _clause_end,
     _clause_start,
     _Figure,
@@ -44,7 +45,8 @@ _YUE_WORDS = "签履预节合违解特公条制邀"
 _TRAILING_FILLERS = _longest_first(
     "约 近 大约 将近 接近 达到 达 为 是 到 至 共 计 共计 合计 累计 总计 不少于 不低于 不超过 不足 "
     "超过 逾 提高到 提高至 提升到 提升至 增加到 增至 已 了 已完成 完成了 完成 有 仅 全部 由 分别 "
-    "突破 约占 基本 同比 环比 控制在 保持在 稳定在 维持在 超"
+    "突破 约占 基本 同比 环比 控制在 保持在 稳定在 维持在 超 "
+    "降至 降到 下降到 下降至 降低到 降低至 压减至 压降至"
 )
 # 约 (about) is no filler inside a word: 签约, 履约, 预约, 节约 …; nor is 为 (违法行为, 作为).
 _TRAILING_PATTERN = re.compile(
@@ -106,6 +108,11 @@ _MAX_SUBJECT = 12
 _VALUE_JOINTS = ("、", "和", "及", "与", "，", ",", "以及")
 # What a percentage of change says happened: "分别下降18.6%、22.3%" names no noun of its own.
 _CHANGES = ("下降", "增长", "提高", "降低", "减少", "增加", "上升")
+_CHANGE_IN_POINTS = re.compile(
+    r"([^，,；;。]{2,}?)(?:[较比](?:上年|去年|年初|上月)(?:同期)?|同比|环比)?"
+    r"(?:提高|提升|上升|增长|增加|下降|降低|减少)了?"
+    r"[0-9.一二两三四五六七八九十]+个百分点[，,]"
+)
 _PLAN_WORDS_AT_END = re.compile(r"(?:计划|预计|拟|力争|将|于|在|到|至)+\Z")
 # Openers that report how the work goes or where a figure comes from, and name nothing:
 # "进展顺利", "据统计", "经核查", "总体推进有序", "（项目）正在有序推进".
@@ -135,10 +142,14 @@ def _subject(text: str, figure: _Figure, previous: _Figure | None, inherited: st
     if figure.noun:  # "8.6万农村人口"
         return figure.noun
     floor = previous.end if previous is not None else 0
-    if previous is not None and text[floor : figure.start] in ("的", "、"):
+    if previous is not None and text[floor : figure.start] in ("的", "、", "）的", ")的"):
         # "完成年度目标3.2万人的91.9%": a share of the figure before; "惠及居民1.2万户、4.5万人":
         # the next value of a list of figures.
         return inherited
+    bracket = _bracketed(text, figure.start, figure.end)
+    if bracket > floor:
+        # "占年度任务（120台）": a figure alone in brackets gives the size of the noun before.
+        return _trim_before(text[_clause_start(text, bracket, floor) : bracket])[-_MAX_SUBJECT:]
     clause = _clause_start(text, figure.start, floor)
     while clause - 1 > floor and text[clause - 1] == "、":
         clause = _clause_start(text, clause - 1, floor)  # "外墙保温、屋面防水改造12万平方米"
@@ -254,6 +265,14 @@ def _antecedent(text: str, figure: _Figure, nouns: dict[str, tuple[int, str]]) -
     start, noun = nouns.get(_family(figure.unit), (-1, ""))
     if start >= reach:
         return noun
+    if figure.unit == "%":
+        # "报销比例提高5个百分点，达到70%": the level reached is that of the noun that changed.
+        clause = _clause_start(text, figure.start, sentence)
+        change = _CHANGE_IN_POINTS.fullmatch(
+            text, _clause_start(text, clause - 1, sentence), clause
+        )
+        if clause > sentence and change:
+            return _key(_trim_before(change.group(1)))
     among = _among(text, sentence)
     if among and among.end() <= figure.start:
         return _key(_trim_before(among.group(1)).rsplit("的", 1)[-1])
