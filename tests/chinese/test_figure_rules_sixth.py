@@ -213,3 +213,56 @@ def test_a_level_after_a_change_in_points_is_the_level_of_what_changed(
 ) -> None:
     subject = subjects(text)[0]
     assert noun in subject and "较" not in subject, subject
+
+
+# --- the rest, a noun-first head -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "乡镇污水处理站已建成14座，其余3座因管网未接通延至明年5月投用。",
+        "新建公厕20座，3座因征地问题推迟至明年6月建成。",
+        "城市书房已开放9家，剩余2家受装修进度影响年内建成。",
+    ],
+)
+def test_the_rest_or_works_put_off_due_by_a_date_are_a_plan(text: str) -> None:
+    assert [kind for *_, kind in read(text)][-1] == "plan"
+
+
+def test_works_completed_on_a_date_without_the_rest_stay_done() -> None:
+    assert [kind for *_, kind in read("该项目于今年3月完工，完成投资1200万元。")] == ["actual"]
+
+
+@pytest.mark.parametrize(
+    ("text", "noun"),
+    [
+        ("农村公路安防工程128公里，目前已完工96公里。", "农村公路安防工程"),
+        ("新能源公交车120辆，已投入运营96辆。", "新能源公交车"),
+    ],
+)
+def test_a_noun_first_head_with_a_smaller_part_done_after_it_is_the_task(
+    text: str, noun: str
+) -> None:
+    (head, *_, head_kind), (_, _, _, part_kind) = read(text)
+    assert noun in head and (head_kind, part_kind) == ("target", "actual")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "新建公交车120辆，已投入运营96辆。",  # a verb first: what was done
+        "募集见习岗位846个，已有512名高校毕业生上岗。",  # another unit
+    ],
+)
+def test_a_head_with_a_verb_or_without_a_part_in_its_unit_stays_what_was_done(text: str) -> None:
+    assert read(text)[0][3] == "actual"
+
+
+def test_the_rest_counts_the_whole_when_the_part_lost_its_noun_to_a_verb() -> None:
+    rest = subjects("26个招商项目已开工19个，其余7个正在办理施工许可。")[-1]
+    assert "招商项目" in rest, rest
+
+
+def test_the_rest_keeps_the_part_noun_when_it_holds_the_whole() -> None:
+    assert subjects("120件信访积案已化解104件，剩余16件已落实包案领导。")[-1] == "剩余信访积案化解"

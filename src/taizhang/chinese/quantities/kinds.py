@@ -68,6 +68,11 @@ _AHEAD = re.compile(
     r"(?<![按超])计划|拟|预计|将(?!近)|力争"
     r"|(?:底|末|日|月|年)前(?:全部|再)?(?:完成|建成|完工|竣工|交付|投用)"
 )
+# A completion due by a month or year: "明年3月完工", "年内建成", "6月底前竣工".
+_DUE = re.compile(
+    r"(?:年|月|季度|底|末|旬)(?:份|底|末)?(?:前|内)?(?:全部|再)?(?:完成|建成|完工|竣工|交付|投用)"
+)
+_PUT_OFF = re.compile(r"顺延|推迟|延期|延至|延后")
 
 # After a sentence's noun-only head: its scope, or the share of it done.
 _SCOPE_NEXT = ("总投资", "总建筑面积", "总面积", "全长", "总长")
@@ -186,6 +191,11 @@ def _kind_after(text: str, figure: _Figure, following: _Figure | None, default: 
         return "plan"
     if default == "actual" and "已" not in words and _AHEAD.search(words):
         return "plan"
+    if default == "actual" and "已" not in words and _DUE.search(words):
+        # "其余8处受冬季施工影响顺延至明年3月完工": the rest, or works put off, due by a date.
+        rest = text.startswith(("其余", "剩余", "剩下"), _clause_start(text, figure.start))
+        if rest or _PUT_OFF.search(words):
+            return "plan"
     return "actual" if "已" in words else None
 
 
@@ -230,10 +240,11 @@ def _words_before_topic(head: str) -> str:
 def _heads_its_progress(
     text: str, figure: _Figure, clause: int, end: int, following: _Figure | None
 ) -> bool:
-    """A sentence that opens with a noun and its figure only, then gives its scope (总投资…)
-    or the share of it done: "城市更新项目12个，总投资35.2亿元，今年已完成投资…", "博物馆新馆
-    布展面积4200㎡，已完成布展的六成". The head is the task, not what was done ("募集见习岗位
-    846个，已有512名…上岗" and "挂牌督办隐患18项，已完成整改15项" stay what was done)."""
+    """A sentence that opens with a noun and its figure only, then gives its scope (总投资…),
+    a smaller part of it done after 已 in its unit or the share of it done: "城市更新项目12个，
+    总投资35.2亿元，今年已完成投资…", "背街小巷改造46条，目前已完工41条", "博物馆新馆布展面积
+    4200㎡，已完成布展的六成". The head is the task, not what was done ("募集见习岗位846个，已有
+    512名…上岗" and "挂牌督办隐患18项，已完成整改15项" stay what was done)."""
     words = text[clause : figure.start]
     if not words or text[end : end + 1] not in ("，", ","):
         return False
@@ -248,7 +259,13 @@ def _heads_its_progress(
     if not noun_only or following is None or following.start >= next_end:
         return False
     scope_next = text.startswith(_SCOPE_NEXT, end + 1)
-    return scope_next or bool(_SHARE_DONE.search(text, end, _sentence_end(text, end)))
+    # "背街小巷改造46条，目前已完工41条": a smaller part of it done follows in the same unit.
+    part_done = (
+        following.unit == figure.unit
+        and following.value < figure.value
+        and "已" in text[end : following.start]
+    )
+    return scope_next or part_done or bool(_SHARE_DONE.search(text, end, _sentence_end(text, end)))
 
 
 @functools.lru_cache(maxsize=64)

@@ -249,7 +249,12 @@ def _list_start(text: str, position: int) -> int:
     return max(text.rfind(mark, 0, position) for mark in "，,：:；;。") + 1
 
 
-def _antecedent(text: str, figure: _Figure, nouns: dict[str, tuple[int, str]]) -> str:
+def _antecedent(
+    text: str,
+    figure: _Figure,
+    nouns: dict[str, tuple[int, str]],
+    wholes: dict[str, tuple[int, str]] | None = None,
+) -> str:
     """The noun a clause leaves out: "新建公共厕所30座，改造提升20座" -> 公共厕所,
     "已建成公共厕所42座，其余8座" -> 公共厕所, "新建的口袋公园中，已有21个建成开放" -> 口袋公园.
 
@@ -263,6 +268,11 @@ def _antecedent(text: str, figure: _Figure, nouns: dict[str, tuple[int, str]]) -
     head = text[_clause_start(text, figure.start) : figure.start]
     reach = _sentence_start(text, sentence - 1) if head.startswith(_REMAINDER) else sentence
     start, noun = nouns.get(_family(figure.unit), (-1, ""))
+    whole_start, whole = (wholes or {}).get(_family(figure.unit), (-1, ""))
+    if start >= reach and whole_start >= reach and head.startswith(_REMAINDER[:3]):
+        # The rest counts what the whole counts: "38个签约项目已开工24个，其余14个" -> 签约项目,
+        # though the part's noun lost 签约 to its verb (项目开工).
+        return noun if whole in noun else whole
     if start >= reach:
         return noun
     if figure.unit == "%":
