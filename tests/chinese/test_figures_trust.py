@@ -191,31 +191,36 @@ def test_fifth_set_pair_gets_the_right_actual_or_none(pair: Pair) -> None:
     _assert_pair_right(pair)
 
 
-# --- the sixth set (written unseen, scored before any tuning on it) ------------------------------
+# --- the sixth set (written unseen; before tuning on it strict 0.964 / 0.971) -------------------
 
 
 @pytest.mark.parametrize(
     ("strict", "precision", "recall"),
-    [(True, 0.96, 0.97), (False, 0.98, 0.98)],
+    [(True, 0.99, 0.99), (False, 0.99, 0.99)],
     ids=["strict", "loose"],
 )
-def test_sixth_set_precision_and_recall_hold_their_unseen_floors(
+def test_sixth_set_precision_and_recall_hold_their_floors(
     strict: bool, precision: float, recall: float
 ) -> None:
     # Scored unseen (reader of commit e8fd66d): strict 401 of 416 found (0.964) and of 413
-    # labelled (0.971), loose 408 (0.981 / 0.988); the floors are those rounded down.
+    # labelled (0.971), loose 408 (0.981 / 0.988); 0.969 / 0.973 strict on the reader tuned on
+    # the fifth set. After tuning on it by general rules (no label changed): strict and loose
+    # 413 of 413 (1.000 / 1.000); the floors a little below, as the set is now seen.
     result = score(read, SENTENCES_6 + NON_FIGURES_6, strict=strict)
     assert result.precision >= precision, result.false_positives
     assert result.recall >= recall, result.misses
 
 
-def test_sixth_set_non_figures_and_pairs_hold_their_unseen_floors() -> None:
-    # Scored unseen: 4 of 35 non-figure sentences read a figure (2.9人 after 每千人口…医师数,
-    # 亩次, 千瓦时, 辆次), 23 of 24 pairs right (主体工程 completed read as the works done).
-    read_wrongly = {text for text, _ in score(read, NON_FIGURES_6, strict=False).false_positives}
-    assert len(read_wrongly) <= 4, read_wrongly
-    wrong = [pair.progress for pair in PAIRS_6 if not _pair_is_right(pair)]
-    assert len(wrong) <= 1, wrong
+def test_sixth_set_reads_no_non_figure_as_a_figure() -> None:
+    # Scored unseen: 4 of 35 (2.9人 after 每千人口…医师数, 亩次, 千瓦时, 辆次); after tuning 0.
+    assert score(read, NON_FIGURES_6, strict=False).false_positives == []
+
+
+@pytest.mark.parametrize("pair", PAIRS_6, ids=lambda p: p.progress[:16])
+def test_sixth_set_pair_gets_the_right_actual_or_none(pair: Pair) -> None:
+    # Scored unseen: 23 of 24 pairs right (主体工程 completed read as the works done); after
+    # tuning 24 of 24.
+    _assert_pair_right(pair)
 
 
 @pytest.mark.parametrize(

@@ -45,6 +45,17 @@ STATUSES = st.sampled_from(
 # How offices number the sub-items of task 3: 3-1, 3.1, （1）, ①; "" leaves it to the writer
 # (`display_number`: 3-1).
 LABEL_STYLES = ("dash", "dot", "paren", "circled", "")
+# The strategies the composites below draw from, made once: a strategy made inside a draw is
+# made and validated again at every draw (half the cost of drawing a ledger), for the same
+# values.
+_PROGRESS = st.one_of(st.just(""), PARAGRAPHS)
+_SUBITEM_COUNTS = st.sampled_from([0, 0, 1, 2, 3])
+_STYLES = st.sampled_from(LABEL_STYLES)
+_BOOLEANS = st.booleans()
+_CATEGORY_COUNTS = st.integers(1, 3)
+_TASK_COUNTS = st.integers(1, 4)
+_MONTH_COUNTS = st.integers(1, 12)
+_MONTHS_FILLED = [st.lists(_BOOLEANS, min_size=m, max_size=m) for m in range(13)]
 
 
 def subitem_label(style: str, task_number: int, place: int) -> str:
@@ -70,7 +81,7 @@ def _task(draw: st.DrawFn, number: int) -> TaskDoc:
         deadline_text=deadline_text,
         deadline=parsed.deadline,
         milestones=[MilestoneDoc(m.text, m.date) for m in parsed.milestones],
-        progress=draw(st.one_of(st.just(""), PARAGRAPHS)),
+        progress=draw(_PROGRESS),
         status=status,
         status_label=label,
     )
@@ -82,14 +93,14 @@ def tasks(draw: st.DrawFn, number: int, *, subitems: bool = True) -> TaskDoc:
     each naming its own leaders and units or its task's (as a reader gives them: a sub-item
     row that names none takes its task's)."""
     task = _task(draw, number)
-    count = draw(st.sampled_from([0, 0, 1, 2, 3])) if subitems else 0
-    style = draw(st.sampled_from(LABEL_STYLES))
+    count = draw(_SUBITEM_COUNTS) if subitems else 0
+    style = draw(_STYLES)
     for place in range(1, count + 1):
         sub = _task(draw, place)
         sub.label = subitem_label(style, number, place)
-        if draw(st.booleans()):
+        if draw(_BOOLEANS):
             sub.leaders = list(task.leaders)
-        if draw(st.booleans()):
+        if draw(_BOOLEANS):
             sub.units = list(task.units)
         task.subitems.append(sub)
     return task
@@ -99,9 +110,9 @@ def tasks(draw: st.DrawFn, number: int, *, subitems: bool = True) -> TaskDoc:
 def ledgers(draw: st.DrawFn, *, subitems: bool = True) -> LedgerDoc:
     doc = LedgerDoc(title="2021年随机生成的重点工作台账", year=2021)
     number = 0
-    for category_number in range(1, draw(st.integers(1, 3)) + 1):
+    for category_number in range(1, draw(_CATEGORY_COUNTS) + 1):
         category = CategoryDoc(number=category_number, name=draw(_TEXT))
-        for _ in range(draw(st.integers(1, 4))):
+        for _ in range(draw(_TASK_COUNTS)):
             number += 1
             category.tasks.append(draw(tasks(number, subitems=subitems)))
         doc.categories.append(category)
@@ -113,8 +124,8 @@ def monthly_ledgers(draw: st.DrawFn) -> LedgerDoc:
     """A monthly ledger: 1月 … N月 columns, each task's non-empty months as its entries; with
     no 进展情况 column (then the progress is the latest non-empty month's text) or with one."""
     doc = draw(ledgers())
-    months = draw(st.integers(1, 12))
-    has_progress = draw(st.booleans())
+    months = draw(_MONTH_COUNTS)
+    has_progress = draw(_BOOLEANS)
     doc.columns = [
         Column("number", "序号"),
         Column("goal", "重点工作"),
@@ -126,7 +137,7 @@ def monthly_ledgers(draw: st.DrawFn) -> LedgerDoc:
         Column("remarks", "备注"),
     ]
     for task in (row for t in doc.tasks for row in (t, *t.subitems)):
-        filled = draw(st.lists(st.booleans(), min_size=months, max_size=months))
+        filled = draw(_MONTHS_FILLED[months])
         task.entries = [
             EntryDoc(f"{m}月", draw(PARAGRAPHS), m) for m, full in enumerate(filled, 1) if full
         ]

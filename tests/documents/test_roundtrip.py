@@ -76,20 +76,25 @@ def test_any_monthly_ledger_written_as_json_reads_back_the_same(doc: LedgerDoc) 
     assert read_json(write_json(doc), name="generated.json") == doc
 
 
-@pytest.mark.parametrize("fmt", ["docx", "xlsx", "csv"])
+def _round_trips_through(doc: LedgerDoc, formats: list[str]) -> None:
+    """Each format reads back what it wrote of the one drawn ledger: drawing a ledger costs
+    more than writing and reading it, so each is drawn once for every format (each format
+    still gets as many ledgers as when it drew its own). A failure names the format."""
+    expected = ledger_to_dict(_with_columns(doc))
+    for fmt in formats:
+        assert ledger_to_dict(_round_trip(doc, fmt)) == expected, fmt
+
+
 @settings(max_examples=25, deadline=None)
 @given(doc=ledgers())
-def test_any_ledger_with_sub_items_round_trips_through_every_table_format(
-    fmt: str, doc: LedgerDoc
-) -> None:
-    assert ledger_to_dict(_round_trip(doc, fmt)) == ledger_to_dict(_with_columns(doc))
+def test_any_ledger_with_sub_items_round_trips_through_every_table_format(doc: LedgerDoc) -> None:
+    _round_trips_through(doc, ["docx", "xlsx", "csv"])
 
 
-@pytest.mark.parametrize("fmt", list(TABLE_FORMATS))
 @settings(max_examples=25, deadline=None)
 @given(doc=monthly_ledgers())
-def test_any_monthly_ledger_writes_back_its_month_columns(fmt: str, doc: LedgerDoc) -> None:
-    assert ledger_to_dict(_round_trip(doc, fmt)) == ledger_to_dict(_with_columns(doc))
+def test_any_monthly_ledger_writes_back_its_month_columns(doc: LedgerDoc) -> None:
+    _round_trips_through(doc, list(TABLE_FORMATS))
 
 
 def test_the_seed_written_as_text_reads_back_the_same(seed_bytes: bytes) -> None:

@@ -12,6 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from taizhang.accounts import access
 from taizhang.accounts.models import Profile
 from taizhang.ledger.models import AuditEvent, Unit
 from taizhang.notify import tasks
@@ -120,6 +121,26 @@ def test_only_the_office_sees_or_retries_failed_deliveries(world: World, role: s
     assert row.state == "failed"
     if role != "anonymous":
         assert client.get(FAILED).status_code == 404
+
+
+def test_the_gate_decides_who_has_the_failed_deliveries_page_and_its_link(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (row,) = failed_rows(1)
+    link = f'href="{FAILED}"'
+    office, viewer = client_for(world, "office"), client_for(world, "viewer")
+    assert link in office.get("/").content.decode()
+    assert link not in viewer.get("/").content.decode()
+    monkeypatch.setattr(access, "can_see_failed_deliveries", lambda user: user == world.viewer)
+    assert link in viewer.get("/").content.decode()
+    assert "失败单位0" in viewer.get(FAILED).content.decode()
+    assert viewer.post(RETRY, {"delivery": row.pk}).status_code == 302
+    row.refresh_from_db()
+    assert row.state == "retrying"
+    # The office itself, refused by the gate, has neither the link nor the page.
+    assert link not in office.get("/").content.decode()
+    assert office.get(FAILED).status_code == 404
+    assert office.post(RETRY).status_code == 404
 
 
 def test_the_failed_list_costs_the_same_queries_for_1_or_30_rows(world: World) -> None:

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from dataclasses import replace
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Query, Router
 from ninja.responses import NinjaJSONEncoder
@@ -33,12 +33,8 @@ from taizhang.ledger.selectors import TaskFilters, task_list
 from taizhang.ledger.services import task_update
 from taizhang.reporting.models import Comment
 from taizhang.reporting.services import comment_add
-from taizhang.supervision.selectors import (
-    UNIT_LIST,
-    TaskSupervision,
-    default_as_of,
-    supervise_tasks,
-)
+from taizhang.supervision.selectors import default_as_of, supervise_tasks
+from taizhang.supervision.served import served_tasks
 
 router = Router(tags=["台账与任务"])
 
@@ -113,47 +109,58 @@ def ledger_tasks(
         q=query.q,
     )
     tasks = task_list(access.ledger_scope(user, ledger.pk, ids), ledger.pk, filters)
-    rows = list(listed(tasks)[query.offset : query.offset + query.limit])
-    leaders = leader_names(rows)
-    lit = supervise_tasks(ledger, rows, query.as_of or default_as_of(ledger))
-    return json_response(schemas.task_page_data(tasks.count(), lit, shown(user, ids, lit), leaders))
+    page = tasks.prefetch_related(None).values(*schemas.TASK_VALUES)
+    rows = list(page[query.offset : query.offset + query.limit])
+    task_ids = [row["id"] for row in rows]
+    served = served_tasks(
+        ledger,
+        [(row["id"], row["parent_id"], row["progress"]) for row in rows],
+        query.as_of or default_as_of(ledger),
+    )
+    subitems = {sub.id for one in served.values() for sub in one.subitems}
+    data = schemas.task_page_data(
+        tasks.count(),
+        rows,
+        served,
+        shown(user, ids, task_ids, subitems),
+        leader_names(task_ids),
+        unit_names(task_ids),
+    )
+    return json_response(data)
 
 
-def shown(user: AnyUser, ids: list[int] | None, rows: list[TaskSupervision]) -> set[int]:
-    """The sub-items of these rows the user may see: those among `ids`, what
+def shown(user: AnyUser, ids: list[int] | None, rows: list[int], subitems: set[int]) -> set[int]:
+    """Those of `subitems` (of the tasks `rows`) the user may see: those among `ids`, what
     `access.access_ledger_tasks` gave (all of them for None), without a query."""
-    subitems = {sub.task.pk for row in rows for sub in row.subitems}
     if ids is None:
         return subitems
     if len(ids) > access.IDS_LIMIT:  # not all named: asked of the database
-        return shown_subitems(user, [row.task for row in rows])
+        visible = access.visible_tasks(user).filter(parent_id__in=rows)
+        return set(visible.values_list("pk", flat=True))
     return subitems & set(ids)
 
 
-def listed(tasks: QuerySet[Task]) -> QuerySet[Task]:
-    """The tasks (of `task_list`) with what `supervise_tasks` reads loaded: the task of a
-    sub-item and the units (a plain list at `UNIT_LIST`, sorted by their own columns: the
-    models' default ordering joins the task and the ledger only to sort them, which cost a
-    third of reading a page of 100 tasks). The leaders are read by `leader_names`."""
-    units = TaskUnit.objects.select_related("unit").order_by("task_id", "order", "pk")
-    return (
-        tasks.select_related("category", "parent")
-        # Not in `TaskOut`: the other columns and the sections, JSON decoded for nothing.
-        .defer("extra", "sections", "updated_at")
-        .prefetch_related(None)
-        .prefetch_related(Prefetch("unit_links", units, to_attr=UNIT_LIST))
-    )
-
-
-def leader_names(rows: list[Task]) -> dict[int, list[str]]:
+def leader_names(task_ids: list[int]) -> dict[int, list[str]]:
     """The names of the leaders of these tasks, by task id, in their order: one query (none
     for no tasks), no model instances."""
-    names: dict[int, list[str]] = {task.pk: [] for task in rows}
+    names: dict[int, list[str]] = {pk: [] for pk in task_ids}
     if names:
         links = TaskLeader.objects.filter(task_id__in=names).order_by("task_id", "order", "pk")
         for task_id, name in links.values_list("task_id", "person__name"):
             names[task_id].append(name)
     return names
+
+
+def unit_names(task_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    """The units of these tasks as `TaskUnitOut` gives them, by task id, in their order: one
+    query (none for no tasks), no model instances. Sorted by the links' own columns: the
+    models' default ordering joins the task and the ledger only to sort them."""
+    units: dict[int, list[dict[str, Any]]] = {pk: [] for pk in task_ids}
+    if units:
+        links = TaskUnit.objects.filter(task_id__in=units).order_by("task_id", "order", "pk")
+        for task_id, unit_id, name, role in links.values_list("task_id", *schemas.UNIT_VALUES):
+            units[task_id].append({"id": unit_id, "name": name, "role": role})
+    return units
 
 
 def json_response(data: dict[str, Any]) -> HttpResponse:

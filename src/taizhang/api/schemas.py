@@ -32,7 +32,8 @@ from taizhang.reporting.models import (
     Round,
 )
 from taizhang.supervision.lights import LightData, ReasonKind
-from taizhang.supervision.selectors import TaskSupervision, display_number, unit_links_of
+from taizhang.supervision.selectors import TaskSupervision, display_number
+from taizhang.supervision.served import Served, ServedSubitem
 
 # --- what the selectors worked out, beside the rows ---------------------------------------
 
@@ -209,11 +210,16 @@ class EntryOut(Out):
 
 
 def task_entries(task: Task) -> list[dict[str, Any]]:
-    """A task's month entries (`EntryOut`). They are JSON as the reader wrote them: keep the
+    """A task's month entries (`EntryOut`)."""
+    return task_entries_of(task.entries)
+
+
+def task_entries_of(entries: Any) -> list[dict[str, Any]]:
+    """Month entries (`EntryOut`) as stored. They are JSON as the reader wrote them: keep the
     well-formed ones."""
     return [
         {"title": str(e.get("title", "")), "text": str(e.get("text", "")), "month": e.get("month")}
-        for e in task.entries or []
+        for e in entries or []
         if isinstance(e, dict)
     ]
 
@@ -278,64 +284,91 @@ class TaskPage(Out):
 
 
 # --- a page of tasks written directly ----------------------------------------------------
-# `TaskPage` documents the task list; the endpoint writes it with the functions below rather
-# than validating 100 tasks field by field through `TaskOut` (which cost more than all the
-# queries of the request). They give the same keys in the same order and the same values as
+# `TaskPage` documents the task list; the endpoint writes it with the functions below, from
+# the tasks read as values and their stored state (`supervision.served`), rather than
+# validating 100 tasks field by field through `TaskOut` (which cost more than all the queries
+# of the request). They give the same keys in the same order and the same values as
 # `TaskPage.model_validate(...).model_dump(mode="json")`: tests/api/test_task_list_json.py
 # holds the two together, so a field added to `TaskOut` must be added here too.
 
+# The columns of a task the list reads (`task_data`'s `row`).
+TASK_VALUES = (
+    "id", "parent_id", "label", "parent__number", "category__name", "category__number",
+    "deadline_text", "progress", "status", "status_label", "remarks", "entries", "ledger_id",
+    "number", "goal", "deadline", "version",
+)  # fmt: skip
+# The columns of a task's units (`task_data`'s `units`), after the task's id.
+UNIT_VALUES = ("unit_id", "unit__name", "role")
+
 
 def task_page_data(
-    count: int, rows: list[TaskSupervision], shown: set[int], leaders: dict[int, list[str]]
+    count: int,
+    rows: list[dict[str, Any]],
+    served: dict[int, Served],
+    shown: set[int],
+    leaders: dict[int, list[str]],
+    units: dict[int, list[dict[str, Any]]],
 ) -> dict[str, Any]:
-    """A `TaskPage` as JSON-ready data: `rows` are supervised tasks (`supervise_tasks`) with
-    their category and units loaded, `shown` the sub-items the user may see, `leaders` the
-    names of each task's leaders."""
-    return {"count": count, "items": [task_data(row, shown, leaders[row.task.pk]) for row in rows]}
-
-
-def task_data(row: TaskSupervision, shown: set[int], leaders: list[str]) -> dict[str, Any]:
-    """`TaskOut` of a supervised task, with the sub-items in `shown`."""
-    task = row.task
-    category = task.category
+    """A `TaskPage` as JSON-ready data: `rows` are tasks as values (`TASK_VALUES`), `served`
+    their lights and indicators (`supervision.served.served_tasks`), `shown` the sub-items
+    the user may see, `leaders` the names of each task's leaders, `units` its units as
+    `TaskUnitOut` gives them."""
     return {
-        "id": task.pk,
-        "parent": task.parent_id,
-        "label": display_number(task),
-        "category": {"name": category.name, "number": category.number},
-        "leaders": leaders,
-        "units": [
-            {"id": link.unit_id, "name": link.unit.name, "role": link.role}
-            for link in unit_links_of(task)
+        "count": count,
+        "items": [
+            task_data(row, served[row["id"]], shown, leaders[row["id"]], units[row["id"]])
+            for row in rows
         ],
-        "deadline_text": task.deadline_text,
-        "progress": task.progress,
-        "status": task.status,
-        "status_label": task.status_label,
-        "remarks": task.remarks,
-        "indicators": [indicator.as_dict() for indicator in row.indicators],
-        "light": row.light_dict(),
-        "subitems": [subitem_data(sub) for sub in row.subitems if sub.task.pk in shown],
-        "entries": task_entries(task),
-        "ledger": task.ledger_id,
-        "number": task.number,
-        "goal": task.goal,
-        "deadline": task.deadline.isoformat() if task.deadline else None,
-        "version": task.version,
     }
 
 
-def subitem_data(row: TaskSupervision) -> dict[str, Any]:
-    """`SubitemOut` of a supervised sub-item."""
-    task = row.task
+def task_data(
+    row: dict[str, Any],
+    served: Served,
+    shown: set[int],
+    leaders: list[str],
+    units: list[dict[str, Any]],
+) -> dict[str, Any]:
+    """`TaskOut` of a task read as values, with the sub-items in `shown`."""
+    deadline = row["deadline"]
+    parent = row["parent_id"]
     return {
-        "id": task.pk,
-        "number": task.number,
-        "label": display_number(task),
-        "status": task.status,
-        "status_label": task.status_label,
-        "light": row.light_dict(),
-        "goal": task.goal,
+        "id": row["id"],
+        "parent": parent,
+        "label": row["label"]
+        or (
+            f"{row['parent__number']}-{row['number']}" if parent is not None else str(row["number"])
+        ),
+        "category": {"name": row["category__name"], "number": row["category__number"]},
+        "leaders": leaders,
+        "units": units,
+        "deadline_text": row["deadline_text"],
+        "progress": row["progress"],
+        "status": row["status"],
+        "status_label": row["status_label"],
+        "remarks": row["remarks"],
+        "indicators": served.indicators,
+        "light": served.light,
+        "subitems": [subitem_data(sub) for sub in served.subitems if sub.id in shown],
+        "entries": task_entries_of(row["entries"]),
+        "ledger": row["ledger_id"],
+        "number": row["number"],
+        "goal": row["goal"],
+        "deadline": deadline.isoformat() if deadline else None,
+        "version": row["version"],
+    }
+
+
+def subitem_data(sub: ServedSubitem) -> dict[str, Any]:
+    """`SubitemOut` of a sub-item served from its stored state."""
+    return {
+        "id": sub.id,
+        "number": sub.number,
+        "label": sub.label,
+        "status": sub.status,
+        "status_label": sub.status_label,
+        "light": sub.light,
+        "goal": sub.goal,
     }
 
 

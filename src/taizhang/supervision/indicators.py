@@ -58,18 +58,22 @@ class IndicatorView:
         return shown(self.facts())
 
 
-def shown(facts: dict[str, Any]) -> dict[str, Any]:
+def shown(facts: dict[str, Any], *, worded: bool = True) -> dict[str, Any]:
     """A stored indicator (`IndicatorView.facts`, or one stored before doubts were kept) as
-    the pages and the API give it: `uncertain`, the doubt's code and its words."""
+    the pages and the API give it: `uncertain`, the doubt's code and its words (`worded`;
+    else an empty `doubt_label`, for a caller that words each doubt once)."""
     doubt = facts.get("doubt") or None
+    label = ""
+    if worded:
+        label = doubt_text(
+            doubt, name=facts.get("name") or "", actual_name=facts.get("actual_name") or ""
+        )
     return {
         **{key: facts.get(key) for key in ("name", "target", "actual", "unit", "percent")},
         "source": facts.get("source", "text"),
         "uncertain": doubt is not None,
         "doubt": doubt,
-        "doubt_label": doubt_text(
-            doubt, name=facts.get("name") or "", actual_name=facts.get("actual_name") or ""
-        ),
+        "doubt_label": label,
         "checked": facts.get("checked") or None,
     }
 

@@ -124,7 +124,8 @@ class TaskState(models.Model):
     """What the dashboard counts of a current task or sub-item, so it counts in the database
     instead of reading every task's text on every request: the light as dates
     (`lights.Thresholds`: red from, yellow from, completed), the deadline it is measured
-    against, and the indicators read from the texts and figures. Derived and rebuilt by
+    against, and the indicators read from the texts and figures (from which the task list
+    API gives each task's light, reasons and indicators as of any day). Derived and rebuilt by
     `supervision.state.states_refresh` whenever a task, an accepted report, an office figure
     or the ledger's thresholds change. A task split into sub-items holds their combined
     light; each sub-item its own."""
@@ -147,8 +148,13 @@ class TaskState(models.Model):
     yellow_from = models.DateField(null=True)
     # Whether a missing report in an open round makes it yellow (open, not split).
     reports_due = models.BooleanField(default=False)
+    # Whether its progress text says anything: with no status either, nothing was ever
+    # reported (yellow, "尚未报送进展": `lights.LightInput.nothing_known`).
+    has_progress = models.BooleanField(default=True)
     lowest_percent = models.DecimalField(max_digits=12, decimal_places=1, null=True)
     indicators = models.JSONField(default=list)  # IndicatorView.facts of those with a target
+    # IndicatorView.facts of all of them, in order: what the task list API gives.
+    all_indicators = models.JSONField(default=list)
     source = models.CharField(max_length=64)  # digest of what the indicators were read from
 
     class Meta:

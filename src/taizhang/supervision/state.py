@@ -35,7 +35,8 @@ BATCH = 500  # tasks rebuilt at a time: memory stays flat on a ledger of any siz
 # The stored fields compared to decide whether a state changed.
 STATE_FIELDS = (
     "task_id", "top_id", "is_top", "status", "position", "split", "deadline", "completed",
-    "red_from", "yellow_from", "reports_due", "lowest_percent", "indicators", "source",
+    "red_from", "yellow_from", "reports_due", "has_progress", "lowest_percent", "indicators",
+    "all_indicators", "source",
 )  # fmt: skip
 _FACTS = ("pk", "parent_id", "goal", "deadline_text", "progress", "status", "deadline", "order")
 _LARGEST = Decimal("9999999999.9")  # what `TaskState.lowest_percent` holds
@@ -206,12 +207,15 @@ def _state(
 ) -> tuple[State, Thresholds]:
     source = _source(task, inputs)
     kept = stored.get(task.pk)
-    if kept is not None and kept[0][-1] == source:
-        lowest, indicators = kept[0][-3], kept[0][-2]
+    if kept is not None and kept[0][_SOURCE] == source:
+        lowest, indicators, every = (kept[0][k] for k in (_LOWEST, _INDICATORS, _ALL))
     else:
         views = inputs.views(task)
         percents = [view.percent for view in views if view.percent is not None]
-        indicators = [view.facts() for view in views if view.target is not None]
+        every = [view.facts() for view in views]
+        indicators = [
+            facts for view, facts in zip(views, every, strict=True) if view.target is not None
+        ]
         lowest = min(percents, default=None)
         if lowest is not None:
             lowest = max(-_LARGEST, min(lowest, _LARGEST))
@@ -224,13 +228,16 @@ def _state(
     top = parent.pk if parent is not None else task.pk
     state = (
         task.pk, top, parent is None, task.status, task.order, split, light_input.deadline,
-        found.completed, found.red_from, found.yellow_from, not found.completed, lowest,
-        indicators, source,
+        found.completed, found.red_from, found.yellow_from, not found.completed,
+        light_input.has_progress, lowest, indicators, every, source,
     )  # fmt: skip
     return state, found
 
 
 _RED_FROM, _COMPLETED, _SPLIT = (STATE_FIELDS.index(f) for f in ("red_from", "completed", "split"))
+_SOURCE, _LOWEST, _INDICATORS, _ALL = (
+    STATE_FIELDS.index(f) for f in ("source", "lowest_percent", "indicators", "all_indicators")
+)
 
 
 def _red_on(state: State, today: datetime.date) -> datetime.date | None:

@@ -1,5 +1,6 @@
-"""Template context: the user's role, so the navigation shows what the role may do; the
-bell's count of unread notifications."""
+"""Template context: the user's role, so the navigation shows what the role may do (a link
+with a gate of its own in accounts.access asks that gate); the bell's count of unread
+notifications."""
 
 from __future__ import annotations
 
@@ -18,7 +19,12 @@ def roles(request: HttpRequest) -> dict[str, Any]:
     if user is None:
         return {}
     role = access.role_of(user)
-    return {"role": role, "is_office": role == "office", "is_reporter": role == "reporter"}
+    return {
+        "role": role,
+        "is_office": role == "office",
+        "is_reporter": role == "reporter",
+        "sees_failed_deliveries": access.can_see_failed_deliveries(user),
+    }
 
 
 def notifications(request: HttpRequest) -> dict[str, Any]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse, HttpResponseBase
+from django.http import Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -53,10 +53,16 @@ def notify_settings(request: AuthedRequest) -> HttpResponse:
     return render(request, "web/notify_settings.html", context)
 
 
+def _require_sees_failed_deliveries(request: AuthedRequest) -> None:
+    """Anyone the gate does not show the failed deliveries gets the 404 of a missing page."""
+    if not access.can_see_failed_deliveries(request.user):
+        raise Http404(_("未找到，或您无权查看"))
+
+
 @login_required
 def failed_delivery_list(request: AuthedRequest) -> HttpResponse:
     """The office's list of deliveries that failed (retrying or given up)."""
-    access.require_office(request.user)
+    _require_sees_failed_deliveries(request)
     context = {
         "deliveries": failed_deliveries()[:PAGE_SIZE],
         "total": failed_deliveries_count(),
@@ -68,8 +74,8 @@ def failed_delivery_list(request: AuthedRequest) -> HttpResponse:
 @login_required
 @require_POST
 def failed_delivery_retry(request: AuthedRequest) -> HttpResponseBase:
-    """重试 one delivery (`delivery`) or all of them (no `delivery`)."""
-    access.require_office(request.user)
+    """重试 one delivery (`delivery`) or all of them (no `delivery`): whoever sees the list."""
+    _require_sees_failed_deliveries(request)
     raw = request.POST.get("delivery")
     if raw is not None and not database_id(raw):
         messages.error(request, _("发送记录编号无效"))

@@ -11,6 +11,7 @@ from taizhang.chinese.quantities.numbers import (
     _CLAUSE_BREAKS,
     _DATE,
     _SCAN,
+    _bracketed,
     _clause_end,
     _clause_start,
     _Figure,
@@ -67,10 +68,16 @@ _AHEAD = re.compile(
     r"(?<![按超])计划|拟|预计|将(?!近)|力争"
     r"|(?:底|末|日|月|年)前(?:全部|再)?(?:完成|建成|完工|竣工|交付|投用)"
 )
+# A completion due by a month or year: "明年3月完工", "年内建成", "6月底前竣工".
+_DUE = re.compile(
+    r"(?:年|月|季度|底|末|旬)(?:份|底|末)?(?:前|内)?(?:全部|再)?(?:完成|建成|完工|竣工|交付|投用)"
+)
+_PUT_OFF = re.compile(r"顺延|推迟|延期|延至|延后")
 
 # After a sentence's noun-only head: its scope, or the share of it done.
 _SCOPE_NEXT = ("总投资", "总建筑面积", "总面积", "全长", "总长")
 _SHARE_DONE = re.compile(r"已[^，,；;。]*的(?:[0-9.]+%|[一二三四五六七八九]成)")
+_BRACKETED_SHARE = re.compile(r"[（(][^（()）]*[）)]的")
 _FIRST_BREAK_OR_DIGIT = re.compile(rf"[0-9{re.escape(_CLAUSE_BREAKS)}]")
 _TASK_AFTER = re.compile(r"的?(?:目标任务|年度任务|目标|任务)")
 # A clause that goes on about the figure before it: "3所新建学校，已全部投入使用".
@@ -84,7 +91,8 @@ _STAGES: tuple[tuple[str, re.Pattern[str]], ...] = (
     )),
     # A step before the works is no progress of them: "24个小区已全部完成招标".
     ("pending", re.compile(r"招标|招投标|选址|立项|可研|前期|审批|征地|签约|评审|公示|图纸设计")),
-    ("started", re.compile(r"主体[^，,；。]{0,4}(?:完工|完成|封顶|竣工)|封顶")),
+    # The main works finished are a start of the whole: "主体工程完工", "已完成主体工程10座".
+    ("started", re.compile(r"主体[^，,；。]{0,4}(?:完工|完成|封顶|竣工)|(?:完成|完工)主体|封顶")),
     ("done", re.compile(r"完工|建成|竣工|交付|投用|投入使用|投入运行|开通|通车|验收|办结|完成")),
     ("started", re.compile(r"开工|开建|启动|动工|进场|施工|在建|正在|开始建设")),
 )  # fmt: skip
@@ -94,6 +102,9 @@ def _kind(text: str, figure: _Figure, following: _Figure | None, default: str) -
     """Kind from the clause after the figure, else the nearest marker before it, else default."""
     if default == "actual" and _TASK_AFTER.match(text, figure.end):
         return "target"  # "完成危旧房改造600户的任务已下达": the task, not what was done
+    bracket = _bracketed(text, figure.start, figure.end)
+    if bracket > 0 and text[:bracket].endswith(("任务", "目标", "计划")):
+        return "target"  # "占年度任务（120台）的71.7%": the size of the task, in brackets
     after = _kind_after(text, figure, following, default)
     if after is not None:
         return after
@@ -106,7 +117,10 @@ def _kind(text: str, figure: _Figure, following: _Figure | None, default: str) -
         between = text[marker.end() : figure.start]
         in_clause = marker.start() >= clause
         # "占总投资的58.3%", "完成年度计划投资的35%": a share of the plan, not a planned figure.
-        share = in_clause and figure.unit == "%" and between.endswith("的")
+        # "完成计划（50个）的90%": the plan's size in brackets between keeps it a share.
+        share = (in_clause or _BRACKETED_SHARE.fullmatch(between) is not None) and (
+            figure.unit == "%" and between.endswith("的")
+        )
         kind = (
             _marker_kind(marker.group(), between, default, in_clause=in_clause, share=share) or kind
         )
@@ -177,6 +191,11 @@ def _kind_after(text: str, figure: _Figure, following: _Figure | None, default: 
         return "plan"
     if default == "actual" and "已" not in words and _AHEAD.search(words):
         return "plan"
+    if default == "actual" and "已" not in words and _DUE.search(words):
+        # "其余8处受冬季施工影响顺延至明年3月完工": the rest, or works put off, due by a date.
+        rest = text.startswith(("其余", "剩余", "剩下"), _clause_start(text, figure.start))
+        if rest or _PUT_OFF.search(words):
+            return "plan"
     return "actual" if "已" in words else None
 
 
@@ -221,10 +240,11 @@ def _words_before_topic(head: str) -> str:
 def _heads_its_progress(
     text: str, figure: _Figure, clause: int, end: int, following: _Figure | None
 ) -> bool:
-    """A sentence that opens with a noun and its figure only, then gives its scope (总投资…)
-    or the share of it done: "城市更新项目12个，总投资35.2亿元，今年已完成投资…", "博物馆新馆
-    布展面积4200㎡，已完成布展的六成". The head is the task, not what was done ("募集见习岗位
-    846个，已有512名…上岗" and "挂牌督办隐患18项，已完成整改15项" stay what was done)."""
+    """A sentence that opens with a noun and its figure only, then gives its scope (总投资…),
+    a smaller part of it done after 已 in its unit or the share of it done: "城市更新项目12个，
+    总投资35.2亿元，今年已完成投资…", "背街小巷改造46条，目前已完工41条", "博物馆新馆布展面积
+    4200㎡，已完成布展的六成". The head is the task, not what was done ("募集见习岗位846个，已有
+    512名…上岗" and "挂牌督办隐患18项，已完成整改15项" stay what was done)."""
     words = text[clause : figure.start]
     if not words or text[end : end + 1] not in ("，", ","):
         return False
@@ -239,7 +259,13 @@ def _heads_its_progress(
     if not noun_only or following is None or following.start >= next_end:
         return False
     scope_next = text.startswith(_SCOPE_NEXT, end + 1)
-    return scope_next or bool(_SHARE_DONE.search(text, end, _sentence_end(text, end)))
+    # "背街小巷改造46条，目前已完工41条": a smaller part of it done follows in the same unit.
+    part_done = (
+        following.unit == figure.unit
+        and following.value < figure.value
+        and "已" in text[end : following.start]
+    )
+    return scope_next or part_done or bool(_SHARE_DONE.search(text, end, _sentence_end(text, end)))
 
 
 @functools.lru_cache(maxsize=64)

@@ -15,6 +15,7 @@ from taizhang.chinese.numbers import chinese_numeral_to_int
 from taizhang.chinese.quantities.units import (
     _IDIOMS,
     _MULTIPLIERS,
+    _NOT_AFTER_ANY_UNIT,
     _NOT_AFTER_UNIT,
     _UNITS,
     _plain,
@@ -197,11 +198,13 @@ def _match_value(match: re.Match[str], text: str) -> Decimal | None:
 
 def _bare(match: re.Match[str], text: str) -> bool:
     """Whether a match is a bare 百, 千 or 万 read as a number: after 逾/近/上/超/约 or before
-    余/多 ("逾百人", "上千户", "百余人", "近万户")."""
+    余/多 ("逾百人", "上千户", "百余人", "近万户", "百余万人次")."""
     if match.group("bare"):
         return True
     return match.group("chinese") in ("百", "千") and (
-        text[match.start() - 1 : match.start()] in _BARE_HUNDREDS or match.group("more") is not None
+        text[match.start() - 1 : match.start()] in _BARE_HUNDREDS
+        or match.group("more") is not None
+        or match.group("before_mult") is not None  # "百余万人次": 百 before 余万
     )
 
 
@@ -237,9 +240,15 @@ def _excluded(text: str, match: re.Match[str], unit: str, floor: int = 0) -> boo
         return True
     if following.startswith(_NOT_AFTER_UNIT.get(unit, ())):
         return True
+    if following.startswith(_NOT_AFTER_ANY_UNIT):
+        return True
     if chinese == "一" and (following.startswith("一") or text.startswith(_IDIOMS, start)):
         return True
-    clause = text[_clause_start(text, start, min(floor, start)) : start]
+    opened = _clause_start(text, start, min(floor, start))
+    if opened and text[opened - 1] in "）)":
+        # A bracket inside a noun is no break for its rate: "每千人口执业（助理）医师数达到2.9人".
+        opened = _clause_start(text, _clause_start(text, opened - 1, floor) - 1, min(floor, start))
+    clause = text[opened:start]
     if clause[-1:] in _RANGE_DASHES:
         clause = clause[: len(clause) - len(_range_low_text(clause))]
     if unit in _LENGTHS and _DIMENSION.search(clause):
@@ -269,6 +278,19 @@ def _range_low_text(clause: str) -> str:
 # and beyond it by bisecting an index of the text's breaks (built once per text): a scan is
 # cheaper for the short cells ledgers hold, the index keeps a long cell linear.
 _SCAN = 160
+
+
+def _bracketed(text: str, figure_start: int, figure_end: int) -> int:
+    """Where the bracket opens when a figure stands alone in brackets ("年度任务（120台）"),
+    else -1."""
+    if text[figure_start - 1 : figure_start] in ("（", "(") and text[
+        figure_end : figure_end + 1
+    ] in (
+        "）",
+        ")",
+    ):
+        return figure_start - 1
+    return -1
 
 
 def _clause_start(text: str, position: int, floor: int = 0) -> int:

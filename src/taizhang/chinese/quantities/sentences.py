@@ -29,6 +29,9 @@ def find_quantities(text: str, *, default_kind: str = "target") -> list[Quantity
     figures = list(_figures(plain))
     found: list[Quantity] = []
     nouns: dict[str, tuple[int, str]] = {}  # unit family -> start and key of its last noun
+    # unit family -> start and subject of its last figure whose noun follows its unit ("38个签约
+    # 项目"): the whole that 其余/剩余 count the rest of.
+    wholes: dict[str, tuple[int, str]] = {}
     respective = "分别" in plain
     for index, figure in enumerate(figures):
         previous = figures[index - 1] if index else None
@@ -39,10 +42,12 @@ def find_quantities(text: str, *, default_kind: str = "target") -> list[Quantity
         subject = _with_owner(plain, figure, subject)
         key = _key(subject)
         if not key:
-            subject += _antecedent(plain, figure, nouns)
+            subject += _antecedent(plain, figure, nouns, wholes)
             key = _key(subject)
         if key:
             nouns[_family(figure.unit)] = (figure.start, key)
+            if subject in plain[figure.end : figure.end + len(subject) + 4]:
+                wholes[_family(figure.unit)] = (figure.start, subject)
         kind = _kind(plain, figure, following, default_kind)
         stage = _stage(plain, figure, previous, following, kind)
         span = text[figure.start : figure.end]

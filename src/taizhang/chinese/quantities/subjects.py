@@ -11,6 +11,7 @@ from taizhang.chinese.quantities.numbers import (
     _CLAUSE_BREAKS,
     _DATE,
     _QUOTES,
+    _bracketed,
     _clause_end,
     _clause_start,
     _Figure,
@@ -35,14 +36,17 @@ _LEADING_FILLERS = _longest_first(
     "另有 还有 尚有 仍有 本月 当月 上月 本周 本季度 较年初 较上月 较去年 较上年 "
     "比年初 同比 环比 围绕 按照 对照 紧扣 下一步 将 建成后 项目建成后 投用后 项目投用后 可 全部 "
     "均已 基本 "
-    "并网发电 并网 在建"
+    "并网发电 并网 在建 "
+    # Adverbs of how or when a verb was done: "临时查封42家", "依法关停3家", "先后帮扶26户".
+    "临时 依法 先后 陆续 分批 及时"
 )
 # Words between a subject and its number ("覆盖率达到41%", "服务不少于8万人次").
 _YUE_WORDS = "签履预节合违解特公条制邀"
 _TRAILING_FILLERS = _longest_first(
     "约 近 大约 将近 接近 达到 达 为 是 到 至 共 计 共计 合计 累计 总计 不少于 不低于 不超过 不足 "
     "超过 逾 提高到 提高至 提升到 提升至 增加到 增至 已 了 已完成 完成了 完成 有 仅 全部 由 分别 "
-    "突破 约占 基本 同比 环比 控制在 保持在 稳定在 维持在 超"
+    "突破 约占 基本 同比 环比 控制在 保持在 稳定在 维持在 超 "
+    "降至 降到 下降到 下降至 降低到 降低至 压减至 压降至"
 )
 # 约 (about) is no filler inside a word: 签约, 履约, 预约, 节约 …; nor is 为 (违法行为, 作为).
 _TRAILING_PATTERN = re.compile(
@@ -73,7 +77,7 @@ _LEADING_VERBS = _longest_first(
     "资助 救治 征收 回收 移交 接收 注销 撤销 吊销 收缴 追回 挽回 种植 造林 办件 更换 维修 "
     "走访 审批 批准 批复 核准 核验 录入 采集 建档 建档立卡 对接 推送 到账 联网 配置 敷设 转运 "
     "收运 清淤 疏浚 加固 装修 检验 体检 筛查 接种 诊疗 转移就业 返岗 孵化 培育 遴选 推荐 表彰 "
-    "颁发 复工 达产 试运行 停运 退出 淘汰 翻建 重建 回迁 交房 配售 管护 "
+    "颁发 复工 达产 试运行 停运 退出 淘汰 翻建 重建 回迁 交房 配售 管护 查封 扣押 封停 "
 )
 # Where a subject read after the unit stops ("两座泵站已浇筑完成" -> 泵站).
 _AFTER_STOPS = _longest_first(
@@ -104,6 +108,11 @@ _MAX_SUBJECT = 12
 _VALUE_JOINTS = ("、", "和", "及", "与", "，", ",", "以及")
 # What a percentage of change says happened: "分别下降18.6%、22.3%" names no noun of its own.
 _CHANGES = ("下降", "增长", "提高", "降低", "减少", "增加", "上升")
+_CHANGE_IN_POINTS = re.compile(
+    r"([^，,；;。]{2,}?)(?:[较比](?:上年|去年|年初|上月)(?:同期)?|同比|环比)?"
+    r"(?:提高|提升|上升|增长|增加|下降|降低|减少)了?"
+    r"[0-9.一二两三四五六七八九十]+个百分点[，,]"
+)
 _PLAN_WORDS_AT_END = re.compile(r"(?:计划|预计|拟|力争|将|于|在|到|至)+\Z")
 # Openers that report how the work goes or where a figure comes from, and name nothing:
 # "进展顺利", "据统计", "经核查", "总体推进有序", "（项目）正在有序推进".
@@ -116,6 +125,9 @@ _SCOPE_ALONE = ("总长", "全长", "总长度", "总投资", "总面积", "总�
 _CN_DIGIT_SET = frozenset("零〇一二两三四五六七八九十百千万")
 # The work done for those a figure counts, after them: "…家庭实施适老化改造", "…儿童开展窝沟封闭".
 _WORK_FOR = re.compile(r"(?:实施|开展|进行)([^，,；;。、\d]{2,8}?)(?:工作|服务)?(?=[，,；;。]|\Z)")
+# The next item of a noun list after a count: words without a number up to the next break.
+_NO_LIST_ITEM = re.escape(_CLAUSE_BREAKS) + "0-9" + "".join(sorted(_CN_DIGIT_SET))
+_LIST_ITEM = re.compile(rf"[^{_NO_LIST_ITEM}]+(?=[、，,；;。]|\Z)")
 _VERB_AND_COMMA = re.compile(r"([^\W\d]{1,4})、")
 _AMONG = re.compile(r"([^，,；。]{2,14})中[，,]")
 _REMAINDER = ("其余", "剩余", "剩下", "其中", "另有", "本月", "当月", "较年初")
@@ -130,10 +142,14 @@ def _subject(text: str, figure: _Figure, previous: _Figure | None, inherited: st
     if figure.noun:  # "8.6万农村人口"
         return figure.noun
     floor = previous.end if previous is not None else 0
-    if previous is not None and text[floor : figure.start] in ("的", "、"):
+    if previous is not None and text[floor : figure.start] in ("的", "、", "）的", ")的"):
         # "完成年度目标3.2万人的91.9%": a share of the figure before; "惠及居民1.2万户、4.5万人":
         # the next value of a list of figures.
         return inherited
+    bracket = _bracketed(text, figure.start, figure.end)
+    if bracket > floor:
+        # "占年度任务（120台）": a figure alone in brackets gives the size of the noun before.
+        return _trim_before(text[_clause_start(text, bracket, floor) : bracket])[-_MAX_SUBJECT:]
     clause = _clause_start(text, figure.start, floor)
     while clause - 1 > floor and text[clause - 1] == "、":
         clause = _clause_start(text, clause - 1, floor)  # "外墙保温、屋面防水改造12万平方米"
@@ -159,8 +175,10 @@ def _subject(text: str, figure: _Figure, previous: _Figure | None, inherited: st
     if figure.unit.endswith("元") and _key(before) and _key(after) != after:
         # "投资1.55亿元新建高标准农田项目5个": what follows is what the money does.
         after = ""
-    if before.endswith("等"):  # "湨河等30公里水系治理": the list names places, not the thing
+    if before.endswith("等") and after:  # "湨河等30公里水系治理": the list names places
         name = after
+    elif before.endswith("等"):  # "其中轮椅、助行器等1160件": the list names what is counted
+        name = before[:-1]
     elif before.endswith("的"):  # "今年计划建设的10座中转站"
         name = after or before[:-1]
     elif after and _says_what_becomes(text, figure, previous, before, after):
@@ -173,7 +191,13 @@ def _subject(text: str, figure: _Figure, previous: _Figure | None, inherited: st
         name = before + after
     else:
         name = before or (inherited if clause == floor and previous is not None else "")
-    return name.translate(_QUOTES)[-_MAX_SUBJECT:]
+    plain = name.translate(_QUOTES)
+    quoted = name.rfind("“") if name.endswith("”") else -1
+    if len(plain) > _MAX_SUBJECT and quoted > 0 and _key(name[:quoted]):
+        # "餐饮单位接入“互联网+明厨亮灶”4620家": too long a name loses the quoted programme at its
+        # end, not the noun at its start.
+        plain = name[:quoted].translate(_QUOTES)
+    return plain[-_MAX_SUBJECT:]
 
 
 def _says_what_becomes(
@@ -225,7 +249,12 @@ def _list_start(text: str, position: int) -> int:
     return max(text.rfind(mark, 0, position) for mark in "，,：:；;。") + 1
 
 
-def _antecedent(text: str, figure: _Figure, nouns: dict[str, tuple[int, str]]) -> str:
+def _antecedent(
+    text: str,
+    figure: _Figure,
+    nouns: dict[str, tuple[int, str]],
+    wholes: dict[str, tuple[int, str]] | None = None,
+) -> str:
     """The noun a clause leaves out: "新建公共厕所30座，改造提升20座" -> 公共厕所,
     "已建成公共厕所42座，其余8座" -> 公共厕所, "新建的口袋公园中，已有21个建成开放" -> 口袋公园.
 
@@ -239,8 +268,21 @@ def _antecedent(text: str, figure: _Figure, nouns: dict[str, tuple[int, str]]) -
     head = text[_clause_start(text, figure.start) : figure.start]
     reach = _sentence_start(text, sentence - 1) if head.startswith(_REMAINDER) else sentence
     start, noun = nouns.get(_family(figure.unit), (-1, ""))
+    whole_start, whole = (wholes or {}).get(_family(figure.unit), (-1, ""))
+    if start >= reach and whole_start >= reach and head.startswith(_REMAINDER[:3]):
+        # The rest counts what the whole counts: "38个签约项目已开工24个，其余14个" -> 签约项目,
+        # though the part's noun lost 签约 to its verb (项目开工).
+        return noun if whole in noun else whole
     if start >= reach:
         return noun
+    if figure.unit == "%":
+        # "报销比例提高5个百分点，达到70%": the level reached is that of the noun that changed.
+        clause = _clause_start(text, figure.start, sentence)
+        change = _CHANGE_IN_POINTS.fullmatch(
+            text, _clause_start(text, clause - 1, sentence), clause
+        )
+        if clause > sentence and change:
+            return _key(_trim_before(change.group(1)))
     among = _among(text, sentence)
     if among and among.end() <= figure.start:
         return _key(_trim_before(among.group(1)).rsplit("的", 1)[-1])
@@ -342,6 +384,10 @@ def _after_unit(text: str, end: int, *, past_stop: bool = False) -> tuple[str, b
         stop += len(opener)
     while stop < len(text) and stop - start < _MAX_SUBJECT:
         char = text[stop]
+        if char == "、" and stop > start and _LIST_ITEM.match(text, stop + 1):
+            # "3860名高血压、糖尿病患者": the count counts the whole list, its head noun last.
+            stop += 1
+            continue
         if char in _CLAUSE_BREAKS or char.isdigit():
             break
         if (
@@ -375,7 +421,11 @@ def _strip(words: str, openers: tuple[str, ...]) -> str:
 
 
 # Openers that are no filler or verb inside a word: 可容纳人数, 可供, 和美乡村, 和谐, 共享, 共建.
-_OPENER_GUARDS = {"可": "可(?!容纳|供)", "和": "和(?!美|谐)", "共": "共(?!享|建)"}
+# 临时 is an adverb before a verb (临时查封) but opens the nouns 临时救助, 临时用地, 临时安置房.
+_OPENER_GUARDS = {
+    "可": "可(?!容纳|供)", "和": "和(?!美|谐)", "共": "共(?!享|建)",
+    "临时": "临时(?!救助|用地|安置|性|工)",
+}  # fmt: skip
 
 
 @functools.cache

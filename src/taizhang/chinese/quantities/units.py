@@ -81,7 +81,7 @@ _UNITS: dict[str, tuple[str, int]] = {
     "件次": ("件次", 1), "家次": ("家次", 1), "户次": ("户次", 1),
     "张": ("床", 1), "床": ("床", 1),
     **{counter: (counter, 1) for counter in "套个所座处条家台辆间项颗单件户"},
-    **{counter: (counter, 1) for counter in "部盏块株棵口眼栋幢宗只册"},
+    **{counter: (counter, 1) for counter in "部盏块株棵口眼栋幢宗只册艘"},
     "成": ("percent", 10),  # 七成 = 70%; the reader writes it as %
 }  # fmt: skip
 # What may not follow a unit: "3个月" is a duration, "2台账" and "5项目" are other words.
@@ -94,7 +94,12 @@ _NOT_AFTER_UNIT: dict[str, tuple[str, ...]] = {
     "部": tuple("门署分委位件队长"), "口": tuple("气号子径岸价"), "块": ("钱",),
     "只": tuple("要有是能需"), "宗": ("教", "旨"), "眼": tuple("镜望看就"),
     "成": tuple("立员为效果本交功熟都就绩型品长"),
+    # 千瓦时 is an energy, not the power 千瓦 counts.
+    "千瓦": ("时",), "万千瓦": ("时",),
 }  # fmt: skip
+# 次 after a unit makes a count of times that is no unit (辆次, 亩次, 台次, 架次): the visits
+# that are units (人次 件次 家次 户次) are in the table, and read before the shorter unit.
+_NOT_AFTER_ANY_UNIT = ("次",)
 _IDIOMS = ("一张网", "一张图", "一张蓝图", "一条龙", "一条心", "一家人")
 _MULTIPLIERS = {"千": 1000, "万": 10**4, "亿": 10**8}
 
