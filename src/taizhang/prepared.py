@@ -124,8 +124,8 @@ class _Slot:
 def id_list(ids: Sequence[int], using: str = "default") -> RawSQL:
     """These ids as a subquery of one parameter, for `pk__in=`: a JSON array read by
     `json_each` on SQLite, an array on PostgreSQL. Django prepares each value of a list
-    given to `__in` (2-3 ms for the 455 tasks of a reporter's page, in its count and its
-    rows) and SQLite binds each; one parameter costs neither."""
+    given to `__in`, in each query that names it, and SQLite binds each; one parameter costs
+    neither (a reporter's count of 455 tasks, 1.9 -> 1.6 ms)."""
     if connections[using].vendor == "postgresql":
         return RawSQL("SELECT unnest(%s::bigint[])", (list(ids),))
     return RawSQL("SELECT value FROM json_each(%s)", (json.dumps(list(ids)),))
