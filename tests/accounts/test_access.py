@@ -215,6 +215,11 @@ def test_only_the_office_and_viewers_see_all_tasks(world: World) -> None:
     assert not access.sees_all_tasks(world.water)  # a scope
     assert not access.sees_all_tasks(world.leader)
     assert not access.sees_all_tasks(AnonymousUser())  # nothing at all
+    # Asked of the role: the same as a scope of all (an empty Q) for every kind of user.
+    kinds = (world.office, world.viewer, world.water, world.leader, AnonymousUser())
+    for user in (*kinds, superuser(), no_profile(), lost_leader()):
+        scope = access.task_scope(user)
+        assert access.sees_all_tasks(user) == (scope is not None and not scope)
 
 
 def test_visible_tasks_narrows_the_tasks_given(world: World) -> None:

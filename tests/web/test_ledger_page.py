@@ -150,7 +150,13 @@ def both(form_class: type[forms.Form], data: Any = None, **kwargs: Any) -> tuple
 
 @pytest.mark.parametrize(
     "data",
-    [None, {"status": "lagging"}, {"unit": "UNIT", "leader": "LEADER"}, {"unit": "999999"}],
+    [
+        None,
+        {"status": "lagging"},
+        {"unit": "UNIT", "leader": "LEADER"},
+        {"unit": "999999"},
+        {"q": "供水\"<b>&'", "due_from": "2021-01-02", "due_to": "不是日期"},
+    ],
 )
 def test_the_filter_forms_selects_are_djangos(world: World, data: dict[str, str] | None) -> None:
     Unit.objects.filter(pk=ledger_people_and_units(world.ledger.pk)[1][0].pk).update(
@@ -176,9 +182,16 @@ class Grouped(forms.Form):
     )
     many = forms.MultipleChoiceField(choices=[("1", "一"), ("2", "二")])
     radio = forms.ChoiceField(choices=[("1", "一")], widget=forms.RadioSelect)
+    note = forms.CharField(
+        widget=forms.TextInput(attrs={"required": True, "hidden": False, "placeholder": "<注>"})
+    )
+    day = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
 
 
-@pytest.mark.parametrize("data", [None, {"kind": "b", "many": ["1", "2"], "radio": "1"}])
+@pytest.mark.parametrize(
+    "data",
+    [None, {"kind": "b", "many": ["1", "2"], "radio": "1", "note": "<&>", "day": "2021-13-01"}],
+)
 def test_grouped_options_attributes_and_other_widgets_are_djangos(
     data: dict[str, Any] | None,
 ) -> None:

@@ -18,6 +18,7 @@ from django.db.models import Exists, F, OuterRef, QuerySet, Value
 
 from taizhang.chinese.statuses import StatusCode
 from taizhang.ledger.models import Ledger, Task
+from taizhang.prepared import Prepared
 from taizhang.reporting.models import Round
 from taizhang.supervision.dashboard import (
     ensure_states,
@@ -98,6 +99,14 @@ class RowLight:
         return LABELS[self.colour]
 
 
+def _open_rounds_query(ledger_id: int) -> QuerySet[Round]:
+    return Round.objects.filter(ledger_id=ledger_id, closed_at__isnull=True)
+
+
+# Compiled once (`Prepared`): building the query cost more than SQLite took to answer it.
+_OPEN_ROUNDS = Prepared(_open_rounds_query)
+
+
 class RowLights:
     """The lights of a ledger's rows on a day: `lit` annotates a query of tasks (one query
     to set up: the open rounds (`open_round`: the first, as `reporting.selectors.round_current`
@@ -108,7 +117,7 @@ class RowLights:
         self.ledger = ledger
         self.as_of = as_of
         # The open rounds read whole (the page names the open one), not only their ids.
-        found = list(Round.objects.filter(ledger=ledger, closed_at__isnull=True))
+        found: list[Round] = _OPEN_ROUNDS.objects(ledger.pk)
         self.rounds = [round_.pk for round_ in found]
         self.open_round: Round | None = found[0] if found else None
         self.settings: LightSettings = light_settings(ledger)

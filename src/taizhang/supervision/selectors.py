@@ -15,6 +15,7 @@ from taizhang.accounts import access
 from taizhang.chinese.statuses import STATUS_CODES
 from taizhang.documents.model import task_keys
 from taizhang.ledger.models import Ledger, Status, Task, TaskLeader, TaskUnit
+from taizhang.prepared import Prepared
 from taizhang.reporting.models import Report, ReportState, Round
 from taizhang.reporting.selectors import expected_to_report, round_document
 from taizhang.supervision.indicators import IndicatorView, task_indicator_views
@@ -62,9 +63,17 @@ class TaskSupervision:
 
 
 def light_settings(ledger: Ledger) -> LightSettings:
-    """The ledger's thresholds (defaults when the office has set none)."""
-    found = LightSettings.objects.filter(ledger=ledger).first()
-    return found or LightSettings(ledger=ledger)
+    """The ledger's thresholds (defaults when the office has set none); the query compiled
+    once (`Prepared`: it cost more to build than to answer)."""
+    found = _SETTINGS.objects(ledger.pk)
+    return found[0] if found else LightSettings(ledger=ledger)
+
+
+def _settings_query(ledger_id: int) -> QuerySet[LightSettings]:
+    return LightSettings.objects.filter(ledger_id=ledger_id)  # one at most (one to one)
+
+
+_SETTINGS = Prepared(_settings_query)
 
 
 @dataclass(frozen=True)

@@ -133,15 +133,19 @@ def light_mark(light: RowLight) -> str:
 
 class QuickSelects(DjangoTemplates):
     """Django's form renderer, except that a select is written here rather than by a template
-    include per option (the filter form's 50-odd options cost more than its queries): the
-    same HTML as Django's select.html and select_option.html."""
+    include per option (the filter form's 50-odd options cost more than its queries), and a
+    text or date input rather than by two nested includes (0.1 ms each): the same HTML as
+    Django's select.html and select_option.html, and input.html."""
 
     SELECT = "django/forms/widgets/select.html"
     OPTION = "django/forms/widgets/select_option.html"
+    INPUTS = frozenset({"django/forms/widgets/text.html", "django/forms/widgets/date.html"})
 
     def render(
         self, template_name: str, context: dict[str, Any], request: HttpRequest | None = None
     ) -> str:
+        if template_name in self.INPUTS:
+            return self.input(context["widget"])
         if template_name != self.SELECT or not self.plain(context["widget"]):
             return super().render(template_name, context, request)
         widget = context["widget"]
@@ -158,6 +162,16 @@ class QuickSelects(DjangoTemplates):
                 out.append("\n  </optgroup>")
         out.append("\n</select>")
         return "".join(out)
+
+    @staticmethod
+    def input(widget: dict[str, Any]) -> str:
+        """An input as Django's input.html writes it (the value when it has one)."""
+        value = widget["value"]
+        shown = "" if value is None else f' value="{escape(str(value))}"'
+        return (
+            f'<input type="{escape(str(widget["type"]))}" name="{escape(str(widget["name"]))}"'
+            f"{shown}{html_attrs(widget['attrs'])}>"
+        )
 
     @classmethod
     def plain(cls, widget: dict[str, Any]) -> bool:
