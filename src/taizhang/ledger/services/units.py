@@ -26,9 +26,10 @@ from django.utils.translation import gettext as _
 
 from taizhang.chinese.names import normalize_unit
 from taizhang.ledger.errors import EditError
-from taizhang.ledger.models import Person, Unit
+from taizhang.ledger.models import Person, Task, Unit
 from taizhang.ledger.robot_addresses import literal_refused, masked_url
 from taizhang.ledger.services.audit import audit_record
+from taizhang.ledger.signals import tasks_written
 
 NAME_MAX = 200  # Unit.name
 TEXT_MAX = {"contact_name": 100, "phone": 30, "webhook_url": 500, "webhook_secret": 200}
@@ -157,7 +158,24 @@ def unit_update(*, unit: Unit, name: str, contacts: UnitContacts, actor: User | 
         if old != getattr(unit, key):
             changes[key] = {"old": before[key], "new": after[key]}
     audit_record(actor=actor, action="unit.update", data={"unit": unit.pk, "changes": changes})
+    if "name" in changes:
+        _linked_tasks_written(unit)
     return unit
+
+
+def _linked_tasks_written(unit: Unit) -> None:
+    """A unit's name decides whether its tasks await a report from it (a collective name such
+    as 有关单位 reports nothing): the stored supervision state of every task it is linked to, and
+    of their parents (whose sub-items' units they take), is written again, ledger by ledger."""
+    linked = Task.objects.filter(unit_links__unit=unit)
+    rows = Task.objects.filter(pk__in=linked.values("pk")) | Task.objects.filter(
+        pk__in=linked.exclude(parent=None).values("parent_id")
+    )
+    by_ledger: dict[int, list[int]] = {}
+    for ledger_id, task_id in rows.values_list("ledger_id", "pk").distinct():
+        by_ledger.setdefault(ledger_id, []).append(task_id)
+    for ledger_id, task_ids in sorted(by_ledger.items()):
+        tasks_written(ledger_id, task_ids)
 
 
 PHONE_MAX = 30  # Person.phone
