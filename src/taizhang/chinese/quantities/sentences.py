@@ -3,6 +3,9 @@ and stage (done, started, pending, planned), and the figures of a task's cells."
 
 from __future__ import annotations
 
+import itertools
+import re
+
 from taizhang.chinese.quantities.kinds import _kind, _stage
 from taizhang.chinese.quantities.numbers import _WIDTH, _figures
 from taizhang.chinese.quantities.subjects import (
@@ -25,6 +28,44 @@ def find_quantities(text: str, *, default_kind: str = "target") -> list[Quantity
     """
     if default_kind not in KINDS:
         raise ValueError(f"unknown kind: {default_kind}")
+    pieces = _pieces(text)
+    if len(pieces) == 1:
+        return _find(text, default_kind)
+    return [quantity for piece in pieces for quantity in _find(piece, default_kind)]
+
+
+# A clause longer than this (no 、，。；！？ or line break in it) is read in pieces of this
+# length: a figure's subject and kind are looked for back to its clause's start, so one
+# clause of thousands of characters (pasted text, no punctuation) cost the square of its
+# length. Real cells' clauses are far shorter, and are read whole.
+CLAUSE_MOST = 300
+_LONG_CLAUSE = re.compile(rf"[^、，,。；;！!？?\n]{{{CLAUSE_MOST + 1},}}")
+
+
+def _pieces(text: str) -> list[str]:
+    """`text` cut inside each clause longer than CLAUSE_MOST, about every CLAUSE_MOST
+    characters, each cut moved back up to 29 characters off a number (a run of digits longer
+    than that is cut where it falls); `[text]` when no clause is that long."""
+    cuts: list[int] = []
+    for run in _LONG_CLAUSE.finditer(text):
+        at = run.start() + CLAUSE_MOST
+        while at < run.end():
+            cut = next((c for c in range(at, at - 30, -1) if not _in_number(text, c)), at)
+            cuts.append(cut)
+            at = cut + CLAUSE_MOST
+    if not cuts:
+        return [text]
+    bounds = [0, *cuts, len(text)]
+    return [text[a:b] for a, b in itertools.pairwise(bounds) if a < b]
+
+
+def _in_number(text: str, at: int) -> bool:
+    """Whether a cut before text[at] would fall inside a number."""
+    return text[at - 1].isdigit() or text[at].isdigit() or text[at] in ".．"
+
+
+def _find(text: str, default_kind: str) -> list[Quantity]:
+    """find_quantities of one piece of text."""
     plain = text.translate(_WIDTH)
     figures = list(_figures(plain))
     found: list[Quantity] = []
