@@ -7,11 +7,7 @@ from decimal import Decimal
 import pytest
 
 from taizhang.chinese.quantities import Quantity, find_quantities, task_indicators
-
-
-def read(text: str, cell: str = "progress") -> list[tuple[str, Decimal, str, str]]:
-    kind = "actual" if cell == "progress" else "target"
-    return [(q.subject, q.value, q.unit, q.kind) for q in find_quantities(text, default_kind=kind)]
+from tests.chinese.figure_reading import read
 
 
 def only(text: str, cell: str = "progress") -> Quantity:

@@ -10,16 +10,7 @@ from decimal import Decimal
 import pytest
 
 from taizhang.chinese.quantities import find_quantities, task_indicators
-
-
-def read(text: str, cell: str = "progress") -> list[tuple[str, Decimal, str, str]]:
-    kind = "actual" if cell == "progress" else "target"
-    return [(q.subject, q.value, q.unit, q.kind) for q in find_quantities(text, default_kind=kind)]
-
-
-def subjects(text: str, cell: str = "progress") -> list[str]:
-    return [subject for subject, *_ in read(text, cell)]
-
+from tests.chinese.figure_reading import read, subjects
 
 # --- verbs of what was done keep the noun before 已, and carry it ------------------------------
 
