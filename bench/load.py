@@ -35,7 +35,8 @@ the run, errors per kind over the whole run, and the "database is locked" lines 
 server's log.
 
 Targets only 127.0.0.1. The client runs on the same machine and takes CPU from the server:
-its CPU time is printed.
+its CPU time is printed, and on PostgreSQL (a server on this machine) the CPU of the
+database's backends during the run.
 """
 
 from __future__ import annotations
@@ -323,6 +324,70 @@ def process_seconds(pid: int) -> float:
         return 0.0
 
 
+class DatabaseCPU:
+    """The CPU seconds the PostgreSQL backends serving the run's database use during the run,
+    when the server runs on this machine: a thread lists them every half second
+    (pg_stat_activity, on its own connection) and reads their /proc/<pid>/stat; a backend
+    that ended counts what it had used when last seen (up to half a second short). 0 on
+    SQLite, whose work is the server's own."""
+
+    def __init__(self) -> None:
+        self.before: dict[int, float] = {}
+        self.last: dict[int, float] = {}
+        self.stop = threading.Event()
+        self.thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        from django.db import connection
+
+        if connection.vendor != "postgresql":
+            return
+        self.before = self.sample()
+        self.thread = threading.Thread(target=self.watch, daemon=True)
+        self.thread.start()
+
+    def watch(self) -> None:
+        from django.db import connection
+
+        try:
+            while not self.stop.wait(0.5):
+                self.last.update(self.sample())
+        finally:
+            connection.close()
+
+    def sample(self) -> dict[int, float]:
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pid FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+            pids = [pid for (pid,) in cursor.fetchall()]
+        found = {}
+        for pid in pids:
+            seconds = pid_seconds(pid)
+            if seconds is not None:
+                found[pid] = seconds
+        return found
+
+    def seconds(self) -> float:
+        """The backends' CPU from the start until now (then stops watching)."""
+        if self.thread is None:
+            return 0.0
+        self.stop.set()
+        self.thread.join()
+        return sum(used - self.before.get(pid, 0.0) for pid, used in self.last.items())
+
+
+def pid_seconds(pid: int) -> float | None:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def children_seconds() -> float:
     """CPU seconds of this process's children that have ended (with their children)."""
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -568,12 +633,15 @@ def main() -> None:
     ended_before = children_seconds()
     server = start_server(target.port, shlex.split(args.server_args), log)
     start_up = process_seconds(server.pid)
+    database_cpu = DatabaseCPU()
+    database_cpu.start()
     load_before, cpu_before = os.getloadavg()[0], time.process_time()
     try:
         start = run_users(users, args)
     finally:
         stop_server(server)
     cpu = time.process_time() - cpu_before
+    backends = database_cpu.seconds()
     server_cpu = children_seconds() - ended_before - start_up
     written = report_rows() - before
     samples = [sample for user in users for sample in user.samples]
@@ -599,6 +667,11 @@ def main() -> None:
         f"start-up of {start_up:.1f} s left out), client {cpu:.1f} s; "
         f"{cores} cores × {args.duration:.0f} s = {cores * args.duration:.0f} s"
     )
+    if backends:
+        print(
+            f"CPU of the database server's backends: {backends:.1f} s "
+            f"({backends / answered * 1000:.0f} ms a request)"
+        )
     server_log_lines(log)
     sys.exit(1 if errors or sent != written else 0)
 

@@ -76,3 +76,36 @@ def test_rows_written_are_checked_against_reports_sent(load: ModuleType) -> None
     assert "rows without an answer" in load.written_verdict(5, 8, timed_out)
     refused = [*sent, sample(load, "report", "500")]
     assert "rows without an answer" in load.written_verdict(5, 6, refused)
+
+
+def test_a_process_cpu_is_read_from_proc_and_a_gone_one_is_none(load: ModuleType) -> None:
+    import os
+    import time
+
+    start = time.process_time()
+    while time.process_time() - start < 0.05:  # use some CPU: at least a clock tick
+        pass
+    seconds = load.pid_seconds(os.getpid())
+    assert seconds is not None and seconds >= 0.01
+    assert load.pid_seconds(2**22 + 1) is None  # above Linux's largest pid
+
+
+@pytest.mark.django_db
+def test_the_database_cpu_counts_the_backends_of_the_run(load: ModuleType) -> None:
+    """On SQLite nothing is watched (0 s); on PostgreSQL a backend's CPU from when the watch
+    began: here another connection's, which runs a query that costs CPU."""
+    from django.db import connection, connections
+
+    watch = load.DatabaseCPU()
+    watch.start()
+    if connection.vendor != "postgresql":
+        assert watch.thread is None and watch.seconds() == 0.0
+        return
+    other = connections.create_connection("default")
+    try:
+        with other.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM generate_series(1, 3000000)")
+        watch.stop.wait(1.2)  # two rounds of the watch
+        assert watch.seconds() > 0.05
+    finally:
+        other.close()

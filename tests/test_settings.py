@@ -8,6 +8,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
 from tests.settings_reader import settings_in
 
 
@@ -79,3 +82,37 @@ def test_an_existing_database_file_is_left_as_it_is(tmp_path: Path) -> None:
     database.chmod(0o640)
     settings_with(tmp_path)
     assert mode(database) == 0o640
+
+
+PG = "postgres://taizhang@127.0.0.1:5432/taizhang"
+
+
+def database_options(tmp_path: Path, **env: str) -> dict[str, Any]:
+    """The default database's OPTIONS a fresh process reads with this environment (none of
+    this process's DATABASE_URL or TAIZHANG_PG_* variables)."""
+    values = settings_in(tmp_path, drop=["DATABASE_URL", "TAIZHANG_PG_*"], **env)
+    options: dict[str, Any] = values["DATABASES"]["default"].get("OPTIONS", {})
+    return options
+
+
+def test_postgresql_prepares_repeated_statements_by_default(tmp_path: Path) -> None:
+    options = database_options(tmp_path, DATABASE_URL=PG)
+    assert options == {"server_side_binding": True, "prepare_threshold": 5}
+
+
+def test_postgresql_prepared_statements_can_be_turned_off_or_tuned(tmp_path: Path) -> None:
+    off = database_options(tmp_path, DATABASE_URL=PG, TAIZHANG_PG_PREPARE_THRESHOLD="OFF")
+    assert "server_side_binding" not in off and "prepare_threshold" not in off
+    first = database_options(tmp_path, DATABASE_URL=PG, TAIZHANG_PG_PREPARE_THRESHOLD=" 0 ")
+    assert first == {"server_side_binding": True, "prepare_threshold": 0}
+
+
+def test_a_bad_prepare_threshold_is_refused_by_name(tmp_path: Path) -> None:
+    with pytest.raises(ImproperlyConfigured, match="TAIZHANG_PG_PREPARE_THRESHOLD='five'"):
+        database_options(tmp_path, DATABASE_URL=PG, TAIZHANG_PG_PREPARE_THRESHOLD="five")
+
+
+def test_sqlite_gets_no_postgresql_options(tmp_path: Path) -> None:
+    options = database_options(tmp_path, TAIZHANG_PG_PREPARE_THRESHOLD="5")
+    assert "server_side_binding" not in options and "prepare_threshold" not in options
+    assert options["transaction_mode"] == "IMMEDIATE"

@@ -5,6 +5,9 @@
 - TAIZHANG_DATA_DIR: the data directory (default `$XDG_DATA_HOME/taizhang`, i.e.
   `~/.local/share/taizhang`). Holds the SQLite file, uploads and the generated secret key.
 - TAIZHANG_SECRET_KEY: the secret key; without it one is generated once into the data dir.
+- TAIZHANG_PG_PREPARE_THRESHOLD: on PostgreSQL, the runs of a query after which a connection
+  prepares it (default 5, 0 at the first run; `off`: no server-side binding, for a pooler in
+  transaction mode).
 - TAIZHANG_DEBUG: `1` for development. TAIZHANG_ALLOWED_HOSTS: comma-separated host names.
 """
 
@@ -16,6 +19,7 @@ from pathlib import Path
 
 import dj_database_url
 import django_stubs_ext
+from django.core.exceptions import ImproperlyConfigured
 
 from taizhang.sqlite import sqlite_options
 
@@ -170,6 +174,25 @@ DATABASES = {
         conn_max_age=int(os.environ.get("TAIZHANG_CONN_MAX_AGE", "60")),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Server-side binding, with statements prepared once a connection has run them
+    # TAIZHANG_PG_PREPARE_THRESHOLD times (psycopg's default 5; Django's is never): PostgreSQL
+    # then parses and plans a repeated query once per connection instead of on every request,
+    # which halves the database's CPU for a report (docs/deployment.md, docs/benchmarks.md).
+    # `off` keeps Django's default, the values bound into the SQL on the client: for a pooler
+    # in transaction mode (PgBouncer), where a prepared statement may meet another connection.
+    # Options given in DATABASE_URL come first.
+    _prepare = os.environ.get("TAIZHANG_PG_PREPARE_THRESHOLD", "5").strip().lower()
+    if _prepare != "off":
+        if not _prepare.isdigit():
+            raise ImproperlyConfigured(
+                f"TAIZHANG_PG_PREPARE_THRESHOLD={_prepare!r}: a whole number of runs, or off"
+            )
+        DATABASES["default"]["OPTIONS"] = {
+            "server_side_binding": True,
+            "prepare_threshold": int(_prepare),
+            **DATABASES["default"].get("OPTIONS", {}),
+        }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL, a busy timeout and write transactions that take the lock when they begin: many
     # workers write at once without "database is locked" (see taizhang.sqlite).

@@ -424,17 +424,28 @@ def _listed(
     ]
 
 
+def indicator_states(
+    states: QuerySet[TaskState],
+) -> tuple[QuerySet[TaskState], QuerySet[TaskState]]:
+    """The states with indicators, and the same least advanced first with what the list
+    shows of their tasks: both read through the index `state_ledger_indicators` on
+    PostgreSQL (its condition and order are these)."""
+    having = states.exclude(indicators=[])
+    ordered = (
+        having.select_related("task__parent")
+        .order_by(F("lowest_percent").asc(nulls_last=True), "position", "task_id")
+        .only("indicators", "task__number", "task__label", "task__parent__number")
+    )
+    return having, ordered
+
+
 def _indicators(
     states: QuerySet[TaskState], limit: int, offset: int
 ) -> tuple[list[dict[str, Any]], int]:
     """The indicators with a target of the least advanced tasks and sub-items first (no
     figure yet last), and how many tasks have one."""
-    having = states.exclude(indicators=[])
-    rows = (
-        having.select_related("task__parent")
-        .order_by(F("lowest_percent").asc(nulls_last=True), "position", "task_id")
-        .only("indicators", "task__number", "task__label", "task__parent__number")
-    )[offset : offset + limit]
+    having, ordered = indicator_states(states)
+    rows = ordered[offset : offset + limit]
     found = [
         {
             "task_id": state.task_id,

@@ -1,0 +1,46 @@
+"""The dashboard's indicators list and count can be read from the partial index
+`state_ledger_indicators` on PostgreSQL (`dashboard.indicator_states`): its condition is
+implied by the queries' and its order is the list's, so the database neither reads every
+state's row nor sorts them. Checked with sequential scans and sorts priced out of the
+planner's choice: if the index could not serve the query, the plan would still have them."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+
+from taizhang.supervision.dashboard import indicator_states
+from taizhang.supervision.models import TaskState
+from tests.factories import World
+
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.skipif(
+        connection.vendor != "postgresql", reason="the index's plan is PostgreSQL's"
+    ),
+]
+
+
+def plan_of(queryset: object, *off: str) -> str:
+    """The plan with sequential scans, sorts, bitmap scans and the methods `off` priced out
+    (for this test's transaction)."""
+    with connection.cursor() as cursor:
+        for method in ("seqscan", "sort", "bitmapscan", *off):
+            cursor.execute(f"SET LOCAL enable_{method} = off")
+    return str(queryset.explain())  # type: ignore[attr-defined]
+
+
+def test_the_indicators_page_is_read_in_order_from_the_index(world: World) -> None:
+    _having, ordered = indicator_states(TaskState.objects.filter(ledger=world.ledger))
+    plan = plan_of(ordered[:20])
+    assert "state_ledger_indicators" in plan, plan
+    assert "Sort" not in plan, plan
+
+
+def test_the_indicators_are_counted_from_the_index(world: World) -> None:
+    """From the index alone: no other index holds whether a state has indicators, so with
+    plain index scans priced out too (another index and a filter on the rows would do, and
+    the planner may choose one on a small table) only this one can count them."""
+    having, _ordered = indicator_states(TaskState.objects.filter(ledger=world.ledger))
+    plan = plan_of(having.values("pk"), "indexscan")
+    assert "Index Only Scan using state_ledger_indicators" in plan, plan
