@@ -129,3 +129,22 @@ def test_values_of_a_query_selecting_more_than_its_columns_are_refused(world: Wo
     )
     with pytest.raises(ValueError, match="more than its columns"):
         prepared.values(world.ledger.pk)
+
+
+def test_prepared_instances_carry_their_select_related_objects(world: World) -> None:
+    task = Task.objects.filter(ledger=world.ledger, parent__isnull=True).first()
+    assert task is not None
+    sub = Task.objects.create(
+        ledger=world.ledger, category=task.category, parent=task, number=1, goal="子项", order=999
+    )
+    prepared = Prepared(
+        lambda pk: Task.objects.select_related("category", "parent", "ledger").filter(pk=pk)
+    )
+    for pk in (sub.pk, task.pk):
+        with CaptureQueriesContext(connection) as queries:
+            (found,) = prepared.objects(pk)
+            expected = Task.objects.select_related("category", "parent", "ledger").get(pk=pk)
+            assert found.category.name == expected.category.name
+            assert found.ledger.title == expected.ledger.title
+            assert (found.parent.pk if found.parent else None) == expected.parent_id
+        assert len(queries) == 2  # each one query: nothing asked for the related objects

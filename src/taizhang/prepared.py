@@ -15,7 +15,10 @@ from typing import Any
 from django.db import connections
 from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
-from django.db.models.query import ModelIterable
+from django.db.models.query import (  # type: ignore[attr-defined]
+    ModelIterable,
+    get_related_populators,
+)
 
 # The values a query is first built with, each a different integer no id or count takes, so
 # that each can be found again among the compiled query's parameters.
@@ -72,8 +75,9 @@ class Prepared:
     def objects(self, *values: Value) -> list[Any]:
         """The model instances of the query for these values, as the ORM makes them: each
         column through the ORM's converters (dates, times, decimals, JSON) and the instance
-        through `Model.from_db`. For a query of one model's own fields (no `values()`,
-        `select_related` or annotations: refused when compiled)."""
+        through `Model.from_db`, with the objects of its `select_related` as Django puts them
+        on it. For a query of one model's own fields and those (no `values()` or
+        annotations: refused)."""
         compiled, found = self._run(values, 0, None)
         if compiled.names is None:
             raise ValueError("Prepared: not a query of one model's fields")
@@ -81,7 +85,14 @@ class Prepared:
         converters = compiled.converters
         if converters:
             found = list(compiled.compiler.apply_converters(found, converters))
-        return [model.from_db(alias, names, row) for row in found]
+        width = len(names)
+        objects = []
+        for row in found:
+            instance = model.from_db(alias, names, row[:width])
+            for populator in compiled.related:
+                populator.populate(row, instance)
+            objects.append(instance)
+        return objects
 
     def _run(
         self, values: tuple[Value, ...], start: int, end: int | None
@@ -151,14 +162,16 @@ class _Compiled:
         self.converters = compiler.get_converters([column for column, _sql, _alias in select])
         info = compiler.klass_info
         self.names: list[str] | None = None
+        self.related: list[Any] = []  # Django's populators of the `select_related` objects
         if (
             queryset._iterable_class is ModelIterable
             and info is not None
-            and not info.get("related_klass_infos")
             and not compiler.annotation_col_map
-            and list(info["select_fields"]) == list(range(len(select)))
+            and list(info["select_fields"]) == list(range(len(info["select_fields"])))
         ):
-            self.names = [column.target.attname for column, _sql, _alias in select]
+            own = select[: len(info["select_fields"])]
+            self.names = [column.target.attname for column, _sql, _alias in own]
+            self.related = get_related_populators(info, select, self.alias)
 
 
 class _Slot:

@@ -96,6 +96,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The signed-in user read with its profile (role, units), which every page asks for.
+    "taizhang.web.middleware.ProfileMiddleware",
     # Signed in with a password the office gave: the password change first.
     "taizhang.web.middleware.PasswordChangeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

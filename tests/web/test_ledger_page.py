@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from html import escape
 from typing import Any
 
 import pytest
@@ -26,6 +27,7 @@ from taizhang.reporting.services import round_open
 from taizhang.supervision.selectors import display_number
 from taizhang.supervision.state import states_refresh
 from taizhang.web.forms import TaskFilterForm
+from taizhang.web.templatetags import ledger_page
 from taizhang.web.templatetags.ledger_page import QUICK_SELECTS
 from taizhang.web.views import LedgerRow
 from tests.factories import World, client_for
@@ -289,3 +291,11 @@ def test_an_unfiltered_page_lists_the_users_rows_in_order_and_counts_them(world:
                 assert f"共 {len(expected) - subitems} 项任务" in html
             if subitems:
                 assert f"子项 {subitems} 项" in html
+
+
+TEXTS = ["", "水利局", "a&b", "<b>", '"引号"', "it's", "&amp;", SCRIPT, "无特殊字符的长文本" * 20]
+
+
+@pytest.mark.parametrize("value", TEXTS)
+def test_a_text_is_escaped_as_html_escape_escapes_it(value: str) -> None:
+    assert ledger_page.text(value) == escape(value)

@@ -26,7 +26,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from taizhang.accounts.models import Role
-from taizhang.ledger.models import ImportJob, Ledger, Task, TaskLeader, TaskUnit
+from taizhang.ledger.models import ImportJob, Ledger, Task, TaskLeader, TaskUnit, Unit
 from taizhang.prepared import Prepared, id_list
 from taizhang.reporting.models import Attachment, ExportJob, Report, Round, snapshot_deferred
 from taizhang.reporting.snapshots import snapshot_keys_of
@@ -53,6 +53,14 @@ def is_office(user: AnyUser) -> bool:
     return role_of(user) == Role.OFFICE
 
 
+def _unit_ids(profile_id: int) -> QuerySet[Unit, tuple[int]]:
+    return Unit.objects.filter(members=profile_id).values_list("pk")  # by name, as `units`
+
+
+# Compiled once (`Prepared`): the related manager built and compiled it each request.
+_UNIT_IDS = Prepared(_unit_ids)
+
+
 def unit_ids(user: AnyUser) -> list[int]:
     """The units a reporter belongs to (none for other roles)."""
     if role_of(user) != Role.REPORTER:
@@ -60,7 +68,8 @@ def unit_ids(user: AnyUser) -> list[int]:
     # Asked several times a request (scope, forms, checks): read once per user object.
     cached: list[int] | None = getattr(user, "_taizhang_unit_ids", None)
     if cached is None:
-        cached = list(user.profile.units.values_list("pk", flat=True))  # type: ignore[union-attr]
+        profile = user.profile  # type: ignore[union-attr]
+        cached = [pk for (pk,) in _UNIT_IDS.rows(profile.pk)]
         user._taizhang_unit_ids = cached  # type: ignore[union-attr]
     return cached
 
@@ -169,9 +178,13 @@ def visible_rounds(user: AnyUser, rounds: QuerySet[Round] | None = None) -> Quer
     return rounds
 
 
-def _one(found: QuerySet[M], pk: int) -> M:
-    """The object with this id among those found, or 404: forbidden and missing alike."""
-    item = found.filter(pk=pk).first()
+def _one(found: QuerySet[M] | Prepared, pk: int) -> M:
+    """The object with this id among those found (or that a query of one id, `Prepared`,
+    finds), or 404: forbidden and missing alike."""
+    if isinstance(found, Prepared):
+        item: M | None = next(iter(found.objects(pk)), None)
+    else:
+        item = found.filter(pk=pk).first()
     if item is None:
         raise Http404(_("未找到，或您无权查看"))
     return item
@@ -197,7 +210,7 @@ class Visible(NamedTuple):
 
 
 def access_ledger_tasks(
-    user: AnyUser, ledger_id: int, ledgers: QuerySet[Ledger] | None = None
+    user: AnyUser, ledger_id: int, ledgers: QuerySet[Ledger] | Prepared | None = None
 ) -> tuple[Ledger, list[int] | None]:
     """The ledger with this id if the user may open it (`access_ledger`), with the ids of its
     current tasks and sub-items the user may see (`visible_tasks`), or 404: None for a user
@@ -210,13 +223,14 @@ def access_ledger_tasks(
 
 
 def access_ledger_rows(
-    user: AnyUser, ledger_id: int, ledgers: QuerySet[Ledger] | None = None
+    user: AnyUser, ledger_id: int, ledgers: QuerySet[Ledger] | Prepared | None = None
 ) -> tuple[Ledger, list[Visible] | None]:
     """`access_ledger_tasks`, each task the user sees with its task and place (`Visible`),
     from the same query: enough to count them and pick a page of them without asking the
-    database again."""
+    database again. `ledgers` may be a `Prepared` query of a ledger by its id."""
+    ledgers = Ledger.objects.all() if ledgers is None else ledgers
     if sees_all_tasks(user):
-        return access_ledger(user, ledger_id, ledgers), None
+        return _one(ledgers, ledger_id), None  # every ledger, as `visible_ledgers`
     # The ledger is picked here, not in the query: SQLite, asked for the ledger too, walked
     # its index over every task of the ledger (4.3 ms at 10,000) instead of the scope's.
     rows = [
@@ -224,13 +238,11 @@ def access_ledger_rows(
         for pk, ledger, parent, order in _visible_ids(user)
         if ledger == ledger_id
     ]
-    if role_of(user) != Role.REPORTER:
-        ledger = access_ledger(user, ledger_id, ledgers)
-    elif rows:
-        ledger = _one(Ledger.objects.all() if ledgers is None else ledgers, ledger_id)
-    else:
+    # `visible_ledgers`: a reporter's, where one of its units serves a current task; every
+    # ledger for another user with a role.
+    if not (rows if role_of(user) == Role.REPORTER else can_read_ledgers(user)):
         raise Http404(_("未找到，或您无权查看"))
-    return ledger, rows
+    return _one(ledgers, ledger_id), rows
 
 
 _VISIBLE_FIELDS = ("pk", "ledger_id", "parent_id", "order")

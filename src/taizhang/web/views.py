@@ -59,9 +59,7 @@ def ledger_detail(request: HttpRequest, ledger_id: int) -> HttpResponse:
     """One ledger in the layout of the document, filtered and paginated; the same number of
     queries for 10 tasks or 10,000, with or without sub-items. Filters apply to every row,
     task or sub-item; a sub-item that matches is shown under its task."""
-    ledger, visible = access.access_ledger_rows(
-        request.user, ledger_id, Ledger.objects.select_related("publication")
-    )
+    ledger, visible = access.access_ledger_rows(request.user, ledger_id, _LEDGER)
     form, selection = _filter_form(request, ledger)
     lights = RowLights(ledger, default_as_of(ledger))
     if selection.filtered:
@@ -201,8 +199,13 @@ def _counts(ledger_id: int) -> QuerySet[Any]:
     )
 
 
-# The unfiltered page's queries, compiled once (`Prepared`): building and compiling the
-# rows' query with its joins cost Django more than SQLite took to answer it.
+def _ledger(ledger_id: int) -> QuerySet[Ledger]:
+    return Ledger.objects.select_related("publication").filter(pk=ledger_id)
+
+
+# The page's ledger, and the unfiltered page's queries, compiled once (`Prepared`): building
+# and compiling the rows' query with its joins cost Django more than SQLite took to answer it.
+_LEDGER = Prepared(_ledger)
 _COUNTS = Prepared(_counts)
 _ALL_ROWS = Prepared(_all_rows, paged=True)
 _ROWS_OF = Prepared(_rows_of)
