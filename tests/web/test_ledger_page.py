@@ -7,12 +7,14 @@ from __future__ import annotations
 import datetime
 import re
 from html import escape
+from pathlib import Path
 from typing import Any
 
 import pytest
 from django import forms
 from django.db import connection
 from django.forms.renderers import DjangoTemplates
+from django.template import Context, Template
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -20,13 +22,14 @@ from django.utils import timezone
 
 from taizhang.accounts import access
 from taizhang.documents.model import CategoryDoc, LedgerDoc, TaskDoc, UnitRef
+from taizhang.documents.writers import FORMATS
 from taizhang.ledger.models import Ledger, Person, Task, TaskUnit, Unit
 from taizhang.ledger.selectors import ledger_choices, ledger_people_and_units
 from taizhang.ledger.services import ledger_import
 from taizhang.reporting.services import round_open
 from taizhang.supervision.selectors import display_number
 from taizhang.supervision.state import states_refresh
-from taizhang.web.forms import TaskFilterForm
+from taizhang.web.forms import ExportOptionsForm, TaskFilterForm
 from taizhang.web.templatetags import ledger_page
 from taizhang.web.templatetags.ledger_page import QUICK_SELECTS
 from taizhang.web.views import LedgerRow
@@ -299,3 +302,34 @@ TEXTS = ["", "水利局", "a&b", "<b>", '"引号"', "it's", "&amp;", SCRIPT, "�
 @pytest.mark.parametrize("value", TEXTS)
 def test_a_text_is_escaped_as_html_escape_escapes_it(value: str) -> None:
     assert ledger_page.text(value) == escape(value)
+
+
+# The export form as the page's template wrote it before `ledger_page.export_form`.
+EXPORT_FORM = "{% load i18n %}" + (Path(__file__).parent / "export_form_before.html").read_text()
+
+
+@pytest.mark.parametrize(
+    ("fields", "layouts"),
+    [
+        ([], True),
+        ([("status", "lagging"), ("q", SCRIPT), ("unit", "3")], True),
+        ([("q", "供水")], False),
+        ([], False),
+    ],
+)
+def test_the_export_form_is_the_templates(world: World, fields: list[Any], layouts: bool) -> None:
+    context = {
+        "can_export": True,
+        "ledger": world.ledger,
+        "export_fields": fields,
+        "as_of": datetime.date(2021, 6, 30),
+        "export_layouts": ExportOptionsForm.base_fields["layout"].choices if layouts else [],  # type: ignore[attr-defined]
+        "export_formats": FORMATS,
+    }
+    expected = Template(EXPORT_FORM).render(Context(context))
+    written = Template(
+        "{% load ledger_page %}{% if can_export %}{% export_form ledger.pk export_fields as_of "
+        "export_layouts export_formats %}{% endif %}"
+    ).render(Context(context))
+    assert written == expected
+    assert ("按责任单位分文件" in written) == layouts
