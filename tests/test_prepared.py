@@ -148,3 +148,12 @@ def test_prepared_instances_carry_their_select_related_objects(world: World) -> 
             assert found.ledger.title == expected.ledger.title
             assert (found.parent.pk if found.parent else None) == expected.parent_id
         assert len(queries) == 2  # each one query: nothing asked for the related objects
+
+
+def test_a_text_value_is_a_parameter(world: World) -> None:
+    prepared = Prepared(lambda goal: Task.objects.filter(goal=goal).values_list("pk"))
+    task = Task.objects.filter(ledger=world.ledger).first()
+    assert task is not None
+    for goal in (task.goal, "没有这个任务", "", "%", "a'b"):
+        assert prepared.rows(goal) == list(Task.objects.filter(goal=goal).values_list("pk"))
+    assert len(prepared._compiled) == 1

@@ -3,8 +3,9 @@ runs again with other values: building and compiling a query costs Django 0.3-1 
 than SQLite takes to answer the small queries of a page (`Prepared`). `rows()` gives the rows
 as the driver returns them, without the ORM's converters (for integers and text);
 `values()` applies them to the rows; `objects()` gives model instances with them. A value is
-an integer, a list of integers (a parameter each) or `Ids` (a list as one parameter, as
-`id_list` names it); a query made `paged` takes its LIMIT and OFFSET as parameters too."""
+an integer, a text compared as it is (a key), a list of integers (a parameter each) or `Ids`
+(a list as one parameter, as `id_list` names it); a query made `paged` takes its LIMIT and
+OFFSET as parameters too."""
 
 from __future__ import annotations
 
@@ -35,9 +36,9 @@ class Ids:
         self.ids = ids
 
 
-Value = int | Sequence[int] | Ids
-# The shape of an integer value and of an `Ids` (a list's is its length).
-_ONE, _IDS = -1, -2
+Value = int | str | Sequence[int] | Ids
+# The shape of an integer value, of an `Ids` and of a text (a list's is its length).
+_ONE, _IDS, _TEXT = -1, -2, -3
 
 
 class Prepared:
@@ -120,16 +121,22 @@ class Prepared:
         marks = iter(range(_FIRST_MARK, _FIRST_MARK - 1_000_000, -1))
         args: list[Any] = []
         slots: dict[int, _Slot] = {}
-        lists: dict[str, _Slot] = {}  # an `Ids` value's parameter, as `id_list` writes it
+        # An `Ids` value's parameter as `id_list` writes it, a text's as it is (a mark no text
+        # holds: a NUL, which no database stores in text).
+        lists: dict[str, _Slot] = {}
         for size in shape:
             count = 1 if size < 0 else size
             chosen = [next(marks) for _ in range(count)]
             for mark in chosen:
                 slots[mark] = _Slot(len(slots) + len(lists))
             if size == _IDS:
-                slot = slots.pop(chosen[0])
-                lists[repr(_id_param(chosen, _vendor()))] = slot
-            args.append(chosen if size >= 0 or size == _IDS else chosen[0])
+                lists[repr(_id_param(chosen, _vendor()))] = slots.pop(chosen[0])
+            elif size == _TEXT:
+                lists[repr(f"\x00{chosen[0]}")] = slots.pop(chosen[0])
+            if size == _TEXT:
+                args.append(f"\x00{chosen[0]}")
+            else:
+                args.append(chosen if size >= 0 or size == _IDS else chosen[0])
         queryset = self._build(*args)
         if self._paged and queryset.query.is_sliced:
             raise ValueError("Prepared: a paged query is built without its slice")
@@ -189,12 +196,14 @@ def _shape(value: Value) -> int:
         return _ONE
     if isinstance(value, Ids):
         return _IDS
+    if isinstance(value, str):
+        return _TEXT
     return len(value)
 
 
 def _spread(value: Value, vendor: str) -> Sequence[Any]:
     """A value as the parameters it fills."""
-    if isinstance(value, int):
+    if isinstance(value, int | str):
         return (value,)
     if isinstance(value, Ids):
         return (_id_param(value.ids, vendor),)
