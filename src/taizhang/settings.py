@@ -100,6 +100,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The signed-in user read with its profile (role, units), which every page asks for.
+    "taizhang.web.middleware.ProfileMiddleware",
     # Signed in with a password the office gave: the password change first.
     "taizhang.web.middleware.PasswordChangeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -265,6 +267,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 TAIZHANG_MIN_FREE_MB = int(os.environ.get("TAIZHANG_MIN_FREE_MB", "500"))
 
 SESSION_COOKIE_HTTPONLY = True
+# Django's database sessions, read by a query compiled once (web/sessions.py says why).
+SESSION_ENGINE = "taizhang.web.sessions"
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True

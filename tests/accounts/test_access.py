@@ -17,6 +17,7 @@ from taizhang.accounts.models import Role
 from taizhang.accounts.services import account_create
 from taizhang.ledger.import_jobs import import_job_create
 from taizhang.ledger.models import Ledger, Person, Task, TaskLeader, TaskUnit, Unit
+from taizhang.prepared import Prepared
 from taizhang.reporting.exports import export_job_create
 from taizhang.reporting.models import Attachment, Report, Round
 from taizhang.reporting.services import report_submit
@@ -644,3 +645,10 @@ def test_a_ledgers_tasks_for_each_user_are_its_visible_tasks_named_by_id(
     given = Ledger.objects.filter(pk=world.ledger.pk)
     with pytest.raises(Http404):
         access.access_ledger_tasks(world.health, other.pk, given)  # not among those given
+    # A ledger read by a query of its id compiled once: the same answers.
+    by_id = Prepared(lambda pk: Ledger.objects.filter(pk=pk))
+    assert access.access_ledger_tasks(world.health, other.pk, by_id) == (other, [task.pk])
+    assert access.access_ledger_tasks(world.office, other.pk, by_id) == (other, None)
+    for user in (world.water, world.office):
+        with pytest.raises(Http404):
+            access.access_ledger_tasks(user, 999_999, by_id)

@@ -5,24 +5,32 @@ and a fixed number of queries whatever the page."""
 from __future__ import annotations
 
 import datetime
+import re
+from html import escape
+from pathlib import Path
 from typing import Any
 
 import pytest
 from django import forms
 from django.db import connection
 from django.forms.renderers import DjangoTemplates
+from django.template import Context, Template
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
+from taizhang.accounts import access
 from taizhang.documents.model import CategoryDoc, LedgerDoc, TaskDoc, UnitRef
+from taizhang.documents.writers import FORMATS
 from taizhang.ledger.models import Ledger, Person, Task, TaskUnit, Unit
 from taizhang.ledger.selectors import ledger_choices, ledger_people_and_units
 from taizhang.ledger.services import ledger_import
 from taizhang.reporting.services import round_open
 from taizhang.supervision.selectors import display_number
 from taizhang.supervision.state import states_refresh
-from taizhang.web.forms import TaskFilterForm
+from taizhang.web.forms import ExportOptionsForm, TaskFilterForm
+from taizhang.web.templatetags import ledger_page
 from taizhang.web.templatetags.ledger_page import QUICK_SELECTS
 from taizhang.web.views import LedgerRow
 from tests.factories import World, client_for
@@ -218,30 +226,110 @@ def page_queries(world: World, ledger: Ledger) -> list[tuple[str, int]]:
     return counts
 
 
-def test_any_page_of_a_large_ledger_costs_the_same_queries(world: World) -> None:
+def large_ledger() -> Ledger:
     doc = LedgerDoc(title="2021年大台账", year=2021)
     doc.categories = [CategoryDoc(number=c, name=f"分类{c}") for c in range(1, 4)]
     for n in range(1, 251):
         doc.categories[n % 3].tasks.append(
             TaskDoc(number=n, goal=f"任务{n}", leaders=["谭江"], units=[UnitRef("水利局")])
         )
-    large = ledger_import(doc=doc).ledger
+    return ledger_import(doc=doc).ledger
+
+
+def test_any_page_of_a_large_ledger_costs_the_same_queries(world: World) -> None:
+    large = large_ledger()
     counts = page_queries(world, large)
     # The office: the session, user and profile, the ledger, the filter's people and units
     # (one query), the states' check, the open rounds, the thresholds, the count, the rows,
     # their leaders and units (one query), the bell. A reporter: its units and the ids of the
-    # tasks it sees too.
-    assert (counts[0][1], counts[4][1]) == (12, 14), counts
+    # tasks it sees (which give the count of its rows and the ids of the page's rows) too.
+    assert (counts[0][1], counts[4][1]) == (12, 13), counts
     # An open round: the reports of the rows that await one, one query more.
     round_open(
         ledger=large, name="2021年11月", due_date=datetime.date(2021, 11, 25), actor=world.office
     )
     counts = page_queries(world, large)
-    assert (counts[0][1], counts[4][1]) == (13, 15), counts
+    assert (counts[0][1], counts[4][1]) == (13, 14), counts
     # A split task on each page: its sub-items' states, one query more.
     for number in (3, 52, 122):  # on pages 1, 2 and 3
         task = large.tasks.get(number=number)
         subitem(task, 1, f"任务{number}的子项", unit="水利局")
         states_refresh(ledger=large)
     counts = page_queries(world, large)
-    assert (counts[0][1], counts[4][1]) == (14, 16), counts
+    assert (counts[0][1], counts[4][1]) == (14, 15), counts
+
+
+def listed(html: str) -> list[int]:
+    """The ids of the rows a page lists, in order."""
+    return [
+        int(pk)
+        for pk in re.findall(r'<td class="num" data-label="[^"]*"><a href="/tasks/(\d+)/', html)
+    ]
+
+
+def test_an_unfiltered_page_lists_the_users_rows_in_order_and_counts_them(world: World) -> None:
+    # The unfiltered page reads its count and rows by queries compiled once, a scoped user's
+    # from the ids the gate read: the same rows, in the same order, as the filtered page's
+    # query of the ORM (a filter every row matches), on every page, sub-items and removed
+    # tasks included.
+    large = large_ledger()
+    for number in (3, 52, 122, 201):
+        task = large.tasks.get(number=number)
+        subitem(task, 1, f"任务{number}的子项", unit="卫健委" if number == 52 else None)
+    large.tasks.filter(number__in=(7, 130)).update(removed_at=timezone.now())
+    states_refresh(ledger=large)
+    for role in ("office", "water", "health", "leader", "viewer"):
+        user = getattr(world, role)
+        mine = access.visible_tasks(user).filter(ledger=large).order_by("order", "pk")
+        expected = list(mine.values_list("pk", flat=True))
+        subitems = mine.filter(parent__isnull=False).count()
+        client = client_for(world, role)
+        last = max(1, -(-len(expected) // 100))
+        for number in (1, 2, 3, 4):  # beyond the last: the last
+            html = page(client, large, page=number)
+            everything = page(client, large, page=number, q="任务")  # the ORM's query
+            shown = min(number, last)
+            assert listed(html) == listed(everything) == expected[(shown - 1) * 100 : shown * 100]
+            if expected:
+                assert f"共 {len(expected) - subitems} 项任务" in html
+            if subitems:
+                assert f"子项 {subitems} 项" in html
+
+
+TEXTS = ["", "水利局", "a&b", "<b>", '"引号"', "it's", "&amp;", SCRIPT, "无特殊字符的长文本" * 20]
+
+
+@pytest.mark.parametrize("value", TEXTS)
+def test_a_text_is_escaped_as_html_escape_escapes_it(value: str) -> None:
+    assert ledger_page.text(value) == escape(value)
+
+
+# The export form as the page's template wrote it before `ledger_page.export_form`.
+EXPORT_FORM = "{% load i18n %}" + (Path(__file__).parent / "export_form_before.html").read_text()
+
+
+@pytest.mark.parametrize(
+    ("fields", "layouts"),
+    [
+        ([], True),
+        ([("status", "lagging"), ("q", SCRIPT), ("unit", "3")], True),
+        ([("q", "供水")], False),
+        ([], False),
+    ],
+)
+def test_the_export_form_is_the_templates(world: World, fields: list[Any], layouts: bool) -> None:
+    context = {
+        "can_export": True,
+        "ledger": world.ledger,
+        "export_fields": fields,
+        "as_of": datetime.date(2021, 6, 30),
+        "export_layouts": ExportOptionsForm.base_fields["layout"].choices if layouts else [],  # type: ignore[attr-defined]
+        "export_formats": FORMATS,
+    }
+    expected = Template(EXPORT_FORM).render(Context(context))
+    written = Template(
+        "{% load ledger_page %}{% if can_export %}{% export_form ledger.pk export_fields as_of "
+        "export_layouts export_formats %}{% endif %}"
+    ).render(Context(context))
+    assert written == expected
+    assert ("按责任单位分文件" in written) == layouts

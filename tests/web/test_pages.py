@@ -98,7 +98,7 @@ def test_a_reporter_sees_only_its_units_tasks_on_the_ledger_page(world: World, r
     if role == "anonymous":
         assert response.status_code == 302
         return
-    numbers = sorted(t.number for t in response.context["page"])
+    numbers = sorted(row.number for row in response.context["rows"])
     expected = {
         "water": [3, 9],
         "health": [1, 2, 16],

@@ -18,7 +18,7 @@ Callers pass their own queryset to load what they show; the scope is always appl
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Exists, Model, OuterRef, Q, QuerySet
@@ -26,7 +26,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from taizhang.accounts.models import Role
-from taizhang.ledger.models import ImportJob, Ledger, Task, TaskLeader, TaskUnit
+from taizhang.ledger.models import ImportJob, Ledger, Task, TaskLeader, TaskUnit, Unit
 from taizhang.prepared import Prepared, id_list
 from taizhang.reporting.models import Attachment, ExportJob, Report, Round, snapshot_deferred
 from taizhang.reporting.snapshots import snapshot_keys_of
@@ -53,6 +53,14 @@ def is_office(user: AnyUser) -> bool:
     return role_of(user) == Role.OFFICE
 
 
+def _unit_ids(profile_id: int) -> QuerySet[Unit, tuple[int]]:
+    return Unit.objects.filter(members=profile_id).values_list("pk")  # by name, as `units`
+
+
+# Compiled once (`Prepared`): the related manager built and compiled it each request.
+_UNIT_IDS = Prepared(_unit_ids)
+
+
 def unit_ids(user: AnyUser) -> list[int]:
     """The units a reporter belongs to (none for other roles)."""
     if role_of(user) != Role.REPORTER:
@@ -60,7 +68,8 @@ def unit_ids(user: AnyUser) -> list[int]:
     # Asked several times a request (scope, forms, checks): read once per user object.
     cached: list[int] | None = getattr(user, "_taizhang_unit_ids", None)
     if cached is None:
-        cached = list(user.profile.units.values_list("pk", flat=True))  # type: ignore[union-attr]
+        profile = user.profile  # type: ignore[union-attr]
+        cached = [pk for (pk,) in _UNIT_IDS.rows(profile.pk)]
         user._taizhang_unit_ids = cached  # type: ignore[union-attr]
     return cached
 
@@ -169,9 +178,13 @@ def visible_rounds(user: AnyUser, rounds: QuerySet[Round] | None = None) -> Quer
     return rounds
 
 
-def _one(found: QuerySet[M], pk: int) -> M:
-    """The object with this id among those found, or 404: forbidden and missing alike."""
-    item = found.filter(pk=pk).first()
+def _one(found: QuerySet[M] | Prepared, pk: int) -> M:
+    """The object with this id among those found (or that a query of one id, `Prepared`,
+    finds), or 404: forbidden and missing alike."""
+    if isinstance(found, Prepared):
+        item: M | None = next(iter(found.objects(pk)), None)
+    else:
+        item = found.filter(pk=pk).first()
     if item is None:
         raise Http404(_("未找到，或您无权查看"))
     return item
@@ -187,8 +200,17 @@ def access_ledger(user: AnyUser, ledger_id: int, ledgers: QuerySet[Ledger] | Non
 IDS_LIMIT = 20000
 
 
+class Visible(NamedTuple):
+    """A current task or sub-item a user sees, as `access_ledger_rows` gives it: its id, its
+    task's (None for a task) and its place in the document."""
+
+    pk: int
+    parent_id: int | None
+    order: int
+
+
 def access_ledger_tasks(
-    user: AnyUser, ledger_id: int, ledgers: QuerySet[Ledger] | None = None
+    user: AnyUser, ledger_id: int, ledgers: QuerySet[Ledger] | Prepared | None = None
 ) -> tuple[Ledger, list[int] | None]:
     """The ledger with this id if the user may open it (`access_ledger`), with the ids of its
     current tasks and sub-items the user may see (`visible_tasks`), or 404: None for a user
@@ -196,35 +218,59 @@ def access_ledger_tasks(
     page's queries name them as a list (`ledger_scope`) rather than each repeating the
     scope's subqueries; for a reporter that query also decides whether it may open the
     ledger (one of its units serves a task of it, as `visible_ledgers`)."""
+    ledger, rows = access_ledger_rows(user, ledger_id, ledgers)
+    return ledger, None if rows is None else [row.pk for row in rows]
+
+
+def access_ledger_rows(
+    user: AnyUser, ledger_id: int, ledgers: QuerySet[Ledger] | Prepared | None = None
+) -> tuple[Ledger, list[Visible] | None]:
+    """`access_ledger_tasks`, each task the user sees with its task and place (`Visible`),
+    from the same query: enough to count them and pick a page of them without asking the
+    database again. `ledgers` may be a `Prepared` query of a ledger by its id."""
+    ledgers = Ledger.objects.all() if ledgers is None else ledgers
     if sees_all_tasks(user):
-        return access_ledger(user, ledger_id, ledgers), None
+        return _one(ledgers, ledger_id), None  # every ledger, as `visible_ledgers`
     # The ledger is picked here, not in the query: SQLite, asked for the ledger too, walked
     # its index over every task of the ledger (4.3 ms at 10,000) instead of the scope's.
-    ids = [pk for pk, ledger in _visible_ids(user) if ledger == ledger_id]
-    if role_of(user) != Role.REPORTER:
-        ledger = access_ledger(user, ledger_id, ledgers)
-    elif ids:
-        ledger = _one(Ledger.objects.all() if ledgers is None else ledgers, ledger_id)
-    else:
+    rows = [
+        Visible(pk, parent, order)
+        for pk, ledger, parent, order in _visible_ids(user)
+        if ledger == ledger_id
+    ]
+    # `visible_ledgers`: a reporter's, where one of its units serves a current task; every
+    # ledger for another user with a role.
+    if not (rows if role_of(user) == Role.REPORTER else can_read_ledgers(user)):
         raise Http404(_("未找到，或您无权查看"))
-    return ledger, ids
+    return _one(ledgers, ledger_id), rows
 
 
-def _served_ids(units: list[int]) -> QuerySet[Task, tuple[int, int]]:
-    return _within(Task.objects.all(), _served_by(units)).order_by().values_list("pk", "ledger_id")
+_VISIBLE_FIELDS = ("pk", "ledger_id", "parent_id", "order")
+
+
+def _served_ids(units: list[int]) -> QuerySet[Task, tuple[int, int, int | None, int]]:
+    return _within(Task.objects.all(), _served_by(units)).order_by().values_list(*_VISIBLE_FIELDS)
 
 
 # The reporters' query, compiled once for each number of units (it cost 1 ms a request).
 _SERVED_IDS = Prepared(_served_ids)
 
 
-def _visible_ids(user: AnyUser) -> list[tuple[int, int]]:
-    """The (id, ledger id) of every current task and sub-item the user sees (`visible_tasks`),
-    one query (none for a reporter with no unit)."""
+def _visible_ids(user: AnyUser) -> list[tuple[int, int, int | None, int]]:
+    """The (id, ledger id, parent id, order) of every current task and sub-item the user sees
+    (`visible_tasks`), one query (none for a reporter with no unit)."""
     if role_of(user) != Role.REPORTER:
-        return list(visible_tasks(user).order_by().values_list("pk", "ledger_id"))
+        return list(visible_tasks(user).order_by().values_list(*_VISIBLE_FIELDS))
     units = unit_ids(user)
-    return [(pk, ledger) for pk, ledger in _SERVED_IDS.rows(units)] if units else []
+    return _SERVED_IDS.rows(units) if units else []
+
+
+def current_tasks(ledger_id: int, tasks: QuerySet[Task] | None = None) -> QuerySet[Task]:
+    """The ledger's current tasks and sub-items (from `tasks` or all): what a user for whom
+    `access_ledger_tasks` gave None sees of it."""
+    return (Task.objects.all() if tasks is None else tasks).filter(
+        ledger_id=ledger_id, removed_at__isnull=True
+    )
 
 
 def ledger_scope(
@@ -233,9 +279,9 @@ def ledger_scope(
     """The ledger's current tasks (from `tasks` or all) among `ids`, what
     `access_ledger_tasks` gave this user: `visible_tasks` of the ledger, with the ids named
     as a list (as the scope's subquery beyond IDS_LIMIT of them)."""
-    tasks = (Task.objects.all() if tasks is None else tasks).filter(ledger_id=ledger_id)
     if ids is None:
-        return tasks.filter(removed_at__isnull=True)
+        return current_tasks(ledger_id, tasks)
+    tasks = (Task.objects.all() if tasks is None else tasks).filter(ledger_id=ledger_id)
     if len(ids) > IDS_LIMIT:
         return visible_tasks(user, tasks)
     return tasks.filter(pk__in=id_list(ids, tasks.db))

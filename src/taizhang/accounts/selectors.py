@@ -8,6 +8,7 @@ from django.db.models.functions import Coalesce
 
 from taizhang.accounts.models import ApiToken, Profile
 from taizhang.ledger.models import TaskUnit, Unit
+from taizhang.prepared import Prepared
 
 
 def token_list(*, user: User) -> list[ApiToken]:
@@ -60,3 +61,21 @@ def account_rows(*, search: str = "") -> QuerySet[User]:
         term = search.strip()
         users = users.filter(Q(username__icontains=term) | Q(profile__display_name__icontains=term))
     return users.order_by("username")
+
+
+def _profile_query(user_id: int) -> QuerySet[Profile]:
+    return Profile.objects.filter(user_id=user_id)
+
+
+_PROFILE = Prepared(_profile_query)
+
+
+def profile_load(user: User) -> User:
+    """`user` with its profile (or none) read and kept where `user.profile` finds it, by a
+    query compiled once: every page asks for the role, and the ORM's descriptor built and
+    compiled its query each time. A profile already read is kept."""
+    related = User.profile.related
+    if not related.is_cached(user):
+        found = _PROFILE.objects(user.pk)
+        related.set_cached_value(user, found[0] if found else None)
+    return user

@@ -8,7 +8,8 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.contrib.auth.models import User
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from taizhang.accounts.access import AnyUser, visible_notifications
@@ -16,6 +17,7 @@ from taizhang.documents.write_reminder import ReminderSheet, SheetTask
 from taizhang.ledger.models import Task, TaskUnit, Unit
 from taizhang.notify import wording
 from taizhang.notify.models import Delivery, Notification, Reminder
+from taizhang.prepared import Prepared
 from taizhang.reporting.models import Report, ReportState, Round, snapshot_deferred
 from taizhang.reporting.selectors import missing_units, split_tasks
 from taizhang.supervision.bulletin import DEFAULT_ISSUER, chinese_date
@@ -27,11 +29,21 @@ def user_notifications(user: AnyUser) -> QuerySet[Notification]:
     return visible_notifications(user, Notification.objects.all()).order_by("-created_at", "-pk")
 
 
+def _unread_query(user_id: int) -> QuerySet[Notification, tuple[int]]:
+    unread = user_notifications(User(pk=user_id)).filter(read_at__isnull=True)
+    return unread.order_by().values("user_id").annotate(unread=Count("pk")).values_list("unread")
+
+
+# The bell's count on every page, compiled once (`Prepared`).
+_UNREAD = Prepared(_unread_query)
+
+
 def unread_count(user: AnyUser) -> int:
     """How many of the user's notifications are unread (one query; none for no one)."""
     if not user.is_authenticated:
         return 0
-    return user_notifications(user).filter(read_at__isnull=True).count()
+    found = _UNREAD.rows(user.pk)
+    return int(found[0][0]) if found else 0
 
 
 @dataclass

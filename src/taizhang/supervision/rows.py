@@ -198,7 +198,8 @@ class RowLights:
             split=bool(task.state_split),
         )
 
-    def stored(self, tasks: QuerySet[Task]) -> QuerySet[Task]:
+    @staticmethod
+    def stored(tasks: QuerySet[Task]) -> QuerySet[Task]:
         """`tasks` with STORED_FIELDS annotated: the stored state a page's rows' lights are
         worked out from in Python (`page_lights`), without building `light_case`."""
         return tasks.annotate(

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.middleware import get_user
 from django.http import (
     HttpRequest,
     HttpResponse,
@@ -18,9 +20,11 @@ from django.http import (
 )
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
 from taizhang.accounts import access
+from taizhang.accounts.selectors import profile_load
 
 POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -145,3 +149,22 @@ class PasswordChangeMiddleware:
             reverse("web:healthz"),
         )
         return path in allowed or path.startswith(("/api/", "/" + settings.STATIC_URL.lstrip("/")))
+
+
+class ProfileMiddleware:
+    """Right after Django's `AuthenticationMiddleware`: the signed-in user, when a page first
+    asks for it, comes with its profile (`accounts.selectors.profile_load`, one query compiled
+    once instead of the ORM's). Who is signed in is Django's to say, as before (its
+    `get_user`, the same session and backend)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.user = SimpleLazyObject(lambda: _with_profile(request))  # type: ignore[assignment]
+        return self.get_response(request)
+
+
+def _with_profile(request: HttpRequest) -> Any:
+    user = get_user(request)
+    return profile_load(user) if user.is_authenticated else user

@@ -8,8 +8,8 @@ from collections import defaultdict
 from typing import Any, NamedTuple
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
-from django.db.models import CharField, Count, Q, QuerySet, Value
+from django.core.paginator import Page, Paginator
+from django.db.models import CharField, Count, IntegerField, QuerySet, Value
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -17,11 +17,8 @@ from taizhang.accounts import access
 from taizhang.documents.model import LedgerDoc, subitem_keys, task_keys
 from taizhang.documents.writers import FORMATS, UNITS
 from taizhang.ledger.models import Ledger, Task, TaskLeader, TaskUnit
-from taizhang.ledger.selectors import (
-    TaskFilters,
-    ledger_choices,
-)
-from taizhang.prepared import Prepared
+from taizhang.ledger.selectors import TaskFilters, ledger_choices, task_list
+from taizhang.prepared import Ids, Prepared, id_list
 from taizhang.reporting.models import Round
 from taizhang.reporting.selectors import round_current, round_document, task_timeline
 from taizhang.supervision.history import task_light_history
@@ -62,22 +59,13 @@ def ledger_detail(request: HttpRequest, ledger_id: int) -> HttpResponse:
     """One ledger in the layout of the document, filtered and paginated; the same number of
     queries for 10 tasks or 10,000, with or without sub-items. Filters apply to every row,
     task or sub-item; a sub-item that matches is shown under its task."""
-    ledger, ids = access.access_ledger_tasks(
-        request.user, ledger_id, Ledger.objects.select_related("publication")
-    )
+    ledger, visible = access.access_ledger_rows(request.user, ledger_id, _LEDGER)
     form, selection = _filter_form(request, ledger)
     lights = RowLights(ledger, default_as_of(ledger))
-    visible = access.ledger_scope(request.user, ledger.pk, ids)
-    tasks = selected_tasks(visible, ledger, selection, lights)
-    filtered = selection.filtered
-    counts = tasks.aggregate(
-        tasks=Count("pk", filter=Q(parent__isnull=True)),
-        subitems=Count("pk", filter=Q(parent__isnull=False)),
-    )
-    paginator = Paginator(tasks, PAGE_SIZE)
-    paginator.count = counts["tasks"] + counts["subitems"]  # one query for both counts
-    page = paginator.get_page(request.GET.get("page"))
-    first = (page.number - 1) * PAGE_SIZE
+    if selection.filtered:
+        counts, page, found = _filtered_rows(request, ledger, visible, selection, lights)
+    else:
+        counts, page, found = _document_rows(request, ledger, visible)
     query = request.GET.copy()
     query.pop("page", None)
     export_query = query.copy()
@@ -87,9 +75,7 @@ def ledger_detail(request: HttpRequest, ledger_id: int) -> HttpResponse:
         "ledger": ledger,
         "form": form,
         "page": page,
-        "rows": ledger_rows(
-            lights.stored(tasks), first, first + PAGE_SIZE, matched=filtered, lights=lights
-        ),
+        "rows": ledger_rows(found, matched=selection.filtered, lights=lights),
         "as_of": lights.as_of,
         "counts": counts,
         "query": query.urlencode(),
@@ -103,6 +89,60 @@ def ledger_detail(request: HttpRequest, ledger_id: int) -> HttpResponse:
         "can_export": access.can_export(request.user),
     }
     return render(request, "web/ledger_detail.html", context)
+
+
+Counts = dict[str, int]
+
+
+def _page(request: HttpRequest, counts: Counts) -> Page[int]:
+    """The page of rows the request asks for (the first when not a number, the last beyond
+    it), of as many as `counts` gives."""
+    paginator = Paginator(range(counts["tasks"] + counts["subitems"]), PAGE_SIZE)
+    return paginator.get_page(request.GET.get("page"))
+
+
+def _filtered_rows(
+    request: HttpRequest,
+    ledger: Ledger,
+    visible: list[access.Visible] | None,
+    selection: Selection,
+    lights: RowLights,
+) -> tuple[Counts, Page[int], list[tuple[Any, ...]]]:
+    """The count of the rows the selection shows, the page asked for and its rows' values
+    (`ROW_PAGE_FIELDS`, `matched`): the count and the rows each one query of the ORM."""
+    ids = None if visible is None else [row.pk for row in visible]
+    scope = access.ledger_scope(request.user, ledger.pk, ids)
+    tasks = selected_tasks(scope, ledger, selection, lights)
+    counted = tasks.aggregate(**_COUNTED)
+    subitems = counted["subitem_count"]
+    counts = {"tasks": counted["row_count"] - subitems, "subitems": subitems}
+    page = _page(request, counts)
+    first = (page.number - 1) * PAGE_SIZE
+    rows = RowLights.stored(tasks).prefetch_related(None)
+    found = list(rows.values_list(*ROW_PAGE_FIELDS, "matched")[first : first + PAGE_SIZE])
+    return counts, page, found
+
+
+def _document_rows(
+    request: HttpRequest, ledger: Ledger, visible: list[access.Visible] | None
+) -> tuple[Counts, Page[int], list[tuple[Any, ...]]]:
+    """The count of the rows of the unfiltered page, the page asked for and its rows' values
+    (`ROW_PAGE_FIELDS`), each query compiled once. For a user who sees every task, the
+    count and the page's rows (by LIMIT and OFFSET); for one who sees some, the count and
+    the page's ids come from the ids the gate read (`access.access_ledger_rows`: their
+    tasks and order), and the rows are asked by those 100 ids."""
+    if visible is None:
+        ((rows, subitems),) = _COUNTS.rows(ledger.pk)
+        counts = {"tasks": rows - subitems, "subitems": subitems}
+        page = _page(request, counts)
+        first = (page.number - 1) * PAGE_SIZE
+        return counts, page, _ALL_ROWS.values(ledger.pk, start=first, end=first + PAGE_SIZE)
+    subitems = sum(1 for row in visible if row.parent_id is not None)
+    counts = {"tasks": len(visible) - subitems, "subitems": subitems}
+    page = _page(request, counts)
+    first = (page.number - 1) * PAGE_SIZE
+    shown = sorted(visible, key=lambda row: (row.order, row.pk))[first : first + PAGE_SIZE]
+    return counts, page, _ROWS_OF.values(Ids([row.pk for row in shown])) if shown else []
 
 
 def _filter_form(request: HttpRequest, ledger: Ledger) -> tuple[TaskFilterForm, Selection]:
@@ -125,6 +165,46 @@ ROW_FIELDS = (
     "deadline", "progress", "status", "status_label", "remarks", "category_id",
     "category__number", "category__name",
 )  # fmt: skip
+# What the page reads of each row: ROW_FIELDS and the stored state of its light.
+ROW_PAGE_FIELDS = (*ROW_FIELDS, *STORED_FIELDS)
+
+
+def _row_values(tasks: QuerySet[Task]) -> QuerySet[Any]:
+    return RowLights.stored(tasks).prefetch_related(None).values_list(*ROW_PAGE_FIELDS)
+
+
+def _all_rows(ledger_id: int) -> QuerySet[Any]:
+    tasks = access.current_tasks(ledger_id)
+    return _row_values(task_list(tasks, ledger_id, TaskFilters()))
+
+
+def _rows_of(ids: list[int]) -> QuerySet[Any]:
+    # By their ids alone: asked for the ledger too, SQLite walked its index over every task.
+    return _row_values(Task.objects.filter(pk__in=id_list(ids)).order_by("order", "pk"))
+
+
+def _counts(ledger_id: int) -> QuerySet[Any]:
+    tasks = task_list(access.current_tasks(ledger_id), ledger_id, TaskFilters())
+    # Grouped by a constant: Django writes no GROUP BY, the one row of `aggregate()`.
+    whole = tasks.order_by().annotate(whole=Value(1, output_field=IntegerField()))
+    return whole.values("whole").annotate(**_COUNTED).values_list(*_COUNTED)
+
+
+# The rows and the sub-items among them: COUNT(*) and COUNT of the parent (not NULL for a
+# sub-item), not two COUNTs each with a FILTER: SQLite 3.5 -> 2.95 ms over 10,000 tasks.
+_COUNTED = {"row_count": Count("*"), "subitem_count": Count("parent_id")}
+
+
+def _ledger(ledger_id: int) -> QuerySet[Ledger]:
+    return Ledger.objects.select_related("publication").filter(pk=ledger_id)
+
+
+# The page's ledger, and the unfiltered page's queries, compiled once (`Prepared`): building
+# and compiling the rows' query with its joins cost Django more than SQLite took to answer it.
+_LEDGER = Prepared(_ledger)
+_COUNTS = Prepared(_counts)
+_ALL_ROWS = Prepared(_all_rows, paged=True)
+_ROWS_OF = Prepared(_rows_of)
 
 
 class LedgerRow(NamedTuple):
@@ -164,23 +244,18 @@ class LedgerRow(NamedTuple):
 
 
 def ledger_rows(
-    tasks: QuerySet[Task], start: int, end: int, *, matched: bool, lights: RowLights | None = None
+    found: list[tuple[Any, ...]], *, matched: bool, lights: RowLights
 ) -> list[LedgerRow]:
-    """Rows `start` to `end` of the page's tasks (in their order), with their leaders and
-    units, in three queries (one when there are none); with `lights`, each row's light (the
-    tasks are `lights.stored`) and one more query. `matched`:
-    the tasks carry the `matched` annotation of `with_context`."""
-    fields = (*ROW_FIELDS, "matched") if matched else ROW_FIELDS
-    if lights is not None:
-        fields = (*fields, *STORED_FIELDS)
-    found = list(tasks.prefetch_related(None).values_list(*fields)[start:end])
+    """The page's rows from their values (ROW_PAGE_FIELDS, then `matched` when `matched`:
+    the tasks carry the annotation of `with_context`), with their leaders and units (one
+    query, none when there are none) and each row's light (`lights.page_lights`)."""
     leaders, units = row_links([values[0] for values in found])
-    lit = _row_lights(found, lights, len(ROW_FIELDS) + matched)
+    lit = _row_lights(found, lights, len(ROW_FIELDS))
     return [
         LedgerRow._make(
             (
                 *values[:15],
-                values[15] if matched else None,
+                values[-1] if matched else None,
                 leaders[values[0]],
                 units[values[0]],
                 lit.get(values[0]),
@@ -191,11 +266,9 @@ def ledger_rows(
 
 
 def _row_lights(
-    found: list[tuple[Any, ...]], lights: RowLights | None, at: int
+    found: list[tuple[Any, ...]], lights: RowLights, at: int
 ) -> dict[int, RowLight | None]:
     """Each row's light from the STORED_FIELDS read from index `at` of its values."""
-    if lights is None:
-        return {}
     end = at + len(STORED_FIELDS)
     return lights.page_lights([(values[0], values[1], *values[at:end]) for values in found])
 

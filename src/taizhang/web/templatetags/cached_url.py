@@ -30,17 +30,23 @@ class CachedURLNode(URLNode):
         args = [arg.resolve(context) for arg in self.args]
         if self.kwargs or self.asvar or not all(map(_plain, args)):
             return str(super().render(context))
-        view_name = self.view_name.resolve(context)
-        current_app = _current_app(context)
-        urlconf = get_urlconf() or settings.ROOT_URLCONF
-        key = (view_name, tuple(args), current_app, get_script_prefix(), urlconf)
-        found = _REVERSED.get(key)
-        if found is None:
-            found = reverse(view_name, args=args, current_app=current_app)
-            if len(_REVERSED) >= _MOST:
-                _REVERSED.clear()
-            _REVERSED[key] = found
+        found = cached_reverse(context, self.view_name.resolve(context), args)
         return str(conditional_escape(found)) if context.autoescape else found
+
+
+def cached_reverse(context: Context, view_name: str, args: list[int | str]) -> str:
+    """The URL `{% url view_name *args %}` gives in `context` (not escaped), reversed once per
+    process; `args` integers or text."""
+    current_app = _current_app(context)
+    urlconf = get_urlconf() or settings.ROOT_URLCONF
+    key = (view_name, tuple(args), current_app, get_script_prefix(), urlconf)
+    found = _REVERSED.get(key)
+    if found is None:
+        found = reverse(view_name, args=args, current_app=current_app)
+        if len(_REVERSED) >= _MOST:
+            _REVERSED.clear()
+        _REVERSED[key] = found
+    return found
 
 
 def _plain(arg: Any) -> bool:
