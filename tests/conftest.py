@@ -163,6 +163,15 @@ class SharedWorld:
         return World.load(self._keys)
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The tests that share the world first, each file's in their order: the world is built
+    once for them all (in each parallel worker), not again after every file's other database
+    tests (28 builds of 30 ms of CPU in one process before). pytest-django has already put the
+    database tests that are not transactional first (its hook runs first), and these are
+    such tests, so its order holds."""
+    items.sort(key=lambda item: not _wants_shared_world(item))
+
+
 _NEXT_ITEM: list[pytest.Item] = []  # the test being set up, for _shared_world's first use
 
 

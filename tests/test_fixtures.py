@@ -12,6 +12,7 @@ from django.db import connection
 from whitenoise.middleware import WhiteNoiseMiddleware
 
 from taizhang.ledger.models import Ledger, Task
+from tests.conftest import _wants_shared_world
 from tests.factories import World, client_for, signed_in
 
 SEED_TITLE = "2021年济源十件重点民生实事工作台账"
@@ -55,6 +56,12 @@ def test_the_next_test_finds_the_world_as_built(world: World, turn: int) -> None
 def test_a_transactional_test_gets_a_committed_world_of_its_own(world: World) -> None:
     assert not connection.in_atomic_block  # no shared transaction left open under it
     assert_as_built(world)
+
+
+def test_the_tests_sharing_the_world_run_first_and_together(request: pytest.FixtureRequest) -> None:
+    # conftest's pytest_collection_modifyitems: the world is then built once a process.
+    shares = [_wants_shared_world(item) for item in request.session.items]
+    assert shares == sorted(shares, reverse=True)
 
 
 def test_client_for_signs_in_the_roles_user_or_no_one(world: World) -> None:

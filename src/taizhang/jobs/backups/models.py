@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 import decimal
+import threading
 import uuid
 from base64 import b64encode
 from collections.abc import Callable, Iterable
@@ -33,11 +34,36 @@ def applied_migrations(connection: BaseDatabaseWrapper) -> list[Node]:
     return sorted(recorder.applied_migrations())
 
 
+# The last few migration states' models (`state_apps`), by what makes them. Rendering a
+# state's 60-odd migrations costs 0.1-0.3 s of CPU, and one restore asks for its archive's
+# state four or five times (the checks, the schema, the rows).
+_STATES: dict[tuple[Any, ...], Apps] = {}
+_STATES_KEPT = 4
+_STATES_LOCK = threading.Lock()  # a server's threads may back up and check at once
+
+
 def state_apps(connection: BaseDatabaseWrapper, nodes: Iterable[Node]) -> Apps:
-    """The historical models of the migration state made of `nodes`."""
+    """The historical models of the migration state made of `nodes`. The models are read,
+    never changed, by their users, so the same state's are rendered once and shared: a state
+    is known by its nodes, each node's migration class, the graph's other nodes (a node
+    added or gone changes what the nodes mean) and the apps without migrations."""
     loader = MigrationLoader(connection, ignore_no_migrations=True)
-    nodes = [node for node in nodes if node in loader.graph.nodes]
-    return loader.project_state(nodes, at_end=True).apps
+    graph = loader.graph
+    chosen = tuple(node for node in nodes if node in graph.nodes)
+    key = (
+        chosen,
+        frozenset((node, type(migration)) for node, migration in graph.nodes.items()),
+        frozenset(loader.unmigrated_apps),
+    )
+    with _STATES_LOCK:
+        apps = _STATES.pop(key, None)
+    if apps is None:
+        apps = loader.project_state(list(chosen), at_end=True).apps
+    with _STATES_LOCK:
+        _STATES[key] = apps  # last, as the most recently used
+        while len(_STATES) > _STATES_KEPT:
+            del _STATES[next(iter(_STATES))]
+    return apps
 
 
 def label(model: type[models.Model]) -> str:
