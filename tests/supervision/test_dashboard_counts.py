@@ -225,3 +225,25 @@ def test_a_reporter_sees_the_history_of_its_own_tasks_only(world: World) -> None
         + everything["in_progress"]
         + (everything["lagging"] + everything["not_started"] + everything["none"])
     )
+
+
+def test_the_whole_ledgers_history_leaves_out_tasks_removed_or_made_sub_items(
+    world: World,
+) -> None:
+    """The round's tally less the tasks no longer current equals counting the current tasks'
+    statuses kept at the close, whichever way a task stopped being current."""
+    ledger = ledger_import(doc=generated(9)).ledger
+    round_ = reporting.round_open(
+        ledger=ledger, name="2021年9月", due_date=datetime.date(2021, 9, 25), actor=world.office
+    )
+    reporting.round_close(round_=round_, actor=world.office)
+    top = list(Task.objects.filter(ledger=ledger, parent__isnull=True).order_by("pk"))
+    removed, moved, parent = top[0], top[1], top[2]
+    Task.objects.filter(pk=removed.pk).update(removed_at=datetime.datetime.now(datetime.UTC))
+    Task.objects.filter(pk=moved.pk).update(parent=parent)
+    current = Task.objects.filter(removed_at__isnull=True)
+    [whole] = dashboard_data(ledger, current, DAYS[0], whole=True)["history"]
+    [counted] = dashboard_data(ledger, current, DAYS[0])["history"]
+    before = RoundTally.objects.get(round=round_).counts
+    assert whole == counted
+    assert sum(whole[key] for key in before) == sum(before.values()) - 2

@@ -143,6 +143,21 @@ def test_each_role_counts_only_the_tasks_it_may_see(world: World, role: str) -> 
     ]
 
 
+def test_each_listed_task_and_lagging_unit_row_has_its_words(world: World) -> None:
+    """The words of the lists' rows (their labels on a phone, the notice link) are translated
+    once for the page: every row still has them, in the page's language."""
+    html = dashboard(world, "office").content.decode()
+    red = html.split('id="red-list"', 1)[1].split("</table>", 1)[0]
+    rows = re.findall(r"<tr>(.*?)</tr>", red, re.DOTALL)[1:]
+    assert len(rows) == 2
+    labels = ["序号", "牵头领导", "责任单位", "完成时限", "状态", "预警原因"]
+    for row in rows:
+        assert re.findall(r'data-label="([^"]*)"', row) == labels
+    units = html.split('id="unit-table"', 1)[1].split("</table>", 1)[0]
+    links = re.findall(r'<a class="notice-link" href="[^"]+">([^<]*)</a>', units)
+    assert links and set(links) == {"督办通知单"}
+
+
 def test_a_reporter_sees_only_its_units_rows(world: World) -> None:
     page = parse(dashboard(world, "water"))
     units = {row[0] for row in body_rows(page, "unit-table")}

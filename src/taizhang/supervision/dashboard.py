@@ -470,14 +470,19 @@ def _history(ledger: Ledger, tasks: QuerySet[Task], whole: bool) -> list[dict[st
         .values_list("pk", "name", "closed_at")
     )
     ids = [pk for pk, _name, _closed in closed]
-    current = Task.objects.filter(ledger=ledger, removed_at__isnull=True, parent__isnull=True)
     counts: dict[int, dict[str, int]] = {pk: {} for pk in ids}
     if whole:
         for tally in RoundTally.objects.filter(round_id__in=ids):
             counts[tally.round_id] = dict(tally.counts)
+        # The ledger's tasks that are not current (removed, or a sub-item now): said as
+        # their own condition, a few rows from the tasks' table, rather than as "not among
+        # the current", which made PostgreSQL hash every current task and read every task
+        # (about 10 ms of its CPU a dashboard at 10,000 tasks, for no rows most days).
         gone = RoundStatus.objects.filter(
             round_id__in=ids,
-            task__in=Task.objects.filter(ledger=ledger).exclude(pk__in=current.values("pk")),
+            task__in=Task.objects.filter(
+                Q(removed_at__isnull=False) | Q(parent__isnull=False), ledger=ledger
+            ).values("pk"),
         )
         for round_id, status, n in _by_status(gone):
             key = status or "none"
