@@ -75,6 +75,9 @@ def require_tool(command: str, package: str) -> str:
 
 
 ARTIFACTS = Path(os.environ.get("TAIZHANG_ARTIFACTS", Path(__file__).parents[1] / "artifacts"))
+# Screenshots are taken only for a run that keeps them (.ci/run sets TAIZHANG_ARTIFACTS): a
+# full-page screenshot costs Chromium about as much as the page it shows, and nothing reads it.
+KEEP_SCREENSHOTS = bool(os.environ.get("TAIZHANG_ARTIFACTS"))
 
 
 def _is_transactional(item: pytest.Item) -> bool:

@@ -1,6 +1,6 @@
 """Browser tests: Playwright for Python driving Debian's Chromium (`/usr/bin/chromium`,
 headless). Locally they skip when Chromium is missing; in CI (TAIZHANG_REQUIRE_TOOLS=1) they
-fail instead. Screenshots go to artifacts/ (TAIZHANG_ARTIFACTS)."""
+fail instead. Screenshots go to $TAIZHANG_ARTIFACTS, only when it is set (as .ci/run does)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import ARTIFACTS, require_tool
+from tests.conftest import ARTIFACTS, KEEP_SCREENSHOTS, require_tool
 
 # Playwright's sync API runs an event loop in the test's thread; the test itself only sets
 # data up through the ORM, which Django would otherwise refuse from such a thread.
@@ -49,7 +49,14 @@ def page(browser: Any) -> Iterator[Any]:
     context.close()
 
 
-def screenshot(page: Any, name: str) -> None:
-    """Keep a screenshot of the page as a CI artifact."""
+def screenshot(page: Any, name: str, element: str | None = None) -> None:
+    """Keep a screenshot of the page (or of its `element`, a selector) as a CI artifact, when
+    the run keeps artifacts (TAIZHANG_ARTIFACTS)."""
+    if not KEEP_SCREENSHOTS:
+        return
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    path = str(ARTIFACTS / f"{name}.png")
+    if element is None:
+        page.screenshot(path=path, full_page=True)
+    else:
+        page.locator(element).screenshot(path=path)

@@ -17,7 +17,6 @@ from taizhang.ledger.models import Task, Unit
 from taizhang.reporting import services
 from tests.browser.conftest import screenshot
 from tests.browser.flows import sign_in
-from tests.conftest import ARTIFACTS
 from tests.factories import World, build_world
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -180,7 +179,7 @@ def test_an_uncertain_bar_tells_why_on_hover_and_tap_and_is_confirmed_in_one_cli
     assert row.locator(".doubt-text").is_visible()
     assert row.locator(".doubt-text").inner_text() == "数字为约数"
     screenshot(page, "12-dashboard-uncertain-phone")
-    page.locator("#indicators").screenshot(path=str(ARTIFACTS / "13-indicators-phone.png"))
+    screenshot(page, "13-indicators-phone", element="#indicators")
     # One click: confirmed, back on the dashboard, the bar plain.
     with page.expect_navigation():
         row.locator("button.confirm-figure").click()

@@ -290,3 +290,34 @@ def test_media_files_leave_out_only_the_backups_and_restores_own(tmp_path: Path)
         (root / name).parent.mkdir(parents=True, exist_ok=True)
         (root / name).write_bytes(b"x")
     assert [p.relative_to(root).as_posix() for p in media_files(root)] == sorted(kept)
+
+
+@pytest.fixture
+def failing_check() -> Any:
+    """A system check that fails, registered for the test only."""
+    from django.core import checks
+
+    def broken(**kwargs: Any) -> list[checks.CheckMessage]:
+        return [checks.Error("设置有误", id="taizhang.E999")]
+
+    checks.register(broken)
+    yield
+    checks.registry.registry.registered_checks.discard(broken)
+
+
+def test_backup_and_restore_run_while_a_system_check_fails(
+    failing_check: None, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # From the command line as an office runs them: they skip the system checks (no URLs
+    # and API loaded), so what fails elsewhere does not stand between an office and its
+    # data. A command that runs the checks is stopped by the failing one.
+    from django.core.management import execute_from_command_line
+
+    with pytest.raises(SystemExit):
+        execute_from_command_line(["taizhang", "showmigrations"])
+    assert "taizhang.E999" in capsys.readouterr().err
+    archive = tmp_path / "a.tar"
+    execute_from_command_line(["taizhang", "backup", "-o", str(archive)])
+    execute_from_command_line(["taizhang", "restore", str(archive), "--force"])
+    out = capsys.readouterr().out
+    assert "已备份到" in out and "已恢复" in out

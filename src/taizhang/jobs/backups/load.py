@@ -9,7 +9,8 @@
 4. From here on every change is undone if any step fails: on PostgreSQL steps 5 to 8 are one
    transaction; on SQLite the database is first copied aside (SQLite's backup API) and
    copied back. The files step 8 put in place are put back either way.
-5. Its schema is brought to the archive's migration state (forward from nothing, or back).
+5. Its schema is brought to the archive's migration state: forward from where it is, or, for
+   a database at a later state, its tables dropped and built forward from nothing.
 6. Every table emptied, every row inserted with its own primary key (raw inserts: no
    `auto_now`, no signals; COPY on PostgreSQL, INSERT … SELECT from the scratch file on
    SQLite), the foreign keys checked, PostgreSQL's sequences set past the largest key.
@@ -34,6 +35,7 @@ from django.core.management.color import no_style
 from django.db import connections, models, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.migrations.executor import MigrationExecutor
+from django.db.migrations.recorder import MigrationRecorder
 from django.utils.translation import gettext as _
 
 from taizhang.jobs.backups.archive import Archive, ArchiveError, TableEntry
@@ -304,13 +306,38 @@ def _check_tables(connection: BaseDatabaseWrapper, archive: Archive) -> None:
 
 
 def _schema_to(connection: BaseDatabaseWrapper, migrations: list[tuple[str, str]]) -> Apps:
-    """Migrate the database to exactly the archive's migration state; its models."""
+    """Migrate the database to exactly the archive's migration state; its models. Where that
+    means unapplying migrations (a database at a later state), its tables are dropped and
+    the archive's state built forward from nothing instead: every row is replaced by the
+    archive's anyway, and unapplying costs Django several times more (it works out the state
+    before each migration, then each operation's, with every model rendered again; an
+    archive 51 migrations back took 6 s of CPU to unapply, against 1.5 s to build)."""
     executor = MigrationExecutor(connection)
     targets = list(graph_leaves(executor.loader.graph, set(migrations)).items())
     plan = executor.migration_plan(targets)
+    if any(backwards for _migration, backwards in plan):
+        _schema_dropped(connection)
+        executor = MigrationExecutor(connection)
+        plan = executor.migration_plan(targets)
     if plan:
         executor.migrate(targets, plan=plan)
     return state_apps(connection, migrations)
+
+
+def _schema_dropped(connection: BaseDatabaseWrapper) -> None:
+    """Every table of the database's migration state dropped (a many-to-many table with its
+    model) and no migration recorded as applied: as `migrate` found the database at first.
+    Tables that no migration made are left alone."""
+    present = set(connection.introspection.table_names())
+    chosen = [
+        model
+        for model in ordered_models(state_apps(connection, applied_migrations(connection)))
+        if not model._meta.auto_created and model._meta.db_table in present
+    ]
+    with connection.schema_editor() as editor:
+        for model in reversed(chosen):  # each before the tables its keys point to
+            editor.delete_model(model)
+    MigrationRecorder(connection).flush()
 
 
 def _empty_all(connection: BaseDatabaseWrapper) -> None:

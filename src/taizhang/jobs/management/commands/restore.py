@@ -14,6 +14,9 @@ from taizhang.jobs.backups.load import RestoreRefused, RestoreUndoFailed, backup
 
 
 class Command(BaseCommand):
+    # No URL and API loading (the system checks: half of a small backup's CPU), and a
+    # check that fails (a setting, a view) does not stand between an office and its data.
+    requires_system_checks = ()
     help = _("从 taizhang backup 的归档文件恢复数据库和上传的文件")
 
     def add_arguments(self, parser: CommandParser) -> None:
