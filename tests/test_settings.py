@@ -107,9 +107,10 @@ def test_postgresql_prepared_statements_can_be_turned_off_or_tuned(tmp_path: Pat
     assert first == {"server_side_binding": True, "prepare_threshold": 0}
 
 
-def test_a_bad_prepare_threshold_is_refused_by_name(tmp_path: Path) -> None:
-    with pytest.raises(ImproperlyConfigured, match="TAIZHANG_PG_PREPARE_THRESHOLD='five'"):
-        database_options(tmp_path, DATABASE_URL=PG, TAIZHANG_PG_PREPARE_THRESHOLD="five")
+@pytest.mark.parametrize("value", ["five", "²", "-1", "1.5"])
+def test_a_bad_prepare_threshold_is_refused_by_name(tmp_path: Path, value: str) -> None:
+    with pytest.raises(ImproperlyConfigured, match=f"TAIZHANG_PG_PREPARE_THRESHOLD={value!r}"):
+        database_options(tmp_path, DATABASE_URL=PG, TAIZHANG_PG_PREPARE_THRESHOLD=value)
 
 
 def test_sqlite_gets_no_postgresql_options(tmp_path: Path) -> None:

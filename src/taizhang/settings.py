@@ -186,7 +186,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Options given in DATABASE_URL come first.
     _prepare = os.environ.get("TAIZHANG_PG_PREPARE_THRESHOLD", "5").strip().lower()
     if _prepare != "off":
-        if not _prepare.isdigit():
+        if not (_prepare.isascii() and _prepare.isdigit()):  # "²".isdigit() is true
             raise ImproperlyConfigured(
                 f"TAIZHANG_PG_PREPARE_THRESHOLD={_prepare!r}: a whole number of runs, or off"
             )

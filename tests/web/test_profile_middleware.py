@@ -6,6 +6,7 @@ once read."""
 from __future__ import annotations
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import connection
 from django.test import Client
@@ -14,14 +15,33 @@ from django.urls import reverse
 
 from taizhang.accounts import access
 from taizhang.accounts.selectors import profile_load
+from taizhang.web import middleware
 from tests.factories import World, client_for
 
 pytestmark = pytest.mark.django_db
 
 
+def test_the_middleware_comes_right_after_djangos_authentication() -> None:
+    auth = settings.MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware")
+    assert settings.MIDDLEWARE[auth + 1] == "taizhang.web.middleware.ProfileMiddleware"
+
+
 @pytest.mark.parametrize("role", ["office", "water", "leader", "viewer"])
-def test_a_pages_user_comes_with_its_profile(world: World, role: str) -> None:
+def test_a_pages_user_comes_with_its_profile(
+    world: World, role: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The middleware read it (the ORM's descriptor would cache the profile too, once the page
+    # asked for the role: so the call itself is what is checked).
+    loaded: list[int] = []
+    real = middleware.profile_load
+
+    def recorded(user: User) -> User:
+        loaded.append(user.pk)
+        return real(user)
+
+    monkeypatch.setattr(middleware, "profile_load", recorded)
     response = client_for(world, role).get(reverse("web:home"))
+    assert loaded == [getattr(world, role).pk]
     assert response.status_code == 200
     user = response.wsgi_request.user
     assert User.profile.related.is_cached(user)

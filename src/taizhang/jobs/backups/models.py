@@ -51,7 +51,7 @@ def state_apps(connection: BaseDatabaseWrapper, nodes: Iterable[Node]) -> Apps:
     graph = loader.graph
     chosen = tuple(node for node in nodes if node in graph.nodes)
     key = (
-        chosen,
+        frozenset(chosen),  # a state is its nodes, in whatever order they are given
         frozenset((node, type(migration)) for node, migration in graph.nodes.items()),
         frozenset(loader.unmigrated_apps),
     )
