@@ -385,3 +385,33 @@ def test_a_plain_row_is_written_as_the_escaping_way_writes_it() -> None:
     rows = [_row(), _row(pk=8, parent_id=7, label="3-1", matched=False, remarks="")]
     for row in rows:
         assert ledger_page.row_cells({}, plain=True)(row) == ledger_page.row_cells({})(row)
+
+
+class DjangoFilterForm(TaskFilterForm):
+    """The filter form with Django's own choice fields, as it was before `PairsMixin`."""
+
+    status = forms.ChoiceField(choices=TaskFilterForm.base_fields["status"].choices, required=False)  # type: ignore[attr-defined]
+    unit = forms.TypedChoiceField(coerce=int, required=False, empty_value=None)
+    leader = forms.TypedChoiceField(coerce=int, required=False, empty_value=None)
+    light = forms.ChoiceField(choices=TaskFilterForm.base_fields["light"].choices, required=False)  # type: ignore[attr-defined]
+
+    def __init__(self, *args: Any, people: Any = (), units: Any = (), **kwargs: Any) -> None:
+        forms.Form.__init__(self, *args, **kwargs)
+        self.fields["unit"].choices = [("", "全部单位"), *units]  # type: ignore[attr-defined]
+        self.fields["leader"].choices = [("", "全部领导"), *people]  # type: ignore[attr-defined]
+
+
+def test_the_filter_forms_choices_are_djangos_and_each_forms_own() -> None:
+    units, people = [(1, "水利局"), (2, "财政局")], [(5, "张三")]
+    data = {"status": "in_progress", "unit": "2", "leader": "5", "light": "red"}
+    ours = TaskFilterForm(data, units=units, people=people)
+    other = TaskFilterForm(units=[(3, "住建局")], people=[])
+    django = DjangoFilterForm(data, units=units, people=people)
+    for name in ("status", "unit", "leader", "light"):
+        assert str(ours[name]) == str(django[name]), name
+        assert list(ours.fields[name].choices) == list(django.fields[name].choices)  # type: ignore[attr-defined]
+    assert ours.is_valid() and ours.cleaned_data["unit"] == 2
+    assert 'value="3"' in str(other["unit"]) and 'value="3"' not in str(ours["unit"])
+    assert TaskFilterForm.base_fields["unit"].choices == []  # type: ignore[attr-defined]
+    bad = TaskFilterForm({"unit": "3", "status": "nonsense"}, units=units, people=people)
+    assert not bad.is_valid() and set(bad.errors) == {"unit", "status"}
