@@ -178,6 +178,8 @@ class RowLights:
             deadline=deadline,
             year=self.ledger.year,
             percents=(lowest,) if lowest is not None else (),
+            # A yellow light's reasons are asked as of a task not reported (`first_reason`).
+            reported=False if colour == YELLOW else None,
         )
         found = first_reason(
             colour,

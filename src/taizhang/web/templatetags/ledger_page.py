@@ -88,15 +88,10 @@ def plain(rows: Sequence[LedgerRow]) -> bool:
     return not _SPECIAL.search("".join(texts))
 
 
-def _same(value: str) -> str:
-    return value
-
-
 def row_cells(titles: dict[str, str], *, plain: bool = False) -> Callable[[LedgerRow], str]:
     """How one row is written, with the column titles (the ledger's own, else the usual ones)
     and the words worked out once for all rows; `plain`: no text of the rows needs escaping
     (`plain`), so none is searched for what it would replace."""
-    text_of = _same if plain else text
     label = {
         "number": escape(_("序号")),
         "goal": escape(str(titles.get("goal") or _("工作目标任务"))),
@@ -138,25 +133,26 @@ def row_cells(titles: dict[str, str], *, plain: bool = False) -> Callable[[Ledge
         else:
             leaders = "\n".join(text(name) for name in row.leaders)
             units = "\n".join(text(name) + (co if role == "co" else "") for name, role in row.units)
-        deadline = text_of(row.deadline_text)
+        texts = (row.shown_number, row.goal, row.deadline_text, row.progress, row.status)
+        number, goal, deadline, progress, code = texts if plain else map(text, texts)
         if row.deadline:
             deadline += f'\n<span class="muted">{row.deadline.isoformat()}</span>'
         status = status_of(row)
         if row.remarks:
-            status += f'\n<span class="muted">{text_of(row.remarks)}</span>'
+            status += f'\n<span class="muted">{row.remarks if plain else text(row.remarks)}</span>'
         if row.light is not None:
             status += mark_of(row.light)
         return (
             f'<tr class="{classes}"{parent}>'
             f'<td class="num" data-label="{label["number"]}"><a href="{link}">'
-            f"{text_of(row.shown_number)}</a></td>\n"
+            f"{number}</a></td>\n"
             f'<td class="cell" data-label="{label["goal"]}"><a href="{link}">'
-            f"{text_of(row.goal)}</a></td>\n"
+            f"{goal}</a></td>\n"
             f'<td class="cell" data-label="{label["leaders"]}">{leaders}</td>\n'
             f'<td class="cell" data-label="{label["units"]}">{units}</td>\n'
             f'<td class="cell" data-label="{label["deadline"]}">{deadline}</td>\n'
-            f'<td class="cell" data-label="{label["progress"]}">{text_of(row.progress)}</td>\n'
-            f'<td class="cell status-{text_of(row.status)}" data-label="{label["status"]}">'
+            f'<td class="cell" data-label="{label["progress"]}">{progress}</td>\n'
+            f'<td class="cell status-{code}" data-label="{label["status"]}">'
             f"{status}</td>\n</tr>"
         )
 
