@@ -297,3 +297,23 @@ def test_the_page_shows_each_write_at_once(world: World) -> None:
     assert "新领导" in row
     assert f'<option value="{person.pk}">新领导</option>' in html
     assert f'<option value="{unit.pk}">某新单位</option>' in html
+
+
+def test_a_rows_light_is_kept_per_year_day_and_thresholds(world: World) -> None:
+    from taizhang.supervision.lights import YELLOW
+    from taizhang.supervision.models import LightSettings
+
+    ledger = Ledger.objects.get(pk=world.ledger.pk)
+    day = datetime.date(ledger.year, 3, 1)
+    deadline = datetime.date(ledger.year, 3, 20)  # 19 days away
+    light = RowLights(ledger, day).reason(YELLOW, "in_progress", deadline, None)
+    assert light is not None and light.reason is not None
+    again = RowLights(Ledger.objects.get(pk=ledger.pk), day)
+    assert again.reason(YELLOW, "in_progress", deadline, None) is light
+    # Another day, or other thresholds: worked out again, to what they give.
+    later = RowLights(ledger, day + datetime.timedelta(days=1))
+    assert later.reason(YELLOW, "in_progress", deadline, None) is not light
+    LightSettings.objects.update_or_create(ledger=ledger, defaults={"warn_days": 10})
+    fewer = RowLights(Ledger.objects.get(pk=ledger.pk), day)
+    assert fewer.settings.warn_days == 10
+    assert fewer.reason(YELLOW, "in_progress", deadline, None) != light
