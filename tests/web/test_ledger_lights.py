@@ -300,7 +300,7 @@ def test_the_page_shows_each_write_at_once(world: World) -> None:
 
 
 def test_a_rows_light_is_kept_per_year_day_and_thresholds(world: World) -> None:
-    from taizhang.supervision.lights import YELLOW
+    from taizhang.supervision.lights import GREEN, YELLOW
     from taizhang.supervision.models import LightSettings
 
     ledger = Ledger.objects.get(pk=world.ledger.pk)
@@ -310,6 +310,9 @@ def test_a_rows_light_is_kept_per_year_day_and_thresholds(world: World) -> None:
     assert light is not None and light.reason is not None
     again = RowLights(Ledger.objects.get(pk=ledger.pk), day)
     assert again.reason(YELLOW, "in_progress", deadline, None) is light
+    # Two rows' facts that give the same light give the one object (words found by identity).
+    green = again.reason(GREEN, "in_progress", deadline, None)
+    assert green is again.reason(GREEN, "in_progress", deadline + datetime.timedelta(9), None)
     # Another day, or other thresholds: worked out again, to what they give.
     later = RowLights(ledger, day + datetime.timedelta(days=1))
     assert later.reason(YELLOW, "in_progress", deadline, None) is not light

@@ -112,6 +112,7 @@ _OPEN_ROUNDS = Prepared(_open_rounds_query)
 # (a page's ~90 distinct facts cost 0.6 ms to reason out each time); emptied when full.
 _KNOWN: dict[tuple[Any, ...], dict[tuple[Any, ...], RowLight | None]] = {}
 _MOST_CONTEXTS = 64
+_SAME: dict[RowLight, RowLight] = {}
 _MOST_FACTS = 50_000
 
 
@@ -134,6 +135,7 @@ class RowLights:
         context = (ledger.year, as_of, self.settings.warn_days, self.settings.pace_margin)
         if context not in _KNOWN and len(_KNOWN) >= _MOST_CONTEXTS:
             _KNOWN.clear()
+            _SAME.clear()
         self._known: dict[tuple[Any, ...], RowLight | None] = _KNOWN.setdefault(context, {})
 
     def lit(self, tasks: QuerySet[Task], *, page: bool = True) -> QuerySet[Task]:
@@ -169,7 +171,10 @@ class RowLights:
         if key not in self._known:
             if len(self._known) >= _MOST_FACTS:
                 self._known.clear()
-            self._known[key] = self._reason(colour, status, deadline, lowest, split=split)
+            light = self._reason(colour, status, deadline, lowest, split=split)
+            # One object for each distinct light (~90 rows' facts give a few): a page words
+            # each once, found by identity (`ledger_page.row_cells`).
+            self._known[key] = None if light is None else _SAME.setdefault(light, light)
         return self._known[key]
 
     def _reason(

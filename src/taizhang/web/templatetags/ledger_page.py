@@ -107,6 +107,9 @@ def row_cells(titles: dict[str, str], *, plain: bool = False) -> Callable[[Ledge
     # (a page of 100 rows has a few dozen), not once a row.
     statuses: dict[tuple[str, str], str] = {}
     marks: dict[RowLight, str] = {}
+    # By identity first: `RowLights` gives one object a distinct light (the rows hold them
+    # for the page's time, so no id is reused), and hashing a RowLight hashes its reason.
+    known: dict[int, str] = {}
 
     def status_of(row: LedgerRow) -> str:
         key = (row.status_label, row.status)
@@ -117,9 +120,12 @@ def row_cells(titles: dict[str, str], *, plain: bool = False) -> Callable[[Ledge
     def mark_of(light: RowLight) -> str:
         # By value: a page's rows have a few distinct lights (8 of 100 rows), though each
         # row's facts (its deadline, its percent) make most rows' RowLight another object.
-        if light not in marks:
-            marks[light] = light_mark(light)
-        return marks[light]
+        found = known.get(id(light))
+        if found is None:
+            if light not in marks:
+                marks[light] = light_mark(light)
+            found = known[id(light)] = marks[light]
+        return found
 
     def cells(row: LedgerRow) -> str:
         link = url(row.pk)
