@@ -241,7 +241,8 @@ class QuickSelects(DjangoTemplates):
             if group:
                 out.append(f'\n  <optgroup label="{escape(str(group))}">')
             out.extend(
-                f'\n  <option value="{text(str(option["value"]))}"{html_attrs(option["attrs"])}>'
+                f'\n  <option value="{text(str(option["value"]))}"'
+                f"{html_attrs(option['attrs']) if option['attrs'] else ''}>"
                 f"{text(str(option['label']))}</option>\n"
                 for option in choices
             )
