@@ -299,23 +299,22 @@ def test_the_page_shows_each_write_at_once(world: World) -> None:
     assert f'<option value="{unit.pk}">某新单位</option>' in html
 
 
-def test_a_rows_light_is_kept_per_year_day_and_thresholds(world: World) -> None:
+def test_rows_with_the_same_light_share_one_light(world: World) -> None:
     from taizhang.supervision.lights import GREEN, YELLOW
     from taizhang.supervision.models import LightSettings
 
     ledger = Ledger.objects.get(pk=world.ledger.pk)
     day = datetime.date(ledger.year, 3, 1)
     deadline = datetime.date(ledger.year, 3, 20)  # 19 days away
-    light = RowLights(ledger, day).reason(YELLOW, "in_progress", deadline, None)
+    lights = RowLights(ledger, day)
+    light = lights.reason(YELLOW, "in_progress", deadline, None)
     assert light is not None and light.reason is not None
-    again = RowLights(Ledger.objects.get(pk=ledger.pk), day)
-    assert again.reason(YELLOW, "in_progress", deadline, None) is light
+    assert lights.reason(YELLOW, "in_progress", deadline, None) is light
     # Two rows' facts that give the same light give the one object (words found by identity).
-    green = again.reason(GREEN, "in_progress", deadline, None)
-    assert green is again.reason(GREEN, "in_progress", deadline + datetime.timedelta(9), None)
-    # Another day, or other thresholds: worked out again, to what they give.
-    later = RowLights(ledger, day + datetime.timedelta(days=1))
-    assert later.reason(YELLOW, "in_progress", deadline, None) is not light
+    green = lights.reason(GREEN, "in_progress", deadline, None)
+    assert green is lights.reason(GREEN, "in_progress", deadline + datetime.timedelta(9), None)
+    assert green is not None and green != light
+    # Other thresholds: worked out to what they give.
     LightSettings.objects.update_or_create(ledger=ledger, defaults={"warn_days": 10})
     fewer = RowLights(Ledger.objects.get(pk=ledger.pk), day)
     assert fewer.settings.warn_days == 10

@@ -107,15 +107,6 @@ def _open_rounds_query(ledger_id: int) -> QuerySet[Round]:
 _OPEN_ROUNDS = Prepared(_open_rounds_query)
 
 
-# Rows' lights (`RowLights.reason`, frozen values) by what they depend on: the ledger's year,
-# the day, the thresholds, then the row's facts. A pure function's results, kept per process
-# (a page's ~90 distinct facts cost 0.6 ms to reason out each time); emptied when full.
-_KNOWN: dict[tuple[Any, ...], dict[tuple[Any, ...], RowLight | None]] = {}
-_MOST_CONTEXTS = 64
-_SAME: dict[RowLight, RowLight] = {}
-_MOST_FACTS = 50_000
-
-
 class RowLights:
     """The lights of a ledger's rows on a day: `lit` annotates a query of tasks (one query
     to set up: the open rounds (`open_round`: the first, as `reporting.selectors.round_current`
@@ -130,13 +121,10 @@ class RowLights:
         self.rounds = [round_.pk for round_ in found]
         self.open_round: Round | None = found[0] if found else None
         self.settings: LightSettings = light_settings(ledger)
-        # A row's light from its stored facts, worked out once per distinct facts (`reason`)
-        # for all pages of the same year, day and thresholds (`_KNOWN`).
-        context = (ledger.year, as_of, self.settings.warn_days, self.settings.pace_margin)
-        if context not in _KNOWN and len(_KNOWN) >= _MOST_CONTEXTS:
-            _KNOWN.clear()
-            _SAME.clear()
-        self._known: dict[tuple[Any, ...], RowLight | None] = _KNOWN.setdefault(context, {})
+        # A row's light from its stored facts, worked out once per distinct facts (`reason`),
+        # and one object for each distinct light (`_same`).
+        self._known: dict[tuple[Any, ...], RowLight | None] = {}
+        self._same: dict[RowLight, RowLight] = {}
 
     def lit(self, tasks: QuerySet[Task], *, page: bool = True) -> QuerySet[Task]:
         """`tasks` with LIT_FIELDS annotated (the colour as the dashboard counts it); `page`:
@@ -169,12 +157,10 @@ class RowLights:
         the same facts share one `RowLight`, worked out once."""
         key = (colour, status, deadline, lowest, split)
         if key not in self._known:
-            if len(self._known) >= _MOST_FACTS:
-                self._known.clear()
             light = self._reason(colour, status, deadline, lowest, split=split)
             # One object for each distinct light (~90 rows' facts give a few): a page words
             # each once, found by identity (`ledger_page.row_cells`).
-            self._known[key] = None if light is None else _SAME.setdefault(light, light)
+            self._known[key] = None if light is None else self._same.setdefault(light, light)
         return self._known[key]
 
     def _reason(
