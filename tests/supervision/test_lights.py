@@ -167,3 +167,20 @@ def test_thresholds_agree_with_the_light_when_nothing_was_reported(
     task = LightInput(status, deadline, 2021, (), None, has_progress)
     found = thresholds(task, warn_days=30, pace_margin=Decimal("10"))
     assert colour_on(found, as_of) == light(task, as_of).colour
+
+
+@pytest.mark.parametrize("reported", [None, True, False])
+@pytest.mark.parametrize("deadline", [None, datetime.date(2026, 3, 10), datetime.date(2026, 12, 1)])
+@pytest.mark.parametrize("percents", [(), (Decimal("5"),), (Decimal("95"),)])
+def test_a_yellow_lights_first_reason_is_that_of_the_task_not_reported(
+    reported: bool | None, deadline: datetime.date | None, percents: tuple[Decimal, ...]
+) -> None:
+    from dataclasses import replace
+
+    from taizhang.supervision.lights import YELLOW, first_reason
+
+    task = LightInput("in_progress", deadline, 2026, percents, reported=reported)
+    as_of = datetime.date(2026, 2, 20)
+    unreported = replace(task, reported=False)
+    assert first_reason(YELLOW, task, as_of) == first_reason(YELLOW, unreported, as_of)
+    assert first_reason(YELLOW, unreported, as_of) == light(unreported, as_of).reasons[0]

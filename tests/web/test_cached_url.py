@@ -9,7 +9,7 @@ from unittest import mock
 
 import pytest
 from django.template import Context, Engine, Template
-from django.urls import NoReverseMatch, set_script_prefix
+from django.urls import NoReverseMatch, reverse, set_script_prefix
 
 from taizhang.web.templatetags import cached_url
 
@@ -81,3 +81,17 @@ def test_a_full_cache_is_emptied() -> None:
         for pk in (1, 2, 3):
             both("{% url 'web:ledger_detail' pk %}", {"pk": pk})
     assert len(cached_url._REVERSED) == 1
+
+
+def test_reversed_once_is_reverse_once_per_script_prefix() -> None:
+    cached_url._REVERSED.clear()
+    assert cached_url.reversed_once("web:logout") == reverse("web:logout")
+    with mock.patch.object(cached_url, "reverse") as again:
+        assert cached_url.reversed_once("web:logout") == reverse("web:logout")
+    assert again.call_count == 0
+    set_script_prefix("/taizhang/")
+    try:
+        prefixed = cached_url.reversed_once("web:logout")
+        assert prefixed == reverse("web:logout") and prefixed.startswith("/taizhang/")
+    finally:
+        set_script_prefix("/")

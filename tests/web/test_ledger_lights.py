@@ -297,3 +297,25 @@ def test_the_page_shows_each_write_at_once(world: World) -> None:
     assert "新领导" in row
     assert f'<option value="{person.pk}">新领导</option>' in html
     assert f'<option value="{unit.pk}">某新单位</option>' in html
+
+
+def test_rows_with_the_same_light_share_one_light(world: World) -> None:
+    from taizhang.supervision.lights import GREEN, YELLOW
+    from taizhang.supervision.models import LightSettings
+
+    ledger = Ledger.objects.get(pk=world.ledger.pk)
+    day = datetime.date(ledger.year, 3, 1)
+    deadline = datetime.date(ledger.year, 3, 20)  # 19 days away
+    lights = RowLights(ledger, day)
+    light = lights.reason(YELLOW, "in_progress", deadline, None)
+    assert light is not None and light.reason is not None
+    assert lights.reason(YELLOW, "in_progress", deadline, None) is light
+    # Two rows' facts that give the same light give the one object (words found by identity).
+    green = lights.reason(GREEN, "in_progress", deadline, None)
+    assert green is lights.reason(GREEN, "in_progress", deadline + datetime.timedelta(9), None)
+    assert green is not None and green != light
+    # Other thresholds: worked out to what they give.
+    LightSettings.objects.update_or_create(ledger=ledger, defaults={"warn_days": 10})
+    fewer = RowLights(Ledger.objects.get(pk=ledger.pk), day)
+    assert fewer.settings.warn_days == 10
+    assert fewer.reason(YELLOW, "in_progress", deadline, None) != light

@@ -333,3 +333,85 @@ def test_the_export_form_is_the_templates(world: World, fields: list[Any], layou
     ).render(Context(context))
     assert written == expected
     assert ("按责任单位分文件" in written) == layouts
+
+
+def _row(**values: Any) -> LedgerRow:
+    fields: dict[str, Any] = {
+        "pk": 7,
+        "parent_id": None,
+        "label": "",
+        "number": 3,
+        "parent_number": None,
+        "goal": "北部供水工程",
+        "deadline_text": "6月底前",
+        "deadline": datetime.date(2026, 6, 30),
+        "progress": "已完成选址",
+        "status": "in_progress",
+        "status_label": "○",
+        "remarks": "说明",
+        "category_id": 1,
+        "category_number": 1,
+        "category_name": "民生",
+        "matched": None,
+        "leaders": ["张三", "李四"],
+        "units": [("水利局", "lead"), ("财政局", "co")],
+    }
+    return LedgerRow(**(fields | values))
+
+
+SPECIAL_ROWS = [
+    {"goal": "a&b"},
+    {"progress": "<b>"},
+    {"deadline_text": '"底"'},
+    {"remarks": "it's"},
+    {"label": "<3>"},
+    {"status": "x'"},
+    {"leaders": ["张三", "<李四>"]},
+    {"units": [("水利局", "lead"), ("财&政局", "co")]},
+]
+
+
+@pytest.mark.parametrize("values", SPECIAL_ROWS)
+def test_a_page_is_plain_only_when_no_text_of_any_row_needs_escaping(values: Any) -> None:
+    assert ledger_page.plain([_row(), _row(pk=8)])
+    assert not ledger_page.plain([_row(), _row(pk=8, **values)])
+    # Written the long way, the row's text is escaped all the same.
+    row = _row(**values)
+    html = ledger_page.row_cells({}, plain=False)(row)
+    assert "&lt;" in html or "&amp;" in html or "&quot;" in html or "&#x27;" in html
+
+
+def test_a_plain_row_is_written_as_the_escaping_way_writes_it() -> None:
+    rows = [_row(), _row(pk=8, parent_id=7, label="3-1", matched=False, remarks="")]
+    for row in rows:
+        assert ledger_page.row_cells({}, plain=True)(row) == ledger_page.row_cells({})(row)
+
+
+class DjangoFilterForm(TaskFilterForm):
+    """The filter form with Django's own choice fields, as it was before `PairsMixin`."""
+
+    status = forms.ChoiceField(choices=TaskFilterForm.base_fields["status"].choices, required=False)  # type: ignore[attr-defined]
+    unit = forms.TypedChoiceField(coerce=int, required=False, empty_value=None)
+    leader = forms.TypedChoiceField(coerce=int, required=False, empty_value=None)
+    light = forms.ChoiceField(choices=TaskFilterForm.base_fields["light"].choices, required=False)  # type: ignore[attr-defined]
+
+    def __init__(self, *args: Any, people: Any = (), units: Any = (), **kwargs: Any) -> None:
+        forms.Form.__init__(self, *args, **kwargs)
+        self.fields["unit"].choices = [("", "全部单位"), *units]  # type: ignore[attr-defined]
+        self.fields["leader"].choices = [("", "全部领导"), *people]  # type: ignore[attr-defined]
+
+
+def test_the_filter_forms_choices_are_djangos_and_each_forms_own() -> None:
+    units, people = [(1, "水利局"), (2, "财政局")], [(5, "张三")]
+    data = {"status": "in_progress", "unit": "2", "leader": "5", "light": "red"}
+    ours = TaskFilterForm(data, units=units, people=people)
+    other = TaskFilterForm(units=[(3, "住建局")], people=[])
+    django = DjangoFilterForm(data, units=units, people=people)
+    for name in ("status", "unit", "leader", "light"):
+        assert str(ours[name]) == str(django[name]), name
+        assert list(ours.fields[name].choices) == list(django.fields[name].choices)  # type: ignore[attr-defined]
+    assert ours.is_valid() and ours.cleaned_data["unit"] == 2
+    assert 'value="3"' in str(other["unit"]) and 'value="3"' not in str(ours["unit"])
+    assert TaskFilterForm.base_fields["unit"].choices == []  # type: ignore[attr-defined]
+    bad = TaskFilterForm({"unit": "3", "status": "nonsense"}, units=units, people=people)
+    assert not bad.is_valid() and set(bad.errors) == {"unit", "status"}

@@ -375,6 +375,7 @@ def first_reason(
     if colour == RED:
         reasons = _red_reasons(task, as_of)
     else:
-        unreported = replace(task, reported=False)
+        # (`replace` only when needed: a page's ~30 yellow rows each paid its field walk.)
+        unreported = task if task.reported is False else replace(task, reported=False)
         reasons = _yellow_reasons(unreported, as_of, warn_days, pace_margin)
     return reasons[0] if reasons else None

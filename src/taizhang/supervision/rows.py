@@ -121,8 +121,10 @@ class RowLights:
         self.rounds = [round_.pk for round_ in found]
         self.open_round: Round | None = found[0] if found else None
         self.settings: LightSettings = light_settings(ledger)
-        # A row's light from its stored facts, worked out once per distinct facts (`reason`).
+        # A row's light from its stored facts, worked out once per distinct facts (`reason`),
+        # and one object for each distinct light (`_same`).
         self._known: dict[tuple[Any, ...], RowLight | None] = {}
+        self._same: dict[RowLight, RowLight] = {}
 
     def lit(self, tasks: QuerySet[Task], *, page: bool = True) -> QuerySet[Task]:
         """`tasks` with LIT_FIELDS annotated (the colour as the dashboard counts it); `page`:
@@ -155,7 +157,10 @@ class RowLights:
         the same facts share one `RowLight`, worked out once."""
         key = (colour, status, deadline, lowest, split)
         if key not in self._known:
-            self._known[key] = self._reason(colour, status, deadline, lowest, split=split)
+            light = self._reason(colour, status, deadline, lowest, split=split)
+            # One object for each distinct light (~90 rows' facts give a few): a page words
+            # each once, found by identity (`ledger_page.row_cells`).
+            self._known[key] = None if light is None else self._same.setdefault(light, light)
         return self._known[key]
 
     def _reason(
@@ -178,6 +183,8 @@ class RowLights:
             deadline=deadline,
             year=self.ledger.year,
             percents=(lowest,) if lowest is not None else (),
+            # A yellow light's reasons are asked as of a task not reported (`first_reason`).
+            reported=False if colour == YELLOW else None,
         )
         found = first_reason(
             colour,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime
 from collections.abc import Sequence
 from typing import Any
@@ -26,10 +27,47 @@ STATUS_CHOICES = [("", _("全部状态")), *Status.choices, ("none", _("未标�
 LIGHT_CHOICES = [("", _("全部灯色")), (RED, _("红灯")), (YELLOW, _("黄灯")), (GREEN, _("绿灯"))]
 
 
+class PairsSelect(forms.Select):
+    """Django's select whose choices, (value, text) pairs never changed in place, a copy shares
+    (Django's copies them and walks them again with each form)."""
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> PairsSelect:
+        obj = copy.copy(self)
+        obj.attrs = self.attrs.copy()
+        memo[id(self)] = obj
+        return obj
+
+
+class PairsMixin:
+    """A choice field whose choices are (value, text) pairs: shared by the copies each form
+    makes of its fields (Django deep-copies them, lazy texts and all), and set by `pairs`
+    as Django's `normalize_choices` would leave them, without walking them twice (the field's,
+    the widget's) for each of a ledger's ~100 units and people on every page."""
+
+    widget: Any
+    _choices: Any
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Any:
+        # Field's copy (the widget's too), not ChoiceField's deep copy of the choices.
+        return forms.Field.__deepcopy__(self, memo)  # type: ignore[attr-defined]
+
+    def pairs(self, pairs: Sequence[tuple[Any, Any]]) -> None:
+        """Sets the choices to `pairs` (flat: no groups)."""
+        self._choices = self.widget._choices = [(value, text) for value, text in pairs]
+
+
+class PairsChoiceField(PairsMixin, forms.ChoiceField):
+    widget = PairsSelect
+
+
+class PairsTypedChoiceField(PairsMixin, forms.TypedChoiceField):
+    widget = PairsSelect
+
+
 class TaskFilterForm(forms.Form):
-    status = forms.ChoiceField(label=_("状态"), choices=STATUS_CHOICES, required=False)
-    unit = forms.TypedChoiceField(label=_("责任单位"), coerce=int, required=False, empty_value=None)
-    leader = forms.TypedChoiceField(
+    status = PairsChoiceField(label=_("状态"), choices=STATUS_CHOICES, required=False)
+    unit = PairsTypedChoiceField(label=_("责任单位"), coerce=int, required=False, empty_value=None)
+    leader = PairsTypedChoiceField(
         label=_("牵头领导"), coerce=int, required=False, empty_value=None
     )
     due_from = forms.DateField(
@@ -41,7 +79,7 @@ class TaskFilterForm(forms.Form):
     q = forms.CharField(label=_("搜索"), required=False, max_length=100)
     # Not a filter of `ledger.selectors.TaskFilters`: the light is the supervision's (the
     # dashboard's "全部N项" links fill it, `?light=red`).
-    light = forms.ChoiceField(label=_("灯色"), choices=LIGHT_CHOICES, required=False)
+    light = PairsChoiceField(label=_("灯色"), choices=LIGHT_CHOICES, required=False)
 
     def __init__(
         self,
@@ -52,8 +90,8 @@ class TaskFilterForm(forms.Form):
     ) -> None:
         """`people` and `units`: the ledger's, (id, name) (`selectors.ledger_choices`)."""
         super().__init__(*args, **kwargs)
-        self.fields["unit"].choices = [("", _("全部单位")), *units]  # type: ignore[attr-defined]
-        self.fields["leader"].choices = [("", _("全部领导")), *people]  # type: ignore[attr-defined]
+        self.fields["unit"].pairs([("", _("全部单位")), *units])  # type: ignore[attr-defined]
+        self.fields["leader"].pairs([("", _("全部领导")), *people])  # type: ignore[attr-defined]
 
 
 class ExportOptionsForm(forms.Form):

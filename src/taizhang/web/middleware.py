@@ -19,12 +19,12 @@ from django.http import (
     QueryDict,
 )
 from django.shortcuts import redirect
-from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
 from taizhang.accounts import access
 from taizhang.accounts.selectors import profile_load
+from taizhang.web.templatetags.cached_url import reversed_once
 
 POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -143,10 +143,11 @@ class PasswordChangeMiddleware:
 
     @staticmethod
     def _exempt(path: str) -> bool:
+        # Reversed once per process (three `reverse` cost ~0.1 ms a request).
         allowed = (
-            reverse("web:password_change"),
-            reverse("web:logout"),
-            reverse("web:healthz"),
+            reversed_once("web:password_change"),
+            reversed_once("web:logout"),
+            reversed_once("web:healthz"),
         )
         return path in allowed or path.startswith(("/api/", "/" + settings.STATIC_URL.lstrip("/")))
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 from django.contrib.auth.decorators import login_required
@@ -123,6 +124,10 @@ def _filtered_rows(
     return counts, page, found
 
 
+# A visible row's place in the document, (order, id), its items picked in C (not by a lambda).
+_BY_PLACE = itemgetter(access.Visible._fields.index("order"), access.Visible._fields.index("pk"))
+
+
 def _document_rows(
     request: HttpRequest, ledger: Ledger, visible: list[access.Visible] | None
 ) -> tuple[Counts, Page[int], list[tuple[Any, ...]]]:
@@ -141,7 +146,7 @@ def _document_rows(
     counts = {"tasks": len(visible) - subitems, "subitems": subitems}
     page = _page(request, counts)
     first = (page.number - 1) * PAGE_SIZE
-    shown = sorted(visible, key=lambda row: (row.order, row.pk))[first : first + PAGE_SIZE]
+    shown = sorted(visible, key=_BY_PLACE)[first : first + PAGE_SIZE]
     return counts, page, _ROWS_OF.values(Ids([row.pk for row in shown])) if shown else []
 
 

@@ -37,12 +37,19 @@ class CachedURLNode(URLNode):
 def cached_reverse(context: Context, view_name: str, args: list[int | str]) -> str:
     """The URL `{% url view_name *args %}` gives in `context` (not escaped), reversed once per
     process; `args` integers or text."""
-    current_app = _current_app(context)
+    return reversed_once(view_name, args, _current_app(context))
+
+
+def reversed_once(
+    view_name: str, args: list[int | str] | tuple[()] = (), current_app: str | None = None
+) -> str:
+    """`reverse(view_name, args=args, current_app=current_app)`, once per process for each
+    script prefix and URLconf; `args` integers or text."""
     urlconf = get_urlconf() or settings.ROOT_URLCONF
     key = (view_name, tuple(args), current_app, get_script_prefix(), urlconf)
     found = _REVERSED.get(key)
     if found is None:
-        found = reverse(view_name, args=args, current_app=current_app)
+        found = reverse(view_name, args=list(args), current_app=current_app)
         if len(_REVERSED) >= _MOST:
             _REVERSED.clear()
         _REVERSED[key] = found
