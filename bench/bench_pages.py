@@ -178,6 +178,16 @@ def previous_run(tasks: int) -> tuple[Any, Any] | None:
     return ledger, office
 
 
+def reused_or_generated(tasks: int, reports: int, reuse: bool) -> tuple[Any, Any]:
+    """The ledger and office a previous run left (with `reuse`, when it has `tasks` tasks),
+    else a new one generated in place of any earlier run's."""
+    found = previous_run(tasks) if reuse else None
+    if found is None:
+        delete_previous_run()
+        found = generate(tasks, reports)
+    return found
+
+
 def create_rounds(ledger: Any, office: Any) -> list[Any]:
     """Monthly rounds, the last one open (closed ones get no snapshot: not read here)."""
     from taizhang.reporting.models import Round

@@ -52,11 +52,7 @@ def main() -> None:
 
     settings.DEBUG = False
     call_command("migrate", verbosity=0)
-    found = bench_pages.previous_run(args.tasks) if args.reuse else None
-    if found is None:
-        bench_pages.delete_previous_run()
-        found = bench_pages.generate(args.tasks, args.reports)
-    ledger, _office = found
+    ledger, _office = bench_pages.reused_or_generated(args.tasks, args.reports, args.reuse)
     unit = Unit.objects.get(name="水利局")
     reporter = account_create(
         username=f"bench-post-{secrets.token_hex(4)}",

@@ -176,11 +176,7 @@ def main() -> None:
 
     settings.DEBUG = False
     call_command("migrate", verbosity=0)
-    found = bench_pages.previous_run(args.tasks) if args.reuse else None
-    if found is None:
-        bench_pages.delete_previous_run()
-        found = bench_pages.generate(args.tasks, args.reports)
-    ledger, office = found
+    ledger, office = bench_pages.reused_or_generated(args.tasks, args.reports, args.reuse)
     chosen = {kind: request for kind, request in requests(ledger, office).items() if kind in kinds}
     options = connection.settings_dict.get("OPTIONS", {})
     print(
