@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -17,6 +18,13 @@ from taizhang.accounts.signin import minutes_left
 class LoginView(auth_views.LoginView):
     template_name = "web/login.html"
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        """Django's context, but the product's name in the title and header as on every
+        other page: Django's view puts the host there as `site_name` (a `RequestSite`)."""
+        context = super().get_context_data(**kwargs)
+        context["site_name"] = settings.TAIZHANG_SITE_NAME
+        return context
 
 
 def lockout(
