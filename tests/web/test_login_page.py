@@ -22,3 +22,16 @@ def test_the_login_page_is_titled_with_the_products_name(host: str) -> None:
         assert settings.TAIZHANG_SITE_NAME in title
         assert host not in title
         assert answer.context["site_name"] == settings.TAIZHANG_SITE_NAME
+
+
+def test_a_typed_logout_address_goes_home_and_signs_no_one_out(client: Client) -> None:
+    from django.contrib.auth.models import User
+
+    user = User.objects.create_user(username="clerk", password="a-long-password-1")
+    client.force_login(user)
+    answer = client.get("/logout/")
+    assert answer.status_code == 302 and answer.headers["Location"] == "/"
+    assert "_auth_user_id" in client.session  # still signed in: only the form's POST signs out
+    answer = client.post("/logout/")
+    assert answer.status_code == 302
+    assert "_auth_user_id" not in client.session

@@ -9,7 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from taizhang.accounts.signin import minutes_left
@@ -25,6 +25,18 @@ class LoginView(auth_views.LoginView):
         context = super().get_context_data(**kwargs)
         context["site_name"] = settings.TAIZHANG_SITE_NAME
         return context
+
+
+class LogoutView(auth_views.LogoutView):
+    """Sign-out is a POST (the 退出 button's form, with its CSRF token), as Django's: a link
+    must not sign anyone out. A GET, from an address typed or bookmarked, is sent to the home
+    page (which has the button, or the sign-in page for no one signed in) instead of
+    Django's empty 405."""
+
+    http_method_names = ["get", "post", "options"]  # noqa: RUF012 (as Django declares it)
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        return redirect("web:home")
 
 
 def lockout(

@@ -1,4 +1,3 @@
-from django.contrib.auth import views as auth_views
 from django.urls import path, register_converter
 
 from taizhang.web import (
@@ -22,7 +21,7 @@ from taizhang.web import (
     upload,
     views,
 )
-from taizhang.web.auth import LoginView
+from taizhang.web.auth import LoginView, LogoutView
 from taizhang.web.converters import IdConverter
 
 # `<id:…>`: an id beyond any database integer is a 400, not a 500.
@@ -32,7 +31,7 @@ app_name = "web"
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("login/", LoginView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logout/", LogoutView.as_view(), name="logout"),
     path("", home.home, name="home"),
     path("ledgers/<id:ledger_id>/", views.ledger_detail, name="ledger_detail"),
     path("ledgers/<id:ledger_id>/dashboard/", dashboard.dashboard, name="dashboard"),
