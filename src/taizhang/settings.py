@@ -214,7 +214,10 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "zh-hans"
-LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+# The only language the pages are written in. An English browser (Accept-Language: en) got
+# Django's own words in English (a sign-in or form error) inside a Chinese page; a language
+# is listed here once the project ships its catalogue.
+LANGUAGES = [("zh-hans", "简体中文")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True

@@ -35,3 +35,16 @@ def test_a_typed_logout_address_goes_home_and_signs_no_one_out(client: Client) -
     answer = client.post("/logout/")
     assert answer.status_code == 302
     assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.parametrize("accept", ["en-US,en;q=0.9", "en", "fr-FR,de;q=0.8", "zh-TW,zh;q=0.9"])
+def test_a_browser_in_another_language_gets_django_s_own_words_in_chinese(accept: str) -> None:
+    """The pages are written in Chinese only: Django's messages (here the sign-in error) follow
+    them, whatever language the browser asks for."""
+    answer = Client().post(
+        "/login/", {"username": "nobody", "password": "wrong"}, HTTP_ACCEPT_LANGUAGE=accept
+    )
+    html = answer.content.decode()
+    assert '<html lang="zh-hans">' in html
+    assert "Please enter a correct" not in html
+    assert "请输入一个正确的" in html
