@@ -59,6 +59,8 @@ def test_five_failures_make_the_pair_wait_one_minute_and_each_try_doubles_it(
         fifth = sign_in("wrong")
     assert fifth.status_code == 429
     assert "登录失败次数过多，请 1 分钟后再试" in fifth.content.decode()
+    # The user is told that trying while waiting lengthens the wait, the right password too.
+    assert "等待期间每登录一次（密码正确也一样）都会使等待时间加倍" in fifth.content.decode()
     with at(0.5):  # a try while waiting is refused, right password or not, and counts
         assert "请 2 分钟后再试" in sign_in(PASSWORD).content.decode()
     with at(2):

@@ -43,8 +43,11 @@ def lockout(
     request: HttpRequest, original_response: HttpResponse | None = None, credentials: Any = None
 ) -> HttpResponse:
     """AXES_LOCKOUT_CALLABLE: the Chinese answer to a throttled sign-in (web or admin), with
-    the minutes left to wait; 429, so scripts can tell it from a wrong password."""
-    message = _("登录失败次数过多，请 %(minutes)s 分钟后再试。") % {
-        "minutes": minutes_left(request)
-    }
+    the minutes left to wait, and that trying again while waiting doubles the wait (the right
+    password too: answering otherwise would tell a guesser it was right); 429, so scripts can
+    tell it from a wrong password."""
+    message = _(
+        "登录失败次数过多，请 %(minutes)s 分钟后再试。等待期间每登录一次（密码正确也一样）"
+        "都会使等待时间加倍。"
+    ) % {"minutes": minutes_left(request)}
     return render(request, "web/login_locked.html", {"message": message}, status=429)
