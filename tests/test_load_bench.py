@@ -10,6 +10,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pytest
 from django.http.multipartparser import MultiPartParser
@@ -109,3 +110,89 @@ def test_the_database_cpu_counts_the_backends_of_the_run(load: ModuleType) -> No
         assert watch.seconds() > 0.05
     finally:
         other.close()
+
+
+class Scripted:
+    """A server on 127.0.0.1 that reads each request (its head and Content-Length body) and
+    sends the next of `answers` (raw bytes; None closes the connection without answering),
+    keeping what it was sent."""
+
+    def __init__(self, answers: list[bytes | None]) -> None:
+        import socket
+        import threading
+
+        self.answers = list(answers)
+        self.received: list[bytes] = []
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        threading.Thread(target=self.serve, daemon=True).start()
+
+    @staticmethod
+    def head(reader: Any) -> bytes:
+        """A request's line and headers (empty when the client closed the connection)."""
+        lines = []
+        while (line := reader.readline()) not in (b"\r\n", b""):
+            lines.append(line)
+        return b"".join(lines)
+
+    def serve(self) -> None:
+        while self.answers:
+            connection, _ = self.listener.accept()
+            with connection, connection.makefile("rb") as reader:
+                while self.answers:
+                    head = self.head(reader)
+                    if not head:
+                        break
+                    length = [
+                        int(line.split(b":")[1]) for line in head.split(b"\r\n")
+                        if line.lower().startswith(b"content-length:")
+                    ]  # fmt: skip
+                    self.received.append(head + b"\r\n" + reader.read(length[0] if length else 0))
+                    answer = self.answers.pop(0)
+                    if answer is None:
+                        break
+                    connection.sendall(answer)
+
+
+def test_the_clients_connection_reads_answers_as_http_client_did(load: ModuleType) -> None:
+    """Status, headers (lower-case), every Set-Cookie and the body, whether sized, chunked or
+    running to the end; the request as http.client sent it, body and all."""
+    sized = (
+        b"HTTP/1.1 302 Found\r\nLocation: /tasks/7/\r\nSet-Cookie: messages=x; Path=/\r\n"
+        b"Set-Cookie: csrftoken=abc; Path=/\r\nContent-Length: 5\r\n\r\nhello"
+    )
+    chunked = (
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2;x=1\r\nde\r\n0\r\n\r\n"
+    )
+    to_the_end = b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\nall of it"
+    server = Scripted([sized, chunked, to_the_end])
+    connection = load.Connection(server.port, 5)
+    body = "进展".encode()
+    status, headers, cookies, content = connection.request(
+        "POST", "/tasks/7/report/", body, {"Cookie": "sessionid=s", "Content-Type": "text/plain"}
+    )
+    assert (status, headers["location"], content) == (302, "/tasks/7/", b"hello")
+    assert cookies == ["messages=x; Path=/", "csrftoken=abc; Path=/"]
+    assert load.cookie_value(cookies, "csrftoken") == "abc"
+    assert server.received[0] == (
+        b"POST /tasks/7/report/ HTTP/1.1\r\nAccept-Encoding: identity\r\nCookie: sessionid=s\r\n"
+        b"Content-Type: text/plain\r\nContent-Length: 6\r\n\r\n" + body
+    )
+    assert connection.request("GET", "/a/", None, {})[::3] == (200, b"abcde")
+    assert not connection.closing
+    assert connection.request("GET", "/b/", None, {})[::3] == (200, b"all of it")
+    assert connection.closing
+    connection.close()
+
+
+def test_a_kept_alive_connection_closed_by_the_server_is_sent_again(load: ModuleType) -> None:
+    """The server closes the connection instead of answering (a worker restarting): the
+    request goes again on a new connection, once, and counts as answered and retried."""
+    ok = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
+    server = Scripted([ok, None, ok])
+    target = load.Target(server.port, 1, {}, [], 5)
+    user = load.User("ledger", "s", target, random.Random(1))  # noqa: S311
+    assert user.request("ledger", "GET", "/ledgers/1/") is not None
+    assert user.request("ledger", "GET", "/ledgers/1/") == (200, {"content-length": "2"}, b"ok")
+    assert [(s.outcome, s.retried) for s in user.samples] == [("ok", False), ("ok", True)]
+    user.close()

@@ -11,8 +11,8 @@ from django.db import connection
 from django.db.models import QuerySet
 from django.test.utils import CaptureQueriesContext
 
-from taizhang.ledger.models import Task
-from taizhang.prepared import Ids, Prepared, id_list
+from taizhang.ledger.models import Task, TaskUnit
+from taizhang.prepared import Ids, Prepared, id_list, keep_prefetched
 from tests.factories import World
 
 
@@ -157,3 +157,17 @@ def test_a_text_value_is_a_parameter(world: World) -> None:
     for goal in (task.goal, "没有这个任务", "", "%", "a'b"):
         assert prepared.rows(goal) == list(Task.objects.filter(goal=goal).values_list("pk"))
     assert len(prepared._compiled) == 1
+
+
+def test_objects_kept_as_prefetched_are_the_relations_own(world: World) -> None:
+    """`keep_prefetched`: `task.unit_links.all()` gives the objects kept, each knowing its
+    task, without a query; a further filter is still a query of this task's links only."""
+    task, other = Task.objects.filter(ledger=world.ledger, unit_links__isnull=False).distinct()[:2]
+    links = list(TaskUnit.objects.filter(task=task).order_by("order", "pk"))
+    keep_prefetched(task, "unit_links", links)
+    with CaptureQueriesContext(connection) as queries:
+        assert list(task.unit_links.all()) == links
+        assert all(link.task is task for link in task.unit_links.all())
+    assert len(queries) == 0
+    assert set(task.unit_links.filter(order__gte=0)) == set(links)
+    assert not set(task.unit_links.filter(order__gte=0)) & set(other.unit_links.all())

@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.db import connections
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.db.models.expressions import RawSQL
 from django.db.models.query import (  # type: ignore[attr-defined]
     ModelIterable,
@@ -217,6 +217,23 @@ def _slot(param: Any, slots: dict[int, _Slot], lists: dict[str, _Slot]) -> Any:
     if isinstance(param, str | list):
         return lists.get(repr(param), param)
     return param
+
+
+def keep_prefetched(instance: Model, name: str, found: list[Any]) -> None:
+    """Keep `found`, the objects of `instance`'s reverse relation `name` (read by a
+    `Prepared` query), where `instance.<name>.all()` gives them, as `prefetch_related`
+    leaves them: the related manager's query holding them as its result, and each of them
+    knowing `instance` as its related object."""
+    manager = getattr(instance, name)
+    queryset = manager.get_queryset()
+    queryset._result_cache = found
+    queryset._prefetch_done = True
+    for item in found:
+        manager.field.set_cached_value(item, instance)
+    if not hasattr(instance, "_prefetched_objects_cache"):
+        instance._prefetched_objects_cache = {}  # type: ignore[attr-defined]
+    cache = instance._prefetched_objects_cache  # type: ignore[attr-defined]
+    cache[manager.field.remote_field.cache_name] = queryset
 
 
 def id_list(ids: Sequence[int], using: str = "default") -> RawSQL:

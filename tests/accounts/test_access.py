@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import AnonymousUser, User
+from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -251,25 +252,34 @@ def test_access_task_is_the_same_404_for_missing_and_forbidden(world: World) -> 
     assert access.can_see_task(world.water, task) and not access.can_see_task(world.health, task)
 
 
-@pytest.mark.parametrize("prefetched", [False, True])
-def test_access_task_opens_exactly_the_visible_tasks(world: World, prefetched: bool) -> None:
+def _task_by_id(task_id: int) -> QuerySet[Task]:
+    return Task.objects.filter(pk=task_id)
+
+
+@pytest.mark.parametrize("loaded", ["no", "prefetched", "prepared"])
+def test_access_task_opens_exactly_the_visible_tasks(world: World, loaded: str) -> None:
     """A reporter's task is checked on the task (`_reporter_sees`), everyone else's through
-    `visible_tasks`: the same tasks open either way, sub-items and removed ones included."""
+    `visible_tasks` (or, read by a `Prepared` query of any task by its id, on the task):
+    the same tasks open either way, sub-items and removed ones included."""
     split = split_task_3(world, inheriting=True)
     Task.objects.filter(pk=world.task(4).pk).update(removed_at=world.ledger.imported_at)
     # 3-4 of 卫健委, removed: it does not open task 3 to 卫健委.
     removed = subitem(split.task, 4, "南部供水工程", unit="卫健委")
     Task.objects.filter(pk=removed.pk).update(removed_at=world.ledger.imported_at)
-    given = Task.objects.select_related("parent").prefetch_related(
-        "unit_links", "parent__unit_links"
-    )
+    given = {
+        "no": None,
+        "prefetched": Task.objects.select_related("parent").prefetch_related(
+            "unit_links", "parent__unit_links"
+        ),
+        "prepared": Prepared(_task_by_id),
+    }[loaded]
     users = [*(getattr(world, name) for name in ROLE_USERS), housing_reporter()]
     users += [account_create(username="nobody-unit", password=PASSWORD, role=Role.REPORTER)]
     for user in users:
         seen = set(access.visible_tasks(user).values_list("pk", flat=True))
         for pk in Task.objects.values_list("pk", flat=True):
             try:
-                access.access_task(user, pk, given if prefetched else None)
+                access.access_task(user, pk, given)
                 opened = True
             except Http404:
                 opened = False

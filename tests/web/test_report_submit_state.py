@@ -12,11 +12,13 @@ from django.db.models import Prefetch
 from django.test import Client
 from django.urls import reverse
 
+from taizhang.accounts.access import serving_unit_links
 from taizhang.ledger.models import Task, TaskUnit, Unit
 from taizhang.reporting import services
 from taizhang.reporting.models import Report, ReportState
 from taizhang.supervision.models import StateUnit, TaskState
 from taizhang.supervision.state import STATE_FIELDS, states_refresh
+from taizhang.web.reports import TASK_WITH_UNITS
 from tests.factories import World, client_for, signed_in
 from tests.web.subitems import housing_reporter, split_task_3
 from tests.web.test_pages import open_round
@@ -100,14 +102,47 @@ def test_a_report_records_the_progress_as_it_stands_under_the_lock(world: World)
 def test_a_report_through_the_form_costs_a_fixed_few_queries(
     world: World, django_assert_max_num_queries: Any
 ) -> None:
-    """Session, user, profile; the task with its units (3), the reporter's units, whether
-    the task is split, the held files; then one transaction (2): split check, round, task
-    under lock, waiting reports, previous report, the insert in its savepoint (3), draft,
-    audit; and when a report waited, its update and the attachments to carry over (2)."""
+    """Session, user, profile; the task with its ledger, its unit links with their units,
+    the reporter's units, whether the task is split, the held files; then one transaction
+    (2): split check, round, task under lock, waiting reports, previous report, the insert
+    in its savepoint (3), draft, audit; and when a report waited, its update and the
+    attachments to carry over (2)."""
     open_round(world)
     water = client_for(world, "water")
     task, unit = world.task(3), Unit.objects.get(name="水利局").pk
-    with django_assert_max_num_queries(21):  # 24 before (and 29 where a report waited)
+    with django_assert_max_num_queries(20):  # 24 before (and 29 where a report waited)
         send(water, task, unit, "北部供水工程已开工。")
-    with django_assert_max_num_queries(23):
+    with django_assert_max_num_queries(22):
         send(water, task, unit, "北部供水工程已开工，管网铺设过半。")
+
+
+def test_the_report_forms_task_is_loaded_as_the_prefetch_loaded_it(
+    world: World, django_assert_num_queries: Any
+) -> None:
+    """`TASK_WITH_UNITS` (queries compiled once) gives the task, its ledger and the units
+    serving it (a sub-item naming none: its task's) as the ORM's prefetch did, and nothing
+    more is asked of the database for them afterwards."""
+    split = split_task_3(world, inheriting=True)
+    housing = Unit.objects.get(name="住建局")
+    TaskUnit.objects.create(task=split.first, unit=housing, role="responsible", order=1)
+    assert split.inheriting is not None
+    orm = Task.objects.select_related("ledger").prefetch_related(
+        "unit_links__unit", "parent__unit_links__unit"
+    )
+    for task, queries in ((split.task, 2), (split.first, 2), (split.inheriting, 4)):
+        expected = orm.get(pk=task.pk)
+        with django_assert_num_queries(queries):
+            (found,) = TASK_WITH_UNITS.objects(task.pk)
+        with django_assert_num_queries(0):
+            links = [(link.pk, link.unit.name, link.task) for link in serving_unit_links(found)]
+            assert found.ledger == world.ledger
+        assert links == [
+            (link.pk, link.unit.name, link.task) for link in serving_unit_links(expected)
+        ]
+        assert [
+            f.attname
+            for f in Task._meta.concrete_fields
+            if getattr(found, f.attname) != getattr(expected, f.attname)
+        ] == []
+    assert len(serving_unit_links(found)) == 1 and found.parent == split.task
+    assert TASK_WITH_UNITS.objects(999_999) == []

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from taizhang.ledger.models import Status, Task, TaskUnit, Unit
 from taizhang.ledger.services import audit_record
+from taizhang.prepared import Prepared
 from taizhang.reporting.errors import ReportingError
 from taizhang.reporting.models import (
     HeldFile,
@@ -154,13 +155,20 @@ def draft_of(task: Task, unit_id: int) -> ReportDraft | None:
     return ReportDraft.objects.filter(task=task, unit_id=unit_id).first()
 
 
+def _held_files(task_id: int, unit_id: int, owner_id: int) -> QuerySet[HeldFile]:
+    return HeldFile.objects.filter(task_id=task_id, unit_id=unit_id, owner_id=owner_id).order_by(
+        "created_at", "pk"
+    )
+
+
+# Compiled once (`Prepared`): asked on every report sent.
+_HELD_FILES = Prepared(_held_files)
+
+
 def held_files_of(task: Task, unit_id: int, owner: User) -> list[HeldFile]:
     """The files the owner holds for the task and unit, oldest first."""
-    return list(
-        HeldFile.objects.filter(task=task, unit_id=unit_id, owner=owner).order_by(
-            "created_at", "pk"
-        )
-    )
+    files: list[HeldFile] = _HELD_FILES.objects(task.pk, unit_id, owner.pk)
+    return files
 
 
 def drafts_by_task(tasks: Sequence[Task], unit_ids: Sequence[int]) -> dict[int, ReportDraft]:

@@ -18,6 +18,7 @@ from taizhang.chinese.names import is_collective_unit
 from taizhang.documents.json_format import ledger_from_dict
 from taizhang.documents.model import LedgerDoc
 from taizhang.ledger.models import Task, TaskRevision, TaskUnit, Unit
+from taizhang.prepared import Prepared
 from taizhang.reporting.models import Comment, Report, ReportState, Round, snapshot_deferred
 
 
@@ -29,9 +30,19 @@ def round_document(round_: Round) -> LedgerDoc | None:
     return ledger_from_dict(round_.snapshot, name=round_.name)
 
 
+def _open_round(ledger_id: int) -> QuerySet[Round]:
+    # `first()`'s query: the model's ordering, one row.
+    return Round.objects.filter(ledger_id=ledger_id, closed_at__isnull=True)[:1]
+
+
+# Compiled once (`Prepared`): every report, task page and form asks for it.
+_OPEN_ROUND = Prepared(_open_round)
+
+
 def round_current(ledger_id: int) -> Round | None:
     """The ledger's open round, if any."""
-    return Round.objects.filter(ledger_id=ledger_id, closed_at__isnull=True).first()
+    found = _OPEN_ROUND.objects(ledger_id)
+    return found[0] if found else None
 
 
 def review_queue(ledger_id: int | None = None) -> QuerySet[Report]:

@@ -32,6 +32,7 @@ from taizhang.ledger.services.joint import (
     unit_part,
 )
 from taizhang.ledger.signals import tasks_written
+from taizhang.prepared import Prepared
 from taizhang.reporting.errors import ConflictError, ReportingError
 from taizhang.reporting.models import (
     Attachment,
@@ -134,13 +135,9 @@ def report_submit(
     # Submits for one task queue here (same lock order as report_accept: task, then reports).
     # The task's own fields are read again under the lock (an accepted report may have just
     # changed its progress); the ledger and the unit links the caller loaded are kept.
-    task.refresh_from_db(fields=_TASK_VALUES, from_queryset=Task.objects.select_for_update())
+    _task_locked(task)
     held = _held_for(task, unit, actor, held_files)
-    waiting = list(
-        Report.objects.select_for_update().filter(
-            round=round_, task=task, unit=unit, state=ReportState.SUBMITTED
-        )
-    )
+    waiting: list[Report] = _WAITING_LOCKED.objects(round_.pk, task.pk, unit.pk)
     report = _report_create(task, unit, actor, round_, progress, status, figures or [], waiting)
     added = attachments_create(report=report, uploads=checked, held_files=held)
     # Kept short: on SQLite the whole transaction holds the database's one write lock.
@@ -166,6 +163,32 @@ def report_submit(
 _TASK_VALUES = [
     f.attname for f in Task._meta.concrete_fields if not f.is_relation and not f.primary_key
 ]
+
+
+def _task_values_locked(task_id: int) -> QuerySet[Task, tuple[Any, ...]]:
+    return Task.objects.select_for_update().filter(pk=task_id).order_by().values_list(*_TASK_VALUES)
+
+
+def _waiting_locked(round_id: int, task_id: int, unit_id: int) -> QuerySet[Report]:
+    return Report.objects.select_for_update().filter(
+        round_id=round_id, task_id=task_id, unit_id=unit_id, state=ReportState.SUBMITTED
+    )
+
+
+# The queries of every report sent, compiled once (`Prepared`): the ORM built and compiled
+# each of them each time (0.3-0.7 ms apiece).
+_TASK_VALUES_LOCKED = Prepared(_task_values_locked)
+_WAITING_LOCKED = Prepared(_waiting_locked)
+
+
+def _task_locked(task: Task) -> None:
+    """Lock the task's row and read its own fields again (`refresh_from_db` of `_TASK_VALUES`
+    under `select_for_update`)."""
+    found = _TASK_VALUES_LOCKED.values(task.pk)
+    if not found:
+        raise Task.DoesNotExist
+    for name, value in zip(_TASK_VALUES, found[0], strict=True):
+        setattr(task, name, value)
 
 
 def _report_create(
@@ -230,7 +253,7 @@ def _carry_over(waiting: list[Report], report: Report, added: list[Attachment]) 
     """Move the superseded reports' attachments to the new report, oldest first, while the
     per-report quotas allow (the reporter does not upload them again; `added`: the new
     report's own attachments); the ids moved."""
-    olds = list(Attachment.objects.filter(report__in=waiting).order_by("pk"))
+    olds: list[Attachment] = _ATTACHMENTS_OF.objects([report.pk for report in waiting])
     if not olds:
         return []
     limit = Quotas.read()
@@ -245,12 +268,28 @@ def _carry_over(waiting: list[Report], report: Report, added: list[Attachment]) 
     return moved
 
 
+def _attachments_of(report_ids: list[int]) -> QuerySet[Attachment]:
+    return Attachment.objects.filter(report_id__in=report_ids).order_by("pk")
+
+
+def _current_subitems(task_id: int) -> QuerySet[Task, tuple[str, int]]:
+    return (
+        Task.objects.filter(parent_id=task_id, removed_at__isnull=True)
+        .order_by("order", "pk")
+        .values_list("label", "number")
+    )
+
+
+_ATTACHMENTS_OF = Prepared(_attachments_of)
+_CURRENT_SUBITEMS = Prepared(_current_subitems)
+
+
 def _refuse_split_task(task: Task) -> None:
     """A task with sub-items is reported through them, never itself."""
     if task.parent_id is not None:
         return
-    subitems = task.subitems.filter(removed_at__isnull=True).order_by("order", "pk")
-    labels = [sub.label or f"{task.number}-{sub.number}" for sub in subitems]
+    subitems = _CURRENT_SUBITEMS.values(task.pk)
+    labels = [label or f"{task.number}-{number}" for label, number in subitems]
     if labels:
         raise ReportingError(
             _("任务%(n)s分为子项（%(labels)s），请按子项分别报送")
@@ -274,18 +313,26 @@ def _checked_figure(figure: Mapping[str, object]) -> FigureData:
     return {"name": str(name).strip(), "value": number, "unit": str(unit).strip()}
 
 
+def _previous(task_id: int, unit_id: int, round_id: int) -> QuerySet[Report]:
+    # `first()`'s query: one row.
+    return (
+        Report.objects.filter(task_id=task_id, unit_id=unit_id)
+        .exclude(round_id=round_id)
+        .exclude(state__in=[ReportState.RETURNED, ReportState.SUPERSEDED])
+        .order_by("-submitted_at", "-pk")[:1]
+    )
+
+
+_PREVIOUS = Prepared(_previous)
+
+
 def _previous_round_text(
     task: Task, unit: Unit, round_: Round, progress: str, section: str
 ) -> tuple[Report | None, float]:
     """The unit's latest report on the task in an earlier round (or, without one, the unit's
     part of the progress, `section`) and how similar the new text is to it (0 to 1)."""
-    previous = (
-        Report.objects.filter(task=task, unit=unit)
-        .exclude(round=round_)
-        .exclude(state__in=[ReportState.RETURNED, ReportState.SUPERSEDED])
-        .order_by("-submitted_at", "-pk")
-        .first()
-    )
+    found = _PREVIOUS.objects(task.pk, unit.pk, round_.pk)
+    previous: Report | None = found[0] if found else None
     before = previous.progress if previous is not None else section
     ratio = difflib.SequenceMatcher(a=before, b=progress, autojunk=False).ratio() if before else 0.0
     return previous, round(ratio, 3)
