@@ -250,15 +250,18 @@ def test_the_whole_ledgers_history_leaves_out_tasks_removed_or_made_sub_items(
 
 
 def test_the_sums_packed_three_to_an_integer_come_back_apart() -> None:
-    from taizhang.supervision.dashboard import _BITS, _SUMS, _unpacked
+    from taizhang.supervision.dashboard import _BITS, _unpacked
 
-    sums = [(1 << _BITS) - 1, 0, 7, 123_456, 1, 0, 2_000_000, 3, 42][:_SUMS]
+    # Of each status, of red, yellow and completed lights, overdue and not reported.
+    sums = [(1 << _BITS) - 1, 0, 7, 123_456, 1, 0, 2_000_000, 3, 42]
+    s0, s1, s2, s3, red, yellow, completed, overdue, unreported = sums
     packed = [
-        sum(value << (_BITS * (n % 3)) for n, value in enumerate(sums) if n // 3 == pack)
-        for pack in range(-(-_SUMS // 3))
+        s0 + (s1 << _BITS) + (s2 << 2 * _BITS),
+        red + (yellow << _BITS) + (completed << 2 * _BITS),
+        s3 + (overdue << _BITS) + (unreported << 2 * _BITS),
     ]
     row = ("u", 5, 2_000_001, *(Decimal(p) for p in packed))  # PostgreSQL's sums
     assert _unpacked(row) == ("u", 5, 2_000_001, *sums)
-    assert _unpacked(("t", 0, 0, None, None, None)) == ("t", 0, 0, *[0] * _SUMS)
+    assert _unpacked(("t", 0, 0, None, None, None)) == ("t", 0, 0, *[0] * 9)
     with pytest.raises(ValueError, match="at most"):
         _unpacked(("u", 5, 1 << _BITS, *packed))
