@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from django.template import Context, Template
 
-from taizhang.web.templatetags.dashboard_page import group_rows, task_rows
+from taizhang.web.templatetags.dashboard_page import group_rows, indicator_rows, task_rows
 
 # The template's loops before they were written in Python (web/dashboard.html).
 GROUP_LOOP = Template(
@@ -126,3 +126,76 @@ TASKS = [
 def test_a_lists_rows_are_what_the_template_wrote(tasks: list[dict[str, Any]]) -> None:
     before = TASK_LOOP.render(Context({"list": {"tasks": tasks}}))
     assert task_rows(tasks) == before
+
+
+INDICATOR_LOOP = Template(
+    """{% load i18n %}{% for item in data.indicators %}
+        <tr{% if item.uncertain %} class="uncertain"{% endif %}><td class="n"><a href="{% url 'web:task_detail' item.task_id %}">{{ item.label }}</a></td><td>{{ item.name }}</td>
+        <td class="bar-cell">{% include "web/_indicator_bar.html" %}</td>
+        <td class="n">{{ item.target|floatformat:"-2" }}{{ item.unit }}</td>
+        <td class="n">{% if item.actual is not None %}{{ item.actual|floatformat:"-2" }}{{ item.unit }}{% else %}—{% endif %}</td>
+        {% if can_check %}<td class="noprint">{% if item.uncertain %}{% include "web/_figure_check.html" with task_id=item.task_id next=request.get_full_path|add:"#indicators" %}{% endif %}</td>{% endif %}</tr>
+      {% endfor %}"""  # noqa: E501
+)
+
+
+def indicator(task_id: int, **given: Any) -> dict[str, Any]:
+    item: dict[str, Any] = {
+        "task_id": task_id,
+        "task": "3",
+        "label": "3",
+        "name": "新建学校",
+        "target": 12.0,
+        "actual": 5.0,
+        "unit": "所",
+        "percent": 41.66666,
+        "source": "text",
+        "uncertain": False,
+        "doubt": None,
+        "doubt_label": "",
+        "checked": None,
+    }
+    return {**item, **given}
+
+
+INDICATORS = [
+    indicator(5),
+    indicator(6, label="3.(1)", percent=100.0, actual=12.5, target=12.25),
+    indicator(7, percent=130.04, checked="confirmed"),
+    indicator(
+        8,
+        name='管网<"A&B">',
+        unit="公里'",
+        uncertain=True,
+        doubt="unit_only",
+        doubt_label="仅单位相同：<进展>中的数字",
+        percent=0.0,
+        actual=0,
+    ),
+    indicator(9, uncertain=True, doubt="x", doubt_label="存疑", actual=None, percent=None),
+    indicator(10, target=None, actual=None, percent=None, unit=None, checked="corrected"),
+]
+
+
+class Asked:
+    """What the template asks of the request."""
+
+    def get_full_path(self) -> str:
+        return '/ledgers/4/dashboard/?as_of=2021-06-30&x="1"'
+
+
+# Django's own {% csrf_token %} calls format_html("") for "NOTPROVIDED", which 5.2 warns of.
+@pytest.mark.filterwarnings("ignore::django.utils.deprecation.RemovedInDjango60Warning")
+@pytest.mark.parametrize("can_check", [True, False])
+@pytest.mark.parametrize("token", ["tok3n&<x>", "NOTPROVIDED", None])
+def test_the_indicators_rows_are_what_the_templates_wrote(
+    can_check: bool, token: str | None
+) -> None:
+    values: dict[str, Any] = {"can_check": can_check, "request": Asked()}
+    if token is not None:
+        values["csrf_token"] = token
+    before = INDICATOR_LOOP.render(Context({**values, "data": {"indicators": INDICATORS}}))
+    after = indicator_rows(Context(values), INDICATORS, can_check=can_check)
+    assert after == before
+    assert ("figure-check" in after) == can_check
+    assert ("csrfmiddlewaretoken" in after) == (can_check and token == "tok3n&<x>")
