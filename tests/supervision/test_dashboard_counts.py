@@ -265,3 +265,20 @@ def test_the_sums_packed_three_to_an_integer_come_back_apart() -> None:
     assert _unpacked(("t", 0, 0, None, None, None)) == ("t", 0, 0, *[0] * 9)
     with pytest.raises(ValueError, match="at most"):
         _unpacked(("u", 5, 1 << _BITS, *packed))
+
+
+@pytest.mark.django_db
+def test_the_indicators_are_asked_with_the_index_condition_written_out(world: World) -> None:
+    """The empty list in the SQL, not a parameter: SQLite uses a partial index only for a
+    condition it can see implies the index's (else it reads each state's indicators)."""
+    from taizhang.supervision.dashboard import indicator_states
+
+    states_refresh(ledger=world.ledger)
+    states = TaskState.objects.filter(ledger=world.ledger)
+    having, ordered = indicator_states(states)
+    _sql, params = having.query.sql_with_params()
+    assert list(params) == [world.ledger.pk]
+    assert having.count() == states.exclude(indicators=[]).count() > 0
+    assert {state.pk for state in ordered} == set(
+        states.exclude(indicators=[]).values_list("pk", flat=True)
+    )

@@ -13,6 +13,7 @@ from typing import Any
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import (
+    BooleanField,
     Case,
     CharField,
     Count,
@@ -25,6 +26,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.expressions import RawSQL
 
 from taizhang.chinese.statuses import STATUS_CODES
 from taizhang.ledger.models import Ledger, Person, Status, Task, TaskLeader, TaskUnit, Unit
@@ -452,13 +454,25 @@ def indicator_states(
     """The states with indicators, and the same least advanced first with what the list
     shows of their tasks: both read through the index `state_ledger_indicators` on
     PostgreSQL (its condition and order are these)."""
-    having = states.exclude(indicators=[])
+    having = states.filter(_having_indicators(states.db))
     ordered = (
         having.select_related("task__parent")
         .order_by(F("lowest_percent").asc(nulls_last=True), "position", "task_id")
         .only("indicators", "task__number", "task__label", "task__parent__number")
     )
     return having, ordered
+
+
+def _having_indicators(alias: str) -> RawSQL:
+    """A state with indicators, as the condition of the index `state_ledger_indicators` is
+    written (`~Q(indicators=[])`), with the empty list in the SQL rather than a parameter:
+    SQLite otherwise cannot tell that the index holds the rows asked for, and reads each
+    state's indicators from the table (the count 18 -> 0.9 ms at 10,000 tasks)."""
+    connection = connections[alias]
+    qn = connection.ops.quote_name
+    column = f"{qn(TaskState._meta.db_table)}.{qn('indicators')}"
+    empty = "'[]'::jsonb" if connection.vendor == "postgresql" else "'[]'"
+    return RawSQL(f"NOT ({column} = {empty})", (), output_field=BooleanField())  # noqa: S611
 
 
 def _indicators(
