@@ -247,3 +247,38 @@ def test_the_whole_ledgers_history_leaves_out_tasks_removed_or_made_sub_items(
     before = RoundTally.objects.get(round=round_).counts
     assert whole == counted
     assert sum(whole[key] for key in before) == sum(before.values()) - 2
+
+
+def test_the_sums_packed_three_to_an_integer_come_back_apart() -> None:
+    from taizhang.supervision.dashboard import _BITS, _unpacked
+
+    # Of each status, of red, yellow and completed lights, overdue and not reported.
+    sums = [(1 << _BITS) - 1, 0, 7, 123_456, 1, 0, 2_000_000, 3, 42]
+    s0, s1, s2, s3, red, yellow, completed, overdue, unreported = sums
+    packed = [
+        s0 + (s1 << _BITS) + (s2 << 2 * _BITS),
+        red + (yellow << _BITS) + (completed << 2 * _BITS),
+        s3 + (overdue << _BITS) + (unreported << 2 * _BITS),
+    ]
+    row = ("u", 5, 2_000_001, *(Decimal(p) for p in packed))  # PostgreSQL's sums
+    assert _unpacked(row) == ("u", 5, 2_000_001, *sums)
+    assert _unpacked(("t", 0, 0, None, None, None)) == ("t", 0, 0, *[0] * 9)
+    with pytest.raises(ValueError, match="at most"):
+        _unpacked(("u", 5, 1 << _BITS, *packed))
+
+
+@pytest.mark.django_db
+def test_the_indicators_are_asked_with_the_index_condition_written_out(world: World) -> None:
+    """The empty list in the SQL, not a parameter: SQLite uses a partial index only for a
+    condition it can see implies the index's (else it reads each state's indicators)."""
+    from taizhang.supervision.dashboard import indicator_states
+
+    states_refresh(ledger=world.ledger)
+    states = TaskState.objects.filter(ledger=world.ledger)
+    having, ordered = indicator_states(states)
+    _sql, params = having.query.sql_with_params()
+    assert list(params) == [world.ledger.pk]
+    assert having.count() == states.exclude(indicators=[]).count() > 0
+    assert {state.pk for state in ordered} == set(
+        states.exclude(indicators=[]).values_list("pk", flat=True)
+    )
