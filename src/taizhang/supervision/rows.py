@@ -37,6 +37,7 @@ from taizhang.supervision.lights import (
     Reason,
     ReasonKind,
     Thresholds,
+    colour_of,
     colour_on,
     first_reason,
     reason_text,
@@ -107,6 +108,29 @@ def _open_rounds_query(ledger_id: int) -> QuerySet[Round]:
 _OPEN_ROUNDS = Prepared(_open_rounds_query)
 
 
+def _reason_key(
+    colour: str | None,
+    status: str,
+    deadline: datetime.date | None,
+    lowest: Decimal | None,
+    split: bool,
+) -> tuple[Any, ...]:
+    """What `RowLights._reason` reads of a row's facts for its colour, and nothing more, so
+    that rows whose lights are the same share one key: a green light's reason is always
+    on pace and a completed one's depends only on whether it was the sub-items' doing; a
+    red one's reasons read the deadline and the status, not the percent; a split task's red
+    or yellow comes from its sub-items. A page's ~90 distinct facts are a dozen keys."""
+    if colour == GREEN:
+        return (GREEN,)
+    if colour == COMPLETED:
+        return (COMPLETED, split and status != StatusCode.COMPLETED)
+    if split and colour in (RED, YELLOW):
+        return (colour, True)
+    if colour == RED:
+        return (RED, status, deadline)
+    return (colour, status, deadline, lowest, split)
+
+
 class RowLights:
     """The lights of a ledger's rows on a day: `lit` annotates a query of tasks (one query
     to set up: the open rounds (`open_round`: the first, as `reporting.selectors.round_current`
@@ -155,7 +179,7 @@ class RowLights:
         """A row's light from the values `lit` annotated; None for a task with no state. A
         split task's red or yellow comes from its sub-items (`subitem_reasons`). Rows with
         the same facts share one `RowLight`, worked out once."""
-        key = (colour, status, deadline, lowest, split)
+        key = _reason_key(colour, status, deadline, lowest, split)
         if key not in self._known:
             light = self._reason(colour, status, deadline, lowest, split=split)
             # One object for each distinct light (~90 rows' facts give a few): a page words
@@ -238,10 +262,12 @@ class RowLights:
         for task, _parent, completed, red_from, yellow_from, *facts in rows:
             deadline, lowest, is_split, status, _due = facts
             # No stored state (a left join of nothing): green, as `light_case` gives it.
-            colour = colour_on(
-                Thresholds(bool(completed), red_from, yellow_from),
+            colour = colour_of(
+                bool(completed),
+                red_from,
+                yellow_from,
                 self.as_of,
-                unreported=completed is not None and task in waiting,
+                completed is not None and task in waiting,
             )
             lights[task] = self.reason(colour, status, deadline, lowest, split=bool(is_split))
         self._name_subitems(lights, subs)
