@@ -415,3 +415,75 @@ def test_the_filter_forms_choices_are_djangos_and_each_forms_own() -> None:
     assert TaskFilterForm.base_fields["unit"].choices == []  # type: ignore[attr-defined]
     bad = TaskFilterForm({"unit": "3", "status": "nonsense"}, units=units, people=people)
     assert not bad.is_valid() and set(bad.errors) == {"unit", "status"}
+
+
+# --- filter values not understood ----------------------------------------------------------
+
+
+NOTES = re.compile(r'<li class="warning">([^<]*)</li>')
+
+
+def notes(html: str) -> list[str]:
+    return NOTES.findall(html)
+
+
+def test_a_filter_value_not_understood_is_named_and_ignored_the_others_applied(
+    world: World,
+) -> None:
+    client = client_for(world, "office")
+    water = Unit.objects.get(name="水利局")
+    served = page(client, world.ledger, unit=water.pk)
+    # An unknown light beside a unit: the unit's filter applies, the light is said to be
+    # ignored (not the whole query, as before).
+    html = page(client, world.ledger, unit=water.pk, light="purple")
+    assert listed(html) == listed(served) != listed(page(client, world.ledger))
+    assert notes(html) == ["筛选条件“灯色”的值“purple”无法识别，已忽略。"]
+    html = page(client, world.ledger, status="nonsense", due_from="2021-13-01", unit="999999")
+    assert notes(html) == [
+        "筛选条件“状态”的值“nonsense”无法识别，已忽略。",
+        "筛选条件“责任单位”的值“999999”无法识别，已忽略。",
+        "筛选条件“完成时限自”的值“2021-13-01”无法识别，已忽略。",
+    ]
+    assert listed(html) == listed(page(client, world.ledger))
+    # A page number that is not one: the first page, and a note saying so.
+    assert notes(page(client, world.ledger, page="abc")) == ["页码“abc”无法识别，已显示第一页。"]
+    # The value as given, escaped.
+    assert notes(page(client, world.ledger, light=SCRIPT)) == [
+        f"筛选条件“灯色”的值“{ESCAPED}”无法识别，已忽略。"
+    ]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {},
+        {"light": "red", "status": "lagging"},
+        {"page": "2"},
+        {"q": "供水", "due_to": "2021-12-31"},
+    ],
+)
+def test_a_query_understood_has_no_note(world: World, query: dict[str, str]) -> None:
+    html = page(client_for(world, "water"), world.ledger, **query)
+    assert notes(html) == [] and 'class="messages"' not in html
+
+
+def test_a_note_costs_no_query(world: World) -> None:
+    # The notes come from the form the page validates anyway: a query with values ignored
+    # costs the queries of the same query without them, for the office and for a reporter.
+    unit = str(Unit.objects.get(name="水利局").pk)
+    for role, good, bad in [
+        (role, good, {**good, **bad})
+        for role in ("office", "water")
+        for good, bad in (
+            ({}, {"light": "purple", "page": "abc"}),
+            ({"unit": unit}, {"status": "nonsense", "due_to": "abc"}),
+        )
+    ]:
+        client = client_for(world, role)
+        counted = []
+        for query in (good, bad):
+            page(client, world.ledger, **query)  # the first request of a client reads more
+            with CaptureQueriesContext(connection) as queries:
+                page(client, world.ledger, **query)
+            counted.append(len(queries))
+        assert counted[0] == counted[1], (role, good, counted)

@@ -75,6 +75,7 @@ def ledger_detail(request: HttpRequest, ledger_id: int) -> HttpResponse:
     context = {
         "ledger": ledger,
         "form": form,
+        "ignored": ignored_filters(request, form),
         "page": page,
         "rows": ledger_rows(found, matched=selection.filtered, lights=lights),
         "as_of": lights.as_of,
@@ -151,12 +152,42 @@ def _document_rows(
 
 
 def _filter_form(request: HttpRequest, ledger: Ledger) -> tuple[TaskFilterForm, Selection]:
-    """The ledger page's filter form and the selection it makes (none when it is invalid)."""
+    """The ledger page's filter form and the selection it makes: of the filters whose value
+    is understood, the others ignored (`ignored_filters` names them)."""
     people, units = ledger_choices(ledger.pk)
     form = TaskFilterForm(request.GET or None, people=people, units=units, renderer=QUICK_SELECTS)
-    chosen = dict(form.cleaned_data) if form.is_valid() else {}
+    chosen: dict[str, Any] = {}
+    if form.is_bound:
+        form.is_valid()  # cleans each field: one not understood is left out of cleaned_data
+        chosen = dict(form.cleaned_data)
     colour = chosen.pop("light", "")
     return form, Selection(TaskFilters(**chosen), colour)
+
+
+class Ignored(NamedTuple):
+    """A value of the ledger page's query that was not understood and so not applied: the
+    filter's label (None for the page number) and the value as given."""
+
+    label: str | None
+    value: str
+
+
+def ignored_filters(request: HttpRequest, form: TaskFilterForm) -> list[Ignored]:
+    """The filters whose value the form did not understand (an unknown light or status, a
+    unit not of the ledger, a date that is none), in the form's order, and a page number
+    that is not a number (the first page is shown): none for a query the page understood."""
+    ignored = [
+        Ignored(str(form[name].label), request.GET.get(name, ""))
+        for name in form.fields
+        if name in form.errors
+    ]
+    number = request.GET.get("page")
+    if number is not None:
+        try:
+            int(number)
+        except ValueError:
+            ignored.append(Ignored(None, number))
+    return ignored
 
 
 def page_selection(request: HttpRequest, ledger: Ledger) -> Selection:
