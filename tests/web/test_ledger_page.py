@@ -129,6 +129,28 @@ def test_a_sub_item_row_names_its_task_and_a_context_row_says_so(world: World) -
     assert f">{display_number(split.second)}</a>" in sub
 
 
+@pytest.mark.parametrize("light", ["", "red"])
+def test_a_task_the_filter_cannot_say_of_is_a_context_row(world: World, light: str) -> None:
+    # Whether a row matched is asked of the row itself: a task without a deadline is neither
+    # before nor after a day (SQL's NULL), so it did not match, and shows as the context of
+    # its sub-item that did, as one not among the matching rows did before.
+    split = split_task_3(world)
+    Task.objects.filter(pk=split.task.pk).update(deadline=None)
+    query = {"due_from": "2021-12-01", **({"light": light} if light else {})}
+    Task.objects.filter(pk=split.second.pk).update(deadline=datetime.date(2021, 12, 31))
+    if light:  # 3-2 red on the page's day, as the filter reads its stored state
+        from taizhang.supervision.models import TaskState
+
+        TaskState.objects.filter(task=split.second).update(
+            completed=False, red_from=datetime.date(2000, 1, 1)
+        )
+    rows = rows_of(page(client_for(world, "office"), world.ledger, **query))
+    link = reverse("web:task_detail", args=[split.task.pk])
+    [context] = [row for row in rows if f'<a href="{link}">' in row]
+    assert context.startswith('class=" context">')
+    assert rows[rows.index(context) + 1].startswith('class="subitem"')
+
+
 def test_nothing_matching_says_so(world: World) -> None:
     html = page(client_for(world, "office"), world.ledger, q="没有这个词")
     assert '<tbody>\n\n<tr><td colspan="7">没有符合条件的任务。</td></tr>\n\n</tbody>' in html
