@@ -509,3 +509,36 @@ def test_a_note_costs_no_query(world: World) -> None:
                 page(client, world.ledger, **query)
             counted.append(len(queries))
         assert counted[0] == counted[1], (role, good, counted)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [None, {"q": SCRIPT, "status": "lagging", "unit": "2"}, {"light": "purple", "due_to": "x"}],
+)
+def test_the_filter_fields_are_the_templates_loop(data: dict[str, str] | None) -> None:
+    units, people = [(1, "水利局"), (2, "财政局&<>")], [(5, "张三")]
+    form = TaskFilterForm(data, units=units, people=people, renderer=QUICK_SELECTS)
+    loop = Template(
+        "{% for field in form %}<label>{{ field.label }}{{ field }}</label>{% endfor %}"
+    ).render(Context({"form": form}))
+    assert ledger_page.filter_fields(form) == loop
+    assert "<label>搜索<input" in loop
+
+
+def test_the_unfiltered_count_is_the_ledgers_current_rows_and_sub_items(world: World) -> None:
+    # Counted from indexes (the sub-items through their tasks on SQLite): the same numbers
+    # as the ORM's count, with a removed sub-item (not counted), a sub-item of a removed
+    # task (counted, as the page lists it) and another ledger's sub-items (not counted).
+    from taizhang.web.views import _COUNTS
+
+    large = large_ledger()
+    subs = [subitem(large.tasks.get(number=n), 1, f"任务{n}的子项") for n in (3, 52, 122, 201)]
+    other = subitem(world.task(3), 1, "另一台账的子项")
+    large.tasks.filter(pk=subs[0].pk).update(removed_at=timezone.now())
+    large.tasks.filter(number=52, parent=None).update(removed_at=timezone.now())
+    for ledger in (large, world.ledger):
+        current = access.current_tasks(ledger.pk)
+        expected = (current.count(), current.filter(parent__isnull=False).count())
+        assert _COUNTS.rows(ledger.pk) == [expected]
+    assert _COUNTS.rows(large.pk) == [(250 - 1 + 3, 3)]
+    assert other.ledger_id == world.ledger.pk

