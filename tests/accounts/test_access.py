@@ -62,6 +62,23 @@ def test_a_reporter_sees_its_sub_items_and_their_task(world: World) -> None:
     assert visible(world.health, split.task) == [False]
 
 
+@pytest.mark.parametrize("removed", ["none", "named", "inheriting", "task"])
+def test_a_reporters_ids_are_its_visible_tasks(world: World, removed: str) -> None:
+    # The reporters' ids query (`_visible_ids`) is written apart from `visible_tasks` for
+    # speed: the same tasks, with sub-items served by name (3-1, 3-2: whose task 3 the
+    # other unit does not serve) or through their task (（3）), and when one is removed.
+    split = split_task_3(world, inheriting=True)
+    gone = {"none": None, "named": split.second, "inheriting": split.inheriting}.get(
+        removed, split.task
+    )
+    if gone is not None:
+        Task.objects.filter(pk=gone.pk).update(removed_at=world.ledger.imported_at)
+    for user in (world.water, world.health, housing_reporter()):
+        mine = set(access.visible_tasks(user).values_list("pk", flat=True))
+        assert mine  # each reporter sees some
+        assert {pk for pk, *_rest in access._visible_ids(user)} == mine
+
+
 def test_a_removed_sub_item_no_longer_opens_its_task(world: World) -> None:
     split = split_task_3(world)
     Task.objects.filter(pk=split.second.pk).update(removed_at=world.ledger.imported_at)

@@ -319,3 +319,33 @@ def test_rows_with_the_same_light_share_one_light(world: World) -> None:
     fewer = RowLights(Ledger.objects.get(pk=ledger.pk), day)
     assert fewer.settings.warn_days == 10
     assert fewer.reason(YELLOW, "in_progress", deadline, None) != light
+
+
+def test_a_light_worked_out_once_for_facts_that_give_it_is_each_rows_own(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `RowLights.reason` keys a light by what its colour's reasons read (a red one not by
+    # its percent, a green one by nothing): each row's light is still the one its own facts
+    # give, whatever rows came before it.
+    from decimal import Decimal
+
+    from taizhang.supervision.lights import COMPLETED, GREEN, RED, YELLOW
+
+    ledger = Ledger.objects.get(pk=world.ledger.pk)
+    day = datetime.date(ledger.year, 9, 1)
+    lights = RowLights(ledger, day)
+    facts = [
+        (colour, status, deadline, lowest, split)
+        for colour in (None, GREEN, YELLOW, RED, COMPLETED)
+        for status in ("", "in_progress", "lagging", "not_started", "completed")
+        for deadline in (None, datetime.date(ledger.year, 6, 30), datetime.date(ledger.year, 9, 20))
+        for lowest in (None, Decimal("10"), Decimal("90"))
+        for split in (False, True)
+    ]
+    worked_out = []
+    real = lights._reason
+    monkeypatch.setattr(lights, "_reason", lambda *a, **k: worked_out.append(a) or real(*a, **k))
+    for colour, status, deadline, lowest, split in facts:
+        expected = real(colour, status, deadline, lowest, split=split)
+        assert lights.reason(colour, status, deadline, lowest, split=split) == expected
+    assert len(worked_out) < len(facts) / 2  # most facts found a light worked out before

@@ -129,6 +129,28 @@ def test_a_sub_item_row_names_its_task_and_a_context_row_says_so(world: World) -
     assert f">{display_number(split.second)}</a>" in sub
 
 
+@pytest.mark.parametrize("light", ["", "red"])
+def test_a_task_the_filter_cannot_say_of_is_a_context_row(world: World, light: str) -> None:
+    # Whether a row matched is asked of the row itself: a task without a deadline is neither
+    # before nor after a day (SQL's NULL), so it did not match, and shows as the context of
+    # its sub-item that did, as one not among the matching rows did before.
+    split = split_task_3(world)
+    Task.objects.filter(pk=split.task.pk).update(deadline=None)
+    query = {"due_from": "2021-12-01", **({"light": light} if light else {})}
+    Task.objects.filter(pk=split.second.pk).update(deadline=datetime.date(2021, 12, 31))
+    if light:  # 3-2 red on the page's day, as the filter reads its stored state
+        from taizhang.supervision.models import TaskState
+
+        TaskState.objects.filter(task=split.second).update(
+            completed=False, red_from=datetime.date(2000, 1, 1)
+        )
+    rows = rows_of(page(client_for(world, "office"), world.ledger, **query))
+    link = reverse("web:task_detail", args=[split.task.pk])
+    [context] = [row for row in rows if f'<a href="{link}">' in row]
+    assert context.startswith('class=" context">')
+    assert rows[rows.index(context) + 1].startswith('class="subitem"')
+
+
 def test_nothing_matching_says_so(world: World) -> None:
     html = page(client_for(world, "office"), world.ledger, q="没有这个词")
     assert '<tbody>\n\n<tr><td colspan="7">没有符合条件的任务。</td></tr>\n\n</tbody>' in html
@@ -415,3 +437,108 @@ def test_the_filter_forms_choices_are_djangos_and_each_forms_own() -> None:
     assert TaskFilterForm.base_fields["unit"].choices == []  # type: ignore[attr-defined]
     bad = TaskFilterForm({"unit": "3", "status": "nonsense"}, units=units, people=people)
     assert not bad.is_valid() and set(bad.errors) == {"unit", "status"}
+
+
+# --- filter values not understood ----------------------------------------------------------
+
+
+NOTES = re.compile(r'<li class="warning">([^<]*)</li>')
+
+
+def notes(html: str) -> list[str]:
+    return NOTES.findall(html)
+
+
+def test_a_filter_value_not_understood_is_named_and_ignored_the_others_applied(
+    world: World,
+) -> None:
+    client = client_for(world, "office")
+    water = Unit.objects.get(name="水利局")
+    served = page(client, world.ledger, unit=water.pk)
+    # An unknown light beside a unit: the unit's filter applies, the light is said to be
+    # ignored (not the whole query, as before).
+    html = page(client, world.ledger, unit=water.pk, light="purple")
+    assert listed(html) == listed(served) != listed(page(client, world.ledger))
+    assert notes(html) == ["筛选条件“灯色”的值“purple”无法识别，已忽略。"]
+    html = page(client, world.ledger, status="nonsense", due_from="2021-13-01", unit="999999")
+    assert notes(html) == [
+        "筛选条件“状态”的值“nonsense”无法识别，已忽略。",
+        "筛选条件“责任单位”的值“999999”无法识别，已忽略。",
+        "筛选条件“完成时限自”的值“2021-13-01”无法识别，已忽略。",
+    ]
+    assert listed(html) == listed(page(client, world.ledger))
+    # A page number that is not one: the first page, and a note saying so.
+    assert notes(page(client, world.ledger, page="abc")) == ["页码“abc”无法识别，已显示第一页。"]
+    # The value as given, escaped.
+    assert notes(page(client, world.ledger, light=SCRIPT)) == [
+        f"筛选条件“灯色”的值“{ESCAPED}”无法识别，已忽略。"
+    ]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {},
+        {"light": "red", "status": "lagging"},
+        {"page": "2"},
+        {"q": "供水", "due_to": "2021-12-31"},
+    ],
+)
+def test_a_query_understood_has_no_note(world: World, query: dict[str, str]) -> None:
+    html = page(client_for(world, "water"), world.ledger, **query)
+    assert notes(html) == [] and 'class="messages"' not in html
+
+
+def test_a_note_costs_no_query(world: World) -> None:
+    # The notes come from the form the page validates anyway: a query with values ignored
+    # costs the queries of the same query without them, for the office and for a reporter.
+    unit = str(Unit.objects.get(name="水利局").pk)
+    for role, good, bad in [
+        (role, good, {**good, **bad})
+        for role in ("office", "water")
+        for good, bad in (
+            ({}, {"light": "purple", "page": "abc"}),
+            ({"unit": unit}, {"status": "nonsense", "due_to": "abc"}),
+        )
+    ]:
+        client = client_for(world, role)
+        counted = []
+        for query in (good, bad):
+            page(client, world.ledger, **query)  # the first request of a client reads more
+            with CaptureQueriesContext(connection) as queries:
+                page(client, world.ledger, **query)
+            counted.append(len(queries))
+        assert counted[0] == counted[1], (role, good, counted)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [None, {"q": SCRIPT, "status": "lagging", "unit": "2"}, {"light": "purple", "due_to": "x"}],
+)
+def test_the_filter_fields_are_the_templates_loop(data: dict[str, str] | None) -> None:
+    units, people = [(1, "水利局"), (2, "财政局&<>")], [(5, "张三")]
+    form = TaskFilterForm(data, units=units, people=people, renderer=QUICK_SELECTS)
+    loop = Template(
+        "{% for field in form %}<label>{{ field.label }}{{ field }}</label>{% endfor %}"
+    ).render(Context({"form": form}))
+    assert ledger_page.filter_fields(form) == loop
+    assert "<label>搜索<input" in loop
+
+
+def test_the_unfiltered_count_is_the_ledgers_current_rows_and_sub_items(world: World) -> None:
+    # Counted from indexes (the sub-items through their tasks on SQLite): the same numbers
+    # as the ORM's count, with a removed sub-item (not counted), a sub-item of a removed
+    # task (counted, as the page lists it) and another ledger's sub-items (not counted).
+    from taizhang.web.views import _COUNTS
+
+    large = large_ledger()
+    subs = [subitem(large.tasks.get(number=n), 1, f"任务{n}的子项") for n in (3, 52, 122, 201)]
+    other = subitem(world.task(3), 1, "另一台账的子项")
+    large.tasks.filter(pk=subs[0].pk).update(removed_at=timezone.now())
+    large.tasks.filter(number=52, parent=None).update(removed_at=timezone.now())
+    for ledger in (large, world.ledger):
+        current = access.current_tasks(ledger.pk)
+        expected = (current.count(), current.filter(parent__isnull=False).count())
+        assert _COUNTS.rows(ledger.pk) == [expected]
+    assert _COUNTS.rows(large.pk) == [(250 - 1 + 3, 3)]
+    assert other.ledger_id == world.ledger.pk

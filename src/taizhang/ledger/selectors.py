@@ -223,28 +223,36 @@ class TaskFilters:
     q: str = ""
 
 
+def task_conditions(filters: TaskFilters) -> Q:
+    """The filters as one condition on a task (empty for none): `task_list`'s, which the
+    ledger page also asks of each row to say whether it matched (`selection.with_context`)."""
+    matching = Q()
+    if filters.status == "none":
+        matching &= Q(status="")
+    elif filters.status:
+        matching &= Q(status=filters.status)
+    if filters.unit:
+        matching &= Q(pk__in=TaskUnit.objects.filter(unit_id=filters.unit).values("task_id"))
+    if filters.leader:
+        matching &= Q(pk__in=TaskLeader.objects.filter(person_id=filters.leader).values("task_id"))
+    if filters.due_from:
+        matching &= Q(deadline__gte=filters.due_from)
+    if filters.due_to:
+        matching &= Q(deadline__lte=filters.due_to)
+    for word in filters.q.split():
+        matching &= (
+            Q(goal__contains=word) | Q(progress__contains=word) | Q(deadline_text__contains=word)
+        )
+    return matching
+
+
 def task_list(tasks: QuerySet[Task], ledger_id: int, filters: TaskFilters) -> QuerySet[Task]:
     """The tasks of a ledger (already scoped to the user by accounts.access), filtered, in
     document order, with what a list shows loaded in a fixed number of queries."""
     tasks = tasks.filter(ledger_id=ledger_id)
-    if filters.status == "none":
-        tasks = tasks.filter(status="")
-    elif filters.status:
-        tasks = tasks.filter(status=filters.status)
-    if filters.unit:
-        tasks = tasks.filter(pk__in=TaskUnit.objects.filter(unit_id=filters.unit).values("task_id"))
-    if filters.leader:
-        tasks = tasks.filter(
-            pk__in=TaskLeader.objects.filter(person_id=filters.leader).values("task_id")
-        )
-    if filters.due_from:
-        tasks = tasks.filter(deadline__gte=filters.due_from)
-    if filters.due_to:
-        tasks = tasks.filter(deadline__lte=filters.due_to)
-    for word in filters.q.split():
-        tasks = tasks.filter(
-            Q(goal__contains=word) | Q(progress__contains=word) | Q(deadline_text__contains=word)
-        )
+    matching = task_conditions(filters)
+    if matching:
+        tasks = tasks.filter(matching)
     return (
         tasks.select_related("category")
         .prefetch_related(

@@ -346,11 +346,23 @@ def combined(own: Thresholds, subitems: list[Thresholds]) -> Thresholds:
 def colour_on(found: Thresholds, day: datetime.date, *, unreported: bool = False) -> str:
     """The colour `light` gives on `day`; `unreported`: an open round has no report of the
     task (for a task split into sub-items: of an open sub-item)."""
-    if found.completed:
+    return colour_of(found.completed, found.red_from, found.yellow_from, day, unreported)
+
+
+def colour_of(
+    completed: bool,
+    red_from: datetime.date | None,
+    yellow_from: datetime.date | None,
+    day: datetime.date,
+    unreported: bool = False,
+) -> str:
+    """`colour_on` of the thresholds given as they are stored, without making a `Thresholds`
+    of them (a page's 100 rows each made one)."""
+    if completed:
         return COMPLETED
-    if found.red_from is not None and found.red_from <= day:
+    if red_from is not None and red_from <= day:
         return RED
-    if unreported or (found.yellow_from is not None and found.yellow_from <= day):
+    if unreported or (yellow_from is not None and yellow_from <= day):
         return YELLOW
     return GREEN
 

