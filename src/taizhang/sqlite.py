@@ -13,11 +13,21 @@ gunicorn workers and threads write at once without "database is locked".
   development machine) but may lose the last commits on a power cut or OS crash (never on a
   crash of Taizhang itself); a report acknowledged and then gone is worse than 6 ms.
 
+- Writers take turns (`WriteTurn`): a write transaction waits for its turn on a lock file
+  beside the database (`<name>-writelock`, flock) before BEGIN IMMEDIATE. SQLite's own wait
+  for the write lock is a busy handler that sleeps 1, 2, 5, 10 ... then 100 ms between tries,
+  so a writer that has waited longest sleeps longest while newcomers take the lock: under
+  many writers a few waited seconds. The kernel hands the lock file to a waiter as soon as it
+  is released. The engine `taizhang.sqlite_backend` does this (settings use it for SQLite).
+
 Every statement of `init_command` runs on every new connection (Django 5.1+); the journal mode
 is kept in the file, so after the first connection it is only confirmed."""
 
 from __future__ import annotations
 
+import fcntl
+import os
+import threading
 from typing import Any
 
 # Seconds a write waits for another connection's write transaction (a 50,000-task import
@@ -34,3 +44,58 @@ def sqlite_options() -> dict[str, Any]:
         "transaction_mode": "IMMEDIATE",
         "init_command": ";".join(f"PRAGMA {pragma}" for pragma in PRAGMAS),
     }
+
+
+class WriteTurn:
+    """The turn of one write transaction on the lock file `path`: `take` waits for it (at most
+    `timeout` seconds, then TimeoutError) and returns the file descriptor that holds it;
+    closing that descriptor (`give`) passes the turn on. The lock belongs to that descriptor
+    alone, so threads of one process take turns as processes do, and a process that dies
+    gives its turn back with its files."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+    def take(self, timeout: float) -> int:
+        held = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+        try:
+            fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return held
+        except BlockingIOError:
+            pass
+        except BaseException:
+            os.close(held)
+            raise
+        return self._wait(held, timeout)
+
+    @staticmethod
+    def _wait(held: int, timeout: float) -> int:
+        """Wait for the lock in a thread of its own (flock has no time limit): if the time
+        runs out first, that thread gives the turn back as soon as it gets it."""
+        guard = threading.Lock()
+        done = threading.Event()
+        outcome: dict[str, Any] = {"abandoned": False, "error": None}
+
+        def wait() -> None:
+            try:
+                fcntl.flock(held, fcntl.LOCK_EX)
+            except BaseException as error:  # handed to the waiting thread
+                outcome["error"] = error
+            with guard:
+                if outcome["abandoned"] or outcome["error"] is not None:
+                    os.close(held)
+                done.set()
+
+        threading.Thread(target=wait, name="taizhang-sqlite-write-turn", daemon=True).start()
+        done.wait(timeout)
+        with guard:
+            if done.is_set():
+                if outcome["error"] is not None:
+                    raise outcome["error"]
+                return held
+            outcome["abandoned"] = True
+        raise TimeoutError(f"no turn to write within {timeout:g} s")
+
+    @staticmethod
+    def give(held: int) -> None:
+        os.close(held)
