@@ -45,7 +45,7 @@ def writer(
         time.sleep(hold)
         connection.execute("COMMIT")
         if held is not None:
-            WriteTurn.give(held)
+            turn.give(held)
     out.put(waits)
 
 

@@ -314,17 +314,68 @@ def test_an_in_memory_database_has_no_turns() -> None:
         assert connection._turn is None  # type: ignore[attr-defined]
 
 
-def test_a_turn_given_up_while_waiting_is_released_when_it_comes(tmp_path: Path) -> None:
-    turns = WriteTurn(str(tmp_path / "db-writelock"))
-    held = turns.take(1)
+def another_process(path: Path) -> WriteTurn:
+    """A WriteTurn as another process has it: a queue of threads of its own."""
+    turns = WriteTurn(str(path))
+    turns._queue = type(turns._queue)()
+    return turns
+
+
+def test_a_lock_given_up_while_waiting_is_let_go_when_it_comes(tmp_path: Path) -> None:
+    """A process's wait for the lock file runs out: the thread that waits on the file lets
+    the lock go when it gets it, so the next try gets it."""
+    path = tmp_path / "db-writelock"
+    here, there = WriteTurn(str(path)), another_process(path)
+    held = here.take(1)
     with pytest.raises(TimeoutError):
-        turns.take(0.05)
-    WriteTurn.give(held)
+        there.take(0.05)
+    here.give(held)
     deadline = time.monotonic() + WAIT
-    while True:  # the waiting thread gets the turn, sees it was given up and passes it on
+    while True:
         try:
-            again = turns.take(0.5)
+            again = there.take(0.5)
             break
         except TimeoutError:
             assert time.monotonic() < deadline
-    WriteTurn.give(again)
+    there.give(again)
+    here.give(here.take(1))  # and back
+
+
+def test_threads_of_a_process_get_the_turn_in_order_of_arrival(tmp_path: Path) -> None:
+    """Threads queue first come first served; one whose time runs out in the queue leaves
+    it without holding up those behind it."""
+    turns = WriteTurn(str(tmp_path / "db-writelock"))
+    held = turns.take(1)
+    order: list[int] = []
+    queued = [threading.Event() for _ in range(4)]
+    failures: list[BaseException] = []
+
+    def waiter(n: int) -> None:
+        queued[n].set()
+        try:
+            mine = turns.take(0.3 if n == 1 else WAIT)  # the second gives up
+        except TimeoutError:
+            order.append(-n)
+            return
+        order.append(n)
+        turns.give(mine)
+
+    threads = []
+    for n in range(4):
+        threads.append(threading.Thread(target=lambda n=n: run_guarded(waiter, n, failures)))
+        threads[-1].start()
+        assert queued[n].wait(WAIT)
+        time.sleep(0.05)  # in the queue before the next one comes
+    time.sleep(0.5)  # the second's time runs out while the first holds the turn
+    turns.give(held)
+    for thread in threads:
+        thread.join(WAIT)
+    assert failures == []
+    assert order == [-1, 0, 2, 3]
+
+
+def run_guarded(action: Any, n: int, failures: list[BaseException]) -> None:
+    try:
+        action(n)
+    except BaseException as error:
+        failures.append(error)

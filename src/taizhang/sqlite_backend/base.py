@@ -47,9 +47,9 @@ class DatabaseWrapper(_SQLiteWrapper):  # type: ignore[misc]
             raise
 
     def _give_turn(self) -> None:
-        if self._turn is not None:
+        if self._turn is not None and self._turns is not None:
             turn, self._turn = self._turn, None
-            WriteTurn.give(turn)
+            self._turns.give(turn)
 
     def _commit(self) -> None:
         try:
