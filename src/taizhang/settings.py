@@ -196,9 +196,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
             **DATABASES["default"].get("OPTIONS", {}),
         }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL, a busy timeout and write transactions that take the lock when they begin: many
-    # workers write at once without "database is locked" (see taizhang.sqlite).
+    # WAL, a busy timeout and write transactions that take the lock when they begin, in turn:
+    # many workers write at once without "database is locked" (see taizhang.sqlite).
     # Options given in DATABASE_URL (`?timeout=60`) come first.
+    # Django's engine, with writers that take turns (taizhang.sqlite_backend). Its test
+    # database is named as Django's engine gets it by default (in memory): tools that know
+    # SQLite by Django's engine name (pytest-django under xdist) would make it a file.
+    DATABASES["default"]["ENGINE"] = "taizhang.sqlite_backend"
+    DATABASES["default"]["TEST"] = {"NAME": ":memory:", **DATABASES["default"].get("TEST", {})}
     DATABASES["default"]["OPTIONS"] = {
         **sqlite_options(),
         **DATABASES["default"].get("OPTIONS", {}),
