@@ -180,6 +180,25 @@ def test_an_uncertain_bar_tells_why_on_hover_and_tap_and_is_confirmed_in_one_cli
     assert row.locator(".doubt-text").inner_text() == "数字为约数"
     screenshot(page, "12-dashboard-uncertain-phone")
     screenshot(page, "13-indicators-phone", element="#indicators")
+    # On a phone each indicator is a card, nothing cut off on the right: every cell of the
+    # row, the target and the figure done included, within the screen, with its column's word.
+    table = page.locator("#indicator-bars")
+    assert table.evaluate("t => t.scrollWidth <= t.clientWidth")
+    for cell in row.locator("td").all():
+        if cell.is_visible():
+            box = cell.bounding_box()
+            assert box and box["x"] >= 0 and box["x"] + box["width"] <= 390
+    assert row.locator("td[data-label='完成']").is_visible()
+    assert row.locator("td[data-label='目标']").inner_text().strip()
+    assert (
+        page.evaluate(
+            "getComputedStyle(document.querySelector(\"#indicator-bars td[data-label='目标']\"),"
+            " '::before').content"
+        )
+        == '"目标："'
+    )
+    plain_row = page.locator("#indicator-bars tr:not(.uncertain)").first
+    assert not plain_row.locator("td.noprint").is_visible()  # no check to make: no empty line
     # One click: confirmed, back on the dashboard, the bar plain.
     with page.expect_navigation():
         row.locator("button.confirm-figure").click()

@@ -130,11 +130,11 @@ def test_a_lists_rows_are_what_the_template_wrote(tasks: list[dict[str, Any]]) -
 
 INDICATOR_LOOP = Template(
     """{% load i18n %}{% for item in data.indicators %}
-        <tr{% if item.uncertain %} class="uncertain"{% endif %}><td class="n"><a href="{% url 'web:task_detail' item.task_id %}">{{ item.label }}</a></td><td>{{ item.name }}</td>
-        <td class="bar-cell">{% include "web/_indicator_bar.html" %}</td>
-        <td class="n">{{ item.target|floatformat:"-2" }}{{ item.unit }}</td>
-        <td class="n">{% if item.actual is not None %}{{ item.actual|floatformat:"-2" }}{{ item.unit }}{% else %}—{% endif %}</td>
-        {% if can_check %}<td class="noprint">{% if item.uncertain %}{% include "web/_figure_check.html" with task_id=item.task_id next=request.get_full_path|add:"#indicators" %}{% endif %}</td>{% endif %}</tr>
+        <tr{% if item.uncertain %} class="uncertain"{% endif %}><td class="n" data-label="{% translate '任务' %}"><a href="{% url 'web:task_detail' item.task_id %}">{{ item.label }}</a></td><td data-label="{% translate '指标' %}">{{ item.name }}</td>
+        <td class="bar-cell" data-label="{% translate '完成进度' %}">{% include "web/_indicator_bar.html" %}</td>
+        <td class="n" data-label="{% translate '目标' %}">{{ item.target|floatformat:"-2" }}{{ item.unit }}</td>
+        <td class="n" data-label="{% translate '完成' %}">{% if item.actual is not None %}{{ item.actual|floatformat:"-2" }}{{ item.unit }}{% else %}—{% endif %}</td>
+        {% if can_check %}<td class="noprint" data-label="{% translate '核实' %}">{% if item.uncertain %}{% include "web/_figure_check.html" with task_id=item.task_id next=request.get_full_path|add:"#indicators" %}{% endif %}</td>{% endif %}</tr>
       {% endfor %}"""  # noqa: E501
 )
 

@@ -123,7 +123,8 @@ def indicator_rows(
 ) -> SafeString:
     """The body of the indicators' table: a row per indicator (`indicators.shown` with its
     task), its bar as `_indicator_bar.html` draws it and, for the office (`can_check`), an
-    uncertain figure's check as `_figure_check.html` writes it."""
+    uncertain figure's check as `_figure_check.html` writes it; the columns' words beside
+    each cell for a phone."""
     url = id_url("web:task_detail")
     check_url = id_url("web:figure_check")
     check = ""
@@ -145,6 +146,18 @@ def indicator_rows(
             )
         }
     doubt = _("存疑：%(reason)s")
+    # The columns' words beside each cell, for a phone (where the rows are shown as cards).
+    column = {
+        key: escape(_(word))
+        for key, word in (
+            ("task", "任务"),
+            ("name", "指标"),
+            ("progress", "完成进度"),
+            ("target", "目标"),
+            ("actual", "完成"),
+            ("check", "核实"),
+        )
+    }
     html = []
     for item in items:
         uncertain, percent, unit = item["uncertain"], item["percent"], text(str(item["unit"]))
@@ -172,7 +185,7 @@ def indicator_rows(
         bar += "</span>\n"
         actual = item["actual"]
         if can_check:
-            check = '<td class="noprint">'
+            check = f'<td class="noprint" data-label="{column["check"]}">'
             if uncertain:
                 action = check_url(item["task_id"])
                 name = text(str(item["name"]))
@@ -203,12 +216,13 @@ def indicator_rows(
         row_class = ' class="uncertain"' if uncertain else ""
         done = f"{floatformat(actual, '-2')}{unit}" if actual is not None else "—"
         html.append(
-            f'\n        <tr{row_class}><td class="n">'
+            f'\n        <tr{row_class}><td class="n" data-label="{column["task"]}">'
             f'<a href="{url(item["task_id"])}">{text(str(item["label"]))}</a></td>'
-            f"<td>{text(str(item['name']))}</td>\n"
-            f'        <td class="bar-cell">{bar}</td>\n'
-            f'        <td class="n">{floatformat(item["target"], "-2")}{unit}</td>\n'
-            f'        <td class="n">{done}</td>\n'
+            f'<td data-label="{column["name"]}">{text(str(item["name"]))}</td>\n'
+            f'        <td class="bar-cell" data-label="{column["progress"]}">{bar}</td>\n'
+            f'        <td class="n" data-label="{column["target"]}">'
+            f"{floatformat(item['target'], '-2')}{unit}</td>\n"
+            f'        <td class="n" data-label="{column["actual"]}">{done}</td>\n'
             f"        {check}</tr>\n      "
         )
     return mark_safe("".join(html))  # noqa: S308 (every text above is escaped)
