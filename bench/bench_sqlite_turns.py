@@ -32,7 +32,7 @@ def writer(
     rng = random.Random(seed)
     connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
     connection.execute("PRAGMA synchronous=FULL")
-    turn = WriteTurn(path + "-writelock")
+    turn = WriteTurn(path)
     waits = []
     end = time.monotonic() + seconds
     while time.monotonic() < end:

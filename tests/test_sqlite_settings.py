@@ -5,10 +5,14 @@ one fail with "database is locked", and they take turns on the lock file beside 
 
 from __future__ import annotations
 
+import fcntl
 import functools
 import json
 import os
+import shutil
+import signal
 import stat
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -191,8 +195,8 @@ def turn_file(sqlite_file: list[str]) -> Path:
 
 def test_a_write_transaction_holds_the_turn_until_it_ends(sqlite_file: list[str]) -> None:
     """While "first" is in a write transaction, "second"'s waits for its turn (not for
-    SQLite's busy handler), and gets it as soon as "first" commits; the lock file is its
-    owner's only."""
+    SQLite's busy handler), and gets it as soon as "first" commits; only the lock file's owner
+    may write to it."""
     first_in = threading.Event()
     release = threading.Event()
     order: list[str] = []
@@ -220,7 +224,8 @@ def test_a_write_transaction_holds_the_turn_until_it_ends(sqlite_file: list[str]
     assert failures == []
     assert order == ["first commits", "second begins"]
     assert rows("first") == ["first", "second"]
-    assert stat.S_IMODE(os.stat(turn_file(sqlite_file)).st_mode) == 0o600
+    # No one but its owner writes to it (it holds no data; others may open it to wait).
+    assert stat.S_IMODE(os.stat(turn_file(sqlite_file)).st_mode) & 0o022 == 0
 
 
 def test_the_turn_passes_on_after_a_rollback_and_a_closed_connection(
@@ -314,37 +319,134 @@ def test_an_in_memory_database_has_no_turns() -> None:
         assert connection._turn is None  # type: ignore[attr-defined]
 
 
-def another_process(path: Path) -> WriteTurn:
-    """A WriteTurn as another process has it: a queue of threads of its own."""
-    turns = WriteTurn(str(path))
-    turns._queue = type(turns._queue)()
-    return turns
+def lock_is_free(path: Path) -> bool:
+    """Whether no open file anywhere holds the lock on `path`."""
+    probe = os.open(path, os.O_RDONLY)
+    try:
+        fcntl.flock(probe, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return True
+    except BlockingIOError:
+        return False
+    finally:
+        os.close(probe)
+
+
+def in_a_child(action: Any) -> tuple[int, int]:
+    """Fork; the child runs `action()` and writes what it returns (bytes) or the name of
+    what it raised to a pipe. The child's pid and the pipe's end the parent reads."""
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child
+        try:
+            said = action()
+        except BaseException as error:
+            said = type(error).__name__.encode()
+        os.write(write, said or b"-")
+        os._exit(0)
+    os.close(write)
+    return pid, read
 
 
 def test_a_lock_given_up_while_waiting_is_let_go_when_it_comes(tmp_path: Path) -> None:
-    """A process's wait for the lock file runs out: the thread that waits on the file lets
-    the lock go when it gets it, so the next try gets it."""
-    path = tmp_path / "db-writelock"
-    here, there = WriteTurn(str(path)), another_process(path)
+    """Another process's wait for the lock file runs out: the thread that waits on the file
+    lets the lock go when it gets it, so the next try, here or there, gets it."""
+    database = str(tmp_path / "db")
+    here = WriteTurn(database)
     held = here.take(1)
-    with pytest.raises(TimeoutError):
-        there.take(0.05)
-    here.give(held)
-    deadline = time.monotonic() + WAIT
-    while True:
+    let_go = os.pipe()
+
+    def there() -> bytes:
+        turns = WriteTurn(database)
         try:
-            again = there.take(0.5)
-            break
+            turns.take(0.05)
+            return b"took it"
         except TimeoutError:
-            assert time.monotonic() < deadline
-    there.give(again)
+            pass
+        os.read(let_go[0], 1)  # the parent gave its turn
+        turns.give(turns.take(WAIT))
+        return b"timed out, then took it"
+
+    pid, answer = in_a_child(there)
+    time.sleep(0.3)
+    here.give(held)
+    os.write(let_go[1], b"x")
+    assert os.read(answer, 100) == b"timed out, then took it"
+    os.waitpid(pid, 0)
     here.give(here.take(1))  # and back
+
+
+def test_a_process_that_dies_gives_its_turn_back(tmp_path: Path) -> None:
+    database = str(tmp_path / "db")
+    took = os.pipe()
+
+    def hold_and_hang() -> bytes:
+        WriteTurn(database).take(1)
+        os.write(took[1], b"x")
+        time.sleep(WAIT)
+        return b""
+
+    pid, _answer = in_a_child(hold_and_hang)
+    os.read(took[0], 1)
+    assert not lock_is_free(Path(database + "-writelock"))
+    os.kill(pid, signal.SIGKILL)
+    os.waitpid(pid, 0)
+    started = time.monotonic()
+    turns = WriteTurn(database)
+    turns.give(turns.take(WAIT))
+    assert time.monotonic() - started < 1
+
+
+def test_a_child_forked_while_the_turn_is_held_does_not_keep_it(tmp_path: Path) -> None:
+    """flock belongs to the open file, which a forked child shares: the child closes what it
+    inherited, so the parent's turn ends when the parent gives it, child or not."""
+    database = str(tmp_path / "db")
+    turns = WriteTurn(database)
+    held = turns.take(1)
+    started = os.pipe()
+    pid, answer = in_a_child(lambda: (os.write(started[1], b"x"), time.sleep(1.5), b"done")[2])
+    os.read(started[0], 1)  # the child runs (what it inherited is dealt with before)
+    try:
+        turns.give(held)
+        assert lock_is_free(Path(database + "-writelock"))
+    finally:
+        os.read(answer, 10)
+        os.waitpid(pid, 0)
+
+
+def test_a_lock_file_made_by_root_opens_for_the_databases_owner(tmp_path: Path) -> None:
+    """A command run as root (migrate, restore) writes first: the lock file it makes is the
+    database's owner's, and opens read-only, so the service's user still takes turns."""
+    if os.geteuid() != 0:
+        pytest.skip("needs root to be two users")
+    nobody = 65534
+    folder = Path(tempfile.mkdtemp(dir="/tmp"))  # not under pytest's directory: root's only
+    folder.chmod(0o777)
+    database = folder / "taizhang.sqlite3"
+    database.touch()
+    os.chown(database, nobody, nobody)
+    turns = WriteTurn(str(database))
+    turns.give(turns.take(1))  # root first
+    assert (folder / "taizhang.sqlite3-writelock").stat().st_uid == nobody
+
+    def as_the_service() -> bytes:
+        os.setgid(nobody)
+        os.setuid(nobody)
+        mine = WriteTurn(str(database))
+        mine.give(mine.take(1))
+        return b"ok"
+
+    pid, answer = in_a_child(as_the_service)
+    try:
+        assert os.read(answer, 100) == b"ok"
+    finally:
+        os.waitpid(pid, 0)
+        shutil.rmtree(folder)
 
 
 def test_threads_of_a_process_get_the_turn_in_order_of_arrival(tmp_path: Path) -> None:
     """Threads queue first come first served; one whose time runs out in the queue leaves
     it without holding up those behind it."""
-    turns = WriteTurn(str(tmp_path / "db-writelock"))
+    turns = WriteTurn(str(tmp_path / "db"))
     held = turns.take(1)
     order: list[int] = []
     queued = [threading.Event() for _ in range(4)]

@@ -26,6 +26,7 @@ is kept in the file, so after the first connection it is only confirmed."""
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 import threading
@@ -65,13 +66,15 @@ class _Queue:
                 return True
             mine = threading.Event()
             self._waiting.append(mine)
-        if mine.wait(timeout):
-            return True
-        with self._guard:
-            if mine.is_set():  # handed over as the time ran out
+        try:
+            if mine.wait(timeout):
                 return True
-            self._waiting.remove(mine)
-        return False
+        finally:
+            with self._guard:
+                handed = mine.is_set()
+                if not handed:
+                    self._waiting.remove(mine)
+        return handed  # handed over as the time ran out: ours
 
     def leave(self) -> None:
         with self._guard:
@@ -81,55 +84,89 @@ class _Queue:
                 self._busy = False
 
 
+# What this process has of the turns: each lock file's queue of threads, and the descriptors
+# it has open on lock files (holding a turn: with the queue to leave; waiting: None).
 _QUEUES: dict[str, _Queue] = {}
-_QUEUES_GUARD = threading.Lock()
+_OPEN: dict[int, _Queue | None] = {}
+_GUARD = threading.Lock()
 
 
-def _forget_queues() -> None:
-    """In a forked child: the parent's threads are not there to hand a turn over."""
-    global _QUEUES_GUARD
+def _forget_turns() -> None:
+    """In a forked child: the parent's threads are not there to hand a turn over, and the
+    descriptors it inherited share the parent's locks (flock belongs to the open file, not
+    the process), so they are closed: a child never holds its parent's turn."""
+    global _GUARD
+    for held in _OPEN:
+        with contextlib.suppress(OSError):
+            os.close(held)
+    _OPEN.clear()
     _QUEUES.clear()
-    _QUEUES_GUARD = threading.Lock()
+    _GUARD = threading.Lock()
 
 
-os.register_at_fork(after_in_child=_forget_queues)
+os.register_at_fork(after_in_child=_forget_turns)
 
 
 class WriteTurn:
-    """The turn of one write transaction on the lock file `path`: `take` waits for it (at most
+    """The turn of one write transaction on the database file `database`, kept on the lock
+    file beside it (`<database>-writelock`, no data in it): `take` waits for the turn (at most
     `timeout` seconds, then TimeoutError) and returns the file descriptor that holds it;
     `give` passes it on. The threads of one process queue in order of arrival (`_Queue`);
     the first of them takes the file's lock (flock), which belongs to its descriptor alone,
-    so a process that dies gives its turn back with its files."""
+    so a process that dies gives its turn back with its files.
 
-    def __init__(self, path: str) -> None:
-        self.path = path
-        with _QUEUES_GUARD:
-            self._queue = _QUEUES.setdefault(path, _Queue())
+    The lock file is opened read-only (flock needs no more) and made readable by all, and a
+    file made by root (a command run as root) is given to the database's owner: a lock file
+    the service's user cannot open would stop every write."""
+
+    def __init__(self, database: str) -> None:
+        self.database = database
+        self.path = f"{database}-writelock"
 
     def take(self, timeout: float) -> int:
         deadline = time.monotonic() + timeout
-        if not self._queue.enter(timeout):
+        with _GUARD:
+            queue = _QUEUES.setdefault(self.path, _Queue())
+        if not queue.enter(timeout):
             raise TimeoutError(f"no turn to write within {timeout:g} s")
         try:
-            return self._lock(max(0.0, deadline - time.monotonic()))
+            held = self._lock(deadline - time.monotonic())
         except BaseException:
-            self._queue.leave()
+            queue.leave()
             raise
+        with _GUARD:
+            _OPEN[held] = queue
+        return held
 
     def give(self, held: int) -> None:
+        with _GUARD:
+            if held not in _OPEN:  # forgotten at a fork: the number may be another file's now
+                return
+            queue = _OPEN.pop(held)
         try:
             os.close(held)
         finally:
-            self._queue.leave()
+            if queue is not None:
+                queue.leave()
+
+    def _open(self) -> int:
+        held = os.open(self.path, os.O_RDONLY | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        if os.geteuid() == 0:
+            # No database yet: it and the lock file are made by the same user.
+            with contextlib.suppress(OSError):
+                owner = os.stat(self.database)
+                os.fchown(held, owner.st_uid, owner.st_gid)
+        return held
 
     def _lock(self, timeout: float) -> int:
-        held = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+        held = self._open()
         try:
             fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
             return held
         except BlockingIOError:
-            pass
+            if timeout <= 0:
+                os.close(held)
+                raise TimeoutError("no turn to write in time") from None
         except BaseException:
             os.close(held)
             raise
@@ -138,10 +175,13 @@ class WriteTurn:
     @staticmethod
     def _wait(held: int, timeout: float) -> int:
         """Wait for the file's lock in a thread of its own (flock has no time limit): if the
-        time runs out first, that thread lets the lock go as soon as it gets it."""
+        time runs out first, that thread lets the lock go as soon as it gets it. While the
+        holder is stuck, each waiter that gave up leaves one such thread and descriptor."""
         guard = threading.Lock()
         done = threading.Event()
         outcome: dict[str, Any] = {"abandoned": False, "error": None}
+        with _GUARD:
+            _OPEN[held] = None
 
         def wait() -> None:
             try:
@@ -150,15 +190,28 @@ class WriteTurn:
                 outcome["error"] = error
             with guard:
                 if outcome["abandoned"] or outcome["error"] is not None:
-                    os.close(held)
+                    _drop(held)
                 done.set()
 
         threading.Thread(target=wait, name="taizhang-sqlite-write-turn", daemon=True).start()
-        done.wait(timeout)
-        with guard:
-            if done.is_set():
-                if outcome["error"] is not None:
-                    raise outcome["error"]
-                return held
-            outcome["abandoned"] = True
+        try:
+            done.wait(timeout)
+        finally:
+            with guard:
+                got = done.is_set() and outcome["error"] is None
+                if not done.is_set():
+                    outcome["abandoned"] = True
+        if got:
+            return held
+        if outcome["error"] is not None:
+            raise outcome["error"]
         raise TimeoutError(f"no turn to write within {timeout:g} s")
+
+
+def _drop(held: int) -> None:
+    """Close a descriptor this process has on a lock file, unless a fork forgot it."""
+    with _GUARD:
+        if held not in _OPEN:
+            return
+        del _OPEN[held]
+    os.close(held)

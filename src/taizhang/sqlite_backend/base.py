@@ -1,7 +1,15 @@
 """Django's SQLite backend whose write transactions (IMMEDIATE or EXCLUSIVE, which take
 SQLite's write lock when they begin) first take their turn on the lock file beside the
 database (taizhang.sqlite.WriteTurn), within the connection's busy timeout; the turn passes
-on at COMMIT, ROLLBACK or the connection's close. An in-memory database has no turns."""
+on at COMMIT, ROLLBACK or the connection's close. An in-memory database has no turns.
+
+Not covered, on purpose or by what Django does: a statement run in autocommit outside any
+`atomic` block (Django's own `update_last_login`, a session's expiry) takes SQLite's lock
+alone, for its one statement, with SQLite's busy handler; and `set_autocommit(False)` (which
+Taizhang does not use) lets Python's sqlite3 begin a DEFERRED transaction with no turn. A
+write waits at most the busy timeout for its turn and then at most as long again for SQLite's
+lock (only a writer without a turn can hold it then). SQLite's automatic WAL checkpoint
+runs inside the COMMIT that passes its threshold, while that writer still has the turn."""
 
 from __future__ import annotations
 
@@ -27,7 +35,7 @@ class DatabaseWrapper(_SQLiteWrapper):  # type: ignore[misc]
             name = self.settings_dict["NAME"]
             if self.transaction_mode in (None, "DEFERRED") or self.is_in_memory_db() or not name:
                 return None
-            self._turns = WriteTurn(f"{name}-writelock")
+            self._turns = WriteTurn(str(name))
         return self._turns
 
     def _start_transaction_under_autocommit(self) -> None:
@@ -40,6 +48,10 @@ class DatabaseWrapper(_SQLiteWrapper):  # type: ignore[misc]
                 except TimeoutError:
                     # What SQLite itself says when its busy timeout runs out.
                     raise self.Database.OperationalError("database is locked") from None
+                except OSError as error:  # the lock file cannot be opened or locked
+                    raise self.Database.OperationalError(
+                        f"cannot take the turn to write on {turns.path}: {error}"
+                    ) from error
         try:
             super()._start_transaction_under_autocommit()
         except BaseException:
