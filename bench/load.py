@@ -268,7 +268,10 @@ class Connection:
                 while self.reader.readline(65537) not in (b"\r\n", b"\n", b""):
                     pass  # trailers
                 return b"".join(parts)
-            parts.append(self.reader.read(size))
+            part = self.reader.read(size)
+            if len(part) < size:  # the connection ended inside a chunk
+                raise http.client.IncompleteRead(b"".join([*parts, part]), size - len(part))
+            parts.append(part)
             self.reader.readline(65537)
 
     def close(self) -> None:

@@ -3,6 +3,7 @@ sent, the form as a browser encodes it, and the check of rows written against an
 
 from __future__ import annotations
 
+import http.client
 import importlib.util
 import io
 import random
@@ -114,10 +115,10 @@ def test_the_database_cpu_counts_the_backends_of_the_run(load: ModuleType) -> No
 
 class Scripted:
     """A server on 127.0.0.1 that reads each request (its head and Content-Length body) and
-    sends the next of `answers` (raw bytes; None closes the connection without answering),
-    keeping what it was sent."""
+    sends the next of `answers` (raw bytes; in a 1-tuple, sent and the connection closed;
+    None closes the connection without answering), keeping what it was sent."""
 
-    def __init__(self, answers: list[bytes | None]) -> None:
+    def __init__(self, answers: list[bytes | tuple[bytes] | None]) -> None:
         import socket
         import threading
 
@@ -151,7 +152,9 @@ class Scripted:
                     answer = self.answers.pop(0)
                     if answer is None:
                         break
-                    connection.sendall(answer)
+                    connection.sendall(answer if isinstance(answer, bytes) else answer[0])
+                    if isinstance(answer, tuple):
+                        break
 
 
 def test_the_clients_connection_reads_answers_as_http_client_did(load: ModuleType) -> None:
@@ -182,6 +185,23 @@ def test_the_clients_connection_reads_answers_as_http_client_did(load: ModuleTyp
     assert not connection.closing
     assert connection.request("GET", "/b/", None, {})[::3] == (200, b"all of it")
     assert connection.closing
+    connection.close()
+
+
+@pytest.mark.parametrize(
+    "cut",
+    [
+        b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nhello",
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n9\r\nde",
+    ],
+)
+def test_an_answer_cut_short_is_an_incomplete_read(load: ModuleType, cut: bytes) -> None:
+    """The connection ends inside the body, sized or chunked: an error (as http.client
+    raised), never a short body counted as an answer."""
+    server = Scripted([(cut,)])
+    connection = load.Connection(server.port, 5)
+    with pytest.raises(http.client.IncompleteRead):
+        connection.request("GET", "/a/", None, {})
     connection.close()
 
 
