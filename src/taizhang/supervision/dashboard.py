@@ -58,10 +58,15 @@ _COUNTING = [state for state in ReportState.values if state not in _COUNTED]
 
 
 def open_round_ids(ledger: Ledger) -> list[int]:
-    """The ledger's open rounds (one at most, in practice)."""
-    return list(
-        Round.objects.filter(ledger=ledger, closed_at__isnull=True).values_list("pk", flat=True)
-    )
+    """The ledger's open rounds (one at most, in practice); the query compiled once."""
+    return [pk for (pk,) in _OPEN_ROUNDS.rows(ledger.pk)]
+
+
+def _open_rounds(ledger_id: int) -> QuerySet[Round, Any]:
+    return Round.objects.filter(ledger_id=ledger_id, closed_at__isnull=True).values_list("pk")
+
+
+_OPEN_ROUNDS = Prepared(_open_rounds)
 
 
 def _reported(rounds: list[int]) -> QuerySet[Report, Any]:
@@ -277,7 +282,7 @@ class _Lit:
             if found == kind:
                 rest = [value or 0 for value in rest]
                 sums[key] = [n, rest[done], rest[lagging], *rest[at + 3 :], *rest[at : at + 2]]
-        names = dict(model.objects.filter(pk__in=list(sums)).values_list("pk", "name"))
+        names = dict(_NAMES[model].rows(Ids(list(sums)))) if sums else {}
         groups: list[dict[str, Any]] = [
             {"id": key, "name": names[key], **dict(zip(_GROUP_KEYS, counts, strict=True))}
             for key, counts in sums.items()
@@ -287,6 +292,16 @@ class _Lit:
                 if not expected_to_report(group["name"]):
                     group["not_reported"] = 0
         return sorted(groups, key=lambda g: (-g["red"], -g["lagging"], g["name"]))
+
+
+def _names(model: type[Unit] | type[Person]) -> Prepared:
+    """The names of some units or people by id, the query compiled once."""
+    return Prepared(
+        lambda ids: model.objects.filter(pk__in=id_list(ids)).order_by().values_list("pk", "name")
+    )
+
+
+_NAMES = {Unit: _names(Unit), Person: _names(Person)}
 
 
 # The sums each row of `_counted` has after its kind, key and count: one a status, then red,
