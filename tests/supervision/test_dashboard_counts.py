@@ -282,3 +282,48 @@ def test_the_indicators_are_asked_with_the_index_condition_written_out(world: Wo
     assert {state.pk for state in ordered} == set(
         states.exclude(indicators=[]).values_list("pk", flat=True)
     )
+
+
+@pytest.mark.django_db
+def test_the_listed_tasks_names_and_reasons_read_as_rows_say_what_their_links_say(
+    world: World,
+) -> None:
+    """The red and yellow lists read their tasks' leaders and units as names (not links):
+    in the links' order, several a task or none, and a task only a collective phrase
+    serves awaits no report in an open round (its reasons say so); a page past the lists is
+    empty."""
+    doc = LedgerDoc(title="2021年名单台账", year=2021)
+    doc.categories = [CategoryDoc(number=1, name="分类1")]
+    serving = [["各乡镇"], ["水利局", "各乡镇"], [], ["卫健委", "水利局"], ["有关单位"]]
+    for number, units in enumerate(serving, start=1):
+        doc.categories[0].tasks.append(
+            TaskDoc(
+                number=number,
+                goal=f"建设项目{number}",
+                leaders=LEADERS[: number % 4][::-1],
+                units=[UnitRef(u) for u in units],
+                deadline_text="2021年7月20日前",
+                deadline=datetime.date(2021, 7, 20),
+                status="in_progress",
+            )
+        )
+    ledger = ledger_import(doc=doc).ledger
+    reporting.round_open(
+        ledger=ledger, name="2021年7月", due_date=datetime.date(2021, 7, 25), actor=world.office
+    )
+    _check(ledger, world, [datetime.date(2021, 7, 1)])
+    found = dashboard_data(ledger, access.visible_tasks(world.office), datetime.date(2021, 7, 1))
+    listed = {row["number"]: row for row in found["red"] + found["yellow"]}
+    assert listed[2]["units"] == ["水利局", "各乡镇"]
+    assert listed[4]["units"] == ["卫健委", "水利局"]
+    assert listed[3]["units"] == []
+    assert listed[2]["leaders"] == ["侯波", "谭江"]
+    assert listed[4]["leaders"] == []
+    unreported = "尚未报送进展"
+    awaited = {n for n, row in listed.items() if unreported in row["light"]["reasons"]}
+    assert awaited == {2, 3, 4}  # not 1 and 5, which only collective phrases serve
+    past = dashboard_data(
+        ledger, access.visible_tasks(world.office), datetime.date(2021, 7, 1), offset=50
+    )
+    assert past["red"] == past["yellow"] == []
+    assert past["yellow_total"] == found["yellow_total"] == 5

@@ -20,7 +20,6 @@ from django.db.models import (
     Exists,
     F,
     OuterRef,
-    Prefetch,
     Q,
     QuerySet,
     Value,
@@ -30,14 +29,20 @@ from django.db.models.expressions import RawSQL
 
 from taizhang.chinese.statuses import STATUS_CODES
 from taizhang.ledger.models import Ledger, Person, Status, Task, TaskLeader, TaskUnit, Unit
-from taizhang.prepared import Prepared
+from taizhang.prepared import Ids, Prepared, id_list
 from taizhang.reporting.models import Report, ReportState, Round, RoundStatus, RoundTally
 from taizhang.reporting.selectors import expected_to_report
 from taizhang.reporting.snapshots import round_statuses_fill
 from taizhang.supervision.indicators import shown
 from taizhang.supervision.lights import COMPLETED, GREEN, LABELS, RED, YELLOW
 from taizhang.supervision.models import StateUnit, TaskState
-from taizhang.supervision.selectors import Reported, display_number, supervise_tasks, task_brief
+from taizhang.supervision.selectors import (
+    UNIT_LIST,
+    Reported,
+    display_number,
+    supervise_tasks,
+    task_brief,
+)
 from taizhang.supervision.state import states_missing, states_refresh
 
 # The most ids a query names in a list (SQLite allows 32,766 parameters); beyond, a subquery.
@@ -53,10 +58,15 @@ _COUNTING = [state for state in ReportState.values if state not in _COUNTED]
 
 
 def open_round_ids(ledger: Ledger) -> list[int]:
-    """The ledger's open rounds (one at most, in practice)."""
-    return list(
-        Round.objects.filter(ledger=ledger, closed_at__isnull=True).values_list("pk", flat=True)
-    )
+    """The ledger's open rounds (one at most, in practice); the query compiled once."""
+    return [pk for (pk,) in _OPEN_ROUNDS.rows(ledger.pk)]
+
+
+def _open_rounds(ledger_id: int) -> QuerySet[Round, Any]:
+    return Round.objects.filter(ledger_id=ledger_id, closed_at__isnull=True).values_list("pk")
+
+
+_OPEN_ROUNDS = Prepared(_open_rounds)
 
 
 def _reported(rounds: list[int]) -> QuerySet[Report, Any]:
@@ -272,7 +282,7 @@ class _Lit:
             if found == kind:
                 rest = [value or 0 for value in rest]
                 sums[key] = [n, rest[done], rest[lagging], *rest[at + 3 :], *rest[at : at + 2]]
-        names = dict(model.objects.filter(pk__in=list(sums)).values_list("pk", "name"))
+        names = dict(_NAMES[model].rows(Ids(list(sums)))) if sums else {}
         groups: list[dict[str, Any]] = [
             {"id": key, "name": names[key], **dict(zip(_GROUP_KEYS, counts, strict=True))}
             for key, counts in sums.items()
@@ -282,6 +292,16 @@ class _Lit:
                 if not expected_to_report(group["name"]):
                     group["not_reported"] = 0
         return sorted(groups, key=lambda g: (-g["red"], -g["lagging"], g["name"]))
+
+
+def _names(model: type[Unit] | type[Person]) -> Prepared:
+    """The names of some units or people by id, the query compiled once."""
+    return Prepared(
+        lambda ids: model.objects.filter(pk__in=id_list(ids)).order_by().values_list("pk", "name")
+    )
+
+
+_NAMES = {Unit: _names(Unit), Person: _names(Person)}
 
 
 # The sums each row of `_counted` has after its kind, key and count: one a status, then red,
@@ -418,34 +438,85 @@ def _listed(
     as_of: datetime.date,
     rounds: list[int],
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """The red and yellow pages' tasks, read in full together for their reasons."""
+    """The red and yellow pages' tasks, read in full together for their reasons; their
+    leaders' and units' names as plain rows (what the lists show, and whether anyone of the
+    units reports), not as links with their people and units. Each query compiled once."""
     pages = [red_ids, yellow_ids]
-    rows = list(
-        Task.objects.filter(pk__in=pages[0] + pages[1])
-        .select_related("category", "parent")
-        .prefetch_related(
-            Prefetch("leader_links", TaskLeader.objects.select_related("person")),
-            Prefetch("unit_links", TaskUnit.objects.select_related("unit")),
-        )
-        .order_by("order", "pk")
-    )
+    wanted = pages[0] + pages[1]
+    rows: list[Task] = _LISTED.objects(Ids(wanted)) if wanted else []
     ids = [task.pk for task in rows]
-    # The listed tasks and their sub-items, as a subquery on the tasks' indexes (an OR across
-    # the join would read every report of the round).
-    listed = Task.objects.filter(Q(pk__in=ids) | Q(parent_id__in=ids)).values("pk")
-    done = set(
-        Report.objects.filter(round_id__in=rounds, task_id__in=listed)
-        .exclude(state__in=_COUNTED)
-        .values_list("task_id", flat=True)
-    )
+    leaders: dict[int, list[str]] = {pk: [] for pk in ids}
+    units: dict[int, list[str]] = {pk: [] for pk in ids}
+    if ids:
+        for task_id, name in _LEADER_NAMES.rows(Ids(ids)):
+            leaders[task_id].append(name)
+        for task_id, name in _UNIT_NAMES.rows(Ids(ids)):
+            units[task_id].append(name)
+    for task in rows:
+        # What `supervise_tasks` asks of a task's units (`anyone_reports`: their names).
+        setattr(task, UNIT_LIST, [_UnitLink(name) for name in units[task.pk]])
+    done = set()
+    if rounds and ids:
+        done = {task_id for (task_id,) in _LISTED_REPORTED.rows(rounds, ids)}
     reported = Reported(done if rounds else None)
     found = {
-        row.task.pk: task_brief(row)
+        row.task.pk: task_brief(row, leaders=leaders[row.task.pk], units=units[row.task.pk])
         for row in supervise_tasks(ledger, rows, as_of, reported=reported)
     }
     return [found[pk] for pk in pages[0] if pk in found], [
         found[pk] for pk in pages[1] if pk in found
     ]
+
+
+class _Named:
+    """A unit as `anyone_reports` reads it: its name."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+
+class _UnitLink:
+    """A task's link to a unit as `anyone_reports` reads it (`link.unit.name`), made from a
+    row rather than as a `TaskUnit` with its `Unit`."""
+
+    __slots__ = ("unit",)
+
+    def __init__(self, name: str) -> None:
+        self.unit = _Named(name)
+
+
+def _listed_query(ids: list[int]) -> QuerySet[Task, Any]:
+    return Task.objects.filter(pk__in=id_list(ids)).select_related("parent").order_by("order", "pk")
+
+
+def _leader_names(ids: list[int]) -> QuerySet[TaskLeader, Any]:
+    found = TaskLeader.objects.filter(task_id__in=id_list(ids))
+    return found.order_by("task_id", "order", "pk").values_list("task_id", "person__name")
+
+
+def _unit_names(ids: list[int]) -> QuerySet[TaskUnit, Any]:
+    found = TaskUnit.objects.filter(task_id__in=id_list(ids))
+    return found.order_by("task_id", "order", "pk").values_list("task_id", "unit__name")
+
+
+def _listed_reported_query(rounds: list[int], ids: list[int]) -> QuerySet[Report, Any]:
+    """The listed tasks and their sub-items with a report that counts in these rounds; the
+    tasks as a subquery on the tasks' indexes (an OR across the join would read every report
+    of the round; the ids a parameter each: as one, PostgreSQL reads the round's every
+    report, 5 ms)."""
+    listed = Task.objects.filter(Q(pk__in=ids) | Q(parent_id__in=ids))
+    counted = Report.objects.filter(
+        round_id__in=rounds, state__in=_COUNTING, task_id__in=listed.values("pk")
+    )
+    return counted.order_by().values_list("task_id")
+
+
+_LISTED = Prepared(_listed_query)
+_LEADER_NAMES = Prepared(_leader_names)
+_UNIT_NAMES = Prepared(_unit_names)
+_LISTED_REPORTED = Prepared(_listed_reported_query)
 
 
 def indicator_states(

@@ -352,15 +352,22 @@ def _reported_tasks(ledger: Ledger, task_ids: list[int] | None = None) -> set[in
     return reported if is_open else None
 
 
-def task_brief(row: TaskSupervision) -> dict[str, Any]:
-    """A task as the dashboard's red and yellow lists give it (page and API)."""
+def task_brief(
+    row: TaskSupervision, *, leaders: list[str] | None = None, units: list[str] | None = None
+) -> dict[str, Any]:
+    """A task as the dashboard's red and yellow lists give it (page and API): its leaders'
+    and units' names those given, else of its (prefetched) links."""
     task = row.task
+    if leaders is None:
+        leaders = [link.person.name for link in task.leader_links.all()]
+    if units is None:
+        units = [link.unit.name for link in task.unit_links.all()]
     return {
         "id": task.pk,
         "number": task.number,
         "goal": task.goal,
-        "leaders": [link.person.name for link in task.leader_links.all()],
-        "units": [link.unit.name for link in task.unit_links.all()],
+        "leaders": leaders,
+        "units": units,
         "deadline": task.deadline.isoformat() if task.deadline else None,
         "status": task.status or None,
         "status_label": task.status_label,
