@@ -265,6 +265,8 @@ def test_the_sums_packed_three_to_an_integer_come_back_apart() -> None:
     assert _unpacked(("t", 0, 0, None, None, None)) == ("t", 0, 0, *[0] * 9)
     with pytest.raises(ValueError, match="at most"):
         _unpacked(("u", 5, 1 << _BITS, *packed))
+    # A red or yellow page's row carries the task's position there, not a count: no limit.
+    assert _unpacked(("r", 9, 1 << _BITS, 0, 0, 0))[:3] == ("r", 9, 1 << _BITS)
 
 
 @pytest.mark.django_db

@@ -61,7 +61,7 @@ def group_rows(
         if notices:
             link = '<td class="noprint">'
             if row["red"] or row["yellow"]:
-                link += f'<a class="notice-link" href="{head}{row["id"]}{tail}">{word}</a>'
+                link += f'<a class="notice-link" href="{head}{int(row["id"])}{tail}">{word}</a>'
             link += "</td>"
         lagging, overdue, red, yellow = row["lagging"], row["overdue"], row["red"], row["yellow"]
         html.append(
@@ -176,7 +176,7 @@ def indicator_rows(
         bar += "\n"
         if uncertain:
             bar += (
-                f'<details class="doubt"><summary aria-label="{doubt % {"reason": label}}"'
+                f'<details class="doubt"><summary aria-label="{escape(doubt) % {"reason": label}}"'
                 f' title="{label}">?</summary><span class="doubt-text">{label}</span></details>'
                 f'<span class="doubt-print">{label}</span>'
             )
