@@ -160,7 +160,12 @@ def delete_previous_run() -> None:
     from taizhang.reporting.models import Report, Round
 
     for ledger in Ledger.objects.filter(title=TITLE, year=YEAR):
-        Report.objects.filter(round__ledger=ledger).delete()
+        # In parts: Django nulls the reports that supersede the deleted ones with one UPDATE
+        # whose IN lists together name every deleted report, past the 65,535 parameters of a
+        # statement bound on PostgreSQL's server (taizhang.postgresql_backend).
+        ids = list(Report.objects.filter(round__ledger=ledger).values_list("pk", flat=True))
+        for start in range(0, len(ids), 20_000):
+            Report.objects.filter(pk__in=ids[start : start + 20_000]).delete()
         Round.objects.filter(ledger=ledger).delete()
         ledger.delete()
 

@@ -183,7 +183,8 @@ def test_options_given_in_database_url_win(tmp_path: Path) -> None:
 def test_postgresql_gets_no_sqlite_options(tmp_path: Path) -> None:
     database = database_settings(tmp_path, DATABASE_URL="postgres://u@127.0.0.1:5432/x")
     assert "transaction_mode" not in database.get("OPTIONS", {})
-    assert database["ENGINE"] == "django.db.backends.postgresql"
+    assert database["ENGINE"] == "taizhang.postgresql_backend"
+    assert database["OPTIONS"]["server_side_binding"] is True
 
 
 # --- writers take turns on the lock file -------------------------------------------------

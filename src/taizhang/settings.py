@@ -195,6 +195,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
             "prepare_threshold": int(_prepare),
             **DATABASES["default"].get("OPTIONS", {}),
         }
+    # Django's engine, with bulk batches within the parameters a statement bound on the
+    # server may have (taizhang.postgresql_backend).
+    DATABASES["default"]["ENGINE"] = "taizhang.postgresql_backend"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL, a busy timeout and write transactions that take the lock when they begin, in turn:
     # many workers write at once without "database is locked" (see taizhang.sqlite).
