@@ -31,6 +31,8 @@ from taizhang.supervision.models import LightSettings, StateUnit, TaskState
 from taizhang.supervision.selectors import LightInputs, light_settings, task_figures
 from taizhang.supervision.signals import tasks_turned_red
 
+# Ids in one `IN` list at most.
+IDS_A_QUERY = 20_000
 BATCH = 500  # tasks rebuilt at a time: memory stays flat on a ledger of any size
 # The stored fields compared to decide whether a state changed.
 STATE_FIELDS = (
@@ -76,8 +78,13 @@ def states_refresh(*, ledger: Ledger, task_ids: Collection[int] | None = None) -
         TaskState.objects.filter(ledger=ledger).exclude(task__in=current).delete()
         tops = list(current.filter(parent__isnull=True).order_by("pk").values_list("pk", flat=True))
     else:
-        rows = Task.objects.filter(pk__in=list(task_ids), ledger=ledger)
-        tops = sorted({parent or pk for pk, parent in rows.values_list("pk", "parent_id")})
+        # In parts: an import's tasks may pass the 65,535 values of a statement bound on
+        # PostgreSQL's server (taizhang.postgresql_backend).
+        ids, found = list(task_ids), set[int]()
+        for start in range(0, len(ids), IDS_A_QUERY):
+            rows = Task.objects.filter(pk__in=ids[start : start + IDS_A_QUERY], ledger=ledger)
+            found.update(parent or pk for pk, parent in rows.values_list("pk", "parent_id"))
+        tops = sorted(found)
     settings = light_settings(ledger)
     written = 0
     red: list[tuple[int, datetime.date]] = []
