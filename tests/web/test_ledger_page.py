@@ -473,6 +473,10 @@ def test_a_filter_value_not_understood_is_named_and_ignored_the_others_applied(
     assert notes(page(client, world.ledger, light=SCRIPT)) == [
         f"筛选条件“灯色”的值“{ESCAPED}”无法识别，已忽略。"
     ]
+    # A long value is cut short: the note stays a line, not screens of the value.
+    for query in ({"light": "紫" * 3000}, {"q": "紫" * 3000}):
+        for note in notes(page(client, world.ledger, **query)):
+            assert len(note) < 80, note
 
 
 @pytest.mark.parametrize(
