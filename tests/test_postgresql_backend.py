@@ -34,3 +34,13 @@ def test_more_rows_than_parameters_are_created_and_deleted() -> None:
     deleted, _ = Unit.objects.filter(name__startswith="单位").delete()
     assert deleted >= 70_000
     assert not Unit.objects.filter(name__startswith="单位").exists()
+
+
+def test_a_statement_with_more_values_than_the_server_takes_is_bound_on_the_client() -> None:
+    """An IN list of 70,000 ids, as closing the round of a ledger of that many tasks asks."""
+    units = Unit.objects.bulk_create(Unit(name=f"单位{n}") for n in range(3))
+    ids = [unit.pk for unit in units] + list(range(10**9, 10**9 + 70_000))
+    assert sorted(Unit.objects.filter(pk__in=ids).values_list("pk", flat=True)) == sorted(
+        unit.pk for unit in units
+    )
+    assert Unit.objects.filter(pk__in=ids, name="单位1").count() == 1
