@@ -31,7 +31,7 @@ def dashboard(client: Client, world: World) -> str:
 
 def row_of(content: str, name: str) -> str:
     """The indicator table's row naming `name`."""
-    found = re.search(rf"<tr[^>]*>(?:(?!</tr>).)*?<td>{name}</td>.*?</tr>", content, re.DOTALL)
+    found = re.search(rf"<tr[^>]*>(?:(?!</tr>).)*?<td[^>]*>{name}</td>.*?</tr>", content, re.DOTALL)
     assert found, name
     return found.group(0)
 
