@@ -119,8 +119,6 @@ def test_many_writers_at_once_all_succeed(sqlite_file: list[str]) -> None:
     failures: list[BaseException] = []
     start = threading.Barrier(4)
     aliases = [f"writer{n}" for n in range(4)]
-    for alias in aliases:
-        connections.settings[alias] = connections.settings["first"]
 
     def writer(alias: str) -> None:
         start.wait(WAIT)
@@ -129,13 +127,20 @@ def test_many_writers_at_once_all_succeed(sqlite_file: list[str]) -> None:
                 cursor.execute("SELECT count(*) FROM t")
                 cursor.execute("INSERT INTO t (who) VALUES (%s)", [f"{alias}-{n}"])
 
+    run_writers(aliases, writer, failures)
+    assert failures == []
+    assert len(rows("first")) == 100
+
+
+def run_writers(aliases: list[str], writer: Any, failures: list[BaseException]) -> None:
+    """`writer(alias)` for each of `aliases`, made aliases of "first", each in its thread."""
+    for alias in aliases:
+        connections.settings[alias] = connections.settings["first"]
     try:
         run_together([functools.partial(writer, alias) for alias in aliases], failures)
     finally:
         for alias in aliases:
             del connections.settings[alias]
-    assert failures == []
-    assert len(rows("first")) == 100
 
 
 def run_together(actions: list[Any], failures: list[BaseException]) -> None:
@@ -277,8 +282,6 @@ def test_writers_get_the_turn_in_a_fair_order(sqlite_file: list[str]) -> None:
     waited, so newcomers go first). Measured as how many transactions commit while one writer
     waits."""
     aliases = [f"writer{n}" for n in range(6)]
-    for alias in aliases:
-        connections.settings[alias] = connections.settings["first"]
     commits = [0]
     overtaken: list[int] = []
     guard = threading.Lock()
@@ -297,11 +300,7 @@ def test_writers_get_the_turn_in_a_fair_order(sqlite_file: list[str]) -> None:
             with guard:
                 commits[0] += 1
 
-    try:
-        run_together([functools.partial(writer, alias) for alias in aliases], failures)
-    finally:
-        for alias in aliases:
-            del connections.settings[alias]
+    run_writers(aliases, writer, failures)
     assert failures == []
     assert len(rows("first")) == 90
     # With SQLite's busy handler alone one writer waited while the other five finished all
