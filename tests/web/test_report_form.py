@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import re
 from typing import Any
 
 import pytest
@@ -67,6 +68,9 @@ def test_a_refused_form_comes_back_with_what_was_posted_and_the_error_beside_its
     html = response.content.decode()
     assert "河道清淤约3公里" in html and "这个字段是必填项" in html
     assert world.task(3).progress not in html.split('id="report-form')[1]  # not the old text
+    # The field refused is focused (the browser scrolls to it), and only that one.
+    assert re.search(r'<textarea name="progress"[^>]* autofocus', html)
+    assert html.count(" autofocus") == 1
 
 
 def test_a_refused_form_keeps_the_chosen_files_and_sends_them_with_the_report(

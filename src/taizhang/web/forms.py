@@ -147,6 +147,16 @@ class ReportForm(forms.Form):
             self.fields["progress"].required = False
             self.fields["status"].required = False
 
+    def full_clean(self) -> None:
+        """As Django's, then the first field refused is focused when the page comes back (the
+        browser scrolls to it): on a phone the error was below the screen, with nothing to
+        show the tap had been answered."""
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                self.fields[name].widget.attrs["autofocus"] = True
+                return
+
     @property
     def unit_choice(self) -> bool:
         """Whether the reporter chooses the unit (several of its units serve the task)."""
