@@ -32,6 +32,11 @@ _NO_TOKEN = "NOTPROVIDED"  # noqa: S105 (not a password)
 _MARK = 2_147_483_629
 
 
+def _words(**words: str) -> dict[str, str]:
+    """Each word translated and escaped, once a page, by the name it is written under."""
+    return {key: escape(_(word)) for key, word in words.items()}
+
+
 @register.simple_tag
 def group_rows(
     group: dict[str, Any],
@@ -83,17 +88,14 @@ def task_rows(tasks: Sequence[dict[str, Any]]) -> SafeString:
     if not tasks:
         none = escape(_("无。"))
         return mark_safe(f'\n    <tr><td colspan="7" class="muted">{none}</td></tr>\n  ')  # noqa: S308
-    label = {
-        key: escape(_(word))
-        for key, word in (
-            ("number", "序号"),
-            ("leaders", "牵头领导"),
-            ("units", "责任单位"),
-            ("deadline", "完成时限"),
-            ("status", "状态"),
-            ("reasons", "预警原因"),
-        )
-    }
+    label = _words(
+        number="序号",
+        leaders="牵头领导",
+        units="责任单位",
+        deadline="完成时限",
+        status="状态",
+        reasons="预警原因",
+    )
     url = id_url("web:task_detail")
     html = []
     for task in tasks:
@@ -135,29 +137,23 @@ def indicator_rows(
         csrf = ""
         if token and token != _NO_TOKEN:
             csrf = f'<input type="hidden" name="csrfmiddlewaretoken" value="{text(str(token))}">'
-        words = {
-            key: escape(_(word))
-            for key, word in (
-                ("confirm", "确认无误"),
-                ("correct", "更正"),
-                ("corrected", "更正后的完成数"),
-                ("save", "保存更正"),
-                ("not_figure", "不是该目标的数字"),
-            )
-        }
+        words = _words(
+            confirm="确认无误",
+            correct="更正",
+            corrected="更正后的完成数",
+            save="保存更正",
+            not_figure="不是该目标的数字",
+        )
     doubt = _("存疑：%(reason)s")
     # The columns' words beside each cell, for a phone (where the rows are shown as cards).
-    column = {
-        key: escape(_(word))
-        for key, word in (
-            ("task", "任务"),
-            ("name", "指标"),
-            ("progress", "完成进度"),
-            ("target", "目标"),
-            ("actual", "完成"),
-            ("check", "核实"),
-        )
-    }
+    column = _words(
+        task="任务",
+        name="指标",
+        progress="完成进度",
+        target="目标",
+        actual="完成",
+        check="核实",
+    )
     html = []
     for item in items:
         uncertain, percent, unit = item["uncertain"], item["percent"], text(str(item["unit"]))
