@@ -38,6 +38,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bench_pages  # sets up the path and the settings module
+import timing
 
 KINDS = ["report", "form", "ledger", "dashboard"]
 
@@ -163,9 +164,7 @@ def main() -> None:
     parser.add_argument("--reuse", action="store_true", help="the ledger a previous run left")
     parser.add_argument("--explain", action="store_true", help="EXPLAIN ANALYZE the queries")
     args = parser.parse_args()
-    kinds = [kind.strip() for kind in args.kinds.split(",") if kind.strip()]
-    if not kinds or any(kind not in KINDS for kind in kinds):
-        parser.error(f"--kinds: a comma-separated choice of {', '.join(KINDS)}")
+    kinds = timing.chosen_kinds(parser, args.kinds, KINDS)
     if args.runs < 1 or args.rounds < 1:
         parser.error("--runs and --rounds: at least 1")
     importlib.import_module("taizhang.wsgi")

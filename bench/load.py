@@ -65,6 +65,9 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
+import timing  # noqa: E402
+
 MIX = {"report": 0.6, "ledger": 0.3, "dashboard": 0.1}
 CSRF_FIELD = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
 # A kept-alive connection the server closed before answering (a worker restarting after
@@ -672,9 +675,7 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--reuse", action="store_true", help="keep a generated ledger found")
     parser.add_argument("--server-args", default="", help='more gunicorn options: "--threads 8"')
     args = parser.parse_args()
-    kinds = [kind.strip() for kind in args.kinds.split(",") if kind.strip()]
-    if not kinds or any(kind not in MIX for kind in kinds):
-        parser.error(f"--kinds: a comma-separated choice of {', '.join(MIX)}")
+    kinds = timing.chosen_kinds(parser, args.kinds, MIX)
     if args.users < 1 or args.duration <= 0 or not 0 <= args.ramp_up < args.duration:
         parser.error("--users must be at least 1, and --ramp-up shorter than --duration")
     if args.think < 0 or args.timeout <= 0 or args.tasks < 1 or args.reports < 0:
