@@ -139,3 +139,34 @@ def test_a_post_without_the_indicator_names_the_field(world: World) -> None:
     [said] = messages_of(response)
     assert said.startswith("指标：")
     assert not Figure.objects.exists()
+
+
+@pytest.mark.parametrize("page", ["dashboard", "task"])
+def test_a_correction_needs_a_number_before_it_is_sent_but_not_a_figure_does_not(
+    world: World, page: str
+) -> None:
+    # The browser refuses an empty correction on the spot; posted without one, the page
+    # reloaded at #indicators while the message stood at its top, out of view.
+    client = client_for(world, "office")
+    if page == "dashboard":
+        content = dashboard(client, world)
+    else:
+        url = reverse("web:task_detail", args=[world.task(4).pk])
+        with time_machine.travel("2021-11-05 10:00 +0800", tick=False):
+            content = client.get(url).content.decode()
+    row = row_of(content, HEATING)
+    assert re.search(r'<input type="number" name="actual"[^>]* required>', row)
+    assert re.search(r'<button type="submit" name="verdict" value="not_figure" formnovalidate', row)
+    assert 'value="corrected" formnovalidate' not in row
+
+
+def test_the_task_page_writes_targets_and_counts_as_the_dashboard_does(world: World) -> None:
+    # A corrected count is stored as a float: 170.0 is "170", as on the dashboard, not "170.0".
+    client = client_for(world, "office")
+    url = reverse("web:task_detail", args=[world.task(4).pk])
+    with time_machine.travel("2021-11-05 10:00 +0800", tick=False):
+        check(client, world, verdict="corrected", actual="170", next=url)
+        task_row = row_of(client.get(url).content.decode(), HEATING)
+    dashboard_row = row_of(dashboard(client, world), HEATING)
+    assert "<td>285万平方米</td><td>170万平方米</td>" in task_row
+    assert ">285万平方米</td>" in dashboard_row and ">170万平方米</td>" in dashboard_row

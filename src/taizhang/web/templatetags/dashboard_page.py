@@ -201,10 +201,10 @@ def indicator_rows(
                     f'<details class="correct-figure"><summary>{words["correct"]}</summary>\n'
                     f'<form method="post" action="{action}">{csrf}\n{hidden}'
                     f'<label>{words["corrected"]} <input type="number" name="actual" min="0"'
-                    f' step="any" inputmode="decimal" class="short"> {unit}</label>\n'
+                    f' step="any" inputmode="decimal" class="short" required> {unit}</label>\n'
                     '<button type="submit" name="verdict" value="corrected" class="small">'
                     f"{words['save']}</button>\n"
-                    '<button type="submit" name="verdict" value="not_figure"'
+                    '<button type="submit" name="verdict" value="not_figure" formnovalidate'
                     f' class="small secondary">{words["not_figure"]}</button>\n'
                     "</form></details>\n</div>\n"
                 )
