@@ -148,3 +148,14 @@ def test_an_edit_with_a_version_beyond_any_integer_changes_nothing(world: World)
     )
     assert refused(response)
     assert Task.objects.get(pk=task.pk).goal == task.goal
+
+
+def test_the_refusal_is_the_sites_400_page_with_its_message_and_a_way_home(world: World) -> None:
+    # Before, it was one line of plain text in a blank browser window.
+    response = Client().get(reverse("web:login"), {"next": "/\x00"})
+    assert refused(response)
+    assert response["Content-Type"] == "text/html; charset=utf-8"
+    body = response.content.decode()
+    assert "<h1>请求有误</h1>" in body and 'href="/static/taizhang/taizhang.css"' in body
+    assert f'<a href="{reverse("web:home")}">回到首页</a>' in body
+    assert "\x00" not in body

@@ -19,6 +19,7 @@ from django.http import (
     QueryDict,
 )
 from django.shortcuts import redirect
+from django.template.loader import render_to_string
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
@@ -124,7 +125,10 @@ def refusal(request: HttpRequest) -> HttpResponse:
         return JsonResponse(
             {"detail": message}, status=400, json_dumps_params={"ensure_ascii": False}
         )
-    return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+    # The site's 400 page, rendered without the request: nothing the request carries (its
+    # session, its user, its parameters) is read to answer it.
+    page = render_to_string("400.html", {"message": message})
+    return HttpResponseBadRequest(page, content_type="text/html; charset=utf-8")
 
 
 class PasswordChangeMiddleware:
