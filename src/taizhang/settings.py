@@ -317,8 +317,8 @@ LOGGING = {
 #   its worker (stopped, killed, the machine restarted) and is given up, with a message.
 # - TAIZHANG_JOB_QUEUED_MINUTES: a background job queued this long while no worker answers is
 #   given up, with a message (so a dead worker never blocks anyone's next import or export).
-# - TAIZHANG_EXPORT_INLINE_TASKS: a web export of a ledger of more tasks than this (sub-items
-#   counted) runs in the background; smaller ones download at once.
+# - TAIZHANG_EXPORT_INLINE_TASKS: a web export of more rows than this (the page's selection,
+#   sub-items counted) runs in the background; smaller ones download at once.
 # - TAIZHANG_IMPORT_INLINE_TASKS: a web import of a ledger file of more tasks than this
 #   (sub-items counted) runs in the background, with a progress page; smaller ones at once.
 # ---------------------------------------------------------------------------------------------

@@ -209,7 +209,8 @@ def test_the_leaders_version_has_a_section_per_leader(world: World) -> None:
 def test_a_background_export_keeps_the_selection(
     world: World, settings: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
-    settings.TAIZHANG_EXPORT_INLINE_TASKS = 1
+    # The limit counts the selection's rows (one here): 0 sends any export to the background.
+    settings.TAIZHANG_EXPORT_INLINE_TASKS = 0
     office = client_for(world, "office")
     query = {"unit": _unit("水利局"), "light": "red", "warnings": "1", "as_of": "2021-11-05"}
     url = reverse("web:ledger_export", args=[world.ledger.pk, "csv"])
@@ -311,14 +312,14 @@ def test_a_failed_plain_exports_retry_link_carries_nothing_more(world: World) ->
     assert unescape(href) == reverse("web:ledger_export", args=[world.ledger.pk, "csv"])
 
 
-@pytest.mark.parametrize("query", [{}, {"light": "red", "warnings": "1"}, {"q": "学校"}])
+@pytest.mark.parametrize("query", [{}, {"light": "red", "warnings": "1"}, {"q": "水"}])
 def test_a_reporters_background_export_holds_its_own_tasks_only(
     world: World, settings: Any, django_capture_on_commit_callbacks: Any, query: dict[str, str]
 ) -> None:
     """The worker reads the job as its creator may see it: a reporter's queued export holds
     the same rows as its direct download, each one a task of its unit (and never the whole
     ledger, as an export without a user, the CLI's, would)."""
-    settings.TAIZHANG_EXPORT_INLINE_TASKS = 1
+    settings.TAIZHANG_EXPORT_INLINE_TASKS = 0
     water = client_for(world, "water")
     url = reverse("web:ledger_export", args=[world.ledger.pk, "csv"])
     with immediate_queue(), django_capture_on_commit_callbacks(execute=True):
@@ -331,9 +332,10 @@ def test_a_reporters_background_export_holds_its_own_tasks_only(
     goals = exported_goals(data, "csv")
     settings.TAIZHANG_EXPORT_INLINE_TASKS = 10_000
     assert goals == exported_goals(body(export(water, world, "csv", query)), "csv")
-    if goals:
-        doc = read_back(data, "csv")
-        assert all(any(u.name == "水利局" for u in t.units) for t in doc.tasks)
+    # (An empty selection is downloaded at once: the limit counts the selection's rows.)
+    assert goals
+    doc = read_back(data, "csv")
+    assert all(any(u.name == "水利局" for u in t.units) for t in doc.tasks)
     everything = exported_goals(body(export(client_for(world, "office"), world, "csv", {})), "csv")
     assert len(goals) < len(everything)
     # Another unit's reporter cannot download it.
@@ -353,3 +355,38 @@ def test_the_background_exports_page_tells_a_reporter_its_own_tasks_count_only(
     assert f"该台账共{own}项任务" in html and f"共{every}项" not in html
     office_html = client_for(world, "office").get(url).content.decode()
     assert f"该台账共{every}项任务" in office_html
+
+
+@pytest.mark.parametrize("who", ["office", "water"])
+def test_the_background_exports_page_counts_the_rows_of_the_selection(
+    world: World, settings: Any, who: str
+) -> None:
+    # It told the whole ledger's count for a filtered export (found by a stranger's walk).
+    settings.TAIZHANG_EXPORT_INLINE_TASKS = 0
+    client = client_for(world, who)
+    url = reverse("web:ledger_export", args=[world.ledger.pk, "pdf"])
+    every = Task.objects.filter(ledger=world.ledger, removed_at__isnull=True).count()
+    counted = 0
+    for query in _selections(world)[1:]:
+        rows = len(page_goals(client, world, query))
+        html = client.get(url, query).content.decode()
+        assert f"筛选出{rows}项任务（含子项）" in html, query
+        assert "该台账共" not in html
+        counted += rows < every
+    assert counted >= 5
+
+
+def test_a_selection_within_the_limit_is_downloaded_at_once_from_a_ledger_over_it(
+    world: World, settings: Any
+) -> None:
+    every = Task.objects.filter(ledger=world.ledger, removed_at__isnull=True).count()
+    settings.TAIZHANG_EXPORT_INLINE_TASKS = every - 1
+    office = client_for(world, "office")
+    url = reverse("web:ledger_export", args=[world.ledger.pk, "csv"])
+    whole = office.get(url)
+    assert whole.status_code == 200 and "开始导出" in whole.content.decode()
+    query = {"unit": _unit("水利局")}
+    download = office.get(url, query)
+    assert download["Content-Disposition"].startswith("attachment")
+    assert exported_goals(body(download), "csv") == page_goals(office, world, query)
+    assert not ExportJob.objects.exists()

@@ -19,11 +19,12 @@ from taizhang.documents.pdf import docx_to_pdf
 from taizhang.documents.writers import ExportFile, export_files
 from taizhang.ledger.models import Ledger, Task
 from taizhang.reporting.errors import ReportingError
-from taizhang.reporting.exports import job_document
+from taizhang.reporting.exports import export_size, job_document
 from taizhang.reporting.models import ExportJob
 from taizhang.supervision.bulletin import bulletin_docx
 from taizhang.supervision.models import Bulletin
-from taizhang.supervision.selection import Selection, selection_document
+from taizhang.supervision.rows import RowLights
+from taizhang.supervision.selection import Selection, selected_tasks, selection_document
 from taizhang.supervision.selectors import default_as_of
 
 
@@ -48,6 +49,20 @@ def export_document(
     return selection_document(
         ledger, visible, selection, as_of=day, warnings=warnings, everything=everything
     )
+
+
+def export_rows(
+    ledger: Ledger, user: User, selection: Selection, *, as_of: datetime.date | None = None
+) -> int:
+    """How many rows `export_document` writes for the same arguments (a matching sub-item's
+    task counted with it), counted in the database: what the export page tells, and what
+    decides whether the export runs in the background."""
+    if not selection.filtered:
+        if access.sees_all_tasks(user):
+            return export_size(ledger)
+        return access.visible_tasks(user).filter(ledger=ledger).count()
+    lights = RowLights(ledger, as_of or default_as_of(ledger))
+    return selected_tasks(access.visible_tasks(user), ledger, selection, lights).count()
 
 
 def bulletin_pdf(bulletin: Bulletin) -> ExportFile:

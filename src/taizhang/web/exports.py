@@ -1,4 +1,4 @@
-"""The ledger's downloads (the office's). A ledger of up to TAIZHANG_EXPORT_INLINE_TASKS tasks
+"""The ledger's downloads (the office's). A selection of up to TAIZHANG_EXPORT_INLINE_TASKS rows
 downloads at once (CSV streamed as it is written); a larger one is exported in the background
 (reporting.exports, queued by taizhang.jobs): the office confirms, and a page shows the job's
 progress (polled by job.js from its JSON, web/jobs.py) and, when done, its file.
@@ -42,7 +42,7 @@ from taizhang.ledger.models import Ledger
 from taizhang.reporting.exports import export_job_create, export_job_status, export_size
 from taizhang.reporting.models import ExportJob, Round
 from taizhang.reporting.selectors import round_document
-from taizhang.supervision.exports import export_document
+from taizhang.supervision.exports import export_document, export_rows
 from taizhang.supervision.selectors import readable_bulletins
 from taizhang.web.forms import ExportOptionsForm, database_id
 from taizhang.web.http import AuthedRequest
@@ -92,12 +92,12 @@ def ledger_export(request: AuthedRequest, ledger_id: int, fmt: str) -> HttpRespo
     if round_ is not None:
         access.require_office(request.user)
     selection = page_selection(request, ledger)
-    # What this user's export holds: the whole ledger for the office, a reporter's own tasks
-    # (the page told a reporter the whole ledger's count).
-    if round_ is not None or access.sees_all_tasks(request.user):
+    # What this user's export holds: the page's selection of the ledger for the office, of a
+    # reporter's own tasks (the page told the whole ledger's count), or a round's snapshot.
+    if round_ is not None:
         size = export_size(ledger, round_)
     else:
-        size = access.visible_tasks(request.user).filter(ledger=ledger).count()
+        size = export_rows(ledger, request.user, selection, as_of=as_of)
     if size <= settings.TAIZHANG_EXPORT_INLINE_TASKS and fmt not in SLOW_FORMATS:
         doc = (
             export_document(ledger, request.user, selection, as_of=as_of, warnings=warnings)
