@@ -546,3 +546,13 @@ def test_the_unfiltered_count_is_the_ledgers_current_rows_and_sub_items(world: W
         assert _COUNTS.rows(ledger.pk) == [expected]
     assert _COUNTS.rows(large.pk) == [(250 - 1 + 3, 3)]
     assert other.ledger_id == world.ledger.pk
+
+
+def test_a_search_too_long_is_said_to_be_too_long_not_not_understood(world: World) -> None:
+    client = client_for(world, "office")
+    html = page(client, world.ledger, q="紫" * 101)
+    (note,) = notes(html)
+    assert note.startswith("筛选条件“搜索”的值“紫紫紫") and note.endswith("”超过100个字，已忽略。")
+    assert len(note) < 80
+    assert listed(html) == listed(page(client, world.ledger))
+    assert notes(page(client, world.ledger, q="紫" * 100)) == []

@@ -167,10 +167,12 @@ def _filter_form(request: HttpRequest, ledger: Ledger) -> tuple[TaskFilterForm, 
 
 class Ignored(NamedTuple):
     """A value of the ledger page's query that was not understood and so not applied: the
-    filter's label (None for the page number) and the value as given."""
+    filter's label (None for the page number), the value as given, and the most characters
+    the filter takes when the value was longer (0 otherwise)."""
 
     label: str | None
     value: str
+    limit: int = 0
 
 
 def ignored_filters(request: HttpRequest, form: TaskFilterForm) -> list[Ignored]:
@@ -178,7 +180,7 @@ def ignored_filters(request: HttpRequest, form: TaskFilterForm) -> list[Ignored]
     unit not of the ledger, a date that is none), in the form's order, and a page number
     that is not a number (the first page is shown): none for a query the page understood."""
     ignored = [
-        Ignored(str(form[name].label), request.GET.get(name, ""))
+        Ignored(str(form[name].label), request.GET.get(name, ""), _too_long(form, name))
         for name in form.fields
         if name in form.errors
     ]
@@ -189,6 +191,13 @@ def ignored_filters(request: HttpRequest, form: TaskFilterForm) -> list[Ignored]
         except ValueError:
             ignored.append(Ignored(None, number))
     return ignored
+
+
+def _too_long(form: TaskFilterForm, name: str) -> int:
+    """The most characters field `name` takes when its value was refused as longer, else 0."""
+    if any(error.code == "max_length" for error in form.errors.as_data()[name]):
+        return int(getattr(form.fields[name], "max_length", 0) or 0)
+    return 0
 
 
 def page_selection(request: HttpRequest, ledger: Ledger) -> Selection:
