@@ -1,5 +1,6 @@
-"""Steps the browser tests share: signing in, sending a report from a report form, and the
-office's decisions that may pass through a confirmation page (采纳, 关闭本轮)."""
+"""Steps the browser tests share: signing in, sending a report from a report form, the
+office's decisions that may pass through a confirmation page (采纳, 关闭本轮), and a job
+page's poll."""
 
 from __future__ import annotations
 
@@ -72,3 +73,13 @@ def close_round(page: Any, base: str, ledger_id: int) -> None:
     with page.expect_navigation():
         page.locator("#round-close-confirm button", has_text="确认关闭本轮").click()
     assert "轮次已关闭" in page.inner_text(".messages")
+
+
+def poll_now(page: Any) -> None:
+    """Have a job page (job.js) ask for its job's state now, not at the next turn of its
+    timer (every data-job-every-ms, 1 to 1.5 s): the page's clock, Playwright's (installed
+    before the page was opened), jumps ahead by that interval and fires the poll that was
+    due. The page still polls by its own timer. Where a poll is already on its way (no timer
+    pending), nothing fires and its answer schedules the next poll, as it would anyway."""
+    every = page.get_attribute("[data-job-every-ms]", "data-job-every-ms")
+    page.clock.fast_forward(int(every))
