@@ -17,7 +17,7 @@ from docx import Document
 
 from taizhang.ledger.models import TaskUnit, Unit
 from tests.browser.conftest import screenshot
-from tests.browser.flows import sign_in
+from tests.browser.flows import sign_in_through_form
 from tests.factories import World
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -38,7 +38,7 @@ def test_the_office_creates_accounts_for_a_new_unit_who_must_change_the_password
     page: Any, live_server: Any, world: World, tmp_path: Path
 ) -> None:
     base = live_server.url
-    sign_in(page, base, "office")
+    sign_in_through_form(page, base, "office")
     page.click("header.top a:has-text('单位')")
     page.click("text=新增单位")
     page.fill("#id_name", "发改委")

@@ -13,7 +13,7 @@ from taizhang.accounts.models import Role
 from taizhang.accounts.services import account_create
 from taizhang.ledger.models import Task, Unit
 from tests.browser.conftest import screenshot
-from tests.browser.flows import accept, close_round, send_report, sign_in
+from tests.browser.flows import accept, close_round, send_report, sign_in, sign_in_through_form
 from tests.conftest import SEED
 from tests.factories import PASSWORD
 
@@ -26,7 +26,7 @@ def test_import_open_report_accept_and_scoping(page: Any, live_server: Any) -> N
     account_create(username="office", password=PASSWORD, role=Role.OFFICE, display_name="督查室")
 
     # The office imports the seed ledger through the upload form and confirms the preview.
-    sign_in(page, base, "office")
+    sign_in_through_form(page, base, "office")
     screenshot(page, "01-home-empty")
     page.goto(f"{base}/ledgers/upload/")
     page.set_input_files("input[name=file]", str(SEED))
@@ -60,14 +60,12 @@ def test_import_open_report_accept_and_scoping(page: Any, live_server: Any) -> N
     task3 = Task.objects.get(number=3)
 
     # The 水利局 reporter signs in and reports on task 3 from "my tasks".
-    sign_in(page, base, "slj")
-    page.goto(ledger_url + "mine/")
+    sign_in(page, base, "slj", ledger_url + "mine/")
     screenshot(page, "05-my-tasks")
     send_report(page, page.locator("#task-3"), NEW_PROGRESS)
 
     # The office accepts it in the review queue.
-    sign_in(page, base, "office")
-    page.goto(f"{base}/review/")
+    sign_in(page, base, "office", "/review/")
     assert "全面开工" in page.inner_text(".review-item ins")
     screenshot(page, "06-review")
     # A new text changes the ledger: accepted at once, without a confirmation page.
@@ -81,8 +79,7 @@ def test_import_open_report_accept_and_scoping(page: Any, live_server: Any) -> N
     screenshot(page, "07-task-timeline")
 
     # Another unit's reporter cannot see the first unit's task.
-    sign_in(page, base, "wjw")
-    page.goto(ledger_url)
+    sign_in(page, base, "wjw", ledger_url)
     assert task3.goal[:10] not in page.inner_text("table.ledger")
     response = page.goto(f"{base}/tasks/{task3.pk}/")
     assert response.status == 404

@@ -49,12 +49,10 @@ def test_a_reminded_reporter_sees_the_countdown_then_the_returned_report_on_top(
 ) -> None:
     base = live_server.url
     office, water = pages["office"], pages["slj"]
-    sign_in(office, base, "office")
-    sign_in(water, base, "slj")
     due = timezone.localdate() + datetime.timedelta(days=DAYS)
 
     # The office opens a round on the rounds page and reminds every unit still to report.
-    office.goto(f"{base}/ledgers/{world.ledger.pk}/rounds/")
+    sign_in(office, base, "office", f"/ledgers/{world.ledger.pk}/rounds/")
     office.fill("#id_name", "本月报送")
     office.fill("#id_due_date", due.isoformat())
     with office.expect_navigation():
@@ -66,7 +64,7 @@ def test_a_reminded_reporter_sees_the_countdown_then_the_returned_report_on_top(
 
     # The reporter: the round's opening and the 催办 in the bell; on the home page the
     # reminder, and the round's tasks with the countdown.
-    water.goto(f"{base}/")
+    sign_in(water, base, "slj")
     assert water.inner_text("#bell .count") == "2"
     assert "督查室催办" in water.inner_text("#unread")
     assert f"距截止{DAYS}天" in water.inner_text("#to-report")

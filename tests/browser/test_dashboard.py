@@ -78,10 +78,8 @@ def test_the_dashboard_draws_its_charts_and_prints(page: Any, live_server: Any) 
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.add_init_script(WATCH_CSP)
     base = live_server.url
-    sign_in(page, base, "office")
-
     # From the ledger page to its dashboard, then as of 2021-11-05 through the form.
-    page.goto(f"{base}/ledgers/{world.ledger.pk}/")
+    sign_in(page, base, "office", f"/ledgers/{world.ledger.pk}/")
     page.click("text=驾驶舱")
     page.wait_for_selector("#dashboard")
     page.fill("#as-of", "2021-11-05")
@@ -162,8 +160,7 @@ def test_an_uncertain_bar_tells_why_on_hover_and_tap_and_is_confirmed_in_one_cli
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.add_init_script(WATCH_CSP)
     base = live_server.url
-    sign_in(page, base, "office")
-    page.goto(f"{base}/ledgers/{world.ledger.pk}/dashboard/?as_of=2021-11-05")
+    sign_in(page, base, "office", f"/ledgers/{world.ledger.pk}/dashboard/?as_of=2021-11-05")
     row = page.locator("#indicator-bars tr.uncertain", has_text="新增供热覆盖面积")
     bar = row.locator("progress.ind-bar.uncertain")
     # Hatched: the filled part of the bar alternates two colours; a plain bar's has one.

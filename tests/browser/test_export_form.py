@@ -24,9 +24,8 @@ def test_the_export_form_exports_the_filtered_rows(
     page: Any, live_server: Any, world: World, tmp_path: Path
 ) -> None:
     base = live_server.url
-    sign_in(page, base, "office")
     water = Unit.objects.get(name="水利局").pk
-    page.goto(f"{base}/ledgers/{world.ledger.pk}/?unit={water}&light=red")
+    sign_in(page, base, "office", f"/ledgers/{world.ledger.pk}/?unit={water}&light=red")
     shown = page.locator("table.ledger tbody tr").count()
     form = page.locator("#export-form")
     form.locator("input[name=as_of]").fill("2021-11-05")
@@ -48,8 +47,7 @@ def test_the_export_form_exports_the_filtered_rows(
 def test_the_export_form_fits_a_phone(page: Any, live_server: Any, world: World) -> None:
     base = live_server.url
     page.set_viewport_size({"width": WIDTH, "height": 844})
-    sign_in(page, base, "office")
-    page.goto(f"{base}/ledgers/{world.ledger.pk}/?light=red")
+    sign_in(page, base, "office", f"/ledgers/{world.ledger.pk}/?light=red")
     form = page.locator("#export-form")
     for field in ["input[name=as_of]", "input[name=warnings]", "select[name=layout]", "button"]:
         for index in range(form.locator(field).count()):

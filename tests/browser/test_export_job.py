@@ -16,7 +16,7 @@ from huey.storage import SqliteStorage
 
 from taizhang.reporting.models import ExportJob
 from tests.browser.conftest import screenshot
-from tests.browser.flows import sign_in
+from tests.browser.flows import poll_now, sign_in
 from tests.factories import World
 from tests.jobs.exported import is_export_of
 from tests.jobs.workers import queue_on, worker_running
@@ -29,10 +29,10 @@ def test_a_large_export_runs_in_the_background_with_a_progress_bar(
 ) -> None:
     settings.TAIZHANG_EXPORT_INLINE_TASKS = 10  # the seed's 16 tasks are a large ledger
     base = live_server.url
-    sign_in(page, base, "office")
     storage = SqliteStorage(name="taizhang-browser", filename=str(tmp_path / "queue.sqlite3"))
+    page.clock.install()
     with queue_on(storage) as finished:
-        page.goto(f"{base}/ledgers/{world.ledger.pk}/export/xlsx/")
+        sign_in(page, base, "office", f"/ledgers/{world.ledger.pk}/export/xlsx/")
         assert "将在后台导出为Excel格式" in page.inner_text("#export-start")
         with page.expect_navigation():
             page.click("#export-start button[type=submit]")
@@ -40,7 +40,9 @@ def test_a_large_export_runs_in_the_background_with_a_progress_bar(
         assert page.is_hidden("#export-download")
         screenshot(page, "export-job-queued")
         with worker_running():
-            # The page was not reloaded: its script saw the job finish.
+            assert finished.wait()
+            # The page was not reloaded: its script sees the job finish (at its next poll).
+            poll_now(page)
             page.wait_for_selector("#export-download", state="visible", timeout=60_000)
         assert finished.failed == []
     assert page.inner_text("#export-state") == "已完成"
@@ -59,10 +61,10 @@ def test_a_job_whose_worker_died_shows_why_and_offers_to_start_again(
 ) -> None:
     settings.TAIZHANG_EXPORT_INLINE_TASKS = 10
     base = live_server.url
-    sign_in(page, base, "office")
     storage = SqliteStorage(name="taizhang-browser", filename=str(tmp_path / "queue.sqlite3"))
+    page.clock.install()
     with queue_on(storage):
-        page.goto(f"{base}/ledgers/{world.ledger.pk}/export/xlsx/")
+        sign_in(page, base, "office", f"/ledgers/{world.ledger.pk}/export/xlsx/")
         with page.expect_navigation():
             page.click("#export-start button[type=submit]")
         assert page.inner_text("#export-state") == "排队中"
@@ -71,7 +73,8 @@ def test_a_job_whose_worker_died_shows_why_and_offers_to_start_again(
         ExportJob.objects.update(
             state="running", progress=10, progress_at=timezone.now() - timedelta(minutes=20)
         )
-        # The page was not reloaded: its script polled, and the poll gave the job up.
+        # The page was not reloaded: its script polls, and the poll gives the job up.
+        poll_now(page)
         page.wait_for_selector("#export-retry", state="visible", timeout=60_000)
     assert page.inner_text("#export-state") == "导出失败"
     assert page.inner_text("#export-error").startswith("导出已超过 15 分钟没有进展")

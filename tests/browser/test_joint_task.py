@@ -30,8 +30,7 @@ def test_two_units_report_on_a_joint_task_and_both_parts_stay(
     assert SPORTS_IMPORTED in task9.progress
 
     # The office opens a round.
-    sign_in(page, base, "office")
-    page.goto(f"{base}/ledgers/{world.ledger.pk}/rounds/")
+    sign_in(page, base, "office", f"/ledgers/{world.ledger.pk}/rounds/")
     page.fill("input[name=name]", "2021年11月")
     page.fill("input[name=due_date]", "2021-11-25")
     with page.expect_navigation():
@@ -39,16 +38,13 @@ def test_two_units_report_on_a_joint_task_and_both_parts_stay(
     assert "已开启报送轮次" in page.inner_text(".messages")
 
     # 住建局 reports from the task page, 水利局 from 我的任务.
-    sign_in(page, base, "zjj")
-    page.goto(f"{base}/tasks/{task9.pk}/")
+    sign_in(page, base, "zjj", f"/tasks/{task9.pk}/")
     send_report(page, page.locator(f"#report-form-{task9.pk}"), HOUSING)
-    sign_in(page, base, "slj")
-    page.goto(f"{base}/ledgers/{world.ledger.pk}/mine/")
+    sign_in(page, base, "slj", f"/ledgers/{world.ledger.pk}/mine/")
     send_report(page, page.locator("#task-9"), WATER)
 
     # The office finds both in the queue and accepts them one after the other.
-    sign_in(page, base, "office")
-    page.goto(f"{base}/review/")
+    sign_in(page, base, "office", "/review/")
     items = page.locator(".review-item")
     assert items.count() == 2
     screenshot(page, "joint-01-review")

@@ -49,9 +49,7 @@ def test_the_report_form_fits_a_phone(page: Any, live_server: Any, world: World)
     )
     task3 = world.task(3)
     page.set_viewport_size({"width": WIDTH, "height": 844})
-    sign_in(page, base, "slj")
-
-    page.goto(f"{base}/tasks/{task3.pk}/")
+    sign_in(page, base, "slj", f"/tasks/{task3.pk}/")
     assert_form_fits(page, page.locator(f"#report-form-{task3.pk}"))
     screenshot(page, "phone-01-task-report-form")
 
@@ -79,7 +77,7 @@ def test_the_offices_lists_and_home_fit_a_phone(page: Any, live_server: Any, wor
         data={"unit": unit.name, "email": unit.email * 5, "note": "无空格的长内容" * 30},
     )
     page.set_viewport_size({"width": WIDTH, "height": 844})
-    sign_in(page, base, "office")
+    sign_in(page, base, "office", None)
     shots = {"/accounts/": "phone-03-office-accounts", "/audit/": "phone-04-office-audit-log"}
     for path in ("/", "/units/", "/accounts/", "/audit/"):
         page.goto(base + path)

@@ -20,8 +20,7 @@ def test_the_office_reminds_and_the_reporter_sees_it_in_the_bell(
 ) -> None:
     base = live_server.url
     rounds = f"{base}/ledgers/{world.ledger.pk}/rounds/"
-    sign_in(page, base, "office")
-    page.goto(rounds)
+    sign_in(page, base, "office", rounds)
     page.fill("#id_name", "2021年11月")
     page.fill("#id_due_date", "2021-11-25")
     with page.expect_navigation():

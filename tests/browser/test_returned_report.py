@@ -54,13 +54,11 @@ def test_a_returned_report_is_corrected_without_retyping(
     task3 = world.task(3)
     mine = f"{base}/ledgers/{world.ledger.pk}/mine/"
 
-    sign_in(page, base, "slj")
-    page.goto(mine)
+    sign_in(page, base, "slj", mine)
     send_report(page, page.locator("#task-3"), FIRST, "completed")
 
     # The office returns it with a comment.
-    sign_in(page, base, "office")
-    page.goto(f"{base}/review/")
+    sign_in(page, base, "office", "/review/")
     item = page.locator(".review-item")
     item.locator("textarea[name=comment]").fill(COMMENT)
     with page.expect_navigation():
@@ -69,8 +67,7 @@ def test_a_returned_report_is_corrected_without_retyping(
     assert page.locator(".review-item").count() == 0
 
     # 我的任务: the form holds the reporter's own text and status, the comment above it.
-    sign_in(page, base, "slj")
-    page.goto(mine)
+    sign_in(page, base, "slj", mine)
     assert "1 项报送被督查室退回" in page.inner_text("main")
     assert page.locator(".task-card").first.get_attribute("id") == "task-3"
     card = page.locator("#task-3")
@@ -94,8 +91,7 @@ def test_a_returned_report_is_corrected_without_retyping(
     assert "已报送" in page.inner_text(".messages")
 
     # The office sees the corrected report, and only it, in the queue.
-    sign_in(page, base, "office")
-    page.goto(f"{base}/review/")
+    sign_in(page, base, "office", "/review/")
     items = page.locator(".review-item")
     assert items.count() == 1
     assert FIRST in items.inner_text() and ADDED in items.inner_text()

@@ -33,16 +33,14 @@ def test_a_unit_reports_on_its_sub_item(page: Any, live_server: Any, world: Worl
     ledger_url = f"{base}/ledgers/{world.ledger.pk}/"
 
     # The office sees the sub-items under task 3 on the ledger page.
-    sign_in(page, base, "office")
-    page.goto(ledger_url)
+    sign_in(page, base, "office", ledger_url)
     rows = page.locator("table.ledger tr.subitem")
     assert rows.count() == 2
     assert rows.nth(0).locator("td.num").inner_text() == "3-1"
     screenshot(page, "subitems-01-ledger")
 
     # The 水利局 reporter finds 3-1 (not task 3 itself, nor 3-2) in 我的任务 and reports.
-    sign_in(page, base, "slj")
-    page.goto(ledger_url + "mine/")
+    sign_in(page, base, "slj", ledger_url + "mine/")
     assert page.locator("#task-3").count() == 0 and page.locator("#task-3-2").count() == 0
     card = page.locator("#task-3-1")
     assert "所属任务" in card.inner_text()
@@ -50,8 +48,7 @@ def test_a_unit_reports_on_its_sub_item(page: Any, live_server: Any, world: Worl
     send_report(page, card, NEW_PROGRESS, "completed")
 
     # The office accepts it in the review queue.
-    sign_in(page, base, "office")
-    page.goto(f"{base}/review/")
+    sign_in(page, base, "office", "/review/")
     item = page.locator(".review-item")
     assert "3-1" in item.locator("h2").inner_text()
     accept(page, item)
@@ -65,8 +62,7 @@ def test_a_unit_reports_on_its_sub_item(page: Any, live_server: Any, world: Worl
     screenshot(page, "subitems-03-task")
 
     # The 住建局 reporter sees 3-2 but cannot open 3-1, nor post its report form.
-    sign_in(page, base, "zjj")
-    page.goto(ledger_url + "mine/")
+    sign_in(page, base, "zjj", ledger_url + "mine/")
     assert page.locator("#task-3-2").count() == 1 and page.locator("#task-3-1").count() == 0
     response = page.goto(f"{base}/tasks/{split.first.pk}/")
     assert response.status == 404
@@ -83,8 +79,7 @@ def test_a_unit_reports_on_its_sub_item(page: Any, live_server: Any, world: Worl
     with page.expect_navigation():
         page.locator(f"#report-form-{split.second.pk} button[value=send]").click()
     assert "已报送" in page.inner_text(".messages")
-    sign_in(page, base, "office")
-    page.goto(f"{base}/review/")
+    sign_in(page, base, "office", "/review/")
     item = page.locator(".review-item")
     assert item.locator("button", has_text="采纳…").count() == 1
     shown = accept(page, item)

@@ -35,8 +35,7 @@ def test_the_office_remaps_the_progress_column_and_confirms(
     ledger_file = tmp_path / "某县台账.xlsx"
     ledger_file.write_bytes(ledger_xlsx())
 
-    sign_in(page, base, "office")
-    page.goto(f"{base}/ledgers/upload/")
+    sign_in(page, base, "office", "/ledgers/upload/")
     page.set_input_files("input[name=file]", str(ledger_file))
     page.click("main button[type=submit]")
     page.wait_for_selector("#column-mapping")
