@@ -325,12 +325,16 @@ def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The SQLite database of a data directory `taizhang migrate` made, once per run: tests
     that need a fresh installation copy it (tests/upgrade/cli.py, Site.migrated). The suite's
     parallel workers share one (migrating costs seconds of CPU): the first to need it makes
-    it in their run's common temporary directory, under a lock the others wait on."""
+    it in their run's common temporary directory, under a lock the others wait on. Without
+    the system checks (loading every URL and the API: 0.4 s of CPU), which are not what the
+    database is wanted for; test_install.py migrates with them."""
     from tests.upgrade.cli import Site
+
+    migrate = ("migrate", "-v0", "--skip-checks")
 
     if not os.environ.get("PYTEST_XDIST_WORKER"):  # one process: the run's own directory
         site = Site(tmp_path_factory.mktemp("migrated"))
-        site.run("migrate", "-v0")
+        site.run(*migrate)
         return site.data / "taizhang.sqlite3"
     shared = tmp_path_factory.getbasetemp().parent  # popen-gwN's parent: this run's, for all
     site = Site(shared / "migrated")
@@ -338,6 +342,6 @@ def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
         fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file is closed
         made = shared / "migrated.done"
         if not made.exists():
-            site.run("migrate", "-v0")
+            site.run(*migrate)
             made.touch()
     return site.data / "taizhang.sqlite3"

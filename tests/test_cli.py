@@ -1,5 +1,6 @@
-"""The `taizhang` command's start: huey is imported without the clients the queue does not use
-(in a subprocess: the test process has imported them all long since)."""
+"""The `taizhang` command's start: huey is imported without the clients the queue does not use,
+and the signal receivers' heavy modules are left for the first send (taizhang.receivers), in a
+subprocess: the test process has imported them all long since."""
 
 from __future__ import annotations
 
@@ -9,13 +10,16 @@ import subprocess
 import sys
 from pathlib import Path
 
-# `taizhang --help`, then which of the clients were imported, whether huey's storage module
-# kept the redis client, and whether psycopg can still be imported by whoever needs it.
+# `taizhang --help` (which sets Django up), then which of the clients and of the receivers'
+# modules were imported, whether huey's storage module kept the redis client, and whether
+# psycopg can still be imported by whoever needs it.
 HELP_THEN_MODULES = """
 import json, sys
 from taizhang.cli import main
 main(["taizhang", "--help"])
-imported = sorted(name for name in ("psycopg", "redis", "huey.storage") if name in sys.modules)
+probed = ("psycopg", "redis", "huey.storage", "taizhang.notify.events",
+          "taizhang.notify.delivery", "taizhang.supervision.history")
+imported = sorted(name for name in probed if name in sys.modules)
 import huey.storage
 import psycopg
 print(json.dumps({"imported": imported, "redis_client": huey.storage.Redis is not None}))

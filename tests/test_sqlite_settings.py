@@ -15,17 +15,32 @@ import stat
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.db import OperationalError, connections, transaction
 
-from taizhang.sqlite import BUSY_TIMEOUT_SECONDS, WriteTurn, sqlite_options
+from taizhang.sqlite import _QUEUES, BUSY_TIMEOUT_SECONDS, WriteTurn, sqlite_options
 from tests.settings_reader import settings_in
 
 WAIT = 30  # seconds an event may take before the test gives up (never reached when it works)
+
+
+def until(condition: Callable[[], bool]) -> None:
+    """Wait for `condition` (looked at every millisecond, at most WAIT seconds): for the
+    event itself, not for a time it should have taken."""
+    deadline = time.monotonic() + WAIT
+    while not condition():
+        assert time.monotonic() < deadline, "the event never came"
+        time.sleep(0.001)
+
+
+def in_line(path: Path | str) -> int:
+    """How many threads of this process wait in line for the turn on this lock file."""
+    queue = _QUEUES.get(str(path))
+    return len(queue._waiting) if queue is not None else 0
 
 
 @pytest.fixture
@@ -93,13 +108,14 @@ def test_a_transaction_that_reads_then_writes_survives_a_concurrent_writer(
     first_has_read = threading.Event()
     second_is_writing = threading.Event()
     failures: list[BaseException] = []
+    turn = turn_file(sqlite_file)
 
     def first() -> None:
         with transaction.atomic(using="first"):
             rows("first")
             first_has_read.set()
             assert second_is_writing.wait(WAIT)
-            time.sleep(0.2)  # "second" is waiting for its turn by now
+            until(lambda: in_line(turn) == 1)  # "second" is waiting for its turn
             with connections["first"].cursor() as cursor:
                 cursor.execute("INSERT INTO t (who) VALUES ('first')")
 
@@ -207,6 +223,7 @@ def test_a_write_transaction_holds_the_turn_until_it_ends(sqlite_file: list[str]
     release = threading.Event()
     order: list[str] = []
     failures: list[BaseException] = []
+    turn = turn_file(sqlite_file)
 
     def first() -> None:
         with transaction.atomic(using="first"), connections["first"].cursor() as cursor:
@@ -223,7 +240,7 @@ def test_a_write_transaction_holds_the_turn_until_it_ends(sqlite_file: list[str]
 
     def let_go() -> None:
         assert first_in.wait(WAIT)
-        time.sleep(0.3)  # "second" is waiting by now
+        until(lambda: in_line(turn) == 1)  # "second" is waiting
         release.set()
 
     run_together([first, second, let_go], failures)
@@ -231,7 +248,7 @@ def test_a_write_transaction_holds_the_turn_until_it_ends(sqlite_file: list[str]
     assert order == ["first commits", "second begins"]
     assert rows("first") == ["first", "second"]
     # No one but its owner writes to it (it holds no data; others may open it to wait).
-    assert stat.S_IMODE(os.stat(turn_file(sqlite_file)).st_mode) & 0o022 == 0
+    assert stat.S_IMODE(os.stat(turn).st_mode) & 0o022 == 0
 
 
 def test_the_turn_passes_on_after_a_rollback_and_a_closed_connection(
@@ -353,7 +370,7 @@ def test_a_lock_given_up_while_waiting_is_let_go_when_it_comes(tmp_path: Path) -
     database = str(tmp_path / "db")
     here = WriteTurn(database)
     held = here.take(1)
-    let_go = os.pipe()
+    let_go, tried = os.pipe(), os.pipe()
 
     def there() -> bytes:
         turns = WriteTurn(database)
@@ -362,12 +379,14 @@ def test_a_lock_given_up_while_waiting_is_let_go_when_it_comes(tmp_path: Path) -
             return b"took it"
         except TimeoutError:
             pass
+        finally:
+            os.write(tried[1], b"x")
         os.read(let_go[0], 1)  # the parent gave its turn
         turns.give(turns.take(WAIT))
         return b"timed out, then took it"
 
     pid, answer = in_a_child(there)
-    time.sleep(0.3)
+    os.read(tried[0], 1)  # its wait ran out (its thread still waits on the file)
     here.give(held)
     os.write(let_go[1], b"x")
     assert os.read(answer, 100) == b"timed out, then took it"
@@ -402,13 +421,16 @@ def test_a_child_forked_while_the_turn_is_held_does_not_keep_it(tmp_path: Path) 
     database = str(tmp_path / "db")
     turns = WriteTurn(database)
     held = turns.take(1)
-    started = os.pipe()
-    pid, answer = in_a_child(lambda: (os.write(started[1], b"x"), time.sleep(1.5), b"done")[2])
+    started, finish = os.pipe(), os.pipe()
+    pid, answer = in_a_child(
+        lambda: (os.write(started[1], b"x"), os.read(finish[0], 1), b"done")[2]
+    )
     os.read(started[0], 1)  # the child runs (what it inherited is dealt with before)
     try:
         turns.give(held)
-        assert lock_is_free(Path(database + "-writelock"))
+        assert lock_is_free(Path(database + "-writelock"))  # the child still running
     finally:
+        os.write(finish[1], b"x")
         os.read(answer, 10)
         os.waitpid(pid, 0)
 
@@ -467,8 +489,8 @@ def test_threads_of_a_process_get_the_turn_in_order_of_arrival(tmp_path: Path) -
         threads.append(threading.Thread(target=lambda n=n: run_guarded(waiter, n, failures)))
         threads[-1].start()
         assert queued[n].wait(WAIT)
-        time.sleep(0.05)  # in the queue before the next one comes
-    time.sleep(0.5)  # the second's time runs out while the first holds the turn
+        until(lambda n=n: in_line(turns.path) == n + 1)  # in the queue before the next comes
+    until(lambda: order == [-1])  # the second's time runs out while the first holds the turn
     turns.give(held)
     for thread in threads:
         thread.join(WAIT)

@@ -7,9 +7,11 @@ there (tests/upgrade/cli.py)."""
 from __future__ import annotations
 
 import shutil
+import sqlite3
 import subprocess
 import sys
 import time
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -21,35 +23,46 @@ from tests.upgrade.cli import WORLD, Site, needs_postgres, postgres_database
 pytestmark = pytest.mark.slow
 
 
-DEMO_AND_WORLD = "from django.core.management import call_command\ncall_command('demo')\n"
+Facts = tuple[dict[str, Any], dict[str, str]]
+COMMANDS = "from django.core.management import call_command\n"
+DEMO = COMMANDS + "call_command('demo')\n"
+BACKUP = "call_command('backup', '-o', %r)\n"
 
 
 @pytest.fixture(scope="module")
-def office(tmp_path_factory: pytest.TempPathFactory, migrated_sqlite: Path) -> Site:
-    """A working office on SQLite: the demo, reports with attachments, a closed round (one
-    `taizhang shell` on a copy of the migrated database)."""
+def office_made(
+    tmp_path_factory: pytest.TempPathFactory, migrated_sqlite: Path
+) -> tuple[Site, Path, Facts]:
+    """A working office on SQLite (the demo, reports with attachments, a closed round), its
+    archive by the backup command, and its exports, rows and files: built, backed up and read
+    in one `taizhang shell` on a copy of the migrated database (the backup from the command
+    line: test_a_backup_taken_while_reporters_submit_is_consistent)."""
     site = Site.migrated(tmp_path_factory.mktemp("office"), migrated_sqlite)
-    site.run("shell", stdin=DEMO_AND_WORLD.encode() + WORLD.read_bytes())
-    return site
-
-
-@pytest.fixture(scope="module")
-def office_archive(office: Site, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The office's archive, by a real `taizhang backup`."""
     archive = tmp_path_factory.mktemp("archive") / "office.tar"
-    done = office.run("backup", "-o", str(archive))
-    assert "已备份到" in done.stdout.decode()
-    return archive
+    facts = site.facts(first=DEMO + WORLD.read_text() + BACKUP % str(archive))
+    assert archive.is_file()
+    return site, archive, (facts, site.files())
 
 
 @pytest.fixture(scope="module")
-def office_facts(office: Site) -> tuple[dict[str, Any], dict[str, str]]:
-    """The office's exports and rows (one `taizhang shell`) and files."""
-    return office.facts(), office.files()
+def office(office_made: tuple[Site, Path, Facts]) -> Site:
+    return office_made[0]
 
 
-def assert_same(expected: tuple[dict[str, Any], dict[str, str]], target: Site) -> None:
-    (facts, files), actual = expected, target.facts()
+@pytest.fixture(scope="module")
+def office_archive(office_made: tuple[Site, Path, Facts]) -> Path:
+    return office_made[1]
+
+
+@pytest.fixture(scope="module")
+def office_facts(office_made: tuple[Site, Path, Facts]) -> Facts:
+    return office_made[2]
+
+
+def assert_same(expected: Facts, target: Site, first: str = "") -> None:
+    """The target's exports, rows and files are the expected ones (`first`: what the same
+    `taizhang shell` runs before reading them, Site.facts)."""
+    (facts, files), actual = expected, target.facts(first)
     assert actual["exports"] == facts["exports"]
     assert set(facts["exports"]) == {"ledger-1", "round-1"}
     assert actual["rows"] == facts["rows"]
@@ -65,9 +78,7 @@ def round_trip(source: Site, target: Site, archive: Path) -> None:
     assert_same((source.facts(), source.files()), target)
 
 
-def test_sqlite_to_sqlite(
-    office_archive: Path, office_facts: tuple[dict[str, Any], dict[str, str]], tmp_path: Path
-) -> None:
+def test_sqlite_to_sqlite(office_archive: Path, office_facts: Facts, tmp_path: Path) -> None:
     # Into a new installation's empty data directory: restore migrates it from nothing.
     target = Site(tmp_path / "target")
     done = target.run("restore", str(office_archive))
@@ -76,27 +87,30 @@ def test_sqlite_to_sqlite(
 
 
 def test_restore_refuses_a_database_with_data_unless_forced(
-    office_archive: Path,
-    office_facts: tuple[dict[str, Any], dict[str, str]],
-    tmp_path: Path,
-    migrated_sqlite: Path,
+    office: Site, office_archive: Path, office_facts: Facts, tmp_path: Path
 ) -> None:
     # The command's exit status and one line; that nothing was written is checked in
-    # process (tests/jobs/test_backup.py).
-    target = Site.migrated(tmp_path / "target", migrated_sqlite)
-    target.run("demo")
+    # process (tests/jobs/test_backup.py). The database with data: the office's own (every
+    # row's key taken), a ledger renamed and a group added since, no files.
+    target = Site.migrated(tmp_path / "target", office.data / "taizhang.sqlite3")
+    with closing(sqlite3.connect(target.data / "taizhang.sqlite3")) as database:
+        database.execute("UPDATE ledger_ledger SET title = title || '（改）'")
+        database.execute("INSERT INTO auth_group (name) VALUES ('后来的组')")
+        database.commit()
     refused = target.run("restore", str(office_archive), check=False)
     assert refused.returncode != 0
     assert "不是空的" in refused.stderr.decode()
     assert len(refused.stderr.decode().strip().splitlines()) == 1
-    target.run("restore", str(office_archive), "--force")
-    assert_same(office_facts, target)
+    # --force parsed by the command's own parser (call_command), in the shell that then reads
+    # the result.
+    forced = f"call_command('restore', {str(office_archive)!r}, '--force')\n"
+    assert_same(office_facts, target, first=COMMANDS + forced)
 
 
 @needs_postgres
 def test_sqlite_to_postgresql_and_back(
     office_archive: Path,
-    office_facts: tuple[dict[str, Any], dict[str, str]],
+    office_facts: Facts,
     tmp_path: Path,
     migrated_sqlite: Path,
 ) -> None:
@@ -168,16 +182,15 @@ def busy_and_audited(path: Path) -> tuple[int, int]:
     return sum(busy), audited - busy.count(False)
 
 
-# In the restored database: the busy reports, their submission events (as busy_and_audited
-# counts them in an archive), and reports whose task is missing (none may be).
+# In the restored database (read by SQLite itself, from outside): the busy reports, their
+# submission events (as busy_and_audited counts them in an archive), and reports whose task
+# is missing (none may be).
 CHECK_RESTORED = """
-from taizhang.ledger.models import AuditEvent, Task
-from taizhang.reporting.models import Report
-busy = Report.objects.filter(progress__startswith="忙时报送").count()
-others = Report.objects.exclude(progress__startswith="忙时报送").count()
-events = AuditEvent.objects.filter(action="report.submit").count() - others
-orphans = Report.objects.exclude(task_id__in=Task.objects.values("pk")).count()
-print(busy, events, orphans)
+SELECT
+  (SELECT count(*) FROM reporting_report WHERE substr(progress, 1, 4) = '忙时报送'),
+  (SELECT count(*) FROM ledger_auditevent WHERE action = 'report.submit')
+    - (SELECT count(*) FROM reporting_report WHERE substr(progress, 1, 4) != '忙时报送'),
+  (SELECT count(*) FROM reporting_report WHERE task_id NOT IN (SELECT id FROM ledger_task))
 """
 
 
@@ -217,5 +230,6 @@ def test_a_backup_taken_while_reporters_submit_is_consistent(
     # And the later archive restored: every busy report there with its task and its event.
     restored = Site.migrated(tmp_path / "restored", migrated_sqlite)
     restored.run("restore", str(tmp_path / "busy-1.tar"))
-    found = restored.shell(CHECK_RESTORED).decode().splitlines()[-1].split()
-    assert found == [str(counts[1]), str(counts[1]), "0"], found
+    with closing(sqlite3.connect(restored.data / "taizhang.sqlite3")) as database:
+        found = database.execute(CHECK_RESTORED).fetchone()
+    assert found == (counts[1], counts[1], 0), found

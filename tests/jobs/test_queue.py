@@ -106,8 +106,12 @@ def test_a_worker_runs_an_export_queued_in_an_sqlite_file(world: World, tmp_path
 @pytest.fixture
 def redis_storage() -> Iterator[RedisStorage]:
     """A queue of its own name in the Redis of TAIZHANG_TEST_REDIS_URL (CI runs one at
-    127.0.0.1:6379): skipped when none answers, failed instead with TAIZHANG_REQUIRE_TOOLS=1."""
-    storage = RedisStorage(name=f"taizhang-test-{uuid.uuid4().hex}", url=REDIS_URL)
+    127.0.0.1:6379): skipped when none answers, failed instead with TAIZHANG_REQUIRE_TOOLS=1.
+    The worker's blocking wait for a job (BRPOP) returns after 0.05 s, not huey's 1 s: a
+    worker stopped after its job waits that long to see it should stop (Redis 6 or newer
+    takes a fraction of a second)."""
+    name = f"taizhang-test-{uuid.uuid4().hex}"
+    storage = RedisStorage(name=name, url=REDIS_URL, read_timeout=0.05)
     try:
         storage.conn.ping()
     except Exception as error:

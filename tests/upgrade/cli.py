@@ -126,12 +126,17 @@ class Site:
     def shell(self, code: str) -> bytes:
         return self.run("shell", stdin=code.encode()).stdout
 
-    def facts(self) -> dict[str, Any]:
+    def facts(self, first: str = "") -> dict[str, Any]:
         """In one `taizhang shell`: rows per table, and the `taizhang export` (JSON) of every
-        ledger and every closed round, by name ("ledger-1", "round-3")."""
+        ledger and every closed round, by name ("ledger-1", "round-3"). `first`: code the
+        same shell runs before (a process start less); its connections are closed after it,
+        so what it did not commit is not read."""
         folder = self.data / "exports"
         folder.mkdir(exist_ok=True)
-        facts = json.loads(self.shell(FACTS % {"folder": str(folder)}).splitlines()[-1])
+        code = FACTS % {"folder": str(folder)}
+        if first:
+            code = f"{first}\nfrom django.db import connections\nconnections.close_all()\n{code}"
+        facts = json.loads(self.shell(code).splitlines()[-1])
         facts["exports"] = {
             name: (folder / f"{name}.json").read_bytes() for name in facts["exports"]
         }

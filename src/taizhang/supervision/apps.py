@@ -8,11 +8,19 @@ class SupervisionConfig(AppConfig):
 
     def ready(self) -> None:
         # The stored state follows every write of tasks by the ledger and reporting services.
+        # Imported when first sent (taizhang.receivers): not at every start of a command.
         from taizhang.ledger.signals import tasks_changed
+        from taizhang.receivers import connect_deferred
         from taizhang.reporting.signals import round_closed
-        from taizhang.supervision.history import on_round_closed
-        from taizhang.supervision.state import on_tasks_changed
 
-        tasks_changed.connect(on_tasks_changed, dispatch_uid="supervision-state")
+        connect_deferred(
+            tasks_changed,
+            "taizhang.supervision.state.on_tasks_changed",
+            dispatch_uid="supervision-state",
+        )
         # A closing round keeps each task's light beside its status.
-        round_closed.connect(on_round_closed, dispatch_uid="supervision-round-lights")
+        connect_deferred(
+            round_closed,
+            "taizhang.supervision.history.on_round_closed",
+            dispatch_uid="supervision-round-lights",
+        )

@@ -1,0 +1,37 @@
+"""Signal receivers named by their dotted path and imported when their signal is first sent.
+
+The apps' ready() connects the receivers in every process, but most processes never send
+the signals: a `taizhang backup` from cron, a `taizhang shell`, the worker between jobs.
+Importing the modules that answer at start-up (notify's events pull in the indicators, the
+bulletin and python-docx; supervision's history the dashboard) made every `taizhang` command
+pay about a third of its start-up for them. The receiver is the same function, called with
+the same arguments, from the first send on."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.dispatch import Signal
+from django.utils.module_loading import import_string
+
+
+class Deferred:
+    """A receiver that imports the function at `path` when first called, then calls it."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self._function: Any = None
+
+    def __call__(self, sender: object, **kwargs: Any) -> Any:
+        if self._function is None:
+            self._function = import_string(self.path)
+        return self._function(sender, **kwargs)
+
+    def __repr__(self) -> str:
+        return f"Deferred({self.path!r})"
+
+
+def connect_deferred(signal: Signal, path: str, *, dispatch_uid: str) -> None:
+    """Connect the function at `path` to `signal`, imported at the first send. Held strongly:
+    nothing else refers to the wrapper."""
+    signal.connect(Deferred(path), weak=False, dispatch_uid=dispatch_uid)

@@ -1,0 +1,47 @@
+"""The receivers the apps connect by name (taizhang.receivers) are the functions named, found
+at the first send: a misspelt path would otherwise fail only when its signal is sent."""
+
+from __future__ import annotations
+
+from django.dispatch import Signal
+from django.utils.module_loading import import_string
+
+from taizhang.accounts.signals import unit_merged
+from taizhang.ledger.signals import tasks_changed
+from taizhang.receivers import Deferred, connect_deferred
+from taizhang.reporting.signals import comment_added, report_reviewed, round_closed, round_opened
+from taizhang.supervision.signals import bulletin_issued, tasks_turned_red
+
+SIGNALS = (
+    tasks_changed, round_opened, round_closed, report_reviewed, comment_added, bulletin_issued,
+    tasks_turned_red, unit_merged,
+)  # fmt: skip
+
+
+def test_every_deferred_receiver_names_a_function() -> None:
+    deferred = [
+        entry[1]  # (key, receiver, is_async); held strongly, so the receiver itself
+        for signal in SIGNALS
+        for entry in signal.receivers
+        if isinstance(entry[1], Deferred)
+    ]
+    assert len(deferred) == 8
+    for receiver in deferred:
+        assert callable(import_string(receiver.path)), receiver
+
+
+SEEN: list[tuple[object, dict[str, object]]] = []
+
+
+def seen(sender: object, **kwargs: object) -> str:
+    SEEN.append((sender, kwargs))
+    return "answered"
+
+
+def test_a_deferred_receiver_is_called_with_the_senders_arguments() -> None:
+    signal = Signal()
+    connect_deferred(signal, "tests.test_receivers.seen", dispatch_uid="seen")
+    SEEN.clear()
+    assert signal.send(sender="office", round_id=3)[0][1] == "answered"
+    signal.send(sender="again")
+    assert [("office", {"signal": signal, "round_id": 3}), ("again", {"signal": signal})] == SEEN
