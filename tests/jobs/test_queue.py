@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -224,13 +225,21 @@ def test_a_worker_that_does_not_stop_is_terminated() -> None:
 
 
 def test_serve_runs_the_worker_in_a_session_of_its_own_and_stops_it(
-    monkeypatch: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    monkeypatch.setattr(queue, "worker_command", lambda: [sys.executable, "-c", WAITS_FOR_SIGINT])
+    # The worker says when its handler is set (a file): stopped before that, a worker that
+    # inherited SIGINT ignored (a run in a background job) was only terminated after 10 s.
+    ready = tmp_path / "ready"
+    code = WAITS_FOR_SIGINT.replace("print('ready', flush=True)", f"open({str(ready)!r}, 'w')")
+    monkeypatch.setattr(queue, "worker_command", lambda: [sys.executable, "-c", code])
     monkeypatch.delenv("RUN_MAIN", raising=False)
     with queue.worker_beside(["taizhang", "serve"]) as worker:
         assert worker is not None and worker.poll() is None
         assert os.getsid(worker.pid) == worker.pid  # Ctrl-C in the terminal does not reach it
-    assert worker.returncode is not None
+        deadline = time.monotonic() + 30
+        while not ready.exists() and worker.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert ready.exists()
+    assert worker.returncode == 3  # stopped by its SIGINT handler, not terminated
     with queue.worker_beside(["taizhang", "migrate"]) as none:
         assert none is None
