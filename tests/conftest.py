@@ -28,10 +28,10 @@ hypothesis_settings.load_profile("taizhang")
 def pytest_configure(config: pytest.Config) -> None:
     """The cyclic garbage collector run less often: a test process holds a large heap (Django's
     models, the compiled templates, hypothesis' strategies), which each full collection walks
-    again (0.15 s each), and the suite allocates fast enough for Python's default thresholds
-    (700, 10, 10) to run one every few tests: 8% of the in-process CPU (10.7 of 130 s in one
-    process). Garbage is still collected, only in fewer, larger passes; tests that need it
-    gone at once call gc.collect()."""
+    again (about 0.15 s each), and with Python's default thresholds (700, 10, 10) the
+    collector took 8% of the in-process CPU (10.7 of 130 s, every in-process test in one
+    process). Garbage is still collected, in fewer and larger passes; a test that needs it
+    gone at once calls gc.collect()."""
     gc.set_threshold(10_000, 20, 20)
 
 
