@@ -5,9 +5,13 @@ them."""
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
+from importlib import import_module
 from typing import Any
 
+from django.conf import settings
+from django.contrib.auth import login
 from django.contrib.auth.models import User
+from django.http import HttpRequest
 from django.test import Client
 
 from taizhang.accounts.models import Role
@@ -80,10 +84,31 @@ def build_world() -> World:
     )
 
 
+class _Client(Client):
+    """Django's test client, signing in without the session it first saves empty and then
+    deletes: Django's `_login` asks `if self.session`, and a client without a session cookie
+    answers by saving a new empty session (a session is always true), which `login` then
+    loads, replaces with a new key and deletes. Here `login` gets a new session store, as
+    Django's does when it finds none: the same `login` (its signal, the last login,
+    django-axes' access log), the same session row and cookie in the end, 11 queries
+    instead of 18 (about 900 clients a run, 3.5 -> 2.3 ms of CPU each). A client that has a
+    session already signs in as Django's does."""
+
+    def _login(self, user: User, backend: str | None = None) -> None:
+        if self.cookies.get(settings.SESSION_COOKIE_NAME):
+            super()._login(user, backend)
+            return
+        request = HttpRequest()
+        request.session = import_module(settings.SESSION_ENGINE).SessionStore()
+        login(request, user, backend)
+        request.session.save()
+        self._set_login_cookies(request)
+
+
 def signed_in(user: User | None, **kwargs: Any) -> Client:
     """A test client signed in (by session, no password) as `user`, or as no one for None;
     `kwargs` go to `Client` (e.g. HTTP_AUTHORIZATION, enforce_csrf_checks)."""
-    client = Client(**kwargs)
+    client = _Client(**kwargs)
     if user is not None:
         client.force_login(user)
     return client
