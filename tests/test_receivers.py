@@ -3,12 +3,15 @@ at the first send: a misspelt path would otherwise fail only when its signal is 
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 from django.dispatch import Signal
 from django.utils.module_loading import import_string
 
 from taizhang.accounts.signals import unit_merged
 from taizhang.ledger.signals import tasks_changed
-from taizhang.receivers import Deferred, connect_deferred
+from taizhang.receivers import Deferred, connect_deferred, load_all
 from taizhang.reporting.signals import comment_added, report_reviewed, round_closed, round_opened
 from taizhang.supervision.signals import bulletin_issued, tasks_turned_red
 
@@ -45,3 +48,27 @@ def test_a_deferred_receiver_is_called_with_the_senders_arguments() -> None:
     assert signal.send(sender="office", round_id=3)[0][1] == "answered"
     signal.send(sender="again")
     assert [("office", {"signal": signal, "round_id": 3}), ("again", {"signal": signal})] == SEEN
+
+
+def test_the_web_server_imports_every_receiver_before_its_workers_fork() -> None:
+    # In a process of its own: this one has imported them all long since.
+    code = (
+        "import sys, taizhang.wsgi; "
+        "print(all(m in sys.modules for m in ("
+        "'taizhang.notify.events', 'taizhang.notify.delivery', 'taizhang.supervision.history',"
+        " 'taizhang.supervision.state')))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "True"
+
+
+def test_load_all_imports_a_receiver_not_yet_sent() -> None:
+    signal = Signal()
+    connect_deferred(signal, "tests.test_receivers.seen", dispatch_uid="loaded")
+    (receiver,) = [entry[1] for entry in signal.receivers]
+    assert receiver._function is None
+    load_all()
+    assert receiver._function is seen

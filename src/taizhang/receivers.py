@@ -23,15 +23,33 @@ class Deferred:
         self._function: Any = None
 
     def __call__(self, sender: object, **kwargs: Any) -> Any:
+        return self.load()(sender, **kwargs)
+
+    def load(self) -> Any:
+        """The function, imported now if it was not yet. (What is imported first stays: a
+        `mock.patch` of the function active at the first send stays connected.)"""
         if self._function is None:
             self._function = import_string(self.path)
-        return self._function(sender, **kwargs)
+        return self._function
 
     def __repr__(self) -> str:
         return f"Deferred({self.path!r})"
 
 
+_CONNECTED: list[Deferred] = []
+
+
 def connect_deferred(signal: Signal, path: str, *, dispatch_uid: str) -> None:
     """Connect the function at `path` to `signal`, imported at the first send. Held strongly:
     nothing else refers to the wrapper."""
-    signal.connect(Deferred(path), weak=False, dispatch_uid=dispatch_uid)
+    receiver = Deferred(path)
+    _CONNECTED.append(receiver)
+    signal.connect(receiver, weak=False, dispatch_uid=dispatch_uid)
+
+
+def load_all() -> None:
+    """Import every connected receiver now: the web server does, before its workers fork, so
+    a request never pays for the import (inside its transaction, on SQLite inside the write
+    turn), the modules are shared by the workers, and a bad path stops the server at start."""
+    for receiver in _CONNECTED:
+        receiver.load()
