@@ -5,6 +5,8 @@ in URL ids and parameters."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from axes.models import AccessAttempt
 from django.test import Client
@@ -159,3 +161,26 @@ def test_the_refusal_is_the_sites_400_page_with_its_message_and_a_way_home(world
     assert "<h1>请求有误</h1>" in body and 'href="/static/taizhang/taizhang.css"' in body
     assert f'<a href="{reverse("web:home")}">回到首页</a>' in body
     assert "\x00" not in body
+
+
+def test_the_refusal_carries_the_sites_policy_and_name(world: World, settings: Any) -> None:
+    settings.TAIZHANG_SITE_NAME = "某市督查台账"
+    response = Client().get(reverse("web:login"), {"next": "/\x00"})
+    assert refused(response)
+    assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
+    assert response["X-Frame-Options"] == "DENY"
+    assert "<title>请求有误 · 某市督查台账</title>" in response.content.decode()
+
+
+def test_a_cookie_with_a_nul_is_expired_and_the_stylesheet_still_served(world: World) -> None:
+    client = Client()
+    client.cookies["tracker"] = "a\x00b"
+    response = client.get(reverse("web:login"))
+    assert refused(response)
+    expired = response.cookies["tracker"]
+    assert expired.value == "" and expired["max-age"] == 0
+    css = client.get("/static/taizhang/taizhang.css")
+    assert css.status_code == 200
+    # Once the browser has dropped it, the way home works.
+    del client.cookies["tracker"]
+    assert client.get(reverse("web:login")).status_code == 200

@@ -114,9 +114,18 @@ class BadInputMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if bad_request(request):
+        # A static file reads nothing of the request that reaches the database: served as ever,
+        # the 400 page has its stylesheet even when what was refused was a cookie.
+        if not _is_static(request) and bad_request(request):
             return refusal(request)
         return self.get_response(request)
+
+
+def _is_static(request: HttpRequest) -> bool:
+    prefix = str(settings.STATIC_URL or "")
+    if "://" in prefix or not prefix.strip("/"):
+        return False
+    return request.path_info.startswith("/" + prefix.lstrip("/"))
 
 
 def refusal(request: HttpRequest) -> HttpResponse:
@@ -126,9 +135,19 @@ def refusal(request: HttpRequest) -> HttpResponse:
             {"detail": message}, status=400, json_dumps_params={"ensure_ascii": False}
         )
     # The site's 400 page, rendered without the request: nothing the request carries (its
-    # session, its user, its parameters) is read to answer it.
-    page = render_to_string("400.html", {"message": message})
-    return HttpResponseBadRequest(page, content_type="text/html; charset=utf-8")
+    # session, its user, its parameters) is read to answer it. Answered before the middleware
+    # that adds them, it is given the site's policy and frame refusal itself; a cookie with a
+    # NUL byte is expired, or every later page (回到首页 too) would be refused again.
+    page = render_to_string(
+        "400.html", {"message": message, "site_name": settings.TAIZHANG_SITE_NAME}
+    )
+    response = HttpResponseBadRequest(page, content_type="text/html; charset=utf-8")
+    response.headers["Content-Security-Policy"] = POLICY
+    response.headers["X-Frame-Options"] = "DENY"
+    for name, value in request.COOKIES.items():
+        if has_nul(value) and not has_nul(name):
+            response.delete_cookie(name)
+    return response
 
 
 class PasswordChangeMiddleware:
