@@ -129,7 +129,8 @@ def ledger_export(request: AuthedRequest, ledger_id: int, fmt: str) -> HttpRespo
         "round": round_,
         "size": size,
         "label": EXPORTS[fmt].label,
-        "selection": selection.filtered,
+        # A closed round's export is its snapshot whole: the page's filters do not apply.
+        "selection": selection.filtered and round_ is None,
         "layout": dict(options.fields["layout"].choices)[layout] if layout != LEDGER else "",  # type: ignore[attr-defined]
         "as_of": as_of,
         "pdf_missing": fmt == "pdf" and not pdf_available(),
