@@ -170,3 +170,31 @@ def test_the_task_page_writes_targets_and_counts_as_the_dashboard_does(world: Wo
     dashboard_row = row_of(dashboard(client, world), HEATING)
     assert "<td>285万平方米</td><td>170万平方米</td>" in task_row
     assert ">285万平方米</td>" in dashboard_row and ">170万平方米</td>" in dashboard_row
+
+
+@pytest.mark.parametrize(
+    ("view", "data", "said"),
+    [
+        ("web:figure_set", {"target": "1e308"}, "目标：数值过大"),
+        ("web:figure_set", {"actual": "12.34567"}, "完成：小数最多4位"),
+        ("web:figure_set", {"actual": "abc"}, "完成：请输入数字"),
+        (
+            "web:figure_check",
+            {"verdict": "corrected", "actual": "1e308"},
+            "更正后的完成数：数值过大",
+        ),
+        ("web:figure_check", {"verdict": "corrected", "actual": "-1"}, "更正后的完成数：不能小于0"),
+    ],
+)
+def test_a_number_refused_is_told_by_its_fields_label_in_chinese(
+    world: World, view: str, data: dict[str, str], said: str
+) -> None:
+    # The office's 修正或新增指标 said "* actual * 确认总共不超过 16 个数字." for 1e308.
+    before = list(Figure.objects.values_list("pk", "actual", "target"))
+    client = client_for(world, "office")
+    response = client.post(
+        reverse(view, args=[world.task(4).pk]), {"name": HEATING, **data}, follow=True
+    )
+    (message,) = messages_of(response)
+    assert message.startswith(said) and "actual" not in message and "." not in message
+    assert list(Figure.objects.values_list("pk", "actual", "target")) == before

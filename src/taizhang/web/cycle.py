@@ -158,7 +158,7 @@ def figure_set(request: AuthedRequest, task_id: int) -> HttpResponse:
         supervision.figure_set(task=task, actor=request.user, **form.cleaned_data)
         messages.success(request, _("指标已保存"))
     else:
-        messages.error(request, form.errors.as_text())
+        messages.error(request, form.message())
     return redirect("web:task_detail", task_id=task.pk)
 
 

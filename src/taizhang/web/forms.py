@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 import datetime
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.conf import settings
@@ -22,6 +22,9 @@ from taizhang.reporting.payloads import (
 )
 from taizhang.supervision.doubts import CONFIRMED, CORRECTED, NOT_FIGURE
 from taizhang.supervision.lights import GREEN, RED, YELLOW
+
+if TYPE_CHECKING:  # django-stubs' name for a lazy translation
+    from django.utils.functional import _StrPromise as StrPromise
 
 STATUS_CHOICES = [("", _("全部状态")), *Status.choices, ("none", _("未标状态"))]
 LIGHT_CHOICES = [("", _("全部灯色")), (RED, _("红灯")), (YELLOW, _("黄灯")), (GREEN, _("绿灯"))]
@@ -225,14 +228,53 @@ class TaskEditForm(forms.Form):
     remarks = forms.CharField(label=_("备注"), required=False)
 
 
-class FigureForm(forms.Form):
+# A figure's number as the office types it: up to 12 digits before the point and 4 after,
+# refused in words the office reads (Django's say "确认总共不超过 16 个数字.").
+FIGURE_NUMBER_ERRORS = {
+    "invalid": _("请输入数字"),
+    "max_digits": _("数值过大：整数最多12位，小数最多4位"),
+    "max_whole_digits": _("数值过大：整数最多12位"),
+    "max_decimal_places": _("小数最多4位"),
+    "min_value": _("不能小于0"),
+}
+
+
+def figure_number(label: str | StrPromise, **options: Any) -> forms.DecimalField:
+    return forms.DecimalField(
+        label=label,
+        required=False,
+        max_digits=16,
+        decimal_places=4,
+        error_messages=FIGURE_NUMBER_ERRORS,
+        **options,
+    )
+
+
+class OneLineErrors:
+    """A form whose errors are told in one message (the page goes back where it was)."""
+
+    errors: Any
+    fields: Any
+
+    def message(self) -> str:
+        """The form's errors as one line for a message, each after its field's label."""
+        return "；".join(
+            f"{self.fields[field].label}：{error}"
+            if field in self.fields and field != "verdict" and self.fields[field].label
+            else str(error)
+            for field, errors in self.errors.items()
+            for error in errors
+        )
+
+
+class FigureForm(OneLineErrors, forms.Form):
     name = forms.CharField(label=_("指标"), max_length=100)
-    target = forms.DecimalField(label=_("目标"), required=False, max_digits=16, decimal_places=4)
-    actual = forms.DecimalField(label=_("完成"), required=False, max_digits=16, decimal_places=4)
+    target = figure_number(_("目标"))
+    actual = figure_number(_("完成"))
     unit = forms.CharField(label=_("单位"), required=False, max_length=20)
 
 
-class FigureCheckForm(forms.Form):
+class FigureCheckForm(OneLineErrors, forms.Form):
     """The office's check of an indicator read from a task's text: confirm it, correct its
     actual, or say it is not a figure for this target (`supervision.services.figure_check`)."""
 
@@ -245,13 +287,7 @@ class FigureCheckForm(forms.Form):
         ],
         error_messages={"invalid_choice": _("未知的核实结论")},
     )
-    actual = forms.DecimalField(
-        label=_("更正后的完成数"),
-        required=False,
-        min_value=0,
-        max_digits=16,
-        decimal_places=4,
-    )
+    actual = figure_number(_("更正后的完成数"), min_value=0)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -259,16 +295,6 @@ class FigureCheckForm(forms.Form):
         if missing and "actual" not in self.errors:
             self.add_error("actual", _("请填写更正后的完成数"))
         return data
-
-    def message(self) -> str:
-        """The form's errors as one line for a message, each after its field's label."""
-        return "；".join(
-            f"{self.fields[field].label}：{error}"
-            if field in self.fields and field != "verdict" and self.fields[field].label
-            else str(error)
-            for field, errors in self.errors.items()
-            for error in errors
-        )
 
 
 class LightSettingsForm(forms.Form):
