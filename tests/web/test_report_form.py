@@ -214,6 +214,10 @@ def test_a_line_that_cannot_be_read_is_kept_as_text_and_said_so(world: World) ->
     assert report.figures == [{"name": "完成投资", "value": 1200.0, "unit": "万元"}]
     assert report.progress == "已开工。\n进度很快"
     assert "第2行未能识别为数据，已作为文字保留" in response.content.decode()
+    # Told as a warning (amber), not in the green of the report sent.
+    levels = {str(m): m.level_tag for m in response.context["messages"]}
+    assert levels["已报送，等待督查室审核"] == "success"
+    assert levels["第2行未能识别为数据，已作为文字保留（附在进展情况之后）"] == "warning"
 
 
 def test_a_refused_form_says_beside_the_figures_which_line_is_kept_as_text(world: World) -> None:

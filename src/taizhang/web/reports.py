@@ -333,7 +333,7 @@ def _send(request: HttpRequest, task: Task, unit: Unit, form: ReportForm) -> Htt
         return _shown_again(request, task, form, unit, [], 400)
     messages.success(request, _("已报送，等待督查室审核"))
     for notice in form.figure_notices():
-        messages.info(request, _("%(notice)s（附在进展情况之后）") % {"notice": notice})
+        messages.warning(request, _("%(notice)s（附在进展情况之后）") % {"notice": notice})
     return back(request, task)
 
 
