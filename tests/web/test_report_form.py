@@ -118,6 +118,12 @@ def test_a_file_that_is_not_a_photo_or_pdf_is_refused_beside_the_field_and_other
     assert response.status_code == 400 and Report.objects.count() == 0
     assert "不是照片" in response.content.decode()
     assert list(HeldFile.objects.values_list("name", flat=True)) == ["现场.png"]
+    # The file field is focused, so the browser scrolls to its error (on a phone it was a
+    # screen below the top, and the report seemed sent).
+    assert re.search(
+        r'<input type="file" name="attachments"[^>]* aria-invalid="true" autofocus>',
+        response.content.decode(),
+    )
 
 
 def test_a_service_refusal_keeps_everything_too(world: World) -> None:
