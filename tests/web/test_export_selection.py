@@ -117,6 +117,21 @@ def test_the_page_offers_an_export_form_carrying_its_filters(world: World) -> No
     as_of = default_as_of(world.ledger).isoformat()
     assert f'name="as_of" value="{as_of}"' in page
     assert 'name="warnings"' in page and 'name="layout"' in page
+    assert "导出筛选出的任务" in page
+
+
+def test_the_export_form_carries_no_filter_the_page_ignored(world: World) -> None:
+    # A value the page ignored, an empty one, or a parameter that is no filter: the form said
+    # 导出筛选出的任务 while the page showed every task.
+    office = client_for(world, "office")
+    url = reverse("web:ledger_detail", args=[world.ledger.pk])
+    for query in ({"q": "紫" * 150}, {"year": "abc"}, {"light": "purple", "q": ""}):
+        page = office.get(url, query).content.decode()
+        form = page.split('id="export-form"')[1].split("</form>")[0]
+        assert 'type="hidden"' not in form and "导出筛选出的任务" not in form, query
+    page = office.get(url, {"light": "purple", "unit": _unit("水利局")}).content.decode()
+    form = page.split('id="export-form"')[1].split("</form>")[0]
+    assert form.count('type="hidden"') == 1 and "导出筛选出的任务" in form
 
 
 def _csv_rows(data: bytes) -> list[list[str]]:

@@ -85,7 +85,16 @@ def ledger_detail(request: HttpRequest, ledger_id: int) -> HttpResponse:
         "titles": {c["key"]: c["title"] for c in ledger.columns},
         "open_round": lights.open_round,
         "export_formats": FORMATS,
-        "export_fields": [(k, v) for k, values in export_query.lists() for v in values],
+        # The filters the page applied, carried into the export: not a value it ignored, an
+        # empty one, or a parameter that is no filter (the form then says 导出, not
+        # 导出筛选出的任务).
+        "export_fields": [
+            (k, v)
+            for k, values in export_query.lists()
+            if k in form.fields and k not in form.errors
+            for v in values
+            if v
+        ],
         "export_layouts": ExportOptionsForm.base_fields["layout"].choices  # type: ignore[attr-defined]
         if access.can_export(request.user, UNITS)
         else [],
