@@ -211,6 +211,19 @@ def test_a_returned_report_keeps_its_comment_and_changes_nothing(world: World) -
     assert "请补充投资完成情况" in page.content.decode()
 
 
+def test_a_return_without_a_comment_names_the_task_and_changes_nothing(world: World) -> None:
+    # The queue lists several reports; the message stands above them all.
+    open_round(world)
+    report = submit(world)
+    office = client_for(world, "office")
+    url = reverse("web:report_return", args=[report.pk])
+    response = office.post(url, {"comment": "  "}, follow=True)
+    said = [str(m) for m in response.context["messages"]]
+    assert said == ["任务 3：退回时请填写意见"]
+    report.refresh_from_db()
+    assert report.state == "submitted" and report.review_comment == ""
+
+
 def test_reporting_without_an_open_round_is_refused_with_a_message(world: World) -> None:
     water = client_for(world, "water")
     response = water.post(

@@ -108,7 +108,9 @@ def report_decide(request: AuthedRequest, report_id: int, decision: str) -> Http
                 request, _("已退回任务 %(n)s 的报送") % {"n": display_number(report.task)}
             )
     except services.ReportingError as error:
-        messages.error(request, str(error))
+        # Named by its task: the queue shows several reports, the message stands above them.
+        number = display_number(report.task)
+        messages.error(request, _("任务 %(n)s：%(error)s") % {"n": number, "error": error})
     return redirect("web:review")
 
 
