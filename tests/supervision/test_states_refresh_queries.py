@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from taizhang.ledger.models import Task
+from taizhang.ledger.models import Category, Ledger, Task
 from taizhang.supervision import state
 from taizhang.supervision.models import TaskState
 from tests.factories import World
@@ -18,13 +18,15 @@ from tests.factories import World
 pytestmark = pytest.mark.django_db
 
 
-def test_a_batch_reads_its_tasks_by_their_ids_alone(world: World) -> None:
+def test_the_tasks_named_and_a_batchs_tasks_are_read_by_their_ids_alone(world: World) -> None:
     ids = list(Task.objects.filter(ledger=world.ledger).values_list("pk", flat=True))
     with CaptureQueriesContext(connection) as queries:
         state.states_refresh(ledger=world.ledger, task_ids=ids)
-    facts = [q["sql"] for q in queries if '"ledger_task"."goal"' in q["sql"]]
+    named = [q["sql"] for q in queries if 'FROM "ledger_task" WHERE' in q["sql"]]
+    facts = [sql for sql in named if '"ledger_task"."goal"' in sql]
     assert len(facts) == 2, facts  # the tasks, then their sub-items
-    for sql in facts:
+    assert len(named) == 4, named  # and the tasks named (one part), their reports' figures
+    for sql in named:
         where = sql.split(" WHERE ", 1)[1]
         assert '"ledger_id"' not in where, sql
         assert "IS NULL" not in where, sql
@@ -47,3 +49,18 @@ def test_removed_tasks_and_sub_items_named_get_no_state(world: World) -> None:
     assert {task.pk, subs[0].pk} <= stored
     assert not {subs[1].pk, removed_task.pk} & stored
     assert TaskState.objects.get(task_id=task.pk).split
+
+
+def test_tasks_of_another_ledger_named_get_no_state_here(world: World) -> None:
+    other = Ledger.objects.create(title="另一本台账", year=2021, imported_at=timezone.now())
+    category = Category.objects.create(ledger=other, number=1, name="第一类", order=0)
+    stranger = Task.objects.create(
+        ledger=other, category=category, key="1", number=1, order=0, goal="新建宿舍12套。"
+    )
+    task = Task.objects.filter(ledger=world.ledger, parent=None).order_by("order").first()
+    assert task is not None
+    TaskState.objects.all().delete()
+    state.states_refresh(ledger=world.ledger, task_ids=[stranger.pk, task.pk])
+    assert list(TaskState.objects.values_list("task_id", "ledger_id")) == [
+        (task.pk, world.ledger.pk)
+    ]

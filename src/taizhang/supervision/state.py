@@ -79,12 +79,17 @@ def states_refresh(*, ledger: Ledger, task_ids: Collection[int] | None = None) -
         tops = list(current.filter(parent__isnull=True).order_by("pk").values_list("pk", flat=True))
     else:
         # In parts: an import's tasks may pass the 65,535 values of a statement bound on
-        # PostgreSQL's server (taizhang.postgresql_backend).
+        # PostgreSQL's server (taizhang.postgresql_backend). By the ids alone, the ledger
+        # checked here (as in `_refresh`): a prepared plan reading by the ledger tested each
+        # of its tasks against the 20,000 ids one by one, 8 s a part at 30,000 tasks.
         ids, found = list(task_ids), set[int]()
         for start in range(0, len(ids), IDS_A_QUERY):
-            part = ids[start : start + IDS_A_QUERY]
-            rows = Task.objects.filter(pk__in=part, ledger=ledger).order_by()
-            found.update(parent or pk for pk, parent in rows.values_list("pk", "parent_id"))
+            rows = Task.objects.filter(pk__in=ids[start : start + IDS_A_QUERY]).order_by()
+            found.update(
+                parent or pk
+                for pk, parent, ledger_id in rows.values_list("pk", "parent_id", "ledger_id")
+                if ledger_id == ledger.pk
+            )
         tops = sorted(found)
     settings = light_settings(ledger)
     written = 0
