@@ -10,6 +10,8 @@ import dataclasses
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from taizhang.documents.model import LedgerDoc, TaskDoc
 from taizhang.documents.read_text import read_text
@@ -64,6 +66,25 @@ def test_a_ledger_of_many_batches_is_stored_whole_and_its_sub_items_under_their_
     for sub in Task.objects.filter(ledger=result.ledger, parent__isnull=False):
         assert sub.key.split("/")[0] == sub.parent.key  # type: ignore[union-attr]
     assert all(len(revisions(task)) == 1 for task in Task.objects.filter(ledger=result.ledger))
+
+
+def test_new_tasks_take_their_pks_in_the_order_of_their_rows(small_batches: None) -> None:
+    """On PostgreSQL the pks come from the table's sequence before the rows are copied in
+    (`importing._reserved_pks`), none read back by key: that read scanned the ledger's tasks
+    for each batch. On SQLite they are read back by key. Either way, the pks follow the
+    rows, sub-items under their task."""
+    with CaptureQueriesContext(connection) as queries:
+        result = ledger_import(doc=with_subitems())
+    rows = list(Task.objects.filter(ledger=result.ledger).order_by("order", "pk"))
+    assert len(rows) == 48
+    by_key = {task.key: task for task in rows}
+    for task in rows:
+        if task.parent_id is not None:
+            assert by_key[task.key.split("/")[0]].pk == task.parent_id
+    tops = [task.pk for task in rows if task.parent_id is None]
+    assert tops == sorted(tops)
+    read_back = [q["sql"] for q in queries if '"ledger_task"."key" IN' in q["sql"]]
+    assert bool(read_back) == (connection.vendor != "postgresql"), read_back
 
 
 def test_importing_the_same_ledger_again_in_batches_writes_nothing(small_batches: None) -> None:
