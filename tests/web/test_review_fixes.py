@@ -75,7 +75,7 @@ class TestUnitNoLongerServing:
         response = office.post(f"/reports/{report.pk}/accept/", {"confirm": "1"}, follow=True)
 
         assert response.status_code == 200
-        assert "该单位已不再负责此任务，不能采纳；可退回" in flashed(response)
+        assert "任务 3：该单位已不再负责此任务，不能采纳；可退回" in flashed(response)
         assert opened.task(3).progress == progress
         assert Report.objects.get(pk=report.pk).state == ReportState.SUBMITTED
 
