@@ -114,18 +114,9 @@ class BadInputMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        # A static file reads nothing of the request that reaches the database: served as ever,
-        # the 400 page has its stylesheet even when what was refused was a cookie.
-        if not _is_static(request) and bad_request(request):
+        if bad_request(request):
             return refusal(request)
         return self.get_response(request)
-
-
-def _is_static(request: HttpRequest) -> bool:
-    prefix = str(settings.STATIC_URL or "")
-    if "://" in prefix or not prefix.strip("/"):
-        return False
-    return request.path_info.startswith("/" + prefix.lstrip("/"))
 
 
 def refusal(request: HttpRequest) -> HttpResponse:
@@ -137,7 +128,8 @@ def refusal(request: HttpRequest) -> HttpResponse:
     # The site's 400 page, rendered without the request: nothing the request carries (its
     # session, its user, its parameters) is read to answer it. Answered before the middleware
     # that adds them, it is given the site's policy and frame refusal itself; a cookie with a
-    # NUL byte is expired, or every later page (回到首页 too) would be refused again.
+    # NUL byte is expired, or every later request (the page's stylesheet, 回到首页) would be
+    # refused again: the browser stores the expiry before it asks for the stylesheet.
     page = render_to_string(
         "400.html", {"message": message, "site_name": settings.TAIZHANG_SITE_NAME}
     )
