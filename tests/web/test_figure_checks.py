@@ -198,3 +198,21 @@ def test_a_number_refused_is_told_by_its_fields_label_in_chinese(
     (message,) = messages_of(response)
     assert message.startswith(said) and "actual" not in message and "." not in message
     assert list(Figure.objects.values_list("pk", "actual", "target")) == before
+
+
+@pytest.mark.parametrize(
+    ("view", "data", "said"),
+    [
+        ("web:light_settings", {"warn_days": "-1", "pace_margin": "5"}, "临期预警天数："),
+        ("web:task_edit", {"version": "1", "goal": ""}, "工作目标任务："),
+    ],
+)
+def test_other_refused_office_forms_are_told_in_one_line_by_label(
+    world: World, view: str, data: dict[str, str], said: str
+) -> None:
+    # The same one-line message as the figure forms': before, Django's "* warn_days\n  * …".
+    client = client_for(world, "office")
+    arg = world.ledger.pk if view == "web:light_settings" else world.task(4).pk
+    response = client.post(reverse(view, args=[arg]), data, follow=True)
+    (message,) = messages_of(response)
+    assert message.startswith(said) and "*" not in message and "warn_days" not in message

@@ -40,6 +40,7 @@ from taizhang.supervision.selectors import (
 )
 from taizhang.web.cycle import office_only
 from taizhang.web.exports import attachment_header
+from taizhang.web.forms import errors_in_one_line
 from taizhang.web.http import AuthedRequest
 from taizhang.web.views import visible_ledger
 
@@ -230,7 +231,7 @@ def bulletin_issue(request: AuthedRequest, bulletin_id: int) -> HttpResponse:
     posted = "title" in request.POST or "body" in request.POST
     form = BulletinEditForm(request.POST if posted else None)
     if posted and not form.is_valid():
-        messages.error(request, _("未印发：%(errors)s") % {"errors": form.errors.as_text()})
+        messages.error(request, _("未印发：%(errors)s") % {"errors": errors_in_one_line(form)})
         return redirect("web:bulletin_detail", bulletin_id=bulletin.pk)
     if posted:
         text = {"title": form.cleaned_data["title"], "body": form.cleaned_data["body"]}

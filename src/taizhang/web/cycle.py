@@ -35,6 +35,7 @@ from taizhang.web.forms import (
     ReviewForm,
     RoundForm,
     TaskEditForm,
+    errors_in_one_line,
 )
 from taizhang.web.http import AuthedRequest
 from taizhang.web.reports import back
@@ -135,7 +136,7 @@ def task_edit(request: AuthedRequest, task_id: int) -> HttpResponse:
         raise Http404
     form = TaskEditForm(request.POST)
     if not form.is_valid():
-        messages.error(request, form.errors.as_text())
+        messages.error(request, errors_in_one_line(form))
         return redirect("web:task_detail", task_id=task.pk)
     data = dict(form.cleaned_data)
     version = data.pop("version")
@@ -160,7 +161,7 @@ def figure_set(request: AuthedRequest, task_id: int) -> HttpResponse:
         supervision.figure_set(task=task, actor=request.user, **form.cleaned_data)
         messages.success(request, _("指标已保存"))
     else:
-        messages.error(request, form.message())
+        messages.error(request, errors_in_one_line(form))
     return redirect("web:task_detail", task_id=task.pk)
 
 
@@ -174,7 +175,7 @@ def figure_check(request: AuthedRequest, task_id: int) -> HttpResponse:
         raise Http404
     form = FigureCheckForm(request.POST)
     if not form.is_valid():
-        messages.error(request, form.message())
+        messages.error(request, errors_in_one_line(form))
     else:
         try:
             supervision.figure_check(task=task, actor=request.user, **form.cleaned_data)

@@ -27,7 +27,7 @@ from taizhang.supervision.selectors import (
     valid_date,
 )
 from taizhang.supervision.services import light_settings_set
-from taizhang.web.forms import LightSettingsForm
+from taizhang.web.forms import LightSettingsForm, errors_in_one_line
 from taizhang.web.http import AuthedRequest
 from taizhang.web.views import visible_ledger
 
@@ -132,7 +132,7 @@ def light_settings_update(request: AuthedRequest, ledger_id: int) -> HttpRespons
         light_settings_set(ledger=ledger, actor=request.user, **form.cleaned_data)
         messages.success(request, _("预警设置已保存"))
     else:
-        messages.error(request, form.errors.as_text())
+        messages.error(request, errors_in_one_line(form))
     return redirect("web:dashboard", ledger_id=ledger.pk)
 
 

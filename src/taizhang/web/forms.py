@@ -250,31 +250,27 @@ def figure_number(label: str | StrPromise, **options: Any) -> forms.DecimalField
     )
 
 
-class OneLineErrors:
-    """A form whose errors are told in one message (the page goes back where it was)."""
-
-    errors: Any
-    fields: Any
-
-    def message(self) -> str:
-        """The form's errors as one line for a message, each after its field's label."""
-        return "；".join(
-            f"{self.fields[field].label}：{error}"
-            if field in self.fields and field != "verdict" and self.fields[field].label
-            else str(error)
-            for field, errors in self.errors.items()
-            for error in errors
-        )
+def errors_in_one_line(form: forms.BaseForm) -> str:
+    """A refused form's errors as one line for a message, each after its field's label (none
+    for a field without one, or the form's own), for a view that goes back to the page it
+    came from: Django's `errors.as_text()` gave "* actual\n  * 确认总共不超过 16 个数字."."""
+    return "；".join(
+        f"{form.fields[field].label}：{error}"
+        if field in form.fields and form.fields[field].label
+        else str(error)
+        for field, errors in form.errors.items()
+        for error in errors
+    )
 
 
-class FigureForm(OneLineErrors, forms.Form):
+class FigureForm(forms.Form):
     name = forms.CharField(label=_("指标"), max_length=100)
     target = figure_number(_("目标"))
     actual = figure_number(_("完成"))
     unit = forms.CharField(label=_("单位"), required=False, max_length=20)
 
 
-class FigureCheckForm(OneLineErrors, forms.Form):
+class FigureCheckForm(forms.Form):
     """The office's check of an indicator read from a task's text: confirm it, correct its
     actual, or say it is not a figure for this target (`supervision.services.figure_check`)."""
 

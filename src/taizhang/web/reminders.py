@@ -20,7 +20,7 @@ from taizhang.notify.selectors import reminder_sheet
 from taizhang.reporting.models import Round
 from taizhang.reporting.selectors import missing_units
 from taizhang.web.exports import attachment_header
-from taizhang.web.forms import RemindForm
+from taizhang.web.forms import RemindForm, errors_in_one_line
 from taizhang.web.http import AuthedRequest
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -34,7 +34,7 @@ def round_remind(request: AuthedRequest, round_id: int) -> HttpResponse:
     round_ = get_object_or_404(Round.objects.select_related("ledger"), pk=round_id)
     form = RemindForm(request.POST)
     if not form.is_valid():
-        messages.error(request, form.errors.as_text())
+        messages.error(request, errors_in_one_line(form))
         return redirect("web:rounds", ledger_id=round_.ledger_id)
     unit_id = form.cleaned_data["unit"]
     units = None if unit_id is None else list(Unit.objects.filter(pk=unit_id))

@@ -42,6 +42,7 @@ from taizhang.ledger.reading import ledger_read
 from taizhang.ledger.selectors import import_answers_refusal, ledger_import_preview
 from taizhang.ledger.services import ledger_import
 from taizhang.web.cycle import office_only
+from taizhang.web.forms import errors_in_one_line
 from taizhang.web.http import AuthedRequest
 from taizhang.web.jobs import job_checked, job_state_response, owner_jobs_checked
 from taizhang.web.upload_forms import (
@@ -278,7 +279,7 @@ def ledger_upload_preview(request: HttpRequest) -> HttpResponse:
     token, entry, path = pending
     form = _mapping_form(request, entry)
     if not form.is_valid():
-        messages.error(request, _("列的对应无效：%(e)s") % {"e": form.errors.as_text()})
+        messages.error(request, _("列的对应无效：%(e)s") % {"e": errors_in_one_line(form)})
         try:
             return _preview(request, token, entry, _read(path, entry))
         except LedgerReadError as error:
