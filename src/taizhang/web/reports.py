@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -34,6 +33,7 @@ from taizhang.supervision.selectors import default_as_of
 from taizhang.web import views
 from taizhang.web.forms import LIGHT_CHOICES, ReportForm
 from taizhang.web.http import AuthedRequest
+from taizhang.web.templatetags.taizhang import plain_number
 from taizhang.web.views import visible_ledger, visible_task
 
 # The page a refused form is shown on again (the task page otherwise).
@@ -89,12 +89,8 @@ def _initial(task: Task, draft: ReportDraft | None, returned: Report | None) -> 
 
 
 def _figure_lines(figures: list[dict[str, Any]]) -> list[str]:
-    return [f"{f['name']} {_plain(f['value'])} {f['unit']}".strip() for f in figures]
-
-
-def _plain(value: float) -> str:
-    """A stored figure as typed again: 7000.0 -> "7000", 12345678.0 -> "12345678"."""
-    return format(Decimal(str(value)).normalize(), "f")
+    # A stored figure as typed again (7000.0 -> "7000"), as the review page shows it.
+    return [f"{f['name']} {plain_number(f['value'])} {f['unit']}".strip() for f in figures]
 
 
 def report_panels(
