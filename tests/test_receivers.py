@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from unittest import mock
 
+import pytest
 from django.dispatch import Signal
 from django.utils.module_loading import import_string
 
 from taizhang.accounts.signals import unit_merged
 from taizhang.ledger.signals import tasks_changed
-from taizhang.receivers import Deferred, connect_deferred, load_all
+from taizhang.receivers import _CONNECTED, Deferred, connect_deferred, load_all
 from taizhang.reporting.signals import comment_added, report_reviewed, round_closed, round_opened
 from taizhang.supervision.signals import bulletin_issued, tasks_turned_red
 
@@ -69,6 +71,29 @@ def test_load_all_imports_a_receiver_not_yet_sent() -> None:
     signal = Signal()
     connect_deferred(signal, "tests.test_receivers.seen", dispatch_uid="loaded")
     (receiver,) = [entry[1] for entry in signal.receivers]
-    assert receiver._function is None
+    assert receiver._module is None
     load_all()
-    assert receiver._function is seen
+    assert receiver._module is sys.modules[__name__]
+    assert receiver.load() is seen
+
+
+def test_a_patch_of_the_function_answers_only_while_it_is_active() -> None:
+    signal = Signal()
+    connect_deferred(signal, "tests.test_receivers.seen", dispatch_uid="patched")
+    SEEN.clear()
+    with mock.patch(f"{__name__}.seen", return_value="patched") as patched:
+        assert signal.send(sender="first")[0][1] == "patched"  # the first send, patched
+    assert signal.send(sender="after")[0][1] == "answered"
+    assert patched.call_count == 1
+    assert [("after", {"signal": signal})] == SEEN
+
+
+def test_a_misspelt_receiver_stops_load_all_naming_it() -> None:
+    signal = Signal()
+    connect_deferred(signal, "tests.test_receivers.unseen", dispatch_uid="misspelt")
+    try:
+        with pytest.raises(ImportError, match=r"tests\.test_receivers has no receiver 'unseen'"):
+            load_all()
+    finally:
+        signal.disconnect(dispatch_uid="misspelt")
+        _CONNECTED[:] = [r for r in _CONNECTED if r.path != "tests.test_receivers.unseen"]

@@ -9,10 +9,11 @@ the same arguments, from the first send on."""
 
 from __future__ import annotations
 
+from importlib import import_module
+from types import ModuleType
 from typing import Any
 
 from django.dispatch import Signal
-from django.utils.module_loading import import_string
 
 
 class Deferred:
@@ -20,17 +21,22 @@ class Deferred:
 
     def __init__(self, path: str) -> None:
         self.path = path
-        self._function: Any = None
+        self._module_path, _, self._name = path.rpartition(".")
+        self._module: ModuleType | None = None
 
     def __call__(self, sender: object, **kwargs: Any) -> Any:
         return self.load()(sender, **kwargs)
 
     def load(self) -> Any:
-        """The function, imported now if it was not yet. (What is imported first stays: a
-        `mock.patch` of the function active at the first send stays connected.)"""
-        if self._function is None:
-            self._function = import_string(self.path)
-        return self._function
+        """The function, its module imported now if it was not yet. The module is kept, the
+        function looked up in it at every call: a `mock.patch` of the function answers while
+        it is active, and only then, whenever the first send was."""
+        if self._module is None:
+            self._module = import_module(self._module_path)
+        try:
+            return getattr(self._module, self._name)
+        except AttributeError:
+            raise ImportError(f"{self._module_path} has no receiver {self._name!r}") from None
 
     def __repr__(self) -> str:
         return f"Deferred({self.path!r})"
