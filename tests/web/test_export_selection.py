@@ -144,7 +144,8 @@ def test_the_as_of_date_is_written_and_bad_dates_are_refused(world: World) -> No
     assert rows[1][0] == "（截至2021年10月31日）"
     refused = export(office, world, "csv", {"as_of": "2021-13-01"})
     assert refused.status_code == 400
-    assert "导出选项有误" in refused.content.decode()
+    # Each error after its field's label, as every other refused form says it.
+    assert refused.content.decode() == "导出选项有误：截至：输入一个有效的日期。"
 
 
 def test_the_warning_column_in_csv_word_and_excel(world: World) -> None:
