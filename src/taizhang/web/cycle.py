@@ -38,8 +38,9 @@ from taizhang.web.forms import (
     errors_in_one_line,
 )
 from taizhang.web.http import AuthedRequest
+from taizhang.web.middleware import checks_numbers
 from taizhang.web.reports import back
-from taizhang.web.views import visible_task
+from taizhang.web.views import task_detail, visible_task
 
 
 def office_only(request: HttpRequest) -> None:
@@ -149,22 +150,25 @@ def task_edit(request: AuthedRequest, task_id: int) -> HttpResponse:
     return redirect("web:task_detail", task_id=task.pk)
 
 
+@checks_numbers(FigureForm)
 @login_required
 @require_POST
 def figure_set(request: AuthedRequest, task_id: int) -> HttpResponse:
-    """The office corrects or adds a figure of a task."""
+    """The office corrects or adds a figure of a task; a refused one is shown again as
+    typed, its errors by its fields, and changes nothing."""
     task = visible_task(request, task_id)
     if not access.can_edit_task(request.user, task):
         raise Http404
     form = FigureForm(request.POST)
-    if form.is_valid():
-        supervision.figure_set(task=task, actor=request.user, **form.cleaned_data)
-        messages.success(request, _("指标已保存"))
-    else:
+    if not form.is_valid():
         messages.error(request, errors_in_one_line(form))
+        return task_detail(request, task.pk, figure_form=form)
+    supervision.figure_set(task=task, actor=request.user, **form.cleaned_data)
+    messages.success(request, _("指标已保存"))
     return redirect("web:task_detail", task_id=task.pk)
 
 
+@checks_numbers(FigureCheckForm)
 @login_required
 @require_POST
 def figure_check(request: AuthedRequest, task_id: int) -> HttpResponse:

@@ -413,10 +413,16 @@ def keep_visible(doc: LedgerDoc, visible: set[str]) -> None:
 
 
 @login_required
-def task_detail(request: HttpRequest, task_id: int, refused_panel: Any = None) -> HttpResponse:
+def task_detail(
+    request: HttpRequest,
+    task_id: int,
+    refused_panel: Any = None,
+    figure_form: FigureForm | None = None,
+) -> HttpResponse:
     """A task with its whole timeline, its sub-items (those the user may see, each with its
     light) or, for a sub-item, its task; and the forms the user's role allows. `refused_panel`
-    is a refused report form shown again as posted (web/reports)."""
+    is a refused report form shown again as posted (web/reports), `figure_form` a refused
+    figure (web/cycle)."""
     task = visible_task(request, task_id)
     user = request.user
     (supervision,) = supervise_tasks(task.ledger, [task], default_as_of(task.ledger))
@@ -444,7 +450,8 @@ def task_detail(request: HttpRequest, task_id: int, refused_panel: Any = None) -
     if context["can_comment"]:
         context["comment_form"] = CommentForm()
     if context["can_edit"]:
-        context["figure_form"] = FigureForm()
+        context["figure_form"] = FigureForm() if figure_form is None else figure_form
+        context["figure_refused"] = figure_form is not None
         context["edit_form"] = TaskEditForm(
             initial={
                 "version": task.version,
