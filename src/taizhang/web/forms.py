@@ -29,6 +29,8 @@ if TYPE_CHECKING:  # django-stubs' name for a lazy translation
 
 STATUS_CHOICES = [("", _("全部状态")), *Status.choices, ("none", _("未标状态"))]
 LIGHT_CHOICES = [("", _("全部灯色")), (RED, _("红灯")), (YELLOW, _("黄灯")), (GREEN, _("绿灯"))]
+# The error code of a deadline window whose start is after its end.
+DATE_RANGE = "date_range"
 
 
 class PairsSelect(forms.Select):
@@ -96,6 +98,22 @@ class TaskFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["unit"].pairs([("", _("全部单位")), *units])  # type: ignore[attr-defined]
         self.fields["leader"].pairs([("", _("全部领导")), *people])  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        """A deadline window that starts after it ends is refused on both its dates (neither
+        applies; the page says why beside them, `reversed_window`), not a list of nothing."""
+        data = super().clean() or {}
+        start, end = data.get("due_from"), data.get("due_to")
+        if start and end and start > end:
+            for name in ("due_from", "due_to"):
+                self.add_error(
+                    name, forms.ValidationError(_("开始日期晚于结束日期"), code=DATE_RANGE)
+                )
+        return data
+
+    def reversed_window(self) -> bool:
+        """Whether the deadline window was refused for starting after it ends."""
+        return any(e.code == DATE_RANGE for e in self.errors.as_data().get("due_to", ()))
 
 
 class ExportOptionsForm(forms.Form):

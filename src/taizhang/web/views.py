@@ -28,6 +28,7 @@ from taizhang.supervision.rows import STORED_FIELDS, RowLight, RowLights
 from taizhang.supervision.selection import Selection, selected_tasks
 from taizhang.supervision.selectors import default_as_of, supervise_tasks
 from taizhang.web.forms import (
+    DATE_RANGE,
     CommentForm,
     ExportOptionsForm,
     FigureForm,
@@ -191,7 +192,7 @@ def ignored_filters(request: HttpRequest, form: TaskFilterForm) -> list[Ignored]
     ignored = [
         Ignored(str(form[name].label), request.GET.get(name, ""), _too_long(form, name))
         for name in form.fields
-        if name in form.errors
+        if name in form.errors and not _reversed_window(form, name)
     ]
     number = request.GET.get("page")
     if number is not None:
@@ -200,6 +201,13 @@ def ignored_filters(request: HttpRequest, form: TaskFilterForm) -> list[Ignored]
         except ValueError:
             ignored.append(Ignored(None, number))
     return ignored
+
+
+def _reversed_window(form: TaskFilterForm, name: str) -> bool:
+    """Whether field `name` was refused only for a window that starts after it ends (said
+    beside the dates, `templatetags.ledger_page.filter_fields`, not as a value not
+    understood)."""
+    return all(error.code == DATE_RANGE for error in form.errors.as_data()[name])
 
 
 def _too_long(form: TaskFilterForm, name: str) -> int:
