@@ -37,7 +37,7 @@ from taizhang.web.forms import (
     TaskEditForm,
     errors_in_one_line,
 )
-from taizhang.web.http import AuthedRequest
+from taizhang.web.http import INDICATOR_MESSAGES, AuthedRequest
 from taizhang.web.middleware import checks_numbers
 from taizhang.web.reports import back
 from taizhang.web.views import task_detail, visible_task
@@ -178,13 +178,15 @@ def figure_check(request: AuthedRequest, task_id: int) -> HttpResponse:
     if not access.can_check_figures(request.user, task):
         raise Http404
     form = FigureCheckForm(request.POST)
+    # Shown at the indicators the page goes back to (#indicators), where the office is.
+    tag = INDICATOR_MESSAGES
     if not form.is_valid():
-        messages.error(request, errors_in_one_line(form))
+        messages.error(request, errors_in_one_line(form), extra_tags=tag)
     else:
         try:
             supervision.figure_check(task=task, actor=request.user, **form.cleaned_data)
         except supervision.FigureError as error:
-            messages.error(request, str(error))
+            messages.error(request, str(error), extra_tags=tag)
         else:
             messages.success(
                 request,
@@ -194,6 +196,7 @@ def figure_check(request: AuthedRequest, task_id: int) -> HttpResponse:
                     "name": form.cleaned_data["name"],
                     "verdict": verdict_text(form.cleaned_data["verdict"]),
                 },
+                extra_tags=tag,
             )
     return back(request, task)
 

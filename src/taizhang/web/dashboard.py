@@ -28,7 +28,7 @@ from taizhang.supervision.selectors import (
 )
 from taizhang.supervision.services import light_settings_set
 from taizhang.web.forms import LightSettingsForm, errors_in_one_line
-from taizhang.web.http import AuthedRequest
+from taizhang.web.http import INDICATOR_MESSAGES, AuthedRequest
 from taizhang.web.middleware import checks_numbers
 from taizhang.web.views import visible_ledger
 
@@ -107,8 +107,10 @@ def dashboard(
             _group("unit-table", _("各责任单位情况"), _("责任单位"), data["units"]),
             _group("leader-table", _("各牵头领导情况"), _("牵头领导"), data["leaders"]),
         ],
-        # The office confirms or corrects an uncertain indicator from here.
+        # The office confirms or corrects an uncertain indicator from here, and reads what
+        # came of it in the indicators' section it comes back to.
         "can_check": access.is_office(request.user),
+        "inline_messages": INDICATOR_MESSAGES,
         # and makes a lagging unit's 督办通知单 from its row.
         "can_notice": access.can_send_notice(request.user),
         "lists": [

@@ -35,6 +35,7 @@ from taizhang.web.forms import (
     TaskEditForm,
     TaskFilterForm,
 )
+from taizhang.web.http import INDICATOR_MESSAGES
 from taizhang.web.templatetags.ledger_page import QUICK_SELECTS
 
 PAGE_SIZE = 100
@@ -454,6 +455,8 @@ def task_detail(
         "can_edit": access.can_edit_task(user, task),
         "can_check": access.can_check_figures(user, task),
         "refused_panel": refused_panel,
+        # A figure check's message at the indicators it goes back to, when they are shown.
+        "inline_messages": INDICATOR_MESSAGES if supervision.indicators else "",
     }
     if context["can_comment"]:
         context["comment_form"] = CommentForm()
