@@ -14,11 +14,13 @@ from typing import Any
 
 import pytest
 from django import forms
+from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
 
-from taizhang.ledger.models import Ledger
-from taizhang.reporting.models import Report
+from taizhang.ledger.models import Ledger, Person, Task, Unit
+from taizhang.notify.models import Reminder
+from taizhang.reporting.models import Report, Round
 from taizhang.supervision import services
 from taizhang.supervision.models import Bulletin, Figure
 from taizhang.supervision.selectors import light_settings
@@ -222,3 +224,62 @@ def test_a_client_without_the_form_still_gets_told(world: World) -> None:
     client: Client = client_for(world, "office", raise_request_exception=False)
     url = reverse("web:light_settings", args=[world.ledger.pk])
     assert client.post(url, {"warn_days": "1" * 5000, "pace_margin": "1"}).status_code == 200
+
+
+# Text fields: a long number typed as a name, a phone, a message, a 督办编号 is text, kept as
+# typed or refused by the field's length, never the site's 400 page.
+LONG = "9" * 20  # fits every field below
+TOO_LONG = "1" * 400  # longer than the fields with a length
+
+
+def _posted(client: Client, name: str, args: list[Any], data: dict[str, Any]) -> Any:
+    response = client.post(reverse(name, args=args), data)
+    assert REFUSED not in response.content.decode()
+    return response
+
+
+def test_long_numbers_typed_as_text_are_text(world: World) -> None:
+    office = client_for(world, "office")
+    person, water = Person.objects.order_by("pk").first(), Unit.objects.get(name="水利局")
+    assert person is not None
+
+    assert _posted(office, "web:person_edit", [person.pk], {"phone": LONG}).status_code == 302
+    assert Person.objects.get(pk=person.pk).phone == LONG
+    refused = _posted(office, "web:person_edit", [person.pk], {"phone": TOO_LONG})
+    assert refused.status_code == 200 and "不超过 30 字符" in refused.content.decode()
+    assert Person.objects.get(pk=person.pk).phone == LONG
+
+    assert _posted(office, "web:unit_new", [], {"name": LONG}).status_code == 302
+    assert Unit.objects.filter(name=LONG).exists()
+    edit = {"name": "水利局", "phone": LONG}
+    assert _posted(office, "web:unit_edit", [water.pk], edit).status_code == 302
+    assert Unit.objects.get(pk=water.pk).phone == LONG
+
+    edit = {"role": "viewer", "display_name": LONG}
+    assert _posted(office, "web:account_edit", [world.viewer.pk], edit).status_code == 302
+    assert User.objects.get(pk=world.viewer.pk).profile.display_name == LONG
+    new = {"username": TOO_LONG, "role": "viewer"}
+    refused = _posted(office, "web:account_new", [], new)
+    assert refused.status_code == 200 and "不超过 150 字符" in refused.content.decode()
+    assert _posted(office, "web:account_new", [], {**new, "username": LONG}).status_code == 200
+    assert User.objects.filter(username=LONG).exists()
+
+    task = world.task(3)
+    edit = {"version": task.version, "goal": task.goal, "deadline_text": TOO_LONG}
+    assert _posted(office, "web:task_edit", [task.pk], edit).status_code == 302
+    assert Task.objects.get(pk=task.pk).deadline_text == TOO_LONG
+
+    opening = {"name": LONG, "due_date": "2021-12-01"}
+    assert _posted(office, "web:rounds", [world.ledger.pk], opening).status_code == 302
+    round_ = Round.objects.get(name=LONG)
+    remind = {"message": TOO_LONG}
+    assert _posted(office, "web:round_remind", [round_.pk], remind).status_code == 302
+    assert Reminder.objects.filter(round=round_, message=TOO_LONG).exists()
+
+    notice = reverse("web:unit_notice", args=[world.ledger.pk, water.pk])
+    assert LONG in office.get(notice, {"number": LONG}).content.decode()
+    refused = office.get(notice, {"number": TOO_LONG})  # the form's own refusal
+    assert refused.status_code == 400 and "不超过 50 字符" in refused.content.decode()
+    assert REFUSED not in refused.content.decode()
+    audit = office.get(reverse("web:audit_log"), {"user": LONG})
+    assert audit.status_code == 200 and f'value="{LONG}"' in audit.content.decode()

@@ -129,6 +129,7 @@ def comment_add(request: AuthedRequest, task_id: int) -> HttpResponse:
     return redirect("web:task_detail", task_id=task.pk)
 
 
+@checks_numbers(TaskEditForm)
 @login_required
 @require_POST
 def task_edit(request: AuthedRequest, task_id: int) -> HttpResponse:
@@ -201,6 +202,7 @@ def figure_check(request: AuthedRequest, task_id: int) -> HttpResponse:
     return back(request, task)
 
 
+@checks_numbers(RoundForm)
 @login_required
 def rounds(request: AuthedRequest, ledger_id: int) -> HttpResponse:
     """The office's rounds of a ledger: open one, see who has not reported, close it."""
