@@ -294,3 +294,15 @@ def test_tasks_carry_their_indicators_and_light_as_of_a_date(world: World) -> No
     tasks_then = client.get(f"/api/ledgers/{world.ledger.pk}/tasks", {"as_of": default})
     then = {t["number"]: t for t in tasks_then.json()["items"]}
     assert later["light"] == then[3]["light"]
+
+
+def test_task_list_refuses_a_deadline_window_that_starts_after_it_ends(world: World) -> None:
+    # As the ledger page says it: not an empty list that looks like no task is due.
+    client = client_for(world, "office")
+    url = tasks_url(world.ledger)
+    response = client.get(url, {"due_from": "2021-12-01", "due_to": "2021-06-30"})
+    assert response.status_code == 422
+    (error,) = response.json()["detail"]
+    assert error["loc"][-1] == "due_to" and error["msg"] == "开始日期晚于结束日期"
+    one_day = client.get(url, {"due_from": "2021-12-31", "due_to": "2021-12-31"})
+    assert one_day.status_code == 200 and one_day.json()["count"] > 0

@@ -206,7 +206,11 @@ def test_the_office_sets_the_thresholds_and_the_lights_follow(world: World) -> N
     assert "落后序时进度" in rows(world)[3].light.reason_texts[0]
     page = office.get(reverse("web:dashboard", args=[world.ledger.pk]) + "?as_of=2021-11-05")
     assert 'name="pace_margin"' in page.content.decode()
-    assert office.post(url, {"warn_days": "-1", "pace_margin": "5"}).status_code == 302
+    # A refused value: the dashboard again, the error by its field, the input kept.
+    refused = office.post(url, {"warn_days": "-1", "pace_margin": "5"})
+    assert refused.status_code == 200
+    assert "数字过小：最小为0" in refused.content.decode()
+    assert 'name="warn_days" value="-1"' in refused.content.decode()
     assert rows(world)[3].light.colour == "yellow"  # the bad value changed nothing
     reporter = Client()
     reporter.force_login(world.water)

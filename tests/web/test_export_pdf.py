@@ -133,3 +133,10 @@ def test_the_cli_exports_the_pages_selection(world: World, tmp_path: Path) -> No
     with pytest.raises(SystemExit):
         call_command("export", str(world.ledger.pk), "--unit", "无此单位", stderr=err)
     assert "该台账没有责任单位“无此单位”" in err.getvalue()
+    err = io.StringIO()
+    with pytest.raises(SystemExit):
+        call_command(
+            "export", str(world.ledger.pk), "--due-from", "2021-12-01", "--due-to", "2021-06-30",
+            stderr=err,
+        )  # fmt: skip
+    assert "开始日期晚于结束日期" in err.getvalue()

@@ -11,7 +11,7 @@ import re
 import zipfile
 from html import unescape
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
 from django.test import Client
@@ -144,7 +144,8 @@ def test_the_as_of_date_is_written_and_bad_dates_are_refused(world: World) -> No
     assert rows[1][0] == "（截至2021年10月31日）"
     refused = export(office, world, "csv", {"as_of": "2021-13-01"})
     assert refused.status_code == 400
-    assert "导出选项有误" in refused.content.decode()
+    # Each error after its field's label, as every other refused form says it.
+    assert refused.content.decode() == "导出选项有误：截至：输入一个有效的日期。"
 
 
 def test_the_warning_column_in_csv_word_and_excel(world: World) -> None:
@@ -405,3 +406,52 @@ def test_a_selection_within_the_limit_is_downloaded_at_once_from_a_ledger_over_i
     assert download["Content-Disposition"].startswith("attachment")
     assert exported_goals(body(download), "csv") == page_goals(office, world, query)
     assert not ExportJob.objects.exists()
+
+
+def download_name(response: Any) -> str:
+    """The file name a download's Content-Disposition gives (Django's RFC 6266 form)."""
+    header = response["Content-Disposition"]
+    found = re.fullmatch(r"attachment; filename\*=utf-8''(.+)", header)
+    assert found, header
+    return unquote(found[1])
+
+
+def test_a_selections_file_name_says_what_was_selected(world: World) -> None:
+    # The whole ledger and a filtered 10 rows both downloaded as "<title>.xlsx".
+    office = client_for(world, "office")
+    title = world.ledger.title
+    water = _unit("水利局")
+    for query, note in [
+        ({}, ""),
+        ({"light": "red"}, "（红灯）"),
+        ({"status": "lagging"}, "（推进缓慢）"),
+        ({"status": "none"}, "（未标状态）"),
+        ({"light": "yellow", "status": "in_progress"}, "（黄灯、正在推进）"),
+        ({"unit": water}, "（筛选）"),
+        ({"unit": water, "light": "red"}, "（筛选）"),
+        ({"due_to": "2021-12-31", "status": "lagging"}, "（筛选）"),
+        ({"light": "purple"}, ""),  # a value ignored selects nothing: the whole ledger
+    ]:
+        response = export(office, world, "xlsx", query)
+        assert download_name(response) == f"{title}{note}.xlsx", query
+    zipped = export(office, world, "csv", {"light": "red", "layout": "units"})
+    assert download_name(zipped) == f"{title}（红灯）（按单位）.zip"
+    # A reporter's own tasks, unfiltered, keep the ledger's name.
+    assert download_name(export(client_for(world, "water"), world, "csv", {})) == f"{title}.csv"
+
+
+def test_a_background_selections_file_is_named_as_the_download_at_once(
+    world: World, settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    settings.TAIZHANG_EXPORT_INLINE_TASKS = 1
+    office = client_for(world, "office")
+    url = reverse("web:ledger_export", args=[world.ledger.pk, "xlsx"])
+    with immediate_queue(), django_capture_on_commit_callbacks(execute=True):
+        office.post(f"{url}?light=red")
+        office.post(url)
+    red, whole = ExportJob.objects.order_by("pk")
+    assert (red.state, whole.state) == (ExportJob.State.DONE, ExportJob.State.DONE)
+    assert red.filename == f"{world.ledger.title}（红灯）.xlsx"
+    assert whole.filename == f"{world.ledger.title}.xlsx"
+    download = office.get(reverse("web:export_job_download", args=[red.pk]))
+    assert download_name(download) == red.filename

@@ -216,3 +216,50 @@ def test_other_refused_office_forms_are_told_in_one_line_by_label(
     response = client.post(reverse(view, args=[arg]), data, follow=True)
     (message,) = messages_of(response)
     assert message.startswith(said) and "*" not in message and "warn_days" not in message
+
+
+def _at_indicators(content: str, opening: str) -> tuple[str, str]:
+    """The page before the indicators' section, and the section (`opening` to its end)."""
+    before, _, section = content.partition(opening)
+    assert section, opening
+    return before, section.split("</table>")[0]
+
+
+@pytest.mark.parametrize(
+    ("data", "said"),
+    [
+        ({"verdict": "corrected", "actual": "200"}, f"任务4的指标“{HEATING}”：督查室已更正"),
+        ({"verdict": "corrected", "actual": "-3"}, "更正后的完成数：不能小于0"),
+    ],
+)
+def test_a_checks_message_is_at_the_indicators_the_dashboard_comes_back_to(
+    world: World, data: dict[str, str], said: str
+) -> None:
+    # The page came back at #indicators while the message stood at its top, out of view.
+    client = client_for(world, "office")
+    back = reverse("web:dashboard", args=[world.ledger.pk]) + f"?as_of={AS_OF}#indicators"
+    response = check(client, world, next=back, **data)
+    assert response.redirect_chain[-1][0] == back
+    content = response.content.decode()
+    top, section = _at_indicators(content, '<figure class="chart-card chart-wide" id="indicators">')
+    assert said in section and 'id="indicator-messages" role="status"' in section
+    assert said not in top and '<ul class="messages">' not in top
+    # Once: a reload shows it no more.
+    assert said not in dashboard(client, world)
+
+
+def test_a_checks_message_is_at_the_task_pages_indicators_and_others_stay_on_top(
+    world: World,
+) -> None:
+    client = client_for(world, "office")
+    url = reverse("web:task_detail", args=[world.task(4).pk])
+    with time_machine.travel("2021-11-05 10:00 +0800", tick=False):
+        response = check(client, world, verdict="confirmed", next=url + "#indicators")
+    said = f"任务4的指标“{HEATING}”：督查室已核实"
+    top, section = _at_indicators(response.content.decode(), '<div id="indicators">')
+    assert said in section and said not in top
+    # Any other message (here the figure form's) is at the top as before.
+    refused = {"name": "x", "target": "abc"}
+    response = client.post(reverse("web:figure_set", args=[world.task(4).pk]), refused)
+    top, section = _at_indicators(response.content.decode(), '<div id="indicators">')
+    assert '<ul class="messages"><li class="error">' in top and "indicator-messages" not in section

@@ -556,3 +556,29 @@ def test_a_search_too_long_is_said_to_be_too_long_not_not_understood(world: Worl
     assert len(note) < 80
     assert listed(html) == listed(page(client, world.ledger))
     assert notes(page(client, world.ledger, q="紫" * 100)) == []
+
+
+def test_a_deadline_window_that_starts_after_it_ends_is_said_beside_the_dates(
+    world: World,
+) -> None:
+    # It listed nothing, saying nothing: now the page says why beside the dates, keeps them
+    # as typed, and lists what the other filters select (the window applies to no row).
+    client = client_for(world, "office")
+    water = Unit.objects.get(name="水利局").pk
+    html = page(client, world.ledger, unit=water, due_from="2021-12-01", due_to="2021-06-30")
+    filters = html.split('<form class="filters" method="get">')[1].split("</form>")[0]
+    assert (
+        '<ul class="errorlist" id="due-window-error" role="alert">'
+        "<li>开始日期晚于结束日期，未按完成时限筛选</li></ul>"
+    ) in filters
+    assert 'name="due_from" value="2021-12-01" aria-invalid="true"' in filters
+    assert 'name="due_to" value="2021-06-30" aria-invalid="true"' in filters
+    assert listed(html) == listed(page(client, world.ledger, unit=water)) != []
+    assert notes(html) == []  # not "无法识别"
+    export = html.split('id="export-form"')[1].split("</form>")[0]
+    assert 'name="due_from"' not in export and 'name="due_to"' not in export
+    assert f'name="unit" value="{water}"' in export
+    # A window in order, even of one day, applies as before and says nothing.
+    for start, end in (("2021-06-01", "2021-12-31"), ("2021-12-31", "2021-12-31")):
+        html = page(client, world.ledger, due_from=start, due_to=end)
+        assert "due-window-error" not in html and listed(html) != []

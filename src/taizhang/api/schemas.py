@@ -14,7 +14,7 @@ from typing import Annotated, Any
 from django.contrib.auth.models import User
 from django.utils.translation import gettext as _
 from ninja import Field, ModelSchema, Schema
-from pydantic import field_validator
+from pydantic import ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
 from taizhang.api.common import MAX_LIMIT as MAX_LIMIT
@@ -392,6 +392,18 @@ class TaskQuery(PageQuery):
     def known_status(cls, value: str) -> str:
         if value not in ("", "none", *Status.values):
             raise PydanticCustomError("unknown_status", _("未知的状态"))
+        return value
+
+    @field_validator("due_to")
+    @classmethod
+    def window_in_order(
+        cls, value: datetime.date | None, info: ValidationInfo
+    ) -> datetime.date | None:
+        """A deadline window that starts after it ends is refused, as the ledger page does,
+        not answered with no tasks."""
+        start = info.data.get("due_from")
+        if value is not None and start is not None and start > value:
+            raise PydanticCustomError("date_range", _("开始日期晚于结束日期"))
         return value
 
 

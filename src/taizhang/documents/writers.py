@@ -126,20 +126,23 @@ def export_files(
     as_of: datetime.date | None = None,
     template: bytes | None = None,
     warnings: bool = False,
+    name_note: str = "",
 ) -> ExportFile:
     """The ledger exported in format `fmt` and `layout` (a key of LAYOUTS): the ledger
     itself, the 领导分管 version, or one file per unit in a zip (named by unit). `warnings`
-    adds the 预警 column (the tasks' `warning`) in the formats of WARNING_FORMATS. Raises as
-    `export_ledger` does (a file written whole is written before the first chunk is given),
-    and KeyError for an unknown layout."""
+    adds the 预警 column (the tasks' `warning`) in the formats of WARNING_FORMATS.
+    `name_note` follows the title in the download's name ("（红灯）" for a selection). Raises
+    as `export_ledger` does (a file written whole is written before the first chunk is
+    given), and KeyError for an unknown layout."""
     export = FORMATS[fmt]
     LAYOUTS[layout]
     if warnings and fmt in WARNING_FORMATS:
         doc = add_warning_column(doc)
     if layout == LEADERS:
         doc = by_leader(doc)
+    stem = file_name(doc.title) + (file_name(name_note) if name_note else "")
     if layout != UNITS:
-        name = f"{file_name(doc.title)}.{export.suffix}"
+        name = f"{stem}.{export.suffix}"
         chunks = export_chunks(doc, fmt, as_of=as_of, template=template)
         return ExportFile(chunks, name, export.content_type)
     t = template
@@ -151,7 +154,7 @@ def export_files(
         )
         for unit, part in by_unit(doc)
     )
-    name = f"{file_name(doc.title)}（按单位）.zip"
+    name = f"{stem}（按单位）.zip"
     return ExportFile(zip_chunks(members), name, ZIP_CONTENT_TYPE)
 
 

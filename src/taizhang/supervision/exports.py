@@ -24,7 +24,12 @@ from taizhang.reporting.models import ExportJob
 from taizhang.supervision.bulletin import bulletin_docx
 from taizhang.supervision.models import Bulletin
 from taizhang.supervision.rows import RowLights
-from taizhang.supervision.selection import Selection, selected_tasks, selection_document
+from taizhang.supervision.selection import (
+    Selection,
+    selected_tasks,
+    selection_document,
+    selection_note,
+)
 from taizhang.supervision.selectors import default_as_of
 
 
@@ -82,6 +87,7 @@ def job_file(job: ExportJob) -> Callable[[], ExportFile]:
         if bulletin is None:
             raise ReportingError(_("该督查通报已不存在"))
         return partial(bulletin_pdf, bulletin)
+    note = ""
     if job.round_id is not None:
         doc = job_document(job)
     else:
@@ -89,6 +95,13 @@ def job_file(job: ExportJob) -> Callable[[], ExportFile]:
         doc = export_document(
             job.ledger, job.created_by, selection, as_of=job.as_of, warnings=job.warnings
         )
+        note = selection_note(selection)  # named as the download at once names it
     return partial(
-        export_files, doc, job.format, layout=job.layout, as_of=job.as_of, warnings=job.warnings
+        export_files,
+        doc,
+        job.format,
+        layout=job.layout,
+        as_of=job.as_of,
+        warnings=job.warnings,
+        name_note=note,
     )

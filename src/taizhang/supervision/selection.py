@@ -7,15 +7,18 @@ row's 预警 (`rows.warning_text`) when asked."""
 from __future__ import annotations
 
 import datetime
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from django.db.models import BooleanField, Case, ExpressionWrapper, Q, QuerySet, Value, When
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from taizhang.chinese.statuses import STATUS_CODES, status_label_text
 from taizhang.documents.model import LedgerDoc
 from taizhang.ledger.models import Ledger, Task
 from taizhang.ledger.selectors import TaskFilters, ledger_document, task_conditions, task_list
-from taizhang.supervision.lights import RED, YELLOW
+from taizhang.supervision.lights import GREEN, RED, YELLOW
 from taizhang.supervision.rows import (
     LIGHT_FILTERS,
     LIT_FIELDS,
@@ -56,6 +59,27 @@ class Selection:
                 values[key] = datetime.date.fromisoformat(values[key])
         known = {k: v for k, v in values.items() if k in TaskFilters.__dataclass_fields__}
         return cls(TaskFilters(**known), light if light in LIGHT_FILTERS else "")
+
+
+# The words of a light filter in an export's file name.
+LIGHT_WORDS = {RED: gettext_lazy("红灯"), YELLOW: gettext_lazy("黄灯"), GREEN: gettext_lazy("绿灯")}
+
+
+def selection_note(selection: Selection) -> str:
+    """What an export's file name says of the selection it holds, after the title: nothing
+    for the whole ledger (the name as before), the light or status chosen when the selection
+    is no more than those ("（红灯）", "（推进缓慢）", "（红灯、推进缓慢）"), else "（筛选）"."""
+    if not selection.filtered:
+        return ""
+    filters = selection.filters
+    words = [str(LIGHT_WORDS[selection.light])] if selection.light in LIGHT_WORDS else []
+    if filters.status == "none":
+        words.append(_("未标状态"))
+    elif filters.status in STATUS_CODES:
+        words.append(_(status_label_text(filters.status)))
+    if not words or replace(filters, status="") != TaskFilters():
+        words = [_("筛选")]
+    return "（" + "、".join(words) + "）"
 
 
 def with_context(visible: QuerySet[Task], matching: Q) -> QuerySet[Task]:

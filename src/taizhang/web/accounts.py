@@ -50,6 +50,7 @@ from taizhang.documents.write_account_sheet import account_sheet_docx as sheet_d
 from taizhang.ledger.models import Ledger, Person, Unit
 from taizhang.web.exports import attachment_header
 from taizhang.web.http import AuthedRequest
+from taizhang.web.middleware import checks_numbers
 
 PAGE_SIZE = 100
 SHEET_SALT = "taizhang.web.accounts.sheet"
@@ -116,6 +117,7 @@ def account_list(request: AuthedRequest) -> HttpResponse:
     return render(request, "web/office/accounts.html", context)
 
 
+@checks_numbers(NewAccountForm)
 @never_cache
 @login_required
 def account_new(request: AuthedRequest) -> HttpResponse:
@@ -181,6 +183,7 @@ def _account(request: AuthedRequest, user_id: int) -> User:
     return access.access_account(request.user, user_id, User.objects.select_related("profile"))
 
 
+@checks_numbers(AccountForm)
 @login_required
 def account_edit(request: AuthedRequest, user_id: int) -> HttpResponse:
     """Change an account's role, name, phone, units or person."""

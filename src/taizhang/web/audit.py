@@ -33,6 +33,7 @@ from taizhang.ledger.audit_log import (
 from taizhang.ledger.services.audit import audit_record
 from taizhang.web.exports import attachment_header
 from taizhang.web.http import AuthedRequest
+from taizhang.web.middleware import checks_numbers
 
 ONE_DAY = datetime.timedelta(days=1)
 PAGE_SIZE = 50
@@ -117,6 +118,7 @@ def _page(request: AuthedRequest, form: AuditFilterForm, status: int = 200) -> H
     return render(request, "web/office/audit_log.html", context, status=status)
 
 
+@checks_numbers(AuditFilterForm)
 @login_required
 @require_safe
 def audit_log(request: AuthedRequest) -> HttpResponse:

@@ -40,8 +40,9 @@ from taizhang.supervision.selectors import (
 )
 from taizhang.web.cycle import office_only
 from taizhang.web.exports import attachment_header
-from taizhang.web.forms import errors_in_one_line
+from taizhang.web.forms import WholeNumberField, errors_in_one_line
 from taizhang.web.http import AuthedRequest
+from taizhang.web.middleware import checks_numbers
 from taizhang.web.views import visible_ledger
 
 DOWNLOADS = {
@@ -63,7 +64,7 @@ class BulletinDetailsForm(forms.Form):
         widget=forms.RadioSelect,
         required=False,
     )
-    issue_number = forms.IntegerField(
+    issue_number = WholeNumberField(
         label=gettext_lazy("期号（第N期）"), min_value=1, max_value=9999, required=False
     )
     doc_number = forms.CharField(
@@ -138,6 +139,7 @@ def _bulletin(request: HttpRequest, bulletin_id: int) -> Bulletin:
     return get_object_or_404(readable_bulletins(request.user), pk=bulletin_id)
 
 
+@checks_numbers(BulletinCreateForm)
 @login_required
 def bulletin_list(request: AuthedRequest, ledger_id: int) -> HttpResponse:
     """A ledger's bulletins, newest first, and the form that composes a new draft."""
@@ -173,6 +175,7 @@ def bulletins_issued(request: HttpRequest, ledger_id: int) -> HttpResponse:
     return render(request, "web/bulletins_issued.html", {"ledger": ledger, "bulletins": bulletins})
 
 
+@checks_numbers(BulletinEditForm)
 @login_required
 def bulletin_detail(request: AuthedRequest, bulletin_id: int) -> HttpResponse:
     """A bulletin as it will read, and (to the office, while a draft) the form that edits it
@@ -220,6 +223,7 @@ def _frame(details: BulletinDetails, bulletin: Bulletin) -> dict[str, object]:
     }
 
 
+@checks_numbers(BulletinEditForm)
 @login_required
 @require_POST
 def bulletin_issue(request: AuthedRequest, bulletin_id: int) -> HttpResponse:

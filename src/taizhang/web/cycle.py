@@ -37,9 +37,10 @@ from taizhang.web.forms import (
     TaskEditForm,
     errors_in_one_line,
 )
-from taizhang.web.http import AuthedRequest
+from taizhang.web.http import INDICATOR_MESSAGES, AuthedRequest
+from taizhang.web.middleware import checks_numbers
 from taizhang.web.reports import back
-from taizhang.web.views import visible_task
+from taizhang.web.views import task_detail, visible_task
 
 
 def office_only(request: HttpRequest) -> None:
@@ -128,6 +129,7 @@ def comment_add(request: AuthedRequest, task_id: int) -> HttpResponse:
     return redirect("web:task_detail", task_id=task.pk)
 
 
+@checks_numbers(TaskEditForm)
 @login_required
 @require_POST
 def task_edit(request: AuthedRequest, task_id: int) -> HttpResponse:
@@ -149,22 +151,25 @@ def task_edit(request: AuthedRequest, task_id: int) -> HttpResponse:
     return redirect("web:task_detail", task_id=task.pk)
 
 
+@checks_numbers(FigureForm)
 @login_required
 @require_POST
 def figure_set(request: AuthedRequest, task_id: int) -> HttpResponse:
-    """The office corrects or adds a figure of a task."""
+    """The office corrects or adds a figure of a task; a refused one is shown again as
+    typed, its errors by its fields, and changes nothing."""
     task = visible_task(request, task_id)
     if not access.can_edit_task(request.user, task):
         raise Http404
     form = FigureForm(request.POST)
-    if form.is_valid():
-        supervision.figure_set(task=task, actor=request.user, **form.cleaned_data)
-        messages.success(request, _("指标已保存"))
-    else:
+    if not form.is_valid():
         messages.error(request, errors_in_one_line(form))
+        return task_detail(request, task.pk, figure_form=form)
+    supervision.figure_set(task=task, actor=request.user, **form.cleaned_data)
+    messages.success(request, _("指标已保存"))
     return redirect("web:task_detail", task_id=task.pk)
 
 
+@checks_numbers(FigureCheckForm)
 @login_required
 @require_POST
 def figure_check(request: AuthedRequest, task_id: int) -> HttpResponse:
@@ -174,13 +179,15 @@ def figure_check(request: AuthedRequest, task_id: int) -> HttpResponse:
     if not access.can_check_figures(request.user, task):
         raise Http404
     form = FigureCheckForm(request.POST)
+    # Shown at the indicators the page goes back to (#indicators), where the office is.
+    tag = INDICATOR_MESSAGES
     if not form.is_valid():
-        messages.error(request, errors_in_one_line(form))
+        messages.error(request, errors_in_one_line(form), extra_tags=tag)
     else:
         try:
             supervision.figure_check(task=task, actor=request.user, **form.cleaned_data)
         except supervision.FigureError as error:
-            messages.error(request, str(error))
+            messages.error(request, str(error), extra_tags=tag)
         else:
             messages.success(
                 request,
@@ -190,10 +197,12 @@ def figure_check(request: AuthedRequest, task_id: int) -> HttpResponse:
                     "name": form.cleaned_data["name"],
                     "verdict": verdict_text(form.cleaned_data["verdict"]),
                 },
+                extra_tags=tag,
             )
     return back(request, task)
 
 
+@checks_numbers(RoundForm)
 @login_required
 def rounds(request: AuthedRequest, ledger_id: int) -> HttpResponse:
     """The office's rounds of a ledger: open one, see who has not reported, close it."""

@@ -28,7 +28,8 @@ from taizhang.supervision.selectors import (
 )
 from taizhang.supervision.services import light_settings_set
 from taizhang.web.forms import LightSettingsForm, errors_in_one_line
-from taizhang.web.http import AuthedRequest
+from taizhang.web.http import INDICATOR_MESSAGES, AuthedRequest
+from taizhang.web.middleware import checks_numbers
 from taizhang.web.views import visible_ledger
 
 STATUSES = (*STATUS_CODES, "none")
@@ -67,10 +68,12 @@ def chart_labels() -> dict[str, Any]:
 
 
 @login_required
-def dashboard(request: HttpRequest, ledger_id: int) -> HttpResponse:
+def dashboard(
+    request: HttpRequest, ledger_id: int, settings_form: LightSettingsForm | None = None
+) -> HttpResponse:
     """The dashboard of the tasks the user may see, as of `?as_of=YYYY-MM-DD`: when absent, the
     ledger's default (today, or a past ledger's 截至 date); when malformed, today, with a
-    message."""
+    message. `settings_form`: refused light settings, shown again as typed."""
     ledger = visible_ledger(request, ledger_id)
     default = default_as_of(ledger)
     given = request.GET.get("as_of", "").strip()
@@ -104,8 +107,10 @@ def dashboard(request: HttpRequest, ledger_id: int) -> HttpResponse:
             _group("unit-table", _("各责任单位情况"), _("责任单位"), data["units"]),
             _group("leader-table", _("各牵头领导情况"), _("牵头领导"), data["leaders"]),
         ],
-        # The office confirms or corrects an uncertain indicator from here.
+        # The office confirms or corrects an uncertain indicator from here, and reads what
+        # came of it in the indicators' section it comes back to.
         "can_check": access.is_office(request.user),
+        "inline_messages": INDICATOR_MESSAGES,
         # and makes a lagging unit's 督办通知单 from its row.
         "can_notice": access.can_send_notice(request.user),
         "lists": [
@@ -113,7 +118,9 @@ def dashboard(request: HttpRequest, ledger_id: int) -> HttpResponse:
             _task_list("yellow-list", YELLOW, _("黄灯任务"), data["yellow"], data["yellow_total"]),
         ],
     }
-    if access.is_office(request.user):
+    if access.is_office(request.user) and settings_form is not None:
+        context["settings_form"] = settings_form
+    elif access.is_office(request.user):
         current = light_settings(ledger)
         context["settings_form"] = LightSettingsForm(
             initial={"warn_days": current.warn_days, "pace_margin": current.pace_margin}
@@ -121,18 +128,20 @@ def dashboard(request: HttpRequest, ledger_id: int) -> HttpResponse:
     return render(request, "web/dashboard.html", context)
 
 
+@checks_numbers(LightSettingsForm)
 @login_required
 @require_POST
 def light_settings_update(request: AuthedRequest, ledger_id: int) -> HttpResponse:
-    """The office sets the ledger's light thresholds."""
+    """The office sets the ledger's light thresholds; refused ones are shown again as typed
+    on the dashboard, their errors by their fields, and change nothing."""
     access.require_office(request.user)
     ledger = get_object_or_404(Ledger, pk=ledger_id)
     form = LightSettingsForm(request.POST)
-    if form.is_valid():
-        light_settings_set(ledger=ledger, actor=request.user, **form.cleaned_data)
-        messages.success(request, _("预警设置已保存"))
-    else:
+    if not form.is_valid():
         messages.error(request, errors_in_one_line(form))
+        return dashboard(request, ledger.pk, settings_form=form)
+    light_settings_set(ledger=ledger, actor=request.user, **form.cleaned_data)
+    messages.success(request, _("预警设置已保存"))
     return redirect("web:dashboard", ledger_id=ledger.pk)
 
 

@@ -43,8 +43,9 @@ from taizhang.reporting.exports import export_job_create, export_job_status, exp
 from taizhang.reporting.models import ExportJob, Round
 from taizhang.reporting.selectors import round_document
 from taizhang.supervision.exports import export_document, export_rows
+from taizhang.supervision.selection import selection_note
 from taizhang.supervision.selectors import readable_bulletins
-from taizhang.web.forms import ExportOptionsForm, database_id
+from taizhang.web.forms import ExportOptionsForm, database_id, errors_in_one_line
 from taizhang.web.http import AuthedRequest
 from taizhang.web.jobs import job_checked, job_state_response, owner_jobs_checked
 from taizhang.web.views import page_selection
@@ -83,7 +84,7 @@ def ledger_export(request: AuthedRequest, ledger_id: int, fmt: str) -> HttpRespo
         raise Http404
     options = ExportOptionsForm(request.GET)
     if not options.is_valid():
-        wrong = "；".join(str(e) for errors in options.errors.values() for e in errors)
+        wrong = errors_in_one_line(options)
         return HttpResponseBadRequest(_("导出选项有误：%(errors)s") % {"errors": wrong})
     layout, as_of, warnings = options.chosen()
     if not access.can_export(request.user, layout):
@@ -106,7 +107,11 @@ def ledger_export(request: AuthedRequest, ledger_id: int, fmt: str) -> HttpRespo
         )
         if doc is None:
             raise Http404
-        export = export_files(doc, fmt, layout=layout, as_of=as_of, warnings=warnings)
+        # A selection's file says so in its name (a closed round's is its snapshot whole).
+        note = selection_note(selection) if round_ is None else ""
+        export = export_files(
+            doc, fmt, layout=layout, as_of=as_of, warnings=warnings, name_note=note
+        )
         return export_response(export, stream=FORMATS[fmt].stream is not None or layout == UNITS)
     if request.method == "POST":
         # A dead job of this user's is given up first, not handed back as the same export.

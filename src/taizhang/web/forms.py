@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import datetime
+import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -28,6 +29,8 @@ if TYPE_CHECKING:  # django-stubs' name for a lazy translation
 
 STATUS_CHOICES = [("", _("全部状态")), *Status.choices, ("none", _("未标状态"))]
 LIGHT_CHOICES = [("", _("全部灯色")), (RED, _("红灯")), (YELLOW, _("黄灯")), (GREEN, _("绿灯"))]
+# The error code of a deadline window whose start is after its end.
+DATE_RANGE = "date_range"
 
 
 class PairsSelect(forms.Select):
@@ -95,6 +98,22 @@ class TaskFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["unit"].pairs([("", _("全部单位")), *units])  # type: ignore[attr-defined]
         self.fields["leader"].pairs([("", _("全部领导")), *people])  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        """A deadline window that starts after it ends is refused on both its dates (neither
+        applies; the page says why beside them, `reversed_window`), not a list of nothing."""
+        data = super().clean() or {}
+        start, end = data.get("due_from"), data.get("due_to")
+        if start and end and start > end:
+            for name in ("due_from", "due_to"):
+                self.add_error(
+                    name, forms.ValidationError(_("开始日期晚于结束日期"), code=DATE_RANGE)
+                )
+        return data
+
+    def reversed_window(self) -> bool:
+        """Whether the deadline window was refused for starting after it ends."""
+        return any(e.code == DATE_RANGE for e in self.errors.as_data().get("due_to", ()))
 
 
 class ExportOptionsForm(forms.Form):
@@ -228,6 +247,36 @@ class TaskEditForm(forms.Form):
     remarks = forms.CharField(label=_("备注"), required=False)
 
 
+# A whole number typed into a bounded field, refused in words that name the bound (Django's
+# "确保该值小于或等于365。" does too, but not a number too long for int(): "输入整数。").
+WHOLE_NUMBER_ERRORS = {
+    "invalid": _("请输入整数"),
+    "max_value": _("数字过大：最大为%(limit_value)s"),
+    "min_value": _("数字过小：最小为%(limit_value)s"),
+}
+_WHOLE = re.compile(r"\s*([+-]?)0*([0-9]+)\s*")
+
+
+class WholeNumberField(forms.IntegerField):
+    """An integer between `min_value` and `max_value` (both required), any number of digits
+    typed refused by the bound it passes, before Python reads it (it refuses an integer of
+    over 4,300 digits)."""
+
+    def __init__(self, *, min_value: int, max_value: int, **kwargs: Any) -> None:
+        kwargs.setdefault("error_messages", WHOLE_NUMBER_ERRORS)
+        super().__init__(min_value=min_value, max_value=max_value, **kwargs)
+
+    def to_python(self, value: Any) -> int | None:
+        typed = _WHOLE.fullmatch(str(value)) if value is not None else None
+        if typed is not None and len(typed[2]) > len(str(self.max_value)) + 1:
+            code = "min_value" if typed[1] == "-" else "max_value"
+            limit = self.min_value if code == "min_value" else self.max_value
+            raise forms.ValidationError(
+                self.error_messages[code], code=code, params={"limit_value": limit}
+            )
+        return super().to_python(value)
+
+
 # A figure's number as the office types it: up to 12 digits before the point and 4 after,
 # refused in words the office reads (Django's say "确认总共不超过 16 个数字.").
 FIGURE_NUMBER_ERRORS = {
@@ -294,9 +343,17 @@ class FigureCheckForm(forms.Form):
 
 
 class LightSettingsForm(forms.Form):
-    warn_days = forms.IntegerField(label=_("临期预警天数"), min_value=0, max_value=365)
+    warn_days = WholeNumberField(label=_("临期预警天数"), min_value=0, max_value=365)
     pace_margin = forms.DecimalField(
-        label=_("序时进度容差（百分点）"), min_value=0, max_value=100, decimal_places=1
+        label=_("序时进度容差（百分点）"),
+        min_value=0,
+        max_value=100,
+        decimal_places=1,
+        error_messages={
+            **WHOLE_NUMBER_ERRORS,
+            "invalid": _("请输入数字"),
+            "max_decimal_places": _("小数最多1位"),
+        },
     )
 
 
@@ -311,7 +368,7 @@ class UploadForm(forms.Form):
     file = forms.FileField(
         label=_("台账文件"), help_text=_("Word（.docx）、Excel（.xlsx）、文本（.txt）或 JSON")
     )
-    year = forms.IntegerField(
+    year = WholeNumberField(
         label=_("年度（标题中没有年份时）"), required=False, min_value=1990, max_value=2100
     )
 

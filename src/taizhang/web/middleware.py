@@ -1,14 +1,17 @@
 """Content-Security-Policy: every asset is served by Taizhang itself (no CDN, no inline
 script), so the policy can be strict. And input no view can store (NUL bytes, integers too
-big for any database) is refused with 400 before it reaches one. A user who must change the
-password the office gave is sent to that page first."""
+big for any database) is refused with 400 before it reaches one, except a number typed into
+a form that bounds it itself (`checks_numbers`: the form says so by the field). A user who
+must change the password the office gave is sent to that page first."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Any
+from functools import cache
+from typing import Any, TypeVar
 
+from django import forms
 from django.conf import settings
 from django.contrib.auth.middleware import get_user
 from django.http import (
@@ -20,6 +23,7 @@ from django.http import (
 )
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
+from django.urls import Resolver404, resolve
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
@@ -66,13 +70,59 @@ def too_big(key: str, value: str) -> bool:
     return len(digits) > len(str(MAX_INTEGER)) or int(digits or "0") > MAX_INTEGER
 
 
-def bad_parameters(params: QueryDict) -> bool:
-    """NUL bytes anywhere, or integers beyond any database's, in GET or form parameters."""
+View = TypeVar("View", bound=Callable[..., Any])
+# The attribute of a view that names the parameters its forms bound themselves.
+NUMBERS_CHECKED = "numbers_checked"
+
+
+def checks_numbers(*form_classes: type[forms.Form]) -> Callable[[View], View]:
+    """Marks a view whose forms check the numbers typed into them: a number too big for any
+    database in one of their fields (`bounds_numbers`) is let through to the form, which
+    gives the page back with its error by the field and the rest of the input kept, rather
+    than the site's 400 page. Ids and choices (a row the view looks up) stay refused."""
+    names = frozenset(
+        name
+        for form in form_classes
+        for name, field in form.base_fields.items()
+        if bounds_numbers(field)
+    )
+
+    def mark(view: View) -> View:
+        setattr(view, NUMBERS_CHECKED, names)
+        return view
+
+    return mark
+
+
+def bounds_numbers(field: forms.Field) -> bool:
+    """Whether a form field takes any number typed into it without reaching a database as
+    an integer: text (kept as text), a whole number between a least and a greatest value, a
+    decimal of at most so many digits."""
+    if isinstance(field, forms.DecimalField):
+        bounded = field.min_value is not None and field.max_value is not None
+        return bounded or field.max_digits is not None
+    if isinstance(field, forms.IntegerField):
+        return field.min_value is not None and field.max_value is not None
+    return isinstance(field, forms.CharField)
+
+
+def numbers_checked(request: HttpRequest) -> frozenset[str]:
+    """The parameters whose numbers the view of `request` bounds itself (`checks_numbers`)."""
+    try:
+        view = resolve(request.path_info).func
+    except Resolver404:
+        return frozenset()
+    return frozenset(getattr(view, NUMBERS_CHECKED, ()))
+
+
+def bad_parameters(params: QueryDict, checked: Callable[[], frozenset[str]] = frozenset) -> bool:
+    """NUL bytes anywhere, or integers beyond any database's, in GET or form parameters (but
+    in those `checked` names: the view's forms bound them, `checks_numbers`)."""
     for key, values in params.lists():
         if has_nul(key):
             return True
         for value in values:
-            if has_nul(value) or too_big(key, value):
+            if has_nul(value) or (too_big(key, value) and key not in checked()):
                 return True
     return False
 
@@ -99,11 +149,13 @@ def bad_request(request: HttpRequest) -> bool:
         return False
     if any(too_big("", part) for part in path.split("/")):
         return True
-    if bad_parameters(request.GET):
+    # Asked only when a parameter holds too big a number (the URL is resolved once more).
+    checked = cache(lambda: numbers_checked(request))
+    if bad_parameters(request.GET, checked):
         return True
     if request.content_type == "application/json":
         return bad_json(request)
-    return request.method == "POST" and bad_parameters(request.POST)
+    return request.method == "POST" and bad_parameters(request.POST, checked)
 
 
 class BadInputMiddleware:

@@ -20,9 +20,11 @@ from taizhang.supervision.services import notice_downloaded
 from taizhang.web.exports import attachment_header
 from taizhang.web.forms import NoticeForm
 from taizhang.web.http import AuthedRequest
+from taizhang.web.middleware import checks_numbers
 from taizhang.web.reminders import DOCX
 
 
+@checks_numbers(NoticeForm)
 @login_required
 def unit_notice(request: AuthedRequest, ledger_id: int, unit_id: int) -> HttpResponse:
     """The form and the tasks the notice names; with `download`, the .docx."""

@@ -19,6 +19,7 @@ from taizhang.ledger.errors import EditError
 from taizhang.ledger.models import Person
 from taizhang.ledger.services.units import person_contacts_update
 from taizhang.web.http import AuthedRequest
+from taizhang.web.middleware import checks_numbers
 
 PAGE_SIZE = 100
 
@@ -42,6 +43,7 @@ def person_list(request: AuthedRequest) -> HttpResponse:
     return render(request, "web/office/people.html", {"page": page, "q": search})
 
 
+@checks_numbers(PersonForm)
 @login_required
 def person_edit(request: AuthedRequest, person_id: int) -> HttpResponse:
     """A leader's phone and e-mail."""

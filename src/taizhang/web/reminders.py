@@ -22,10 +22,12 @@ from taizhang.reporting.selectors import missing_units
 from taizhang.web.exports import attachment_header
 from taizhang.web.forms import RemindForm, errors_in_one_line
 from taizhang.web.http import AuthedRequest
+from taizhang.web.middleware import checks_numbers
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
+@checks_numbers(RemindForm)
 @login_required
 @require_POST
 def round_remind(request: AuthedRequest, round_id: int) -> HttpResponse:

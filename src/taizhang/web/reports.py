@@ -33,6 +33,7 @@ from taizhang.supervision.selectors import default_as_of
 from taizhang.web import views
 from taizhang.web.forms import LIGHT_CHOICES, ReportForm
 from taizhang.web.http import AuthedRequest
+from taizhang.web.middleware import checks_numbers
 from taizhang.web.templatetags.taizhang import plain_number
 from taizhang.web.views import visible_ledger, visible_task
 
@@ -214,6 +215,7 @@ class TaskWithUnits(Prepared):
 TASK_WITH_UNITS = TaskWithUnits()
 
 
+@checks_numbers(ReportForm)
 @login_required
 @require_POST
 def report_submit(request: AuthedRequest, task_id: int) -> HttpResponse:

@@ -23,6 +23,7 @@ from taizhang.ledger.errors import EditError
 from taizhang.ledger.models import Unit
 from taizhang.ledger.services.units import UnitContacts, unit_create, unit_update
 from taizhang.web.http import AuthedRequest
+from taizhang.web.middleware import checks_numbers
 
 PAGE_SIZE = 100
 
@@ -79,6 +80,7 @@ def unit_list(request: AuthedRequest) -> HttpResponse:
     return render(request, "web/office/units.html", {"page": page, "q": search})
 
 
+@checks_numbers(UnitForm)
 @login_required
 def unit_new(request: AuthedRequest) -> HttpResponse:
     """Create a unit (GET: the empty form)."""
@@ -97,6 +99,7 @@ def unit_new(request: AuthedRequest) -> HttpResponse:
     return render(request, "web/office/unit_form.html", {"form": form, "unit": None})
 
 
+@checks_numbers(UnitForm)
 @login_required
 def unit_edit(request: AuthedRequest, unit_id: int) -> HttpResponse:
     """Rename a unit or change its contacts."""

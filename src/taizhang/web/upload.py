@@ -45,6 +45,7 @@ from taizhang.web.cycle import office_only
 from taizhang.web.forms import errors_in_one_line
 from taizhang.web.http import AuthedRequest
 from taizhang.web.jobs import job_checked, job_state_response, owner_jobs_checked
+from taizhang.web.middleware import checks_numbers
 from taizhang.web.upload_forms import (
     ColumnMappingForm,
     LedgerUploadForm,
@@ -204,6 +205,7 @@ def _gone(request: HttpRequest) -> HttpResponse:
     return redirect("web:ledger_upload")
 
 
+@checks_numbers(LedgerUploadForm)
 @login_required
 def ledger_upload(request: HttpRequest) -> HttpResponse:
     """Upload a ledger file and see what Taizhang read (with warnings) before confirming. The

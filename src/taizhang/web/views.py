@@ -28,12 +28,14 @@ from taizhang.supervision.rows import STORED_FIELDS, RowLight, RowLights
 from taizhang.supervision.selection import Selection, selected_tasks
 from taizhang.supervision.selectors import default_as_of, supervise_tasks
 from taizhang.web.forms import (
+    DATE_RANGE,
     CommentForm,
     ExportOptionsForm,
     FigureForm,
     TaskEditForm,
     TaskFilterForm,
 )
+from taizhang.web.http import INDICATOR_MESSAGES
 from taizhang.web.templatetags.ledger_page import QUICK_SELECTS
 
 PAGE_SIZE = 100
@@ -191,7 +193,7 @@ def ignored_filters(request: HttpRequest, form: TaskFilterForm) -> list[Ignored]
     ignored = [
         Ignored(str(form[name].label), request.GET.get(name, ""), _too_long(form, name))
         for name in form.fields
-        if name in form.errors
+        if name in form.errors and not _reversed_window(form, name)
     ]
     number = request.GET.get("page")
     if number is not None:
@@ -200,6 +202,13 @@ def ignored_filters(request: HttpRequest, form: TaskFilterForm) -> list[Ignored]
         except ValueError:
             ignored.append(Ignored(None, number))
     return ignored
+
+
+def _reversed_window(form: TaskFilterForm, name: str) -> bool:
+    """Whether field `name` was refused only for a window that starts after it ends (said
+    beside the dates, `templatetags.ledger_page.filter_fields`, not as a value not
+    understood)."""
+    return all(error.code == DATE_RANGE for error in form.errors.as_data()[name])
 
 
 def _too_long(form: TaskFilterForm, name: str) -> int:
@@ -413,10 +422,16 @@ def keep_visible(doc: LedgerDoc, visible: set[str]) -> None:
 
 
 @login_required
-def task_detail(request: HttpRequest, task_id: int, refused_panel: Any = None) -> HttpResponse:
+def task_detail(
+    request: HttpRequest,
+    task_id: int,
+    refused_panel: Any = None,
+    figure_form: FigureForm | None = None,
+) -> HttpResponse:
     """A task with its whole timeline, its sub-items (those the user may see, each with its
     light) or, for a sub-item, its task; and the forms the user's role allows. `refused_panel`
-    is a refused report form shown again as posted (web/reports)."""
+    is a refused report form shown again as posted (web/reports), `figure_form` a refused
+    figure (web/cycle)."""
     task = visible_task(request, task_id)
     user = request.user
     (supervision,) = supervise_tasks(task.ledger, [task], default_as_of(task.ledger))
@@ -440,11 +455,14 @@ def task_detail(request: HttpRequest, task_id: int, refused_panel: Any = None) -
         "can_edit": access.can_edit_task(user, task),
         "can_check": access.can_check_figures(user, task),
         "refused_panel": refused_panel,
+        # A figure check's message at the indicators it goes back to, when they are shown.
+        "inline_messages": INDICATOR_MESSAGES if supervision.indicators else "",
     }
     if context["can_comment"]:
         context["comment_form"] = CommentForm()
     if context["can_edit"]:
-        context["figure_form"] = FigureForm()
+        context["figure_form"] = FigureForm() if figure_form is None else figure_form
+        context["figure_refused"] = figure_form is not None
         context["edit_form"] = TaskEditForm(
             initial={
                 "version": task.version,

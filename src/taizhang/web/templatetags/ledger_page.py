@@ -171,10 +171,19 @@ def row_cells(titles: dict[str, str], *, plain: bool = False) -> Callable[[Ledge
 def filter_fields(form: Form) -> SafeString:
     """The filter form's fields, each in a label after its text, as the template's loop
     `{% for field in form %}<label>{{ field.label }}{{ field }}</label>{% endfor %}` wrote
-    them (the label escaped, the field as Django renders it)."""
-    return mark_safe(  # noqa: S308 (the label is escaped, a field's HTML is Django's)
-        "".join(f"<label>{conditional_escape(field.label)}{field}</label>" for field in form)
-    )
+    them (the label escaped, the field as Django renders it); after the deadline window's
+    end, why the window was not applied when it starts after it ends."""
+    fields = "".join(f"<label>{conditional_escape(field.label)}{field}</label>" for field in form)
+    return mark_safe(fields + _window_refused(form))  # noqa: S308 (escaped, or Django's)
+
+
+def _window_refused(form: Form) -> str:
+    """The note of a deadline window refused (`TaskFilterForm.reversed_window`), else ""."""
+    reversed_window = getattr(form, "reversed_window", None)
+    if reversed_window is None or not reversed_window():
+        return ""
+    said = _("开始日期晚于结束日期，未按完成时限筛选")
+    return f'<ul class="errorlist" id="due-window-error" role="alert"><li>{escape(said)}</li></ul>'
 
 
 @register.simple_tag(takes_context=True)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 
 from django import template
+from django.contrib.messages.storage.base import Message
 from django.core.exceptions import FieldDoesNotExist
 from django.utils.translation import gettext as _
 
@@ -18,6 +20,25 @@ from taizhang.supervision import doubts
 from taizhang.supervision.selectors import display_number
 
 register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def top_messages(context: template.Context) -> list[Message]:
+    """The messages the page shows at its top: all but those tagged with the page's
+    `inline_messages`, which it shows where they were asked (`messages_tagged`)."""
+    tag = str(context.get("inline_messages") or "")
+    shown: Iterable[Message] = context.get("messages") or ()
+    return [message for message in shown if not _tagged(message, tag)]
+
+
+@register.filter
+def messages_tagged(messages: Iterable[Message], tag: str) -> list[Message]:
+    """The messages tagged `tag` (none for an empty tag)."""
+    return [message for message in messages if _tagged(message, tag)]
+
+
+def _tagged(message: Message, tag: str) -> bool:
+    return bool(tag) and tag in (message.extra_tags or "").split()
 
 
 @register.filter

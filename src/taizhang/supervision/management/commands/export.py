@@ -92,11 +92,15 @@ class Command(LedgerCommand):
             self.stderr.write(_("已导出到 %(path)s") % {"path": options["output"]})
 
     def selection(self, ledger: Ledger, options: dict[str, Any]) -> Selection:
-        """The page's selection from the options; a unit or leader the ledger does not name
-        is refused."""
+        """The page's selection from the options; a unit or leader the ledger does not name,
+        and a deadline window that starts after it ends (as the page and the API), are
+        refused."""
         people, units = ledger_people_and_units(ledger.pk)
         unit = self.named(units, options["unit"], _("该台账没有责任单位“%(name)s”"))
         leader = self.named(people, options["leader"], _("该台账没有牵头领导“%(name)s”"))
+        start, end = options["due_from"], options["due_to"]
+        if start and end and start > end:
+            self.fail(_("开始日期晚于结束日期：--due-from 在 --due-to 之后"))
         filters = TaskFilters(
             status=options["status"] or "",
             unit=unit,
