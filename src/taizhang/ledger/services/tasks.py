@@ -89,7 +89,7 @@ def task_update(*, task: Task, version: int, actor: User, values: dict[str, Any]
         actor=actor,
         action="task.edit",
         ledger=locked.ledger,
-        data={"task": locked.number, "fields": sorted(changes)},
+        data={"task": locked.number, "task_id": locked.pk, "fields": sorted(changes)},
     )
     return locked
 
