@@ -42,6 +42,26 @@ def task_revise(
     return changes
 
 
+def task_correction_record(
+    *, task: Task, what: str, old: Any, new: Any, actor: User, note: str
+) -> TaskRevision | None:
+    """Keep in a task's history a correction the office made to what is shown of the task
+    outside its own fields (a figure of it, `supervision.services`): a revision of the edit
+    source holding {what: {"old": old, "new": new}} and `note` (what was done), so the task
+    page's timeline shows who, when, and before → after. The task and its version are left
+    as they are (no edit of its fields is overtaken); nothing is written when old == new."""
+    if old == new:
+        return None
+    return TaskRevision.objects.create(
+        task=task,
+        at=timezone.now(),
+        source=TaskRevision.Source.EDIT,
+        actor=actor,
+        note=note[:300],
+        changes={what: {"old": old, "new": new}},
+    )
+
+
 @transaction.atomic
 def task_update(*, task: Task, version: int, actor: User, values: dict[str, Any]) -> Task:
     """The office edits a task. `version` is the version the editor read: if someone changed
