@@ -285,10 +285,12 @@ def readable_trail(world: World) -> list[AuditEvent]:
         ("ledger.joint_settings", {"prefix_unit_names": True, "joint_status": "least",
                                    "tasks": []}),
         ("unit.update", {"unit": unit.pk, "changes": {"phone": {"old": "", "new": "6633"}}}),
+        ("lights.settings", {"before": {"warn_days": 30, "pace_margin": "10.0"},
+                             "warn_days": 60, "pace_margin": "5"}),
         ("audit.export", {"since": "2026-03-01", "until": "", "user": "", "action": "round.open"}),
         ("token.create", {"prefix": "tz_abc", "user": "slj",
                           "expires_at": "2026-03-01T02:00:00+00:00"}),
-        ("round.open", {"round": round_.pk, "mystery_key": {"a": 1}}),
+        ("round.open", {"mystery_key": {"b": False, "a": 1}, "round": round_.pk}),
     ]  # fmt: skip
     return [
         AuditEvent.objects.create(
@@ -311,9 +313,9 @@ def test_the_details_read_in_chinese_on_the_page_and_in_the_export(world: World)
     assert shown["task.edit"].startswith(f"任务：{goal}")
     assert "修改的字段：完成时限、状态" in shown["task.edit"]
     assert shown["figure.check"].startswith(f"任务：{goal}")
-    assert (
-        "指标：年度完成投资；核实结论：更正完成数；识别的完成数：7000；完成：7500；存疑原因：数字为约数"
-        in (shown["figure.check"])
+    assert shown["figure.check"].endswith(
+        "”；指标：年度完成投资；识别的完成数：7000；完成：7500；核实结论：更正完成数；"
+        "存疑原因：数字为约数"
     )
     assert shown["round.remind"] == "报送轮次：2026年3月；单位：水利局；催办内容：—"
     assert shown["report.accepted"].startswith("进展报送：水利局在“2026年3月”的报送，第3项“")
@@ -326,7 +328,7 @@ def test_the_details_read_in_chinese_on_the_page_and_in_the_export(world: World)
     assert shown["audit.export"] == "日期自：2026-03-01；日期至：—；用户：—；操作：开启报送轮次"
     assert "有效期至：2026-03-01 10:00" in shown["token.create"]
     # A key with no label still shows, as stored.
-    assert shown["round.open"] == "报送轮次：2026年3月；mystery_key：a：1"
+    assert shown["round.open"] == "报送轮次：2026年3月；mystery_key：a：1，b：否"
     html = response.content.decode()
     assert "修改的字段：完成时限、状态" in html and '{"' not in html
     body = b"".join(office.get(EXPORT).streaming_content).decode()  # type: ignore[arg-type]

@@ -64,13 +64,33 @@ def action_label(action: str) -> str:
     return str(label) if label is not None else action
 
 
+_POSITION = {name: i for i, name in enumerate(DETAIL_KEYS)}
+
+
+def _found_name(action: str, key: str) -> str | None:
+    group = action.split(".", 1)[0]
+    return next(
+        (name for name in (f"{action}:{key}", f"{group}:{key}", key) if name in DETAIL_KEYS),
+        None,
+    )
+
+
 def detail_key(action: str, key: str) -> Key | None:
     """How `key` of an `action` event reads: the action's own, its group's, or everyone's."""
-    group = action.split(".", 1)[0]
-    for name in (f"{action}:{key}", f"{group}:{key}", key):
-        if name in DETAIL_KEYS:
-            return DETAIL_KEYS[name]
-    return None
+    name = _found_name(action, key)
+    return DETAIL_KEYS[name] if name is not None else None
+
+
+def shown_keys(action: str, data: dict[str, Any]) -> list[str]:
+    """The keys of an event's details in the order shown: `DETAIL_KEYS`' order, the others
+    after it by name; a task's number is left out beside its id (the same task, named)."""
+
+    def position(key: str) -> tuple[int, str]:
+        name = _found_name(action, key)
+        return (_POSITION[name] if name is not None else len(_POSITION), key)
+
+    keys = sorted(data, key=position)
+    return [k for k in keys if not (k == "task" and "task_id" in data)]
 
 
 def _model(label: str) -> type[Model] | None:
@@ -223,7 +243,7 @@ def scalar_text(value: Any) -> str:
     if isinstance(value, list):
         return "、".join(scalar_text(item) for item in value)
     if isinstance(value, dict):
-        return "；".join(f"{k}：{scalar_text(v)}" for k, v in value.items())
+        return "，".join(f"{k}：{scalar_text(v)}" for k, v in sorted(value.items()))
     return str(value)
 
 
@@ -267,10 +287,10 @@ class _Reading:
         return self.one(found, action, value, ledger_id)
 
     def nested(self, action: str, value: Any, ledger_id: int | None) -> str:
-        if isinstance(value, dict):
-            return "；".join(
-                f"{key_label(action, str(k))}：{self.value(action, str(k), v, ledger_id)}"
-                for k, v in value.items()
+        if isinstance(value, dict):  # inside a detail: parts apart with ，, details with ；
+            return "，".join(
+                f"{key_label(action, k)}：{self.value(action, k, value[k], ledger_id)}"
+                for k in shown_keys(action, {str(k): v for k, v in value.items()})
             )
         return scalar_text(value)
 
@@ -314,7 +334,7 @@ class _Reading:
             else:
                 text = scalar_text(change)
             lines.append(f"{label or name}：{text}")
-        return "；".join(lines) if lines else EMPTY
+        return "，".join(lines) if lines else EMPTY
 
 
 def _wanted(events: Iterable[AuditEvent]) -> _Named:
@@ -333,7 +353,8 @@ def _wanted(events: Iterable[AuditEvent]) -> _Named:
 def audit_details(events: Sequence[AuditEvent]) -> list[list[Detail]]:
     """Each event's details in words, in the order stored; the objects they name are read
     for all the events at once (a query a kind of object: the same for 10 events or 1,000).
-    A key with no label shows as stored, so nothing is hidden."""
+    A key with no label shows as stored, so nothing is hidden (but a task's number beside
+    its id, which names the same task)."""
     reading = _Reading(_wanted(events))
     shown: list[list[Detail]] = []
     for event in events:
@@ -345,9 +366,9 @@ def audit_details(events: Sequence[AuditEvent]) -> list[list[Detail]]:
             [
                 Detail(
                     key_label(event.action, key),
-                    reading.value(event.action, key, value, event.ledger_id),
+                    reading.value(event.action, key, data[key], event.ledger_id),
                 )
-                for key, value in data.items()
+                for key in shown_keys(event.action, data)
             ]
         )
     return shown
