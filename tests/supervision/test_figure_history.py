@@ -13,9 +13,15 @@ import time_machine
 from django.test import Client
 from django.urls import reverse
 
-from taizhang.ledger.models import AuditEvent, TaskRevision
+from taizhang.ledger.models import AuditEvent, Task, TaskRevision
 from taizhang.ledger.services import task_update
-from taizhang.supervision.services import FigureError, figure_check, figure_set
+from taizhang.supervision.services import (
+    FigureError,
+    figure_check,
+    figure_set,
+    light_settings_set,
+)
+from taizhang.supervision.state import states_refresh
 from tests.factories import World, client_for
 
 pytestmark = pytest.mark.django_db
@@ -130,3 +136,39 @@ def test_an_edit_of_the_task_shows_before_and_after(world: World) -> None:
     entries = timeline(client_for(world, "water"), world)
     assert "状态：" in entries and "→ 推进缓慢" in entries
     assert "备注：— → 已核实" in entries
+
+
+def test_new_light_thresholds_are_in_the_history_of_the_tasks_whose_light_they_change(
+    world: World,
+) -> None:
+    with time_machine.travel("2021-06-01 10:00 +0800", tick=False):
+        states_refresh(ledger=world.ledger)
+        before = TaskRevision.objects.count()
+        light_settings_set(
+            ledger=world.ledger, warn_days=365, pace_margin=Decimal(10), actor=world.office
+        )
+        changed = TaskRevision.objects.filter(changes__has_key="light")
+        assert changed.count() == TaskRevision.objects.count() - before > 0
+        lights = {
+            r.task_id: (r.changes["light"]["old"], r.changes["light"]["new"]) for r in changed
+        }
+        assert set(lights.values()) <= {("green", "yellow")}
+        revision = changed.filter(task__parent__isnull=True).first()
+        assert revision is not None and revision.actor == world.office
+        assert revision.note == "修改亮灯规则：临期预警天数 30 → 365"
+        number = Task.objects.get(pk=revision.task_id).number
+        entries = timeline(client_for(world, "viewer"), world, number)
+        assert "修改亮灯规则：临期预警天数 30 → 365" in entries
+        assert "亮灯：绿灯 → 黄灯" in entries
+        unchanged = Task.objects.filter(ledger=world.ledger, parent__isnull=True).exclude(
+            pk__in=lights
+        )
+        assert "亮灯：" not in timeline(client_for(world, "office"), world, unchanged[0].number)
+        # The same thresholds again change no light: no entry.
+        light_settings_set(
+            ledger=world.ledger, warn_days=365, pace_margin=Decimal(10), actor=world.office
+        )
+        assert changed.count() == len(lights)
+    event = AuditEvent.objects.filter(action="lights.settings").order_by("id").first()
+    assert event is not None
+    assert event.data["before"] == {"warn_days": 30, "pace_margin": "10.0"}

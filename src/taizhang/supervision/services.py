@@ -21,7 +21,12 @@ from taizhang.documents.json_format import ledger_to_dict
 from taizhang.ledger.errors import EditError
 from taizhang.ledger.models import Ledger, Task
 from taizhang.ledger.selectors import ledger_document
-from taizhang.ledger.services import audit_record, task_correction_record
+from taizhang.ledger.services import (
+    audit_record,
+    task_correction_record,
+    tasks_correction_record,
+)
+from taizhang.reporting.selectors import round_current
 from taizhang.supervision.bulletin import (
     BulletinDetails,
     bulletin_data,
@@ -29,9 +34,11 @@ from taizhang.supervision.bulletin import (
     compose_bulletin,
     office_name,
 )
+from taizhang.supervision.dashboard import light_case
 from taizhang.supervision.doubts import CONFIRMED, CORRECTED, NOT_FIGURE, VERDICTS
 from taizhang.supervision.indicators import IndicatorView, progress_digest, text_views
-from taizhang.supervision.models import Bulletin, Figure, LightSettings, Publication
+from taizhang.supervision.models import Bulletin, Figure, LightSettings, Publication, TaskState
+from taizhang.supervision.selectors import default_as_of, light_settings
 from taizhang.supervision.signals import bulletin_issued
 from taizhang.supervision.state import states_refresh
 
@@ -69,12 +76,20 @@ def notice_downloaded(
     )
 
 
+@transaction.atomic
 def light_settings_set(
     *, ledger: Ledger, warn_days: int, pace_margin: Decimal, actor: User
 ) -> LightSettings:
-    """The office sets a ledger's light thresholds, with an audit row."""
+    """The office sets a ledger's light thresholds, with an audit row (the thresholds before
+    and after). Each task or sub-item whose light today (the dashboard's day and open round)
+    changes with them keeps it in its history: 亮灯 before → after, the note naming the
+    thresholds changed (`_light_history`)."""
     if warn_days < 0 or not Decimal(0) <= pace_margin <= Decimal(100):
         raise ValueError("warn_days >= 0 and 0 <= pace_margin <= 100")
+    earlier = light_settings(ledger)
+    before = {"warn_days": earlier.warn_days, "pace_margin": str(earlier.pace_margin)}
+    changed = (earlier.warn_days, earlier.pace_margin) != (warn_days, pace_margin)
+    lit_before = _lights_now(ledger) if changed else {}
     settings, _created = LightSettings.objects.update_or_create(
         ledger=ledger, defaults={"warn_days": warn_days, "pace_margin": pace_margin}
     )
@@ -82,10 +97,51 @@ def light_settings_set(
         actor=actor,
         action="lights.settings",
         ledger=ledger,
-        data={"warn_days": warn_days, "pace_margin": str(pace_margin)},
+        data={"warn_days": warn_days, "pace_margin": str(pace_margin), "before": before},
     )
     states_refresh(ledger=ledger)
+    if changed:
+        _light_history(ledger, lit_before, earlier, settings, actor)
     return settings
+
+
+def _lights_now(ledger: Ledger) -> dict[int, str]:
+    """Each stored task's or sub-item's light as the dashboard counts it today (one query)."""
+    open_round = round_current(ledger.pk)
+    rounds = [open_round.pk] if open_round is not None else []
+    lit = TaskState.objects.filter(ledger=ledger).annotate(
+        light=light_case(ledger, default_as_of(ledger), rounds)
+    )
+    return dict(lit.values_list("task_id", "light"))
+
+
+def _light_history(
+    ledger: Ledger,
+    lit_before: dict[int, str],
+    earlier: LightSettings,
+    settings: LightSettings,
+    actor: User,
+) -> None:
+    """The new thresholds in the history of each task whose light they changed."""
+    lit_after = _lights_now(ledger)
+    changes = {
+        pk: (lit_before[pk], light)
+        for pk, light in lit_after.items()
+        if pk in lit_before and lit_before[pk] != light
+    }
+    if not changes:
+        return
+    margins = _plain_number(earlier.pace_margin), _plain_number(settings.pace_margin)
+    said = [
+        f"{getattr(LightSettings._meta.get_field(name), 'verbose_name', name)} {old} → {new}"
+        for name, old, new in (
+            ("warn_days", earlier.warn_days, settings.warn_days),
+            ("pace_margin", *margins),
+        )
+        if old != new
+    ]
+    note = _("修改亮灯规则：%(changes)s") % {"changes": "；".join(said)}
+    tasks_correction_record(changes=changes, what="light", actor=actor, note=note)
 
 
 @transaction.atomic

@@ -1,7 +1,8 @@
 """Every write to the ledger tables: `ledger_import` (importing.py) is the one door from a
 `LedgerDoc` into the database; `task_update` and `task_revise` (tasks.py) change a stored task
 and write its revision, `task_correction_record` keeps an office correction of what is shown
-of a task (a figure) in its history; `audit_record` (audit.py) writes the audit trail."""
+of a task (a figure) in its history, `tasks_correction_record` of many (a ledger's light
+thresholds); `audit_record` (audit.py) writes the audit trail."""
 
 from taizhang.ledger.services.audit import audit_record
 from taizhang.ledger.services.importing import ImportResult, _insert_rows, ledger_import
@@ -11,6 +12,7 @@ from taizhang.ledger.services.tasks import (
     task_correction_record,
     task_revise,
     task_update,
+    tasks_correction_record,
 )
 
 __all__ = [
@@ -23,4 +25,5 @@ __all__ = [
     "task_correction_record",
     "task_revise",
     "task_update",
+    "tasks_correction_record",
 ]

@@ -15,6 +15,7 @@ from taizhang.documents.model import TaskDoc
 from taizhang.ledger.models import Milestone, Task, TaskLeader, TaskUnit
 from taizhang.notify import wording
 from taizhang.supervision import doubts
+from taizhang.supervision.lights import LABELS as LIGHT_LABELS
 from taizhang.supervision.selectors import display_number
 
 register = template.Library()
@@ -166,6 +167,13 @@ def revision_lines(revision: object) -> list[str]:
         old, new = change.get("old"), change.get("new")
         if name == "figure":
             lines += _figure_lines(old, new)
+            continue
+        if name == "light":  # the light thresholds changed it (`supervision.services`)
+            words = {code: _(label) for code, label in LIGHT_LABELS.items()}
+            lines.append(
+                _("亮灯：%(old)s → %(new)s")
+                % {"old": words.get(str(old), old or "—"), "new": words.get(str(new), new or "—")}
+            )
             continue
         label = field_label(name) or name
         lines.append(f"{label}：{_shown_value(name, old)} → {_shown_value(name, new)}")
