@@ -20,9 +20,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from taizhang.ledger.audit_log import ACTION_LABELS, AuditFilters, audit_actions, audit_events
-from taizhang.ledger.models import AuditEvent
+from taizhang.ledger.models import AuditEvent, JointStatus, Unit
 from taizhang.ledger.services.audit import audit_record
 from taizhang.reporting.models import ReportState
+from taizhang.reporting.services import report_submit, round_open
 from tests.factories import World, client_for
 
 pytestmark = pytest.mark.django_db
@@ -187,7 +188,8 @@ def test_the_export_is_the_filtered_csv_streamed_and_recorded(world: World) -> N
     submit = rows[3]
     assert submit[0] == "2026-03-02 12:00:00" and "slj" in submit[1] and submit[2] == "报送进展"
     assert submit[4] == world.ledger.title
-    assert '"progress": "=cmd' in submit[5]  # inside JSON: no cell starts with a formula
+    # In words, as on the page; a key with no label as stored; no cell starts with a formula.
+    assert submit[5].startswith("任务：第3项“") and "progress：=cmd" in submit[5]
     assert rows[2][1] == "系统"
     recorded = AuditEvent.objects.get(action="audit.export")
     assert recorded.actor == world.office
@@ -259,3 +261,119 @@ def test_every_action_the_code_records_has_a_name_and_is_offered() -> None:
     missing = actions - set(ACTION_LABELS)
     assert not missing, f"name these in ledger.audit_log.ACTION_LABELS: {sorted(missing)}"
     assert set(audit_actions()) >= actions
+
+
+def readable_trail(world: World) -> list[AuditEvent]:
+    """Events of the kinds the office reads most, their details as the services write them."""
+    AuditEvent.objects.all().delete()
+    task = world.task(3)
+    round_ = round_open(ledger=world.ledger, name="2026年3月", due_date=datetime.date(2026, 3, 25),
+                        actor=world.office)  # fmt: skip
+    unit = Unit.objects.get(name="水利局")
+    report = report_submit(
+        task=task, unit=unit, progress="已完成投资7500万元", status="in_progress", actor=world.water
+    )
+    AuditEvent.objects.all().delete()
+    made = [
+        ("task.edit", {"task": 3, "task_id": task.pk, "fields": ["deadline_text", "status"]}),
+        ("figure.check", {"task": 3, "name": "年度完成投资", "verdict": "corrected",
+                          "read": "7000", "actual": "7500.0000", "doubt": "approximate"}),
+        ("round.remind", {"round": round_.pk, "units": [unit.pk], "message": ""}),
+        ("report.accepted", {"report": report.pk, "comment": ""}),
+        ("account.add", {"username": "slj", "role": "reporter", "units": ["水利局"],
+                         "person": None}),
+        ("ledger.joint_settings", {"prefix_unit_names": True, "joint_status": "least",
+                                   "tasks": []}),
+        ("unit.update", {"unit": unit.pk, "changes": {"phone": {"old": "", "new": "6633"}}}),
+        ("lights.settings", {"before": {"warn_days": 30, "pace_margin": "10.0"},
+                             "warn_days": 60, "pace_margin": "5"}),
+        ("audit.export", {"since": "2026-03-01", "until": "", "user": "", "action": "round.open"}),
+        ("token.create", {"prefix": "tz_abc", "user": "slj",
+                          "expires_at": "2026-03-01T02:00:00+00:00"}),
+        ("round.open", {"mystery_key": {"b": False, "a": 1}, "round": round_.pk}),
+    ]  # fmt: skip
+    return [
+        AuditEvent.objects.create(
+            at=at("2026-03-05"), actor=world.office, action=action, ledger=world.ledger, data=data
+        )
+        for action, data in made
+    ]
+
+
+def test_the_details_read_in_chinese_on_the_page_and_in_the_export(world: World) -> None:
+    events = readable_trail(world)
+    stored = [event.data for event in events]
+    office = client_for(world, "office")
+    response = office.get(PAGE)
+    shown = {
+        row["code"]: "；".join(f"{d.label}：{d.text}" for d in row["details"])
+        for row in response.context["rows"]
+    }
+    goal = "第3项“" + world.task(3).goal[:10]
+    assert shown["task.edit"].startswith(f"任务：{goal}")
+    assert "修改的字段：完成时限、状态" in shown["task.edit"]
+    assert shown["figure.check"].startswith(f"任务：{goal}")
+    assert shown["figure.check"].endswith(
+        "”；指标：年度完成投资；识别的完成数：7000；完成：7500；核实结论：更正完成数；"
+        "存疑原因：数字为约数"
+    )
+    assert shown["round.remind"] == "报送轮次：2026年3月；单位：水利局；催办内容：—"
+    assert shown["report.accepted"].startswith("进展报送：水利局在“2026年3月”的报送，第3项“")
+    assert shown["account.add"] == ("用户名：slj；角色：责任单位填报人；单位：水利局；牵头领导：—")
+    assert shown["ledger.joint_settings"] == (
+        "进展前标注单位名称：是；多单位任务的状态：" + str(JointStatus.LEAST.label)
+        + "；状态变化的任务（序号）：—"
+    )  # fmt: skip
+    assert shown["unit.update"] == "单位：水利局；修改：联系电话：— → 6633"
+    assert shown["audit.export"] == "日期自：2026-03-01；日期至：—；用户：—；操作：开启报送轮次"
+    assert "有效期至：2026-03-01 10:00" in shown["token.create"]
+    # A key with no label still shows, as stored.
+    assert shown["round.open"] == "报送轮次：2026年3月；mystery_key：a：1，b：否"
+    html = response.content.decode()
+    assert "修改的字段：完成时限、状态" in html and '{"' not in html
+    body = b"".join(office.get(EXPORT).streaming_content).decode()  # type: ignore[arg-type]
+    rows = {row[3]: row[5] for row in csv.reader(io.StringIO(body.removeprefix("\ufeff")))}
+    for code, text in shown.items():
+        assert rows[code] == text, code
+    # Read, never rewritten.
+    kept = AuditEvent.objects.filter(pk__in=[e.pk for e in events]).order_by("id")
+    assert [e.data for e in kept] == stored
+
+
+def test_the_details_cost_the_same_queries_for_a_few_events_or_many(world: World) -> None:
+    events = readable_trail(world)
+    office = client_for(world, "office")
+    office.get(PAGE)
+    with CaptureQueriesContext(connection) as few:
+        office.get(PAGE)
+    AuditEvent.objects.bulk_create(
+        AuditEvent(at=at("2026-03-04"), actor=e.actor, action=e.action, ledger=e.ledger,
+                   data=e.data)
+        for e in events * 4
+    )  # fmt: skip
+    with CaptureQueriesContext(connection) as many:
+        response = office.get(PAGE)
+    assert len(response.context["rows"]) == 50
+    assert len(many.captured_queries) == len(few.captured_queries)
+    with CaptureQueriesContext(connection) as exported:
+        b"".join(office.get(EXPORT).streaming_content)  # type: ignore[arg-type]
+    assert len(exported.captured_queries) <= len(few.captured_queries) + 4
+
+
+def test_a_task_number_the_ledger_gives_twice_stays_a_number(world: World) -> None:
+    AuditEvent.objects.all().delete()
+    audit_record(actor=world.office, action="comment.add", ledger=world.ledger,
+                 data={"task": 999})  # fmt: skip
+    audit_record(actor=world.office, action="comment.add", data={"task": 3})
+    shown = [row["details"] for row in client_for(world, "office").get(PAGE).context["rows"]]
+    assert [(d.label, d.text) for details in shown for d in details] == [
+        ("任务", "第3项"),  # no ledger to read it in
+        ("任务", "第999项"),
+    ]
+
+
+def test_the_admin_words_an_events_details(world: World) -> None:
+    (event, *_rest) = readable_trail(world)
+    model_admin = admin.site._registry[AuditEvent]
+    assert model_admin.details(event).startswith("任务：第3项“")  # type: ignore[attr-defined]
+    assert model_admin.action_name(event) == "修改任务"  # type: ignore[attr-defined]

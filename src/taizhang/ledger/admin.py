@@ -4,7 +4,9 @@ history and audit rows cannot be changed here."""
 from __future__ import annotations
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
+from taizhang.ledger.audit_details import action_label, audit_details, details_text
 from taizhang.ledger.models import AuditEvent, Category, Ledger, Person, Task, TaskRevision, Unit
 
 
@@ -38,8 +40,7 @@ admin.site.register(Person)
 admin.site.register(Unit)
 
 
-@admin.register(TaskRevision, AuditEvent)
-class ReadOnlyAdmin(admin.ModelAdmin[TaskRevision]):
+class _ReadOnly:
     def has_change_permission(self, request: object, obj: object = None) -> bool:
         return False
 
@@ -48,3 +49,26 @@ class ReadOnlyAdmin(admin.ModelAdmin[TaskRevision]):
 
     def has_add_permission(self, request: object) -> bool:
         return False
+
+
+@admin.register(TaskRevision)
+class ReadOnlyAdmin(_ReadOnly, admin.ModelAdmin[TaskRevision]):
+    pass
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(_ReadOnly, admin.ModelAdmin[AuditEvent]):
+    """The trail as the office's audit log words it: the action by name and, on an event's
+    page, its details in words beside the stored JSON."""
+
+    list_display = ("at", "actor", "action_name", "ledger")
+    list_select_related = ("actor", "ledger")
+    readonly_fields = ("at", "actor", "action", "action_name", "ledger", "details", "data")
+
+    @admin.display(description=_("操作名称"))
+    def action_name(self, event: AuditEvent) -> str:
+        return action_label(event.action)
+
+    @admin.display(description=_("内容（文字）"))
+    def details(self, event: AuditEvent) -> str:
+        return details_text(audit_details([event])[0])

@@ -15,12 +15,18 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from taizhang.documents.json_format import ledger_to_dict
 from taizhang.ledger.errors import EditError
 from taizhang.ledger.models import Ledger, Task
 from taizhang.ledger.selectors import ledger_document
-from taizhang.ledger.services import audit_record
+from taizhang.ledger.services import (
+    audit_record,
+    task_correction_record,
+    tasks_correction_record,
+)
+from taizhang.reporting.selectors import round_current
 from taizhang.supervision.bulletin import (
     BulletinDetails,
     bulletin_data,
@@ -28,9 +34,11 @@ from taizhang.supervision.bulletin import (
     compose_bulletin,
     office_name,
 )
-from taizhang.supervision.doubts import CONFIRMED, CORRECTED, VERDICTS
-from taizhang.supervision.indicators import progress_digest, text_views
-from taizhang.supervision.models import Bulletin, Figure, LightSettings, Publication
+from taizhang.supervision.dashboard import light_case
+from taizhang.supervision.doubts import CONFIRMED, CORRECTED, NOT_FIGURE, VERDICTS
+from taizhang.supervision.indicators import IndicatorView, progress_digest, text_views
+from taizhang.supervision.models import Bulletin, Figure, LightSettings, Publication, TaskState
+from taizhang.supervision.selectors import default_as_of, light_settings
 from taizhang.supervision.signals import bulletin_issued
 from taizhang.supervision.state import states_refresh
 
@@ -68,12 +76,20 @@ def notice_downloaded(
     )
 
 
+@transaction.atomic
 def light_settings_set(
     *, ledger: Ledger, warn_days: int, pace_margin: Decimal, actor: User
 ) -> LightSettings:
-    """The office sets a ledger's light thresholds, with an audit row."""
+    """The office sets a ledger's light thresholds, with an audit row (the thresholds before
+    and after). Each task or sub-item whose light today (the dashboard's day and open round)
+    changes with them keeps it in its history: 亮灯 before → after, the note naming the
+    thresholds changed (`_light_history`)."""
     if warn_days < 0 or not Decimal(0) <= pace_margin <= Decimal(100):
         raise ValueError("warn_days >= 0 and 0 <= pace_margin <= 100")
+    earlier = light_settings(ledger)
+    before = {"warn_days": earlier.warn_days, "pace_margin": str(earlier.pace_margin)}
+    changed = (earlier.warn_days, earlier.pace_margin) != (warn_days, pace_margin)
+    lit_before = _lights_now(ledger) if changed else {}
     settings, _created = LightSettings.objects.update_or_create(
         ledger=ledger, defaults={"warn_days": warn_days, "pace_margin": pace_margin}
     )
@@ -81,10 +97,51 @@ def light_settings_set(
         actor=actor,
         action="lights.settings",
         ledger=ledger,
-        data={"warn_days": warn_days, "pace_margin": str(pace_margin)},
+        data={"warn_days": warn_days, "pace_margin": str(pace_margin), "before": before},
     )
     states_refresh(ledger=ledger)
+    if changed:
+        _light_history(ledger, lit_before, earlier, settings, actor)
     return settings
+
+
+def _lights_now(ledger: Ledger) -> dict[int, str]:
+    """Each stored task's or sub-item's light as the dashboard counts it today (one query)."""
+    open_round = round_current(ledger.pk)
+    rounds = [open_round.pk] if open_round is not None else []
+    lit = TaskState.objects.filter(ledger=ledger).annotate(
+        light=light_case(ledger, default_as_of(ledger), rounds)
+    )
+    return dict(lit.values_list("task_id", "light"))
+
+
+def _light_history(
+    ledger: Ledger,
+    lit_before: dict[int, str],
+    earlier: LightSettings,
+    settings: LightSettings,
+    actor: User,
+) -> None:
+    """The new thresholds in the history of each task whose light they changed."""
+    lit_after = _lights_now(ledger)
+    changes = {
+        pk: (lit_before[pk], light)
+        for pk, light in lit_after.items()
+        if pk in lit_before and lit_before[pk] != light
+    }
+    if not changes:
+        return
+    margins = _plain_number(earlier.pace_margin), _plain_number(settings.pace_margin)
+    said = [
+        f"{getattr(LightSettings._meta.get_field(name), 'verbose_name', name)} {old} → {new}"
+        for name, old, new in (
+            ("warn_days", earlier.warn_days, settings.warn_days),
+            ("pace_margin", *margins),
+        )
+        if old != new
+    ]
+    note = _("修改亮灯规则：%(changes)s") % {"changes": "；".join(said)}
+    tasks_correction_record(changes=changes, what="light", actor=actor, note=note)
 
 
 @transaction.atomic
@@ -97,10 +154,14 @@ def figure_set(
     unit: str,
     actor: User,
 ) -> Figure:
-    """Create or replace the office's figure `name` of a task, with an audit row."""
+    """Create or replace the office's figure `name` of a task, with an audit row; the task's
+    history keeps it, before → after (`_figure_history`)."""
+    name = name.strip()
+    earlier = Figure.objects.filter(task=task, name=name).first()
+    before = _figure_facts(earlier) if earlier is not None else _read_facts(task, name)
     figure, _created = Figure.objects.update_or_create(
         task=task,
-        name=name.strip(),
+        name=name,
         defaults={
             "target": target,
             "actual": actual,
@@ -117,13 +178,67 @@ def figure_set(
         ledger=task.ledger,
         data={
             "task": task.number,
+            "task_id": task.pk,
             "name": figure.name,
             "target": str(target),
             "actual": str(actual),
+            "before": before,
         },
     )
+    _figure_history(task, before, figure, actor, _("修改指标数值"))
     states_refresh(ledger=task.ledger, task_ids=[task.pk])
     return figure
+
+
+def _plain_number(value: Decimal | None) -> str | None:
+    return None if value is None else format(value.normalize(), "f")
+
+
+def _figure_facts(figure: Figure) -> dict[str, str | None]:
+    """What the task page shows of an office figure, as the history keeps it."""
+    return {
+        "name": figure.name,
+        "target": _plain_number(figure.target),
+        "actual": _plain_number(figure.actual),
+        "unit": figure.unit,
+        "verdict": figure.verdict,
+    }
+
+
+def _view_facts(view: IndicatorView) -> dict[str, str | None]:
+    """What the task page shows of an indicator read from the task's text."""
+    return {
+        "name": view.name,
+        "target": _plain_number(view.target),
+        "actual": _plain_number(view.actual),
+        "unit": view.unit,
+        "verdict": "",
+    }
+
+
+def _read_facts(task: Task, name: str) -> dict[str, str | None] | None:
+    """The indicator `name` as read from the task's text, if it is read there."""
+    views = text_views(task.goal, task.deadline_text, task.progress)
+    view = next((v for v in views if v.name == name), None)
+    return _view_facts(view) if view is not None else None
+
+
+def _figure_history(
+    task: Task, before: dict[str, str | None] | None, figure: Figure, actor: User, note: str
+) -> None:
+    """The office's correction of a figure in its task's history: what the task page showed
+    of it before and what it shows now (the one place a figure's revision is written)."""
+    task_correction_record(
+        task=task, what="figure", old=before, new=_figure_facts(figure), actor=actor, note=note
+    )
+
+
+# The note the task's history gives each check of a figure.
+_CHECK_NOTES = {
+    CONFIRMED: gettext_lazy("核实指标：识别无误"),
+    CORRECTED: gettext_lazy("更正指标完成数"),
+    NOT_FIGURE: gettext_lazy("判定不是该目标的完成数"),
+}
 
 
 _LARGEST_FIGURE = Decimal(10) ** 12  # what `Figure.actual` holds (16 digits, 4 decimals)
@@ -156,6 +271,7 @@ def figure_check(
             raise FigureError(_("请填写更正后的完成数（不小于0的数字）"))
     else:
         actual = view.actual if verdict == CONFIRMED else None
+    before = _checked_before(task, view)
     figure, _created = Figure.objects.update_or_create(
         task=task,
         name=name,
@@ -175,15 +291,27 @@ def figure_check(
         ledger=task.ledger,
         data={
             "task": task.number,
+            "task_id": task.pk,
             "name": name,
             "verdict": verdict,
             "read": str(view.actual),
             "actual": str(actual),
             "doubt": view.doubt,
+            "before": before,
         },
     )
+    _figure_history(task, before, figure, actor, str(_CHECK_NOTES[verdict]))
     states_refresh(ledger=task.ledger, task_ids=[task.pk])
     return figure
+
+
+def _checked_before(task: Task, view: IndicatorView) -> dict[str, str | None]:
+    """What the task page showed of an indicator before the office's check: its earlier check
+    made on this progress text, or else the figure read from the text."""
+    earlier = Figure.objects.filter(task=task, name=view.name).first()
+    if earlier is not None and earlier.progress_digest == progress_digest(task.progress):
+        return _figure_facts(earlier)
+    return _view_facts(view)
 
 
 # --- publication (公示) -----------------------------------------------------------------------

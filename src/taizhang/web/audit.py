@@ -21,12 +21,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
 from taizhang.accounts import access
+from taizhang.ledger.audit_details import audit_details
 from taizhang.ledger.audit_log import (
     AuditFilters,
     action_label,
     actor_name,
     audit_actions,
-    audit_data_text,
     audit_events,
     audit_rows,
 )
@@ -101,6 +101,7 @@ def _page(request: AuthedRequest, form: AuditFilterForm, status: int = 200) -> H
     page = Paginator(events.none() if refused else events, PAGE_SIZE).get_page(
         request.GET.get("page")
     )
+    events_shown = list(page)
     rows = [
         {
             "at": event.at,
@@ -108,9 +109,9 @@ def _page(request: AuthedRequest, form: AuditFilterForm, status: int = 200) -> H
             "action": action_label(event.action),
             "code": event.action,
             "ledger": event.ledger.title if event.ledger is not None else "",
-            "data": audit_data_text(event.data),
+            "details": details,
         }
-        for event in page
+        for event, details in zip(events_shown, audit_details(events_shown), strict=True)
     ]
     query = request.GET.copy()
     query.pop("page", None)

@@ -4,6 +4,7 @@ change leaves (an accepted report's change comes through `task_revise` too)."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -40,6 +41,49 @@ def task_revise(
         task=task, at=timezone.now(), source=source, actor=actor, note=note[:300], changes=changes
     )
     return changes
+
+
+def task_correction_record(
+    *, task: Task, what: str, old: Any, new: Any, actor: User, note: str
+) -> TaskRevision | None:
+    """Keep in a task's history a correction the office made to what is shown of the task
+    outside its own fields (a figure of it, `supervision.services`): a revision of the edit
+    source holding {what: {"old": old, "new": new}} and `note` (what was done), so the task
+    page's timeline shows who, when, and before → after. The task and its version are left
+    as they are (no edit of its fields is overtaken); nothing is written when old == new."""
+    if old == new:
+        return None
+    return TaskRevision.objects.create(
+        **_correction(task.pk, what, old, new, actor=actor, note=note)
+    )
+
+
+def tasks_correction_record(
+    *, changes: Mapping[int, tuple[Any, Any]], what: str, actor: User, note: str
+) -> int:
+    """`task_correction_record` for many tasks at once, {task id: (old, new)}: a correction
+    made to a whole ledger (its light thresholds) kept in the history of each task whose
+    shown `what` it changed, in one insert. Returns the revisions written."""
+    rows = [
+        TaskRevision(**_correction(pk, what, old, new, actor=actor, note=note))
+        for pk, (old, new) in sorted(changes.items())
+        if old != new
+    ]
+    TaskRevision.objects.bulk_create(rows, batch_size=1000)
+    return len(rows)
+
+
+def _correction(
+    task_id: int, what: str, old: Any, new: Any, *, actor: User, note: str
+) -> dict[str, Any]:
+    return {
+        "task_id": task_id,
+        "at": timezone.now(),
+        "source": TaskRevision.Source.EDIT,
+        "actor": actor,
+        "note": note[:300],
+        "changes": {what: {"old": old, "new": new}},
+    }
 
 
 @transaction.atomic
@@ -89,7 +133,7 @@ def task_update(*, task: Task, version: int, actor: User, values: dict[str, Any]
         actor=actor,
         action="task.edit",
         ledger=locked.ledger,
-        data={"task": locked.number, "fields": sorted(changes)},
+        data={"task": locked.number, "task_id": locked.pk, "fields": sorted(changes)},
     )
     return locked
 

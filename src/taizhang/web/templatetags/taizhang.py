@@ -17,6 +17,7 @@ from taizhang.documents.model import TaskDoc
 from taizhang.ledger.models import Milestone, Task, TaskLeader, TaskUnit
 from taizhang.notify import wording
 from taizhang.supervision import doubts
+from taizhang.supervision.lights import LABELS as LIGHT_LABELS
 from taizhang.supervision.selectors import display_number
 
 register = template.Library()
@@ -124,6 +125,80 @@ def revision_summary(changes: dict[str, dict[str, object]]) -> str:
         return str(_("新版台账中已无此任务，标记为移除"))
     names = [field_label(name) for name in changes]
     return "、".join(dict.fromkeys(name for name in names if name))
+
+
+# A text longer than this shows its start in a revision's before → after.
+_SHOWN_TEXT = 60
+# Fields an edit writes that the page does not show as such: the sections compose the
+# progress, whose change is shown.
+_UNSHOWN_FIELDS = {"sections", "version"}
+
+
+def _shown_value(name: str, value: object) -> str:
+    """A field's value in a revision as the task page writes it."""
+    if value is None or value == "":
+        return "—"
+    if name == "status":
+        return status_word(str(value)) or str(value)
+    text = " ".join(str(value).split())
+    return text if len(text) <= _SHOWN_TEXT else text[: _SHOWN_TEXT - 1] + "…"
+
+
+def _figure_lines(old: object, new: object) -> list[str]:
+    """A corrected figure's before → after: its target, actual, unit and the office's check,
+    each that changed (`supervision.services`, the history it keeps of a figure)."""
+    before = old if isinstance(old, dict) else {}
+    after = new if isinstance(new, dict) else {}
+    name = after.get("name") or before.get("name") or ""
+
+    def amount(facts: dict[str, object], key: str) -> str:
+        value = facts.get(key)
+        return f"{plain_number(value)}{facts.get('unit') or ''}" if value is not None else "—"
+
+    lines = []
+    for key, label in (("target", _("目标")), ("actual", _("完成数"))):
+        was, now = amount(before, key), amount(after, key)
+        if was != now:
+            lines.append(
+                _("指标“%(name)s”%(what)s：%(old)s → %(new)s")
+                % {"name": name, "what": label, "old": was, "new": now}
+            )
+    old_check = doubts.verdict_text(str(before.get("verdict") or "")) or "—"
+    new_check = doubts.verdict_text(str(after.get("verdict") or "")) or "—"
+    if old_check != new_check:
+        lines.append(
+            _("指标“%(name)s”核实：%(old)s → %(new)s")
+            % {"name": name, "old": old_check, "new": new_check}
+        )
+    return lines
+
+
+@register.filter
+def revision_lines(revision: object) -> list[str]:
+    """What an edit (the office's, or its correction of a figure) changed, before → after, a
+    line for each field; nothing for an import's or a report's revision (their summary and the
+    report's own entry say it)."""
+    if getattr(revision, "source", "") != "edit":
+        return []
+    changes = getattr(revision, "changes", None)
+    lines: list[str] = []
+    for name, change in (changes if isinstance(changes, dict) else {}).items():
+        if not isinstance(change, dict) or name in _UNSHOWN_FIELDS:
+            continue
+        old, new = change.get("old"), change.get("new")
+        if name == "figure":
+            lines += _figure_lines(old, new)
+            continue
+        if name == "light":  # the light thresholds changed it (`supervision.services`)
+            words = {code: _(label) for code, label in LIGHT_LABELS.items()}
+            lines.append(
+                _("亮灯：%(old)s → %(new)s")
+                % {"old": words.get(str(old), old or "—"), "new": words.get(str(new), new or "—")}
+            )
+            continue
+        label = field_label(name) or name
+        lines.append(f"{label}：{_shown_value(name, old)} → {_shown_value(name, new)}")
+    return lines
 
 
 @register.filter
