@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 import html
 import io
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -107,6 +108,29 @@ def test_a_light_threshold_too_big_comes_back_on_the_dashboard(
     assert next(str(m) for m in response.context["messages"]).endswith(error)
     after = light_settings(world.ledger)
     assert (after.warn_days, after.pace_margin) == (before.warn_days, before.pace_margin)
+
+
+def next_addresses(page: str) -> set[str]:
+    return set(re.findall(r'name="next" value="([^"]*)"', page))
+
+
+def test_a_page_shown_again_after_a_refusal_sends_its_forms_to_the_page(world: World) -> None:
+    # Shown at the POST-only address of the refused form, its own forms and checks go back
+    # to the page itself, not there (405 Method Not Allowed).
+    office = client_for(world, "office")
+    dashboard = reverse("web:dashboard", args=[world.ledger.pk])
+    url = reverse("web:light_settings", args=[world.ledger.pk])
+    page = page_of(office.post(url, {"warn_days": "9" * 20, "pace_margin": "5"}))
+    assert next_addresses(page) == {f"{dashboard}#indicators"}
+    assert f'<form class="dash-form noprint" method="get" action="{dashboard}">' in page
+    task = world.task(4)  # an uncertain figure: its check carries where to come back
+    shown = reverse("web:task_detail", args=[task.pk])
+    posted = {"name": "x", "target": "9" * 20, "actual": "1", "unit": "个"}
+    page = page_of(office.post(reverse("web:figure_set", args=[task.pk]), posted))
+    assert next_addresses(page) == {f"{shown}#indicators"}
+    # Asked for as a page, the address asked for is kept, its query included.
+    page = page_of(office.get(f"{dashboard}?as_of=2021-06-30"))
+    assert next_addresses(page) == {f"{dashboard}?as_of=2021-06-30#indicators"}
 
 
 def test_light_thresholds_in_range_are_still_saved(world: World) -> None:
@@ -283,3 +307,6 @@ def test_long_numbers_typed_as_text_are_text(world: World) -> None:
     assert REFUSED not in refused.content.decode()
     audit = office.get(reverse("web:audit_log"), {"user": LONG})
     assert audit.status_code == 200 and f'value="{LONG}"' in audit.content.decode()
+    # Its 导出 CSV posts the same filter: the same text, no 400 page.
+    exported = office.get(reverse("web:audit_export"), {"user": LONG})
+    assert exported.status_code == 200 and exported["Content-Type"].startswith("text/csv")

@@ -140,6 +140,7 @@ def _csv_lines(rows: Iterable[list[str]]) -> Iterator[bytes]:
         yield writer.writerow(cells).encode()
 
 
+@checks_numbers(AuditFilterForm)
 @login_required
 @require_safe
 def audit_export(request: AuthedRequest) -> HttpResponse | StreamingHttpResponse:

@@ -28,7 +28,7 @@ from taizhang.supervision.selectors import (
 )
 from taizhang.supervision.services import light_settings_set
 from taizhang.web.forms import LightSettingsForm, errors_in_one_line
-from taizhang.web.http import INDICATOR_MESSAGES, AuthedRequest
+from taizhang.web.http import INDICATOR_MESSAGES, AuthedRequest, page_address
 from taizhang.web.middleware import checks_numbers
 from taizhang.web.views import visible_ledger
 
@@ -111,6 +111,7 @@ def dashboard(
         # came of it in the indicators' section it comes back to.
         "can_check": access.is_office(request.user),
         "inline_messages": INDICATOR_MESSAGES,
+        "page_url": page_address(request, "web:dashboard", ledger.pk),
         # and makes a lagging unit's 督办通知单 from its row.
         "can_notice": access.can_send_notice(request.user),
         "lists": [

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import User
 from django.http import HttpRequest
+from django.urls import reverse
 
 # The tag of the messages a figure check leaves (web.cycle.figure_check): the page it goes back
 # to, at its indicators (#indicators), shows them there rather than at its top, out of view.
@@ -15,3 +16,13 @@ class AuthedRequest(HttpRequest):
     """An `HttpRequest` whose user is signed in (views decorated with `login_required`)."""
 
     user: User
+
+
+def page_address(request: HttpRequest, name: str, *args: object) -> str:
+    """The address a page's own forms and links come back to: the one asked for when the page
+    was asked for (GET, its query kept), else the page's own (`name`): a page shown again at a
+    POST-only address after a refused form (a figure, light settings, a report) would
+    otherwise send them there, to 405 Method Not Allowed."""
+    if request.method in ("GET", "HEAD"):
+        return request.get_full_path()
+    return reverse(name, args=args)

@@ -35,7 +35,7 @@ from taizhang.web.forms import (
     TaskEditForm,
     TaskFilterForm,
 )
-from taizhang.web.http import INDICATOR_MESSAGES
+from taizhang.web.http import INDICATOR_MESSAGES, page_address
 from taizhang.web.templatetags.ledger_page import QUICK_SELECTS
 
 PAGE_SIZE = 100
@@ -442,6 +442,7 @@ def task_detail(
     )
     context: dict[str, Any] = {
         "task": task,
+        "page_url": page_address(request, "web:task_detail", task.pk),
         "supervision": supervision,
         "subitems": [row for row in supervision.subitems if row.task.pk in shown],
         "split": bool(supervision.subitems),

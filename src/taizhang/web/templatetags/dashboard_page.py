@@ -131,8 +131,7 @@ def indicator_rows(
     check_url = id_url("web:figure_check")
     check = ""
     if can_check:
-        request = context.get("request")
-        after = text(f"{request.get_full_path()}#indicators" if request is not None else "")
+        after = text(f"{context.get('page_url', '')}#indicators")
         token = context.get("csrf_token")
         csrf = ""
         if token and token != _NO_TOKEN:
