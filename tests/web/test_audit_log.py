@@ -25,6 +25,7 @@ from taizhang.ledger.services.audit import audit_record
 from taizhang.reporting.models import ReportState
 from taizhang.reporting.services import report_submit, round_open
 from tests.factories import World, client_for
+from tests.web.subitems import split_task_3
 
 pytestmark = pytest.mark.django_db
 PAGE = "/audit/"
@@ -360,15 +361,26 @@ def test_the_details_cost_the_same_queries_for_a_few_events_or_many(world: World
     assert len(exported.captured_queries) <= len(few.captured_queries) + 4
 
 
-def test_a_task_number_the_ledger_gives_twice_stays_a_number(world: World) -> None:
+def test_a_number_two_tasks_have_stays_a_number_and_a_sub_items_event_names_it(
+    world: World,
+) -> None:
+    split = split_task_3(world)  # sub-items 3-1 and 3-2 have the numbers of tasks 1 and 2
+    round_open(ledger=world.ledger, name="2026年3月", due_date=datetime.date(2026, 3, 25),
+               actor=world.office)  # fmt: skip
     AuditEvent.objects.all().delete()
-    audit_record(actor=world.office, action="comment.add", ledger=world.ledger,
-                 data={"task": 999})  # fmt: skip
-    audit_record(actor=world.office, action="comment.add", data={"task": 3})
+    report_submit(task=split.first, unit=Unit.objects.get(name="水利局"), progress="完成选址",
+                  status="in_progress", actor=world.water)  # fmt: skip
+    for data in ({"task": 999}, {"task": split.first.number}, {"task": 5}):  # number only
+        audit_record(actor=world.office, action="comment.add", ledger=world.ledger, data=data)
+    audit_record(actor=world.office, action="comment.add", data={"task": 5})
     shown = [row["details"] for row in client_for(world, "office").get(PAGE).context["rows"]]
-    assert [(d.label, d.text) for details in shown for d in details] == [
-        ("任务", "第3项"),  # no ledger to read it in
-        ("任务", "第999项"),
+    tasks = [d.text for details in shown for d in details if d.label == "任务"]
+    assert tasks == [
+        "第5项",  # no ledger to read it in
+        "第5项“优化城乡教育资源布局，加快推进玉川路小学和天坛…”",  # one task has 5
+        "第1项",  # task 1 and sub-item 3-1 both have 1: either
+        "第999项",  # none has it
+        "第3-1项“北部供水工程：完成管网铺设”",  # the report's own event: by its id
     ]
 
 

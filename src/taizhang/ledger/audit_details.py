@@ -178,10 +178,11 @@ def task_name(task: Task) -> str:
 
 
 def _tasks_by_number(wanted: set[tuple[int, int]]) -> dict[Any, str]:
-    """Tasks by (ledger, number): a number one task of its ledger has (a sub-item shares its
-    task's number, a ledger may number each category afresh: those stay numbers)."""
+    """Tasks by (ledger, number), for events that recorded a number only: a number one task
+    of its ledger has, sub-items counted (such an event may be a sub-item's, told by its own
+    number; a ledger may number each category afresh: those stay numbers)."""
     ledgers, numbers = {k[0] for k in wanted}, {k[1] for k in wanted}
-    rows = Task.objects.filter(ledger_id__in=ledgers, number__in=numbers, parent__isnull=True).only(
+    rows = Task.objects.filter(ledger_id__in=ledgers, number__in=numbers).only(
         "ledger_id", "number", "label", "goal"
     )
     found: dict[tuple[int, int], list[Task]] = defaultdict(list)

@@ -65,7 +65,7 @@ def draft_save(
         actor=actor,
         action="report.draft_save",
         ledger=task.ledger,
-        data={"task": task.number, "unit": unit.name, "draft": draft.pk},
+        data={"task": task.number, "task_id": task.pk, "unit": unit.name, "draft": draft.pk},
     )
     return draft
 
@@ -81,7 +81,13 @@ def draft_drop(*, task: Task, unit: Unit, actor: User) -> None:
         actor=actor,
         action="report.draft_drop",
         ledger=task.ledger,
-        data={"task": task.number, "unit": unit.name, "draft": bool(deleted), "files": names},
+        data={
+            "task": task.number,
+            "task_id": task.pk,
+            "unit": unit.name,
+            "draft": bool(deleted),
+            "files": names,
+        },
     )
 
 
@@ -116,7 +122,13 @@ def file_hold(*, task: Task, unit: Unit, owner: User, upload: UploadedFile) -> H
         actor=owner,
         action="report.file_hold",
         ledger=task.ledger,
-        data={"task": task.number, "unit": unit.name, "file": held.pk, "name": held.name},
+        data={
+            "task": task.number,
+            "task_id": task.pk,
+            "unit": unit.name,
+            "file": held.pk,
+            "name": held.name,
+        },
     )
     return held
 
@@ -133,7 +145,7 @@ def held_files_drop(*, task: Task, unit: Unit, owner: User, ids: Iterable[int]) 
             actor=owner,
             action="report.file_drop",
             ledger=task.ledger,
-            data={"task": task.number, "unit": unit.name, "names": names},
+            data={"task": task.number, "task_id": task.pk, "unit": unit.name, "names": names},
         )
     return len(names)
 

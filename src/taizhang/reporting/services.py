@@ -150,6 +150,7 @@ def report_submit(
         data={
             "report": report.pk,
             "task": task.number,
+            "task_id": task.pk,
             "unit": unit.name,
             "superseded": [r.pk for r in waiting],
             "carried_over": carried,
@@ -548,6 +549,11 @@ def comment_add(*, task: Task, actor: User, text: str) -> Comment:
     if not text:
         raise ReportingError(_("请填写批示内容"))
     comment = Comment.objects.create(task=task, author=actor, text=text, created_at=timezone.now())
-    audit_record(actor=actor, action="comment.add", ledger=task.ledger, data={"task": task.number})
+    audit_record(
+        actor=actor,
+        action="comment.add",
+        ledger=task.ledger,
+        data={"task": task.number, "task_id": task.pk},
+    )
     comment_added.send(sender=None, comment=comment)
     return comment
