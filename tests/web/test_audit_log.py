@@ -292,6 +292,15 @@ def readable_trail(world: World) -> list[AuditEvent]:
         ("token.create", {"prefix": "tz_abc", "user": "slj",
                           "expires_at": "2026-03-01T02:00:00+00:00"}),
         ("round.open", {"mystery_key": {"b": False, "a": 1}, "round": round_.pk}),
+        ("report.submit", {"report": report.pk, "task": 3, "task_id": task.pk, "unit": "水利局",
+                           "superseded": [], "carried_over": [4, 5]}),
+        ("export.queue", {"job": 7, "format": "xlsx", "layout": "units",
+                          "selection": {"light": "red", "status": "none", "unit": unit.pk,
+                                        "due_from": "2026-01-01", "q": "供水"}}),
+        ("notify_preferences_save", {"enabled": ["reminder:email", "task_red:sms", "odd"],
+                                "email": "a@b.cn", "phone": ""}),
+        ("unit.merge", {"unit": unit.pk, "name": "水务局", "into": unit.pk, "into_name": "水利局",
+                        "moved": {"ledger.taskunit": 2, "ledger.unit.merged": 1}, "kept": {}}),
     ]  # fmt: skip
     return [
         AuditEvent.objects.create(
@@ -330,6 +339,17 @@ def test_the_details_read_in_chinese_on_the_page_and_in_the_export(world: World)
     assert "有效期至：2026-03-01 10:00" in shown["token.create"]
     # A key with no label still shows, as stored.
     assert shown["round.open"] == "报送轮次：2026年3月；mystery_key：a：1，b：否"
+    assert shown["report.submit"].endswith("；被取代的报送：—；单位：水利局；沿用的附件数：2")
+    assert shown["export.queue"] == (
+        "后台任务编号：7；格式：xlsx；版式：按责任单位分文件（zip）；筛选条件：单位：水利局，"
+        "状态：未标状态，亮灯：红灯，完成时限自：2026-01-01，关键词：供水"
+    )
+    assert shown["notify_preferences_save"] == (
+        "开启的通知：催办（电子邮件）、任务亮红灯（短信）、odd；电子邮箱：a@b.cn；手机号码：—"
+    )
+    assert shown["unit.merge"].endswith(
+        "转移的记录：任务的责任单位 2、此前已并入的单位 1；保留的记录：—"
+    )
     html = response.content.decode()
     assert "修改的字段：完成时限、状态" in html and '{"' not in html
     body = b"".join(office.get(EXPORT).streaming_content).decode()  # type: ignore[arg-type]

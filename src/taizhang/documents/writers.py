@@ -12,6 +12,10 @@ from typing import Final
 
 from taizhang.documents.groups import add_warning_column, by_leader, by_unit, file_name
 from taizhang.documents.json_format import write_json
+from taizhang.documents.layouts import LAYOUTS as LAYOUTS
+from taizhang.documents.layouts import LEADERS as LEADERS
+from taizhang.documents.layouts import LEDGER as LEDGER
+from taizhang.documents.layouts import UNITS as UNITS
 from taizhang.documents.model import LedgerDoc
 from taizhang.documents.pdf import docx_to_pdf
 from taizhang.documents.write_csv import iter_csv, write_csv
@@ -104,8 +108,6 @@ def export_chunks(
 WARNING_FORMATS: Final = frozenset({"docx", "xlsx", "csv", "pdf"})
 # Formats written by an outside program (LibreOffice): always in the background on the web.
 SLOW_FORMATS: Final = frozenset({"pdf"})
-LEDGER, UNITS, LEADERS = "ledger", "units", "leaders"
-LAYOUTS: Final = {LEDGER: "台账", UNITS: "按责任单位分文件（zip）", LEADERS: "按领导分管"}
 ZIP_CONTENT_TYPE: Final = "application/zip"
 
 

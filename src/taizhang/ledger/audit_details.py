@@ -29,8 +29,11 @@ from taizhang.ledger.audit_kinds import (
     BULLETIN,
     CHANGES,
     CHOICE,
+    CHOICES,
+    COUNT,
     DETAIL_KEYS,
     FIELDS,
+    MODEL_WORDS,
     MODELS,
     MOMENT,
     NUMBER,
@@ -282,6 +285,8 @@ class _Reading:
         found = detail_key(action, key)
         if found is None or not found.shows:
             return self.nested(action, value, ledger_id)
+        if found.shows == COUNT:
+            return str(len(value)) if isinstance(value, list) else scalar_text(value)
         if isinstance(value, list):
             shown = [self.one(found, action, v, ledger_id) for v in value]
             return "、".join(shown) if shown else EMPTY
@@ -308,8 +313,13 @@ class _Reading:
             return self.changes(key, value)
         if shows == MODELS and isinstance(value, dict):
             return "、".join(
-                f"{verbose_name(str(k)) or k} {scalar_text(v)}" for k, v in value.items()
-            )
+                f"{MODEL_WORDS.get(str(k)) or verbose_name(str(k)) or k} {scalar_text(v)}"
+                for k, v in value.items()
+            ) or str(EMPTY)
+        if shows == CHOICES:
+            first, _colon, second = str(value).partition(":")
+            words = _choices(key.of).get(first, first)
+            return f"{words}（{_choices(key.of_second).get(second, second)}）" if second else words
         if shows == ACTION:
             return action_label(str(value)) if value else EMPTY
         if shows == CHOICE:
@@ -338,15 +348,22 @@ class _Reading:
         return "，".join(lines) if lines else EMPTY
 
 
+def _want_all(named: _Named, action: str, data: dict[Any, Any], ledger_id: int | None) -> None:
+    """What the details `data` name, a detail's own details included (an export's filters)."""
+    for key, value in data.items():
+        found = detail_key(action, str(key))
+        if found is not None and found.shows:
+            named.want(found.shows, value, ledger_id)
+        elif isinstance(value, dict):
+            _want_all(named, action, value, ledger_id)
+
+
 def _wanted(events: Iterable[AuditEvent]) -> _Named:
     named = _Named()
     for event in events:
         if not isinstance(event.data, dict):
             continue
-        for key, value in event.data.items():
-            found = detail_key(event.action, key)
-            if found is not None and found.shows:
-                named.want(found.shows, value, event.ledger_id)
+        _want_all(named, event.action, event.data, event.ledger_id)
     named.read()
     return named
 

@@ -6,10 +6,14 @@ stored details stay as the services wrote them; only their reading is here."""
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+
+from taizhang.chinese.statuses import STATUS_CODES, status_label_text
+from taizhang.documents.layouts import LAYOUTS
 
 # What each action means, for the office; every action a service records is named here (a test
 # reads the services' `audit_record` calls), and one that is not (an old row) shows its code.
@@ -82,6 +86,8 @@ CHOICE = "choice"  # a code of the field `of`'s choices
 WORDS = "words"  # a code of `words`
 NUMBER = "number"  # a figure written as text ("1200.0000", "None")
 MOMENT = "moment"  # a date and time in ISO form
+COUNT = "count"  # a list told by its length
+CHOICES = "choices"  # codes "a:b" of the choices of the fields `of` and `of_second`
 
 
 @dataclass(frozen=True)
@@ -94,7 +100,8 @@ class Key:
     field: str = ""
     shows: str = ""
     of: str = ""
-    words: dict[str, Promise] = dataclasses.field(default_factory=dict)
+    words: Mapping[str, str | Promise] = dataclasses.field(default_factory=dict)
+    of_second: str = ""
 
 
 VERDICT_WORDS: dict[str, Promise] = {
@@ -107,6 +114,19 @@ DOUBT_WORDS: dict[str, Promise] = {
     "unit_only": _("仅单位相同"),
     "approximate": _("数字为约数"),
     "stage": _("进展是开工，目标是完工"),
+}
+
+# What a selection (an export's filters) holds: a status code ("none": 未标状态), a light.
+STATUS_WORDS: dict[str, str | Promise] = {
+    **{code: status_label_text(code) for code in STATUS_CODES if code != "none"},
+    "none": _("未标状态"),
+}
+LIGHT_WORDS: dict[str, Promise] = {"red": _("红灯"), "yellow": _("黄灯"), "green": _("绿灯")}
+# Counts of a unit merge by what they count: a table ("app.model") or a field
+# ("app.model.field") by its verbose name, else by these words.
+MODEL_WORDS: dict[str, Promise] = {
+    "ledger.taskunit": _("任务的责任单位"),
+    "ledger.unit.merged": _("此前已并入的单位"),
 }
 
 # The keys of events' details: "action:key" (one action's), "group:key" (the actions named
@@ -172,7 +192,15 @@ DETAIL_KEYS: dict[str, Key] = {
     "kind": Key(field="notify.Reminder.kind", shows=CHOICE, of="notify.Reminder.kind"),
     "job": Key(_("后台任务编号")),
     "format": Key(field="reporting.ExportJob.format"),
-    "layout": Key(field="reporting.ExportJob.layout"),
+    "layout": Key(field="reporting.ExportJob.layout", shows=WORDS, words=LAYOUTS),
+    "selection": Key(field="reporting.ExportJob.selection"),
+    "status": Key(field="ledger.Task.status", shows=WORDS, words=STATUS_WORDS),
+    "light": Key(_("亮灯"), shows=WORDS, words=LIGHT_WORDS),
+    "leader": Key(_("牵头领导"), shows=PERSON),
+    "due_from": Key(_("完成时限自")),
+    "due_to": Key(_("完成时限至")),
+    "q": Key(_("关键词")),
+    "carried_over": Key(_("沿用的附件数"), shows=COUNT),
     "was": Key(_("中断时状态"), shows=CHOICE, of="reporting.ExportJob.state"),
     "import:was": Key(_("中断时状态"), shows=CHOICE, of="ledger.ImportJob.state"),
     "error": Key(_("错误")),
@@ -195,7 +223,12 @@ DETAIL_KEYS: dict[str, Key] = {
     "attachment": Key(_("附件编号")),
     "file": Key(_("暂存附件编号")),
     "deliveries": Key(_("通知编号")),
-    "enabled": Key(_("开启的通知")),
+    "enabled": Key(
+        _("开启的通知"),
+        shows=CHOICES,
+        of="notify.Preference.event",
+        of_second="notify.Preference.channel",
+    ),
     "email": Key(_("电子邮箱")),
     "phone": Key(_("手机号码")),
     "moved": Key(_("转移的记录"), shows=MODELS),
