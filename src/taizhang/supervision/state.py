@@ -298,18 +298,18 @@ def _source(task: _Facts, inputs: LightInputs) -> str:
         (f.name, str(f.target), str(f.actual), f.unit, f.verdict, f.progress_digest)
         for f in inputs.office.get(task.pk, ())
     ]
-    text = json.dumps(
-        [
-            task.goal,
-            task.deadline_text,
-            task.progress,
-            inputs.report_figures.get(task.pk, []),
-            office,
-        ],
-        ensure_ascii=False,
-        default=str,
-    )
-    return hashlib.sha256(text.encode()).hexdigest()
+    read_from = [
+        task.goal,
+        task.deadline_text,
+        task.progress,
+        inputs.report_figures.get(task.pk, []),
+        office,
+    ]
+    return hashlib.sha256(_source_json(read_from).encode()).hexdigest()
+
+
+# `json.dumps(..., ensure_ascii=False, default=str)`, its encoder made once, not for each task.
+_source_json = json.JSONEncoder(ensure_ascii=False, default=str).encode
 
 
 def states_missing(ledger: Ledger) -> bool:
