@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from django.db import connection
 from django.db.models import Model
+from django.test.utils import CaptureQueriesContext
 
 from taizhang.supervision import state
 from taizhang.supervision.models import StateUnit, TaskState
@@ -84,3 +85,29 @@ def test_a_state_changed_is_written_again_as_a_plain_row(world: World) -> None:
         state.LightInputs(world.ledger, state.light_settings(world.ledger), {}, {}, {}),
     )  # fmt: skip
     assert StateUnit.objects.filter(state=row).count() == task.units.count()
+
+
+def test_a_ledger_without_states_gets_without_reading_any_the_states_it_would_get_with_them(
+    world: World,
+) -> None:
+    """Its first import: no stored state to read, compare or delete for each batch."""
+    TaskState.objects.filter(ledger=world.ledger).delete()
+    ids = list(world.ledger.tasks.values_list("pk", flat=True))  # as an import names them
+    with CaptureQueriesContext(connection) as queries:
+        state.states_refresh(ledger=world.ledger, task_ids=ids)
+    first = held(world)
+    assert len(first[0]) >= 16
+    sql = [query["sql"] for query in queries.captured_queries]
+    assert not [s for s in sql if "supervision_stateunit" in s and "INSERT INTO" not in s]
+    assert not [s for s in sql if '"supervision_taskstate"."top_id" IN' in s]
+    assert not [s for s in sql if '"supervision_taskstate"."task_id" IN' in s]
+    # With one state kept, the others are read, compared and written as before: the same.
+    kept = TaskState.objects.filter(ledger=world.ledger).order_by("task_id").first()
+    assert kept is not None
+    TaskState.objects.filter(ledger=world.ledger).exclude(pk=kept.pk).delete()
+    with CaptureQueriesContext(connection) as queries:
+        state.states_refresh(ledger=world.ledger, task_ids=ids)
+    assert [
+        q for q in queries.captured_queries if '"supervision_taskstate"."top_id" IN' in q["sql"]
+    ]
+    assert held(world) == first

@@ -93,10 +93,14 @@ def states_refresh(*, ledger: Ledger, task_ids: Collection[int] | None = None) -
             )
         tops = sorted(found)
     settings = light_settings(ledger)
+    # A ledger with no state yet (its first import) has none to read or replace: each batch
+    # writes the states of its own tasks only. (On PostgreSQL those reads took 0.2 s of a
+    # 5,000-task import, on tables whose statistics still think them empty.)
+    none_stored = not TaskState.objects.filter(ledger=ledger).exists()
     written = 0
     red: list[tuple[int, datetime.date]] = []
     for start in range(0, len(tops), BATCH):
-        written += _refresh(ledger, settings, tops[start : start + BATCH], red)
+        written += _refresh(ledger, settings, tops[start : start + BATCH], red, none_stored)
     if red:
         tasks_turned_red.send(sender=None, ledger_id=ledger.pk, red=red)
     return written
@@ -107,6 +111,7 @@ def _refresh(
     settings: LightSettings,
     top_ids: list[int],
     red: list[tuple[int, datetime.date]],
+    none_stored: bool = False,
 ) -> int:
     # By the ids alone (they are the ledger's tasks and their sub-items), the rest of the
     # filter and the order in Python: any other condition PostgreSQL may choose to read by
@@ -134,15 +139,7 @@ def _refresh(
             reporting.add(unit_id)
     office, report_figures = task_figures({"pk__in": id_list(ids)})
     inputs = LightInputs(ledger, settings, {}, office, report_figures)
-    stored_units: dict[int, set[int]] = defaultdict(set)
-    for state_id, unit_id in StateUnit.objects.filter(
-        state__top_id__in=id_list(top_ids)
-    ).values_list("state_id", "unit_id"):
-        stored_units[state_id].add(unit_id)
-    stored = {
-        row[0]: (row, frozenset(stored_units[row[0]]))
-        for row in TaskState.objects.filter(top_id__in=id_list(top_ids)).values_list(*STATE_FIELDS)
-    }
+    stored = {} if none_stored else _stored(top_ids)
     fresh: dict[int, tuple[State, frozenset[int]]] = {}
     served = _Served(units, reporting)
     for task in tops:
@@ -158,7 +155,8 @@ def _refresh(
         if now_red is not None and kept is not None and _red_on(kept[0], today) != now_red:
             red.append((pk, now_red))
     gone = [pk for pk in stored if pk not in fresh]
-    TaskState.objects.filter(task_id__in=id_list(changed + gone)).delete()
+    if not none_stored:
+        TaskState.objects.filter(task_id__in=id_list(changed + gone)).delete()
     # As plain rows (COPY on PostgreSQL): `bulk_create` took 0.4-0.5 s of a 5,000-task
     # import building, preparing and (on PostgreSQL) dumping as arrays the states' values.
     insert_rows(
@@ -171,6 +169,19 @@ def _refresh(
         StateUnit, ("state", "unit"), [(pk, unit) for pk in changed for unit in fresh[pk][1]]
     )
     return len(changed)
+
+
+def _stored(top_ids: list[int]) -> dict[int, tuple[State, frozenset[int]]]:
+    """The stored states of these tasks and their sub-items, each with its units."""
+    stored_units: dict[int, set[int]] = defaultdict(set)
+    for state_id, unit_id in StateUnit.objects.filter(
+        state__top_id__in=id_list(top_ids)
+    ).values_list("state_id", "unit_id"):
+        stored_units[state_id].add(unit_id)
+    return {
+        row[0]: (row, frozenset(stored_units[row[0]]))
+        for row in TaskState.objects.filter(top_id__in=id_list(top_ids)).values_list(*STATE_FIELDS)
+    }
 
 
 def _current(tasks: QuerySet[Task]) -> list[_Facts]:
