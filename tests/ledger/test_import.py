@@ -430,3 +430,27 @@ def test_any_sequence_of_editions_comes_back_as_the_last(editions: list[LedgerDo
         ledger = _import_deciding(doc).ledger
         assert ledger_document(ledger) == doc
         assert ledger_import(doc=doc).tasks_unchanged == len(all_task_docs(doc))
+
+
+@pytest.mark.django_db
+def test_an_import_runs_without_full_collections_and_leaves_the_collector_as_it_was(
+    seed_doc: LedgerDoc, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The rows of each batch reach the collector's oldest generation; full collections of
+    the whole process wait until the import ends (`taizhang.collection`)."""
+    import gc
+
+    from taizhang.ledger.services import importing
+
+    thresholds = gc.get_threshold()
+    seen: list[int] = []
+    run = importing._Importer.run
+
+    def watched(self: Any) -> Any:
+        seen.append(gc.get_threshold()[2])
+        return run(self)
+
+    monkeypatch.setattr(importing._Importer, "run", watched)
+    ledger_import(doc=seed_doc)
+    assert seen and seen[0] >= 2**31 - 1
+    assert gc.get_threshold() == thresholds

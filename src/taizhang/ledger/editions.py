@@ -226,10 +226,14 @@ def _content(state: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in state.items() if k not in _PLACE}
 
 
+# `json.dumps` with these arguments, its encoder made once, not for each task.
+_content_json = json.JSONEncoder(sort_keys=True, separators=(",", ":"), default=str).encode
+
+
 def content_digest(state: dict[str, Any]) -> bytes:
     """A digest of the state without its place (`_content`): equal digests, equal contents.
     Dict keys are sorted, so an `extra` written in another order is the same content."""
-    text = json.dumps(_content(state), sort_keys=True, separators=(",", ":"), default=str)
+    text = _content_json(_content(state))
     return hashlib.blake2b(text.encode(), digest_size=16).digest()
 
 

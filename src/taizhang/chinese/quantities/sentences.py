@@ -3,6 +3,7 @@ and stage (done, started, pending, planned), and the figures of a task's cells."
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 
@@ -28,10 +29,17 @@ def find_quantities(text: str, *, default_kind: str = "target") -> list[Quantity
     """
     if default_kind not in KINDS:
         raise ValueError(f"unknown kind: {default_kind}")
+    return list(_found(text, default_kind))
+
+
+# Cells repeat within a ledger ("年底前", "长期坚持", the same deadline for many tasks): a text
+# met again is not read again. (`Quantity` is frozen: the figures are shared, the list not.)
+@functools.lru_cache(maxsize=4096)
+def _found(text: str, default_kind: str) -> tuple[Quantity, ...]:
     pieces = _pieces(text)
     if len(pieces) == 1:
-        return _find(text, default_kind)
-    return [quantity for piece in pieces for quantity in _find(piece, default_kind)]
+        return tuple(_find(text, default_kind))
+    return tuple(quantity for piece in pieces for quantity in _find(piece, default_kind))
 
 
 # A clause longer than this (no 、，。；！？ or line break in it) is read in pieces of this

@@ -111,6 +111,8 @@ def _family(unit: str) -> str:
 
 def _plain(number: Decimal) -> Decimal:
     """A Decimal without exponent or trailing zeros: 12000, 1.2, 0.5, however many digits."""
+    if number.as_tuple().exponent == 0 and number.adjusted() < 28:
+        return number  # an integer as written (most figures): already plain, as is 12000
     normal = number.normalize()
     exponent = normal.as_tuple().exponent
     if not isinstance(exponent, int) or exponent <= 0:

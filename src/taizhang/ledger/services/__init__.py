@@ -4,8 +4,9 @@ and write its revision, `task_correction_record` keeps an office correction of w
 of a task (a figure) in its history, `tasks_correction_record` of many (a ledger's light
 thresholds); `audit_record` (audit.py) writes the audit trail."""
 
+from taizhang.bulk import insert_rows as _insert_rows
 from taizhang.ledger.services.audit import audit_record
-from taizhang.ledger.services.importing import ImportResult, _insert_rows, ledger_import
+from taizhang.ledger.services.importing import ImportResult, ledger_import
 from taizhang.ledger.services.joint import ledger_joint_settings_update
 from taizhang.ledger.services.tasks import (
     EDITABLE_FIELDS,
