@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from taizhang.chinese.lights import LABELS as LIGHT_LABELS
 from taizhang.chinese.statuses import STATUS_CODES, status_label_text
 from taizhang.documents.layouts import LAYOUTS
 
@@ -116,12 +117,11 @@ DOUBT_WORDS: dict[str, Promise] = {
     "stage": _("进展是开工，目标是完工"),
 }
 
-# What a selection (an export's filters) holds: a status code ("none": 未标状态), a light.
+# What a selection (an export's filters) holds: a status code ("none": 未标状态).
 STATUS_WORDS: dict[str, str | Promise] = {
     **{code: status_label_text(code) for code in STATUS_CODES if code != "none"},
     "none": _("未标状态"),
 }
-LIGHT_WORDS: dict[str, Promise] = {"red": _("红灯"), "yellow": _("黄灯"), "green": _("绿灯")}
 # Counts of a unit merge by what they count: a table ("app.model") or a field
 # ("app.model.field") by its verbose name, else by these words.
 MODEL_WORDS: dict[str, Promise] = {
@@ -195,7 +195,7 @@ DETAIL_KEYS: dict[str, Key] = {
     "layout": Key(field="reporting.ExportJob.layout", shows=WORDS, words=LAYOUTS),
     "selection": Key(field="reporting.ExportJob.selection"),
     "status": Key(field="ledger.Task.status", shows=WORDS, words=STATUS_WORDS),
-    "light": Key(_("亮灯"), shows=WORDS, words=LIGHT_WORDS),
+    "light": Key(_("亮灯"), shows=WORDS, words=LIGHT_LABELS),
     "leader": Key(_("牵头领导"), shows=PERSON),
     "due_from": Key(_("完成时限自")),
     "due_to": Key(_("完成时限至")),

@@ -13,10 +13,12 @@ from typing import Any, TypedDict, assert_never
 
 from django.utils.translation import gettext as _
 
+from taizhang.chinese.lights import COMPLETED as COMPLETED
+from taizhang.chinese.lights import GREEN as GREEN
+from taizhang.chinese.lights import LABELS as LABELS
+from taizhang.chinese.lights import RED as RED
+from taizhang.chinese.lights import YELLOW as YELLOW
 from taizhang.chinese.statuses import STATUS_LABELS, StatusCode
-
-RED, YELLOW, GREEN, COMPLETED = "red", "yellow", "green", "completed"
-LABELS = {RED: "红灯", YELLOW: "黄灯", GREEN: "绿灯", COMPLETED: "已完成"}
 
 
 class ReasonKind(StrEnum):

@@ -12,13 +12,13 @@ from typing import Any
 
 from django.db.models import BooleanField, Case, ExpressionWrapper, Q, QuerySet, Value, When
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from taizhang.chinese.statuses import STATUS_CODES, status_label_text
 from taizhang.documents.model import LedgerDoc
 from taizhang.ledger.models import Ledger, Task
 from taizhang.ledger.selectors import TaskFilters, ledger_document, task_conditions, task_list
-from taizhang.supervision.lights import GREEN, RED, YELLOW
+from taizhang.supervision.lights import LABELS as LIGHT_LABELS
+from taizhang.supervision.lights import RED, YELLOW
 from taizhang.supervision.rows import (
     LIGHT_FILTERS,
     LIT_FIELDS,
@@ -61,10 +61,6 @@ class Selection:
         return cls(TaskFilters(**known), light if light in LIGHT_FILTERS else "")
 
 
-# The words of a light filter in an export's file name.
-LIGHT_WORDS = {RED: gettext_lazy("红灯"), YELLOW: gettext_lazy("黄灯"), GREEN: gettext_lazy("绿灯")}
-
-
 def selection_note(selection: Selection) -> str:
     """What an export's file name says of the selection it holds, after the title: nothing
     for the whole ledger (the name as before), the light or status chosen when the selection
@@ -72,7 +68,7 @@ def selection_note(selection: Selection) -> str:
     if not selection.filtered:
         return ""
     filters = selection.filters
-    words = [str(LIGHT_WORDS[selection.light])] if selection.light in LIGHT_WORDS else []
+    words = [LIGHT_LABELS[selection.light]] if selection.light in LIGHT_FILTERS else []
     if filters.status == "none":
         words.append(_("未标状态"))
     elif filters.status in STATUS_CODES:
