@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from taizhang.ledger.audit_log import ACTION_LABELS, AuditFilters, audit_actions, audit_events
-from taizhang.ledger.models import AuditEvent, JointStatus, Unit
+from taizhang.ledger.models import AuditEvent, JointStatus, Person, Unit
 from taizhang.ledger.services.audit import audit_record
 from taizhang.reporting.models import ReportState
 from taizhang.reporting.services import report_submit, round_open
@@ -377,3 +377,32 @@ def test_the_admin_words_an_events_details(world: World) -> None:
     model_admin = admin.site._registry[AuditEvent]
     assert model_admin.details(event).startswith("任务：第3项“")  # type: ignore[attr-defined]
     assert model_admin.action_name(event) == "修改任务"  # type: ignore[attr-defined]
+
+
+def test_an_exports_layout_and_selection_read_in_chinese(world: World) -> None:
+    # The walk of the audit page read 版式：ledger；selection：light：red (the export of a
+    # selection, new today): the layout is its name on the export form, the selection each
+    # filter by the ledger page's label, its unit and leader by name.
+    AuditEvent.objects.all().delete()
+    water = Unit.objects.get(name="水利局").pk
+    leader = Person.objects.get(name="李拴根").pk
+    selection = {"light": "red", "status": "lagging", "unit": water, "leader": leader,
+                 "due_from": "2021-01-01", "due_to": "2021-12-31", "q": "供水"}  # fmt: skip
+    for layout, chosen in (("units", selection), ("ledger", {})):
+        audit_record(actor=world.office, action="export.queue", ledger=world.ledger,
+                     data={"job": 7, "format": "xlsx", "round": None, "layout": layout,
+                           "selection": chosen, "bulletin": None})  # fmt: skip
+    office = client_for(world, "office")
+    shown = [
+        "；".join(f"{d.label}：{d.text}" for d in row["details"])
+        for row in office.get(PAGE).context["rows"]
+    ]
+    assert shown == [
+        "报送轮次：—；督查通报：—；后台任务编号：7；格式：xlsx；版式：台账；筛选条件：—",
+        "报送轮次：—；督查通报：—；后台任务编号：7；格式：xlsx；版式：按责任单位分文件（zip）；"
+        "筛选条件：状态：推进缓慢，责任单位：水利局，牵头领导：李拴根，完成时限自：2021-01-01，"
+        "完成时限至：2021-12-31，搜索：供水，灯色：红灯",
+    ]
+    body = b"".join(office.get(EXPORT).streaming_content).decode()  # type: ignore[arg-type]
+    assert "版式：按责任单位分文件（zip）；筛选条件：状态：推进缓慢，责任单位：水利局" in body
+    assert "selection" not in body and "light" not in body

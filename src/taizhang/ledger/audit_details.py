@@ -238,7 +238,7 @@ def scalar_text(value: Any) -> str:
     """A plain value: 是/否, — for nothing, a list joined with 、, a mapping as key：value."""
     if isinstance(value, bool):
         return _("是") if value else _("否")
-    if value is None or value == "" or value == []:
+    if value is None or value == "" or value == [] or value == {}:
         return EMPTY
     if isinstance(value, list):
         return "、".join(scalar_text(item) for item in value)
@@ -287,7 +287,8 @@ class _Reading:
         return self.one(found, action, value, ledger_id)
 
     def nested(self, action: str, value: Any, ledger_id: int | None) -> str:
-        if isinstance(value, dict):  # inside a detail: parts apart with ，, details with ；
+        # Inside a detail: parts apart with ，, details with ；. An empty mapping is —.
+        if isinstance(value, dict) and value:
             return "，".join(
                 f"{key_label(action, k)}：{self.value(action, k, value[k], ledger_id)}"
                 for k in shown_keys(action, {str(k): v for k, v in value.items()})
@@ -340,14 +341,21 @@ class _Reading:
 def _wanted(events: Iterable[AuditEvent]) -> _Named:
     named = _Named()
     for event in events:
-        if not isinstance(event.data, dict):
-            continue
-        for key, value in event.data.items():
-            found = detail_key(event.action, key)
-            if found is not None and found.shows:
-                named.want(found.shows, value, event.ledger_id)
+        if isinstance(event.data, dict):
+            _want(named, event.action, event.data, event.ledger_id)
     named.read()
     return named
+
+
+def _want(named: _Named, action: str, data: dict[Any, Any], ledger_id: int | None) -> None:
+    """What `data`'s keys name, and the keys of a mapping within it (an export's selection:
+    its unit and leader), as `_Reading.nested` shows them."""
+    for key, value in data.items():
+        found = detail_key(action, str(key))
+        if found is not None and found.shows:
+            named.want(found.shows, value, ledger_id)
+        elif isinstance(value, dict):
+            _want(named, action, value, ledger_id)
 
 
 def audit_details(events: Sequence[AuditEvent]) -> list[list[Detail]]:

@@ -108,6 +108,14 @@ DOUBT_WORDS: dict[str, Promise] = {
     "approximate": _("数字为约数"),
     "stage": _("进展是开工，目标是完工"),
 }
+# An export's layout (reporting.exports.LAYOUTS) and a selection's light (supervision.lights),
+# in the words of the ledger page's export form and filters.
+LAYOUT_WORDS: dict[str, Promise] = {
+    "ledger": _("台账"),
+    "units": _("按责任单位分文件（zip）"),
+    "leaders": _("按领导分管"),
+}
+LIGHT_WORDS: dict[str, Promise] = {"red": _("红灯"), "yellow": _("黄灯"), "green": _("绿灯")}
 
 # The keys of events' details: "action:key" (one action's), "group:key" (the actions named
 # "group.*") or "key" (every action's), the first found applies. A key not here shows as it is.
@@ -172,7 +180,16 @@ DETAIL_KEYS: dict[str, Key] = {
     "kind": Key(field="notify.Reminder.kind", shows=CHOICE, of="notify.Reminder.kind"),
     "job": Key(_("后台任务编号")),
     "format": Key(field="reporting.ExportJob.format"),
-    "layout": Key(field="reporting.ExportJob.layout"),
+    "layout": Key(field="reporting.ExportJob.layout", shows=WORDS, words=LAYOUT_WORDS),
+    # The ledger page's selection an export holds (supervision.selection.Selection.as_data).
+    "export:selection": Key(field="reporting.ExportJob.selection"),
+    "export:status": Key(field="ledger.Task.status", shows=CHOICE, of="ledger.Task.status"),
+    "export:unit": Key(_("责任单位"), shows=UNIT),
+    "export:leader": Key(_("牵头领导"), shows=PERSON),
+    "export:due_from": Key(_("完成时限自")),
+    "export:due_to": Key(_("完成时限至")),
+    "export:q": Key(_("搜索")),
+    "export:light": Key(_("灯色"), shows=WORDS, words=LIGHT_WORDS),
     "was": Key(_("中断时状态"), shows=CHOICE, of="reporting.ExportJob.state"),
     "import:was": Key(_("中断时状态"), shows=CHOICE, of="ledger.ImportJob.state"),
     "error": Key(_("错误")),
