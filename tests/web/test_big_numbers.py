@@ -80,7 +80,9 @@ def test_a_correction_too_big_is_told_and_changes_nothing(world: World, big: str
         follow=True,
     )
     messages = [str(m) for m in response.context["messages"]]
-    assert messages == ["更正后的完成数：数值过大：整数最多12位，小数最多4位"]
+    assert messages == [
+        f"任务4的指标“{HEATING}”：更正后的完成数：数值过大：整数最多12位，小数最多4位"
+    ]
     assert figures() == before
 
 
