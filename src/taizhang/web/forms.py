@@ -70,6 +70,9 @@ class PairsTypedChoiceField(PairsMixin, forms.TypedChoiceField):
     widget = PairsSelect
 
 
+WINDOW_ERROR_ID = "due-window-error"
+
+
 class TaskFilterForm(forms.Form):
     status = PairsChoiceField(label=_("状态"), choices=STATUS_CHOICES, required=False)
     unit = PairsTypedChoiceField(label=_("责任单位"), coerce=int, required=False, empty_value=None)
@@ -109,6 +112,9 @@ class TaskFilterForm(forms.Form):
                 self.add_error(
                     name, forms.ValidationError(_("开始日期晚于结束日期"), code=DATE_RANGE)
                 )
+                # Both dates are described by the one note beside them (ledger_page's
+                # _window_refused), not by Django's id_due_from_error, which is on no element.
+                self.fields[name].widget.attrs["aria-describedby"] = WINDOW_ERROR_ID
         return data
 
     def reversed_window(self) -> bool:
