@@ -146,7 +146,20 @@ class ExportOptionsForm(forms.Form):
         return data["layout"] or LEDGER, data["as_of"], bool(data["warnings"])
 
 
-class ReportForm(forms.Form):
+class FocusFirstError(forms.Form):
+    """A form whose first field refused is focused when the page comes back (the browser
+    scrolls to it): on a phone the error was below the screen, with nothing to show the tap
+    had been answered; on the dashboard the light settings are at its foot."""
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                self.fields[name].widget.attrs["autofocus"] = True
+                return
+
+
+class ReportForm(FocusFirstError):
     """A unit's report on a task. Figures are typed one or more a line as people write them;
     a line that cannot be read is kept as text (appended to the progress when sent), never a
     reason to refuse the report. `draft` leaves the progress optional (暂存 keeps anything)."""
@@ -174,16 +187,6 @@ class ReportForm(forms.Form):
         if draft:
             self.fields["progress"].required = False
             self.fields["status"].required = False
-
-    def full_clean(self) -> None:
-        """As Django's, then the first field refused is focused when the page comes back (the
-        browser scrolls to it): on a phone the error was below the screen, with nothing to
-        show the tap had been answered."""
-        super().full_clean()
-        for name in self.errors:
-            if name in self.fields:
-                self.fields[name].widget.attrs["autofocus"] = True
-                return
 
     @property
     def unit_choice(self) -> bool:
@@ -318,7 +321,7 @@ def errors_in_one_line(form: forms.BaseForm) -> str:
     )
 
 
-class FigureForm(forms.Form):
+class FigureForm(FocusFirstError):
     name = forms.CharField(label=_("指标"), max_length=100)
     target = figure_number(_("目标"))
     actual = figure_number(_("完成"))
@@ -348,7 +351,7 @@ class FigureCheckForm(forms.Form):
         return data
 
 
-class LightSettingsForm(forms.Form):
+class LightSettingsForm(FocusFirstError):
     warn_days = WholeNumberField(label=_("临期预警天数"), min_value=0, max_value=365)
     pace_margin = forms.DecimalField(
         label=_("序时进度容差（百分点）"),
