@@ -406,3 +406,22 @@ def test_an_exports_layout_and_selection_read_in_chinese(world: World) -> None:
     body = b"".join(office.get(EXPORT).streaming_content).decode()  # type: ignore[arg-type]
     assert "版式：按责任单位分文件（zip）；筛选条件：状态：推进缓慢，责任单位：水利局" in body
     assert "selection" not in body and "light" not in body
+
+
+def test_a_reports_attachments_carried_over_read_in_chinese(world: World) -> None:
+    # The walk read 单位：水利局；carried_over：— on each 报送进展 (the attachments a report
+    # takes over from the one it supersedes, by id).
+    AuditEvent.objects.all().delete()
+    for carried in ([], [12, 13]):
+        audit_record(actor=world.water, action="report.submit", ledger=world.ledger,
+                     data={"task": 3, "unit": "水利局", "superseded": [],
+                           "carried_over": carried})  # fmt: skip
+    shown = [
+        "；".join(f"{d.label}：{d.text}" for d in row["details"])
+        for row in client_for(world, "office").get(PAGE).context["rows"]
+    ]
+    assert ["沿用的附件（编号）：12、13" in shown[0], "沿用的附件（编号）：—" in shown[1]] == [
+        True,
+        True,
+    ]
+    assert not any("carried_over" in text for text in shown)

@@ -131,6 +131,7 @@ DETAIL_KEYS: dict[str, Key] = {
     "display_name": Key(field="accounts.Profile.display_name"),
     "report": Key(field="reporting.Report", shows=REPORT),
     "superseded": Key(_("被取代的报送"), shows=REPORT),
+    "carried_over": Key(_("沿用的附件（编号）")),
     "round": Key(field="reporting.Round", shows=ROUND),
     "unit": Key(field="ledger.Unit", shows=UNIT),
     "units": Key(_("单位"), shows=UNIT),
