@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from taizhang.ledger.audit_log import ACTION_LABELS, AuditFilters, audit_actions, audit_events
-from taizhang.ledger.models import AuditEvent, JointStatus, Unit
+from taizhang.ledger.models import AuditEvent, JointStatus, Person, Unit
 from taizhang.ledger.services.audit import audit_record
 from taizhang.reporting.models import ReportState
 from taizhang.reporting.services import report_submit, round_open
@@ -339,10 +339,10 @@ def test_the_details_read_in_chinese_on_the_page_and_in_the_export(world: World)
     assert "有效期至：2026-03-01 10:00" in shown["token.create"]
     # A key with no label still shows, as stored.
     assert shown["round.open"] == "报送轮次：2026年3月；mystery_key：a：1，b：否"
-    assert shown["report.submit"].endswith("；被取代的报送：—；单位：水利局；沿用的附件数：2")
+    assert shown["report.submit"].endswith("；被取代的报送：—；沿用的附件数：2；单位：水利局")
     assert shown["export.queue"] == (
-        "后台任务编号：7；格式：xlsx；版式：按责任单位分文件（zip）；筛选条件：单位：水利局，"
-        "状态：未标状态，亮灯：红灯，完成时限自：2026-01-01，关键词：供水"
+        "后台任务编号：7；格式：xlsx；版式：按责任单位分文件（zip）；筛选条件：状态：未标状态，"
+        "责任单位：水利局，完成时限自：2026-01-01，搜索：供水，灯色：红灯"
     )
     assert shown["notify_preferences_save"] == (
         "开启的通知：催办（电子邮件）、任务亮红灯（短信）、odd；电子邮箱：a@b.cn；手机号码：—"
@@ -409,3 +409,48 @@ def test_the_admin_words_an_events_details(world: World) -> None:
     model_admin = admin.site._registry[AuditEvent]
     assert model_admin.details(event).startswith("任务：第3项“")  # type: ignore[attr-defined]
     assert model_admin.action_name(event) == "修改任务"  # type: ignore[attr-defined]
+
+
+def test_an_exports_layout_and_selection_read_in_chinese(world: World) -> None:
+    # The walk of the audit page read 版式：ledger；selection：light：red (the export of a
+    # selection, new today): the layout is its name on the export form, the selection each
+    # filter by the ledger page's label, its unit and leader by name.
+    AuditEvent.objects.all().delete()
+    water = Unit.objects.get(name="水利局").pk
+    leader = Person.objects.get(name="李拴根").pk
+    selection = {"light": "red", "status": "lagging", "unit": water, "leader": leader,
+                 "due_from": "2021-01-01", "due_to": "2021-12-31", "q": "供水"}  # fmt: skip
+    for layout, chosen in (("units", selection), ("ledger", {})):
+        audit_record(actor=world.office, action="export.queue", ledger=world.ledger,
+                     data={"job": 7, "format": "xlsx", "round": None, "layout": layout,
+                           "selection": chosen, "bulletin": None})  # fmt: skip
+    office = client_for(world, "office")
+    shown = [
+        "；".join(f"{d.label}：{d.text}" for d in row["details"])
+        for row in office.get(PAGE).context["rows"]
+    ]
+    assert shown == [
+        "报送轮次：—；督查通报：—；后台任务编号：7；格式：xlsx；版式：台账；筛选条件：—",
+        "报送轮次：—；督查通报：—；后台任务编号：7；格式：xlsx；版式：按责任单位分文件（zip）；"
+        "筛选条件：状态：推进缓慢，责任单位：水利局，牵头领导：李拴根，完成时限自：2021-01-01，"
+        "完成时限至：2021-12-31，搜索：供水，灯色：红灯",
+    ]
+    body = b"".join(office.get(EXPORT).streaming_content).decode()  # type: ignore[arg-type]
+    assert "版式：按责任单位分文件（zip）；筛选条件：状态：推进缓慢，责任单位：水利局" in body
+    assert "selection" not in body and "light" not in body
+
+
+def test_a_reports_attachments_carried_over_read_in_chinese(world: World) -> None:
+    # The walk read 单位：水利局；carried_over：— on each 报送进展 (the attachments a report
+    # takes over from the one it supersedes, by id).
+    AuditEvent.objects.all().delete()
+    for carried in ([], [12, 13]):
+        audit_record(actor=world.water, action="report.submit", ledger=world.ledger,
+                     data={"task": 3, "unit": "水利局", "superseded": [],
+                           "carried_over": carried})  # fmt: skip
+    shown = [
+        "；".join(f"{d.label}：{d.text}" for d in row["details"])
+        for row in client_for(world, "office").get(PAGE).context["rows"]
+    ]
+    assert ["沿用的附件数：2" in shown[0], "沿用的附件数：0" in shown[1]] == [True, True]
+    assert not any("carried_over" in text for text in shown)

@@ -68,6 +68,8 @@ def test_a_figure_too_big_comes_back_by_its_field_with_the_rest_kept(
     assert 'value="新建管网"' in page and 'value="公里"' in page  # the rest as typed
     assert f'value="{big}"' in page
     assert '<details id="figure-form" open>' in page
+    assert re.search(f'<input type="number" name="{field}"[^>]* autofocus', page)
+    assert page.count(" autofocus") == 1
     assert figures() == before
 
 
@@ -81,7 +83,9 @@ def test_a_correction_too_big_is_told_and_changes_nothing(world: World, big: str
         follow=True,
     )
     messages = [str(m) for m in response.context["messages"]]
-    assert messages == ["更正后的完成数：数值过大：整数最多12位，小数最多4位"]
+    assert messages == [
+        f"任务4的指标“{HEATING}”：更正后的完成数：数值过大：整数最多12位，小数最多4位"
+    ]
     assert figures() == before
 
 
@@ -105,6 +109,10 @@ def test_a_light_threshold_too_big_comes_back_on_the_dashboard(
     assert errors_by(page, error)
     assert f'name="{other[0]}" value="{other[1]}"' in page  # the other threshold as typed
     assert '<details class="card noprint" id="light-settings" open>' in page
+    # The field refused has the focus: the browser scrolls to it, at the dashboard's foot,
+    # where the page had come back at its top with the form out of view.
+    assert re.search(f'<input type="number" name="{field}"[^>]* autofocus', page)
+    assert page.count(" autofocus") == 1
     assert next(str(m) for m in response.context["messages"]).endswith(error)
     after = light_settings(world.ledger)
     assert (after.warn_days, after.pace_margin) == (before.warn_days, before.pace_margin)

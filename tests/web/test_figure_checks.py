@@ -20,6 +20,8 @@ from tests.factories import World, client_for
 pytestmark = pytest.mark.django_db
 AS_OF = "2021-11-05"
 HEATING = "新增供热覆盖面积"  # task 4: 约165 of 285 万平方米
+# A check's message names its indicator: the dashboard lists many tasks' (found on a walk).
+ON_HEATING = f"任务4的指标“{HEATING}”："
 REASON = "数字为约数"
 
 
@@ -93,11 +95,17 @@ def test_a_confirmation_on_the_dashboard_stops_the_hatching_there(world: World) 
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        ({"verdict": "corrected", "actual": ""}, "更正后的完成数：请填写更正后的完成数"),
-        ({"verdict": "corrected", "actual": "-3"}, "更正后的完成数："),
-        ({"verdict": "corrected", "actual": "很多"}, "更正后的完成数："),
-        ({"verdict": "maybe"}, "未知的核实结论"),
-        ({"verdict": "confirmed", "name": "不存在的指标"}, "任务的文字中已没有这项指标"),
+        (
+            {"verdict": "corrected", "actual": ""},
+            f"{ON_HEATING}更正后的完成数：请填写更正后的完成数",
+        ),
+        ({"verdict": "corrected", "actual": "-3"}, f"{ON_HEATING}更正后的完成数："),
+        ({"verdict": "corrected", "actual": "很多"}, f"{ON_HEATING}更正后的完成数："),
+        ({"verdict": "maybe"}, f"{ON_HEATING}未知的核实结论"),
+        (
+            {"verdict": "confirmed", "name": "不存在的指标"},
+            "任务4的指标“不存在的指标”：任务的文字中已没有这项指标",
+        ),
     ],
 )
 def test_bad_input_says_why_and_changes_nothing(
@@ -181,9 +189,13 @@ def test_the_task_page_writes_targets_and_counts_as_the_dashboard_does(world: Wo
         (
             "web:figure_check",
             {"verdict": "corrected", "actual": "1e308"},
-            "更正后的完成数：数值过大",
+            f"{ON_HEATING}更正后的完成数：数值过大",
         ),
-        ("web:figure_check", {"verdict": "corrected", "actual": "-1"}, "更正后的完成数：不能小于0"),
+        (
+            "web:figure_check",
+            {"verdict": "corrected", "actual": "-1"},
+            f"{ON_HEATING}更正后的完成数：不能小于0",
+        ),
     ],
 )
 def test_a_number_refused_is_told_by_its_fields_label_in_chinese(

@@ -571,8 +571,11 @@ def test_a_deadline_window_that_starts_after_it_ends_is_said_beside_the_dates(
         '<ul class="errorlist" id="due-window-error" role="alert">'
         "<li>开始日期晚于结束日期，未按完成时限筛选</li></ul>"
     ) in filters
-    assert 'name="due_from" value="2021-12-01" aria-invalid="true"' in filters
-    assert 'name="due_to" value="2021-06-30" aria-invalid="true"' in filters
+    # Each date is described by that note (was id_due_from_error, an id on no element).
+    described = 'aria-describedby="due-window-error" aria-invalid="true"'
+    assert f'name="due_from" value="2021-12-01" {described}' in filters
+    assert f'name="due_to" value="2021-06-30" {described}' in filters
+    assert "_error" not in filters
     assert listed(html) == listed(page(client, world.ledger, unit=water)) != []
     assert notes(html) == []  # not "无法识别"
     export = html.split('id="export-form"')[1].split("</form>")[0]

@@ -242,7 +242,7 @@ def scalar_text(value: Any) -> str:
     """A plain value: 是/否, — for nothing, a list joined with 、, a mapping as key：value."""
     if isinstance(value, bool):
         return _("是") if value else _("否")
-    if value is None or value == "" or value == []:
+    if value is None or value == "" or value == [] or value == {}:
         return EMPTY
     if isinstance(value, list):
         return "、".join(scalar_text(item) for item in value)
@@ -293,7 +293,8 @@ class _Reading:
         return self.one(found, action, value, ledger_id)
 
     def nested(self, action: str, value: Any, ledger_id: int | None) -> str:
-        if isinstance(value, dict):  # inside a detail: parts apart with ，, details with ；
+        # Inside a detail: parts apart with ，, details with ；. An empty mapping is —.
+        if isinstance(value, dict) and value:
             return "，".join(
                 f"{key_label(action, k)}：{self.value(action, k, value[k], ledger_id)}"
                 for k in shown_keys(action, {str(k): v for k, v in value.items()})

@@ -181,24 +181,25 @@ def figure_check(request: AuthedRequest, task_id: int) -> HttpResponse:
     form = FigureCheckForm(request.POST)
     # Shown at the indicators the page goes back to (#indicators), where the office is.
     tag = INDICATOR_MESSAGES
-    if not form.is_valid():
-        messages.error(request, errors_in_one_line(form), extra_tags=tag)
+    valid = form.is_valid()
+    # Which of the page's indicators the message is about (the dashboard lists many tasks').
+    name = form.cleaned_data.get("name")
+    about = (
+        _("%(task)s的指标“%(name)s”：")
+        % {"task": _("任务%(n)s") % {"n": display_number(task)}, "name": name}
+        if name
+        else ""
+    )
+    if not valid:
+        messages.error(request, about + errors_in_one_line(form), extra_tags=tag)
     else:
         try:
             supervision.figure_check(task=task, actor=request.user, **form.cleaned_data)
         except supervision.FigureError as error:
-            messages.error(request, str(error), extra_tags=tag)
+            messages.error(request, about + str(error), extra_tags=tag)
         else:
-            messages.success(
-                request,
-                _("%(task)s的指标“%(name)s”：%(verdict)s")
-                % {
-                    "task": _("任务%(n)s") % {"n": display_number(task)},
-                    "name": form.cleaned_data["name"],
-                    "verdict": verdict_text(form.cleaned_data["verdict"]),
-                },
-                extra_tags=tag,
-            )
+            verdict = verdict_text(form.cleaned_data["verdict"])
+            messages.success(request, about + verdict, extra_tags=tag)
     return back(request, task)
 
 

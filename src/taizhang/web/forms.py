@@ -70,6 +70,9 @@ class PairsTypedChoiceField(PairsMixin, forms.TypedChoiceField):
     widget = PairsSelect
 
 
+WINDOW_ERROR_ID = "due-window-error"
+
+
 class TaskFilterForm(forms.Form):
     status = PairsChoiceField(label=_("状态"), choices=STATUS_CHOICES, required=False)
     unit = PairsTypedChoiceField(label=_("责任单位"), coerce=int, required=False, empty_value=None)
@@ -109,6 +112,9 @@ class TaskFilterForm(forms.Form):
                 self.add_error(
                     name, forms.ValidationError(_("开始日期晚于结束日期"), code=DATE_RANGE)
                 )
+                # Both dates are described by the one note beside them (ledger_page's
+                # _window_refused), not by Django's id_due_from_error, which is on no element.
+                self.fields[name].widget.attrs["aria-describedby"] = WINDOW_ERROR_ID
         return data
 
     def reversed_window(self) -> bool:
@@ -140,7 +146,20 @@ class ExportOptionsForm(forms.Form):
         return data["layout"] or LEDGER, data["as_of"], bool(data["warnings"])
 
 
-class ReportForm(forms.Form):
+class FocusFirstError(forms.Form):
+    """A form whose first field refused is focused when the page comes back (the browser
+    scrolls to it): on a phone the error was below the screen, with nothing to show the tap
+    had been answered; on the dashboard the light settings are at its foot."""
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                self.fields[name].widget.attrs["autofocus"] = True
+                return
+
+
+class ReportForm(FocusFirstError):
     """A unit's report on a task. Figures are typed one or more a line as people write them;
     a line that cannot be read is kept as text (appended to the progress when sent), never a
     reason to refuse the report. `draft` leaves the progress optional (暂存 keeps anything)."""
@@ -168,16 +187,6 @@ class ReportForm(forms.Form):
         if draft:
             self.fields["progress"].required = False
             self.fields["status"].required = False
-
-    def full_clean(self) -> None:
-        """As Django's, then the first field refused is focused when the page comes back (the
-        browser scrolls to it): on a phone the error was below the screen, with nothing to
-        show the tap had been answered."""
-        super().full_clean()
-        for name in self.errors:
-            if name in self.fields:
-                self.fields[name].widget.attrs["autofocus"] = True
-                return
 
     @property
     def unit_choice(self) -> bool:
@@ -312,7 +321,7 @@ def errors_in_one_line(form: forms.BaseForm) -> str:
     )
 
 
-class FigureForm(forms.Form):
+class FigureForm(FocusFirstError):
     name = forms.CharField(label=_("指标"), max_length=100)
     target = figure_number(_("目标"))
     actual = figure_number(_("完成"))
@@ -342,7 +351,7 @@ class FigureCheckForm(forms.Form):
         return data
 
 
-class LightSettingsForm(forms.Form):
+class LightSettingsForm(FocusFirstError):
     warn_days = WholeNumberField(label=_("临期预警天数"), min_value=0, max_value=365)
     pace_margin = forms.DecimalField(
         label=_("序时进度容差（百分点）"),

@@ -27,6 +27,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from taizhang.supervision.lights import reason_text
+from taizhang.web.forms import WINDOW_ERROR_ID
 from taizhang.web.templatetags.cached_url import cached_reverse
 from taizhang.web.templatetags.taizhang import cn_numeral, status_text
 
@@ -183,7 +184,7 @@ def _window_refused(form: Form) -> str:
     if reversed_window is None or not reversed_window():
         return ""
     said = _("开始日期晚于结束日期，未按完成时限筛选")
-    return f'<ul class="errorlist" id="due-window-error" role="alert"><li>{escape(said)}</li></ul>'
+    return f'<ul class="errorlist" id="{WINDOW_ERROR_ID}" role="alert"><li>{escape(said)}</li></ul>'
 
 
 @register.simple_tag(takes_context=True)
