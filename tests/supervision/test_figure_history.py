@@ -123,6 +123,9 @@ def test_an_office_figure_set_on_the_task_page_is_in_the_history(world: World) -
         actor=world.office,
     )  # fmt: skip
     assert "指标“新增指标”完成数：— → 2.5个" in timeline(office, world, 9)
+    # Written as the history writes it on the task page's table too.
+    page = office.get(reverse("web:task_detail", args=[world.task(9).pk])).content.decode()
+    assert "<td>2.5个</td>" in page and "2.50个" not in page
 
 
 def test_an_edit_of_the_task_shows_before_and_after(world: World) -> None:

@@ -129,11 +129,11 @@ def test_a_lists_rows_are_what_the_template_wrote(tasks: list[dict[str, Any]]) -
 
 
 INDICATOR_LOOP = Template(
-    """{% load i18n %}{% for item in data.indicators %}
+    """{% load i18n taizhang %}{% for item in data.indicators %}
         <tr{% if item.uncertain %} class="uncertain"{% endif %}><td class="n" data-label="{% translate '任务' %}"><a href="{% url 'web:task_detail' item.task_id %}">{{ item.label }}</a></td><td data-label="{% translate '指标' %}">{{ item.name }}</td>
         <td class="bar-cell" data-label="{% translate '完成进度' %}">{% include "web/_indicator_bar.html" %}</td>
-        <td class="n" data-label="{% translate '目标' %}">{{ item.target|floatformat:"-2" }}{{ item.unit }}</td>
-        <td class="n" data-label="{% translate '完成' %}">{% if item.actual is not None %}{{ item.actual|floatformat:"-2" }}{{ item.unit }}{% else %}—{% endif %}</td>
+        <td class="n" data-label="{% translate '目标' %}">{{ item.target|plain_number }}{{ item.unit }}</td>
+        <td class="n" data-label="{% translate '完成' %}">{% if item.actual is not None %}{{ item.actual|plain_number }}{{ item.unit }}{% else %}—{% endif %}</td>
         {% if can_check %}<td class="noprint" data-label="{% translate '核实' %}">{% if item.uncertain %}{% include "web/_figure_check.html" with task_id=item.task_id next=page_url|add:"#indicators" %}{% endif %}</td>{% endif %}</tr>
       {% endfor %}"""  # noqa: E501
 )
@@ -194,5 +194,6 @@ def test_the_indicators_rows_are_what_the_templates_wrote(
     before = INDICATOR_LOOP.render(Context({**values, "data": {"indicators": INDICATORS}}))
     after = indicator_rows(Context(values), INDICATORS, can_check=can_check)
     assert after == before
+    assert ">12.5" in after and "12.50" not in after  # as the history and the review write it
     assert ("figure-check" in after) == can_check
     assert ("csrfmiddlewaretoken" in after) == (can_check and token == "tok3n&<x>")

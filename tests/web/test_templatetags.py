@@ -77,7 +77,8 @@ def test_a_person_is_named_by_display_name_full_name_unit_then_login(
 
 
 @pytest.mark.parametrize(
-    ("value", "expected"), [(3000.0, "3000"), (2.5, "2.5"), (12345678.0, "12345678"), ("x", "x")]
+    ("value", "expected"),
+    [(3000.0, "3000"), (2.5, "2.5"), (12345678.0, "12345678"), ("x", "x"), (None, "")],
 )
 def test_a_figure_is_written_as_people_write_it(value: object, expected: str) -> None:
     assert plain_number(value) == expected

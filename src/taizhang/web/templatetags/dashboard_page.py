@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from taizhang.web.templatetags.cached_url import reversed_once
 from taizhang.web.templatetags.ledger_page import id_url, text
-from taizhang.web.templatetags.taizhang import status_text, verdict_word
+from taizhang.web.templatetags.taizhang import plain_number, status_text, verdict_word
 
 register = template.Library()
 
@@ -209,14 +209,14 @@ def indicator_rows(
                 )
             check += "</td>"
         row_class = ' class="uncertain"' if uncertain else ""
-        done = f"{floatformat(actual, '-2')}{unit}" if actual is not None else "—"
+        done = f"{text(plain_number(actual))}{unit}" if actual is not None else "—"
         html.append(
             f'\n        <tr{row_class}><td class="n" data-label="{column["task"]}">'
             f'<a href="{url(item["task_id"])}">{text(str(item["label"]))}</a></td>'
             f'<td data-label="{column["name"]}">{text(str(item["name"]))}</td>\n'
             f'        <td class="bar-cell" data-label="{column["progress"]}">{bar}</td>\n'
             f'        <td class="n" data-label="{column["target"]}">'
-            f"{floatformat(item['target'], '-2')}{unit}</td>\n"
+            f"{text(plain_number(item['target']))}{unit}</td>\n"
             f'        <td class="n" data-label="{column["actual"]}">{done}</td>\n'
             f"        {check}</tr>\n      "
         )

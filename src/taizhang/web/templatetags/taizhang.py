@@ -228,7 +228,9 @@ def person_name(user: object, unit: object = None) -> str:
 
 @register.filter
 def plain_number(value: object) -> str:
-    """A stored figure as people write it: 3000.0 -> "3000", 2.50 -> "2.5"."""
+    """A stored figure as people write it: 3000.0 -> "3000", 2.50 -> "2.5"; nothing for none."""
+    if value is None:
+        return ""
     try:
         number = Decimal(str(value))
     except (InvalidOperation, ValueError):
