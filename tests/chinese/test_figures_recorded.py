@@ -1,0 +1,175 @@
+"""The figures read from a large corpus of real texts stay what they were when recorded.
+
+The corpus: every task and sub-item text of the seed ledger and of the ledger corpus
+(tests/corpus), every labelled sentence and pair of tests/chinese/quantity_sentences*.py, and
+texts spliced from their clauses with other numbers (a fixed seed, so the same every run).
+`tests/fixtures/figures-recorded.json` holds, for each text and default kind, a digest of
+what `find_quantities` read (every field of every figure) and, for each task, a digest of its
+`task_indicators`: recorded from the reader before it was made faster (2026-12-05), so a
+change that reads any figure differently fails here, naming the text.
+
+Record again only for a change meant to read differently:
+
+    .venv/bin/python -m tests.chinese.test_figures_recorded --record
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+import re
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+from taizhang.chinese.quantities import find_quantities, task_indicators
+
+ROOT = Path(__file__).resolve().parents[2]
+RECORDED = ROOT / "tests" / "fixtures" / "figures-recorded.json"
+SPLICED = 1000
+
+
+def _tasks_of(node: dict) -> Iterator[dict]:
+    for task in node.get("tasks", []):
+        yield task
+        yield from _tasks_of({"tasks": task.get("subitems", [])})
+
+
+def corpus_tasks() -> list[tuple[str, str, str]]:
+    """(goal, deadline text, progress) of every task of the corpus, in a fixed order."""
+    from taizhang.documents.read_text import read_text
+    from tests.chinese import (
+        quantity_sentences,
+        quantity_sentences_2,
+        quantity_sentences_3,
+        quantity_sentences_4,
+        quantity_sentences_5,
+        quantity_sentences_6,
+    )
+
+    tasks: list[tuple[str, str, str]] = []
+    seed = read_text((ROOT / "tests/fixtures/jiyuan-2021-ledger.txt").read_bytes(), name="s.txt")
+    for task in seed.tasks:
+        for one in (task, *task.subitems):
+            tasks.append((one.goal, one.deadline_text, one.progress))
+    for path in sorted((ROOT / "tests/corpus").rglob("*.expected.json")):
+        ledger = json.loads(path.read_text(encoding="utf-8"))
+        for category in ledger.get("categories", []):
+            for task in _tasks_of(category):
+                tasks.append(
+                    (task.get("goal", ""), task.get("deadline_text", ""), task.get("progress", ""))
+                )
+    modules = (
+        quantity_sentences,
+        quantity_sentences_2,
+        quantity_sentences_3,
+        quantity_sentences_4,
+        quantity_sentences_5,
+        quantity_sentences_6,
+    )
+    for module in modules:
+        for name in sorted(vars(module)):
+            value = getattr(module, name)
+            if not (name.isupper() and isinstance(value, tuple)):
+                continue
+            for item in value:
+                if hasattr(item, "progress"):  # a Pair
+                    tasks.append((item.goal, item.deadline, item.progress))
+                elif hasattr(item, "cell"):  # a Sentence, in its own cell
+                    cell = {"goal": 0, "deadline": 1, "progress": 2}[item.cell]
+                    texts = ["", "", ""]
+                    texts[cell] = item.text
+                    tasks.append((texts[0], texts[1], texts[2]))
+    return tasks + _spliced(tasks)
+
+
+_CLAUSES = re.compile(r"[^，,。；;\n]+[，,。；;\n]?")
+_NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?")
+
+
+def _spliced(tasks: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
+    """Texts made of clauses of the corpus in another order, with other numbers."""
+    clauses = sorted({c for task in tasks for text in task for c in _CLAUSES.findall(text)})
+    chance = random.Random(20261205)  # noqa: S311 - a fixed corpus, no secret
+
+    def text() -> str:
+        picked = "".join(chance.choice(clauses) for _ in range(chance.randint(1, 6)))
+        return _NUMBER.sub(lambda m: str(chance.choice((0, 1, 3, 12, 85, 960, 2.5, 10000))), picked)
+
+    return [(text(), chance.choice(("", text())), text()) for _ in range(SPLICED)]
+
+
+def _digest(value: object) -> str:
+    return hashlib.sha256(repr(value).encode()).hexdigest()[:10]
+
+
+def _figures(text: str, kind: str) -> list[tuple[object, ...]]:
+    return [
+        (q.subject, str(q.value), q.unit, q.text, q.approximate, q.kind, q.stage, str(q.high))
+        for q in find_quantities(text, default_kind=kind)
+    ]
+
+
+def _indicators(task: tuple[str, str, str]) -> list[tuple[object, ...]]:
+    return [
+        (i.name, str(i.target), str(i.actual), i.unit, str(i.percent), i.doubt, i.actual_name)
+        for i in task_indicators(*task)
+    ]
+
+
+def readings(tasks: list[tuple[str, str, str]]) -> tuple[dict[str, str], dict[str, str]]:
+    """Digests of the figures of every text in both default kinds, and of every task's
+    indicators, each keyed by a digest of its input."""
+    texts = {text for task in tasks for text in task}
+    figures = {
+        _digest((text, kind)): _digest(_figures(text, kind))
+        for text in texts
+        for kind in ("target", "actual")
+    }
+    indicators = {_digest(task): _digest(_indicators(task)) for task in tasks}
+    return figures, indicators
+
+
+def test_the_corpus_is_read_as_recorded() -> None:
+    tasks = corpus_tasks()
+    recorded = json.loads(RECORDED.read_text(encoding="utf-8"))
+    assert len(tasks) == recorded["tasks"]  # the same corpus as recorded
+    assert len(tasks) > 2000
+    figures, indicators = readings(tasks)
+    assert len(figures) == len(recorded["figures"])
+    differ = [
+        (text, kind, _figures(text, kind))
+        for text in sorted({text for task in tasks for text in task})
+        for kind in ("target", "actual")
+        if figures[_digest((text, kind))] != recorded["figures"].get(_digest((text, kind)))
+    ]
+    assert not differ, differ[:5]
+    changed = [
+        (task, _indicators(task))
+        for task in tasks
+        if indicators[_digest(task)] != recorded["indicators"].get(_digest(task))
+    ]
+    assert not changed, changed[:5]
+
+
+def test_the_recording_tells_a_figure_read_otherwise() -> None:
+    # The digest holds every field: one figure's subject read otherwise changes it.
+    text = "新建公共厕所30座，改造提升20座"
+    one = _figures(text, "target")
+    other = [(f"{one[0][0]}x", *one[0][1:]), *one[1:]]
+    assert _digest(one) != _digest(other)
+    assert _digest(one) == _digest(_figures(text, "target"))
+
+
+if __name__ == "__main__" and sys.argv[1:] == ["--record"]:
+    corpus = corpus_tasks()
+    found, paired = readings(corpus)
+    RECORDED.write_text(
+        json.dumps(
+            {"tasks": len(corpus), "figures": found, "indicators": paired}, separators=(",", ":")
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    print(f"recorded {len(found)} readings and {len(paired)} tasks' indicators")
