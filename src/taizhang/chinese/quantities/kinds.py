@@ -333,7 +333,13 @@ def _goes_on_about(text: str, end: int, following: _Figure | None) -> bool:
     return not own_figure and _PREDICATE.match(text, end + 1) is not None
 
 
+# Any word of any stage: most clauses name none, and are told so by one search, not five.
+_ANY_STAGE = re.compile("|".join(f"(?:{pattern.pattern})" for _, pattern in _STAGES))
+
+
 def _stage_of(words: str) -> str:
+    if not _ANY_STAGE.search(words):
+        return ""
     for stage, pattern in _STAGES:
         if pattern.search(words):
             return stage

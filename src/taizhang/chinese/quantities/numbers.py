@@ -43,12 +43,14 @@ _FIGURE = re.compile(
 # Full-width digits, ％ and ． become ASCII one for one, so spans stay valid in the input.
 _WIDTH = str.maketrans("０１２３４５６７８９％．", "0123456789%.")
 _NOT_BEFORE_CHINESE = "第同统唯每逐之某单"
+_NOT_BEFORE_CHINESE_CHARACTERS = tuple(_NOT_BEFORE_CHINESE)
 _APPROX_BEFORE = ("大约", "将近", "接近", "约", "近", "超过", "逾", "突破", "约占", "基本")
 # 约 ends 签约, 履约, 预约 …: "已签约1180户" is no approximation.
 _WORD_WITH_YUE = re.compile(r"[签履预节合违解特公条制邀]约\Z")
 _APPROX_AFTER = ("以上", "左右", "上下")
 # "约占年度计划的76%": 约占 makes the share approximate however far before it stands.
 _APPROX_IN_CLAUSE = ("约占", "基本完成", "基本建成", "基本完工")
+_APPROX_IN_CLAUSE_WORD = re.compile("|".join(_APPROX_IN_CLAUSE))
 # A rate counts per something: 每户500元, 户均800元, 人均1.86万元, 单套面积90平方米,
 # 标准为每人150元. It makes the figure right after it no figure, but not one further on ("按
 # 每户600元标准发放补贴252万元" keeps 252万元).
@@ -58,6 +60,8 @@ _RATE = re.compile(
 _PER_HEAD = re.compile(
     r"[户人亩地日月年]均|平均|单[套个座间处价]|均价|(?<![0-9一二三四五六七八九十])[千万]人"
 )
+# Every match of _PER_HEAD holds one of these.
+_PER_HEAD_CHARACTER = re.compile("[均单人]")
 # A class of projects or firms is no amount: "10亿元以上项目25个", "亿元及以上产业项目".
 _CLASS_OF = re.compile(r"及?以[上下]的?(?:重大|重点|产业|工业|招商)?(?:项目|企业)")
 # "标准为每人150元": a standard is money; "按每户1500元标准为3000户困难家庭" keeps 3000户.
@@ -156,14 +160,15 @@ def _figure(text: str, match: re.Match[str], value: Decimal, unit: str) -> _Figu
     """The figure of a match, its approximation and, for a range, its lower end."""
     start, end = match.start(), match.end()
     clause = text[_clause_start(text, start) : start]
+    bound = text.startswith(_APPROX_AFTER, end)
     approximate = (
         (clause.endswith(_APPROX_BEFORE) and not _WORD_WITH_YUE.search(clause))
-        or any(word in clause for word in _APPROX_IN_CLAUSE)
+        or _APPROX_IN_CLAUSE_WORD.search(clause) is not None
         or bool(match.group("more") or match.group("before_mult") or match.group("about"))
         or _bare(match, text)
-        or text.startswith(_APPROX_AFTER, end)
+        or bound
     )
-    if text.startswith(_APPROX_AFTER, end):
+    if bound:
         end += 2
     people = match.group("people") or ""
     noun = people if len(people) > 2 else ""
@@ -236,7 +241,7 @@ def _excluded(text: str, match: re.Match[str], unit: str, floor: int = 0) -> boo
         return True
     if _in_slogan(text, start, end):
         return True
-    if chinese and text[start - 1 : start] in tuple(_NOT_BEFORE_CHINESE):
+    if chinese and text[start - 1 : start] in _NOT_BEFORE_CHINESE_CHARACTERS:
         return True
     if following.startswith(_NOT_AFTER_UNIT.get(unit, ())):
         return True
@@ -253,13 +258,17 @@ def _excluded(text: str, match: re.Match[str], unit: str, floor: int = 0) -> boo
         clause = clause[: len(clause) - len(_range_low_text(clause))]
     if unit in _LENGTHS and _DIMENSION.search(clause):
         return True
-    if _RATE.search(clause):
+    if "每" in clause and _RATE.search(clause):
         return True
     if unit.endswith("元") and _CLASS_OF.match(text, end):
         return True
-    if unit.endswith("元") and _STANDARD.search(clause):
+    if unit.endswith("元") and "标准" in clause and _STANDARD.search(clause):
         return True
-    return unit != "%" and bool(_PER_HEAD.search(clause))
+    return (
+        unit != "%"
+        and _PER_HEAD_CHARACTER.search(clause) is not None
+        and _PER_HEAD.search(clause) is not None
+    )
 
 
 def _in_slogan(text: str, start: int, end: int) -> bool:

@@ -56,6 +56,8 @@ _TRAILING_PATTERN = re.compile(
     .replace("为", "(?<![行作认成因])为")
     + ")*\\Z"
 )
+# The characters the trailing fillers end with: a segment ending otherwise keeps its end.
+_TRAILING_LAST = frozenset(word[-1] for word in _TRAILING_FILLERS)
 # Verbs and modifiers that may open a subject; dropped for matching ("年度完成投资" -> "投资").
 _LEADING_VERBS = _longest_first(
     "新建和改建 新改建 改扩建 新建 改建 扩建 新增 改造提升 巩固提升 改造 提升 建设 建成 完成 实施 "
@@ -86,6 +88,8 @@ _AFTER_STOPS = _longest_first(
     "减少 并 且 同时 均已 全面 合计 共计 累计 通过 投产 通水 通电 通气 投运 上线 运行 调试 "
     "因 由于"
 )
+# The first of _AFTER_STOPS (longest first) that stands at a position, tried in their order.
+_AFTER_STOP_AT = re.compile("|".join(map(re.escape, _AFTER_STOPS)))
 # Stops that open a predicate, never a noun: "3所已建成", "5个正在施工", "8个均已投用".
 _PREDICATE_STOPS = frozenset(
     _longest_first(
@@ -103,6 +107,9 @@ _BOUNDS = ("以上", "以下", "以内")
 _AGE = re.compile(r"[0-9]+(?:[至到~-][0-9]+)?周?岁(?:以上|以下)?")
 # A rate that the reader left out stays out of the next subject: "按每户600元标准发放补贴".
 _RATE_PREFIX = re.compile(r"^.*(?:每|[户人亩]均)[^每]*?[0-9.]+[千万亿]?元(?:的)?(?:标准)?")
+# Every match of _DATE holds one of these (年, 月, 日/号, 季度, 前/以前/之前, 以来): a segment
+# without any holds no date, and is not scanned for one.
+_DATE_CHARACTER = re.compile("[年月日号季前来]")
 _MAX_SUBJECT = 12
 # What joins the values of a 分别 list: "81.2%和96.5%", "6120人、1480人".
 _VALUE_JOINTS = ("、", "和", "及", "与", "，", ",", "以及")
@@ -321,7 +328,7 @@ def _among(text: str, sentence: int) -> re.Match[str] | None:
 def _trim_before(segment: str, *, keep_noun: bool = False) -> str:
     """The words before a number without dates, project names and filler words; `keep_noun`
     keeps the noun before a cut at 已 even when verbs and a noun follow it."""
-    dates = list(_DATE.finditer(segment))
+    dates = list(_DATE.finditer(segment)) if _DATE_CHARACTER.search(segment) else []
     if dates:
         rest = segment[dates[-1].end() :]
         # A date that would leave only verbs keeps the noun before it: "养老服务中心计划年底前
@@ -333,7 +340,8 @@ def _trim_before(segment: str, *, keep_noun: bool = False) -> str:
         head = _PLAN_WORDS_AT_END.sub("", _strip_trailing(head))
         verbs_only = not _key(_strip_trailing(_strip(rest, _LEADING_FILLERS)))
         segment = head + rest if verbs_only and _key(head) else rest
-    segment = _RATE_PREFIX.sub("", segment)
+    if "元" in segment:  # a rate names its money
+        segment = _RATE_PREFIX.sub("", segment)
     # The subject follows the last 的 or adverb inside the words: "…适应症的儿童", "补贴已对接商户".
     # A cut that leaves only verbs keeps the noun before it: "集中供暖覆盖率已达", "住房已开建".
     cuts = [segment.rfind(word, 0, len(segment) - 1) for word in ("的", "已", "正在")]
@@ -361,6 +369,8 @@ def _trim_before(segment: str, *, keep_noun: bool = False) -> str:
 
 def _strip_trailing(segment: str) -> str:
     """`segment` without the filler words at its end ("覆盖率达到" -> 覆盖率)."""
+    if segment[-1:] not in _TRAILING_LAST:
+        return segment  # no filler ends it (nor, then, the empty segment)
     return segment[: _TRAILING_PATTERN.search(segment).start()]  # type: ignore[union-attr]
 
 
@@ -378,7 +388,8 @@ def _after_unit(text: str, end: int, *, past_stop: bool = False) -> tuple[str, b
     if _DATE.match(text, start):  # "剩余4公里年底前完工": a date, not a noun
         return "", linked
     if past_stop:
-        opener = next((w for w in _AFTER_STOPS if text.startswith(w, start)), "")
+        found = _AFTER_STOP_AT.match(text, start)
+        opener = found.group() if found else ""
         if not opener or opener in _PREDICATE_STOPS:
             return "", linked
         stop += len(opener)
@@ -417,7 +428,10 @@ def _past_verb_list(text: str, position: int) -> int:
 def _strip(words: str, openers: tuple[str, ...]) -> str:
     """`words` without any of `openers` at its start, repeatedly (the first of `openers` that
     fits each time, as they are longest first)."""
-    return words[_openers_pattern(openers).match(words).end() :]  # type: ignore[union-attr]
+    # The fillers' pattern is looked up by identity: hashing their tuple of a hundred words
+    # for the cache cost more than the match.
+    pattern = _FILLERS_RUN if openers is _LEADING_FILLERS else _openers_pattern(openers)
+    return words[pattern.match(words).end() :]  # type: ignore[union-attr]
 
 
 # Openers that are no filler or verb inside a word: 可容纳人数, 可供, 和美乡村, 和谐, 共享, 共建.
@@ -434,6 +448,8 @@ def _openers_pattern(openers: tuple[str, ...]) -> re.Pattern[str]:
     words = (_OPENER_GUARDS.get(word, re.escape(word)) for word in openers)
     return re.compile("(?:" + "|".join(words) + ")*")
 
+
+_FILLERS_RUN = _openers_pattern(_LEADING_FILLERS)
 
 # A verb with only one character after it makes a noun with it: 安置房, 救助站, 检查站, 开工率.
 _OPENING_VERBS = re.compile(
