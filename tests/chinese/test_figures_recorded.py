@@ -23,7 +23,10 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-from taizhang.chinese.quantities import find_quantities, task_indicators
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from taizhang.chinese.quantities import find_quantities, kinds, task_indicators
 
 ROOT = Path(__file__).resolve().parents[2]
 RECORDED = ROOT / "tests" / "fixtures" / "figures-recorded.json"
@@ -160,6 +163,50 @@ def test_the_recording_tells_a_figure_read_otherwise() -> None:
     other = [(f"{one[0][0]}x", *one[0][1:]), *one[1:]]
     assert _digest(one) != _digest(other)
     assert _digest(one) == _digest(_figures(text, "target"))
+
+
+# The kind markers as first written (lookbehinds before the words, the period so far behind a
+# start-or-break lookbehind): kinds._MARKER_PATTERN is written so that every alternative opens
+# with a plain character, and must find the same markers at the same places.
+_READABLE_MARKERS = re.compile(
+    "|".join(sorted((*kinds._MARKERS, *kinds._FUTURE_MARKERS), key=len, reverse=True))
+    .replace("将", "(?<![已并均])将(?!近)")
+    .replace("计划", f"(?<![按超])(?<!{kinds._PROGRAMME})计划(?![”》])")
+    + "|"
+    + r"(?:^|(?<=[，,；;。：:\n]))(?:[0-9一二三四五六七八九十]{1,2}(?:-|—|至|~|～)"
+    r"[0-9一二三四五六七八九十]{1,2}月份?|前[一二三两]季度|上半年)"
+)
+_MARKER_PIECES = st.sampled_from(
+    [
+        *kinds._MARKERS,
+        *kinds._FUTURE_MARKERS,
+        *"按超已并均近将计划改善行动前上半年季度",
+        *"0123一二三十-—至~～月份，,；。：\n”》 建设投资",
+        *("1-10月", "前三季度", "将近"),
+    ]
+)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(_MARKER_PIECES, max_size=12), st.data())
+def test_the_marker_pattern_finds_what_its_readable_form_finds(pieces: list[str], data) -> None:
+    text = "".join(pieces)
+    start = data.draw(st.integers(0, len(text)))
+    end = data.draw(st.integers(start, len(text)))
+    found = [(m.span(), m.group()) for m in kinds._MARKER_PATTERN.finditer(text, start, end)]
+    wanted = [(m.span(), m.group()) for m in _READABLE_MARKERS.finditer(text, start, end)]
+    assert found == wanted
+
+
+def test_the_marker_pattern_on_its_examples() -> None:
+    text = "全年计划完成投资56亿元，1-10月完成投资48.6亿元，按计划推进，将近完成，已将，将建设"
+    words = [m.group() for m in kinds._MARKER_PATTERN.finditer(text)]
+    assert words == ["计划", "1-10月", "已", "将"]
+    assert kinds._MARKER_PATTERN.search("改善计划") is None
+    assert [m.group() for m in kinds._MARKER_PATTERN.finditer("前三季度，上半年")] == [
+        "前三季度",
+        "上半年",
+    ]
 
 
 if __name__ == "__main__" and sys.argv[1:] == ["--record"]:

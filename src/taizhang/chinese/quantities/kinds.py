@@ -45,17 +45,37 @@ _PROGRESS_ONLY_MARKERS = ("累计", "至今", "今年以来")
 # "“春风计划”已…").
 _PROGRAMME = "改善|行动|提升|培育|扶持|振兴|关爱|培养|支持|促进|帮扶|资助|护航|助力"
 # A clause of a progress cell that opens with the period so far reports what happened, whatever
-# plan came before: "全年计划完成投资56亿元，1-10月完成投资48.6亿元" (48.6 is an actual).
+# plan came before: "全年计划完成投资56亿元，1-10月完成投资48.6亿元" (48.6 is an actual). Its
+# months are [0-9一二三四五六七八九十]{1,2}, a dash (-—至~～) and [0-9…]{1,2}月份?; or
+# 前[一二三两]季度, or 上半年; each at the text's start or after a clause break.
+_MONTH_DIGITS = "0123456789一二三四五六七八九十"
+_OPENS_CLAUSE = "(?<![^，,；;。：:\n]{0})"  # after its first character: the start, or a break
 _PERIOD_SO_FAR = (
-    r"(?:^|(?<=[，,；;。：:\n]))(?:[0-9一二三四五六七八九十]{1,2}(?:-|—|至|~|～)"
-    r"[0-9一二三四五六七八九十]{1,2}月份?|前[一二三两]季度|上半年)"
+    *(
+        f"{digit}{_OPENS_CLAUSE.format(digit)}[{_MONTH_DIGITS}]?(?:-|—|至|~|～)"
+        f"[{_MONTH_DIGITS}]{{1,2}}月份?"
+        for digit in _MONTH_DIGITS
+    ),
+    f"前{_OPENS_CLAUSE.format('前')}[一二三两]季度",
+    f"上{_OPENS_CLAUSE.format('上')}半年",
 )
+# The markers, longest first, then the period so far. Every alternative opens with a plain
+# character (lookbehinds come after it: 将 not after 已/并/均 nor before 近; 计划 not after 按/超
+# nor a programme's verb, nor before a closing quote), so a scan skips in C every character
+# that opens none: this pattern is scanned over every sentence before every figure.
 _MARKER_PATTERN = re.compile(
-    "|".join(sorted((*_MARKERS, *_FUTURE_MARKERS), key=len, reverse=True))
-    .replace("将", "(?<![已并均])将(?!近)")
-    .replace("计划", f"(?<![按超])(?<!{_PROGRAMME})计划(?![”》])")
+    "|".join(
+        (
+            "将(?<![已并均]将)(?!近)"
+            if word == "将"
+            else f"计(?<![按超]计)(?<!(?:{_PROGRAMME})计)划(?![”》])"
+            if word == "计划"
+            else re.escape(word)
+        )
+        for word in sorted((*_MARKERS, *_FUTURE_MARKERS), key=len, reverse=True)
+    )
     + "|"
-    + _PERIOD_SO_FAR
+    + "|".join(_PERIOD_SO_FAR)
 )
 # After the figure: "其余6个计划明年实施" is a plan, "其余6个按计划推进" is not.
 _PLAN_AFTER = re.compile("(?<![按超])计划|拟|预计")

@@ -325,6 +325,9 @@ def _among(text: str, sentence: int) -> re.Match[str] | None:
     return _AMONG.search(text, sentence, _sentence_end(text, sentence))
 
 
+# The words before a number recur across the cells of a ledger ("目前已完成投资", "新建"): each
+# is trimmed once.
+@functools.lru_cache(maxsize=4096)
 def _trim_before(segment: str, *, keep_noun: bool = False) -> str:
     """The words before a number without dates, project names and filler words; `keep_noun`
     keeps the noun before a cut at 已 even when verbs and a noun follow it."""
