@@ -318,3 +318,13 @@ def test_long_numbers_typed_as_text_are_text(world: World) -> None:
     # Its 导出 CSV posts the same filter: the same text, no 400 page.
     exported = office.get(reverse("web:audit_export"), {"user": LONG})
     assert exported.status_code == 200 and exported["Content-Type"].startswith("text/csv")
+
+
+def test_a_long_number_typed_as_a_user_name_is_a_failed_sign_in(world: World) -> None:
+    client = Client()
+    response = client.post(reverse("web:login"), {"username": LONG, "password": "x"})
+    page = response.content.decode()
+    assert response.status_code == 200 and REFUSED not in page
+    assert f'value="{LONG}"' in page  # the sign-in page again, the name as typed
+    assert '<li class="error">' in page  # with the failure said
+    assert "_auth_user_id" not in client.session

@@ -1,3 +1,4 @@
+from django.contrib.auth.forms import AuthenticationForm
 from django.urls import path, register_converter
 
 from taizhang.web import (
@@ -23,6 +24,7 @@ from taizhang.web import (
 )
 from taizhang.web.auth import LoginView, LogoutView
 from taizhang.web.converters import IdConverter
+from taizhang.web.middleware import checks_numbers
 
 # `<id:…>`: an id beyond any database integer is a 400, not a 500.
 register_converter(IdConverter, "id")
@@ -30,7 +32,8 @@ register_converter(IdConverter, "id")
 app_name = "web"
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
-    path("login/", LoginView.as_view(), name="login"),
+    # A user name is text: a long number typed as one is the form's to refuse, not the 400 page.
+    path("login/", checks_numbers(AuthenticationForm)(LoginView.as_view()), name="login"),
     path("logout/", LogoutView.as_view(), name="logout"),
     path("", home.home, name="home"),
     path("ledgers/<id:ledger_id>/", views.ledger_detail, name="ledger_detail"),
