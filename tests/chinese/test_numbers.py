@@ -1,11 +1,13 @@
 """Tests for taizhang.chinese.numbers: numerals and category markers."""
 
+from decimal import Decimal
+
 import cn2an
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from taizhang.chinese.numbers import chinese_numeral_to_int, parse_category_marker
+from taizhang.chinese.numbers import chinese_numeral_to_int, figure_text, parse_category_marker
 
 
 @pytest.mark.parametrize(
@@ -187,3 +189,24 @@ def test_any_bracketed_numeral_is_a_marker(n: int, template: str) -> None:
 def test_category_marker_never_raises(text: str) -> None:
     result = parse_category_marker(text)
     assert result is None or result[0] >= 1
+
+
+@pytest.mark.parametrize(
+    ("value", "written"),
+    [
+        (3000.0, "3000"),
+        ("2.50", "2.5"),
+        (Decimal("1200.0000"), "1200"),
+        (Decimal("1.2E+4"), "12000"),
+        (Decimal("0.0500"), "0.05"),
+        (-7, "-7"),
+        ("x", None),
+        (None, None),
+        ("NaN", None),
+        (Decimal("Infinity"), None),
+    ],
+)
+def test_a_figure_is_written_without_exponent_or_trailing_zeros(
+    value: object, written: str | None
+) -> None:
+    assert figure_text(value) == written

@@ -1,8 +1,10 @@
-"""Chinese numerals: plain conversion and the category markers that head ledger sections."""
+"""Chinese numerals: plain conversion and the category markers that head ledger sections;
+and a stored figure written as people write it."""
 
 import functools
 import re
 import unicodedata
+from decimal import Decimal, InvalidOperation
 from types import ModuleType
 
 # Characters cn2an understands as digits or units. Anything else is rejected before cn2an
@@ -92,3 +94,14 @@ def parse_category_marker(text: str) -> tuple[int, str] | None:
 def _strip_marker_rest(rest: str) -> str:
     """Drop separators and whitespace left between the marker and the title."""
     return rest.strip().lstrip("、.．,，:：;；").strip()
+
+
+def figure_text(value: object) -> str | None:
+    """A figure as people write it, without exponent or trailing zeros: 3000.0 -> "3000",
+    "2.50" -> "2.5", Decimal("1200.0000") -> "1200"; None when `value` is no finite number.
+    The one writing of a stored figure: the pages', the task history's and the audit log's."""
+    try:
+        number = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return None
+    return format(number.normalize(), "f") if number.is_finite() else None

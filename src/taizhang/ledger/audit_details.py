@@ -14,7 +14,6 @@ import datetime
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.apps import apps
@@ -23,6 +22,7 @@ from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from taizhang.chinese.numbers import figure_text
 from taizhang.ledger.audit_kinds import (
     ACTION,
     ACTION_LABELS,
@@ -255,13 +255,8 @@ def number_text(value: Any) -> str:
     """A figure as written: "1200.0000" -> 1200, "None" -> —."""
     if value in (None, "", "None"):
         return EMPTY
-    try:
-        number = Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        return str(value)
-    if not number.is_finite():
-        return str(value)
-    return format(number.normalize(), "f")
+    written = figure_text(value)
+    return str(value) if written is None else written
 
 
 def moment_text(value: Any) -> str:

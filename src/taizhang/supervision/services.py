@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from taizhang.chinese.numbers import figure_text
 from taizhang.documents.json_format import ledger_to_dict
 from taizhang.ledger.errors import EditError
 from taizhang.ledger.models import Ledger, Task
@@ -191,7 +192,7 @@ def figure_set(
 
 
 def _plain_number(value: Decimal | None) -> str | None:
-    return None if value is None else format(value.normalize(), "f")
+    return None if value is None else figure_text(value)
 
 
 def _figure_facts(figure: Figure) -> dict[str, str | None]:

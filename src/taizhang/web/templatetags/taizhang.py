@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from decimal import Decimal, InvalidOperation
 
 from django import template
 from django.contrib.messages.storage.base import Message
@@ -11,6 +10,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.utils.translation import gettext as _
 
 from taizhang.accounts.access import serving_leader_links, serving_unit_links
+from taizhang.chinese.numbers import figure_text
 from taizhang.chinese.statuses import STATUS_CODES, status_label_text
 from taizhang.documents.cells import category_numeral
 from taizhang.documents.model import TaskDoc
@@ -231,8 +231,5 @@ def plain_number(value: object) -> str:
     """A stored figure as people write it: 3000.0 -> "3000", 2.50 -> "2.5"; nothing for none."""
     if value is None:
         return ""
-    try:
-        number = Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        return str(value)
-    return format(number.normalize(), "f")
+    written = figure_text(value)
+    return str(value) if written is None else written
