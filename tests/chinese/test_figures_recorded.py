@@ -21,6 +21,7 @@ import random
 import re
 import sys
 from collections.abc import Iterator
+from importlib import import_module
 from pathlib import Path
 
 from hypothesis import given, settings
@@ -42,14 +43,6 @@ def _tasks_of(node: dict) -> Iterator[dict]:
 def corpus_tasks() -> list[tuple[str, str, str]]:
     """(goal, deadline text, progress) of every task of the corpus, in a fixed order."""
     from taizhang.documents.read_text import read_text
-    from tests.chinese import (
-        quantity_sentences,
-        quantity_sentences_2,
-        quantity_sentences_3,
-        quantity_sentences_4,
-        quantity_sentences_5,
-        quantity_sentences_6,
-    )
 
     tasks: list[tuple[str, str, str]] = []
     seed = read_text((ROOT / "tests/fixtures/jiyuan-2021-ledger.txt").read_bytes(), name="s.txt")
@@ -63,14 +56,10 @@ def corpus_tasks() -> list[tuple[str, str, str]]:
                 tasks.append(
                     (task.get("goal", ""), task.get("deadline_text", ""), task.get("progress", ""))
                 )
-    modules = (
-        quantity_sentences,
-        quantity_sentences_2,
-        quantity_sentences_3,
-        quantity_sentences_4,
-        quantity_sentences_5,
-        quantity_sentences_6,
-    )
+    modules = [
+        import_module(f"tests.chinese.quantity_sentences{suffix}")
+        for suffix in ("", "_2", "_3", "_4", "_5", "_6")
+    ]
     for module in modules:
         for name in sorted(vars(module)):
             value = getattr(module, name)
