@@ -107,6 +107,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "taizhang.web.middleware.ContentSecurityPolicyMiddleware",
+    # Inside the policy's: an empty 405 (a POST-only address opened as a page) gets a page.
+    "taizhang.web.middleware.MethodNotAllowedPageMiddleware",
     # Last: turns a throttled sign-in (flagged by the backend below) into its answer.
     "axes.middleware.AxesMiddleware",
 ]

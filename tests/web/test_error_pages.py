@@ -49,3 +49,20 @@ def test_a_refusal_and_a_server_error_are_said_in_chinese() -> None:
     failed = server_error(request)
     assert failed.status_code == 500
     chinese_page(failed.content.decode(), "系统出错")
+
+
+def test_an_address_that_takes_only_a_form_opened_as_a_page_is_said_in_chinese(
+    world: World,
+) -> None:
+    # Where a refused form comes back to (light settings, a figure): a reload or a copied
+    # link opens it with GET, which Django's require_POST answered with an empty 405.
+    office = client_for(world, "office")
+    task = world.task(4)
+    for path in (f"/ledgers/{world.ledger.pk}/light-settings/", f"/tasks/{task.pk}/figure/"):
+        response = office.get(path)
+        assert response.status_code == 405 and response["Allow"] == "POST"
+        chinese_page(response.content.decode(), "此地址只用于提交")
+        assert "Content-Security-Policy" in response.headers
+    # The API answers its own 405, in JSON, as its OpenAPI says.
+    api = office.delete("/api/ledgers")
+    assert api.status_code == 405 and "此地址只用于提交" not in api.content.decode()

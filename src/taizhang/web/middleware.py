@@ -38,6 +38,27 @@ POLICY = (
 )
 
 
+class MethodNotAllowedPageMiddleware:
+    """A page's address that takes only a form's POST (a figure, light settings, a report),
+    opened as a page: a Chinese page saying so, with the way home, rather than the empty 405
+    Django's `require_POST` answers, which the browser shows as its own error. The address
+    is where a refused form comes back to, so a reload or a copied link meets it. The API's
+    405s (JSON) are left as they are; the Allow header stays."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if response.status_code != 405 or response.content or request.path.startswith("/api/"):
+            return response
+        page = render_to_string("405.html", {"site_name": settings.TAIZHANG_SITE_NAME})
+        answer = HttpResponse(page, status=405, content_type="text/html; charset=utf-8")
+        if "Allow" in response.headers:
+            answer.headers["Allow"] = response.headers["Allow"]
+        return answer
+
+
 class ContentSecurityPolicyMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
